@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Test settings: the same settings, with fast hashing, in-process tasks and in-memory e-mail."""
+
+import os
+
+os.environ.setdefault("STATIC_MANIFEST", "0")
+
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES, IMMEDIATE_TASKS_BACKEND
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if "MAILERS" in globals():
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+else:  # pragma: no cover - Django 5.2
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS_BACKEND}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory, per xdist worker
+LANGUAGE_CODE = "fr"

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+from django.contrib import admin
+from django.urls import include, path
+
+from coopforma.api.api import api
+from coopforma.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("coopforma.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path(
+        "o/<slug:org>/",
+        include(
+            [
+                path("", include("coopforma.dashboard.urls")),
+                path("", include("coopforma.accounts.org_urls")),
+                path("people/", include("coopforma.people.urls")),
+                path("catalogue/", include("coopforma.catalogue.urls")),
+                path("sessions/", include("coopforma.training_sessions.urls")),
+            ]
+        ),
+    ),
+]

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopforma.accounts.models import Organisation, QualiopiCategory
+from coopforma.accounts.roles import Role
+
+
+class OrganisationForm(forms.ModelForm):
+    qualiopi_categories = forms.MultipleChoiceField(
+        label=_("Catégories certifiées Qualiopi"),
+        choices=QualiopiCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "legal_form",
+            "siret",
+            "naf_code",
+            "nda",
+            "nda_region",
+            "street",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "website",
+            "head_name",
+            "head_title",
+            "fiscal_year_start_month",
+            "vat_regime",
+            "vat_number",
+            "qualiopi_categories",
+            "qualiopi_certifier",
+            "qualiopi_certificate_number",
+            "qualiopi_valid_from",
+            "qualiopi_valid_until",
+            "disability_referent_name",
+            "disability_referent_email",
+            "disability_referent_phone",
+        ]
+        widgets = {
+            "qualiopi_valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "qualiopi_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("Prénom"), required=False)
+    last_name = forms.CharField(label=_("Nom"), required=False)
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Nom du jeton"), max_length=100)

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Users, the Organisation (tenant root: one OF), memberships with roles, API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coopforma.accounts.roles import Role
+from coopforma.core.identifiers import validate_naf, validate_nda, validate_siret
+from coopforma.core.models import TimeStampedModel
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in; one person may belong to several organisations."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    preferred_language = models.CharField(_("langue"), max_length=8, default="fr")
+
+    objects = UserManager()
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class VatRegime(models.TextChoices):
+    EXEMPT = "exempt", _("Exonéré (formation professionnelle, art. 261-4-4° a du CGI)")
+    SUBJECT = "subject", _("Assujetti à la TVA")
+
+
+class QualiopiCategory(models.TextChoices):
+    TRAINING = "training", _("Actions de formation")
+    SKILLS_ASSESSMENT = "skills_assessment", _("Bilans de compétences")
+    VAE = "vae", _("Actions de VAE")
+    APPRENTICESHIP = "apprenticeship", _("Actions de formation par apprentissage")
+
+
+class Organisation(TimeStampedModel):
+    """The organisme de formation (OF): one NDA, one Qualiopi certificate, one BPF. The tenant root."""
+
+    name = models.CharField(_("dénomination"), max_length=200)
+    slug = models.SlugField(_("identifiant court"), max_length=60, unique=True)
+    legal_form = models.CharField(
+        _("forme juridique"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ex. : SCOP SARL, SCIC SAS, association loi 1901"),
+    )
+    siret = models.CharField(_("SIRET"), max_length=20, blank=True, validators=[validate_siret])
+    naf_code = models.CharField(_("code NAF"), max_length=6, blank=True, validators=[validate_naf])
+    nda = models.CharField(
+        _("numéro de déclaration d'activité (NDA)"),
+        max_length=14,
+        blank=True,
+        validators=[validate_nda],
+        help_text=_("11 chiffres, attribué par la DREETS."),
+    )
+    nda_region = models.CharField(_("région du NDA"), max_length=100, blank=True)
+    street = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    head_name = models.CharField(_("dirigeant·e (nom et prénom)"), max_length=200, blank=True)
+    head_title = models.CharField(_("qualité du ou de la dirigeant·e"), max_length=100, blank=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("mois de début de l'exercice comptable"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    vat_regime = models.CharField(
+        _("régime de TVA"), max_length=10, choices=VatRegime.choices, default=VatRegime.EXEMPT
+    )
+    vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
+    qualiopi_categories = models.JSONField(_("catégories certifiées Qualiopi"), default=list, blank=True)
+    qualiopi_certifier = models.CharField(_("organisme certificateur"), max_length=200, blank=True)
+    qualiopi_certificate_number = models.CharField(_("n° de certificat Qualiopi"), max_length=100, blank=True)
+    qualiopi_valid_from = models.DateField(_("certificat valide du"), null=True, blank=True)
+    qualiopi_valid_until = models.DateField(_("certificat valide jusqu'au"), null=True, blank=True)
+    disability_referent_name = models.CharField(_("référent·e handicap"), max_length=200, blank=True)
+    disability_referent_email = models.EmailField(_("e-mail du ou de la référent·e handicap"), blank=True)
+    disability_referent_phone = models.CharField(
+        _("téléphone du ou de la référent·e handicap"), max_length=30, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("organisme de formation")
+        verbose_name_plural = _("organismes de formation")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(qualiopi_valid_until__isnull=True)
+                | models.Q(qualiopi_valid_from__isnull=True)
+                | models.Q(qualiopi_valid_until__gt=models.F("qualiopi_valid_from")),
+                name="org_qualiopi_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
+
+    def fiscal_year_bounds(self, year: int) -> tuple["timezone.datetime", "timezone.datetime"]:
+        """The fiscal year named by the calendar year in which it ends (BPF cadre B)."""
+        from datetime import date
+
+        m = self.fiscal_year_start_month
+        start = date(year if m == 1 else year - 1, m, 1)
+        end = date(year + (1 if m == 1 else 0), m, 1)
+        return start, end
+
+
+class TenantModel(TimeStampedModel):
+    """Every tenant-owned record reaches its Organisation in one hop."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Membership(TimeStampedModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(TimeStampedModel):
+    """A personal API token, bound to one user in one organisation. Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def new_key(cls) -> str:
+        return "cf_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return _hash_key(key)

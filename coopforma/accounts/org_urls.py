@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+from django.urls import path
+
+from coopforma.accounts import views
+
+app_name = "org"
+urlpatterns = [
+    path("settings/", views.OrganisationSettingsView.as_view(), name="settings"),
+    path("users/", views.MembershipListView.as_view(), name="memberships"),
+    path("api-tokens/", views.ApiTokenView.as_view(), name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
+]

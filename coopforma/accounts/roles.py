@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Roles grant named permission flags; views and API routes check flags, selectors scope by role."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrateur·rice de l'OF")
+    QUALITY = "quality", _("Responsable formation / qualité")
+    MEMBER_MANAGER = "member_manager", _("Gérant·e de structure membre")
+    TRAINER = "trainer", _("Formateur·rice")
+
+
+# Flag -> roles that hold it.
+FLAGS: dict[str, set[str]] = {
+    # Organisation settings, users and API tokens of others.
+    "org.manage": {Role.ADMIN},
+    # Sees every record of the organisation (otherwise: own member structure, own trainings/sessions).
+    "org.view_all": {Role.ADMIN, Role.QUALITY},
+    # Member structures: create and edit.
+    "members.manage": {Role.ADMIN},
+    # Trainer onboarding decisions (comité de validation).
+    "trainers.validate": {Role.ADMIN, Role.QUALITY},
+    # Propose a trainer for one's structure.
+    "trainers.propose": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
+    # Validate a training programme for the catalogue.
+    "catalogue.validate": {Role.ADMIN, Role.QUALITY},
+    "catalogue.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    "sessions.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    "clients.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+}
+
+
+def flags_for(role: str) -> frozenset[str]:
+    return frozenset(flag for flag, roles in FLAGS.items() if role in roles)

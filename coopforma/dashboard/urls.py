@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+from django.urls import path
+
+from coopforma.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [path("", views.DashboardView.as_view(), name="home")]

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+
+
+app_name = "people"
+urlpatterns: list = []
