@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from coopforma.api import catalogue, people, sessions
 from coopforma.api.auth import TokenAuth
 from coopforma.api.errors import validation_error_payload
 
@@ -32,3 +33,8 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found", "code": "not_found"}, status=404)
+
+
+api.add_router("/", people.router)
+api.add_router("/", catalogue.router)
+api.add_router("/", sessions.router)
