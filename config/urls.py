@@ -2,11 +2,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from coopforma.accounts import views as accounts_views
 from coopforma.api.api import api
 from coopforma.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", accounts_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("coopforma.accounts.urls")),

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -15,6 +16,15 @@ from coopforma.accounts import selectors, services
 from coopforma.accounts.forms import ApiTokenForm, MembershipForm, OrganisationForm
 from coopforma.accounts.mixins import OrgViewMixin
 from coopforma.core.forms import add_service_errors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight to the dashboard when the person belongs to one organisation; a chooser otherwise."""
+    orgs = list(selectors.organisations_of(request.user))
+    if len(orgs) == 1:
+        return redirect("dashboard:home", org=orgs[0].slug)
+    return render(request, "accounts/choose_organisation.html", {"organisations": orgs})
 
 
 class LoginView(auth_views.LoginView):

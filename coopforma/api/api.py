@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from coopforma.api import catalogue, people, sessions
+from coopforma.api import accounts, catalogue, people, sessions
 from coopforma.api.auth import TokenAuth
 from coopforma.api.errors import validation_error_payload
 
@@ -35,6 +35,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found", "code": "not_found"}, status=404)
 
 
+api.add_router("/", accounts.router)
 api.add_router("/", people.router)
 api.add_router("/", catalogue.router)
 api.add_router("/", sessions.router)
