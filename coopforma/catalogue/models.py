@@ -65,6 +65,30 @@ PROGRAMME_FIELDS = [
     "bpf_objective",
 ]
 
+# What a programme must state before it is submitted or validated, with the label shown when it is missing.
+REQUIRED_PROGRAMME_FIELDS = {
+    "title": _("Intitulé"),
+    "objectives": _("Objectifs (au moins un)"),
+    "audience": _("Public visé"),
+    "prerequisites": _("Prérequis"),
+    "duration_minutes": _("Durée"),
+    "content": _("Contenu"),
+    "methods": _("Méthodes pédagogiques et moyens"),
+    "evaluation_methods": _("Modalités d'évaluation"),
+    "accessibility": _("Accessibilité aux personnes en situation de handicap"),
+    "nsf_code": _("Code NSF"),
+    "bpf_objective": _("Objectif BPF (cadre F-3)"),
+}
+
+
+def _is_filled(training: "Training", name: str) -> bool:
+    value = getattr(training, name)
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(str(item).strip() for item in value)
+    return bool(value)
+
 
 class Training(TenantModel):
     title = models.CharField(_("intitulé"), max_length=200)
@@ -110,6 +134,11 @@ class Training(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(
+        _("commentaire de relecture"),
+        blank=True,
+        help_text=_("Pourquoi le programme a été renvoyé en brouillon (effacé à la soumission suivante)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -121,6 +150,18 @@ class Training(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def missing_programme_field_names(self) -> list[str]:
+        """The programme items still empty (Code du travail L6353-1; Qualiopi indicator 1)."""
+        return [name for name in REQUIRED_PROGRAMME_FIELDS if not _is_filled(self, name)]
+
+    def missing_programme_fields(self) -> list[str]:
+        """The same, as French labels for people."""
+        return [str(REQUIRED_PROGRAMME_FIELDS[name]) for name in self.missing_programme_field_names()]
+
+    @property
+    def is_programme_complete(self) -> bool:
+        return not self.missing_programme_fields()
 
     def programme_snapshot(self) -> dict:
         """The programme a new session starts from (JSON-safe)."""

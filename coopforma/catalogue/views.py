@@ -1,1 +1,209 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
+"""Catalogue pages: list, programme sheet, create/edit, and the validation workflow's buttons."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+
+from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.catalogue import selectors, services
+from coopforma.catalogue.forms import ReturnForm, TrainingFilterForm, TrainingForm
+from coopforma.catalogue.models import Training, TrainingStatus
+from coopforma.core.forms import add_service_errors
+from coopforma.core.log import history_for
+from coopforma.core.pagination import paginate
+
+
+def _detail(view: OrgViewMixin, training_id: int) -> HttpResponse:
+    return redirect("catalogue:detail", org=view.actor.organisation.slug, pk=training_id)
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class TrainingListView(OrgViewMixin, TemplateView):
+    template_name = "catalogue/training_list.html"
+
+    def get_template_names(self) -> list[str]:
+        # htmx refreshes only the results when a filter changes.
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
+            return ["catalogue/_training_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = TrainingFilterForm(self.request.GET, actor=self.actor)
+        trainings = selectors.training_list(actor=self.actor, filters=form.filters())
+        page = paginate(self.request, trainings)
+        context.update(filter_form=form, page_obj=page, trainings=page.object_list)
+        return context
+
+
+class TrainingDetailView(OrgViewMixin, TemplateView):
+    template_name = "catalogue/training_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        training = selectors.training_get(actor=self.actor, training_id=int(kwargs["pk"]))
+        can_edit = selectors.training_editable(actor=self.actor, training=training)
+        context.update(
+            training=training,
+            can_edit=can_edit,
+            can_validate=self.actor.has("catalogue.validate"),
+            missing_fields=training.missing_programme_fields(),
+            sessions=selectors.training_session_list(actor=self.actor, training=training)[:50],
+            history=history_for(training)[:50],
+            return_form=ReturnForm(),
+            statuses=TrainingStatus,
+        )
+        return context
+
+
+class TrainingCreateView(OrgViewMixin, FormView):
+    template_name = "catalogue/training_form.html"
+    form_class = TrainingForm
+    required_flag = "catalogue.create"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "actor": self.actor}
+
+    def form_valid(self, form: TrainingForm) -> HttpResponse:
+        try:
+            training = services.training_create(actor=self.actor, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Formation « %(title)s » créée en brouillon.") % {"title": training.title})
+        return _detail(self, training.pk)
+
+
+class TrainingUpdateView(OrgViewMixin, FormView):
+    template_name = "catalogue/training_form.html"
+    form_class = TrainingForm
+    training: Training
+
+    def get_training(self) -> Training:
+        if not hasattr(self, "training"):
+            self.training = selectors.training_get(actor=self.actor, training_id=int(self.kwargs["pk"]))
+            if not selectors.training_editable(actor=self.actor, training=self.training):
+                raise PermissionDenied("catalogue.edit")
+        return self.training
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_training()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_training()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "actor": self.actor, "training": self.get_training()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(training=self.get_training(), **kwargs)
+
+    def form_valid(self, form: TrainingForm) -> HttpResponse:
+        was_validated = self.training.status == TrainingStatus.VALIDATED
+        try:
+            training = services.training_update(actor=self.actor, training_id=self.training.pk, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        if was_validated and training.status == TrainingStatus.DRAFT:
+            messages.warning(
+                self.request,
+                _(
+                    "Modifications enregistrées. Le programme étant modifié, la formation repasse en brouillon : "
+                    "soumettez-la à nouveau pour validation."
+                ),
+            )
+        else:
+            messages.success(self.request, _("Modifications enregistrées."))
+        return _detail(self, training.pk)
+
+
+class TrainingActionView(OrgViewMixin, View):
+    """A button on the programme sheet: POST, call one service, back to the sheet with a message."""
+
+    http_method_names = ["post"]
+    success_message: Any = ""
+
+    def perform(self, training_id: int) -> Training:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        training_id = int(kwargs["pk"])
+        try:
+            training = self.perform(training_id)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            return _detail(self, training_id)
+        messages.success(request, self.success_message)
+        return _detail(self, training.pk)
+
+
+class TrainingSubmitView(TrainingActionView):
+    success_message = gettext_lazy("Programme soumis à validation.")
+
+    def perform(self, training_id: int) -> Training:
+        return services.training_submit(actor=self.actor, training_id=training_id)
+
+
+class TrainingValidateView(TrainingActionView):
+    required_flag = "catalogue.validate"
+    success_message = gettext_lazy("Programme validé : la formation peut être programmée et publiée.")
+
+    def perform(self, training_id: int) -> Training:
+        return services.training_validate(actor=self.actor, training_id=training_id)
+
+
+class TrainingArchiveView(TrainingActionView):
+    def perform(self, training_id: int) -> Training:
+        archived = self.request.POST.get("archived", "1") != "0"
+        training = services.training_archive(actor=self.actor, training_id=training_id, archived=archived)
+        self.success_message = (
+            _("Formation archivée : elle n'apparaît plus au catalogue.")
+            if archived
+            else _("Formation désarchivée : elle repasse en brouillon, à soumettre de nouveau pour validation.")
+        )
+        return training
+
+
+class TrainingDuplicateView(TrainingActionView):
+    required_flag = "catalogue.create"
+
+    def perform(self, training_id: int) -> Training:
+        copy = services.training_duplicate(actor=self.actor, training_id=training_id)
+        self.success_message = _("Copie créée en brouillon : « %(title)s ».") % {"title": copy.title}
+        return copy
+
+
+class TrainingReturnView(OrgViewMixin, FormView):
+    """Back to draft with a comment (flag `catalogue.validate`)."""
+
+    template_name = "catalogue/training_return.html"
+    form_class = ReturnForm
+    required_flag = "catalogue.validate"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        training = selectors.training_get(actor=self.actor, training_id=int(self.kwargs["pk"]))
+        return super().get_context_data(training=training, **kwargs)
+
+    def form_valid(self, form: ReturnForm) -> HttpResponse:
+        try:
+            training = services.training_return_to_draft(
+                actor=self.actor, training_id=int(self.kwargs["pk"]), comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Formation renvoyée en brouillon avec votre commentaire."))
+        return _detail(self, training.pk)
