@@ -1,0 +1,1465 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The demo cooperative (`coopforma demo`): a realistic shared OF, loaded once, with its logins.
+
+« Coopérative de formation Ensemble » (SCIC SAS, Lyon) pools the training activity of four member
+structures. Everything is fictional: SIRETs are generated with a valid Luhn key, NDAs have the 11 digits of
+the DREETS format, people and companies are invented. Dates are relative to the day of loading (sessions
+from about 22 months ago to next month), so the states stay coherent: past sessions are done, one is
+running this week, the next ones are upcoming.
+
+The services of people, catalogue and training_sessions are not used on purpose: the demo is written
+with the ORM, every record through `full_clean()` (the same model rules), and the scheduler below keeps
+the rules the services enforce (no overlapping slots for one trainer or one place, capacity respected,
+one enrolment per client and per session, one participation per trainee and per session).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import unicodedata
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopforma.accounts.models import Membership, Organisation, User
+from coopforma.accounts.roles import Role
+from coopforma.catalogue.models import Training
+from coopforma.core.log import log_action
+from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
+from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
+
+DEMO_SLUG = "cooperative-demo"
+DEMO_NAME = "Coopérative de formation Ensemble"
+CREDENTIALS_FILE = "demo-credentials.json"
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+# Half-days: 09:00–12:30 and 13:30–17:00 (7 hours a day).
+HALF_DAYS = ((dt.time(9, 0), dt.time(12, 30)), (dt.time(13, 30), dt.time(17, 0)))
+DAY_MINUTES = 7 * 60
+
+
+# --- Identifiers ----------------------------------------------------------------------------------
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The digit that makes `digits + it` pass the Luhn test (INSEE's key for SIREN and SIRET)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:  # every second digit from the right, counting the missing check digit
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def siret_for(number: int, establishment: int = 1) -> str:
+    """A valid, fictional SIRET: SIREN (8 digits + Luhn key) + NIC (4 digits + Luhn key on all 14)."""
+    base = f"{number % 10**8:08d}"
+    if base == "35600000":  # La Poste's SIREN follows another rule; never generate it
+        base = "35600001"
+    siren = base + luhn_check_digit(base)
+    nic = f"{establishment % 10**4:04d}"
+    return siren + nic + luhn_check_digit(siren + nic)
+
+
+# --- Calendar -------------------------------------------------------------------------------------
+
+
+def _easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (anonymous algorithm, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    lv = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * lv) // 433
+    month, day = divmod(h + lv - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def french_public_holidays(year: int) -> set[dt.date]:
+    easter = _easter(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    moving = [easter + dt.timedelta(days=n) for n in (1, 39, 50)]  # Easter Monday, Ascension, Whit Monday
+    return {dt.date(year, m, d) for m, d in fixed} | set(moving)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in french_public_holidays(day.year)
+
+
+def paris(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=PARIS)
+
+
+# --- The data -------------------------------------------------------------------------------------
+
+ORGANISATION = {
+    "name": DEMO_NAME,
+    "slug": DEMO_SLUG,
+    "legal_form": "SCIC SAS à capital variable",
+    "siret": siret_for(84_213_057),
+    "naf_code": "85.59A",
+    "nda": "84691234569",
+    "nda_region": "Auvergne-Rhône-Alpes",
+    "street": "14 rue des Tisserands",
+    "postal_code": "69004",
+    "city": "Lyon",
+    "phone": "04 78 28 14 60",
+    "email": "contact@ensemble.example",
+    "website": "https://ensemble.example/",
+    "head_name": "Claire Dubois",
+    "head_title": "Présidente",
+    "vat_regime": "exempt",
+    "qualiopi_categories": ["training"],
+    "qualiopi_certifier": "AFNOR Certification",
+    "qualiopi_certificate_number": "FR-QUA-2024-0457",
+    "disability_referent_name": "Samia Benhamou",
+    "disability_referent_email": "handicap@ensemble.example",
+    "disability_referent_phone": "04 78 28 14 62",
+}
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    key: str
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+
+
+ACCOUNTS = [
+    AccountSpec("admin", "claire.dubois@ensemble.example", "Claire", "Dubois", Role.ADMIN),
+    AccountSpec("quality", "hugo.marchand@ensemble.example", "Hugo", "Marchand", Role.QUALITY),
+    AccountSpec("manager", "martine.girard@ateliers-du-rhone.example", "Martine", "Girard", Role.MEMBER_MANAGER),
+    AccountSpec("trainer", "lea.moreau@ateliers-du-rhone.example", "Léa", "Moreau", Role.TRAINER),
+]
+
+STRUCTURES = {
+    "cae": {
+        "name": "CAE Les Ateliers du Rhône",
+        "kind": "cae",
+        "siret": siret_for(81_245_603),
+        "contribution_rate": Decimal("10.00"),
+        "street": "3 rue Saint-Polycarpe",
+        "postal_code": "69001",
+        "city": "Lyon",
+        "email": "accueil@ateliers-du-rhone.example",
+        "phone": "04 72 00 31 10",
+    },
+    "scop": {
+        "name": "Scop Les Tisserands du Lien",
+        "kind": "scop",
+        "siret": siret_for(79_830_114),
+        "contribution_rate": Decimal("8.00"),
+        "street": "27 rue d'Austerlitz",
+        "postal_code": "69004",
+        "city": "Lyon",
+        "email": "contact@tisserands-du-lien.example",
+        "phone": "04 78 30 52 41",
+    },
+    "association": {
+        "name": "Association Territoires en commun",
+        "kind": "association",
+        "siret": siret_for(52_317_480),
+        "contribution_rate": Decimal("12.00"),
+        "street": "45 rue de la Thibaudière",
+        "postal_code": "69007",
+        "city": "Lyon",
+        "email": "bonjour@territoires-en-commun.example",
+        "phone": "04 37 65 20 08",
+    },
+    "independent": {
+        "name": "Camille Roux Conseil & Formation (SASU)",
+        "kind": "independent",
+        "siret": siret_for(88_412_906),
+        "contribution_rate": Decimal("10.00"),
+        "street": "8 place Lazare-Goujon",
+        "postal_code": "69100",
+        "city": "Villeurbanne",
+        "email": "camille@roux-formation.example",
+        "phone": "06 41 22 87 30",
+    },
+}
+
+ACTIVE, APPLIED, VALIDATED, SUSPENDED = "active", "applied", "validated", "suspended"
+
+TRAINERS: dict[str, dict[str, Any]] = {
+    "lea": {
+        "structure": "cae",
+        "first_name": "Léa",
+        "last_name": "Moreau",
+        "email": "lea.moreau@ateliers-du-rhone.example",
+        "phone": "06 12 45 78 90",
+        "status": "entrepreneur",
+        "state": ACTIVE,
+        "applied_days_ago": 820,
+        "specialities": "Formation de formateurs, ingénierie pédagogique, coopération",
+        "qualifications": (
+            "Titre professionnel Formateur professionnel d'adultes (2016). Dix ans de conception et d'animation "
+            "de formations pour adultes, dont six en coopérative d'activité et d'emploi."
+        ),
+    },
+    "karim": {
+        "structure": "cae",
+        "first_name": "Karim",
+        "last_name": "Benali",
+        "email": "karim.benali@ateliers-du-rhone.example",
+        "phone": "06 23 56 89 01",
+        "status": "entrepreneur",
+        "state": SUSPENDED,
+        "applied_days_ago": 900,
+        "specialities": "Comptabilité et gestion des coopératives, formation de formateurs",
+        "qualifications": (
+            "DSCG (2009). Ancien expert-comptable d'une union régionale des Scop ; forme les gérant·es de "
+            "coopératives à la lecture des comptes depuis 2014."
+        ),
+        "suspension_reason": (
+            "Mise en retrait à sa demande pendant un congé de longue durée ; reprise prévue au printemps. "
+            "Ses sessions à venir sont confiées à d'autres formateur·rices."
+        ),
+    },
+    "ines": {
+        "structure": "cae",
+        "first_name": "Inès",
+        "last_name": "Fontaine",
+        "email": "ines.fontaine@ateliers-du-rhone.example",
+        "phone": "06 34 67 90 12",
+        "status": "entrepreneur",
+        "state": APPLIED,
+        "applied_days_ago": 13,
+        "specialities": "Communication des associations, réseaux sociaux",
+        "qualifications": (
+            "Chargée de communication pendant huit ans dans le secteur associatif ; souhaite proposer une "
+            "formation « Communiquer sur son projet associatif ». Entretien d'accueil réalisé, dossier complet."
+        ),
+    },
+    "julien": {
+        "structure": "scop",
+        "first_name": "Julien",
+        "last_name": "Perrin",
+        "email": "julien.perrin@tisserands-du-lien.example",
+        "phone": "06 45 78 01 23",
+        "status": "employee",
+        "state": ACTIVE,
+        "applied_days_ago": 860,
+        "specialities": "Gouvernance coopérative, marchés publics, réponse collective aux appels d'offres",
+        "qualifications": (
+            "Master en droit public des affaires. Associé-salarié de la Scop depuis 2017, accompagne les "
+            "groupements de coopératives dans leurs réponses aux marchés publics."
+        ),
+    },
+    "sophie": {
+        "structure": "scop",
+        "first_name": "Sophie",
+        "last_name": "Garnier",
+        "email": "sophie.garnier@tisserands-du-lien.example",
+        "phone": "06 56 89 12 34",
+        "status": "employee",
+        "state": VALIDATED,
+        "applied_days_ago": 75,
+        "specialities": "Gouvernance partagée, évaluation de l'utilité sociale, accessibilité",
+        "qualifications": (
+            "Sociologue de formation, dix ans d'accompagnement de Scic. Première intervention pour l'OF "
+            "prévue ce trimestre, en binôme."
+        ),
+        "decision": "Dossier complet, entretien concluant : validée par le comité du {date} pour la gouvernance "
+        "partagée et l'utilité sociale. Observation d'une première session en binôme.",
+    },
+    "nadia": {
+        "structure": "association",
+        "first_name": "Nadia",
+        "last_name": "Haddad",
+        "email": "nadia.haddad@territoires-en-commun.example",
+        "phone": "06 67 90 23 45",
+        "status": "employee",
+        "state": ACTIVE,
+        "applied_days_ago": 870,
+        "specialities": "Coopération territoriale, tiers-lieux, animation participative",
+        "qualifications": (
+            "Ancienne cheffe de projet d'un pôle territorial de coopération économique (PTCE) ; anime des "
+            "démarches de coopération entre collectivités, associations et entreprises depuis 2012."
+        ),
+    },
+    "thomas": {
+        "structure": "association",
+        "first_name": "Thomas",
+        "last_name": "Lefèvre",
+        "email": "thomas.lefevre@lefevre-formation.example",
+        "phone": "06 78 01 34 56",
+        "status": "subcontractor",
+        "state": ACTIVE,
+        "applied_days_ago": 700,
+        "siret": siret_for(90_127_345),
+        "nda": "84380456738",
+        "specialities": "Développement local, tiers-lieux en milieu rural",
+        "qualifications": (
+            "Consultant-formateur indépendant (organisme de formation déclaré, certifié Qualiopi). Intervient "
+            "en sous-traitance pour l'OF, contrat de sous-traitance signé et vérifié (indicateur 27)."
+        ),
+    },
+    "camille": {
+        "structure": "independent",
+        "first_name": "Camille",
+        "last_name": "Roux",
+        "email": "camille@roux-formation.example",
+        "phone": "06 41 22 87 30",
+        "status": "employee",
+        "state": ACTIVE,
+        "applied_days_ago": 800,
+        "specialities": "Facilitation, intelligence collective, RGPD des associations",
+        "qualifications": (
+            "Présidente salariée de sa SASU. Facilitatrice certifiée, ancienne déléguée à la protection des "
+            "données d'une fédération d'associations."
+        ),
+    },
+}
+
+ACCESSIBILITY = (
+    "Formation accessible aux personnes en situation de handicap : locaux de plain-pied ou avec ascenseur, "
+    "supports adaptables (gros caractères, documents numériques accessibles), rythme aménageable. "
+    "Contactez notre référente handicap, Samia Benhamou (handicap@ensemble.example, 04 78 28 14 62), "
+    "au moins trois semaines avant le début pour étudier les adaptations."
+)
+ACCESS_DELAY = "Inscription jusqu'à 10 jours avant le début de la session, sous réserve de places disponibles."
+EVALUATION = (
+    "Positionnement en début de formation ; évaluation des acquis par mise en situation et questionnaire "
+    "en fin de formation ; questionnaire de satisfaction à chaud puis à trois mois. Une attestation de fin "
+    "de formation et un certificat de réalisation sont remis."
+)
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    key: str
+    title: str
+    structure: str
+    trainers: tuple[str, ...]
+    days: int
+    nsf: str
+    formacode: str
+    price_inter: int  # cents per trainee
+    price_intra: int | None  # cents per group
+    summary: str
+    objectives: tuple[str, ...]
+    audience: str
+    prerequisites: str
+    content: str
+    methods: str
+    modality: str = "on_site"
+    bpf_objective: str = "d"
+    certification_kind: str = "none"
+    certification_code: str = ""
+    rncp_level: int | None = None
+    status: str = "validated"
+    reference: str = ""
+    minutes: int | None = None  # when not days x 7 h
+
+    @property
+    def duration_minutes(self) -> int:
+        return self.minutes if self.minutes is not None else self.days * DAY_MINUTES
+
+
+TRAININGS = [
+    TrainingSpec(
+        key="formateurs",
+        reference="ENS-FORM-01",
+        title="Formation de formateurs en coopérative",
+        structure="cae",
+        trainers=("lea", "karim"),
+        days=3,
+        nsf="333",
+        formacode="44586",
+        price_inter=84000,
+        price_intra=390000,
+        summary=(
+            "Trois jours pour passer de l'expertise métier à la transmission : concevoir une séquence, "
+            "l'animer avec des méthodes actives et évaluer les acquis, dans le cadre d'un OF coopératif."
+        ),
+        objectives=(
+            "Concevoir une séquence de formation à partir d'objectifs opérationnels et évaluables",
+            "Animer un groupe d'adultes en alternant apports, mises en situation et retours d'expérience",
+            "Évaluer les acquis des stagiaires et la satisfaction avec des outils adaptés",
+            "Situer son action dans les obligations d'un organisme de formation certifié Qualiopi",
+        ),
+        audience=(
+            "Entrepreneur·es-salarié·es de CAE, salarié·es de coopératives et d'associations qui débutent "
+            "ou veulent consolider une activité de formation."
+        ),
+        prerequisites="Avoir un projet de formation ou une première expérience d'animation de groupe.",
+        content=(
+            "Jour 1 : l'adulte en formation, rédiger des objectifs, construire un scénario pédagogique.\n"
+            "Jour 2 : animer — méthodes actives, gestion du groupe, outils numériques simples.\n"
+            "Jour 3 : évaluer — positionnement, évaluation des acquis, satisfaction ; le cadre Qualiopi "
+            "dans un OF partagé ; micro-animation filmée et retours du groupe."
+        ),
+        methods=(
+            "Pédagogie active : ateliers en sous-groupes, micro-animations, analyse de pratiques. Salle "
+            "équipée (vidéoprojecteur, paperboard), support numérique remis à chaque stagiaire."
+        ),
+    ),
+    TrainingSpec(
+        key="appels_offres",
+        reference="ENS-AO-02",
+        title="Coopérer pour répondre aux appels d'offres",
+        structure="scop",
+        trainers=("julien", "lea"),
+        days=2,
+        nsf="333",
+        formacode="44538",
+        price_inter=62000,
+        price_intra=280000,
+        summary=(
+            "Repérer les marchés de formation accessibles aux petites structures et y répondre à plusieurs : "
+            "groupement momentané d'entreprises, co-traitance, sous-traitance, mémoire technique commun."
+        ),
+        objectives=(
+            "Repérer et qualifier les appels d'offres de formation adaptés à sa structure",
+            "Choisir la forme de coopération adaptée : co-traitance, groupement, sous-traitance",
+            "Rédiger à plusieurs un mémoire technique cohérent et un bordereau de prix",
+            "Organiser la gouvernance du groupement après l'attribution du marché",
+        ),
+        audience="Formateur·rices et responsables de coopératives, d'associations et de CAE.",
+        prerequisites="Aucun ; avoir déjà lu un dossier de consultation est un plus.",
+        content=(
+            "Jour 1 : la commande publique de formation, veille (BOAMP, profils acheteurs), lecture d'un "
+            "dossier de consultation, clauses sociales et marchés réservés à l'ESS.\n"
+            "Jour 2 : monter un groupement, répartir les lots, rédiger le mémoire technique ; simulation "
+            "sur un appel d'offres réel."
+        ),
+        methods="Études de cas sur des consultations réelles, atelier d'écriture collective, modèles de documents.",
+    ),
+    TrainingSpec(
+        key="cooperation_territoriale",
+        reference="ENS-TERR-03",
+        title="Animer une coopération territoriale",
+        structure="association",
+        trainers=("nadia", "thomas"),
+        days=3,
+        nsf="341",
+        formacode="12523",
+        price_inter=81000,
+        price_intra=420000,
+        summary=(
+            "Faire coopérer collectivités, associations et entreprises d'un territoire autour d'un projet "
+            "commun : diagnostic partagé, gouvernance, animation dans la durée."
+        ),
+        objectives=(
+            "Réaliser un diagnostic partagé des acteurs et des ressources d'un territoire",
+            "Concevoir une gouvernance adaptée à une coopération multi-acteurs",
+            "Animer des temps collectifs qui produisent des décisions",
+            "Évaluer les effets d'une coopération et en rendre compte aux partenaires",
+        ),
+        audience="Agent·es de développement local, chargé·es de mission de collectivités, animateur·rices de réseaux.",
+        prerequisites="Être impliqué·e dans un projet territorial, en cours ou en préparation.",
+        content=(
+            "Jour 1 : cartographie des acteurs, diagnostic partagé, enjeux de la coopération.\n"
+            "Jour 2 : gouvernance (comités, conventions, Scic, PTCE), posture de l'animateur·rice.\n"
+            "Jour 3 : outils d'animation, conduite du changement, évaluation et capitalisation."
+        ),
+        methods="Apports, études de cas de PTCE et de tiers-lieux, jeux de rôle, travail sur le projet de chacun·e.",
+    ),
+    TrainingSpec(
+        key="gouvernance",
+        reference="ENS-GOUV-04",
+        title="Mettre en place une gouvernance partagée en Scop et en Scic",
+        structure="scop",
+        trainers=("julien", "sophie"),
+        days=2,
+        nsf="310",
+        formacode="14286",
+        price_inter=58000,
+        price_intra=260000,
+        summary="Faire vivre le multisociétariat et la décision collective : instances, rôles, règles et outils.",
+        objectives=(
+            "Expliquer les principes et le cadre juridique de la gouvernance coopérative",
+            "Cartographier les instances et les circuits de décision de sa structure",
+            "Choisir et animer des modes de décision adaptés (consentement, vote, sollicitation d'avis)",
+            "Élaborer un plan d'action pour faire évoluer sa gouvernance",
+        ),
+        audience="Associé·es, gérant·es et salarié·es de Scop, de Scic et de CAE.",
+        prerequisites="Aucun.",
+        content=(
+            "Jour 1 : loi de 1947, collèges de vote, rôle des instances ; diagnostic de sa gouvernance.\n"
+            "Jour 2 : modes de décision, rôles et mandats, outils ; plan d'action."
+        ),
+        methods="Apports, diagnostic guidé, mises en situation de prise de décision.",
+    ),
+    TrainingSpec(
+        key="intelligence_collective",
+        reference="ENS-FAC-05",
+        title="Faciliter l'intelligence collective",
+        structure="independent",
+        trainers=("camille",),
+        days=2,
+        nsf="413",
+        formacode="14490",
+        price_inter=56000,
+        price_intra=250000,
+        summary="Concevoir et faciliter des ateliers où chacun·e contribue et où le groupe produit vraiment.",
+        objectives=(
+            "Concevoir le déroulé d'un atelier participatif à partir de son intention",
+            "Choisir des techniques d'animation adaptées au groupe et à l'objectif",
+            "Faciliter les échanges et réguler les tensions avec une posture neutre",
+            "Restituer et faire vivre les productions du groupe",
+        ),
+        audience="Toute personne amenée à animer des réunions ou des ateliers collectifs.",
+        prerequisites="Aucun.",
+        content=(
+            "Jour 1 : posture du facilitateur, intention et déroulé, techniques d'émergence et de convergence.\n"
+            "Jour 2 : entraînement à la facilitation en sous-groupes, régulation, restitution."
+        ),
+        methods="Pédagogie expérientielle : chaque technique est vécue puis analysée ; mises en pratique filmées.",
+    ),
+    TrainingSpec(
+        key="tiers_lieu",
+        reference="ENS-TL-06",
+        title="Piloter un tiers-lieu",
+        structure="association",
+        trainers=("nadia", "thomas"),
+        days=5,
+        nsf="341",
+        formacode="12523",
+        price_inter=195000,
+        price_intra=None,
+        bpf_objective="b",
+        certification_kind="rs",
+        certification_code="RS5142",
+        summary=(
+            "Parcours préparant à la certification « Piloter un tiers-lieu » (Répertoire spécifique) : "
+            "projet stratégique, modèle socio-économique, communauté et gouvernance."
+        ),
+        objectives=(
+            "Formaliser le projet stratégique d'un tiers-lieu avec ses parties prenantes",
+            "Construire un modèle socio-économique viable et diversifié",
+            "Animer une communauté apprenante et organiser sa participation à la gouvernance",
+            "Présenter son projet devant le jury de certification",
+        ),
+        audience="Porteur·ses de projet et facilitateur·rices de tiers-lieux en activité ou en création.",
+        prerequisites="Porter ou coordonner un projet de tiers-lieu ; entretien de positionnement préalable.",
+        content=(
+            "Module 1 (3 jours) : projet stratégique, diagnostic, communauté.\n"
+            "Module 2 (2 jours) : modèle économique, gouvernance, préparation de l'épreuve de certification."
+        ),
+        methods="Alternance d'apports et de travail sur le projet de chacun·e ; visite d'un tiers-lieu ; tutorat.",
+    ),
+    TrainingSpec(
+        key="comptabilite",
+        reference="ENS-COMPTA-07",
+        title="Comprendre les comptes d'une coopérative",
+        structure="cae",
+        trainers=("karim",),
+        days=2,
+        nsf="314",
+        formacode="32663",
+        price_inter=52000,
+        price_intra=240000,
+        summary="Lire un bilan et un compte de résultat de coopérative, comprendre les réserves impartageables.",
+        objectives=(
+            "Lire et interpréter le bilan et le compte de résultat d'une coopérative",
+            "Expliquer la répartition des excédents et le rôle des réserves impartageables",
+            "Construire un tableau de bord de gestion simple",
+            "Préparer l'assemblée générale d'approbation des comptes",
+        ),
+        audience="Associé·es et gérant·es de Scop, Scic et CAE, administrateur·rices d'associations.",
+        prerequisites="Aucun ; une calculatrice ou un tableur.",
+        content=(
+            "Jour 1 : bilan, compte de résultat, spécificités coopératives (capital variable, réserves).\n"
+            "Jour 2 : ratios et tableau de bord, répartition des excédents, préparation de l'AG."
+        ),
+        methods="Exercices sur les comptes réels (anonymisés) de coopératives ; tableur fourni.",
+    ),
+    TrainingSpec(
+        key="rgpd",
+        reference="ENS-RGPD-08",
+        title="Le RGPD pour les associations",
+        structure="independent",
+        trainers=("camille",),
+        days=2,
+        minutes=DAY_MINUTES,
+        nsf="128",
+        formacode="13254",
+        price_inter=29000,
+        price_intra=120000,
+        modality="remote",
+        summary="Deux matinées à distance pour mettre son association en conformité avec le RGPD, simplement.",
+        objectives=(
+            "Identifier les traitements de données personnelles de son association",
+            "Tenir un registre des traitements et rédiger les mentions d'information",
+            "Répondre à une demande d'exercice des droits d'une personne",
+            "Réagir à une violation de données",
+        ),
+        audience="Salarié·es et bénévoles d'associations chargé·es des adhérent·es, des bénévoles ou des données.",
+        prerequisites="Disposer d'un ordinateur avec micro et caméra et d'une connexion internet.",
+        content=(
+            "Matinée 1 : principes du RGPD, cartographie des traitements, registre.\n"
+            "Matinée 2 : information et droits des personnes, sécurité, violations de données."
+        ),
+        methods=(
+            "Classe virtuelle (visioconférence) en petit groupe ; modèles de registre et de mentions ; "
+            "exercices sur les documents de l'association. Assistance technique la veille de la session."
+        ),
+    ),
+    TrainingSpec(
+        key="fpa",
+        reference="ENS-FPA-09",
+        title="Formateur professionnel d'adultes : concevoir et préparer la formation (bloc 1)",
+        structure="cae",
+        trainers=("lea",),
+        days=5,
+        nsf="333",
+        formacode="44517",
+        price_inter=185000,
+        price_intra=None,
+        bpf_objective="a",
+        certification_kind="rncp",
+        certification_code="RNCP37275",
+        rncp_level=5,
+        summary=(
+            "Préparation du premier bloc de compétences du titre professionnel Formateur professionnel "
+            "d'adultes (niveau 5), en deux modules, avec l'expérience des formateur·rices de coopérative."
+        ),
+        objectives=(
+            "Analyser une demande de formation et en déduire les compétences à acquérir",
+            "Élaborer la progression pédagogique d'une formation multimodale",
+            "Concevoir le scénario pédagogique et les ressources d'une séquence",
+            "Préparer l'épreuve de certification du bloc 1",
+        ),
+        audience="Formateur·rices en activité souhaitant valider le bloc 1 du titre (CPF possible).",
+        prerequisites="Expérience d'animation de formation ; entretien de positionnement préalable.",
+        content=(
+            "Module 1 (3 jours) : analyse de la demande, référentiels, progression pédagogique.\n"
+            "Module 2 (2 jours) : scénario, ressources multimodales, préparation du dossier et de l'épreuve."
+        ),
+        methods="Ateliers de conception sur des commandes réelles, tutorat individuel, plateforme de ressources.",
+    ),
+    TrainingSpec(
+        key="reunions",
+        reference="ENS-REU-10",
+        title="Conduire des réunions participatives",
+        structure="association",
+        trainers=("nadia",),
+        days=1,
+        nsf="413",
+        formacode="32002",
+        price_inter=29000,
+        price_intra=130000,
+        summary="Une journée pour des réunions plus courtes, plus vivantes et qui débouchent sur des décisions.",
+        objectives=(
+            "Préparer une réunion avec un objectif et un ordre du jour clairs",
+            "Utiliser trois techniques simples pour faire participer chacun·e",
+            "Conclure par des décisions et un relevé partagé",
+        ),
+        audience="Agent·es, salarié·es et bénévoles qui animent des réunions.",
+        prerequisites="Aucun.",
+        content="Matin : préparer, ouvrir, faire participer. Après-midi : décider, conclure, s'entraîner.",
+        methods="Mises en situation sur les réunions réelles des stagiaires ; fiches pratiques.",
+    ),
+    TrainingSpec(
+        key="utilite_sociale",
+        reference="ENS-EVAL-11",
+        title="Évaluer l'utilité sociale de son projet",
+        structure="scop",
+        trainers=("sophie", "julien"),
+        days=2,
+        nsf="123",
+        formacode="14284",
+        price_inter=56000,
+        price_intra=250000,
+        summary=(
+            "Définir ses critères d'utilité sociale, choisir des indicateurs et les faire vivre avec ses "
+            "parties prenantes."
+        ),
+        objectives=(
+            "Définir avec ses parties prenantes ce que son projet change",
+            "Construire des critères et des indicateurs d'utilité sociale",
+            "Choisir des méthodes de collecte proportionnées à ses moyens",
+            "Valoriser les résultats auprès des financeurs et des partenaires",
+        ),
+        audience="Dirigeant·es et chargé·es de projet de structures de l'économie sociale et solidaire.",
+        prerequisites="Aucun.",
+        content=(
+            "Jour 1 : utilité sociale et impact, référentiel d'évaluation, parties prenantes.\n"
+            "Jour 2 : indicateurs, collecte, restitution ; plan d'évaluation de son projet."
+        ),
+        methods="Apports, ateliers sur les projets des stagiaires, boîte à outils remise.",
+    ),
+    TrainingSpec(
+        key="handicap",
+        reference="ENS-HAND-12",
+        title="Accueillir des stagiaires en situation de handicap",
+        structure="scop",
+        trainers=("sophie",),
+        days=1,
+        nsf="333",
+        formacode="44521",
+        price_inter=32000,
+        price_intra=140000,
+        status="submitted",
+        summary="Adapter l'accueil, les supports et l'évaluation pour que chaque stagiaire puisse se former.",
+        objectives=(
+            "Identifier les besoins d'adaptation lors de l'entretien préalable",
+            "Adapter supports, rythme et modalités d'évaluation",
+            "Mobiliser le réseau des ressources handicap du territoire",
+        ),
+        audience="Formateur·rices et responsables pédagogiques d'organismes de formation.",
+        prerequisites="Aucun.",
+        content="Matin : cadre légal, recueil des besoins. Après-midi : adaptations, ressources, cas pratiques.",
+        methods="Témoignages, études de cas, grille d'adaptation remise.",
+    ),
+]
+
+PLACES = {
+    "croix_rousse": {
+        "name": "Maison des coopératives de la Croix-Rousse",
+        "street": "14 rue des Tisserands",
+        "postal_code": "69004",
+        "city": "Lyon",
+        "capacity": 16,
+        "accessibility": (
+            "Salle de plain-pied accessible en fauteuil ; toilettes adaptées ; boucle magnétique sur demande."
+        ),
+    },
+    "guillotiere": {
+        "name": "Tiers-lieu La Fabrique commune",
+        "street": "45 rue de la Thibaudière",
+        "postal_code": "69007",
+        "city": "Lyon",
+        "capacity": 20,
+        "accessibility": "Accès par ascenseur ; salle au 1er étage ; métro Saxe-Gambetta à 300 m.",
+    },
+    "villeurbanne": {
+        "name": "Salle de l'Atelier partagé",
+        "street": "12 rue Francis-de-Pressensé",
+        "postal_code": "69100",
+        "city": "Villeurbanne",
+        "capacity": 14,
+        "accessibility": "Rez-de-chaussée, entrée sans marche ; stationnement réservé devant l'entrée.",
+    },
+    "vallons": {
+        "name": "Maison intercommunale des Vallons",
+        "street": "2 place de la Mairie",
+        "postal_code": "69290",
+        "city": "Craponne",
+        "capacity": 20,
+        "accessibility": "Bâtiment public accessible (rampe et ascenseur).",
+    },
+}
+
+FIRST_NAMES = [
+    "Amandine", "Baptiste", "Cécile", "Damien", "Élise", "Fabien", "Gaëlle", "Henri", "Isabelle", "Jérôme",
+    "Karine", "Laurent", "Mathilde", "Nicolas", "Océane", "Pascal", "Rachida", "Sébastien", "Tiphaine",
+    "Valentin", "Yasmine", "Adrien", "Bérénice", "Clément", "Delphine", "Étienne", "Florence", "Guillaume",
+    "Hélène", "Ismaël", "Juliette", "Kevin", "Lucie", "Maxime", "Nathalie", "Olivier", "Pauline", "Quentin",
+    "Romane", "Simon", "Thérèse", "Victor", "Zoé", "Antoine", "Brigitte", "Cyril", "Dounia", "Émilie",
+    "François", "Géraldine", "Hakim", "Inès", "Jonathan", "Laure", "Mehdi", "Noémie", "Patrice", "Rose",
+    "Samuel", "Sylvie", "Thibault", "Vanessa",
+]  # fmt: skip
+LAST_NAMES = [
+    "Arnaud", "Barbier", "Chevalier", "Da Silva", "Étienne", "Fournier", "Gauthier", "Henry", "Imbert",
+    "Joly", "Klein", "Lacroix", "Marchal", "Nguyen", "Ollivier", "Picard", "Rolland", "Schmitt", "Tessier",
+    "Vidal", "Weber", "Aubert", "Blanc", "Collin", "Dumas", "Faure", "Guérin", "Hoarau", "Jacob", "Leroy",
+    "Mercier", "Noël", "Perret", "Renaud", "Sanchez", "Traoré", "Vincent", "Bertrand", "Caron", "Diallo",
+    "Fabre", "Giraud", "Huet", "Lemoine", "Meunier", "Pons", "Roche", "Sauvage", "Tran", "Vasseur", "Bonnet",
+    "Carpentier", "Deschamps", "Garnier", "Hamon", "Lebrun", "Marty", "Poulain", "Rey", "Simon", "Texier",
+    "Valette",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    key: str
+    kind: str
+    name: str
+    city: str
+    postal_code: str
+    street: str = ""
+    domain: str = ""
+    siret: str = ""
+    nda: str = ""
+    opco: str = ""
+    opco_share: int = 100  # % of the price the OPCO pays (the company pays the rest)
+    structure: str | None = None
+    contact: tuple[str, str, str] | None = None  # first name, last name, job title (the signatory)
+    staff: int = 0  # trainees employed by the client
+    bpf_type: str = "a"
+    payer: str = ""  # for individuals: "individual" (own money) or "cpf"
+    job_title: str = ""
+
+
+CLIENTS = [
+    ClientSpec(
+        "regie", "company", "Régie de quartier des Pentes", "Lyon", "69001", "9 montée de la Grande-Côte",
+        domain="regie-des-pentes.example", siret=siret_for(43_908_215), opco="Uniformation", structure="cae",
+        contact=("Agnès", "Morel", "Directrice"), staff=8,
+    ),
+    ClientSpec(
+        "epicerie", "company", "Épicerie coopérative La Fourmilière (SCIC)", "Villeurbanne", "69100",
+        "31 cours Émile-Zola", domain="la-fourmiliere.example", siret=siret_for(85_266_104),
+        opco="OPCOMMERCE", opco_share=80, structure="cae", contact=("Rémi", "Chauvin", "Cogérant"), staff=6,
+    ),
+    ClientSpec(
+        "velo", "company", "Scop Roue Libre", "Lyon", "69007", "18 rue Béchevelin", domain="roue-libre.example",
+        siret=siret_for(50_431_877), opco="OPCO Mobilités", structure="cae",
+        contact=("Yanis", "Belkacem", "Gérant"), staff=5,
+    ),
+    ClientSpec(
+        "charpente", "company", "Scop Charpentes du Pilat", "Pélussin", "42410", "ZA de la Voie romaine",
+        domain="charpentes-pilat.example", siret=siret_for(39_512_640), opco="Constructys", opco_share=70,
+        structure="scop", contact=("Gilles", "Pinatel", "Gérant"), staff=9,
+    ),
+    ClientSpec(
+        "centre_social", "company", "Centre social et culturel des Canuts", "Lyon", "69004",
+        "5 rue Dumenge", domain="cs-canuts.example", siret=siret_for(77_983_520), opco="Uniformation",
+        structure="association", contact=("Fatima", "Ouali", "Directrice"), staff=9,
+    ),
+    ClientSpec(
+        "bocal", "company", "SCIC Le Bocal, tiers-lieu de la Guillotière", "Lyon", "69007",
+        "62 rue de Marseille", domain="le-bocal.example", siret=siret_for(89_102_733), opco="Uniformation",
+        opco_share=90, structure="association", contact=("Jade", "Lambert", "Coordinatrice"), staff=6,
+    ),
+    ClientSpec(
+        "vallons", "public_body", "Communauté de communes des Vallons de l'Ouest lyonnais", "Craponne", "69290",
+        "2 place de la Mairie", domain="cc-vallons.example", siret=siret_for(20_004_918),
+        structure="association", contact=("Bernard", "Villard", "Directeur général des services"),
+        staff=12, bpf_type="e",
+    ),
+    ClientSpec(
+        "formaterra", "training_org", "Institut Formaterra", "Grenoble", "38000", "11 avenue Alsace-Lorraine",
+        domain="formaterra.example", siret=siret_for(51_874_302), nda="84380789238",
+        contact=("Olivier", "Brun", "Responsable pédagogique"),
+    ),
+    ClientSpec(
+        "marion", "individual", "Marion Lambert", "Lyon", "69003", "40 rue Paul-Bert", domain="courriel.example",
+        payer="individual", bpf_type="d", job_title="Consultante en reconversion",
+    ),
+    ClientSpec(
+        "youssef", "individual", "Youssef Amrani", "Vénissieux", "69200", "7 avenue Jean-Jaurès",
+        domain="courriel.example", payer="cpf", bpf_type="c", job_title="En recherche d'emploi",
+    ),
+    ClientSpec(
+        "chloe", "individual", "Chloé Vasseur", "Lyon", "69008", "23 rue Villon", domain="courriel.example",
+        payer="cpf", bpf_type="a", job_title="Animatrice socioculturelle",
+    ),
+    ClientSpec(
+        "bruno", "individual", "Bruno Garcia", "Oullins", "69600", "3 rue de la République",
+        domain="courriel.example", payer="individual", bpf_type="d", job_title="Artisan menuisier",
+    ),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EnrolmentSpec:
+    client: str
+    trainees: int = 0
+    entrusted: int = 0  # trainees entrusted by another OF (counts only, BPF cadre G)
+    price: int | None = None  # cents; default: inter price x trainees, or the intra price
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    training: str
+    trainers: tuple[str, ...]
+    modules: tuple[tuple[int, int], ...]  # (week relative to the current week, days)
+    place: str | None  # None: remote
+    enrolments: tuple[EnrolmentSpec, ...]
+    weekday: int = 1  # preferred first day of each module (0 = Monday)
+    mornings_only: bool = False
+    intra: bool = False
+    status: str | None = None  # forced: "draft" or "cancelled"; otherwise from the dates
+    cancelled_reason: str = ""
+    subcontracted_out: bool = False
+    min_capacity: int = 4
+    max_capacity: int = 12
+    notes: str = ""
+    dropout: bool = False  # the last participant abandoned
+
+
+E = EnrolmentSpec
+SESSIONS = [
+    SessionSpec("formateurs", ("lea", "karim"), ((-96, 3),), "croix_rousse",
+                (E("regie", 2), E("epicerie", 2), E("marion", 1), E("youssef", 1))),
+    SessionSpec("comptabilite", ("karim",), ((-92, 2),), "villeurbanne", (E("velo", 3), E("charpente", 2))),
+    SessionSpec("cooperation_territoriale", ("nadia",), ((-88, 3),), "guillotiere",
+                (E("vallons", 5), E("centre_social", 3), E("bocal", 2))),
+    SessionSpec("appels_offres", ("julien", "lea"), ((-84, 2),), "croix_rousse",
+                (E("charpente", 3), E("velo", 2), E("bruno", 1))),
+    SessionSpec("intelligence_collective", ("camille",), ((-80, 2),), "guillotiere",
+                (E("centre_social", 8),), intra=True, notes="Session intra pour l'équipe d'animation."),
+    SessionSpec("rgpd", ("camille",), ((-76, 2),), None,
+                (E("epicerie", 2), E("chloe", 1), E("centre_social", 2)), mornings_only=True),
+    SessionSpec("tiers_lieu", ("nadia", "thomas"), ((-72, 3), (-70, 2)), "guillotiere",
+                (E("bocal", 3), E("chloe", 1), E("marion", 1), E("vallons", 2)), weekday=0),
+    SessionSpec("gouvernance", ("julien",), ((-64, 2),), "villeurbanne", (E("charpente", 7),), intra=True),
+    SessionSpec("fpa", ("lea",), ((-58, 3), (-56, 2)), "croix_rousse",
+                (E("youssef", 1), E("chloe", 1), E("regie", 1), E("bruno", 1)), weekday=0),
+    SessionSpec("formateurs", ("lea",), ((-50, 3),), "croix_rousse",
+                (E("formaterra", entrusted=5, price=450000), E("epicerie", 2), E("regie", 1)),
+                notes="Session mixte : cinq stagiaires confiés par l'Institut Formaterra (sous-traitance)."),
+    SessionSpec("reunions", ("nadia",), ((-45, 1),), "vallons", (E("vallons", 9),), intra=True),
+    SessionSpec("utilite_sociale", ("julien",), ((-40, 2),), "villeurbanne",
+                (E("centre_social", 2), E("epicerie", 2), E("bocal", 2))),
+    SessionSpec("cooperation_territoriale", ("thomas",), ((-34, 3),), "vallons", (E("vallons", 8),), intra=True,
+                subcontracted_out=True,
+                notes="Réalisée par Thomas Lefèvre, organisme sous-traitant (contrat de sous-traitance signé)."),
+    SessionSpec("comptabilite", ("karim",), ((-28, 2),), "villeurbanne",
+                (E("velo", 2), E("regie", 2), E("marion", 1)), dropout=True),
+    SessionSpec("appels_offres", ("julien", "lea"), ((-20, 2),), "croix_rousse",
+                (E("charpente", 2), E("bocal", 2), E("velo", 1))),
+    SessionSpec("tiers_lieu", ("nadia",), ((-12, 3), (-10, 2)), "guillotiere", (E("bocal", 2), E("youssef", 1)),
+                status="cancelled", min_capacity=6,
+                cancelled_reason="Effectif minimum non atteint (3 inscrit·es pour 6 requis) ; reportée au printemps."),
+    SessionSpec("intelligence_collective", ("camille",), ((-8, 2),), "guillotiere",
+                (E("regie", 2), E("centre_social", 2), E("vallons", 3), E("bruno", 1))),
+    SessionSpec("formateurs", ("lea",), ((-1, 2), (1, 1)), "croix_rousse",
+                (E("regie", 2), E("epicerie", 1), E("chloe", 1), E("marion", 1)),
+                notes="Deux jours la semaine dernière, le troisième la semaine prochaine."),
+    SessionSpec("fpa", ("lea",), ((2, 3), (4, 2)), "croix_rousse",
+                (E("youssef", 1), E("bruno", 1), E("regie", 1), E("epicerie", 1)), weekday=0),
+    SessionSpec("appels_offres", ("lea", "julien"), ((3, 2),), None,
+                (E("charpente", 2), E("bocal", 1), E("centre_social", 1)), weekday=3,
+                notes="Session à distance (classe virtuelle)."),
+    SessionSpec("gouvernance", ("sophie", "julien"), ((3, 2),), "villeurbanne", (E("bocal"),), status="draft",
+                notes="Première session de Sophie Garnier, en binôme ; en attente de la convention de la SCIC."),
+]  # fmt: skip
+
+
+# --- Loading --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    name: str
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    organisation: Organisation
+    accounts: list[DemoAccount]
+    credentials_path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def generate_password() -> str:
+    """16 characters from an unambiguous alphabet, in groups of four (about 90 bits)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _position in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def _read_credentials(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {
+        item["email"]: item["password"]
+        for item in data.get("accounts", [])
+        if isinstance(item, dict) and item.get("email") and item.get("password")
+    }
+
+
+def _write_credentials(path: Path, accounts: list[DemoAccount], site_url: str) -> None:
+    """Written readable by the owner only (mode 600), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "organisation": DEMO_SLUG,
+        "url": site_url,
+        "accounts": [{"role": a.role, "email": a.email, "password": a.password, "name": a.name} for a in accounts],
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def demo_load(*, var_dir: Path, site_url: str, today: dt.date | None = None) -> DemoResult:
+    """Load the demo cooperative unless the organisation `cooperative-demo` exists; return its logins.
+
+    Passwords are generated on the first load and kept in var/demo-credentials.json; later loads reuse them.
+    """
+    path = Path(var_dir) / CREDENTIALS_FILE
+    stored = _read_credentials(path)
+    accounts = [
+        DemoAccount(
+            role=spec.role,
+            email=spec.email,
+            password=stored.get(spec.email) or generate_password(),
+            name=f"{spec.first_name} {spec.last_name}",
+        )
+        for spec in ACCOUNTS
+    ]
+    notes: list[str] = []
+    organisation = Organisation.objects.filter(slug=DEMO_SLUG).first()
+    created = organisation is None
+    if organisation is None:
+        organisation = _build(accounts=accounts, today=today or timezone.localdate())
+    else:
+        notes = _check_existing_passwords(accounts, stored)
+    if any(stored.get(a.email) != a.password for a in accounts):
+        _write_credentials(path, accounts, site_url)
+    return DemoResult(created=created, organisation=organisation, accounts=accounts, credentials_path=path, notes=notes)
+
+
+def _check_existing_passwords(accounts: list[DemoAccount], stored: dict[str, str]) -> list[str]:
+    """Demo already loaded: new passwords only for the accounts whose password is not in the file."""
+    notes = []
+    users = {u.email: u for u in User.objects.filter(email__in=[a.email for a in accounts])}
+    for account in accounts:
+        user = users.get(account.email)
+        if user is None:
+            notes.append(_("%(email)s : compte absent (supprimé depuis le chargement).") % {"email": account.email})
+        elif account.email not in stored:
+            user.set_password(account.password)
+            user.save(update_fields=["password"])
+            notes.append(
+                _("%(email)s : mot de passe absent du fichier, un nouveau a été généré.") % {"email": account.email}
+            )
+        elif not user.check_password(account.password):
+            notes.append(
+                _("%(email)s : le mot de passe a été changé depuis le chargement de la démonstration.")
+                % {"email": account.email}
+            )
+    return notes
+
+
+def _save(obj: models.Model, *, log: str | None = None) -> Any:
+    obj.full_clean()
+    obj.save()
+    if log:
+        log_action(actor=None, obj=obj, action=f"demo.{log}.created")
+    return obj
+
+
+@transaction.atomic
+def _build(*, accounts: list[DemoAccount], today: dt.date) -> Organisation:
+    org = _save(
+        Organisation(
+            **ORGANISATION,
+            qualiopi_valid_from=dt.date(today.year - 2, 3, 18),
+            qualiopi_valid_until=dt.date(today.year + 1, 3, 17),
+        ),
+        log="organisation",
+    )
+    users = _build_users(org, accounts)
+    structures = _build_structures(org, manager=users["manager"])
+    trainers = _build_trainers(org, structures, users=users)
+    trainings = _build_trainings(org, structures, trainers, users=users)
+    places = {key: _save(Place(organisation=org, **data), log="place") for key, data in PLACES.items()}
+    clients, contacts, pools = _build_clients(org, structures)
+    _build_sessions(
+        org,
+        today=today,
+        trainers=trainers,
+        trainings=trainings,
+        places=places,
+        clients=clients,
+        contacts=contacts,
+        pools=pools,
+    )
+    return org
+
+
+def _build_users(org: Organisation, accounts: list[DemoAccount]) -> dict[str, User]:
+    users = {}
+    for spec, account in zip(ACCOUNTS, accounts, strict=True):
+        user = User.objects.filter(email=spec.email).first() or User(email=spec.email)
+        user.first_name, user.last_name = spec.first_name, spec.last_name
+        user.full_clean(exclude=["password"])
+        user.set_password(account.password)
+        user.save()
+        membership = Membership(user=user, organisation=org, role=spec.role)
+        _save(membership)
+        log_action(actor=None, obj=org, action="demo.membership.created", data={"user": spec.email, "role": spec.role})
+        users[spec.key] = user
+    return users
+
+
+def _build_structures(org: Organisation, *, manager: User) -> dict[str, MemberStructure]:
+    structures = {
+        key: _save(MemberStructure(organisation=org, **data), log="member_structure")
+        for key, data in STRUCTURES.items()
+    }
+    structures["cae"].managers.add(manager)
+    return structures
+
+
+def _build_trainers(
+    org: Organisation, structures: dict[str, MemberStructure], *, users: dict[str, User]
+) -> dict[str, Trainer]:
+    now = timezone.now()
+    trainers = {}
+    for key, data in TRAINERS.items():
+        applied_at = now - dt.timedelta(days=data["applied_days_ago"])
+        trainer = Trainer(
+            organisation=org,
+            member_structure=structures[data["structure"]],
+            user=users["trainer"] if data["email"] == users["trainer"].email else None,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            status=data["status"],
+            siret=data.get("siret", ""),
+            nda=data.get("nda", ""),
+            qualifications=data["qualifications"],
+            specialities=data["specialities"],
+            onboarding_state=data["state"],
+            applied_at=applied_at,
+        )
+        if data["state"] != APPLIED:
+            decided_at = applied_at + dt.timedelta(days=21)
+            trainer.decided_by = users["quality"]
+            trainer.decided_at = decided_at
+            default = "Dossier complet (CV, justificatifs, entretien d'accueil) : validé·e par le comité du {date}."
+            trainer.committee_decision = data.get("decision", default).format(
+                date=timezone.localtime(decided_at).strftime("%d/%m/%Y")
+            )
+        if data["state"] == SUSPENDED:
+            trainer.suspension_reason = data["suspension_reason"]
+        trainers[key] = _save(trainer, log="trainer")
+    return trainers
+
+
+def _build_trainings(
+    org: Organisation,
+    structures: dict[str, MemberStructure],
+    trainers: dict[str, Trainer],
+    *,
+    users: dict[str, User],
+) -> dict[str, Training]:
+    trainings = {}
+    validated_at = timezone.now() - dt.timedelta(days=700)
+    for spec in TRAININGS:
+        author = trainers[spec.trainers[0]].user or users["quality"]
+        training = Training(
+            organisation=org,
+            member_structure=structures[spec.structure],
+            title=spec.title,
+            reference=spec.reference,
+            summary=spec.summary,
+            objectives=list(spec.objectives),
+            audience=spec.audience,
+            prerequisites=spec.prerequisites,
+            content=spec.content,
+            duration_minutes=spec.duration_minutes,
+            modality=spec.modality,
+            methods=spec.methods,
+            evaluation_methods=EVALUATION,
+            accessibility=ACCESSIBILITY,
+            access_delay=ACCESS_DELAY,
+            price_inter_cents=spec.price_inter,
+            price_intra_cents=spec.price_intra,
+            certification_kind=spec.certification_kind,
+            certification_code=spec.certification_code,
+            rncp_level=spec.rncp_level,
+            nsf_code=spec.nsf,
+            formacode=spec.formacode,
+            bpf_objective=spec.bpf_objective,
+            is_public=spec.status == "validated",
+            status=spec.status,
+            created_by=author,
+        )
+        if spec.status == "validated":
+            training.validated_by = users["quality"]
+            training.validated_at = validated_at
+        _save(training, log="training")
+        training.trainers.set([trainers[key] for key in spec.trainers])
+        trainings[spec.key] = training
+    return trainings
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "-")
+
+
+def _build_clients(
+    org: Organisation, structures: dict[str, MemberStructure]
+) -> tuple[dict[str, Client], dict[str, Contact], dict[str, list[Trainee]]]:
+    clients: dict[str, Client] = {}
+    contacts: dict[str, Contact] = {}
+    pools: dict[str, list[Trainee]] = {}
+    names = iter(zip(FIRST_NAMES, LAST_NAMES, strict=True))
+    for spec in CLIENTS:
+        client = _save(
+            Client(
+                organisation=org,
+                kind=spec.kind,
+                name=spec.name,
+                siret=spec.siret,
+                nda=spec.nda,
+                opco=spec.opco,
+                street=spec.street,
+                postal_code=spec.postal_code,
+                city=spec.city,
+                email=(f"{_ascii(spec.name).replace('-', '.')}@{spec.domain}" if spec.kind == "individual"
+                       else f"contact@{spec.domain}"),
+                member_structure=structures[spec.structure] if spec.structure else None,
+            ),
+            log="client",
+        )  # fmt: skip
+        clients[spec.key] = client
+        if spec.contact:
+            first, last, job = spec.contact
+            contacts[spec.key] = _save(
+                Contact(
+                    organisation=org,
+                    client=client,
+                    first_name=first,
+                    last_name=last,
+                    job_title=job,
+                    email=f"{_ascii(first)}.{_ascii(last)}@{spec.domain}",
+                    is_signatory=True,
+                )
+            )
+        if spec.kind == "individual":
+            first, last = spec.name.split(" ", 1)
+            people = [(first, last, spec.job_title)]
+        else:
+            job = "Agent·e territorial·e" if spec.kind == "public_body" else "Salarié·e"
+            people = [(*next(names), job) for _person in range(spec.staff)]
+        pools[spec.key] = [
+            _save(
+                Trainee(
+                    organisation=org,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{_ascii(first)}.{_ascii(last)}@{spec.domain}",
+                    client=client,
+                    job_title=job,
+                    adaptation_needs=(
+                        "Malentendante : placer en début de table, supports écrits remis en amont."
+                        if (spec.key, i) == ("centre_social", 2)
+                        else ""
+                    ),
+                ),
+                log="trainee",
+            )
+            for i, (first, last, job) in enumerate(people)
+        ]
+    return clients, contacts, pools
+
+
+class _Calendar:
+    """Books whole days for trainers and places so that no two slots of one of them overlap."""
+
+    def __init__(self, anchor_monday: dt.date) -> None:
+        self.anchor = anchor_monday
+        self.busy: set[tuple[str, dt.date]] = set()
+
+    def book(self, resources: Iterable[str], week: int, weekday: int, days: int) -> list[dt.date]:
+        keys = list(resources)
+        start = self.anchor + dt.timedelta(weeks=week, days=weekday)
+        while True:
+            chosen: list[dt.date] = []
+            day = start
+            while len(chosen) < days:
+                if is_working_day(day):
+                    chosen.append(day)
+                day += dt.timedelta(days=1)
+            if not any((key, d) in self.busy for key in keys for d in chosen):
+                break
+            start += dt.timedelta(days=1)
+        self.busy.update((key, d) for key in keys for d in chosen)
+        return chosen
+
+
+def _session_status(spec: SessionSpec, starts: dt.datetime, ends: dt.datetime, now: dt.datetime) -> str:
+    if spec.status:
+        return spec.status
+    if ends <= now:
+        return "done"
+    return "running" if starts <= now else "confirmed"
+
+
+PARTICIPANT_STATUS = {
+    "done": "completed",
+    "running": "attending",
+    "confirmed": "registered",
+    "cancelled": "cancelled",
+    "draft": "registered",
+}
+
+
+def _build_sessions(
+    org: Organisation,
+    *,
+    today: dt.date,
+    trainers: dict[str, Trainer],
+    trainings: dict[str, Training],
+    places: dict[str, Place],
+    clients: dict[str, Client],
+    contacts: dict[str, Contact],
+    pools: dict[str, list[Trainee]],
+) -> None:
+    calendar = _Calendar(today - dt.timedelta(days=today.weekday()))
+    now = timezone.now()
+    client_specs = {spec.key: spec for spec in CLIENTS}
+    next_in_pool = dict.fromkeys(pools, 0)
+    for number, spec in enumerate(SESSIONS, start=1):
+        training = trainings[spec.training]
+        resources = [f"trainer:{key}" for key in spec.trainers] + ([f"place:{spec.place}"] if spec.place else [])
+        days = [d for week, n in spec.modules for d in calendar.book(resources, week, spec.weekday, n)]
+        half_days = HALF_DAYS[:1] if spec.mornings_only else HALF_DAYS
+        times = [(paris(d, start), paris(d, end)) for d in days for start, end in half_days]
+        status = _session_status(spec, times[0][0], times[-1][1], now)
+        place = places[spec.place] if spec.place else None
+        remote_url = "" if place else f"https://visio.ensemble.example/session-{number:02d}"
+        session = _save(
+            Session(
+                organisation=org,
+                training=training,
+                member_structure=training.member_structure,
+                title=training.title,
+                programme=training.programme_snapshot(),
+                status=status,
+                is_public=not spec.intra and status in {"confirmed", "running"},
+                min_capacity=spec.min_capacity,
+                max_capacity=spec.max_capacity,
+                place=place,
+                remote_url=remote_url,
+                subcontracted_out=spec.subcontracted_out,
+                notes=spec.notes,
+                start_date=days[0],
+                end_date=days[-1],
+                total_minutes=sum(int((end - start).total_seconds()) // 60 for start, end in times),
+                cancelled_reason=spec.cancelled_reason,
+            ),
+            log="session",
+        )
+        session_trainers = [trainers[key] for key in spec.trainers]
+        session.trainers.set(session_trainers)
+        for starts_at, ends_at in times:
+            slot = _save(
+                Slot(
+                    organisation=org,
+                    session=session,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    place=place,
+                    remote_url=remote_url,
+                )
+            )
+            slot.trainers.set(session_trainers)
+        participants = []
+        for enrolment_spec in spec.enrolments:
+            client_spec = client_specs[enrolment_spec.client]
+            enrolment = _enrol(
+                session,
+                spec=spec,
+                enrolment_spec=enrolment_spec,
+                client=clients[enrolment_spec.client],
+                client_spec=client_spec,
+                contact=contacts.get(enrolment_spec.client),
+                training=training,
+            )
+            pool = pools[enrolment_spec.client]
+            for _seat in range(enrolment_spec.trainees):
+                trainee = pool[next_in_pool[enrolment_spec.client] % len(pool)]
+                next_in_pool[enrolment_spec.client] += 1
+                participants.append(
+                    Participant(
+                        organisation=org,
+                        session=session,
+                        enrolment=enrolment,
+                        trainee=trainee,
+                        bpf_trainee_type=client_spec.bpf_type,
+                        status=PARTICIPANT_STATUS[status],
+                    )
+                )
+        if spec.dropout and participants:
+            participants[-1].status = "dropped_out"
+        for participant in participants:
+            _save(participant)
+
+
+def _enrol(
+    session: Session,
+    *,
+    spec: SessionSpec,
+    enrolment_spec: EnrolmentSpec,
+    client: Client,
+    client_spec: ClientSpec,
+    contact: Contact | None,
+    training: Training,
+) -> Enrolment:
+    if enrolment_spec.price is not None:
+        price = enrolment_spec.price
+    elif spec.intra and training.price_intra_cents:
+        price = training.price_intra_cents
+    else:
+        price = (training.price_inter_cents or 0) * max(enrolment_spec.trainees, 1)
+    status = {"cancelled": "cancelled", "draft": "provisional"}.get(session.status, "confirmed")
+    enrolment = _save(
+        Enrolment(
+            organisation=session.organisation,
+            session=session,
+            client=client,
+            contact=contact,
+            status=status,
+            price_cents=price,
+            entrusted_trainees=enrolment_spec.entrusted,
+            entrusted_minutes=enrolment_spec.entrusted * session.total_minutes,
+        ),
+        log="enrolment",
+    )
+    for line in _funding_lines(client_spec, price, session_number=session.pk):
+        _save(FundingLine(organisation=session.organisation, enrolment=enrolment, **line))
+    return enrolment
+
+
+def _funding_lines(client: ClientSpec, price: int, *, session_number: int) -> list[dict[str, Any]]:
+    """Who pays (Cerfa 10443 cadre C): the OPCO for companies, CPF or the person, the other OF, the employer."""
+    if client.kind == "company":
+        opco_amount = price * client.opco_share // 100
+        lines = [
+            {
+                "payer_kind": "opco",
+                "payer_name": client.opco,
+                "scheme": "skills_plan",
+                "amount_cents": opco_amount,
+                "reference": f"PEC-{session_number:04d}-{client.key[:3].upper()}",
+            }
+        ]
+        if price - opco_amount:
+            lines.append({"payer_kind": "company", "payer_name": client.name, "amount_cents": price - opco_amount})
+        return lines
+    if client.kind == "individual" and client.payer == "cpf":
+        return [
+            {
+                "payer_kind": "cpf",
+                "payer_name": "Caisse des dépôts (Mon Compte Formation)",
+                "scheme": "cpf",
+                "amount_cents": price,
+                "reference": f"CPF-{session_number:06d}",
+            }
+        ]
+    if client.kind == "individual":
+        return [{"payer_kind": "individual", "payer_name": client.name, "amount_cents": price}]
+    if client.kind == "training_org":
+        return [{"payer_kind": "other_of", "payer_name": client.name, "amount_cents": price}]
+    return [{"payer_kind": "public_employer", "payer_name": client.name, "amount_cents": price}]

@@ -1,0 +1,193 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The dashboard: per role, what to do next. A fixed number of queries whatever the size of the OF."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopforma.accounts.actor import Actor
+from coopforma.catalogue.models import TrainingStatus
+from coopforma.catalogue.selectors import training_list
+from coopforma.people.models import OnboardingState
+from coopforma.people.scope import actor_scope
+from coopforma.people.selectors import trainer_queryset
+from coopforma.training_sessions.models import ParticipantStatus, SessionStatus, Slot
+from coopforma.training_sessions.selectors import session_queryset_for
+
+LIST_LIMIT = 8
+UPCOMING_DAYS = 30
+
+
+@dataclass
+class Task:
+    """One thing to do, with where to do it."""
+
+    label: str
+    url_name: str
+    url_kwargs: dict[str, object] = field(default_factory=dict)
+    query: str = ""
+    level: str = "warn"  # warn | err | info
+
+
+@dataclass
+class Dashboard:
+    stats: dict[str, int]
+    tasks: list[Task]
+    upcoming_sessions: list
+    next_slots: list
+    pending_trainers: list
+    submitted_trainings: list
+    my_drafts: list
+    organisation_gaps: list[str]
+
+
+def _organisation_gaps(actor: Actor) -> list[str]:
+    """Data the regulated documents and the BPF will need (regulations.md §2.2 A, §3.1)."""
+    org = actor.organisation
+    needed = {
+        _("numéro de déclaration d'activité (NDA)"): org.nda,
+        _("SIRET"): org.siret,
+        _("code NAF"): org.naf_code,
+        _("adresse"): org.street and org.city,
+        _("dirigeant·e"): org.head_name,
+        _("référent·e handicap"): org.disability_referent_name,
+    }
+    return [label for label, value in needed.items() if not value]
+
+
+def dashboard_for(*, actor: Actor) -> Dashboard:
+    today = timezone.localdate()
+    horizon = today + dt.timedelta(days=UPCOMING_DAYS)
+    sessions = session_queryset_for(actor)
+    scope = actor_scope(actor)
+    live = ~Q(status=SessionStatus.CANCELLED)
+
+    counts = sessions.aggregate(
+        upcoming=Count("pk", filter=live & Q(start_date__gte=today, start_date__lte=horizon)),
+        running=Count("pk", filter=Q(status=SessionStatus.RUNNING)),
+        drafts=Count("pk", filter=Q(status=SessionStatus.DRAFT)),
+        to_close=Count("pk", filter=Q(status__in=[SessionStatus.CONFIRMED, SessionStatus.RUNNING], end_date__lt=today)),
+    )
+    upcoming = list(
+        sessions.filter(live, start_date__gte=today, start_date__lte=horizon)
+        .select_related("member_structure")
+        .annotate(
+            trainee_count=Count(
+                "participants", filter=~Q(participants__status=ParticipantStatus.CANCELLED), distinct=True
+            )
+        )
+        .order_by("start_date", "pk")[:LIST_LIMIT]
+    )
+    under_filled = [s for s in upcoming if s.trainee_count < s.min_capacity]
+
+    next_slots: list = []
+    if scope.trainer_id is not None:
+        next_slots = list(
+            Slot.objects.filter(
+                organisation=actor.organisation,
+                trainers=scope.trainer_id,
+                starts_at__gte=timezone.now(),
+                session__in=sessions.filter(live),
+            )
+            .select_related("session", "place")
+            .order_by("starts_at")[:LIST_LIMIT]
+        )
+
+    pending_trainers: list = []
+    if actor.has("trainers.validate") or actor.has("trainers.propose"):
+        pending_trainers = list(
+            trainer_queryset(actor=actor)
+            .filter(onboarding_state=OnboardingState.APPLIED)
+            .select_related("member_structure")
+            .order_by("applied_at", "pk")[:LIST_LIMIT]
+        )
+    submitted: list = []
+    if actor.has("catalogue.validate"):
+        submitted = list(
+            training_list(actor=actor, filters={"status": TrainingStatus.SUBMITTED})
+            .select_related("member_structure")
+            .order_by("pk")[:LIST_LIMIT]
+        )
+    my_drafts = list(
+        training_list(actor=actor, filters={"status": TrainingStatus.DRAFT, "mine": True}).order_by("-pk")[:LIST_LIMIT]
+    )
+
+    tasks: list[Task] = []
+    if counts["to_close"]:
+        tasks.append(
+            Task(
+                _("%(n)s session(s) passée(s) à clôturer") % {"n": counts["to_close"]},
+                "sessions:list",
+                query="?status=confirmed&period=past",
+                level="err",
+            )
+        )
+    for s in under_filled:
+        tasks.append(
+            Task(
+                _("« %(title)s » commence le %(date)s avec %(n)s stagiaire(s) pour un minimum de %(min)s")
+                % {
+                    "title": s.title,
+                    "date": s.start_date.strftime("%d/%m/%Y"),
+                    "n": s.trainee_count,
+                    "min": s.min_capacity,
+                },
+                "sessions:detail",
+                {"pk": s.pk},
+            )
+        )
+    if counts["drafts"]:
+        tasks.append(
+            Task(
+                _("%(n)s session(s) en brouillon à confirmer") % {"n": counts["drafts"]},
+                "sessions:list",
+                query="?status=draft",
+                level="info",
+            )
+        )
+    for t in pending_trainers:
+        tasks.append(
+            Task(
+                _("Candidature de %(name)s (%(member)s) à examiner en comité")
+                % {"name": t.full_name, "member": t.member_structure.name},
+                "people:trainer_detail",
+                {"pk": t.pk},
+            )
+        )
+    for training in submitted:
+        tasks.append(
+            Task(
+                _("Programme « %(title)s » soumis à validation") % {"title": training.title},
+                "catalogue:detail",
+                {"pk": training.pk},
+            )
+        )
+    gaps = _organisation_gaps(actor) if actor.is_admin else []
+    if gaps:
+        tasks.append(
+            Task(
+                _("Compléter la fiche de l'organisme : %(fields)s") % {"fields": ", ".join(gaps)},
+                "org:settings",
+                level="err",
+            )
+        )
+
+    stats = {
+        "upcoming": counts["upcoming"],
+        "running": counts["running"],
+        "drafts": counts["drafts"],
+        "to_close": counts["to_close"],
+    }
+    return Dashboard(
+        stats=stats,
+        tasks=tasks,
+        upcoming_sessions=upcoming,
+        next_slots=next_slots,
+        pending_trainers=pending_trainers,
+        submitted_trainings=submitted,
+        my_drafts=my_drafts,
+        organisation_gaps=gaps,
+    )
