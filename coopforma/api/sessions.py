@@ -1,6 +1,442 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""API routes for sessions (list/detail/create/update), thin: parse, call a selector or service, serialise."""
+"""API routes for sessions, slots, enrolments (with funding lines), participants and places.
 
-from ninja import Router
+Thin: parse, call a selector or service of training_sessions, serialise. Money in integer cents (*_cents),
+durations in minutes (*_minutes), datetimes in ISO 8601 with their offset (local time, Europe/Paris).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from coopforma.api.auth import get_actor, require
+from coopforma.training_sessions import selectors, services
+from coopforma.training_sessions.models import (
+    Enrolment,
+    EnrolmentStatus,
+    FundingLine,
+    Participant,
+    ParticipantStatus,
+    Place,
+    Session,
+    SessionStatus,
+    Slot,
+)
 
 router = Router(tags=["sessions"])
+
+
+# --- Schemas ------------------------------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+class SlotOut(Schema):
+    id: int
+    session_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    minutes: int
+    half_day: str = Field(description="am (morning) or pm (afternoon)")
+    place_id: int | None
+    remote_url: str
+    trainer_ids: list[int]
+
+    @staticmethod
+    def resolve_starts_at(obj: Slot) -> dt.datetime | None:
+        return _local(obj.starts_at)
+
+    @staticmethod
+    def resolve_ends_at(obj: Slot) -> dt.datetime | None:
+        return _local(obj.ends_at)
+
+    @staticmethod
+    def resolve_trainer_ids(obj: Slot) -> list[int]:
+        return [t.pk for t in obj.trainers.all()]
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    status: str
+    training_id: int
+    member_structure_id: int
+    start_date: dt.date | None
+    end_date: dt.date | None
+    total_minutes: int
+    min_capacity: int
+    max_capacity: int
+    trainees: int = Field(description="non-cancelled participants + trainees entrusted by other OFs")
+    audience: str = Field(description="inter, intra, subcontracted, mixed or empty (from the enrolments)")
+    revenue_cents: int
+    is_public: bool
+    place_id: int | None
+    remote_url: str
+    trainer_ids: list[int]
+
+    @staticmethod
+    def resolve_trainees(obj: Session) -> int:
+        return obj.n_trainees  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_trainer_ids(obj: Session) -> list[int]:
+        return [t.pk for t in obj.trainers.all()]
+
+
+class SessionDetailOut(SessionOut):
+    programme: dict[str, Any]
+    notes: str
+    subcontracted_out: bool
+    cancelled_reason: str
+    slots: list[SlotOut]
+
+    @staticmethod
+    def resolve_slots(obj: Session) -> list[Slot]:
+        return list(obj.slots.select_related("place").prefetch_related("trainers").order_by("starts_at"))
+
+
+class SessionIn(Schema):
+    training_id: int
+    title: str = ""
+    status: str = SessionStatus.DRAFT
+    min_capacity: int = 1
+    max_capacity: int = 12
+    place_id: int | None = None
+    remote_url: str = ""
+    is_public: bool = False
+    notes: str = ""
+
+
+class SessionPatch(Schema):
+    title: str | None = None
+    min_capacity: int | None = None
+    max_capacity: int | None = None
+    place_id: int | None = None
+    remote_url: str | None = None
+    is_public: bool | None = None
+    subcontracted_out: bool | None = None
+    notes: str | None = None
+    trainer_ids: list[int] | None = None
+    programme: dict[str, Any] | None = Field(None, description="objectives, audience, content… of this session only")
+    status: str | None = Field(None, description="a transition: confirmed, running, done or cancelled")
+    cancelled_reason: str | None = None
+    cancel_enrolments: bool = False
+
+
+class SessionFilters(Schema):
+    q: str | None = None
+    status: str | None = None
+    year: int | None = None
+    member_structure: int | None = None
+    trainer: int | None = None
+    audience: str | None = None
+    upcoming: bool = False
+
+
+class SlotIn(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place_id: int | None = None
+    remote_url: str = ""
+    trainer_ids: list[int] = []
+
+
+class SlotPatch(Schema):
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    place_id: int | None = None
+    remote_url: str | None = None
+    trainer_ids: list[int] | None = None
+
+
+class FundingLineOut(Schema):
+    id: int
+    payer_kind: str
+    payer_name: str
+    scheme: str
+    amount_cents: int
+    reference: str
+
+
+class FundingLineIn(Schema):
+    id: int | None = Field(None, description="an existing line to keep or change; absent: a new line")
+    payer_kind: str
+    payer_name: str = ""
+    scheme: str = ""
+    amount_cents: int
+    reference: str = ""
+
+
+class EnrolmentOut(Schema):
+    id: int
+    session_id: int
+    client_id: int
+    client_name: str
+    client_kind: str
+    contact_id: int | None
+    status: str
+    price_cents: int
+    funded_cents: int
+    remaining_cents: int
+    entrusted_trainees: int
+    entrusted_minutes: int
+    notes: str
+    funding_lines: list[FundingLineOut]
+
+    @staticmethod
+    def resolve_client_name(obj: Enrolment) -> str:
+        return obj.client.name
+
+    @staticmethod
+    def resolve_client_kind(obj: Enrolment) -> str:
+        return obj.client.kind
+
+    @staticmethod
+    def resolve_funding_lines(obj: Enrolment) -> list[FundingLine]:
+        return list(obj.funding_lines.all())
+
+    @staticmethod
+    def resolve_funded_cents(obj: Enrolment) -> int:
+        return sum(line.amount_cents for line in obj.funding_lines.all())
+
+    @staticmethod
+    def resolve_remaining_cents(obj: Enrolment) -> int:
+        return obj.price_cents - sum(line.amount_cents for line in obj.funding_lines.all())
+
+
+class EnrolmentIn(Schema):
+    client_id: int
+    price_cents: int = Field(0, ge=0)
+    contact_id: int | None = None
+    status: str = EnrolmentStatus.CONFIRMED
+    notes: str = ""
+    entrusted_trainees: int = Field(0, ge=0)
+    entrusted_minutes: int = Field(0, ge=0)
+
+
+class EnrolmentPatch(Schema):
+    price_cents: int | None = Field(None, ge=0)
+    contact_id: int | None = None
+    status: str | None = None
+    notes: str | None = None
+    entrusted_trainees: int | None = Field(None, ge=0)
+    entrusted_minutes: int | None = Field(None, ge=0)
+    funding_lines: list[FundingLineIn] | None = Field(
+        None, description="the complete list: lines with an id are kept/changed, new ones created, others deleted"
+    )
+
+
+class ParticipantOut(Schema):
+    id: int
+    session_id: int
+    enrolment_id: int
+    client_id: int
+    trainee_id: int
+    first_name: str
+    last_name: str
+    email: str
+    bpf_trainee_type: str
+    status: str
+
+    @staticmethod
+    def resolve_client_id(obj: Participant) -> int:
+        return obj.enrolment.client_id
+
+    @staticmethod
+    def resolve_first_name(obj: Participant) -> str:
+        return obj.trainee.first_name
+
+    @staticmethod
+    def resolve_last_name(obj: Participant) -> str:
+        return obj.trainee.last_name
+
+    @staticmethod
+    def resolve_email(obj: Participant) -> str:
+        return obj.trainee.email
+
+
+class ParticipantIn(Schema):
+    enrolment_id: int
+    trainee_id: int | None = Field(None, description="an existing trainee; or give first_name, last_name, email")
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    bpf_trainee_type: str = Field("", description="a–e (Cerfa 10443 F-1); default from the client's kind")
+    status: str = ParticipantStatus.REGISTERED
+
+
+class ParticipantPatch(Schema):
+    status: str | None = None
+    bpf_trainee_type: str | None = None
+
+
+class PlaceOut(Schema):
+    id: int
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    accessibility: str
+    capacity: int | None
+
+
+class PlaceIn(Schema):
+    name: str
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    accessibility: str = ""
+    capacity: int | None = Field(None, ge=0)
+
+
+class PlacePatch(Schema):
+    name: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    accessibility: str | None = None
+    capacity: int | None = Field(None, ge=0)
+
+
+# --- Sessions -----------------------------------------------------------------------------------------------
+
+
+@router.get("/sessions", response=list[SessionOut])
+@paginate(LimitOffsetPagination)
+def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
+    return selectors.session_list(actor=get_actor(request), filters=filters.dict(exclude_none=True))
+
+
+@router.post("/sessions", response={201: SessionDetailOut})
+def create_session(request: HttpRequest, payload: SessionIn) -> Status[Session]:
+    actor = require(request, "sessions.create")
+    session = services.session_create(actor=actor, **payload.dict())
+    return Status(201, selectors.session_get(actor=actor, session_id=session.pk))
+
+
+@router.get("/sessions/{session_id}", response=SessionDetailOut)
+def get_session(request: HttpRequest, session_id: int) -> Session:
+    return selectors.session_get(actor=get_actor(request), session_id=session_id)
+
+
+@router.patch("/sessions/{session_id}", response=SessionDetailOut)
+def update_session(request: HttpRequest, session_id: int, payload: SessionPatch) -> Session:
+    actor = get_actor(request)
+    data = payload.dict(exclude_unset=True)
+    status = data.pop("status", None)
+    reason = data.pop("cancelled_reason", None) or ""
+    cancel_enrolments = data.pop("cancel_enrolments", False)
+    programme = data.pop("programme", None)
+    if data:
+        services.session_update(actor=actor, session_id=session_id, **data)
+    else:
+        selectors.session_get(actor=actor, session_id=session_id)
+    if programme is not None:
+        services.session_programme_update(actor=actor, session_id=session_id, programme=programme)
+    if status is not None:
+        services.session_transition(
+            actor=actor, session_id=session_id, status=status, reason=reason, cancel_enrolments=cancel_enrolments
+        )
+    return selectors.session_get(actor=actor, session_id=session_id)
+
+
+# --- Slots --------------------------------------------------------------------------------------------------
+
+
+@router.post("/sessions/{session_id}/slots", response={201: SlotOut})
+def create_slot(request: HttpRequest, session_id: int, payload: SlotIn) -> Status[Slot]:
+    slot = services.slot_create(actor=get_actor(request), session_id=session_id, **payload.dict())
+    return Status(201, slot)
+
+
+@router.patch("/sessions/{session_id}/slots/{slot_id}", response=SlotOut)
+def update_slot(request: HttpRequest, session_id: int, slot_id: int, payload: SlotPatch) -> Slot:
+    return services.slot_update(
+        actor=get_actor(request), session_id=session_id, slot_id=slot_id, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.delete("/sessions/{session_id}/slots/{slot_id}", response={204: None})
+def delete_slot(request: HttpRequest, session_id: int, slot_id: int) -> Status[None]:
+    services.slot_delete(actor=get_actor(request), session_id=session_id, slot_id=slot_id)
+    return Status(204, None)
+
+
+# --- Enrolments ---------------------------------------------------------------------------------------------
+
+
+@router.get("/sessions/{session_id}/enrolments", response=list[EnrolmentOut])
+def list_enrolments(request: HttpRequest, session_id: int) -> list[Enrolment]:
+    return selectors.enrolment_list(actor=get_actor(request), session_id=session_id)
+
+
+@router.post("/sessions/{session_id}/enrolments", response={201: EnrolmentOut})
+def create_enrolment(request: HttpRequest, session_id: int, payload: EnrolmentIn) -> Status[Enrolment]:
+    enrolment = services.enrolment_create(actor=get_actor(request), session_id=session_id, **payload.dict())
+    return Status(201, enrolment)
+
+
+@router.patch("/enrolments/{enrolment_id}", response=EnrolmentOut)
+def update_enrolment(request: HttpRequest, enrolment_id: int, payload: EnrolmentPatch) -> Enrolment:
+    actor = get_actor(request)
+    data = payload.dict(exclude_unset=True)
+    if data.get("funding_lines") is not None:
+        data["funding_lines"] = [line.dict(exclude_unset=True) for line in payload.funding_lines or []]
+    services.enrolment_update(actor=actor, enrolment_id=enrolment_id, **data)
+    return selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
+
+
+# --- Participants -------------------------------------------------------------------------------------------
+
+
+@router.get("/sessions/{session_id}/trainees", response=list[ParticipantOut])
+def list_participants(request: HttpRequest, session_id: int) -> list[Participant]:
+    return selectors.participant_list(actor=get_actor(request), session_id=session_id)
+
+
+@router.post("/sessions/{session_id}/trainees", response={201: ParticipantOut})
+def add_participant(request: HttpRequest, session_id: int, payload: ParticipantIn) -> Status[Participant]:
+    actor = get_actor(request)
+    participant = services.participant_add(
+        actor=actor,
+        session_id=session_id,
+        enrolment_id=payload.enrolment_id,
+        trainee_id=payload.trainee_id,
+        new_trainee={"first_name": payload.first_name, "last_name": payload.last_name, "email": payload.email},
+        bpf_trainee_type=payload.bpf_trainee_type,
+        status=payload.status,
+    )
+    return Status(201, selectors.participant_get(actor=actor, participant_id=participant.pk))
+
+
+@router.patch("/participants/{participant_id}", response=ParticipantOut)
+def update_participant(request: HttpRequest, participant_id: int, payload: ParticipantPatch) -> Participant:
+    actor = get_actor(request)
+    services.participant_update(actor=actor, participant_id=participant_id, **payload.dict(exclude_unset=True))
+    return selectors.participant_get(actor=actor, participant_id=participant_id)
+
+
+# --- Places -------------------------------------------------------------------------------------------------
+
+
+@router.get("/places", response=list[PlaceOut])
+@paginate(LimitOffsetPagination)
+def list_places(request: HttpRequest, q: str = "") -> Any:
+    return selectors.place_list(actor=get_actor(request), filters={"q": q})
+
+
+@router.post("/places", response={201: PlaceOut})
+def create_place(request: HttpRequest, payload: PlaceIn) -> Status[Place]:
+    actor = require(request, "sessions.create")
+    return Status(201, services.place_create(actor=actor, **payload.dict()))
+
+
+@router.patch("/places/{place_id}", response=PlaceOut)
+def update_place(request: HttpRequest, place_id: int, payload: PlacePatch) -> Place:
+    return services.place_update(actor=get_actor(request), place_id=place_id, **payload.dict(exclude_unset=True))

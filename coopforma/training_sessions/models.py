@@ -6,6 +6,8 @@ Inter, intra and subcontracting are not a type of session: they follow from the 
 deliver as a subcontractor (BPF cadre G, revenue in C-10).
 """
 
+import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,7 +127,10 @@ class Slot(TenantModel):
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        """Exact minutes, computed in UTC (so a slot spanning a DST change counts its real length)."""
+        return int(
+            (self.ends_at.astimezone(datetime.UTC) - self.starts_at.astimezone(datetime.UTC)).total_seconds() // 60
+        )
 
     @property
     def half_day(self) -> str:
