@@ -15,7 +15,7 @@ from coopforma.people.models import OnboardingState
 from coopforma.people.scope import actor_scope
 from coopforma.people.selectors import trainer_queryset
 from coopforma.training_sessions.models import ParticipantStatus, SessionStatus, Slot
-from coopforma.training_sessions.selectors import session_queryset_for
+from coopforma.training_sessions.selectors import TO_CLOSE_STATUSES, session_queryset_for
 
 LIST_LIMIT = 8
 UPCOMING_DAYS = 30
@@ -69,7 +69,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         upcoming=Count("pk", filter=live & Q(start_date__gte=today, start_date__lte=horizon)),
         running=Count("pk", filter=Q(status=SessionStatus.RUNNING)),
         drafts=Count("pk", filter=Q(status=SessionStatus.DRAFT)),
-        to_close=Count("pk", filter=Q(status__in=[SessionStatus.CONFIRMED, SessionStatus.RUNNING], end_date__lt=today)),
+        to_close=Count("pk", filter=Q(status__in=TO_CLOSE_STATUSES, end_date__lt=today)),
     )
     upcoming = list(
         sessions.filter(live, start_date__gte=today, start_date__lte=horizon)
@@ -121,7 +121,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
             Task(
                 _("%(n)s session(s) passée(s) à clôturer") % {"n": counts["to_close"]},
                 "sessions:list",
-                query="?status=confirmed&period=past",
+                query="?to_close=on",
                 level="err",
             )
         )

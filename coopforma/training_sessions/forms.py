@@ -522,6 +522,7 @@ class SessionFilterForm(forms.Form):
         ],
     )
     upcoming = forms.BooleanField(label=_("À venir ou en cours"), required=False)
+    to_close = forms.BooleanField(label=_("Terminées mais pas clôturées"), required=False)
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -537,5 +538,5 @@ class SessionFilterForm(forms.Form):
 class CalendarFilterForm(SessionFilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("q", "status", "year", "audience", "upcoming"):
+        for name in ("q", "status", "year", "audience", "upcoming", "to_close"):
             del self.fields[name]

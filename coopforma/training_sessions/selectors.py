@@ -220,8 +220,13 @@ def with_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
 SESSION_FILTERS = ("q", "status", "year", "member_structure", "trainer", "upcoming", "audience")
 
 
+# Sessions whose last day is past but that nobody marked done (or cancelled).
+TO_CLOSE_STATUSES = (SessionStatus.CONFIRMED, SessionStatus.RUNNING)
+
+
 def session_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Session]:
-    """Visible sessions with their counts; filters: q, status, year, member_structure, trainer, upcoming, audience."""
+    """Visible sessions with their counts; filters: q, status, year, member_structure, trainer, upcoming, to_close,
+    audience."""
     filters = filters or {}
     qs = session_queryset_for(actor)
     if q := (filters.get("q") or "").strip():
@@ -242,6 +247,8 @@ def session_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Quer
     )
     if audience := filters.get("audience"):
         qs = qs.filter(audience=audience)
+    if filters.get("to_close"):
+        qs = qs.filter(status__in=TO_CLOSE_STATUSES, end_date__lt=timezone.localdate())
     if filters.get("upcoming"):
         today = timezone.localdate()
         return (

@@ -417,3 +417,29 @@ def test_places(web, manager_user, trainer_user, trainer, org, place):
     assert "Salle du Marché" in trainer_page and f"places/{place.pk}/edit/" not in trainer_page
     PlaceFactory(organisation=org, name="Pas ici", city="Lyon")
     assert "Pas ici" not in html(browser.get(url(org, "places/"), {"q": "Brest"}))
+
+
+def test_list_to_close_shows_past_sessions_nobody_closed(web, admin_user, org, member):
+    import datetime as dt
+
+    from coopforma.training_sessions.tests.factories import SessionFactory as Factory
+
+    past = dt.date(2025, 3, 3)
+    forgotten = Factory(
+        training__organisation=org,
+        training__member_structure=member,
+        title="Oubliée",
+        status="confirmed",
+        start_date=past,
+        end_date=past,
+    )
+    Factory(
+        training__organisation=org,
+        training__member_structure=member,
+        title="Clôturée",
+        status="done",
+        start_date=past,
+        end_date=past,
+    )
+    page = web(admin_user).get(url(org), {"to_close": "on"}).text
+    assert forgotten.title in page and "Clôturée" not in page

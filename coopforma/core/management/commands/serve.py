@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: str, workers: int, **options):  # type: ignore[no-untyped-def]
         call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://{host}:{port}/"
-        self.stdout.write(self.style.SUCCESS(f"Coopforma is served at {url} (Ctrl+C to stop)"))
+        self.stdout.write(self.style.SUCCESS(f"Coopforma est servi sur {url} (Ctrl+C pour arrêter)"))
         sys.stdout.flush()
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         os.execvp(
