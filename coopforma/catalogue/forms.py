@@ -101,18 +101,6 @@ class ObjectivesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class CheckboxList(forms.CheckboxSelectMultiple):
-    """Checkboxes shown under their label: includes/form.html lays out any widget whose input_type is
-    'checkbox' as a single checkbox with its label after it, which reads wrong for a list."""
-
-    input_type = "checkbox-list"
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)
-        option["type"] = "checkbox"
-        return option
-
-
 def _blank_choice(choices: list) -> list:
     return [("", "—"), *choices]
 
@@ -176,7 +164,7 @@ class TrainingForm(forms.Form):
         label=_("Formateur·rices"),
         queryset=Trainer.objects.none(),
         required=False,
-        widget=CheckboxList,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Les formateur·rices validé·es ou actif·ves de l'organisme."),
     )
     is_public = forms.BooleanField(

@@ -37,7 +37,8 @@ def _visible(actor: Actor) -> Q:
     return visible
 
 
-def _base(actor: Actor) -> QuerySet[Training]:
+def training_queryset(*, actor: Actor) -> QuerySet[Training]:
+    """Every training the actor may see, archived ones included, without joins."""
     return Training.objects.filter(_visible(actor), organisation=actor.organisation)
 
 
@@ -57,7 +58,7 @@ def training_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Que
     certification_kind, is_public (bool), mine (bool: the trainings I teach, or that I created).
     """
     filters = filters or {}
-    qs = _base(actor)
+    qs = training_queryset(actor=actor)
     q = (filters.get("q") or "").strip()
     if q:
         match = Q(title__icontains=q) | Q(reference__icontains=q) | Q(formacode__startswith=q)
@@ -82,7 +83,7 @@ def training_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Que
 def training_get(*, actor: Actor, training_id: int) -> Training:
     """One training the actor may see; 404 when it is missing, in another organisation or not theirs."""
     training = (
-        _base(actor)
+        training_queryset(actor=actor)
         .select_related("member_structure", "validated_by", "created_by")
         .prefetch_related(_trainers_prefetch())
         .filter(pk=training_id)

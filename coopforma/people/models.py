@@ -121,7 +121,8 @@ class Trainer(TenantModel):
             models.UniqueConstraint(fields=["organisation", "email"], name="trainer_email_unique_per_org"),
             # One trainer profile per login and organisation (people.scope relies on it).
             models.UniqueConstraint(
-                fields=["organisation", "user"], condition=models.Q(user__isnull=False),
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
                 name="trainer_user_unique_per_org",
             ),
         ]

@@ -16,6 +16,7 @@ from coopforma.catalogue.models import Modality
 from coopforma.core.forms import MoneyField
 from coopforma.core.hours import hours_to_minutes, minutes_to_hours
 from coopforma.people.models import Contact, Trainee, Trainer
+from coopforma.people.selectors import client_queryset, trainee_queryset
 from coopforma.training_sessions import selectors
 from coopforma.training_sessions.models import (
     BpfTraineeType,
@@ -71,17 +72,6 @@ class HoursField(forms.CharField):
         if minutes < 0:
             raise ValidationError(_("La durée ne peut pas être négative."), code="hours_negative")
         return minutes
-
-
-class CheckboxList(forms.CheckboxSelectMultiple):
-    """Checkboxes whose label comes first: includes/form.html lays out `input_type == "checkbox"` as one box."""
-
-    input_type = "checkbox-list"
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)
-        option["type"] = "checkbox"
-        return option
 
 
 class TrainerChoiceField(forms.ModelMultipleChoiceField):
@@ -171,7 +161,9 @@ class SessionEditForm(forms.Form):
     subcontracted_out = forms.BooleanField(
         label=_("Réalisée par un autre OF (sous-traitance confiée, BPF F-2)"), required=False
     )
-    trainers = TrainerChoiceField(queryset=None, label=_("Formateur·rices"), required=False, widget=CheckboxList)
+    trainers = TrainerChoiceField(
+        queryset=None, label=_("Formateur·rices"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     notes = forms.CharField(label=_("Notes internes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, actor: Actor, session: Session, **kwargs: Any) -> None:
@@ -266,7 +258,9 @@ class SlotForm(forms.Form):
     ends_at = forms.TimeField(label=_("Heure de fin"), widget=TIME_WIDGET, initial=dt.time(12, 30))
     place = forms.ModelChoiceField(queryset=None, label=_("Lieu"), required=False)
     remote_url = forms.URLField(label=_("Lien de connexion (distanciel)"), required=False, assume_scheme="https")
-    trainers = TrainerChoiceField(queryset=None, label=_("Formateur·rices"), required=False, widget=CheckboxList)
+    trainers = TrainerChoiceField(
+        queryset=None, label=_("Formateur·rices"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, actor: Actor, session: Session, slot: Any = None, **kwargs: Any) -> None:
         if slot is not None:
@@ -348,7 +342,7 @@ class EnrolmentForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        clients = selectors.client_queryset_for(actor)
+        clients = client_queryset(actor=actor)
         if enrolment is not None:
             del self.fields["client"]
             self.fields["status"].choices = EnrolmentStatus.choices
@@ -448,7 +442,7 @@ class ParticipantForm(forms.Form):
         self.fields["enrolment"].queryset = session.enrolments.filter(pk__in=ids).select_related("client")
         self.fields["enrolment"].label_from_instance = lambda e: str(e.client)
         taken = session.participants.values("trainee_id")
-        visible = selectors.trainee_queryset_for(actor).select_related("client")
+        visible = trainee_queryset(actor=actor).select_related("client")
         if self.is_bound:
             # Validate against everything the actor may choose.
             self.fields["trainee"].queryset = visible

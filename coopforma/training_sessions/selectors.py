@@ -35,8 +35,9 @@ from django.utils import timezone
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.roles import Role
 from coopforma.catalogue.models import Training, TrainingStatus
+from coopforma.catalogue.selectors import training_queryset
 from coopforma.core.models import ActivityLog
-from coopforma.people.models import Client, ClientKind, MemberStructure, OnboardingState, Trainee, Trainer
+from coopforma.people.models import ClientKind, MemberStructure, OnboardingState, Trainer
 from coopforma.people.scope import actor_scope
 from coopforma.training_sessions.models import (
     Enrolment,
@@ -78,40 +79,9 @@ def session_queryset_for(actor: Actor) -> QuerySet[Session]:
 
 
 def training_queryset_for(actor: Actor, *, include_archived: bool = False) -> QuerySet[Training]:
-    """Trainings a session may be created from: visible to the actor (taught by them or of their structure)."""
-    qs = Training.objects.filter(organisation=actor.organisation)
-    if not include_archived:
-        qs = qs.exclude(status=TrainingStatus.ARCHIVED)
-    scope = actor_scope(actor)
-    if scope.all:
-        return qs
-    ids = scope.member_structure_ids
-    if actor.role == Role.MEMBER_MANAGER:
-        taught = TrainingTrainer.objects.filter(training_id=OuterRef("pk"), trainer__member_structure_id__in=ids)
-        return qs.filter(Q(member_structure_id__in=ids) | Exists(taught))
-    if scope.trainer_id is not None:
-        taught = TrainingTrainer.objects.filter(training_id=OuterRef("pk"), trainer_id=scope.trainer_id)
-        return qs.filter(Q(member_structure_id__in=ids) | Exists(taught))
-    return qs.none()
-
-
-def client_queryset_for(actor: Actor) -> QuerySet[Client]:
-    """Clients of the actor's structure(s), and the clients enrolled in the sessions the actor sees."""
-    qs = Client.objects.filter(organisation=actor.organisation)
-    scope = actor_scope(actor)
-    if scope.all:
-        return qs
-    enrolled = Enrolment.objects.filter(client_id=OuterRef("pk"), session__in=session_queryset_for(actor))
-    return qs.filter(Q(member_structure_id__in=scope.member_structure_ids) | Exists(enrolled))
-
-
-def trainee_queryset_for(actor: Actor) -> QuerySet[Trainee]:
-    """Trainees of the visible clients, and those taking part in the visible sessions."""
-    qs = Trainee.objects.filter(organisation=actor.organisation)
-    if actor_scope(actor).all:
-        return qs
-    in_sessions = Participant.objects.filter(trainee_id=OuterRef("pk"), session__in=session_queryset_for(actor))
-    return qs.filter(Q(client__in=client_queryset_for(actor)) | Exists(in_sessions))
+    """Trainings a session may be created from: those the catalogue shows the actor."""
+    qs = training_queryset(actor=actor)
+    return qs if include_archived else qs.exclude(status=TrainingStatus.ARCHIVED)
 
 
 def deliverable_trainers(actor: Actor) -> QuerySet[Trainer]:

@@ -21,6 +21,7 @@ from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents
 from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
 from coopforma.people.scope import actor_scope
+from coopforma.people.selectors import client_queryset, trainee_queryset
 from coopforma.training_sessions import selectors
 from coopforma.training_sessions.models import (
     BpfTraineeType,
@@ -720,7 +721,7 @@ def enrolment_create(
     """Enrol a client (visible to the actor, once per session) at a price; another OF records counts only."""
     session = _session_for_update(actor, session_id)
     _require_open(session)
-    client = selectors.client_queryset_for(actor).filter(pk=client_id).first()
+    client = client_queryset(actor=actor).filter(pk=client_id).first()
     if client is None:
         raise ValidationError({"client": _("Client introuvable, ou hors de votre périmètre.")})
     if status == EnrolmentStatus.CANCELLED:
@@ -951,7 +952,7 @@ def _new_trainee(actor: Actor, enrolment: Enrolment, data: dict[str, Any]) -> Tr
     if not last_name:
         errors["last_name"].append(_("Indiquez le nom du ou de la stagiaire."))
     if email:
-        twin = selectors.trainee_queryset_for(actor).filter(email__iexact=email).first()
+        twin = trainee_queryset(actor=actor).filter(email__iexact=email).first()
         if twin is not None:
             errors["email"].append(
                 _("%(name)s a déjà cet e-mail : choisissez ce ou cette stagiaire dans la liste.") % {"name": twin}
@@ -1015,7 +1016,7 @@ def participant_add(
         raise ValidationError({"bpf_trainee_type": _("Indiquez le type de stagiaire pour le BPF (a à e).")})
     trainee: Trainee | None = None
     if trainee_id:
-        trainee = selectors.trainee_queryset_for(actor).filter(pk=trainee_id).first()
+        trainee = trainee_queryset(actor=actor).filter(pk=trainee_id).first()
         if trainee is None:
             raise ValidationError({"trainee": _("Stagiaire introuvable, ou hors de votre périmètre.")})
         twin = Participant.objects.filter(session=session, trainee=trainee).first()
