@@ -54,9 +54,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "coopforma.core",
     "coopforma.accounts",
+    "coopforma.documents",
     "coopforma.people",
     "coopforma.catalogue",
     "coopforma.training_sessions",
+    "coopforma.public",
     "coopforma.dashboard",
     "coopforma.api",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("coopforma.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("coopforma.public.urls")),
     path(
         "o/<slug:org>/",
         include(
@@ -22,6 +23,7 @@ urlpatterns = [
                 path("people/", include("coopforma.people.urls")),
                 path("catalogue/", include("coopforma.catalogue.urls")),
                 path("sessions/", include("coopforma.training_sessions.urls")),
+                path("documents/", include("coopforma.documents.urls")),
             ]
         ),
     ),

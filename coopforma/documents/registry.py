@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The document kinds and their keywords. Domain apps register kinds; the engine never imports them.
+
+A kind says what a document is about (its *subject*: an enrolment, a session, a participant), which
+keywords its template may use (with an example value each, used to check and preview templates), how to
+build the values from a subject (plain dicts, lists and strings only: a template never sees a Python
+object, so it has nothing to reach into), and what data is missing to produce it (with the page that fixes
+it). Like pretix's `DEFAULT_VARIABLES` (src/pretix/base/pdf.py), but registered explicitly by each app's
+`AppConfig.ready()`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Keyword:
+    name: str  # dotted path in the context: "session.title", "trainee.full_name"
+    label: str  # what it is, in French: shown in the template editor
+    example: Any  # a realistic value; lists hold dicts for loops ("session.slots")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A piece of data a document needs and does not have, with where to fix it."""
+
+    label: str  # "Le SIRET du client Scop Exemple"
+    url: str  # "/o/demo/people/clients/12/edit/"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str  # "convention", "contract", "programme", "convocation", "rules", "attendance_sheet",
+    # "certificate", "attestation", "quote"
+    label: str
+    subject: str  # "enrolment" | "session" | "participant"
+    keywords: tuple[Keyword, ...]
+    # subject -> context (dict of dicts/lists/str/int/bool only)
+    build_context: Callable[[Any], dict[str, Any]]
+    # subject -> what is missing to produce the document (empty list: ready)
+    missing: Callable[[Any], list[Missing]]
+    default_template: str  # typst markup with Jinja keywords
+    default_signers: tuple[str, ...] = ()  # among "quality", "client", "trainee", "trainer"
+    description: str = ""
+    bulk: bool = False  # may be generated for all participants of a session at once
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def sample_context(self) -> dict[str, Any]:
+        """A context built from the keywords' examples: used to check and preview a template."""
+        context: dict[str, Any] = {}
+        for keyword in self.keywords:
+            node = context
+            *parents, leaf = keyword.name.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = keyword.example
+        return context
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> None:
+    if kind.code in _KINDS and _KINDS[kind.code] is not kind:
+        raise ValueError(f"document kind {kind.code!r} registered twice")
+    _KINDS[kind.code] = kind
+
+
+def get_kind(code: str) -> DocumentKind:
+    try:
+        return _KINDS[code]
+    except KeyError:
+        raise LookupError(f"unknown document kind {code!r}") from None
+
+
+def all_kinds() -> list[DocumentKind]:
+    return list(_KINDS.values())
