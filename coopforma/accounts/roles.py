@@ -26,6 +26,8 @@ FLAGS: dict[str, set[str]] = {
     "trainers.propose": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
     # Validate a training programme for the catalogue.
     "catalogue.validate": {Role.ADMIN, Role.QUALITY},
+    # Edit the organisation's document templates (conventions, contracts, certificates…).
+    "documents.templates": {Role.ADMIN, Role.QUALITY},
     "catalogue.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
     "sessions.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
     "clients.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
