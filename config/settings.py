@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    *([] if django.VERSION >= (6, 0) else ["django_tasks"]),
+    # Django 5.2 fallback (Python 3.11): the backports of tasks and template partials, built into Django 6.
+    *([] if django.VERSION >= (6, 0) else ["django_tasks", "template_partials"]),
     "django_tasks_db",
     "coopforma.core",
     "coopforma.accounts",
@@ -94,6 +95,9 @@ TEMPLATES = [
         },
     },
 ]
+
+if django.VERSION < (6, 0):  # pragma: no cover - Django 5.2: {% partialdef %} from django-template-partials
+    TEMPLATES[0]["OPTIONS"]["builtins"] = ["template_partials.templatetags.partials"]
 
 # SQLite by default (a file under var/, WAL mode); PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
