@@ -204,3 +204,24 @@ class ApiToken(TimeStampedModel):
     @staticmethod
     def hash_key(key: str) -> str:
         return _hash_key(key)
+
+
+class MagicLink(TimeStampedModel):
+    """A password-less link to the client/trainee portal, sent by e-mail. Only its SHA-256 is stored.
+
+    The link may be opened again until it expires (a portal session is tied to it, not a password).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("e-mail"))
+    purpose = models.CharField(max_length=20, default="portal")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien de connexion")
+        indexes = [models.Index(fields=["email", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.purpose})"

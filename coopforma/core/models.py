@@ -38,3 +38,44 @@ class ActivityLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class OutboundEmailStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+
+
+class OutboundEmail(TimeStampedModel):
+    """Every e-mail the application sends (the outbox): written first, sent by a background task, retried."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    body = models.TextField(_("texte"))
+    html = models.TextField(blank=True)
+    purpose = models.CharField(_("motif"), max_length=60, blank=True, db_index=True)
+    # The record the message is about (a document, a signature…), if any.
+    ref_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ref_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=OutboundEmailStatus.choices, default=OutboundEmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("e-mails envoyés")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"]),
+            models.Index(fields=["status", "attempts"]),
+            models.Index(fields=["ref_type", "ref_id", "purpose"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to} — {self.subject}"

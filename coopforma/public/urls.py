@@ -1,7 +1,21 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """No-login pages: document verification (/v/), signing (/s/), the client and trainee portal (/p/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coopforma.public import views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("v/", views.verify, name="verify"),
+    path("v/<str:code>", views.verify_code, name="verify_code"),
+    path("s/<str:token>/", views.sign, name="sign"),
+    path("s/<str:token>/pdf", views.sign_pdf, name="sign_pdf"),
+    path("s/<str:token>/code", views.sign_code, name="sign_code"),
+    path("p/", views.portal, name="portal"),
+    path("p/espace/", views.portal_home, name="portal_home"),
+    path("p/espace/documents/<int:pk>/", views.portal_document, name="portal_document"),
+    path("p/espace/signer/<int:pk>/", views.portal_sign, name="portal_sign"),
+    path("p/espace/quitter/", views.portal_leave, name="portal_leave"),
+    path("p/<str:token>/", views.portal_open, name="portal_open"),
+]

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The outbox: recorded, sent on commit by the task, failures recorded and retried."""
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.tasks import default_task_backend
+
+from coopforma.core.mail import MAX_ATTEMPTS, send_mail_logged
+from coopforma.core.models import OutboundEmail, OutboundEmailStatus
+
+FAILING = {"default": {"BACKEND": "coopforma.core.tests.test_outbox.FailingBackend"}}
+
+
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("SMTP injoignable")
+
+
+def _send(org):  # type: ignore[no-untyped-def]
+    return send_mail_logged(
+        organisation=org,
+        to="marie@example.org",
+        subject="Bonjour",
+        body="Le texte",
+        html="<p>Le texte</p>",
+        purpose="test",
+    )
+
+
+def test_sent_on_commit_and_recorded(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _send(org)
+        assert mail.outbox == []  # nothing leaves before the commit
+    email.refresh_from_db()
+    assert email.status == OutboundEmailStatus.SENT
+    assert email.attempts == 1 and email.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["marie@example.org"]
+    assert mail.outbox[0].alternatives[0][0] == "<p>Le texte</p>"
+
+
+def test_rolled_back_transaction_sends_nothing(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _send(org)
+    assert len(callbacks) == 1 and mail.outbox == []
+
+
+def test_failure_is_recorded_then_the_command_retries(org, settings, django_capture_on_commit_callbacks):
+    settings.MAILERS = FAILING
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _send(org)
+    email.refresh_from_db()
+    assert email.status == OutboundEmailStatus.FAILED
+    assert email.attempts == 1
+    assert "SMTP injoignable" in email.last_error
+    assert mail.outbox == []
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    call_command("send_queued_mail")
+    email.refresh_from_db()
+    assert email.status == OutboundEmailStatus.SENT and email.attempts == 2 and email.last_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_retry_is_deferred_when_the_backend_can(org, settings, django_capture_on_commit_callbacks):
+    settings.MAILERS = FAILING
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _send(org)
+    assert len(default_task_backend.results) == 1  # queued, not run
+    from coopforma.core.tasks import send_outbound_email
+
+    assert send_outbound_email.call(email.pk) == "failed"
+    deferred = default_task_backend.results[-1]
+    assert len(default_task_backend.results) == 2
+    assert deferred.task.run_after is not None and deferred.args == [email.pk]
+
+
+def test_no_more_than_max_attempts(org, settings, django_capture_on_commit_callbacks):
+    settings.MAILERS = FAILING
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _send(org)
+    for _ in range(MAX_ATTEMPTS + 2):
+        call_command("send_queued_mail")
+    email.refresh_from_db()
+    assert email.attempts == MAX_ATTEMPTS and email.status == OutboundEmailStatus.FAILED
+
+
+@pytest.mark.parametrize("status", ["queued", "sent", "failed"])
+def test_outbox_model_str(org, status):
+    email = OutboundEmail.objects.create(organisation=org, to="a@example.org", subject="S", body="B", status=status)
+    assert str(email) == "a@example.org — S"

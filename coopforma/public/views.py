@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""No-login pages: verification (/v/), signing links (/s/<token>/), the client and trainee portal (/p/)."""
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
+from coopforma.accounts.models import MagicLink
+from coopforma.core.forms import add_service_errors
+from coopforma.documents import signing
+from coopforma.documents.models import Document
+from coopforma.documents.registry import get_kind
+from coopforma.public import selectors, services
+from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
+
+PORTAL_SESSION_KEY = "portal_link_id"
+
+
+def _kind_label(code: str) -> str:
+    try:
+        return str(get_kind(code).label)
+    except LookupError:
+        return code
+
+
+def _pdf_response(field: Any, filename: str) -> FileResponse:
+    return FileResponse(field.open("rb"), content_type="application/pdf", filename=filename, as_attachment=False)
+
+
+# --- Verification ----------------------------------------------------------------------------------------
+
+
+def _verified(request: HttpRequest, document: Document, matched: str = "") -> HttpResponse:
+    return render(
+        request,
+        "public/verify_result.html",
+        {"document": document, "kind_label": _kind_label(document.kind), "matched": matched},
+    )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("code"):
+        return redirect("public:verify_code", code=request.GET["code"].strip().upper()[:12])
+    code_form = VerifyCodeForm()
+    file_form = VerifyFileForm()
+    if request.method == "POST":
+        file_form = VerifyFileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            digest = hashlib.sha256()
+            for chunk in file_form.cleaned_data["file"].chunks():
+                digest.update(chunk)
+            sha256 = digest.hexdigest()
+            document = selectors.verification_by_hash(sha256=sha256)
+            if document is not None:
+                matched = "signed" if document.signed_sha256 == sha256 else "original"
+                return _verified(request, document, matched)
+            return render(request, "public/verify_nomatch.html", {"sha256": sha256})
+    return render(request, "public/verify.html", {"code_form": code_form, "file_form": file_form})
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    return _verified(request, selectors.verification_get(code=code))
+
+
+# --- Signing links ---------------------------------------------------------------------------------------
+
+
+def _link_error(request: HttpRequest, exc: signing.SignatureLinkError) -> HttpResponse:
+    return render(request, "public/sign_error.html", {"message": exc.message}, status=exc.status)
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def sign(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signature = signing.signature_for_token(token)
+    except signing.SignatureLinkError as exc:
+        return _link_error(request, exc)
+    form = SignForm(initial={"typed_name": ""})
+    if request.method == "POST":
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                signed = signing.signature_sign(
+                    signature=signature,
+                    code=form.cleaned_data["code"],
+                    typed_name=form.cleaned_data["typed_name"],
+                    drawn_signature=form.cleaned_data["drawn_signature"],
+                    ip=_client_ip(request),
+                    user_agent=request.headers.get("User-Agent", ""),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return render(request, "public/sign_done.html", {"signature": signed, "document": signed.document})
+    else:
+        signing.signature_open(signature=signature)
+    return render(
+        request,
+        "public/sign.html",
+        {"signature": signature, "document": signature.document, "form": form, "token": token},
+    )
+
+
+@xframe_options_sameorigin
+def sign_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signature = signing.signature_for_token(token)
+    except signing.SignatureLinkError as exc:
+        return _link_error(request, exc)
+    return _pdf_response(signature.document.file, f"{signature.document.verification_code}.pdf")
+
+
+@require_POST
+def sign_code(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signature = signing.signature_for_token(token)
+    except signing.SignatureLinkError as exc:
+        return _link_error(request, exc)
+    code_error = ""
+    try:
+        signing.signature_send_code(signature=signature)
+    except ValidationError as exc:
+        code_error = " ".join(exc.messages)
+    return render(
+        request,
+        "public/sign.html",
+        {
+            "signature": signature,
+            "document": signature.document,
+            "form": SignForm(),
+            "token": token,
+            "code_sent": not code_error,
+            "code_error": code_error,
+        },
+    )
+
+
+# --- Portal ----------------------------------------------------------------------------------------------
+
+
+def portal(request: HttpRequest) -> HttpResponse:
+    form = PortalEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.portal_link_request(email=form.cleaned_data["email"])
+        return render(request, "public/portal_sent.html")
+    return render(request, "public/portal.html", {"form": form})
+
+
+def portal_open(request: HttpRequest, token: str) -> HttpResponse:
+    link = magic_link_consume(token=token)
+    if link is None:
+        return render(
+            request,
+            "public/sign_error.html",
+            {"message": _("Ce lien n'est pas valable ou a expiré : demandez un nouveau lien."), "portal": True},
+            status=410,
+        )
+    request.session.cycle_key()
+    request.session[PORTAL_SESSION_KEY] = link.pk
+    return redirect("public:portal_home")
+
+
+def _portal_link(request: HttpRequest) -> MagicLink | None:
+    return magic_link_active(link_id=request.session.get(PORTAL_SESSION_KEY))
+
+
+def portal_home(request: HttpRequest) -> HttpResponse:
+    link = _portal_link(request)
+    if link is None:
+        return redirect("public:portal")
+    return render(
+        request,
+        "public/portal_home.html",
+        {
+            "link": link,
+            "documents": selectors.portal_documents(link=link),
+            "participations": selectors.portal_participations(link=link),
+            "enrolments": selectors.portal_enrolments(link=link),
+        },
+    )
+
+
+def portal_document(request: HttpRequest, pk: int) -> HttpResponse:
+    link = _portal_link(request)
+    if link is None:
+        raise Http404
+    document = selectors.portal_document_get(link=link, document_id=pk)
+    field = document.signed_file if document.signed_file else document.file
+    suffix = "-signe" if document.signed_file else ""
+    return _pdf_response(field, f"{document.verification_code}{suffix}.pdf")
+
+
+@require_POST
+def portal_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    link = _portal_link(request)
+    if link is None:
+        raise Http404
+    signature = selectors.portal_signature_get(link=link, signature_id=pk)
+    token = signing.signature_new_link(signature=signature)
+    return redirect("public:sign", token=token)
+
+
+@require_POST
+def portal_leave(request: HttpRequest) -> HttpResponse:
+    request.session.pop(PORTAL_SESSION_KEY, None)
+    return redirect("public:portal")
