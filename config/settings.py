@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "coopforma.people",
     "coopforma.catalogue",
     "coopforma.training_sessions",
+    "coopforma.attendance",
     "coopforma.public",
     "coopforma.dashboard",
     "coopforma.api",

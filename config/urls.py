@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("coopforma.public.urls")),
+    path("e/", include("coopforma.attendance.public_urls")),
     path(
         "o/<slug:org>/",
         include(
@@ -24,6 +25,7 @@ urlpatterns = [
                 path("catalogue/", include("coopforma.catalogue.urls")),
                 path("sessions/", include("coopforma.training_sessions.urls")),
                 path("documents/", include("coopforma.documents.urls")),
+                path("attendance/", include("coopforma.attendance.urls")),
             ]
         ),
     ),

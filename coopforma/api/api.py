@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from coopforma.api import accounts, catalogue, documents, people, sessions
+from coopforma.api import accounts, attendance, catalogue, documents, people, sessions
 from coopforma.api.auth import TokenAuth
 from coopforma.api.errors import validation_error_payload
 
@@ -40,3 +40,4 @@ api.add_router("/", people.router)
 api.add_router("/", catalogue.router)
 api.add_router("/", sessions.router)
 api.add_router("/", documents.router)
+api.add_router("/", attendance.router)
