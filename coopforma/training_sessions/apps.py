@@ -7,3 +7,8 @@ class TrainingSessionsConfig(AppConfig):
     name = "coopforma.training_sessions"
     label = "training_sessions"
     verbose_name = _("Sessions")
+
+    def ready(self) -> None:
+        from coopforma.training_sessions.documents import register_kinds
+
+        register_kinds()

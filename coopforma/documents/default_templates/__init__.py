@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The default French texts of the document kinds: typst markup with Jinja keywords, one file per kind.
+
+`_header.typ` (page set-up, the organisation's letterhead) is put in front of every kind's text, so that each
+default template is self-contained (the template editor checks and stores a template as one text).
+"""
+
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def load_default(code: str) -> str:
+    header = (HERE / "_header.typ").read_text(encoding="utf-8")
+    body = (HERE / f"{code}.typ").read_text(encoding="utf-8")
+    return header + "\n" + body

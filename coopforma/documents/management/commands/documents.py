@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""`coopforma documents render --session <id> [--kind <kind>] --out <dir>`: a session's documents as PDF files.
+
+Writes one PDF per document (per enrolment or participant where the kind asks for it), prints each path;
+a document whose data is missing is reported on stderr with what is missing. Exit code 1 when nothing could
+be made. The files are rendered, not recorded (no draft, no verification code): generate documents from the
+session's documents page or the API to keep them.
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coopforma.documents.registry import all_kinds, get_kind
+from coopforma.documents.services import MissingData, document_render, subject_label
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "document"
+
+
+class Command(BaseCommand):
+    help = "Documents : « render » écrit les documents d'une session en PDF."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        render = sub.add_parser("render", help="écrire les documents d'une session en PDF")
+        render.add_argument("--session", type=int, required=True, help="numéro de la session")
+        render.add_argument(
+            "--kind", help="type de document (tous si omis) : " + ", ".join(k.code for k in all_kinds())
+        )
+        render.add_argument("--out", required=True, help="dossier où écrire les PDF")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] != "render":  # pragma: no cover - argparse refuses other actions
+            raise CommandError("action inconnue")
+        kinds = [k for k in all_kinds() if "operator_subjects" in k.extra]
+        if options.get("kind"):
+            try:
+                kinds = [get_kind(options["kind"])]
+            except LookupError:
+                raise CommandError(f"type de document inconnu : {options['kind']}") from None
+        out = Path(options["out"])
+        out.mkdir(parents=True, exist_ok=True)
+        session_id = options["session"]
+        made = 0
+        found_session = False
+        for kind in kinds:
+            subjects = kind.extra["operator_subjects"](session_id)
+            applies = kind.extra.get("applies")
+            for subject in subjects:
+                found_session = True
+                if applies is not None and not applies(subject):
+                    continue
+                label = subject_label(kind, subject)
+                try:
+                    pdf = document_render(kind=kind, subject=subject)
+                except MissingData as exc:
+                    lines = "\n".join(f"  - {m.label} ({m.url})" for m in exc.missing)
+                    self.stderr.write(f"{kind.label} — {label} : données manquantes\n{lines}")
+                    continue
+                path = out / f"{kind.code}-{subject.pk}-{_slug(label)}.pdf"
+                path.write_bytes(pdf)
+                self.stdout.write(str(path))
+                made += 1
+        if not found_session:
+            self.stderr.write(f"Session {session_id} introuvable ou sans document à produire.")
+        if made == 0:
+            raise CommandError("Aucun document n'a pu être produit.", returncode=1)

@@ -1,0 +1,870 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The document kinds of a session (issue #3): convention, contract, programme, convocation, règlement
+intérieur, attendance sheet, certificat de réalisation, attestation de fin de formation, quote.
+
+Each kind turns its subject (an enrolment, a session or a participant) into plain data already formatted in
+French (dates "02/03/2026", hours "7 h 30", money "1 400,00 €"), lists what it lacks with the page that fixes
+it, and carries the resolvers the generic documents engine uses to check that an actor may see the subject
+(`extra["resolve"]`, `extra["resolve_session"]`, `extra["subjects_for_session"]`). The engine (documents) is
+above this app in the layers: it never imports this module; `TrainingSessionsConfig.ready()` registers it.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from coopforma.accounts.models import Organisation, QualiopiCategory, VatRegime
+from coopforma.catalogue.models import CertificationKind, Modality
+from coopforma.core.hours import format_minutes
+from coopforma.core.money import format_cents
+from coopforma.documents.default_templates import load_default
+from coopforma.documents.registry import DocumentKind, Keyword, Missing, register
+from coopforma.people.models import ClientKind
+from coopforma.training_sessions import selectors
+from coopforma.training_sessions.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Participant,
+    ParticipantStatus,
+    PayerKind,
+    Session,
+    Slot,
+)
+
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+NDA_DISCLAIMER = "Cet enregistrement ne vaut pas agrément de l'État."
+VAT_EXEMPT_MENTION = "Exonération de TVA — article 261-4-4° a du Code général des impôts."
+VAT_RATE_PERCENT = 20
+
+
+# --- Formatting ---------------------------------------------------------------------------------------------
+
+
+def fr_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def fr_time(value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{local:%H} h {local:%M}"
+
+
+def fr_hours(minutes: int | None) -> str:
+    return format_minutes(minutes or 0).replace("\u00a0", " ")
+
+
+def fr_money(cents: int | None) -> str:
+    return format_cents(cents or 0).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+def _url(name: str, org: Organisation, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"org": org.slug, **kwargs})
+
+
+# --- Data blocks --------------------------------------------------------------------------------------------
+
+
+def organisation_data(org: Organisation) -> dict[str, Any]:
+    if org.nda:
+        nda_mention = f"Déclaration d'activité enregistrée sous le numéro {org.nda}"
+        nda_mention += (
+            f" auprès du préfet de région {org.nda_region}." if org.nda_region else " auprès du préfet de région."
+        )
+        nda_mention += f" {NDA_DISCLAIMER}"
+    else:
+        nda_mention = "Déclaration d'activité en cours d'enregistrement auprès du préfet de région."
+    exempt = org.vat_regime == VatRegime.EXEMPT
+    categories = [str(QualiopiCategory(c).label) for c in org.qualiopi_categories if c in QualiopiCategory.values]
+    certified = bool(org.qualiopi_certificate_number)
+    return {
+        "name": org.name,
+        "legal_form": org.legal_form,
+        "siret": org.siret,
+        "naf_code": org.naf_code,
+        "nda": org.nda,
+        "nda_region": org.nda_region,
+        "nda_mention": nda_mention,
+        "address": org.address,
+        "street": org.street,
+        "postal_code": org.postal_code,
+        "city": org.city,
+        "phone": org.phone,
+        "email": org.email,
+        "website": org.website,
+        "head_name": org.head_name,
+        "head_title": org.head_title or "Représentant·e légal·e",
+        "disability_referent": org.disability_referent_name,
+        "disability_referent_email": org.disability_referent_email,
+        "disability_referent_phone": org.disability_referent_phone,
+        "qualiopi": (
+            f"Certifié Qualiopi (certificat n° {org.qualiopi_certificate_number}"
+            + (f", délivré par {org.qualiopi_certifier}" if org.qualiopi_certifier else "")
+            + (f", valable jusqu'au {fr_date(org.qualiopi_valid_until)}" if org.qualiopi_valid_until else "")
+            + (f") au titre de la catégorie : {', '.join(categories)}." if categories else ").")
+            if certified
+            else ""
+        ),
+        "qualiopi_certified": certified,
+        "vat_exempt": exempt,
+        "vat_mention": VAT_EXEMPT_MENTION if exempt else f"TVA au taux de {VAT_RATE_PERCENT} %.",
+        "vat_number": org.vat_number,
+    }
+
+
+def _slots(session: Session) -> list[Slot]:
+    return list(session.slots.select_related("place").order_by("starts_at"))
+
+
+def _trainers(session: Session) -> list[dict[str, str]]:
+    return [
+        {
+            "full_name": t.full_name,
+            "qualifications": t.qualifications or t.specialities or "",
+            "specialities": t.specialities,
+            "email": t.email,
+        }
+        for t in session.trainers.order_by("last_name", "first_name")
+    ]
+
+
+def _participants(session: Session) -> list[Participant]:
+    return list(
+        session.participants.exclude(status=ParticipantStatus.CANCELLED)
+        .exclude(enrolment__status=EnrolmentStatus.CANCELLED)
+        .select_related("trainee", "enrolment__client")
+        .order_by("trainee__last_name", "trainee__first_name")
+    )
+
+
+def _trainee_row(p: Participant) -> dict[str, str]:
+    t = p.trainee
+    return {
+        "full_name": t.full_name,
+        "first_name": t.first_name,
+        "last_name": t.last_name,
+        "email": t.email,
+        "employer": p.enrolment.client.name if p.enrolment.client.kind != ClientKind.INDIVIDUAL else "",
+    }
+
+
+def session_data(session: Session) -> dict[str, Any]:
+    programme = session.programme or {}
+    slots = _slots(session)
+    minutes = sum(s.minutes for s in slots)
+    place = session.place
+    modality_code = programme.get("modality") or Modality.ON_SITE
+    modality = str(Modality(modality_code).label) if modality_code in Modality.values else modality_code
+    certification = programme.get("certification_kind") or CertificationKind.NONE
+    certification_label = (
+        str(CertificationKind(certification).label) if certification in CertificationKind.values else ""
+    )
+    if certification != CertificationKind.NONE and programme.get("certification_code"):
+        certification_label += f" — {programme['certification_code']}"
+    start = slots[0].starts_at if slots else None
+    end = slots[-1].ends_at if slots else None
+    participants = _participants(session)
+    days: list[str] = []
+    for slot in slots:
+        day = fr_date(slot.starts_at)
+        if day not in days:
+            days.append(day)
+    return {
+        "id": session.pk,
+        "title": session.title,
+        "reference": f"S-{session.pk:05d}",
+        "summary": programme.get("summary", ""),
+        "objectives": [str(o) for o in programme.get("objectives") or [] if str(o).strip()],
+        "audience": programme.get("audience", ""),
+        "prerequisites": programme.get("prerequisites", "") or "Aucun prérequis.",
+        "content": programme.get("content", ""),
+        "methods": programme.get("methods", ""),
+        "evaluation_methods": programme.get("evaluation_methods", ""),
+        "accessibility": programme.get("accessibility", ""),
+        "modality": modality,
+        "is_remote": modality_code == Modality.REMOTE,
+        "certification": certification_label or "Action non certifiante",
+        "start_date": fr_date(start),
+        "end_date": fr_date(end),
+        "period": f"du {fr_date(start)} au {fr_date(end)}" if start else "",
+        "duration": fr_hours(minutes),
+        "duration_minutes": minutes,
+        "days": len(days),
+        "place": place.name if place else ("À distance" if session.remote_url else ""),
+        "place_address": place.address if place else "",
+        "place_accessibility": place.accessibility if place else "",
+        "remote_url": session.remote_url,
+        "trainee_count": len(participants)
+        + sum(e.entrusted_trainees for e in session.enrolments.exclude(status=EnrolmentStatus.CANCELLED)),
+        "max_capacity": session.max_capacity,
+        "trainers": _trainers(session),
+        "slots": [
+            {
+                "date": fr_date(s.starts_at),
+                "weekday": WEEKDAYS[timezone.localtime(s.starts_at).weekday()],
+                "start": fr_time(s.starts_at),
+                "end": fr_time(s.ends_at),
+                "duration": fr_hours(s.minutes),
+                "half_day": "Matin" if s.half_day == "am" else "Après-midi",
+                "place": s.place.name if s.place else (place.name if place else "À distance"),
+            }
+            for s in slots
+        ],
+        "trainees": [_trainee_row(p) for p in participants],
+    }
+
+
+def client_data(enrolment: Enrolment) -> dict[str, Any]:
+    client = enrolment.client
+    contact = enrolment.contact or client.contacts.filter(is_signatory=True).first()
+    return {
+        "name": client.name,
+        "kind": str(ClientKind(client.kind).label),
+        "is_individual": client.kind == ClientKind.INDIVIDUAL,
+        "is_training_org": client.kind == ClientKind.TRAINING_ORG,
+        "siret": client.siret,
+        "nda": client.nda,
+        "address": _join(client.street, f"{client.postal_code} {client.city}".strip()),
+        "email": client.email,
+        "phone": client.phone,
+        "contact_name": str(contact) if contact else "",
+        "contact_title": contact.job_title if contact else "",
+    }
+
+
+def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
+    org = enrolment.organisation
+    exempt = org.vat_regime == VatRegime.EXEMPT
+    price = enrolment.price_cents
+    vat = 0 if exempt else price * VAT_RATE_PERCENT // 100
+    lines = list(enrolment.funding_lines.order_by("id"))
+    funded = sum(line.amount_cents for line in lines)
+    participants = [
+        p
+        for p in enrolment.participants.select_related("trainee").order_by("trainee__last_name")
+        if p.status != ParticipantStatus.CANCELLED
+    ]
+    count = len(participants) or enrolment.entrusted_trainees
+    return {
+        "id": enrolment.pk,
+        "reference": f"{issued:%Y}-{enrolment.pk:05d}",
+        "price": fr_money(price),
+        "price_cents": price,
+        "vat": fr_money(vat),
+        "price_ttc": fr_money(price + vat),
+        "advance_max": fr_money(price * 30 // 100),
+        "funded": fr_money(funded),
+        "remaining": fr_money(price - funded),
+        "trainee_count": count,
+        "trainees": [{"full_name": p.trainee.full_name} for p in participants],
+        "funding_lines": [
+            {
+                "payer": line.payer_name or str(PayerKind(line.payer_kind).label),
+                "scheme": line.get_scheme_display() if line.scheme else "",
+                "amount": fr_money(line.amount_cents),
+                "reference": line.reference,
+            }
+            for line in lines
+        ],
+        "valid_until": fr_date(issued + dt.timedelta(days=30)),
+    }
+
+
+def _document_data(org: Organisation) -> dict[str, str]:
+    today = timezone.localdate()
+    return {"date": fr_date(today), "place": org.city or ""}
+
+
+# --- Contexts -----------------------------------------------------------------------------------------------
+
+
+def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
+    org = enrolment.organisation
+    return {
+        "organisation": organisation_data(org),
+        "session": session_data(enrolment.session),
+        "client": client_data(enrolment),
+        "enrolment": enrolment_data(enrolment, issued=timezone.localdate()),
+        "document": _document_data(org),
+    }
+
+
+def session_context(session: Session) -> dict[str, Any]:
+    org = session.organisation
+    return {"organisation": organisation_data(org), "session": session_data(session), "document": _document_data(org)}
+
+
+def participant_context(participant: Participant) -> dict[str, Any]:
+    org = participant.organisation
+    session = session_data(participant.session)
+    enrolment = participant.enrolment
+    row = _trainee_row(participant)
+    row.update(
+        {
+            "job_title": participant.trainee.job_title,
+            "hours": session["duration"],
+            "hours_minutes": session["duration_minutes"],
+            "status": participant.get_status_display(),
+        }
+    )
+    return {
+        "organisation": organisation_data(org),
+        "session": session,
+        "client": client_data(enrolment),
+        "trainee": row,
+        "certificate": {"nature": "training"},
+        "document": _document_data(org),
+    }
+
+
+# --- Missing data -------------------------------------------------------------------------------------------
+
+
+def _org_missing(org: Organisation, *, head: bool = False, vat: bool = False) -> list[Missing]:
+    url = _url("org:settings", org)
+    found = []
+    if not org.nda:
+        found.append(Missing(f"Le numéro de déclaration d'activité (NDA) de {org.name}", url))
+    if not org.siret:
+        found.append(Missing(f"Le SIRET de {org.name}", url))
+    if not org.city or not org.street:
+        found.append(Missing(f"L'adresse de {org.name}", url))
+    if head and not org.head_name:
+        found.append(Missing(f"Le nom du ou de la dirigeant·e de {org.name}", url))
+    if vat and org.vat_regime == VatRegime.SUBJECT and not org.vat_number:
+        found.append(Missing(f"Le numéro de TVA intracommunautaire de {org.name}", url))
+    return found
+
+
+def _session_missing(session: Session, *, objectives: bool = False, trainers: bool = False) -> list[Missing]:
+    org = session.organisation
+    found = []
+    if not session.slots.exists():
+        found.append(
+            Missing(
+                f"Les dates et horaires (créneaux) de la session « {session.title} »",
+                _url("sessions:detail", org, pk=session.pk),
+            )
+        )
+    if objectives and not [o for o in (session.programme or {}).get("objectives") or [] if str(o).strip()]:
+        found.append(
+            Missing(
+                f"Les objectifs du programme de la session « {session.title} »",
+                _url("sessions:programme", org, pk=session.pk),
+            )
+        )
+    if trainers and not session.trainers.exists():
+        found.append(
+            Missing(
+                f"Le ou la formateur·rice de la session « {session.title} »", _url("sessions:edit", org, pk=session.pk)
+            )
+        )
+    return found
+
+
+def _price_missing(enrolment: Enrolment) -> list[Missing]:
+    if enrolment.price_cents:
+        return []
+    org = enrolment.organisation
+    return [
+        Missing(
+            f"Le prix de l'inscription de {enrolment.client.name}",
+            _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk),
+        )
+    ]
+
+
+def convention_missing(enrolment: Enrolment) -> list[Missing]:
+    org = enrolment.organisation
+    client = enrolment.client
+    found = _org_missing(org, head=True, vat=True) + _session_missing(enrolment.session, objectives=True)
+    client_url = _url("people:client_update", org, pk=client.pk)
+    if client.kind == ClientKind.INDIVIDUAL:
+        found.append(
+            Missing(
+                f"{client.name} est un particulier : établissez un contrat de formation professionnelle",
+                _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk),
+            )
+        )
+    elif not client.siret:
+        found.append(Missing(f"Le SIRET du client {client.name}", client_url))
+    if client.kind == ClientKind.TRAINING_ORG and not client.nda:
+        found.append(Missing(f"Le NDA de l'organisme client {client.name}", client_url))
+    if not client.city:
+        found.append(Missing(f"L'adresse du client {client.name}", client_url))
+    return found + _price_missing(enrolment)
+
+
+def contract_missing(enrolment: Enrolment) -> list[Missing]:
+    org = enrolment.organisation
+    client = enrolment.client
+    found = _org_missing(org, head=True) + _session_missing(enrolment.session, objectives=True, trainers=True)
+    if client.kind != ClientKind.INDIVIDUAL:
+        found.append(
+            Missing(
+                f"{client.name} n'est pas un particulier : établissez une convention de formation",
+                _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk),
+            )
+        )
+    elif not client.city:
+        found.append(Missing(f"L'adresse de {client.name}", _url("people:client_update", org, pk=client.pk)))
+    return found + _price_missing(enrolment)
+
+
+def quote_missing(enrolment: Enrolment) -> list[Missing]:
+    return (
+        _org_missing(enrolment.organisation, vat=True) + _session_missing(enrolment.session) + _price_missing(enrolment)
+    )
+
+
+def programme_missing(session: Session) -> list[Missing]:
+    return _org_missing(session.organisation) + _session_missing(session, objectives=True)
+
+
+def rules_missing(session: Session) -> list[Missing]:
+    return _org_missing(session.organisation, head=True)
+
+
+def attendance_missing(session: Session) -> list[Missing]:
+    found = _org_missing(session.organisation) + _session_missing(session, trainers=True)
+    if not _participants(session):
+        found.append(
+            Missing(
+                f"Les stagiaires de la session « {session.title} »",
+                _url("sessions:participant_create", session.organisation, pk=session.pk),
+            )
+        )
+    return found
+
+
+def _place_missing(session: Session) -> list[Missing]:
+    if session.place_id or session.remote_url or session.slots.filter(place__isnull=False).exists():
+        return []
+    return [
+        Missing(
+            f"Le lieu ou le lien de connexion de la session « {session.title} »",
+            _url("sessions:edit", session.organisation, pk=session.pk),
+        )
+    ]
+
+
+def convocation_missing(participant: Participant) -> list[Missing]:
+    session = participant.session
+    found = _org_missing(session.organisation) + _session_missing(session) + _place_missing(session)
+    if not participant.trainee.email:
+        found.append(
+            Missing(
+                f"L'e-mail de {participant.trainee.full_name} (pour lui envoyer sa convocation)",
+                _url("people:trainee_update", session.organisation, pk=participant.trainee_id),
+            )
+        )
+    return found
+
+
+def certificate_missing(participant: Participant) -> list[Missing]:
+    session = participant.session
+    return _org_missing(session.organisation, head=True) + _session_missing(session)
+
+
+def attestation_missing(participant: Participant) -> list[Missing]:
+    session = participant.session
+    return _org_missing(session.organisation, head=True) + _session_missing(session, objectives=True)
+
+
+# --- Resolvers (used by the generic engine to check visibility) ---------------------------------------------
+
+
+def _resolve_session(actor: Any, session_id: int) -> Session:
+    return selectors.session_get(actor=actor, session_id=int(session_id))
+
+
+def _resolve_enrolment(actor: Any, subject_id: int) -> Enrolment:
+    return selectors.enrolment_get(actor=actor, enrolment_id=int(subject_id))
+
+
+def _resolve_participant(actor: Any, subject_id: int) -> Participant:
+    return selectors.participant_get(actor=actor, participant_id=int(subject_id))
+
+
+def _enrolments_of(actor: Any, session_id: int) -> list[Enrolment]:
+    return [
+        e for e in selectors.enrolment_list(actor=actor, session_id=session_id) if e.status != EnrolmentStatus.CANCELLED
+    ]
+
+
+def _participants_of(actor: Any, session_id: int) -> list[Participant]:
+    return [
+        p
+        for p in selectors.participant_list(actor=actor, session_id=session_id)
+        if p.status != ParticipantStatus.CANCELLED
+    ]
+
+
+def _session_itself(actor: Any, session_id: int) -> list[Session]:
+    return [_resolve_session(actor, session_id)]
+
+
+def _enrolment_applies(kind: str) -> Callable[[Enrolment], bool]:
+    def applies(enrolment: Enrolment) -> bool:
+        individual = enrolment.client.kind == ClientKind.INDIVIDUAL
+        if kind == "contract":
+            return individual
+        if kind == "convention":
+            return not individual
+        return True
+
+    return applies
+
+
+def _all_enrolments(session_id: int) -> list[Enrolment]:
+    """Unscoped (the command line runs as the operator): the non-cancelled enrolments of the session."""
+    qs = Enrolment.objects.filter(session_id=session_id).exclude(status=EnrolmentStatus.CANCELLED)
+    return list(qs.select_related("session", "client", "contact").order_by("created_at"))
+
+
+def _all_participants(session_id: int) -> list[Participant]:
+    qs = Participant.objects.filter(session_id=session_id).exclude(status=ParticipantStatus.CANCELLED)
+    return list(qs.select_related("session", "trainee", "enrolment__client"))
+
+
+def _all_session(session_id: int) -> list[Session]:
+    return list(Session.objects.filter(pk=session_id))
+
+
+SUBJECT_HOOKS: dict[str, dict[str, Any]] = {
+    "enrolment": {
+        "resolve": _resolve_enrolment,
+        "session_id": lambda e: e.session_id,
+        "label": lambda e: e.client.name,
+        "subjects_for_session": _enrolments_of,
+        "operator_subjects": _all_enrolments,
+    },
+    "session": {
+        "resolve": _resolve_session,
+        "session_id": lambda s: s.pk,
+        "label": lambda s: s.title,
+        "subjects_for_session": _session_itself,
+        "operator_subjects": _all_session,
+    },
+    "participant": {
+        "resolve": _resolve_participant,
+        "session_id": lambda p: p.session_id,
+        "label": lambda p: p.trainee.full_name,
+        "subjects_for_session": _participants_of,
+        "operator_subjects": _all_participants,
+    },
+}
+
+
+# --- Keywords -----------------------------------------------------------------------------------------------
+
+K = Keyword
+
+ORGANISATION_KEYWORDS = (
+    K("organisation.name", "Dénomination de l'organisme de formation", "Coop Formation Bretagne"),
+    K("organisation.legal_form", "Forme juridique", "SCIC SAS"),
+    K("organisation.siret", "SIRET de l'organisme", "73282932000074"),
+    K("organisation.naf_code", "Code NAF", "85.59A"),
+    K("organisation.nda", "Numéro de déclaration d'activité (NDA)", "53350999935"),
+    K("organisation.nda_region", "Région du NDA", "Bretagne"),
+    K(
+        "organisation.nda_mention",
+        "Mention légale du NDA (avec « Cet enregistrement ne vaut pas agrément de l'État. »)",
+        "Déclaration d'activité enregistrée sous le numéro 53350999935 auprès du préfet de région Bretagne. "
+        + NDA_DISCLAIMER,
+    ),
+    K("organisation.address", "Adresse complète", "12 rue de la Coopération, 35000 Rennes"),
+    K("organisation.street", "Rue", "12 rue de la Coopération"),
+    K("organisation.postal_code", "Code postal", "35000"),
+    K("organisation.city", "Ville", "Rennes"),
+    K("organisation.phone", "Téléphone", "02 99 00 00 00"),
+    K("organisation.email", "E-mail", "contact@coop-formation.example"),
+    K("organisation.website", "Site web", "https://coop-formation.example"),
+    K("organisation.head_name", "Dirigeant·e (nom et prénom)", "Camille Martin"),
+    K("organisation.head_title", "Qualité du ou de la dirigeant·e", "Gérante"),
+    K("organisation.disability_referent", "Référent·e handicap", "Dominique Leroy"),
+    K("organisation.disability_referent_email", "E-mail du ou de la référent·e handicap", "handicap@coop.example"),
+    K("organisation.disability_referent_phone", "Téléphone du ou de la référent·e handicap", "02 99 00 00 01"),
+    K(
+        "organisation.qualiopi",
+        "Mention de la certification Qualiopi (vide si non certifié)",
+        "Certifié Qualiopi (certificat n° QUA-1234) au titre de la catégorie : Actions de formation.",
+    ),
+    K("organisation.qualiopi_certified", "Certifié Qualiopi (oui/non, pour un {% if %})", True),
+    K("organisation.vat_exempt", "Exonéré de TVA (oui/non, pour un {% if %})", True),
+    K("organisation.vat_mention", "Mention de TVA (exonération art. 261-4-4° a du CGI ou taux)", VAT_EXEMPT_MENTION),
+    K("organisation.vat_number", "N° de TVA intracommunautaire", ""),
+)
+
+SESSION_KEYWORDS = (
+    K("session.id", "Numéro de la session", 42),
+    K("session.title", "Intitulé de l'action", "Animer une réunion coopérative"),
+    K("session.reference", "Référence de la session", "S-00042"),
+    K("session.summary", "Présentation", "Deux jours pour apprendre à faciliter une réunion."),
+    K(
+        "session.objectives",
+        "Objectifs (liste : {% for objective in session.objectives %})",
+        ["Préparer un ordre du jour", "Faciliter une prise de décision"],
+    ),
+    K("session.audience", "Public visé", "Salarié·es et associé·es de coopératives"),
+    K("session.prerequisites", "Prérequis", "Aucun prérequis."),
+    K("session.content", "Contenu (déroulé)", "Jour 1 : préparer. Jour 2 : animer."),
+    K("session.methods", "Méthodes pédagogiques et moyens", "Apports, études de cas, mises en situation"),
+    K("session.evaluation_methods", "Modalités d'évaluation", "Quiz de positionnement, mise en situation finale"),
+    K("session.accessibility", "Accessibilité aux personnes en situation de handicap", "Locaux accessibles."),
+    K("session.modality", "Modalité (présentiel, distance…)", "Présentiel"),
+    K("session.is_remote", "À distance (oui/non)", False),
+    K("session.certification", "Certification visée", "Action non certifiante"),
+    K("session.start_date", "Premier jour", "02/03/2026"),
+    K("session.end_date", "Dernier jour", "03/03/2026"),
+    K("session.period", "Période de réalisation", "du 02/03/2026 au 03/03/2026"),
+    K("session.duration", "Durée planifiée (somme des créneaux)", "14 h"),
+    K("session.duration_minutes", "Durée planifiée en minutes", 840),
+    K("session.days", "Nombre de jours", 2),
+    K("session.place", "Lieu", "Salle du Marché"),
+    K("session.place_address", "Adresse du lieu", "3 place du Marché, 35000 Rennes"),
+    K("session.place_accessibility", "Accessibilité du lieu", "Plain-pied, ascenseur"),
+    K("session.remote_url", "Lien de connexion (distanciel)", ""),
+    K("session.trainee_count", "Nombre de stagiaires", 8),
+    K("session.max_capacity", "Effectif maximum", 12),
+    K(
+        "session.trainers",
+        "Formateur·rices (liste : full_name, qualifications, specialities, email)",
+        [
+            {
+                "full_name": "Théo Formateur",
+                "qualifications": "Master en sciences de l'éducation, 10 ans d'animation",
+                "specialities": "Gouvernance",
+                "email": "theo@example.org",
+            }
+        ],
+    ),
+    K(
+        "session.slots",
+        "Créneaux (liste : date, weekday, start, end, duration, half_day, place)",
+        [
+            {
+                "date": "02/03/2026",
+                "weekday": "lundi",
+                "start": "09 h 00",
+                "end": "12 h 30",
+                "duration": "3 h 30",
+                "half_day": "Matin",
+                "place": "Salle du Marché",
+            },
+            {
+                "date": "02/03/2026",
+                "weekday": "lundi",
+                "start": "13 h 30",
+                "end": "17 h 00",
+                "duration": "3 h 30",
+                "half_day": "Après-midi",
+                "place": "Salle du Marché",
+            },
+        ],
+    ),
+    K(
+        "session.trainees",
+        "Stagiaires (liste : full_name, first_name, last_name, email, employer)",
+        [
+            {
+                "full_name": "Sacha Dupont",
+                "first_name": "Sacha",
+                "last_name": "Dupont",
+                "email": "sacha@example.org",
+                "employer": "Scop Exemple",
+            }
+        ],
+    ),
+)
+
+DOCUMENT_KEYWORDS = (
+    K("document.date", "Date d'émission du document", "02/03/2026"),
+    K("document.place", "Lieu d'émission (ville de l'organisme)", "Rennes"),
+)
+
+CLIENT_KEYWORDS = (
+    K("client.name", "Nom du client", "Scop Exemple"),
+    K("client.kind", "Type de client", "Entreprise ou association employeuse"),
+    K("client.is_individual", "Le client est un particulier (oui/non)", False),
+    K("client.is_training_org", "Le client est un organisme de formation (oui/non)", False),
+    K("client.siret", "SIRET du client", "73282932000074"),
+    K("client.nda", "NDA du client (organisme de formation)", ""),
+    K("client.address", "Adresse du client", "5 rue des Lilas, 29000 Quimper"),
+    K("client.email", "E-mail du client", "contact@scop-exemple.example"),
+    K("client.phone", "Téléphone du client", "02 98 00 00 00"),
+    K("client.contact_name", "Contact signataire", "Claire Contact"),
+    K("client.contact_title", "Fonction du contact", "Gérante"),
+)
+
+ENROLMENT_KEYWORDS = (
+    K("enrolment.id", "Numéro de l'inscription", 17),
+    K("enrolment.reference", "Référence (convention, devis, contrat)", "2026-00017"),
+    K("enrolment.price", "Prix HT", "1 400,00 €"),
+    K("enrolment.price_cents", "Prix HT en centimes", 140000),
+    K("enrolment.vat", "Montant de TVA", "0,00 €"),
+    K("enrolment.price_ttc", "Prix TTC", "1 400,00 €"),
+    K("enrolment.advance_max", "Acompte maximal (30 % du prix, contrat avec un particulier)", "420,00 €"),
+    K("enrolment.funded", "Montant pris en charge par les financeurs", "1 400,00 €"),
+    K("enrolment.remaining", "Reste à financer", "0,00 €"),
+    K("enrolment.trainee_count", "Nombre de stagiaires de ce client", 2),
+    K("enrolment.trainees", "Stagiaires de ce client (liste : full_name)", [{"full_name": "Sacha Dupont"}]),
+    K(
+        "enrolment.funding_lines",
+        "Financements (liste : payer, scheme, amount, reference)",
+        [
+            {
+                "payer": "AKTO",
+                "scheme": "2h. Plan de développement des compétences ou autre",
+                "amount": "1 400,00 €",
+                "reference": "PEC-2026-001",
+            }
+        ],
+    ),
+    K("enrolment.valid_until", "Validité du devis (30 jours)", "01/04/2026"),
+)
+
+TRAINEE_KEYWORDS = (
+    K("trainee.full_name", "Prénom et nom du ou de la stagiaire", "Sacha Dupont"),
+    K("trainee.first_name", "Prénom", "Sacha"),
+    K("trainee.last_name", "Nom", "Dupont"),
+    K("trainee.email", "E-mail", "sacha@example.org"),
+    K("trainee.employer", "Employeur (vide pour un particulier)", "Scop Exemple"),
+    K("trainee.job_title", "Fonction", "Chargée de projet"),
+    K(
+        "trainee.hours",
+        "Heures suivies : heures planifiées tant que l'émargement n'est pas saisi",
+        "14 h",
+    ),
+    K("trainee.hours_minutes", "Heures suivies en minutes (planifiées tant que l'émargement n'existe pas)", 840),
+    K("trainee.status", "État de la participation", "Formation terminée"),
+    K("certificate.nature", "Nature de l'action (training, skills_assessment, vae, apprenticeship)", "training"),
+)
+
+
+# --- The kinds ----------------------------------------------------------------------------------------------
+
+
+def _kind(
+    code: str,
+    label: str,
+    subject: str,
+    keywords: tuple[Keyword, ...],
+    build: Callable[[Any], dict[str, Any]],
+    missing: Callable[[Any], list[Missing]],
+    *,
+    signers: tuple[str, ...] = (),
+    bulk: bool = False,
+    description: str = "",
+) -> DocumentKind:
+    extra = dict(SUBJECT_HOOKS[subject])
+    extra["resolve_session"] = _resolve_session
+    if subject == "enrolment":
+        extra["applies"] = _enrolment_applies(code)
+    return DocumentKind(
+        code=code,
+        label=label,
+        subject=subject,
+        keywords=keywords,
+        build_context=build,
+        missing=missing,
+        default_template=load_default(code),
+        default_signers=signers,
+        description=description,
+        bulk=bulk,
+        extra=extra,
+    )
+
+
+BASE = ORGANISATION_KEYWORDS + SESSION_KEYWORDS + DOCUMENT_KEYWORDS
+
+
+def kinds() -> list[DocumentKind]:
+    enrolment_kw = BASE + CLIENT_KEYWORDS + ENROLMENT_KEYWORDS
+    participant_kw = BASE + CLIENT_KEYWORDS + TRAINEE_KEYWORDS
+    return [
+        _kind(
+            "convention",
+            "Convention de formation",
+            "enrolment",
+            enrolment_kw,
+            enrolment_context,
+            convention_missing,
+            signers=("quality", "client"),
+            description="Entre l'organisme et une entreprise, un organisme public ou un autre OF (art. D6353-1).",
+        ),
+        _kind(
+            "contract",
+            "Contrat de formation professionnelle",
+            "enrolment",
+            enrolment_kw,
+            enrolment_context,
+            contract_missing,
+            signers=("quality", "client"),
+            description="Avec un particulier qui finance lui-même sa formation (art. L6353-3 à L6353-7).",
+        ),
+        _kind("programme", "Programme de formation", "session", BASE, session_context, programme_missing),
+        _kind(
+            "convocation",
+            "Convocation",
+            "participant",
+            participant_kw,
+            participant_context,
+            convocation_missing,
+            bulk=True,
+        ),
+        _kind("rules", "Règlement intérieur", "session", BASE, session_context, rules_missing),
+        _kind(
+            "attendance_sheet",
+            "Feuille d'émargement",
+            "session",
+            BASE,
+            session_context,
+            attendance_missing,
+            signers=("trainer", "trainee"),
+        ),
+        _kind(
+            "certificate",
+            "Certificat de réalisation",
+            "participant",
+            participant_kw,
+            participant_context,
+            certificate_missing,
+            signers=("quality",),
+            bulk=True,
+        ),
+        _kind(
+            "attestation",
+            "Attestation de fin de formation",
+            "participant",
+            participant_kw,
+            participant_context,
+            attestation_missing,
+            signers=("quality",),
+            bulk=True,
+        ),
+        _kind("quote", "Devis", "enrolment", enrolment_kw, enrolment_context, quote_missing, signers=("client",)),
+    ]
+
+
+_REGISTERED = False
+
+
+def register_kinds() -> None:
+    """Called once by TrainingSessionsConfig.ready()."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    for kind in kinds():
+        register(kind)
+    _REGISTERED = True
