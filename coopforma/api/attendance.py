@@ -1,6 +1,213 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""API routes for slots' attendance."""
+"""API routes for slots' attendance (émargement): read states and minutes, open, close, mark, correct.
 
-from ninja import Router
+Thin: parse, call a selector or service of attendance, serialise. Durations in integer minutes (*_minutes),
+rates as integer percentages, datetimes in ISO 8601 with their offset.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from coopforma.api.auth import get_actor
+from coopforma.attendance import selectors, services
+from coopforma.attendance.models import ParticipantAttendance, SlotAttendance
+from coopforma.attendance.selectors import SessionAttendance, SlotLive
 
 router = Router(tags=["attendance"])
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+class AttendanceOut(Schema):
+    participant_id: int
+    trainee: str
+    status: str
+    method: str
+    signed_at: dt.datetime | None
+    arrival_at: dt.datetime | None
+    connected_at: dt.datetime | None
+    left_at: dt.datetime | None
+    reason: str
+    attended_minutes: int
+
+
+def _attendance(participant: object, cell: ParticipantAttendance | None) -> AttendanceOut:
+    return AttendanceOut(
+        participant_id=participant.pk,  # type: ignore[attr-defined]
+        trainee=str(participant.trainee),  # type: ignore[attr-defined]
+        status=cell.status if cell else "unknown",
+        method=cell.method if cell else "",
+        signed_at=_local(cell.signed_at) if cell else None,
+        arrival_at=_local(cell.arrival_at) if cell else None,
+        connected_at=_local(cell.connected_at) if cell else None,
+        left_at=_local(cell.left_at) if cell else None,
+        reason=cell.reason if cell else "",
+        attended_minutes=cell.attended_minutes if cell else 0,
+    )
+
+
+class SlotStateOut(Schema):
+    slot_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    minutes: int
+    state: str
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    trainer_signature: str
+    last_sequence: int
+    last_hash: str
+
+
+class SlotAttendanceOut(SlotStateOut):
+    participants: list[AttendanceOut]
+
+
+def _slot_state(slot: object, head: SlotAttendance | None) -> dict:
+    return {
+        "slot_id": slot.pk,  # type: ignore[attr-defined]
+        "starts_at": _local(slot.starts_at),  # type: ignore[attr-defined]
+        "ends_at": _local(slot.ends_at),  # type: ignore[attr-defined]
+        "minutes": slot.minutes,  # type: ignore[attr-defined]
+        "state": head.state if head else "pending",
+        "opened_at": _local(head.opened_at) if head else None,
+        "closed_at": _local(head.closed_at) if head else None,
+        "trainer_signature": head.trainer_signature if head else "",
+        "last_sequence": head.last_sequence if head else 0,
+        "last_hash": head.last_hash if head else "",
+    }
+
+
+def _slot_out(live: SlotLive) -> SlotAttendanceOut:
+    return SlotAttendanceOut(
+        **_slot_state(live.slot, live.head),
+        participants=[_attendance(row.participant, row.attendance) for row in live.rows],
+    )
+
+
+class TraineeLineOut(Schema):
+    participant_id: int
+    trainee: str
+    attended_minutes: int
+    planned_minutes: int
+    excused_minutes: int
+    rate_percent: int | None
+    slots: list[AttendanceOut]
+
+
+class SessionAttendanceOut(Schema):
+    session_id: int
+    attended_minutes: int
+    planned_minutes: int
+    rate_percent: int | None
+    training_rate_percent: int | None
+    slots: list[SlotStateOut]
+    trainees: list[TraineeLineOut]
+
+
+def _session_out(summary: SessionAttendance) -> SessionAttendanceOut:
+    return SessionAttendanceOut(
+        session_id=summary.session.pk,
+        attended_minutes=summary.attended_minutes,
+        planned_minutes=summary.planned_minutes,
+        rate_percent=summary.rate_percent,
+        training_rate_percent=summary.training_rate_percent,
+        slots=[SlotStateOut(**_slot_state(s, summary.heads.get(s.pk))) for s in summary.slots],
+        trainees=[
+            TraineeLineOut(
+                participant_id=line.participant.pk,
+                trainee=str(line.participant.trainee),
+                attended_minutes=line.attended_minutes,
+                planned_minutes=line.planned_minutes,
+                excused_minutes=line.excused_minutes,
+                rate_percent=line.rate_percent,
+                slots=[_attendance(line.participant, cell) for cell in line.cells],
+            )
+            for line in summary.lines
+        ],
+    )
+
+
+class CloseIn(Schema):
+    trainer_name: str
+
+
+class MarkIn(Schema):
+    participant_id: int
+    mark: str  # absent, late, excused, on_behalf; "paper" or "correct" with `status`
+    status: str = ""
+    reason: str = ""
+    arrival_at: dt.datetime | None = None
+
+
+@router.get("/sessions/{session_id}/attendance", response=SessionAttendanceOut)
+def session_attendance(request: HttpRequest, session_id: int) -> SessionAttendanceOut:
+    return _session_out(selectors.session_attendance(actor=get_actor(request), session_id=session_id))
+
+
+@router.get("/slots/{slot_id}/attendance", response=SlotAttendanceOut)
+def slot_attendance(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
+    return _slot_out(selectors.slot_live(actor=get_actor(request), slot_id=slot_id))
+
+
+@router.post("/slots/{slot_id}/open", response=SlotAttendanceOut)
+def slot_open(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
+    actor = get_actor(request)
+    slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
+    services.slot_open(actor=actor, slot=slot, origin=services.Origin.of(request))
+    return _slot_out(selectors.slot_live(actor=actor, slot_id=slot_id))
+
+
+@router.post("/slots/{slot_id}/close", response=SlotAttendanceOut)
+def slot_close(request: HttpRequest, slot_id: int, payload: CloseIn) -> SlotAttendanceOut:
+    actor = get_actor(request)
+    slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
+    services.slot_close(actor=actor, slot=slot, trainer_name=payload.trainer_name, origin=services.Origin.of(request))
+    return _slot_out(selectors.slot_live(actor=actor, slot_id=slot_id))
+
+
+@router.post("/slots/{slot_id}/attendance", response={201: AttendanceOut})
+def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
+    actor = get_actor(request)
+    live = selectors.slot_live(actor=actor, slot_id=slot_id)
+    participant = next((r.participant for r in live.rows if r.participant.pk == payload.participant_id), None)
+    if participant is None:
+        raise ValidationError({"participant_id": "Cette personne n'est pas inscrite à la session de ce créneau."})
+    origin = services.Origin.of(request)
+    if payload.mark == "paper":
+        cell = services.attendance_paper_entry(
+            actor=actor,
+            slot=live.slot,
+            participant=participant,
+            status=payload.status,
+            reason=payload.reason,
+            arrival=payload.arrival_at,
+            origin=origin,
+        )
+    elif payload.mark == "correct":
+        cell = services.attendance_correct(
+            actor=actor,
+            slot=live.slot,
+            participant=participant,
+            status=payload.status,
+            reason=payload.reason,
+            arrival=payload.arrival_at,
+            origin=origin,
+        )
+    else:
+        cell = services.attendance_mark(
+            actor=actor,
+            slot=live.slot,
+            participant=participant,
+            mark=payload.mark,
+            reason=payload.reason,
+            arrival=payload.arrival_at,
+            origin=origin,
+        )
+    return Status(201, _attendance(participant, cell))

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""`coopforma attendance verify [--org <slug>]`: recompute every émargement chain; exit 1 on any break."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coopforma.attendance.verify import verify_all
+
+
+class Command(BaseCommand):
+    help = "Émargement : vérifie les chaînes de hachage (verify)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="Recalcule chaque chaîne et la projection ; code 1 si rupture.")
+        verify.add_argument("--org", dest="org", default=None, help="slug de l'organisation")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] != "verify":
+            raise CommandError("unknown action")
+        checked, breaks = verify_all(organisation_slug=options.get("org"))
+        if not breaks:
+            self.stdout.write(f"OK : {checked} créneau(x) vérifié(s), aucune rupture.")
+            return
+        for item in breaks:
+            self.stdout.write(f"RUPTURE {item}")
+        self.stdout.write(f"{len(breaks)} rupture(s) sur {checked} créneau(x).")
+        raise SystemExit(1)

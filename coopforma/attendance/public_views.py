@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The trainee's phone, without an account: the personal link identifies them (Django session), then they sign.
+
+/e/<token>/        the personal link (e-mailed): remembers the participant on this phone, then /e/moi/
+/e/moi/            the sessions' slots with « Je signe » (and « Je suis connecté·e » / « Je quitte » remotely)
+/e/q/<token>/      the rotating QR code shown by the trainer: confirm, then sign
+Every refusal is a clear message on the page (status 200 for the phone, nothing recorded twice).
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from coopforma.attendance import selectors, services
+from coopforma.attendance.models import SignMethod
+from coopforma.attendance.tokens import qr_slot_id
+
+SESSION_KEY = "emargement_participants"
+T = "attendance/phone/"
+
+
+def _phone_participant_ids(request: HttpRequest) -> list[int]:
+    return [int(pk) for pk in request.session.get(SESSION_KEY, [])]
+
+
+def _remember(request: HttpRequest, participant_id: int) -> None:
+    ids = [pk for pk in _phone_participant_ids(request) if pk != participant_id]
+    request.session[SESSION_KEY] = [participant_id, *ids][:10]
+
+
+@never_cache
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    participant = services.link_resolve(token=token)
+    if participant is None:
+        message = _("Ce lien d'émargement n'est pas (ou plus) valide. Demandez un nouveau lien à votre formateur·rice.")
+        return render(request, T + "message.html", {"message": message, "level": "error"}, status=404)
+    _remember(request, participant.pk)
+    return redirect("emargement:home")
+
+
+def _home_context(request: HttpRequest) -> dict[str, Any]:
+    sessions = []
+    for participant_id in _phone_participant_ids(request):
+        participant = selectors.participant_by_id(participant_id)
+        if participant is not None:
+            sessions.append({"participant": participant, "slots": selectors.trainee_slots(participant)})
+    return {"sessions": sessions}
+
+
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    context = _home_context(request)
+    if not context["sessions"]:
+        message = _("Ouvrez d'abord le lien personnel reçu par e-mail sur ce téléphone.")
+        return render(request, T + "message.html", {"message": message, "level": "error"}, status=403)
+    return render(request, T + "home.html", context)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def slot_action(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """« Je signe », « Je suis connecté·e », « Je quitte » from the personal link's page."""
+    slot, participant = selectors.participant_for_slot(slot_id=slot_id, participant_ids=_phone_participant_ids(request))
+    if slot is None or participant is None:
+        message = _("Ce créneau ne fait pas partie de vos sessions. Ouvrez le lien reçu par e-mail pour cette session.")
+        return render(request, T + "message.html", {"message": message, "level": "error"}, status=403)
+    action = request.POST.get("action", "sign")
+    origin = services.Origin.of(request)
+    try:
+        if action in ("connected", "left"):
+            services.attendance_connection(participant=participant, slot=slot, event=action, origin=origin)
+            done = _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
+        else:
+            method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK
+            services.attendance_sign(participant=participant, slot=slot, method=method, origin=origin)
+            done = _("Merci, votre signature est enregistrée.")
+    except ValidationError as exc:
+        context = _home_context(request) | {"message": " ".join(exc.messages), "level": "error"}
+        return render(request, T + "home.html", context)
+    return render(request, T + "home.html", _home_context(request) | {"message": done, "level": "success"})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def qr(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: check the token and ask to confirm; POST: sign (the token is checked again)."""
+    try:
+        slot_id = qr_slot_id(token)
+    except ValidationError as exc:
+        return render(request, T + "message.html", {"message": " ".join(exc.messages), "level": "error"})
+    ids = _phone_participant_ids(request)
+    if not ids:
+        message = _("Ouvrez d'abord le lien reçu par e-mail sur ce téléphone, puis scannez à nouveau le QR code.")
+        return render(request, T + "message.html", {"message": message, "level": "error"})
+    slot, participant = selectors.participant_for_slot(slot_id=slot_id, participant_ids=ids)
+    if slot is None or participant is None:
+        message = _("Vous n'êtes pas inscrit·e à la session de ce créneau : ce QR code n'est pas le vôtre.")
+        return render(request, T + "message.html", {"message": message, "level": "error"})
+    if request.method == "GET":
+        return render(request, T + "qr_confirm.html", {"slot": slot, "participant": participant, "token": token})
+    try:
+        services.attendance_sign(
+            participant=participant, slot=slot, method=SignMethod.QR, origin=services.Origin.of(request)
+        )
+    except ValidationError as exc:
+        return render(request, T + "message.html", {"message": " ".join(exc.messages), "level": "error"})
+    message = _("Merci %(name)s, votre signature est enregistrée.") % {"name": participant.trainee.first_name}
+    return render(request, T + "message.html", {"message": message, "level": "success", "signed": True})

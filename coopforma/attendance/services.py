@@ -1,0 +1,549 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Writes of the émargement: every one appends a chained record under the slot's row lock.
+
+`_append` is the only way a record is written: it locks the slot's `SlotAttendance` row
+(`select_for_update`), takes the head's sequence and hash, inserts the next record and moves the head, and
+updates the participant's projection — all in the caller's transaction, so concurrent appends to one slot
+are serialised and the chain never forks.
+"""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopforma.accounts.actor import Actor
+from coopforma.attendance import chain
+from coopforma.attendance.models import (
+    SIGNATURE_KINDS,
+    AttendanceLink,
+    AttendanceRecord,
+    AttendanceStatus,
+    ParticipantAttendance,
+    RecordKind,
+    SignMethod,
+    SlotAttendance,
+    SlotState,
+)
+from coopforma.attendance.selectors import slot_can_correct, slot_can_run
+from coopforma.core.log import log_action
+from coopforma.core.mail import send_mail_logged
+from coopforma.training_sessions.models import Participant, ParticipantStatus, Slot
+
+OPEN_BEFORE = dt.timedelta(minutes=15)
+INACTIVE_PARTICIPANTS = (ParticipantStatus.CANCELLED,)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from (kept in the record)."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def of(cls, request: Any) -> "Origin":
+        if request is None:
+            return cls()
+        return cls(
+            ip=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        )
+
+
+def actor_label(actor: Actor) -> str:
+    return f"user:{actor.user.pk}"
+
+
+def trainee_label(participant: Participant) -> str:
+    return f"trainee:{participant.pk}"
+
+
+def _lock(slot: Slot) -> SlotAttendance:
+    SlotAttendance.objects.get_or_create(slot=slot, defaults={"organisation_id": slot.organisation_id})
+    return SlotAttendance.objects.select_for_update().get(slot=slot)
+
+
+def _append(
+    *,
+    head: SlotAttendance,
+    slot: Slot,
+    kind: str,
+    actor: str,
+    origin: Origin | None,
+    participant: Participant | None = None,
+    payload: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> AttendanceRecord:
+    """Append one record to the locked chain `head` and update the participant's projection."""
+    origin = origin or Origin()
+    record = AttendanceRecord(
+        organisation_id=slot.organisation_id,
+        slot=slot,
+        participant=participant,
+        kind=kind,
+        payload=payload or {},
+        actor=actor,
+        ip=origin.ip,
+        user_agent=origin.user_agent[:300],
+        created_at=now or timezone.now(),
+        sequence=head.last_sequence + 1,
+        prev_hash=head.last_hash,
+    )
+    record.hash = record.compute_hash()
+    record.save()
+    head.last_sequence = record.sequence
+    head.last_hash = record.hash
+    head.save(update_fields=["last_sequence", "last_hash", "updated_at"])
+    if participant is not None:
+        projection = ParticipantAttendance.objects.filter(slot=slot, participant=participant).first()
+        state = chain.blank_state()
+        if projection is not None:
+            state.update({f: getattr(projection, f) for f in (*chain.PROJECTED_FIELDS, "attended_minutes")})
+        state = chain.apply(state, record, slot)
+        ParticipantAttendance.objects.update_or_create(
+            slot=slot, participant=participant, defaults={"organisation_id": slot.organisation_id, **state}
+        )
+    return record
+
+
+def _current(slot: Slot, participant: Participant) -> ParticipantAttendance | None:
+    return ParticipantAttendance.objects.filter(slot=slot, participant=participant).first()
+
+
+def _check_participant(slot: Slot, participant: Participant, *, field: str = "participant") -> None:
+    if participant.session_id != slot.session_id or participant.organisation_id != slot.organisation_id:
+        raise ValidationError(
+            {field: _("Cette personne n'est pas inscrite à la session de ce créneau.")}, code="other_session"
+        )
+    if participant.status in INACTIVE_PARTICIPANTS:
+        raise ValidationError({field: _("Cette participation a été annulée.")}, code="cancelled")
+
+
+def _already_signed(slot: Slot, participant: Participant) -> bool:
+    return AttendanceRecord.objects.filter(slot=slot, participant=participant, kind__in=SIGNATURE_KINDS).exists()
+
+
+def _require_run(actor: Actor, slot: Slot) -> None:
+    if not slot_can_run(actor, slot):
+        raise PermissionDenied("attendance.run")
+
+
+# --- The trainer's slot -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def slot_open(
+    *, actor: Actor, slot: Slot, origin: Origin | None = None, now: dt.datetime | None = None
+) -> SlotAttendance:
+    """Open the émargement: from 15 minutes before the start until the trainer closes it."""
+    _require_run(actor, slot)
+    now = now or timezone.now()
+    head = _lock(slot)
+    if head.state == SlotState.OPEN:
+        raise ValidationError({"slot": _("L'émargement de ce créneau est déjà ouvert.")}, code="already_open")
+    if head.state == SlotState.CLOSED:
+        raise ValidationError({"slot": _("L'émargement de ce créneau est clos.")}, code="closed")
+    opens_at = slot.starts_at - OPEN_BEFORE
+    if now < opens_at:
+        raise ValidationError(
+            {
+                "slot": _("L'émargement ne peut être ouvert qu'à partir du %(when)s (15 minutes avant le début).")
+                % {"when": timezone.localtime(opens_at).strftime("%d/%m/%Y à %H:%M")}
+            },
+            code="too_early",
+        )
+    _append(head=head, slot=slot, kind=RecordKind.OPENED, actor=actor_label(actor), origin=origin, now=now)
+    head.state, head.opened_at, head.opened_by = SlotState.OPEN, now, actor.user
+    head.save(update_fields=["state", "opened_at", "opened_by", "updated_at"])
+    log_action(actor=actor, obj=slot, action="attendance.slot.opened", data={})
+    return head
+
+
+@transaction.atomic
+def slot_close(
+    *, actor: Actor, slot: Slot, trainer_name: str, origin: Origin | None = None, now: dt.datetime | None = None
+) -> SlotAttendance:
+    """The trainer signs (typed name) and closes the slot; afterwards only corrections are possible."""
+    _require_run(actor, slot)
+    now = now or timezone.now()
+    trainer_name = (trainer_name or "").strip()
+    if not trainer_name:
+        raise ValidationError(
+            {"trainer_name": _("Tapez votre nom pour signer la feuille de ce créneau avant de le clore.")}
+        )
+    head = _lock(slot)
+    if head.state != SlotState.OPEN:
+        raise ValidationError({"slot": _("Seul un émargement ouvert peut être clos.")}, code="not_open")
+    label = actor_label(actor)
+    _append(
+        head=head,
+        slot=slot,
+        kind=RecordKind.TRAINER_SIGNED,
+        actor=label,
+        origin=origin,
+        now=now,
+        payload={"name": trainer_name[:200]},
+    )
+    _append(head=head, slot=slot, kind=RecordKind.CLOSED, actor=label, origin=origin, now=now)
+    head.state, head.closed_at, head.closed_by = SlotState.CLOSED, now, actor.user
+    head.trainer_signature, head.trainer_signed_at = trainer_name[:200], now
+    head.save(update_fields=["state", "closed_at", "closed_by", "trainer_signature", "trainer_signed_at", "updated_at"])
+    log_action(actor=actor, obj=slot, action="attendance.slot.closed", data={"trainer_signature": trainer_name})
+    return head
+
+
+MARKS = {
+    "absent": RecordKind.MARKED_ABSENT,
+    "late": RecordKind.MARKED_LATE,
+    "excused": RecordKind.EXCUSED,
+    "on_behalf": RecordKind.SIGNED_ON_BEHALF,
+}
+
+
+def _arrival(slot: Slot, arrival: dt.time | dt.datetime | None) -> dt.datetime | None:
+    if arrival is None:
+        return None
+    if isinstance(arrival, dt.datetime):
+        return arrival if timezone.is_aware(arrival) else timezone.make_aware(arrival)
+    day = timezone.localtime(slot.starts_at).date()
+    return timezone.make_aware(dt.datetime.combine(day, arrival), timezone.get_current_timezone())
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    actor: Actor,
+    slot: Slot,
+    participant: Participant,
+    mark: str,
+    reason: str = "",
+    arrival: dt.time | dt.datetime | None = None,
+    origin: Origin | None = None,
+    now: dt.datetime | None = None,
+) -> ParticipantAttendance:
+    """The trainer marks a trainee absent, late (arrival time), excused (justification) or signs for them (reason)."""
+    _require_run(actor, slot)
+    _check_participant(slot, participant)
+    if mark not in MARKS:
+        raise ValidationError(
+            {"mark": _("Choisissez absent·e, en retard, absence justifiée ou signature pour le compte.")}
+        )
+    reason = (reason or "").strip()
+    arrival_at = _arrival(slot, arrival)
+    head = _lock(slot)
+    if head.state == SlotState.CLOSED:
+        raise ValidationError(
+            {"slot": _("Ce créneau est clos : une modification est une correction (motif et responsable qualité).")},
+            code="closed",
+        )
+    payload: dict[str, Any] = {}
+    if mark == "on_behalf":
+        if head.state != SlotState.OPEN:
+            raise ValidationError({"slot": _("Ouvrez l'émargement du créneau avant de signer pour un·e stagiaire.")})
+        if not reason:
+            raise ValidationError({"reason": _("Indiquez pourquoi vous signez pour le compte de ce·tte stagiaire.")})
+        if _already_signed(slot, participant):
+            raise ValidationError(
+                {"participant": _("Ce·tte stagiaire a déjà signé ce créneau.")}, code="already_signed"
+            )
+    elif mark == "late":
+        if arrival_at is None:
+            raise ValidationError({"arrival": _("Indiquez l'heure d'arrivée du ou de la stagiaire en retard.")})
+        if not (slot.starts_at < arrival_at < slot.ends_at):
+            raise ValidationError(
+                {
+                    "arrival": _("L'heure d'arrivée doit être comprise entre le début et la fin du créneau (%(slot)s).")
+                    % {"slot": str(slot)}
+                }
+            )
+        payload["arrival_at"] = arrival_at.astimezone(dt.UTC).isoformat()
+    elif mark == "excused":
+        if not reason:
+            raise ValidationError({"reason": _("Indiquez le justificatif ou le motif de l'absence.")})
+    elif mark == "absent" and _already_signed(slot, participant):
+        raise ValidationError(
+            {"participant": _("Ce·tte stagiaire a signé ce créneau : corrigez sa présence avec un motif.")},
+            code="already_signed",
+        )
+    payload["reason"] = reason
+    try:
+        with transaction.atomic():
+            _append(
+                head=head,
+                slot=slot,
+                kind=MARKS[mark],
+                actor=actor_label(actor),
+                origin=origin,
+                participant=participant,
+                payload=payload,
+                now=now,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"participant": _("Ce·tte stagiaire a déjà signé ce créneau.")}, code="already_signed"
+        ) from None
+    log_action(actor=actor, obj=participant, action=f"attendance.participant.{mark}", data={"slot": slot.pk, **payload})
+    return _current(slot, participant)  # type: ignore[return-value]
+
+
+CORRECTABLE = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
+
+
+@transaction.atomic
+def attendance_correct(
+    *,
+    actor: Actor,
+    slot: Slot,
+    participant: Participant,
+    status: str,
+    reason: str,
+    arrival: dt.time | dt.datetime | None = None,
+    origin: Origin | None = None,
+    now: dt.datetime | None = None,
+) -> ParticipantAttendance:
+    """A correction is a new `corrected` record (the old ones stay). After closing: quality manager only."""
+    head = _lock(slot)
+    if head.state == SlotState.CLOSED:
+        if not slot_can_correct(actor, slot):
+            raise PermissionDenied("attendance.correct")
+    else:
+        _require_run(actor, slot)
+    _check_participant(slot, participant)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Une correction doit être motivée : indiquez le motif.")})
+    if status not in CORRECTABLE:
+        raise ValidationError({"status": _("Choisissez présent·e, en retard, absent·e ou absence justifiée.")})
+    arrival_at = _arrival(slot, arrival) if status == AttendanceStatus.LATE else None
+    if status == AttendanceStatus.LATE and (arrival_at is None or not slot.starts_at < arrival_at < slot.ends_at):
+        raise ValidationError(
+            {"arrival": _("Indiquez une heure d'arrivée comprise dans le créneau (%(slot)s).") % {"slot": str(slot)}}
+        )
+    before = _current(slot, participant)
+    previous = {
+        "status": before.status if before else AttendanceStatus.UNKNOWN,
+        "arrival_at": before.arrival_at.astimezone(dt.UTC).isoformat() if before and before.arrival_at else None,
+        "attended_minutes": before.attended_minutes if before else 0,
+    }
+    payload = {
+        "status": status,
+        "arrival_at": arrival_at.astimezone(dt.UTC).isoformat() if arrival_at else None,
+        "reason": reason,
+        "previous": previous,
+    }
+    _append(
+        head=head,
+        slot=slot,
+        kind=RecordKind.CORRECTED,
+        actor=actor_label(actor),
+        origin=origin,
+        participant=participant,
+        payload=payload,
+        now=now,
+    )
+    after = _current(slot, participant)
+    assert after is not None
+    log_action(
+        actor=actor,
+        obj=participant,
+        action="attendance.participant.corrected",
+        data={"slot": slot.pk, "reason": reason, "changes": {"status": [previous["status"], status]}},
+    )
+    return after
+
+
+@transaction.atomic
+def attendance_paper_entry(
+    *,
+    actor: Actor,
+    slot: Slot,
+    participant: Participant,
+    status: str,
+    reason: str = "",
+    arrival: dt.time | dt.datetime | None = None,
+    origin: Origin | None = None,
+    now: dt.datetime | None = None,
+) -> ParticipantAttendance:
+    """Paper fallback: the trainer enters what the signed paper sheet says, kept as such (`paper_entry`)."""
+    _require_run(actor, slot)
+    _check_participant(slot, participant)
+    if status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT):
+        raise ValidationError({"status": _("D'après la feuille papier : présent·e, en retard ou absent·e.")})
+    arrival_at = _arrival(slot, arrival) if status == AttendanceStatus.LATE else None
+    if status == AttendanceStatus.LATE and (arrival_at is None or not slot.starts_at < arrival_at < slot.ends_at):
+        raise ValidationError(
+            {"arrival": _("Indiquez une heure d'arrivée comprise dans le créneau (%(slot)s).") % {"slot": str(slot)}}
+        )
+    head = _lock(slot)
+    if head.state == SlotState.CLOSED:
+        raise ValidationError(
+            {"slot": _("Ce créneau est clos : une modification est une correction (motif et responsable qualité).")},
+            code="closed",
+        )
+    if _already_signed(slot, participant):
+        raise ValidationError({"participant": _("Ce·tte stagiaire a déjà signé ce créneau.")}, code="already_signed")
+    payload = {
+        "status": status,
+        "arrival_at": arrival_at.astimezone(dt.UTC).isoformat() if arrival_at else None,
+        "reason": (reason or "").strip(),
+    }
+    _append(
+        head=head,
+        slot=slot,
+        kind=RecordKind.PAPER_ENTRY,
+        actor=actor_label(actor),
+        origin=origin,
+        participant=participant,
+        payload=payload,
+        now=now,
+    )
+    log_action(
+        actor=actor, obj=participant, action="attendance.participant.paper_entry", data={"slot": slot.pk, **payload}
+    )
+    return _current(slot, participant)  # type: ignore[return-value]
+
+
+# --- The trainee's phone ------------------------------------------------------------------------------------
+
+
+def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) -> None:
+    _check_participant(slot, participant, field="slot")
+    if head.state == SlotState.PENDING:
+        raise ValidationError(
+            {
+                "slot": _(
+                    "L'émargement de ce créneau n'est pas encore ouvert : attendez que votre formateur·rice l'ouvre."
+                )
+            },
+            code="not_open",
+        )
+    if head.state == SlotState.CLOSED:
+        raise ValidationError({"slot": _("L'émargement de ce créneau est clos.")}, code="closed")
+
+
+@transaction.atomic
+def attendance_sign(
+    *, participant: Participant, slot: Slot, method: str, origin: Origin | None = None, now: dt.datetime | None = None
+) -> AttendanceRecord:
+    """The trainee signs an open slot (QR code, personal link or remote). Once: a second time is refused."""
+    if method not in (SignMethod.QR, SignMethod.LINK, SignMethod.REMOTE):
+        raise ValidationError({"method": "unknown method"})
+    head = _lock(slot)
+    _trainee_checks(head, slot, participant)
+    if _already_signed(slot, participant):
+        raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed")
+    try:
+        with transaction.atomic():
+            record = _append(
+                head=head,
+                slot=slot,
+                kind=RecordKind.SIGNED,
+                actor=trainee_label(participant),
+                origin=origin,
+                participant=participant,
+                payload={"method": str(method)},
+                now=now,
+            )
+    except IntegrityError:
+        raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
+    log_action(
+        actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
+    )
+    return record
+
+
+@transaction.atomic
+def attendance_connection(
+    *, participant: Participant, slot: Slot, event: str, origin: Origin | None = None, now: dt.datetime | None = None
+) -> AttendanceRecord:
+    """Remote slots: the trainee declares « Je suis connecté·e » (start) and « Je quitte » (end)."""
+    kind = {"connected": RecordKind.CONNECTED, "left": RecordKind.DISCONNECTED}.get(event)
+    if kind is None:
+        raise ValidationError({"event": "unknown event"})
+    head = _lock(slot)
+    _trainee_checks(head, slot, participant)
+    current = _current(slot, participant)
+    if kind == RecordKind.CONNECTED and current and current.connected_at:
+        raise ValidationError({"slot": _("Votre connexion est déjà enregistrée.")}, code="already_connected")
+    if kind == RecordKind.DISCONNECTED:
+        if not current or not current.connected_at:
+            raise ValidationError({"slot": _("Indiquez d'abord que vous êtes connecté·e.")}, code="not_connected")
+        if current.left_at:
+            raise ValidationError({"slot": _("Votre départ est déjà enregistré.")}, code="already_left")
+    return _append(
+        head=head,
+        slot=slot,
+        kind=kind,
+        actor=trainee_label(participant),
+        origin=origin,
+        participant=participant,
+        now=now,
+    )
+
+
+# --- Personal links -----------------------------------------------------------------------------------------
+
+
+def link_issue(*, participant: Participant) -> str:
+    """A new personal link token for the participant (replaces the previous one); returns the clear token."""
+    token = secrets.token_urlsafe(24)
+    AttendanceLink.objects.update_or_create(
+        participant=participant,
+        defaults={"organisation_id": participant.organisation_id, "token_hash": AttendanceLink.hash_token(token)},
+    )
+    return token
+
+
+def link_resolve(*, token: str) -> Participant | None:
+    link = (
+        AttendanceLink.objects.select_related("participant__trainee", "participant__session")
+        .filter(token_hash=AttendanceLink.hash_token(token))
+        .first()
+    )
+    if link is None:
+        return None
+    AttendanceLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return link.participant
+
+
+@transaction.atomic
+def links_send(*, actor: Actor, slot: Slot, base_url: str) -> int:
+    """E-mail each active participant of the slot's session their personal émargement link. Returns the count."""
+    _require_run(actor, slot)
+    participants = (
+        Participant.objects.filter(session_id=slot.session_id)
+        .exclude(status__in=INACTIVE_PARTICIPANTS)
+        .select_related("trainee", "session")
+    )
+    sent = 0
+    for participant in participants:
+        email = participant.trainee.email
+        if not email:
+            continue
+        token = link_issue(participant=participant)
+        url = base_url.rstrip("/") + reverse("emargement:link", kwargs={"token": token})
+        body = _(
+            "Bonjour %(name)s,\n\nVoici votre lien personnel d'émargement pour la session « %(session)s » :\n"
+            "%(url)s\n\n"
+            "Ouvrez-le sur votre téléphone : il vous identifie, puis scannez le QR code affiché par votre "
+            "formateur·rice (ou signez depuis ce lien quand le créneau est ouvert). Ne le transmettez pas.\n"
+        ) % {"name": participant.trainee.first_name, "session": participant.session.title, "url": url}
+        send_mail_logged(
+            organisation=actor.organisation,
+            to=email,
+            subject=_("Votre lien d'émargement — %(session)s") % {"session": participant.session.title},
+            body=body,
+            purpose="attendance.link",
+            about=participant,
+        )
+        AttendanceLink.objects.filter(participant=participant).update(sent_at=timezone.now())
+        sent += 1
+    log_action(actor=actor, obj=slot, action="attendance.links.sent", data={"count": sent})
+    return sent

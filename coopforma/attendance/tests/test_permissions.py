@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Every attendance page and API route, walked with every role (and another organisation, and nobody).
+
+The slot belongs to a session of `member` taught by `trainer`: admin, quality and the trainer run it; the
+manager of `member` sees the session (its attendance and hours) but does not run the slot (403); the
+administrator of another organisation gets 404; anonymous: 302 to the login (web) or 401 (API).
+"""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
+USERS = {
+    "admin": "admin_user",
+    "quality": "quality_user",
+    "manager": "manager_user",
+    "trainer": "trainer_user",
+    "stranger": "stranger",
+}
+
+
+def expect(runner: int, *, manager: int = 403, anonymous: int = 302) -> dict[str, int]:
+    return {
+        "admin": runner,
+        "quality": runner,
+        "manager": manager,
+        "trainer": runner,
+        "stranger": 404,
+        "anonymous": anonymous,
+    }
+
+
+@pytest.fixture
+def world(org, session, slot, alice):  # type: ignore[no-untyped-def]
+    return {"org": org.slug, "slot": slot.pk, "s": session.pk, "p": alice.pk}
+
+
+WEB = [
+    ("slot", "get", "slots/{slot}/", None, expect(200)),
+    ("slot_rows", "get", "slots/{slot}/participants/", None, expect(200)),
+    ("slot_qr", "get", "slots/{slot}/qr/", None, expect(200)),
+    ("slot_open", "post", "slots/{slot}/open/", {}, expect(302)),
+    ("slot_close_invalid", "post", "slots/{slot}/close/", {"close-trainer_name": "X"}, expect(200)),
+    ("slot_mark", "post", "slots/{slot}/mark/", {"mark-participant": "{p}", "mark-mark": "absent"}, expect(302)),
+    ("slot_correct_invalid", "post", "slots/{slot}/correct/", {}, expect(200)),
+    ("slot_send_links", "post", "slots/{slot}/send-links/", {}, expect(302)),
+    ("session", "get", "sessions/{s}/", None, expect(200, manager=200)),
+    ("session_export", "get", "sessions/{s}/export.csv", None, expect(200, manager=200)),
+]
+
+API = [
+    ("session_attendance", "get", "sessions/{s}/attendance", None, expect(200, manager=200, anonymous=401)),
+    ("slot_attendance", "get", "slots/{slot}/attendance", None, expect(200, anonymous=401)),
+    ("slot_open", "post", "slots/{slot}/open", None, expect(200, anonymous=401)),
+    ("slot_close_not_open", "post", "slots/{slot}/close", {"trainer_name": "X"}, expect(422, anonymous=401)),
+    (
+        "slot_mark",
+        "post",
+        "slots/{slot}/attendance",
+        {"participant_id": "{p}", "mark": "absent"},
+        expect(201, anonymous=401),
+    ),
+]
+
+
+def _fill(data, world):  # type: ignore[no-untyped-def]
+    if data is None:
+        return None
+    return {k: (v.format(**world) if isinstance(v, str) else v) for k, v in data.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "path", "data", "expected"), WEB, ids=[w[0] for w in WEB])
+def test_web(request, web, world, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
+    client = Client() if role == "anonymous" else web(request.getfixturevalue(USERS[role]))
+    full = f"/o/{world['org']}/attendance/" + path.format(**world)
+    response = getattr(client, method)(full, _fill(data, world)) if data is not None else getattr(client, method)(full)
+    assert response.status_code == expected[role], (name, role, response.status_code)
+    if role == "anonymous":
+        assert "/login" in response.url or "accounts" in response.url
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "path", "data", "expected"), API, ids=[a[0] for a in API])
+def test_api(request, api, world, org, other_org, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
+    if role == "anonymous":
+        client = Client()
+    else:
+        user = request.getfixturevalue(USERS[role])
+        client = api(user, other_org if role == "stranger" else org)
+    full = "/api/v1/" + path.format(**world)
+    payload = _fill(data, world)
+    if payload and "participant_id" in payload:
+        payload["participant_id"] = int(payload["participant_id"])
+    if method == "get":
+        response = client.get(full)
+    else:
+        response = client.post(full, payload or {}, content_type="application/json")
+    assert response.status_code == expected[role], (name, role, response.status_code, response.content[:200])
+
+
+def test_other_trainer_does_not_see_the_slot(web, world, other_trainer):  # type: ignore[no-untyped-def]
+    client = web(other_trainer.user)
+    assert client.get(f"/o/{world['org']}/attendance/slots/{world['slot']}/").status_code == 404
+    assert client.get(f"/o/{world['org']}/attendance/sessions/{world['s']}/").status_code == 404
+
+
+def test_trainer_of_the_session_but_not_of_the_slot_gets_403(web, world, slot, trainer, other_trainer, session):  # type: ignore[no-untyped-def]
+    session.trainers.add(other_trainer)
+    slot.trainers.set([trainer])
+    client = web(other_trainer.user)
+    assert client.get(f"/o/{world['org']}/attendance/slots/{world['slot']}/").status_code == 403
+    assert client.get(f"/o/{world['org']}/attendance/sessions/{world['s']}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/e/moi/", 403), ("/e/unknown-token/", 404), ("/e/q/forged/", 200)],
+)
+def test_public_urls_need_no_login(path, expected):  # type: ignore[no-untyped-def]
+    assert Client().get(path).status_code == expected

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The trainer's slot page and the trainee's phone, through the HTTP client."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from coopforma.attendance import services
+from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance, SlotAttendance
+from coopforma.attendance.tokens import WINDOW_SECONDS, qr_token
+from coopforma.core.models import ActivityLog
+from coopforma.training_sessions.tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone)"}
+
+
+def url(name: str, org, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    return reverse(f"attendance:{name}", kwargs={"org": org.slug, **kwargs})
+
+
+def phone_for(participant) -> Client:  # type: ignore[no-untyped-def]
+    """A phone that opened the participant's personal link."""
+    client = Client(**PHONE)
+    token = services.link_issue(participant=participant)
+    response = client.get(reverse("emargement:link", kwargs={"token": token}))
+    assert response.status_code == 302 and response.url == reverse("emargement:home")
+    return client
+
+
+# --- Trainer -----------------------------------------------------------------------------------------------
+
+
+def test_slot_page_open_mark_close(web, org, trainer_user, slot, alice, bruno):
+    client = web(trainer_user)
+    page = client.get(url("slot", org, slot_id=slot.pk))
+    assert page.status_code == 200
+    assert "Ouvrir l'émargement" in page.text and "Alice" in page.text and "Pas encore ouvert" in page.text
+
+    assert client.post(url("slot_open", org, slot_id=slot.pk)).status_code == 302
+    assert SlotAttendance.objects.get(slot=slot).state == "open"
+    page = client.get(url("slot", org, slot_id=slot.pk))
+    assert 'hx-trigger="every 5s"' in page.text and 'hx-trigger="every 30s"' in page.text
+    assert "<svg" in page.text  # the QR code is shown at once, then refreshed
+
+    qr = client.get(url("slot_qr", org, slot_id=slot.pk))
+    assert "<svg" in qr.text and "segno" in qr.text
+
+    response = client.post(
+        url("slot_mark", org, slot_id=slot.pk),
+        {"mark-participant": alice.pk, "mark-mark": "excused", "mark-reason": "Arrêt maladie"},
+    )
+    assert response.status_code == 302
+    rows = client.get(url("slot_rows", org, slot_id=slot.pk))
+    assert "Absence justifiée" in rows.text and "Arrêt maladie" in rows.text
+
+    response = client.post(url("slot_close", org, slot_id=slot.pk), {"close-trainer_name": "Théo Formateur"})
+    assert response.status_code == 302
+    head = SlotAttendance.objects.get(slot=slot)
+    assert head.state == "closed" and head.trainer_signature == "Théo Formateur"
+    assert ActivityLog.objects.filter(action="attendance.slot.closed", object_id=slot.pk).exists()
+
+
+def test_on_behalf_without_reason_rerenders_with_typed_values(web, org, trainer_user, slot, alice, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    client = web(trainer_user)
+    response = client.post(
+        url("slot_mark", org, slot_id=slot.pk),
+        {"mark-participant": alice.pk, "mark-mark": "on_behalf", "mark-reason": ""},
+    )
+    assert response.status_code == 200
+    assert "Indiquez pourquoi vous signez pour le compte" in response.text
+    assert 'value="on_behalf" selected' in response.text
+    assert not AttendanceRecord.objects.filter(participant=alice).exists()
+
+
+def test_late_without_arrival_keeps_the_form(web, org, trainer_user, slot, alice, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    response = web(trainer_user).post(
+        url("slot_mark", org, slot_id=slot.pk),
+        {"mark-participant": alice.pk, "mark-mark": "late", "mark-reason": "Train en retard"},
+    )
+    assert response.status_code == 200
+    assert "heure d&#x27;arrivée" in response.text and "Train en retard" in response.text
+
+
+def test_close_without_name_is_refused(web, org, trainer_user, slot, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    response = web(trainer_user).post(url("slot_close", org, slot_id=slot.pk), {"close-trainer_name": " "})
+    assert response.status_code == 200 and "Tapez votre nom" in response.text
+    assert SlotAttendance.objects.get(slot=slot).state == "open"
+
+
+def test_correction_after_close(web, org, trainer_user, quality_user, slot, alice, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    services.attendance_mark(actor=trainer_actor, slot=slot, participant=alice, mark="absent")
+    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo")
+    data = {"correct-participant": alice.pk, "correct-status": "present", "correct-reason": "Feuille retrouvée"}
+    assert web(trainer_user).post(url("slot_correct", org, slot_id=slot.pk), data).status_code == 403
+    client = web(quality_user)
+    page = client.get(url("slot", org, slot_id=slot.pk))
+    assert "Corriger une présence" in page.text
+    invalid = client.post(url("slot_correct", org, slot_id=slot.pk), {**data, "correct-reason": ""})
+    assert invalid.status_code == 200 and "Une correction doit être motivée" in invalid.text
+    assert client.post(url("slot_correct", org, slot_id=slot.pk), data).status_code == 302
+    assert ParticipantAttendance.objects.get(slot=slot, participant=alice).status == "present"
+
+
+def test_send_links(web, org, trainer_user, slot, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        response = web(trainer_user).post(url("slot_send_links", org, slot_id=slot.pk), follow=True)
+    assert "1 lien(s) d&#x27;émargement envoyé(s)" in response.text
+
+
+def test_session_page_and_export(web, org, trainer_user, session, slot, alice, bruno, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    services.attendance_sign(participant=alice, slot=slot, method="qr")
+    services.attendance_mark(
+        actor=trainer_actor,
+        slot=slot,
+        participant=bruno,
+        mark="late",
+        arrival=slot.starts_at + dt.timedelta(minutes=30),
+    )
+    client = web(trainer_user)
+    page = client.get(url("session", org, session_id=session.pk))
+    assert page.status_code == 200
+    assert "3\u00a0h\u00a030 / 3\u00a0h\u00a030" in page.text  # Alice: 210 / 210
+    assert "3\u00a0h / 3\u00a0h\u00a030" in page.text  # Bruno: 180 / 210
+    assert "93 %" in page.text  # (210 + 180) / 420
+    csv_response = client.get(url("session_export", org, session_id=session.pk))
+    assert csv_response["Content-Type"].startswith("text/csv")
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("stagiaire;créneau")
+    assert any(
+        line.startswith("Alice Martin;") and line.endswith(";present;qr;" + line.split(";")[6] + ";;;210;3.5")
+        for line in lines
+    )
+    assert any("Bruno Petit" in line and line.endswith(";180;3") for line in lines)
+
+
+def test_session_page_queries_constant(
+    web, org, trainer_user, session, slot, enrolment, trainer_actor, django_assert_max_num_queries
+):
+    from coopforma.attendance.tests.conftest import make_participant
+
+    services.slot_open(actor=trainer_actor, slot=slot)
+    client = web(trainer_user)
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            participant = make_participant(enrolment, f"T{i}", f"Nom{i:03d}")
+            services.attendance_sign(participant=participant, slot=slot, method="qr")
+
+    add(3, 0)
+    with django_assert_max_num_queries(20) as ctx:
+        assert client.get(url("session", org, session_id=session.pk)).status_code == 200
+    few = len(ctx.captured_queries)
+    add(30, 3)
+    with django_assert_max_num_queries(few) as ctx:
+        response = client.get(url("session", org, session_id=session.pk))
+    assert response.text.count("badge-ok") == 33
+
+
+# --- Phone ------------------------------------------------------------------------------------------------
+
+
+def test_phone_signs_with_the_rotating_qr(org, slot, alice, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(alice)
+    token = qr_token(slot.pk)
+    qr_url = reverse("emargement:qr", kwargs={"token": token})
+    confirm = phone.get(qr_url)
+    assert confirm.status_code == 200 and "Je signe" in confirm.text
+    done = phone.post(qr_url)
+    assert "votre signature est enregistrée" in done.text
+    again = phone.post(qr_url)
+    assert "déjà signé" in again.text
+    record = AttendanceRecord.objects.get(slot=slot, participant=alice, kind="signed")
+    assert record.payload == {"method": "qr"} and record.user_agent == "Mozilla/5.0 (iPhone)"
+
+
+def test_phone_refuses_expired_and_forged_qr(org, slot, alice, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(alice)
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=3 * WINDOW_SECONDS)):
+        old = qr_token(slot.pk)
+    response = phone.post(reverse("emargement:qr", kwargs={"token": old}))
+    assert "Ce QR code a expiré" in response.text
+    response = phone.get(reverse("emargement:qr", kwargs={"token": old[:-2] + "xx"}))
+    assert "n&#x27;est pas valide" in response.text
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=WINDOW_SECONDS)):
+        previous = qr_token(slot.pk)
+    assert "votre signature est enregistrée" in phone.post(reverse("emargement:qr", kwargs={"token": previous})).text
+    assert AttendanceRecord.objects.filter(participant=alice).count() == 1
+
+
+def test_phone_without_link_or_of_another_session(org, slot, alice, other_session, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    token_url = reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)})
+    response = Client().get(token_url)
+    assert "Ouvrez d&#x27;abord le lien reçu par e-mail" in response.text
+    outsider = ParticipantFactory(session=other_session, enrolment__session=other_session)
+    response = phone_for(outsider).post(token_url)
+    assert "Vous n&#x27;êtes pas inscrit·e à la session de ce créneau" in response.text
+    assert not AttendanceRecord.objects.filter(kind="signed").exists()
+
+
+def test_phone_not_open_then_closed(org, slot, alice, trainer_actor):
+    phone = phone_for(alice)
+    action = reverse("emargement:slot_action", kwargs={"slot_id": slot.pk})
+    home = phone.get(reverse("emargement:home"))
+    assert "Pas encore ouvert" in home.text and "Réunions coopératives" in home.text
+    assert "pas encore ouvert" in phone.post(action, {"action": "sign"}).text
+    services.slot_open(actor=trainer_actor, slot=slot)
+    assert "votre signature est enregistrée" in phone.post(action, {"action": "sign"}).text
+    assert "Vous avez déjà signé ce créneau" in phone.post(action, {"action": "sign"}).text
+    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo")
+    qr_response = phone.post(reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)}))
+    assert "clos" in qr_response.text
+    assert AttendanceRecord.objects.filter(participant=alice).count() == 1
+
+
+def test_phone_remote_slot(org, slot, alice, trainer_actor):
+    slot.remote_url = "https://visio.example/salle"
+    slot.save()
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(alice)
+    home = phone.get(reverse("emargement:home"))
+    assert "Je suis connecté·e" in home.text
+    action = reverse("emargement:slot_action", kwargs={"slot_id": slot.pk})
+    assert "Connexion enregistrée" in phone.post(action, {"action": "connected"}).text
+    page = phone.post(action, {"action": "sign"})
+    assert "votre signature est enregistrée" in page.text
+    state = ParticipantAttendance.objects.get(slot=slot, participant=alice)
+    assert state.method == "remote" and state.connected_at is not None
+
+
+def test_bad_link_and_home_without_link():
+    assert Client().get(reverse("emargement:link", kwargs={"token": "nope"})).status_code == 404
+    response = Client().get(reverse("emargement:home"))
+    assert response.status_code == 403 and "Ouvrez d&#x27;abord le lien personnel" in response.text

@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Tamper evidence: recompute every slot's chain and projection from the records and list each break."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from coopforma.attendance import chain
+from coopforma.attendance.models import GENESIS_HASH, AttendanceRecord, ParticipantAttendance, SlotAttendance
+from coopforma.training_sessions.models import Slot
+
+
+@dataclass(frozen=True)
+class Break:
+    slot_id: int
+    sequence: int | None
+    what: str
+
+    def __str__(self) -> str:
+        where = f"séquence {self.sequence}" if self.sequence is not None else "tête de chaîne"
+        return f"créneau {self.slot_id}, {where} : {self.what}"
+
+
+def verify_slot(slot: Slot) -> list[Break]:
+    breaks: list[Break] = []
+    records = list(AttendanceRecord.objects.filter(slot=slot).order_by("sequence"))
+    prev_hash = GENESIS_HASH
+    for expected, record in enumerate(records, start=1):
+        if record.sequence != expected:
+            breaks.append(Break(slot.pk, record.sequence, f"séquence attendue {expected} (enregistrement manquant)"))
+        if record.prev_hash != prev_hash:
+            breaks.append(Break(slot.pk, record.sequence, "prev_hash ne correspond pas au hash précédent"))
+        computed = record.compute_hash()
+        if computed != record.hash:
+            breaks.append(Break(slot.pk, record.sequence, f"contenu modifié (hash recalculé {computed[:12]}…)"))
+        prev_hash = record.hash
+    head = SlotAttendance.objects.filter(slot=slot).first()
+    last_seq = records[-1].sequence if records else 0
+    if head is not None and (head.last_sequence != last_seq or head.last_hash != prev_hash):
+        breaks.append(Break(slot.pk, None, f"tête {head.last_sequence} ≠ dernier enregistrement {last_seq}"))
+    expected_states = chain.replay(records, slot)
+    stored = {p.participant_id: p for p in ParticipantAttendance.objects.filter(slot=slot)}
+    for participant_id in sorted(set(expected_states) | set(stored)):
+        state = expected_states.get(participant_id)
+        row = stored.get(participant_id)
+        if state is None or row is None:
+            breaks.append(Break(slot.pk, None, f"projection du participant {participant_id} sans enregistrement"))
+            continue
+        for name in (*chain.PROJECTED_FIELDS, "attended_minutes"):
+            if getattr(row, name) != state[name]:
+                breaks.append(
+                    Break(
+                        slot.pk,
+                        None,
+                        f"projection du participant {participant_id} : {name} = {getattr(row, name)!r}, "
+                        f"attendu {state[name]!r}",
+                    )
+                )
+    return breaks
+
+
+def verify_all(*, organisation_slug: str | None = None) -> tuple[int, list[Break]]:
+    """(number of slots checked, breaks) over every slot that has records or a state."""
+    slots = Slot.objects.filter(
+        Q(pk__in=AttendanceRecord.objects.values("slot_id")) | Q(pk__in=SlotAttendance.objects.values("slot_id"))
+    )
+    if organisation_slug:
+        slots = slots.filter(organisation__slug=organisation_slug)
+    checked, breaks = 0, []
+    for slot in slots.order_by("pk"):
+        checked += 1
+        breaks.extend(verify_slot(slot))
+    return checked, breaks

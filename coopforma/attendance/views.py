@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The trainer's live slot page (htmx polling), the session's attendance and hours, the CSV export."""
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.attendance import selectors, services
+from coopforma.attendance.forms import CloseForm, CorrectForm, MarkForm
+from coopforma.attendance.qr import qr_svg
+from coopforma.core.forms import add_service_errors
+from coopforma.core.hours import minutes_to_hours
+
+T = "attendance/"
+
+
+class SlotPageView(OrgViewMixin, TemplateView):
+    """GET: the page. The POST views below re-render it with their bound form when the service refuses."""
+
+    template_name = T + "slot.html"
+    forms: dict[str, Any]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        live = selectors.slot_live(actor=self.actor, slot_id=self.kwargs["slot_id"])
+        participants = [row.participant for row in live.rows]
+        forms = {
+            "mark_form": MarkForm(participants=participants, prefix="mark"),
+            "correct_form": CorrectForm(participants=participants, prefix="correct"),
+            "close_form": CloseForm(prefix="close", initial={"trainer_name": self.actor.user.get_full_name()}),
+        }
+        forms.update(getattr(self, "forms", {}))
+        qr = qr_svg(self.request, live.slot) if live.head.state == "open" else None
+        context.update(live=live, slot=live.slot, qr=qr, **forms)
+        return context
+
+
+class SlotRowsView(OrgViewMixin, TemplateView):
+    """The participants' states (polled every 5 s)."""
+
+    template_name = T + "_slot_rows.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["live"] = selectors.slot_live(actor=self.actor, slot_id=self.kwargs["slot_id"])
+        return context
+
+
+class SlotQrView(OrgViewMixin, TemplateView):
+    """The rotating QR code (refreshed every 30 s; a token lives 45 to 90 s)."""
+
+    template_name = T + "_slot_qr.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        live = selectors.slot_live(actor=self.actor, slot_id=self.kwargs["slot_id"])
+        context.update(live=live, qr=qr_svg(self.request, live.slot) if live.head.state == "open" else None)
+        return context
+
+
+class _SlotAction(SlotPageView):
+    http_method_names = ["post"]
+
+    def slot_url(self) -> str:
+        return reverse(
+            "attendance:slot", kwargs={"org": self.actor.organisation.slug, "slot_id": self.kwargs["slot_id"]}
+        )
+
+    def slot(self) -> Any:
+        return selectors.slot_run_get(actor=self.actor, slot_id=self.kwargs["slot_id"])
+
+    def participants(self, slot: Any) -> list[Any]:
+        return [row.participant for row in selectors.slot_live(actor=self.actor, slot_id=slot.pk).rows]
+
+    def refused(self, name: str, form: Any) -> HttpResponse:
+        self.forms = {name: form}
+        return self.render_to_response(self.get_context_data(), status=200)
+
+
+class SlotOpenView(_SlotAction):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.slot_open(actor=self.actor, slot=self.slot(), origin=services.Origin.of(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Émargement ouvert : affichez le QR code aux stagiaires."))
+        return redirect(self.slot_url())
+
+
+class SlotCloseView(_SlotAction):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        slot = self.slot()
+        form = CloseForm(request.POST, prefix="close")
+        if form.is_valid():
+            try:
+                services.slot_close(
+                    actor=self.actor,
+                    slot=slot,
+                    trainer_name=form.cleaned_data["trainer_name"],
+                    origin=services.Origin.of(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Feuille signée et créneau clos."))
+                return redirect(self.slot_url())
+        return self.refused("close_form", form)
+
+
+class SlotMarkView(_SlotAction):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        slot = self.slot()
+        form = MarkForm(request.POST, prefix="mark", participants=self.participants(slot))
+        if form.is_valid():
+            try:
+                services.attendance_mark(
+                    actor=self.actor,
+                    slot=slot,
+                    participant=form.chosen(),
+                    mark=form.cleaned_data["mark"],
+                    reason=form.cleaned_data["reason"],
+                    arrival=form.cleaned_data["arrival"],
+                    origin=services.Origin.of(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Présence de %(name)s enregistrée.") % {"name": form.chosen().trainee})
+                return redirect(self.slot_url())
+        return self.refused("mark_form", form)
+
+
+class SlotCorrectView(_SlotAction):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        slot = selectors.slot_get(actor=self.actor, slot_id=self.kwargs["slot_id"])
+        live_participants = [row.participant for row in selectors.slot_live(actor=self.actor, slot_id=slot.pk).rows]
+        form = CorrectForm(request.POST, prefix="correct", participants=live_participants)
+        if form.is_valid():
+            try:
+                services.attendance_correct(
+                    actor=self.actor,
+                    slot=slot,
+                    participant=form.chosen(),
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    arrival=form.cleaned_data["arrival"],
+                    origin=services.Origin.of(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Correction enregistrée (les enregistrements précédents sont conservés)."))
+                return redirect(self.slot_url())
+        return self.refused("correct_form", form)
+
+
+class SlotSendLinksView(_SlotAction):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        count = services.links_send(actor=self.actor, slot=self.slot(), base_url=request.build_absolute_uri("/"))
+        messages.success(request, _("%(count)s lien(s) d'émargement envoyé(s) par e-mail.") % {"count": count})
+        return redirect(self.slot_url())
+
+
+class SessionAttendanceView(OrgViewMixin, TemplateView):
+    template_name = T + "session.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["summary"] = selectors.session_attendance(actor=self.actor, session_id=self.kwargs["session_id"])
+        return context
+
+
+class SessionExportView(OrgViewMixin, View):
+    """One line per trainee and slot: status, method, times, minutes (hours as exact decimals)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        summary = selectors.session_attendance(actor=self.actor, session_id=self.kwargs["session_id"])
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="emargement-session-{summary.session.pk}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                "stagiaire",
+                "créneau",
+                "début",
+                "fin",
+                "présence",
+                "mode",
+                "signé le",
+                "arrivée",
+                "motif",
+                "minutes suivies",
+                "heures suivies",
+            ]
+        )
+        for line in summary.lines:
+            for slot, cell in zip(summary.slots, line.cells, strict=True):
+                minutes = cell.attended_minutes if cell else 0
+                writer.writerow(
+                    [
+                        str(line.participant.trainee),
+                        slot.pk,
+                        slot.starts_at.isoformat(),
+                        slot.ends_at.isoformat(),
+                        cell.status if cell else "unknown",
+                        cell.method if cell else "",
+                        cell.signed_at.isoformat() if cell and cell.signed_at else "",
+                        cell.arrival_at.isoformat() if cell and cell.arrival_at else "",
+                        cell.reason if cell else "",
+                        minutes,
+                        str(minutes_to_hours(minutes)),
+                    ]
+                )
+        return response
