@@ -7,9 +7,16 @@ build the values from a subject (plain dicts, lists and strings only: a template
 object, so it has nothing to reach into), and what data is missing to produce it (with the page that fixes
 it). Like pretix's `DEFAULT_VARIABLES` (src/pretix/base/pdf.py), but registered explicitly by each app's
 `AppConfig.ready()`.
+
+Hooks a kind may carry in `extra` (the engine never imports the domain): `resolve(actor, id)` (the subject
+through the domain's scoped selector, Http404 otherwise), `session_id(subject)`, `label(subject)`,
+`resolve_session(actor, id)`, `subjects_for_session(actor, session_id)`, `applies(subject)`, and `batch()`: a
+context manager within which the kind's contexts and missing-data checks share what they read (the session,
+its slots, the organisation…) instead of reading it once per document — see `batch()` below.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,3 +83,17 @@ def get_kind(code: str) -> DocumentKind:
 
 def all_kinds() -> list[DocumentKind]:
     return list(_KINDS.values())
+
+
+@contextmanager
+def batch(*kinds: DocumentKind) -> Iterator[None]:
+    """Enter the `extra["batch"]` context of each kind once (kinds of one domain share it): for work over many
+    subjects of the same session, so that their shared data is read once. A kind without one is left as is."""
+    with ExitStack() as stack:
+        entered: list[Any] = []
+        for kind in kinds:
+            hook = kind.extra.get("batch")
+            if hook is not None and hook not in entered:
+                entered.append(hook)
+                stack.enter_context(hook())
+        yield

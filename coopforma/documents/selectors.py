@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from coopforma.documents.models import Document, DocumentStatus
-from coopforma.documents.registry import DocumentKind, Missing, all_kinds, get_kind
+from coopforma.documents.registry import DocumentKind, Missing, all_kinds, batch, get_kind
 
 
 def _kind_or_404(code: str) -> DocumentKind:
@@ -98,15 +98,33 @@ class SessionDocuments:
 
 
 def session_documents(*, actor: Any, session_id: int, with_missing: bool = True) -> SessionDocuments:
-    """For each kind, the session's subjects (enrolments, participants, the session) with their documents."""
+    """For each kind, the session's subjects (enrolments, participants, the session) with their documents.
+
+    A constant number of queries whatever the number of trainees: the documents in one query, each kind of
+    subject once, and the missing-data checks inside the kinds' batch (what the rows share — organisation,
+    session, slots — is read once, the rest comes with the subjects)."""
     session = session_resolve(actor=actor, session_id=session_id)
     documents = list(document_list(actor=actor, session_id=session_id))
     by_key: dict[tuple[str, int], list[Document]] = {}
     for document in documents:
         by_key.setdefault((document.kind, document.subject_id), []).append(document)
+    kinds = session_kinds()
+    with batch(*kinds):
+        sections = _sections(actor=actor, session_id=session_id, kinds=kinds, by_key=by_key, with_missing=with_missing)
+    return SessionDocuments(session=session, sections=sections)
+
+
+def _sections(
+    *,
+    actor: Any,
+    session_id: int,
+    kinds: list[DocumentKind],
+    by_key: dict[tuple[str, int], list[Document]],
+    with_missing: bool,
+) -> list[KindSection]:
     sections = []
     subjects_cache: dict[Any, list[Any]] = {}
-    for kind in session_kinds():
+    for kind in kinds:
         hook = kind.extra["subjects_for_session"]
         if hook not in subjects_cache:
             subjects_cache[hook] = hook(actor, session_id)
@@ -123,4 +141,4 @@ def session_documents(*, actor: Any, session_id: int, with_missing: bool = True)
             if applies is None or applies(subject)
         ]
         sections.append(KindSection(kind=kind, rows=rows))
-    return SessionDocuments(session=session, sections=sections)
+    return sections

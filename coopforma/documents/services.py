@@ -14,12 +14,10 @@ makes a new version (`previous` → the old one, whose status becomes « replace
 
 import hashlib
 import io
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import typst
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -32,15 +30,8 @@ from django.utils.translation import gettext as _
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
 from coopforma.documents.qr import qr_svg, verification_url
-from coopforma.documents.registry import DocumentKind, Missing, get_kind
-from coopforma.documents.rendering import (
-    _ENV,
-    MAX_OUTPUT_CHARS,
-    TemplateProblem,
-    _empty_root,
-    render_markup,
-    typst_escape,
-)
+from coopforma.documents.registry import DocumentKind, Missing, batch, get_kind
+from coopforma.documents.rendering import compile_pdf, render_markup, typst_escape
 from coopforma.documents.selectors import document_get
 
 # Statuses a later generation replaces (a draft is regenerated in place instead).
@@ -104,38 +95,6 @@ def _typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@lru_cache(maxsize=64)
-def _compiled(body: str) -> Any:
-    return _ENV.from_string(body)
-
-
-def _markup(body: str, context: dict[str, Any]) -> str:
-    """rendering.render_markup with the compiled template cached (a template compiles in ~9 ms). Any problem
-    falls back to render_markup itself, which raises the TemplateProblem naming the line and the keyword."""
-    try:
-        chunks, size = [], 0
-        for chunk in _compiled(body).generate(**context):
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise ValueError("too long")
-            chunks.append(chunk)
-        return "".join(chunks)
-    except Exception:
-        return render_markup(body, context)
-
-
-_local = threading.local()
-
-
-def _compiler() -> Any:
-    """One typst compiler per thread, reused: fonts are loaded once (3 ms a page instead of 20). Only typst's
-    embedded fonts (no system fonts): the same PDF on every server; the root is an empty directory."""
-    compiler = getattr(_local, "compiler", None)
-    if compiler is None:
-        compiler = _local.compiler = typst.Compiler(root=_empty_root(), ignore_system_fonts=True)
-    return compiler
-
-
 @lru_cache(maxsize=2048)
 def _qr_for(code: str) -> str:
     return qr_svg(verification_url(code))
@@ -143,13 +102,8 @@ def _qr_for(code: str) -> str:
 
 def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: bool) -> bytes:
     """Template text + context → PDF bytes, with the engine's footer (and QR code when `code` is given)."""
-    markup = engine_preamble(code=code, draft=draft) + _markup(body, context)
-    inputs = {"qr": _qr_for(code)} if code else {}
-    try:
-        return _compiler().compile(input=markup.encode("utf-8"), format="pdf", sys_inputs=inputs)
-    except typst.TypstError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else "erreur typst"
-        raise TemplateProblem(f"mise en page impossible : {message}") from exc
+    markup = engine_preamble(code=code, draft=draft) + render_markup(body, context)
+    return compile_pdf(markup, inputs={"qr": _qr_for(code)} if code else None, tagged=not draft)
 
 
 def active_template(organisation_id: int, kind_code: str) -> DocumentTemplate | None:
@@ -186,26 +140,47 @@ def _file_name(document: Document, suffix: str) -> str:
     return f"{document.kind}-{document.verification_code}-v{document.version}-{suffix}.pdf"
 
 
-def _generate(*, actor: Any, kind: DocumentKind, subject: Any) -> tuple[Document, bytes]:
-    subject = _visible_subject(actor, kind, subject)
+_READ = object()  # `template` / `latest` not given: _generate reads them
+
+
+def _latest_documents(
+    *, actor: Any, kind: DocumentKind, subject_type: ContentType, subject_ids: list[int]
+) -> dict[int, Document]:
+    """The current (not replaced) document of `kind` of each subject, locked until the transaction ends."""
+    latest: dict[int, Document] = {}
+    rows = (
+        Document.objects.select_for_update()
+        .filter(
+            organisation_id=actor.organisation_id, subject_type=subject_type, subject_id__in=subject_ids, kind=kind.code
+        )
+        .exclude(status=DocumentStatus.REPLACED)
+        .order_by("subject_id", "-version", "-id")
+    )
+    for document in rows:
+        latest.setdefault(document.subject_id, document)
+    return latest
+
+
+def _generate(
+    *, actor: Any, kind: DocumentKind, subject: Any, template: Any = _READ, latest: Any = _READ, visible: bool = False
+) -> tuple[Document, bytes]:
+    """A draft for one subject. The bulk run passes `visible=True` for subjects it got from the kind's scoped
+    `subjects_for_session`, and the `template` and `latest` documents it read (and locked) once for all."""
+    if not visible:
+        subject = _visible_subject(actor, kind, subject)
     label = subject_label(kind, subject)
     missing = kind.missing(subject)
     if missing:
         raise MissingData(missing, kind=kind, subject_label=label)
-    template = active_template(actor.organisation_id, kind.code)
+    if template is _READ:
+        template = active_template(actor.organisation_id, kind.code)
     body = template.body if template else kind.default_template
     context = kind.build_context(subject)
     subject_type = ContentType.objects.get_for_model(type(subject))
     with transaction.atomic():
-        latest = (
-            Document.objects.select_for_update()
-            .filter(
-                organisation_id=actor.organisation_id, subject_type=subject_type, subject_id=subject.pk, kind=kind.code
-            )
-            .exclude(status=DocumentStatus.REPLACED)
-            .order_by("-version", "-id")
-            .first()
-        )
+        if latest is _READ:
+            found = _latest_documents(actor=actor, kind=kind, subject_type=subject_type, subject_ids=[subject.pk])
+            latest = found.get(subject.pk)
         old_file = ""
         if latest is not None and latest.status == DocumentStatus.DRAFT:
             document = latest
@@ -236,7 +211,8 @@ def _generate(*, actor: Any, kind: DocumentKind, subject: Any) -> tuple[Document
         document.signers = list(template.signers) if template else [s for s in kind.default_signers if s != "quality"]
         pdf = render_pdf(body, context, code=document.verification_code, draft=True)
         document.file.save(_file_name(document, "brouillon"), ContentFile(pdf), save=False)
-        document.full_clean()
+        # The foreign keys come from the actor, ContentType and the rows read above: no need to query them again.
+        document.full_clean(exclude=["organisation", "created_by", "subject_type", "template", "previous"])
         document.save()
         log_action(
             actor=actor,
@@ -244,8 +220,9 @@ def _generate(*, actor: Any, kind: DocumentKind, subject: Any) -> tuple[Document
             action=action,
             data={"kind": kind.code, "version": document.version, "previous": latest.pk if latest else None},
         )
-    if old_file and old_file != document.file.name:
-        default_storage.delete(old_file)
+        if old_file and old_file != document.file.name:
+            # Once the new file is committed (a bulk run commits all its documents together).
+            transaction.on_commit(lambda: default_storage.delete(old_file))
     return document, pdf
 
 
@@ -281,8 +258,8 @@ def document_finalise(*, actor: Any, document_id: int) -> Document:
         locked.finalised_by = actor.user
         locked.save()
         log_action(actor=actor, obj=locked, action="documents.document.finalise", data={"sha256": locked.sha256})
-    if draft_file and draft_file != locked.file.name:
-        default_storage.delete(draft_file)
+        if draft_file and draft_file != locked.file.name:
+            transaction.on_commit(lambda: default_storage.delete(draft_file))
     return locked
 
 
@@ -307,7 +284,7 @@ class BulkResult:
 
 def documents_generate_for_session(*, actor: Any, session: Any, kind: DocumentKind | str) -> BulkResult:
     """One draft per subject of the session (e.g. each participant) plus all of them merged in one PDF."""
-    from pypdf import PdfWriter
+    from pypdf import PdfReader, PdfWriter
 
     kind = _kind(kind)
     if not kind.bulk:
@@ -315,14 +292,31 @@ def documents_generate_for_session(*, actor: Any, session: Any, kind: DocumentKi
     kind.extra["resolve_session"](actor, session.pk)  # 404 when the session is not visible
     result = BulkResult()
     writer = PdfWriter()
-    for subject in kind.extra["subjects_for_session"](actor, session.pk):
-        try:
-            document, pdf = _generate(actor=actor, kind=kind, subject=subject)
-        except MissingData as exc:
-            result.missing[exc.subject_label] = exc.missing
-            continue
-        result.documents.append(document)
-        writer.append(io.BytesIO(pdf))
+    template = active_template(actor.organisation_id, kind.code)
+    # Inside the batch, what every document shares (organisation, session, slots, trainees…) is read once; one
+    # transaction for the whole run (one commit instead of one per document).
+    with batch(kind), transaction.atomic():
+        subjects = list(kind.extra["subjects_for_session"](actor, session.pk))
+        latest: dict[int, Document] = {}
+        if subjects:
+            subject_type = ContentType.objects.get_for_model(type(subjects[0]))
+            ids = [subject.pk for subject in subjects]
+            latest = _latest_documents(actor=actor, kind=kind, subject_type=subject_type, subject_ids=ids)
+        for subject in subjects:
+            try:
+                document, pdf = _generate(
+                    actor=actor,
+                    kind=kind,
+                    subject=subject,
+                    template=template,
+                    latest=latest.get(subject.pk),
+                    visible=True,
+                )
+            except MissingData as exc:
+                result.missing[exc.subject_label] = exc.missing
+                continue
+            result.documents.append(document)
+            writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
     if result.documents:
         buffer = io.BytesIO()
         writer.write(buffer)

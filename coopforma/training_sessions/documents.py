@@ -10,7 +10,9 @@ above this app in the layers: it never imports this module; `TrainingSessionsCon
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.urls import reverse
@@ -72,10 +74,46 @@ def _url(name: str, org: Organisation, **kwargs: Any) -> str:
     return reverse(name, kwargs={"org": org.slug, **kwargs})
 
 
+# --- Batches ------------------------------------------------------------------------------------------------
+
+_BATCH: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("session_documents_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within the block, what every document of a session shares (the organisation, the session with its slots,
+    trainers and trainees, a client, the checks of missing data) is read and built once, not once per document:
+    the documents engine enters it around a bulk generation and the session documents page (`extra["batch"]`).
+    Outside a batch nothing is cached, so a single document always reads fresh data."""
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def _memo(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    cache = _BATCH.get()
+    if cache is None:
+        return build()
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _organisation(obj: Session | Enrolment | Participant) -> Organisation:
+    """The organisation of a record (read once per batch)."""
+    return _memo(("organisation", obj.organisation_id), lambda: obj.organisation)
+
+
 # --- Data blocks --------------------------------------------------------------------------------------------
 
 
 def organisation_data(org: Organisation) -> dict[str, Any]:
+    return _memo(("organisation_data", org.pk), lambda: _organisation_data(org))
+
+
+def _organisation_data(org: Organisation) -> dict[str, Any]:
     if org.nda:
         nda_mention = f"Déclaration d'activité enregistrée sous le numéro {org.nda}"
         nda_mention += (
@@ -139,6 +177,10 @@ def _trainers(session: Session) -> list[dict[str, str]]:
 
 
 def _participants(session: Session) -> list[Participant]:
+    return _memo(("participants", session.pk), lambda: _participants_query(session))
+
+
+def _participants_query(session: Session) -> list[Participant]:
     return list(
         session.participants.exclude(status=ParticipantStatus.CANCELLED)
         .exclude(enrolment__status=EnrolmentStatus.CANCELLED)
@@ -159,6 +201,10 @@ def _trainee_row(p: Participant) -> dict[str, str]:
 
 
 def session_data(session: Session) -> dict[str, Any]:
+    return _memo(("session_data", session.pk), lambda: _session_data(session))
+
+
+def _session_data(session: Session) -> dict[str, Any]:
     programme = session.programme or {}
     slots = _slots(session)
     minutes = sum(s.minutes for s in slots)
@@ -225,6 +271,10 @@ def session_data(session: Session) -> dict[str, Any]:
 
 
 def client_data(enrolment: Enrolment) -> dict[str, Any]:
+    return _memo(("client_data", enrolment.pk), lambda: _client_data(enrolment))
+
+
+def _client_data(enrolment: Enrolment) -> dict[str, Any]:
     client = enrolment.client
     contact = enrolment.contact or client.contacts.filter(is_signatory=True).first()
     return {
@@ -239,11 +289,13 @@ def client_data(enrolment: Enrolment) -> dict[str, Any]:
         "phone": client.phone,
         "contact_name": str(contact) if contact else "",
         "contact_title": contact.job_title if contact else "",
+        # Where the signature link goes: the signatory's e-mail, else the client's.
+        "contact_email": (contact.email if contact else "") or client.email,
     }
 
 
 def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
-    org = enrolment.organisation
+    org = _organisation(enrolment)
     exempt = org.vat_regime == VatRegime.EXEMPT
     price = enrolment.price_cents
     vat = 0 if exempt else price * VAT_RATE_PERCENT // 100
@@ -289,7 +341,7 @@ def _document_data(org: Organisation) -> dict[str, str]:
 
 
 def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
-    org = enrolment.organisation
+    org = _organisation(enrolment)
     return {
         "organisation": organisation_data(org),
         "session": session_data(enrolment.session),
@@ -300,12 +352,12 @@ def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
 
 
 def session_context(session: Session) -> dict[str, Any]:
-    org = session.organisation
+    org = _organisation(session)
     return {"organisation": organisation_data(org), "session": session_data(session), "document": _document_data(org)}
 
 
 def participant_context(participant: Participant) -> dict[str, Any]:
-    org = participant.organisation
+    org = _organisation(participant)
     session = session_data(participant.session)
     enrolment = participant.enrolment
     row = _trainee_row(participant)
@@ -331,6 +383,10 @@ def participant_context(participant: Participant) -> dict[str, Any]:
 
 
 def _org_missing(org: Organisation, *, head: bool = False, vat: bool = False) -> list[Missing]:
+    return list(_memo(("org_missing", org.pk, head, vat), lambda: _org_missing_uncached(org, head=head, vat=vat)))
+
+
+def _org_missing_uncached(org: Organisation, *, head: bool, vat: bool) -> list[Missing]:
     url = _url("org:settings", org)
     found = []
     if not org.nda:
@@ -347,7 +403,12 @@ def _org_missing(org: Organisation, *, head: bool = False, vat: bool = False) ->
 
 
 def _session_missing(session: Session, *, objectives: bool = False, trainers: bool = False) -> list[Missing]:
-    org = session.organisation
+    key = ("session_missing", session.pk, objectives, trainers)
+    return list(_memo(key, lambda: _session_missing_uncached(session, objectives=objectives, trainers=trainers)))
+
+
+def _session_missing_uncached(session: Session, *, objectives: bool, trainers: bool) -> list[Missing]:
+    org = _organisation(session)
     found = []
     if not session.slots.exists():
         found.append(
@@ -375,7 +436,7 @@ def _session_missing(session: Session, *, objectives: bool = False, trainers: bo
 def _price_missing(enrolment: Enrolment) -> list[Missing]:
     if enrolment.price_cents:
         return []
-    org = enrolment.organisation
+    org = _organisation(enrolment)
     return [
         Missing(
             f"Le prix de l'inscription de {enrolment.client.name}",
@@ -385,7 +446,7 @@ def _price_missing(enrolment: Enrolment) -> list[Missing]:
 
 
 def convention_missing(enrolment: Enrolment) -> list[Missing]:
-    org = enrolment.organisation
+    org = _organisation(enrolment)
     client = enrolment.client
     found = _org_missing(org, head=True, vat=True) + _session_missing(enrolment.session, objectives=True)
     client_url = _url("people:client_update", org, pk=client.pk)
@@ -406,7 +467,7 @@ def convention_missing(enrolment: Enrolment) -> list[Missing]:
 
 
 def contract_missing(enrolment: Enrolment) -> list[Missing]:
-    org = enrolment.organisation
+    org = _organisation(enrolment)
     client = enrolment.client
     found = _org_missing(org, head=True) + _session_missing(enrolment.session, objectives=True, trainers=True)
     if client.kind != ClientKind.INDIVIDUAL:
@@ -423,49 +484,55 @@ def contract_missing(enrolment: Enrolment) -> list[Missing]:
 
 def quote_missing(enrolment: Enrolment) -> list[Missing]:
     return (
-        _org_missing(enrolment.organisation, vat=True) + _session_missing(enrolment.session) + _price_missing(enrolment)
+        _org_missing(_organisation(enrolment), vat=True)
+        + _session_missing(enrolment.session)
+        + _price_missing(enrolment)
     )
 
 
 def programme_missing(session: Session) -> list[Missing]:
-    return _org_missing(session.organisation) + _session_missing(session, objectives=True)
+    return _org_missing(_organisation(session)) + _session_missing(session, objectives=True)
 
 
 def rules_missing(session: Session) -> list[Missing]:
-    return _org_missing(session.organisation, head=True)
+    return _org_missing(_organisation(session), head=True)
 
 
 def attendance_missing(session: Session) -> list[Missing]:
-    found = _org_missing(session.organisation) + _session_missing(session, trainers=True)
+    found = _org_missing(_organisation(session)) + _session_missing(session, trainers=True)
     if not _participants(session):
         found.append(
             Missing(
                 f"Les stagiaires de la session « {session.title} »",
-                _url("sessions:participant_create", session.organisation, pk=session.pk),
+                _url("sessions:participant_create", _organisation(session), pk=session.pk),
             )
         )
     return found
 
 
 def _place_missing(session: Session) -> list[Missing]:
+    return list(_memo(("place_missing", session.pk), lambda: _place_missing_uncached(session)))
+
+
+def _place_missing_uncached(session: Session) -> list[Missing]:
     if session.place_id or session.remote_url or session.slots.filter(place__isnull=False).exists():
         return []
     return [
         Missing(
             f"Le lieu ou le lien de connexion de la session « {session.title} »",
-            _url("sessions:edit", session.organisation, pk=session.pk),
+            _url("sessions:edit", _organisation(session), pk=session.pk),
         )
     ]
 
 
 def convocation_missing(participant: Participant) -> list[Missing]:
     session = participant.session
-    found = _org_missing(session.organisation) + _session_missing(session) + _place_missing(session)
+    found = _org_missing(_organisation(session)) + _session_missing(session) + _place_missing(session)
     if not participant.trainee.email:
         found.append(
             Missing(
                 f"L'e-mail de {participant.trainee.full_name} (pour lui envoyer sa convocation)",
-                _url("people:trainee_update", session.organisation, pk=participant.trainee_id),
+                _url("people:trainee_update", _organisation(session), pk=participant.trainee_id),
             )
         )
     return found
@@ -473,12 +540,12 @@ def convocation_missing(participant: Participant) -> list[Missing]:
 
 def certificate_missing(participant: Participant) -> list[Missing]:
     session = participant.session
-    return _org_missing(session.organisation, head=True) + _session_missing(session)
+    return _org_missing(_organisation(session), head=True) + _session_missing(session)
 
 
 def attestation_missing(participant: Participant) -> list[Missing]:
     session = participant.session
-    return _org_missing(session.organisation, head=True) + _session_missing(session, objectives=True)
+    return _org_missing(_organisation(session), head=True) + _session_missing(session, objectives=True)
 
 
 # --- Resolvers (used by the generic engine to check visibility) ---------------------------------------------
@@ -705,6 +772,7 @@ CLIENT_KEYWORDS = (
     K("client.phone", "Téléphone du client", "02 98 00 00 00"),
     K("client.contact_name", "Contact signataire", "Claire Contact"),
     K("client.contact_title", "Fonction du contact", "Gérante"),
+    K("client.contact_email", "E-mail du contact signataire (sinon celui du client)", "claire@scop-exemple.example"),
 )
 
 ENROLMENT_KEYWORDS = (
@@ -769,6 +837,7 @@ def _kind(
 ) -> DocumentKind:
     extra = dict(SUBJECT_HOOKS[subject])
     extra["resolve_session"] = _resolve_session
+    extra["batch"] = batch
     if subject == "enrolment":
         extra["applies"] = _enrolment_applies(code)
     return DocumentKind(

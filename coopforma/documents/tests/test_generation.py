@@ -242,11 +242,14 @@ def test_vat_subject_organisation_prints_vat(world, admin_actor):
     assert "TVA au taux de 20 %" in text and "1 680,00 €" in text and "261-4-4" not in text
 
 
-def test_final_pdf_carries_qr_and_verification_url_and_hash(world, admin_actor, settings):
+def test_final_pdf_carries_qr_and_verification_url_and_hash(
+    world, admin_actor, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://coop.example"
     document = document_generate(actor=admin_actor, kind="certificate", subject=world.participant)
     draft_name = document.file.name
-    final = document_finalise(actor=admin_actor, document_id=document.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the draft file is deleted once the final is committed
+        final = document_finalise(actor=admin_actor, document_id=document.pk)
     assert final.status == DocumentStatus.FINAL and final.finalised_by == admin_actor.user
     data = default_storage.open(final.file.name, "rb").read()
     assert final.sha256 == hashlib.sha256(data).hexdigest()
