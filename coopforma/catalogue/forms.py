@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.accounts.actor import Actor
-from coopforma.catalogue import selectors
+from coopforma.catalogue import selectors, services
 from coopforma.catalogue.models import (
     RNCP_LEVELS,
     BpfObjective,
@@ -196,33 +196,7 @@ class TrainingForm(forms.Form):
 
     @staticmethod
     def initial_for(training: Training) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            name: getattr(training, name)
-            for name in (
-                "title",
-                "reference",
-                "summary",
-                "objectives",
-                "audience",
-                "prerequisites",
-                "duration_minutes",
-                "modality",
-                "content",
-                "methods",
-                "evaluation_methods",
-                "accessibility",
-                "access_delay",
-                "price_inter_cents",
-                "price_intra_cents",
-                "certification_kind",
-                "certification_code",
-                "rncp_level",
-                "nsf_code",
-                "formacode",
-                "bpf_objective",
-                "is_public",
-            )
-        }
+        initial: dict[str, Any] = {name: getattr(training, name) for name in services.EDITABLE_FIELDS}
         initial["member_structure_id"] = training.member_structure_id
         initial["trainer_ids"] = [t.pk for t in training.trainers.all()]
         return initial

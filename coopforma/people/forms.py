@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.accounts.models import User
+from coopforma.people import services
 from coopforma.people.models import (
     Client,
     ClientKind,
@@ -79,18 +80,7 @@ class MemberForm(ServiceModelForm):
 
     class Meta:
         model = MemberStructure
-        fields = [
-            "name",
-            "kind",
-            "siret",
-            "contribution_rate",
-            "street",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "is_active",
-        ]
+        fields = list(services.MEMBER_FIELDS)
         widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
 
 

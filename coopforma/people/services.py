@@ -3,6 +3,7 @@
 their contacts, trainees. Every function checks the actor's rights, validates, saves atomically and logs."""
 
 import os
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -67,8 +68,8 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _set_fields(obj: models.Model, fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
+def _set_fields(obj: models.Model, fields: dict[str, Any], allowed: Collection[str]) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unknown fields for {obj._meta.label}: {sorted(unknown)}")
     for name, value in fields.items():
@@ -98,7 +99,8 @@ def _org_member(actor: Actor, member_structure_id: Any, field: str = "member_str
 
 # --- Member structures -------------------------------------------------------------------------------------
 
-MEMBER_FIELDS = {
+# The member structure's editable fields, in the order the form shows them.
+MEMBER_FIELDS = (
     "name",
     "kind",
     "siret",
@@ -109,7 +111,7 @@ MEMBER_FIELDS = {
     "email",
     "phone",
     "is_active",
-}
+)
 
 
 def _validate_member(member: MemberStructure) -> None:
