@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Generous: CI shares two cores between the browser, the live server and the other test worker.
+TIMEOUT_MS = 30_000
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -38,7 +40,7 @@ def browser():  # type: ignore[no-untyped-def]
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
 
@@ -49,6 +51,24 @@ def phone(browser, live_server):  # type: ignore[no-untyped-def]
         base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):  # type: ignore[no-untyped-def]
+    """Another browser (a client, a trainee…), closed at teardown even when the test fails."""
+    contexts = []
+
+    def _new(**options):  # type: ignore[no-untyped-def]
+        options.setdefault("base_url", live_server.url)
+        options.setdefault("locale", "fr-FR")
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield _new
+    for context in contexts:
+        context.close()

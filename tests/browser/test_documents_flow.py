@@ -51,7 +51,7 @@ def sign_through_email(page, signature: Signature) -> None:  # type: ignore[no-u
     page.goto(link_path(request.body))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Signer")
     page.get_by_role("button", name="Recevoir un code").click()
-    page.wait_for_url("**/code")
+    page.wait_for_url("**/code", wait_until="commit")
     page.get_by_text("Code envoyé").wait_for()
     code = re.search(r"\b(\d{6})\b", mail_to(signature.signer_email, "Votre code de signature").subject).group(1)
     page.get_by_label("Code reçu par e-mail").fill(code)
@@ -71,7 +71,7 @@ def verify_upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
 
 def test_edit_generate_sign_as_client_and_verify_the_convention(
     page,
-    browser,
+    new_context,
     quality_user,
     world,  # noqa: F811
     settings,
@@ -113,9 +113,7 @@ def test_edit_generate_sign_as_client_and_verify_the_convention(
     assert signatures["client"].signer_email == signatory.email and signatures["client"].signer_name == str(signatory)
 
     # 4. The client, without an account, signs through the e-mailed link and code (own browser context).
-    client_context = browser.new_context(base_url=page.url.split("/o/")[0], locale="fr-FR")
-    client_page = client_context.new_page()
-    client_page.set_default_timeout(15_000)
+    client_page = new_context().new_page()
     sign_through_email(client_page, signatures["client"])
     signatures["client"].refresh_from_db()
     assert signatures["client"].status == SignatureStatus.SIGNED
@@ -148,4 +146,3 @@ def test_edit_generate_sign_as_client_and_verify_the_convention(
     (tmp_path / "convention-modifiee.pdf").write_bytes(bytes(tampered))
     page_text = verify_upload(client_page, tmp_path / "convention-modifiee.pdf")
     assert "Non reconnu" in page_text and "Document authentique" not in page_text
-    client_context.close()
