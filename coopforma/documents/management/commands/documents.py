@@ -7,18 +7,19 @@ be made. The files are rendered, not recorded (no draft, no verification code): 
 session's documents page or the API to keep them.
 """
 
-import re
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.text import slugify
 
 from coopforma.documents.registry import all_kinds, get_kind
 from coopforma.documents.services import MissingData, document_render, subject_label
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "document"
+    """'Gaëlle Traoré' -> 'gaelle-traore' (accents folded, not dropped)."""
+    return slugify(text)[:60].strip("-") or "document"
 
 
 class Command(BaseCommand):
