@@ -7,3 +7,8 @@ class AttendanceConfig(AppConfig):
     name = "coopforma.attendance"
     label = "attendance"
     verbose_name = _("Émargement")
+
+    def ready(self) -> None:
+        from coopforma.attendance.documents import register_providers
+
+        register_providers()

@@ -58,3 +58,33 @@ class CorrectForm(_ParticipantForm):
 
 class CloseForm(forms.Form):
     trainer_name = forms.CharField(label=_("Votre nom (signature du formateur·rice)"), max_length=200, required=False)
+
+
+PAPER_CHOICES = [
+    ("present", _("Présent·e (a signé la feuille)")),
+    ("late", _("En retard (heure d'arrivée)")),
+    ("absent", _("Absent·e")),
+]
+
+
+class PaperEntryForm(_ParticipantForm):
+    """What the signed paper sheet says for one trainee (kept as « feuille papier » in the records)."""
+
+    status = forms.ChoiceField(label=_("D'après la feuille papier"), choices=PAPER_CHOICES)
+    arrival = forms.TimeField(
+        label=_("Heure d'arrivée (si en retard)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Remarque (facultatif)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ScanForm(forms.Form):
+    scan = forms.FileField(
+        label=_("Feuille signée numérisée"),
+        help_text=_("PDF, JPEG ou PNG, 10 Mo au plus. Son empreinte SHA-256 est enregistrée dans la chaîne."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )

@@ -63,6 +63,7 @@ class RecordKind(models.TextChoices):
     EXCUSED = "excused", _("Absence justifiée")
     SIGNED_ON_BEHALF = "signed_on_behalf", _("Signé pour le compte du stagiaire")
     PAPER_ENTRY = "paper_entry", _("Saisie d'après la feuille papier")
+    PAPER_SCAN = "paper_scan", _("Feuille papier signée (scan)")
     TRAINER_SIGNED = "trainer_signed", _("Signature du formateur·rice")
     CLOSED = "closed", _("Créneau clos")
     CORRECTED = "corrected", _("Correction")

@@ -8,6 +8,7 @@ Hours are integer minutes; rates are Decimal (never floats).
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
@@ -17,6 +18,7 @@ from coopforma.attendance.models import (
     AttendanceRecord,
     AttendanceStatus,
     ParticipantAttendance,
+    RecordKind,
     SlotAttendance,
     SlotState,
 )
@@ -276,3 +278,90 @@ def participant_for_slot(*, slot_id: int, participant_ids: list[int]) -> tuple[S
 
 def participant_by_id(participant_id: int) -> Participant | None:
     return Participant.objects.select_related("trainee", "session").filter(pk=participant_id).first()
+
+
+# --- Paper fallback -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PaperSheet:
+    """What the printable sheet shows: a slot (`single`) or every slot of a session, and their trainees."""
+
+    session: Session
+    organisation: Any
+    slots: list[Slot]
+    participants: list[Participant]
+    single: bool
+    place: str = ""
+    trainers: list[str] = field(default_factory=list)
+    employers: dict[int, str] = field(default_factory=dict)
+    cells: dict[tuple[int, int], ParticipantAttendance] = field(default_factory=dict)
+    trainer_signatures: dict[int, str] = field(default_factory=dict)  # slot id -> typed signature once closed
+
+
+def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperSheet:
+    participants = list(_active_participants(session.pk).select_related("enrolment__client"))
+    slot_ids = [s.pk for s in slots]
+    cells = {(a.slot_id, a.participant_id): a for a in ParticipantAttendance.objects.filter(slot_id__in=slot_ids)}
+    signatures = {
+        h.slot_id: h.trainer_signature
+        for h in SlotAttendance.objects.filter(slot_id__in=slot_ids, state=SlotState.CLOSED)
+    }
+    trainers: list[str] = []
+    for slot in slots:
+        for trainer in list(slot.trainers.all()) or list(session.trainers.all()):
+            if trainer.full_name not in trainers:
+                trainers.append(trainer.full_name)
+    places: list[str] = []
+    for slot in slots:
+        place = slot.place or session.place
+        label = f"{place.name}, {place.address}".strip(", ") if place else (slot.remote_url or session.remote_url)
+        label = label or "—"
+        if label not in places:
+            places.append(label)
+    employers = {p.pk: p.enrolment.client.name if p.enrolment.client.kind != "individual" else "" for p in participants}
+    return PaperSheet(
+        session=session,
+        organisation=session.organisation,
+        slots=slots,
+        participants=participants,
+        single=single,
+        place=" ; ".join(places),
+        trainers=trainers,
+        employers=employers,
+        cells=cells,
+        trainer_signatures=signatures,
+    )
+
+
+def paper_sheet_for_slot(*, actor: Actor, slot_id: int) -> PaperSheet:
+    """The slot's printable sheet: whoever runs the slot (404 / 403 as the slot page)."""
+    slot = slot_run_get(actor=actor, slot_id=slot_id)
+    session = (
+        Session.objects.select_related("organisation", "place").prefetch_related("trainers").get(pk=slot.session_id)
+    )
+    return _paper_sheet(session, [slot], single=True)
+
+
+def paper_sheet_for_session(*, actor: Actor, session_id: int) -> PaperSheet:
+    """Every slot of the session on one sheet: whoever sees the session (as the session attendance page)."""
+    session = session_get(actor=actor, session_id=session_id)
+    session = Session.objects.select_related("organisation", "place").prefetch_related("trainers").get(pk=session.pk)
+    slots = list(
+        Slot.objects.filter(session=session).select_related("place").prefetch_related("trainers").order_by("starts_at")
+    )
+    return _paper_sheet(session, slots, single=False)
+
+
+def slot_scans(slot: Slot) -> list[AttendanceRecord]:
+    """The signed paper sheets uploaded for the slot (records `paper_scan`), oldest first."""
+    return list(AttendanceRecord.objects.filter(slot=slot, kind=RecordKind.PAPER_SCAN).order_by("sequence"))
+
+
+def scan_get(*, actor: Actor, slot_id: int, record_id: int) -> AttendanceRecord:
+    """One uploaded scan of a slot the actor runs (404 when it is not this slot's)."""
+    slot = slot_run_get(actor=actor, slot_id=slot_id)
+    record = AttendanceRecord.objects.filter(slot=slot, kind=RecordKind.PAPER_SCAN, pk=record_id).first()
+    if record is None:
+        raise Http404
+    return record

@@ -8,11 +8,14 @@ are serialised and the chain never forks.
 """
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -66,6 +69,9 @@ def trainee_label(participant: Participant) -> str:
 
 
 def _lock(slot: Slot) -> SlotAttendance:
+    head = SlotAttendance.objects.select_for_update().filter(slot=slot).first()
+    if head is not None:
+        return head
     SlotAttendance.objects.get_or_create(slot=slot, defaults={"organisation_id": slot.organisation_id})
     return SlotAttendance.objects.select_for_update().get(slot=slot)
 
@@ -107,9 +113,15 @@ def _append(
         if projection is not None:
             state.update({f: getattr(projection, f) for f in (*chain.PROJECTED_FIELDS, "attended_minutes")})
         state = chain.apply(state, record, slot)
-        ParticipantAttendance.objects.update_or_create(
-            slot=slot, participant=participant, defaults={"organisation_id": slot.organisation_id, **state}
-        )
+        # Under the slot's lock nobody else writes this projection: a plain insert or update (no savepoints).
+        if projection is None:
+            ParticipantAttendance.objects.create(
+                slot=slot, participant=participant, organisation_id=slot.organisation_id, **state
+            )
+        else:
+            for name, value in state.items():
+                setattr(projection, name, value)
+            projection.save(update_fields=[*state, "updated_at"])
     return record
 
 
@@ -428,31 +440,44 @@ def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) 
         raise ValidationError({"slot": _("L'émargement de ce créneau est clos.")}, code="closed")
 
 
-@transaction.atomic
 def attendance_sign(
     *, participant: Participant, slot: Slot, method: str, origin: Origin | None = None, now: dt.datetime | None = None
 ) -> AttendanceRecord:
-    """The trainee signs an open slot (QR code, personal link or remote). Once: a second time is refused."""
+    """The trainee signs an open slot (QR code, personal link or remote). Once: a second time is refused.
+
+    Thirty trainees sign one slot within the same minute, and every append to a slot's chain holds the slot's
+    row lock: the checks that need no lock run before it (a refusal never waits for the lock), and under the
+    lock only the state is checked again and the record written. Two submissions racing past the first check
+    are stopped by the unique constraint (`attendance_signed_once_per_slot`): the whole transaction is rolled
+    back and the second is told it already signed."""
     if method not in (SignMethod.QR, SignMethod.LINK, SignMethod.REMOTE):
         raise ValidationError({"method": "unknown method"})
-    head = _lock(slot)
-    _trainee_checks(head, slot, participant)
+    unlocked = SlotAttendance.objects.filter(slot=slot).first() or SlotAttendance(slot=slot)
+    _trainee_checks(unlocked, slot, participant)
     if _already_signed(slot, participant):
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed")
     try:
-        with transaction.atomic():
-            record = _append(
-                head=head,
-                slot=slot,
-                kind=RecordKind.SIGNED,
-                actor=trainee_label(participant),
-                origin=origin,
-                participant=participant,
-                payload={"method": str(method)},
-                now=now,
-            )
+        return _sign_locked(participant=participant, slot=slot, method=method, origin=origin, now=now)
     except IntegrityError:
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
+
+
+@transaction.atomic
+def _sign_locked(
+    *, participant: Participant, slot: Slot, method: str, origin: Origin | None, now: dt.datetime | None
+) -> AttendanceRecord:
+    head = _lock(slot)
+    _trainee_checks(head, slot, participant)  # the state may have changed while waiting for the lock
+    record = _append(
+        head=head,
+        slot=slot,
+        kind=RecordKind.SIGNED,
+        actor=trainee_label(participant),
+        origin=origin,
+        participant=participant,
+        payload={"method": str(method)},
+        now=now,
+    )
     log_action(
         actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
     )
@@ -547,3 +572,86 @@ def links_send(*, actor: Actor, slot: Slot, base_url: str) -> int:
         sent += 1
     log_action(actor=actor, obj=slot, action="attendance.links.sent", data={"count": sent})
     return sent
+
+
+# --- Paper fallback: the signed scan ------------------------------------------------------------------------
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+# What the file starts with -> (content type, extension): the name and the browser's type are not trusted.
+SCAN_TYPES = {
+    b"%PDF-": ("application/pdf", ".pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+}
+
+
+def _scan_type(data: bytes) -> tuple[str, str] | None:
+    for magic, found in SCAN_TYPES.items():
+        if data.startswith(magic):
+            return found
+    return None
+
+
+def scan_read(record: AttendanceRecord) -> bytes:
+    """The stored scan, checked against the SHA-256 in its (chained) record."""
+    with default_storage.open(record.payload["file"], "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != record.payload["sha256"]:
+        raise ValidationError({"scan": _("Le fichier du scan a été altéré depuis son dépôt.")})
+    return data
+
+
+@transaction.atomic
+def paper_scan_upload(
+    *, actor: Actor, slot: Slot, upload: Any, origin: Origin | None = None, now: dt.datetime | None = None
+) -> AttendanceRecord:
+    """The signed paper sheet of a slot (PDF, JPEG or PNG, 10 Mo at most), stored with its SHA-256 and recorded in
+    the slot's chain (`paper_scan`): the proof that the paper entries come from a signed sheet. Any state."""
+    _require_run(actor, slot)
+    if upload is None:
+        raise ValidationError({"scan": _("Choisissez le fichier de la feuille signée (PDF, JPEG ou PNG).")})
+    if upload.size is not None and upload.size > MAX_SCAN_BYTES:
+        raise ValidationError(
+            {
+                "scan": _("« %(name)s » dépasse 10 Mo : numérisez la feuille en plus basse résolution.")
+                % {"name": upload.name}
+            }
+        )
+    data = upload.read(MAX_SCAN_BYTES + 1)
+    if len(data) > MAX_SCAN_BYTES:
+        raise ValidationError(
+            {
+                "scan": _("« %(name)s » dépasse 10 Mo : numérisez la feuille en plus basse résolution.")
+                % {"name": upload.name}
+            }
+        )
+    found = _scan_type(data)
+    if found is None:
+        raise ValidationError(
+            {"scan": _("« %(name)s » n'est ni un PDF, ni une image JPEG ou PNG.") % {"name": upload.name}}
+        )
+    content_type, extension = found
+    sha256 = hashlib.sha256(data).hexdigest()
+    head = _lock(slot)
+    if AttendanceRecord.objects.filter(slot=slot, kind=RecordKind.PAPER_SCAN, payload__sha256=sha256).exists():
+        raise ValidationError({"scan": _("Ce scan est déjà enregistré pour ce créneau.")}, code="duplicate")
+    name = f"attendance/scans/{slot.organisation_id}/{slot.pk}/{sha256}{extension}"
+    stored = name if default_storage.exists(name) else default_storage.save(name, ContentFile(data))
+    payload = {
+        "file": stored,
+        "sha256": sha256,
+        "size": len(data),
+        "content_type": content_type,
+        "name": (upload.name or "")[:200],
+    }
+    record = _append(
+        head=head,
+        slot=slot,
+        kind=RecordKind.PAPER_SCAN,
+        actor=actor_label(actor),
+        origin=origin,
+        payload=payload,
+        now=now,
+    )
+    log_action(actor=actor, obj=slot, action="attendance.slot.paper_scan", data=payload)
+    return record

@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.attendance import selectors, services
-from coopforma.attendance.forms import CloseForm, CorrectForm, MarkForm
+from coopforma.attendance import paper, selectors, services
+from coopforma.attendance.forms import CloseForm, CorrectForm, MarkForm, PaperEntryForm, ScanForm
 from coopforma.attendance.qr import qr_svg
 from coopforma.core.forms import add_service_errors
 from coopforma.core.hours import minutes_to_hours
@@ -36,10 +38,12 @@ class SlotPageView(OrgViewMixin, TemplateView):
             "mark_form": MarkForm(participants=participants, prefix="mark"),
             "correct_form": CorrectForm(participants=participants, prefix="correct"),
             "close_form": CloseForm(prefix="close", initial={"trainer_name": self.actor.user.get_full_name()}),
+            "paper_form": PaperEntryForm(participants=participants, prefix="paper"),
+            "scan_form": ScanForm(prefix="scan"),
         }
         forms.update(getattr(self, "forms", {}))
         qr = qr_svg(self.request, live.slot) if live.head.state == "open" else None
-        context.update(live=live, slot=live.slot, qr=qr, **forms)
+        context.update(live=live, slot=live.slot, qr=qr, scans=selectors.slot_scans(live.slot), **forms)
         return context
 
 
@@ -221,4 +225,108 @@ class SessionExportView(OrgViewMixin, View):
                         str(minutes_to_hours(minutes)),
                     ]
                 )
+        return response
+
+
+# --- Paper fallback -----------------------------------------------------------------------------------------
+
+
+def pdf_response(data: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class SlotSheetView(OrgViewMixin, View):
+    """The slot's printable attendance sheet (PDF)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        sheet = selectors.paper_sheet_for_slot(actor=self.actor, slot_id=self.kwargs["slot_id"])
+        return pdf_response(paper.sheet_pdf(sheet), f"feuille-emargement-creneau-{self.kwargs['slot_id']}.pdf")
+
+
+@method_decorator(never_cache, name="dispatch")
+class SessionSheetView(OrgViewMixin, View):
+    """The session's printable attendance sheet: every half-day (PDF)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        sheet = selectors.paper_sheet_for_session(actor=self.actor, session_id=self.kwargs["session_id"])
+        return pdf_response(paper.sheet_pdf(sheet), f"feuille-emargement-session-{self.kwargs['session_id']}.pdf")
+
+
+@method_decorator(never_cache, name="dispatch")
+class SessionExportPdfView(OrgViewMixin, View):
+    """The session's attendance and hours as a PDF (beside the CSV)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        summary = selectors.session_attendance(actor=self.actor, session_id=self.kwargs["session_id"])
+        data = paper.export_pdf(summary, self.actor.organisation.name)
+        return pdf_response(data, f"emargement-session-{summary.session.pk}.pdf", attachment=True)
+
+
+class SlotPaperEntryView(_SlotAction):
+    """Manual entry from the signed paper sheet (the existing `attendance_paper_entry` service)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        slot = self.slot()
+        form = PaperEntryForm(request.POST, prefix="paper", participants=self.participants(slot))
+        if form.is_valid():
+            try:
+                services.attendance_paper_entry(
+                    actor=self.actor,
+                    slot=slot,
+                    participant=form.chosen(),
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    arrival=form.cleaned_data["arrival"],
+                    origin=services.Origin.of(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Présence de %(name)s saisie d'après la feuille papier.") % {"name": form.chosen().trainee},
+                )
+                return redirect(self.slot_url())
+        return self.refused("paper_form", form)
+
+
+class SlotScanUploadView(_SlotAction):
+    """Upload of the signed paper sheet (stored with its SHA-256, recorded in the chain)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        slot = self.slot()
+        form = ScanForm(request.POST, request.FILES, prefix="scan")
+        if form.is_valid():
+            try:
+                record = services.paper_scan_upload(
+                    actor=self.actor, slot=slot, upload=form.cleaned_data["scan"], origin=services.Origin.of(request)
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Feuille signée enregistrée (SHA-256 %(sha)s…).") % {"sha": record.payload["sha256"][:12]},
+                )
+                return redirect(self.slot_url())
+        return self.refused("scan_form", form)
+
+
+class SlotScanView(OrgViewMixin, View):
+    """An uploaded scan, checked against the SHA-256 of its record."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        record = selectors.scan_get(
+            actor=self.actor, slot_id=self.kwargs["slot_id"], record_id=self.kwargs["record_id"]
+        )
+        data = services.scan_read(record)
+        extension = record.payload["file"].rsplit(".", 1)[-1]
+        response = HttpResponse(data, content_type=record.payload["content_type"])
+        response["Content-Disposition"] = (
+            f'attachment; filename="feuille-signee-creneau-{record.slot_id}-{record.sequence}.{extension}"'
+        )
         return response

@@ -13,11 +13,18 @@ through the domain's scoped selector, Http404 otherwise), `session_id(subject)`,
 `resolve_session(actor, id)`, `subjects_for_session(actor, session_id)`, `applies(subject)`, and `batch()`: a
 context manager within which the kind's contexts and missing-data checks share what they read (the session,
 its slots, the organisation…) instead of reading it once per document — see `batch()` below.
+
+Context providers: an app BELOW the kind's app in the layers (e.g. attendance under training_sessions, which
+cannot import it) completes a kind's context with `register_context_provider(kind_code, provider)`, where
+`provider(subject, context) -> context`. `build_context(kind, subject)` — what the services call — runs the
+kind's own `build_context`, then each provider in registration order, per document. A provider may bring its
+own `batch` context manager (entered by `batch()` with the kind's, so a bulk run reads its data once) and
+`keywords` (added to the kind, or replacing the kind's keyword of the same name, e.g. to update a label).
 """
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -67,11 +74,66 @@ class DocumentKind:
 
 _KINDS: dict[str, DocumentKind] = {}
 
+ContextProvider = Callable[[Any, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Provider:
+    provider: ContextProvider
+    batch: Callable[[], Any] | None = None
+    keywords: tuple[Keyword, ...] = ()
+
+
+_PROVIDERS: dict[str, list[_Provider]] = {}
+
+
+def _with_keywords(kind: DocumentKind) -> DocumentKind:
+    """The kind with its providers' keywords (a provider's keyword replaces the kind's of the same name)."""
+    extra = {k.name: k for p in _PROVIDERS.get(kind.code, ()) for k in p.keywords}
+    if not extra:
+        return kind
+    names = {k.name for k in kind.keywords}
+    merged = tuple(extra.get(k.name, k) for k in kind.keywords) + tuple(
+        k for k in extra.values() if k.name not in names
+    )
+    return kind if merged == kind.keywords else replace(kind, keywords=merged)
+
 
 def register(kind: DocumentKind) -> None:
-    if kind.code in _KINDS and _KINDS[kind.code] is not kind:
+    current = _KINDS.get(kind.code)
+    completed = _with_keywords(kind)
+    if current is not None and current is not kind and current != completed:
         raise ValueError(f"document kind {kind.code!r} registered twice")
-    _KINDS[kind.code] = kind
+    _KINDS[kind.code] = completed
+
+
+def register_context_provider(
+    kind_code: str,
+    provider: ContextProvider,
+    *,
+    batch: Callable[[], Any] | None = None,
+    keywords: tuple[Keyword, ...] = (),
+) -> None:
+    """After `build_context`, `provider(subject, context)` returns the context to use (per document). Registering
+    the same provider twice (a second `ready()`) is a no-op. The kind may be registered before or after."""
+    entries = _PROVIDERS.setdefault(kind_code, [])
+    if any(entry.provider is provider for entry in entries):
+        return
+    entries.append(_Provider(provider, batch, tuple(keywords)))
+    if kind_code in _KINDS:
+        _KINDS[kind_code] = _with_keywords(_KINDS[kind_code])
+
+
+def context_providers(kind_code: str) -> list[ContextProvider]:
+    return [entry.provider for entry in _PROVIDERS.get(kind_code, ())]
+
+
+def build_context(kind: DocumentKind, subject: Any) -> dict[str, Any]:
+    """The kind's context of `subject`, completed by the registered providers (in registration order)."""
+    context = kind.build_context(subject)
+    for entry in _PROVIDERS.get(kind.code, ()):
+        context = entry.provider(subject, context)
+    return context
 
 
 def get_kind(code: str) -> DocumentKind:
@@ -87,13 +149,15 @@ def all_kinds() -> list[DocumentKind]:
 
 @contextmanager
 def batch(*kinds: DocumentKind) -> Iterator[None]:
-    """Enter the `extra["batch"]` context of each kind once (kinds of one domain share it): for work over many
-    subjects of the same session, so that their shared data is read once. A kind without one is left as is."""
+    """Enter the `extra["batch"]` context of each kind once (kinds of one domain share it), and the `batch` of
+    each of their context providers: for work over many subjects of the same session, so that their shared data
+    is read once. A kind without one is left as is."""
     with ExitStack() as stack:
         entered: list[Any] = []
         for kind in kinds:
-            hook = kind.extra.get("batch")
-            if hook is not None and hook not in entered:
-                entered.append(hook)
-                stack.enter_context(hook())
+            hooks = [kind.extra.get("batch")] + [entry.batch for entry in _PROVIDERS.get(kind.code, ())]
+            for hook in hooks:
+                if hook is not None and hook not in entered:
+                    entered.append(hook)
+                    stack.enter_context(hook())
         yield

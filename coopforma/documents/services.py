@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
 from coopforma.documents.qr import qr_svg, verification_url
-from coopforma.documents.registry import DocumentKind, Missing, batch, get_kind
+from coopforma.documents.registry import DocumentKind, Missing, batch, build_context, get_kind
 from coopforma.documents.rendering import compile_pdf, render_markup, typst_escape
 from coopforma.documents.selectors import document_get
 
@@ -130,7 +130,7 @@ def document_render(*, kind: DocumentKind | str, subject: Any) -> bytes:
         raise MissingData(missing, kind=kind, subject_label=subject_label(kind, subject))
     template = active_template(subject.organisation_id, kind.code)
     body = template.body if template else kind.default_template
-    return render_pdf(body, kind.build_context(subject), code=None, draft=False)
+    return render_pdf(body, build_context(kind, subject), code=None, draft=False)
 
 
 # --- Generation ---------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def _generate(
     if template is _READ:
         template = active_template(actor.organisation_id, kind.code)
     body = template.body if template else kind.default_template
-    context = kind.build_context(subject)
+    context = build_context(kind, subject)
     subject_type = ContentType.objects.get_for_model(type(subject))
     with transaction.atomic():
         if latest is _READ:

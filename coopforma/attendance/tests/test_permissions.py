@@ -7,7 +7,10 @@ administrator of another organisation gets 404; anonymous: 302 to the login (web
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+
+from coopforma.attendance import services
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +36,12 @@ def expect(runner: int, *, manager: int = 403, anonymous: int = 302) -> dict[str
 
 
 @pytest.fixture
-def world(org, session, slot, alice):  # type: ignore[no-untyped-def]
-    return {"org": org.slug, "slot": slot.pk, "s": session.pk, "p": alice.pk}
+def world(org, session, slot, alice, admin_actor, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    scan = services.paper_scan_upload(
+        actor=admin_actor, slot=slot, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
+    )
+    return {"org": org.slug, "slot": slot.pk, "s": session.pk, "p": alice.pk, "scan": scan.pk}
 
 
 WEB = [
@@ -46,8 +53,20 @@ WEB = [
     ("slot_mark", "post", "slots/{slot}/mark/", {"mark-participant": "{p}", "mark-mark": "absent"}, expect(302)),
     ("slot_correct_invalid", "post", "slots/{slot}/correct/", {}, expect(200)),
     ("slot_send_links", "post", "slots/{slot}/send-links/", {}, expect(302)),
+    ("slot_sheet", "get", "slots/{slot}/sheet.pdf", None, expect(200)),
+    (
+        "slot_paper",
+        "post",
+        "slots/{slot}/paper/",
+        {"paper-participant": "{p}", "paper-status": "present"},
+        expect(302),
+    ),
+    ("slot_scan_upload_invalid", "post", "slots/{slot}/scans/", {"scan-x": ""}, expect(200)),
+    ("slot_scan", "get", "slots/{slot}/scans/{scan}/", None, expect(200)),
     ("session", "get", "sessions/{s}/", None, expect(200, manager=200)),
+    ("session_sheet", "get", "sessions/{s}/sheet.pdf", None, expect(200, manager=200)),
     ("session_export", "get", "sessions/{s}/export.csv", None, expect(200, manager=200)),
+    ("session_export_pdf", "get", "sessions/{s}/export.pdf", None, expect(200, manager=200)),
 ]
 
 API = [

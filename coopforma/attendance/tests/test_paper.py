@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Paper fallback: printable sheets (slot, session), PDF export, signed scan upload, manual entry from paper."""
+
+import datetime as dt
+import hashlib
+import html
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
+
+from coopforma.attendance import services
+from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance
+from coopforma.attendance.verify import verify_all
+from coopforma.core.models import ActivityLog
+from coopforma.training_sessions.tests.factories import SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def text_of(data: bytes) -> str:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def slot_url(org, slot, rest=""):  # type: ignore[no-untyped-def]
+    return f"/o/{org.slug}/attendance/slots/{slot.pk}/{rest}"
+
+
+# --- Sheets and export ----------------------------------------------------------------------------------------
+
+
+def test_slot_sheet_pdf_has_a_line_per_trainee_and_the_slot_facts(web, trainer_user, org, slot, alice, bruno):
+    response = web(trainer_user).get(slot_url(org, slot, "sheet.pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    assert "Feuille d'émargement" in text and "Réunions coopératives" in text
+    assert "Alice Martin" in text and "Bruno Petit" in text and "Boulangerie Coop" in text
+    assert "3 h 30" in text and "Signature du ou de la formateur·rice" in text
+    assert f"S-{slot.session_id:05d}" in text
+
+
+def test_slot_sheet_prints_what_phones_already_signed(web, trainer_user, trainer_actor, org, slot, alice, bruno):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    services.attendance_sign(participant=alice, slot=slot, method="link")
+    text = text_of(web(trainer_user).get(slot_url(org, slot, "sheet.pdf")).content)
+    assert "Signé" in text and "lien personnel" in text
+
+
+def test_session_sheet_has_every_half_day(web, manager_user, org, session, slot, alice):
+    later = SlotFactory(
+        session=session, starts_at=slot.starts_at + dt.timedelta(days=1), ends_at=slot.ends_at + dt.timedelta(days=1)
+    )
+    response = web(manager_user).get(f"/o/{org.slug}/attendance/sessions/{session.pk}/sheet.pdf")
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Alice Martin" in text and text.count("Signature du ou de la formateur·rice") == 2
+    assert later.starts_at.astimezone().strftime("%d/%m/%Y") in text or "Période" in text
+
+
+def test_session_export_pdf_has_hours_and_states(web, admin_user, trainer_actor, org, session, slot, alice, bruno):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    services.attendance_sign(participant=alice, slot=slot, method="qr")
+    services.attendance_mark(actor=trainer_actor, slot=slot, participant=bruno, mark="absent")
+    response = web(admin_user).get(f"/o/{org.slug}/attendance/sessions/{session.pk}/export.pdf")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    text = text_of(response.content)
+    assert "Alice Martin" in text and "Présent·e" in text and "QR code" in text
+    assert "Bruno Petit" in text and "Absent·e" in text
+    assert "3 h 30 sur 7 h planifiées" in text and "50 %" in text
+
+
+def test_pages_link_to_the_paper_documents(web, trainer_user, org, session, slot, alice):
+    client = web(trainer_user)
+    page = client.get(slot_url(org, slot)).content.decode()
+    assert f"/slots/{slot.pk}/sheet.pdf" in page and "Déposer la feuille signée" in page
+    assert "Enregistrer la saisie papier" in page
+    page = client.get(f"/o/{org.slug}/attendance/sessions/{session.pk}/").content.decode()
+    assert f"/sessions/{session.pk}/sheet.pdf" in page and f"/sessions/{session.pk}/export.pdf" in page
+
+
+# --- Signed scan ----------------------------------------------------------------------------------------------
+
+
+def test_scan_upload_service_stores_the_file_with_its_sha256_in_the_chain(trainer_actor, slot, media):
+    record = services.paper_scan_upload(
+        actor=trainer_actor, slot=slot, upload=SimpleUploadedFile("feuille.pdf", PDF, content_type="application/pdf")
+    )
+    assert record.kind == "paper_scan" and record.participant_id is None
+    assert record.payload["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert record.payload["content_type"] == "application/pdf" and record.payload["size"] == len(PDF)
+    assert (media / record.payload["file"]).read_bytes() == PDF
+    assert services.scan_read(record) == PDF
+    assert ActivityLog.objects.filter(action="attendance.slot.paper_scan").count() == 1
+    assert verify_all() == (1, [])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"hello", "n'est ni un PDF, ni une image JPEG ou PNG"),
+        ("grand.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "dépasse 10 Mo"),
+    ],
+)
+def test_scan_upload_refuses_other_types_and_big_files(trainer_actor, slot, name, data, message):
+    with pytest.raises(ValidationError) as exc:
+        services.paper_scan_upload(actor=trainer_actor, slot=slot, upload=SimpleUploadedFile(name, data))
+    assert message in " ".join(exc.value.messages) and name in " ".join(exc.value.messages)
+    assert not AttendanceRecord.objects.filter(kind="paper_scan").exists()
+
+
+def test_scan_upload_refuses_the_same_file_twice_and_a_tampered_file_is_detected(trainer_actor, slot, media):
+    record = services.paper_scan_upload(actor=trainer_actor, slot=slot, upload=SimpleUploadedFile("a.png", PNG))
+    with pytest.raises(ValidationError, match="déjà enregistré"):
+        services.paper_scan_upload(actor=trainer_actor, slot=slot, upload=SimpleUploadedFile("b.png", PNG))
+    (media / record.payload["file"]).write_bytes(PNG + b"x")
+    with pytest.raises(ValidationError, match="altéré"):
+        services.scan_read(record)
+
+
+def test_scan_upload_view_then_download(web, trainer_user, org, slot):
+    client = web(trainer_user)
+    response = client.post(slot_url(org, slot, "scans/"), {"scan-scan": SimpleUploadedFile("feuille.pdf", PDF)})
+    assert response.status_code == 302
+    record = AttendanceRecord.objects.get(slot=slot, kind="paper_scan")
+    page = client.get(slot_url(org, slot)).content.decode()
+    assert "feuille.pdf" in page and record.payload["sha256"][:10] in page
+    download = client.get(slot_url(org, slot, f"scans/{record.pk}/"))
+    assert download.status_code == 200 and download.content == PDF
+    assert client.get(slot_url(org, slot, f"scans/{record.pk + 1000}/")).status_code == 404
+
+
+def test_scan_upload_view_shows_the_error_inline(web, trainer_user, org, slot):
+    response = web(trainer_user).post(slot_url(org, slot, "scans/"), {"scan-scan": SimpleUploadedFile("x.doc", b"DOC")})
+    assert response.status_code == 200
+    assert "« x.doc » n'est ni un PDF, ni une image JPEG ou PNG." in html.unescape(response.content.decode())
+    response = web(trainer_user).post(slot_url(org, slot, "scans/"), {})
+    assert "Choisissez le fichier de la feuille signée" in html.unescape(response.content.decode())
+
+
+# --- Manual entry from the paper ------------------------------------------------------------------------------
+
+
+def test_paper_entry_view_records_the_paper_method(web, trainer_user, org, slot, alice):
+    response = web(trainer_user).post(
+        slot_url(org, slot, "paper/"), {"paper-participant": alice.pk, "paper-status": "present"}
+    )
+    assert response.status_code == 302
+    record = AttendanceRecord.objects.get(slot=slot, participant=alice)
+    assert record.kind == "paper_entry" and record.payload["status"] == "present"
+    projection = ParticipantAttendance.objects.get(slot=slot, participant=alice)
+    assert projection.method == "paper" and projection.attended_minutes == slot.minutes
+    assert ActivityLog.objects.filter(action="attendance.participant.paper_entry").exists()
+
+
+def test_paper_entry_view_invalid_keeps_what_was_typed(web, trainer_user, org, slot, alice):
+    response = web(trainer_user).post(
+        slot_url(org, slot, "paper/"),
+        {"paper-participant": alice.pk, "paper-status": "late", "paper-reason": "Train en retard"},
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Indiquez une heure d'arrivée comprise dans le créneau" in page
+    assert "Train en retard" in page and f'<option value="{alice.pk}" selected>' in page
+    assert not AttendanceRecord.objects.filter(kind="paper_entry").exists()
