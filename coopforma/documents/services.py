@@ -15,7 +15,7 @@ makes a new version (`previous` → the old one, whose status becomes « replace
 import hashlib
 import io
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -278,20 +278,31 @@ def document_read(document: Document) -> bytes:
 @dataclass
 class BulkResult:
     documents: list[Document] = field(default_factory=list)
-    pdf: bytes = b""  # every generated document in one PDF
+    pdfs: list[bytes] = field(default_factory=list)  # each generated document, in the order of `documents`
     missing: dict[str, list[Missing]] = field(default_factory=dict)  # subject label -> what it lacks
+
+    @cached_property
+    def pdf(self) -> bytes:
+        """Every generated document in one PDF, merged when asked for (printing a whole session)."""
+        from pypdf import PdfReader, PdfWriter
+
+        if not self.pdfs:
+            return b""
+        writer = PdfWriter()
+        for pdf in self.pdfs:
+            writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
 
 
 def documents_generate_for_session(*, actor: Any, session: Any, kind: DocumentKind | str) -> BulkResult:
-    """One draft per subject of the session (e.g. each participant) plus all of them merged in one PDF."""
-    from pypdf import PdfReader, PdfWriter
-
+    """One draft per subject of the session (e.g. each participant); `.pdf` merges them into one file."""
     kind = _kind(kind)
     if not kind.bulk:
         raise ValidationError({"kind": _("« %(kind)s » ne se génère pas en lot.") % {"kind": kind.label}})
     kind.extra["resolve_session"](actor, session.pk)  # 404 when the session is not visible
     result = BulkResult()
-    writer = PdfWriter()
     template = active_template(actor.organisation_id, kind.code)
     # Inside the batch, what every document shares (organisation, session, slots, trainees…) is read once; one
     # transaction for the whole run (one commit instead of one per document).
@@ -316,9 +327,5 @@ def documents_generate_for_session(*, actor: Any, session: Any, kind: DocumentKi
                 result.missing[exc.subject_label] = exc.missing
                 continue
             result.documents.append(document)
-            writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-    if result.documents:
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        result.pdf = buffer.getvalue()
+            result.pdfs.append(pdf)
     return result
