@@ -131,7 +131,7 @@ def template_preview(*, actor: Actor, kind: DocumentKind, body: str, subject: in
             raise Http404
         preview.subject_label, record = subjects[subject]
         preview.missing = list(kind.missing(record))
-        context = kind.build_context(record)
+        context = registry.build_context(kind, record)
     try:
         pages = rendering.compile_png(rendering.render_markup(body, context))
     except rendering.TemplateProblem as problem:
