@@ -608,6 +608,38 @@ def _all_session(session_id: int) -> list[Session]:
     return list(Session.objects.filter(pk=session_id))
 
 
+PREVIEW_LIMIT = 10
+
+
+def _recent_sessions(actor: Any) -> Any:
+    return selectors.session_queryset_for(actor).exclude(status="cancelled").order_by("-start_date", "-pk")
+
+
+def _preview_enrolments(actor: Any) -> list[tuple[str, Enrolment]]:
+    """Recent enrolments the actor may see, to preview a template on real data."""
+    enrolments = (
+        Enrolment.objects.filter(session__in=_recent_sessions(actor)[:PREVIEW_LIMIT])
+        .exclude(status="cancelled")
+        .select_related("client", "session")
+        .order_by("-session__start_date", "pk")[:PREVIEW_LIMIT]
+    )
+    return [(f"{e.client.name} — {e.session}", e) for e in enrolments]
+
+
+def _preview_sessions(actor: Any) -> list[tuple[str, Session]]:
+    return [(str(s), s) for s in _recent_sessions(actor)[:PREVIEW_LIMIT]]
+
+
+def _preview_participants(actor: Any) -> list[tuple[str, Participant]]:
+    participants = (
+        Participant.objects.filter(session__in=_recent_sessions(actor)[:PREVIEW_LIMIT])
+        .exclude(status=ParticipantStatus.CANCELLED)
+        .select_related("trainee", "session", "enrolment__client")
+        .order_by("-session__start_date", "trainee__last_name")[:PREVIEW_LIMIT]
+    )
+    return [(f"{p.trainee.full_name} — {p.session}", p) for p in participants]
+
+
 SUBJECT_HOOKS: dict[str, dict[str, Any]] = {
     "enrolment": {
         "resolve": _resolve_enrolment,
@@ -615,6 +647,7 @@ SUBJECT_HOOKS: dict[str, dict[str, Any]] = {
         "label": lambda e: e.client.name,
         "subjects_for_session": _enrolments_of,
         "operator_subjects": _all_enrolments,
+        "preview_subjects": _preview_enrolments,
     },
     "session": {
         "resolve": _resolve_session,
@@ -622,6 +655,7 @@ SUBJECT_HOOKS: dict[str, dict[str, Any]] = {
         "label": lambda s: s.title,
         "subjects_for_session": _session_itself,
         "operator_subjects": _all_session,
+        "preview_subjects": _preview_sessions,
     },
     "participant": {
         "resolve": _resolve_participant,
@@ -629,6 +663,7 @@ SUBJECT_HOOKS: dict[str, dict[str, Any]] = {
         "label": lambda p: p.trainee.full_name,
         "subjects_for_session": _participants_of,
         "operator_subjects": _all_participants,
+        "preview_subjects": _preview_participants,
     },
 }
 

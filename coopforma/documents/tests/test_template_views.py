@@ -281,3 +281,21 @@ def test_history_lists_versions_with_author_and_text(web, quality_user, quality_
     assert text(response).count("Quentin Qualité") >= 2
     assert "documents.template.reset" in page and "documents.template.updated" in page
     assert text(response).index("V2") < text(response).index("V1")  # newest first
+
+
+def test_preview_on_real_data_of_the_organisation(db, web, quality_user, org, member):
+    """The shipped kinds offer the organisation's own records to preview a template on."""
+    from coopforma.documents.registry import get_kind
+    from coopforma.training_sessions.tests.factories import ParticipantFactory, SessionFactory, SlotFactory
+
+    session = SessionFactory(training__organisation=org, training__member_structure=member, title="Coopérer ici")
+    SlotFactory(session=session)
+    ParticipantFactory(enrolment__session=session, trainee__first_name="Zélie", trainee__last_name="Réelle")
+    kind = get_kind("certificate")
+    url = reverse("documents:template_preview", kwargs={"org": org.slug, "kind": kind.code})
+    response = web(quality_user).post(url, {"body": "= {{ trainee.full_name }}", "subject": "0"})
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert preview.problem is None and preview.page_count == 1
+    assert preview.subject_label.startswith("Zélie Réelle")  # rendered with this record, not the examples
+    assert "data:image/png;base64," in response.text
