@@ -88,6 +88,31 @@ class _SlotAction(SlotPageView):
         self.forms = {name: form}
         return self.render_to_response(self.get_context_data(), status=200)
 
+    def submit(self, name: str, form: Any, action: Any, success: Any) -> HttpResponse:
+        """Run `action(form)` (one service call) for a valid form, then back to the slot page with
+        `success(form, result)`; a refusal shows the page again with the errors beside the typed values."""
+        if form.is_valid():
+            try:
+                result = action(form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(self.request, success(form, result))
+                return redirect(self.slot_url())
+        return self.refused(name, form)
+
+    def participant_change(self, form: Any, slot: Any, **fields: Any) -> dict[str, Any]:
+        """The arguments every per-trainee change shares (mark, correct, paper entry)."""
+        return {
+            "actor": self.actor,
+            "slot": slot,
+            "participant": form.chosen(),
+            "reason": form.cleaned_data["reason"],
+            "arrival": form.cleaned_data["arrival"],
+            "origin": services.Origin.of(self.request),
+            **fields,
+        }
+
 
 class SlotOpenView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -104,43 +129,29 @@ class SlotCloseView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         slot = self.slot()
         form = CloseForm(request.POST, prefix="close")
-        if form.is_valid():
-            try:
-                services.slot_close(
-                    actor=self.actor,
-                    slot=slot,
-                    trainer_name=form.cleaned_data["trainer_name"],
-                    origin=services.Origin.of(request),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Feuille signée et créneau clos."))
-                return redirect(self.slot_url())
-        return self.refused("close_form", form)
+        return self.submit(
+            "close_form",
+            form,
+            lambda f: services.slot_close(
+                actor=self.actor,
+                slot=slot,
+                trainer_name=f.cleaned_data["trainer_name"],
+                origin=services.Origin.of(request),
+            ),
+            lambda f, _result: _("Feuille signée et créneau clos."),
+        )
 
 
 class SlotMarkView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         slot = self.slot()
         form = MarkForm(request.POST, prefix="mark", participants=self.participants(slot))
-        if form.is_valid():
-            try:
-                services.attendance_mark(
-                    actor=self.actor,
-                    slot=slot,
-                    participant=form.chosen(),
-                    mark=form.cleaned_data["mark"],
-                    reason=form.cleaned_data["reason"],
-                    arrival=form.cleaned_data["arrival"],
-                    origin=services.Origin.of(request),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Présence de %(name)s enregistrée.") % {"name": form.chosen().trainee})
-                return redirect(self.slot_url())
-        return self.refused("mark_form", form)
+        return self.submit(
+            "mark_form",
+            form,
+            lambda f: services.attendance_mark(**self.participant_change(f, slot, mark=f.cleaned_data["mark"])),
+            lambda f, _result: _("Présence de %(name)s enregistrée.") % {"name": f.chosen().trainee},
+        )
 
 
 class SlotCorrectView(_SlotAction):
@@ -148,23 +159,12 @@ class SlotCorrectView(_SlotAction):
         slot = selectors.slot_get(actor=self.actor, slot_id=self.kwargs["slot_id"])
         live_participants = [row.participant for row in selectors.slot_live(actor=self.actor, slot_id=slot.pk).rows]
         form = CorrectForm(request.POST, prefix="correct", participants=live_participants)
-        if form.is_valid():
-            try:
-                services.attendance_correct(
-                    actor=self.actor,
-                    slot=slot,
-                    participant=form.chosen(),
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                    arrival=form.cleaned_data["arrival"],
-                    origin=services.Origin.of(request),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Correction enregistrée (les enregistrements précédents sont conservés)."))
-                return redirect(self.slot_url())
-        return self.refused("correct_form", form)
+        return self.submit(
+            "correct_form",
+            form,
+            lambda f: services.attendance_correct(**self.participant_change(f, slot, status=f.cleaned_data["status"])),
+            lambda f, _result: _("Correction enregistrée (les enregistrements précédents sont conservés)."),
+        )
 
 
 class SlotSendLinksView(_SlotAction):
@@ -272,26 +272,16 @@ class SlotPaperEntryView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         slot = self.slot()
         form = PaperEntryForm(request.POST, prefix="paper", participants=self.participants(slot))
-        if form.is_valid():
-            try:
-                services.attendance_paper_entry(
-                    actor=self.actor,
-                    slot=slot,
-                    participant=form.chosen(),
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                    arrival=form.cleaned_data["arrival"],
-                    origin=services.Origin.of(request),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Présence de %(name)s saisie d'après la feuille papier.") % {"name": form.chosen().trainee},
-                )
-                return redirect(self.slot_url())
-        return self.refused("paper_form", form)
+        return self.submit(
+            "paper_form",
+            form,
+            lambda f: services.attendance_paper_entry(
+                **self.participant_change(f, slot, status=f.cleaned_data["status"])
+            ),
+            lambda f, _result: (
+                _("Présence de %(name)s saisie d'après la feuille papier.") % {"name": f.chosen().trainee}
+            ),
+        )
 
 
 class SlotScanUploadView(_SlotAction):
@@ -300,20 +290,16 @@ class SlotScanUploadView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         slot = self.slot()
         form = ScanForm(request.POST, request.FILES, prefix="scan")
-        if form.is_valid():
-            try:
-                record = services.paper_scan_upload(
-                    actor=self.actor, slot=slot, upload=form.cleaned_data["scan"], origin=services.Origin.of(request)
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Feuille signée enregistrée (SHA-256 %(sha)s…).") % {"sha": record.payload["sha256"][:12]},
-                )
-                return redirect(self.slot_url())
-        return self.refused("scan_form", form)
+        return self.submit(
+            "scan_form",
+            form,
+            lambda f: services.paper_scan_upload(
+                actor=self.actor, slot=slot, upload=f.cleaned_data["scan"], origin=services.Origin.of(request)
+            ),
+            lambda f, record: (
+                _("Feuille signée enregistrée (SHA-256 %(sha)s…).") % {"sha": record.payload["sha256"][:12]}
+            ),
+        )
 
 
 class SlotScanView(OrgViewMixin, View):
