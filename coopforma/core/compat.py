@@ -4,8 +4,20 @@
 import django
 
 if django.VERSION >= (6, 0):
-    from django.tasks import task
-else:  # pragma: no cover - exercised only on Python 3.11
-    from django_tasks import task
+    from django.tasks import default_task_backend, task
 
-__all__ = ["task"]
+    DUMMY_TASKS_BACKEND = "django.tasks.backends.dummy.DummyBackend"
+else:  # pragma: no cover - exercised only on Python 3.11
+    from django_tasks import default_task_backend, task
+
+    DUMMY_TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
+
+
+def mailer_settings(backend: str) -> dict[str, object]:
+    """The settings that make `backend` the default mailer (Django 6.1's MAILERS, EMAIL_BACKEND on 5.2)."""
+    if django.VERSION >= (6, 1):
+        return {"MAILERS": {"default": {"BACKEND": backend}}}
+    return {"EMAIL_BACKEND": backend}  # pragma: no cover
+
+
+__all__ = ["DUMMY_TASKS_BACKEND", "default_task_backend", "mailer_settings", "task"]

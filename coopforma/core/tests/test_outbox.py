@@ -5,12 +5,18 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
-from django.tasks import default_task_backend
 
+from coopforma.core.compat import DUMMY_TASKS_BACKEND, default_task_backend, mailer_settings
 from coopforma.core.mail import MAX_ATTEMPTS, send_mail_logged
 from coopforma.core.models import OutboundEmail, OutboundEmailStatus
 
-FAILING = {"default": {"BACKEND": "coopforma.core.tests.test_outbox.FailingBackend"}}
+FAILING = "coopforma.core.tests.test_outbox.FailingBackend"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def use_mailer(settings, backend: str) -> None:  # type: ignore[no-untyped-def]
+    for name, value in mailer_settings(backend).items():
+        setattr(settings, name, value)
 
 
 class FailingBackend(BaseEmailBackend):
@@ -48,7 +54,7 @@ def test_rolled_back_transaction_sends_nothing(org, django_capture_on_commit_cal
 
 
 def test_failure_is_recorded_then_the_command_retries(org, settings, django_capture_on_commit_callbacks):
-    settings.MAILERS = FAILING
+    use_mailer(settings, FAILING)
     with django_capture_on_commit_callbacks(execute=True):
         email = _send(org)
     email.refresh_from_db()
@@ -57,7 +63,7 @@ def test_failure_is_recorded_then_the_command_retries(org, settings, django_capt
     assert "SMTP injoignable" in email.last_error
     assert mail.outbox == []
 
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    use_mailer(settings, LOCMEM)
     call_command("send_queued_mail")
     email.refresh_from_db()
     assert email.status == OutboundEmailStatus.SENT and email.attempts == 2 and email.last_error == ""
@@ -65,8 +71,8 @@ def test_failure_is_recorded_then_the_command_retries(org, settings, django_capt
 
 
 def test_retry_is_deferred_when_the_backend_can(org, settings, django_capture_on_commit_callbacks):
-    settings.MAILERS = FAILING
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    use_mailer(settings, FAILING)
+    settings.TASKS = {"default": {"BACKEND": DUMMY_TASKS_BACKEND}}
     with django_capture_on_commit_callbacks(execute=True):
         email = _send(org)
     assert len(default_task_backend.results) == 1  # queued, not run
@@ -79,7 +85,7 @@ def test_retry_is_deferred_when_the_backend_can(org, settings, django_capture_on
 
 
 def test_no_more_than_max_attempts(org, settings, django_capture_on_commit_callbacks):
-    settings.MAILERS = FAILING
+    use_mailer(settings, FAILING)
     with django_capture_on_commit_callbacks(execute=True):
         email = _send(org)
     for _ in range(MAX_ATTEMPTS + 2):
