@@ -17,7 +17,7 @@ the lists never need DISTINCT.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from coopforma.accounts.actor import Actor
@@ -277,7 +277,12 @@ def trainee_participations(*, actor: Actor, trainee: Trainee) -> QuerySet[Model]
     scope = actor_scope(actor)
     if not scope.all:
         participations = participations.filter(_visible_session(scope, participations.model, "session"))
-    return participations.order_by("-session__start_date", "-pk")
+    # Attended minutes from the attendance projection (`slot_attendances`, one row per signed or marked slot),
+    # read through the reverse relation: no attendance row yet means the émargement is not entered.
+    return participations.annotate(
+        attended_minutes=Sum("slot_attendances__attended_minutes"),
+        attendance_rows=Count("slot_attendances"),
+    ).order_by("-session__start_date", "-pk")
 
 
 def client_filter_choices(*, actor: Actor, include_id: int | None = None) -> QuerySet[Client]:
@@ -359,8 +364,14 @@ class TraineePage:
 
 def trainee_page(*, actor: Actor, trainee_id: int) -> TraineePage:
     trainee = trainee_get(actor=actor, trainee_id=trainee_id)
+    participations = list(trainee_participations(actor=actor, trainee=trainee))
+    for participation in participations:
+        planned = participation.session.total_minutes
+        attended = participation.attended_minutes or 0
+        # Assiduité in whole percent, rounded half up with integers only (hours are never floats).
+        participation.assiduity = (attended * 200 + planned) // (2 * planned) if planned else None
     return TraineePage(
         trainee=trainee,
-        participations=list(trainee_participations(actor=actor, trainee=trainee)),
+        participations=participations,
         history=list(history_for(trainee)[:HISTORY_LIMIT]),
     )
