@@ -76,6 +76,29 @@ def _lock(slot: Slot) -> SlotAttendance:
     return SlotAttendance.objects.select_for_update().get(slot=slot)
 
 
+def _lock_unclosed(slot: Slot) -> SlotAttendance:
+    """The locked chain head of a slot that is not closed (after closing, changes are corrections)."""
+    head = _lock(slot)
+    if head.state == SlotState.CLOSED:
+        raise ValidationError(
+            {"slot": _("Ce créneau est clos : une modification est une correction (motif et responsable qualité).")},
+            code="closed",
+        )
+    return head
+
+
+def _late_arrival(slot: Slot, status: str, arrival: dt.time | dt.datetime | None) -> dt.datetime | None:
+    """A late trainee's arrival, which must fall inside the slot; None for any other status."""
+    if status != AttendanceStatus.LATE:
+        return None
+    arrival_at = _arrival(slot, arrival)
+    if arrival_at is None or not slot.starts_at < arrival_at < slot.ends_at:
+        raise ValidationError(
+            {"arrival": _("Indiquez une heure d'arrivée comprise dans le créneau (%(slot)s).") % {"slot": str(slot)}}
+        )
+    return arrival_at
+
+
 def _append(
     *,
     head: SlotAttendance,
@@ -249,12 +272,7 @@ def attendance_mark(
         )
     reason = (reason or "").strip()
     arrival_at = _arrival(slot, arrival)
-    head = _lock(slot)
-    if head.state == SlotState.CLOSED:
-        raise ValidationError(
-            {"slot": _("Ce créneau est clos : une modification est une correction (motif et responsable qualité).")},
-            code="closed",
-        )
+    head = _lock_unclosed(slot)
     payload: dict[str, Any] = {}
     if mark == "on_behalf":
         if head.state != SlotState.OPEN:
@@ -333,11 +351,7 @@ def attendance_correct(
         raise ValidationError({"reason": _("Une correction doit être motivée : indiquez le motif.")})
     if status not in CORRECTABLE:
         raise ValidationError({"status": _("Choisissez présent·e, en retard, absent·e ou absence justifiée.")})
-    arrival_at = _arrival(slot, arrival) if status == AttendanceStatus.LATE else None
-    if status == AttendanceStatus.LATE and (arrival_at is None or not slot.starts_at < arrival_at < slot.ends_at):
-        raise ValidationError(
-            {"arrival": _("Indiquez une heure d'arrivée comprise dans le créneau (%(slot)s).") % {"slot": str(slot)}}
-        )
+    arrival_at = _late_arrival(slot, status, arrival)
     before = _current(slot, participant)
     previous = {
         "status": before.status if before else AttendanceStatus.UNKNOWN,
@@ -388,17 +402,8 @@ def attendance_paper_entry(
     _check_participant(slot, participant)
     if status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT):
         raise ValidationError({"status": _("D'après la feuille papier : présent·e, en retard ou absent·e.")})
-    arrival_at = _arrival(slot, arrival) if status == AttendanceStatus.LATE else None
-    if status == AttendanceStatus.LATE and (arrival_at is None or not slot.starts_at < arrival_at < slot.ends_at):
-        raise ValidationError(
-            {"arrival": _("Indiquez une heure d'arrivée comprise dans le créneau (%(slot)s).") % {"slot": str(slot)}}
-        )
-    head = _lock(slot)
-    if head.state == SlotState.CLOSED:
-        raise ValidationError(
-            {"slot": _("Ce créneau est clos : une modification est une correction (motif et responsable qualité).")},
-            code="closed",
-        )
+    arrival_at = _late_arrival(slot, status, arrival)
+    head = _lock_unclosed(slot)
     if _already_signed(slot, participant):
         raise ValidationError({"participant": _("Ce·tte stagiaire a déjà signé ce créneau.")}, code="already_signed")
     payload = {
