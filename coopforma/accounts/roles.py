@@ -30,6 +30,8 @@ FLAGS: dict[str, set[str]] = {
     "documents.templates": {Role.ADMIN, Role.QUALITY},
     "catalogue.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
     "sessions.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    # Edit the organisation's places (shared by every session); anyone who creates sessions may add one.
+    "places.manage": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
     "clients.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
 }
 

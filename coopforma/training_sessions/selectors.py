@@ -54,9 +54,6 @@ from coopforma.training_sessions.models import (
 SessionTrainer = Session.trainers.through
 TrainingTrainer = Training.trainers.through
 
-# Who may edit the organisation's places (shared by every session); anyone who creates sessions may add one.
-PLACE_EDITOR_ROLES = frozenset({Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER})
-
 
 # --- Scoping -------------------------------------------------------------------------------------------------
 
@@ -103,7 +100,7 @@ def place_queryset_for(actor: Actor) -> QuerySet[Place]:
 
 
 def place_can_edit(actor: Actor) -> bool:
-    return actor.role in PLACE_EDITOR_ROLES
+    return actor.has("places.manage")
 
 
 def place_get(*, actor: Actor, place_id: int) -> Place:
