@@ -15,10 +15,8 @@ from django.http import Http404
 from coopforma.accounts.actor import Actor
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.catalogue.nsf import NSF_LABELS
-from coopforma.people.models import MemberStructure, OnboardingState, Trainer
+from coopforma.people.models import DELIVERING_STATES, MemberStructure, Trainer
 from coopforma.people.scope import actor_scope
-
-DELIVERING_STATES = (OnboardingState.VALIDATED, OnboardingState.ACTIVE)
 
 
 def _taught_by(trainer_id: int) -> Q:

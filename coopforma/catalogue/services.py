@@ -235,11 +235,7 @@ def _resolve_trainers(actor: Actor, trainer_ids: list[int], keep_ids: set[int]) 
         raise ValidationError(
             {"trainer_ids": _("Formateur·rice inconnu·e dans cet organisme : %(ids)s.") % {"ids": unknown}}
         )
-    not_ready = [
-        found[pk].full_name
-        for pk in wanted
-        if pk not in keep_ids and found[pk].onboarding_state not in selectors.DELIVERING_STATES
-    ]
+    not_ready = [found[pk].full_name for pk in wanted if pk not in keep_ids and not found[pk].can_deliver]
     if not_ready:
         raise ValidationError(
             {

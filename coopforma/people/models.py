@@ -71,6 +71,10 @@ class OnboardingState(models.TextChoices):
     REJECTED = "rejected", _("Refusé·e")
 
 
+# The onboarding states in which a trainer may be put on trainings, sessions and slots.
+DELIVERING_STATES = (OnboardingState.VALIDATED, OnboardingState.ACTIVE)
+
+
 class Trainer(TenantModel):
     """A person who delivers training for the OF, through a member structure (parcours formateur)."""
 
@@ -136,7 +140,7 @@ class Trainer(TenantModel):
 
     @property
     def can_deliver(self) -> bool:
-        return self.onboarding_state in {OnboardingState.VALIDATED, OnboardingState.ACTIVE}
+        return self.onboarding_state in DELIVERING_STATES
 
 
 class ClientKind(models.TextChoices):

@@ -37,7 +37,7 @@ from coopforma.accounts.roles import Role
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.catalogue.selectors import training_queryset
 from coopforma.core.models import ActivityLog
-from coopforma.people.models import ClientKind, MemberStructure, OnboardingState, Trainer
+from coopforma.people.models import DELIVERING_STATES, ClientKind, MemberStructure, Trainer
 from coopforma.people.scope import actor_scope
 from coopforma.training_sessions.models import (
     Enrolment,
@@ -85,7 +85,7 @@ def deliverable_trainers(actor: Actor) -> QuerySet[Trainer]:
     """Trainers of the organisation who may deliver (validated or active in the parcours formateur)."""
     return Trainer.objects.filter(
         organisation=actor.organisation,
-        onboarding_state__in=[OnboardingState.VALIDATED, OnboardingState.ACTIVE],
+        onboarding_state__in=DELIVERING_STATES,
     ).select_related("member_structure")
 
 
