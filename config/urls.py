@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("coopforma.public.urls")),
     path("e/", include("coopforma.attendance.public_urls")),
+    path("q/", include("coopforma.evaluations.public_urls")),
     path(
         "o/<slug:org>/",
         include(
@@ -26,6 +27,10 @@ urlpatterns = [
                 path("sessions/", include("coopforma.training_sessions.urls")),
                 path("documents/", include("coopforma.documents.urls")),
                 path("attendance/", include("coopforma.attendance.urls")),
+                path("evaluations/", include("coopforma.evaluations.urls")),
+                path("billing/", include("coopforma.billing.urls")),
+                path("quality/", include("coopforma.quality.urls")),
+                path("bpf/", include("coopforma.reporting.urls")),
             ]
         ),
     ),

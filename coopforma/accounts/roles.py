@@ -33,6 +33,25 @@ FLAGS: dict[str, set[str]] = {
     # Edit the organisation's places (shared by every session); anyone who creates sessions may add one.
     "places.manage": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
     "clients.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    # Quotes, invoices, credit notes, payments; closing a fiscal year.
+    "billing.manage": {Role.ADMIN},
+    # Read billing pieces and member statements (member managers: their own structure's only).
+    "billing.view": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
+    # The organisation's BPF (Cerfa 10443) and its assistant; entering frame D.
+    "bpf.view": {Role.ADMIN, Role.QUALITY},
+    "bpf.edit": {Role.ADMIN},
+    # The same report restricted to one member structure (not a Cerfa).
+    "bpf.member_report": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
+    # Questionnaires (builder, templates, sending) and the published indicators.
+    "evaluations.manage": {Role.ADMIN, Role.QUALITY},
+    # Evaluation results (scoped: member managers their structure, trainers their sessions).
+    "evaluations.view": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    # The Qualiopi system: indicators, evidence, registers, audits, audit pack.
+    "quality.manage": {Role.ADMIN, Role.QUALITY},
+    # Read the indicators and one's own share of missing evidence (member managers: their structure).
+    "quality.view": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
+    # Record a complaint or an incident (anyone in the organisation may receive one).
+    "quality.report": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
 }
 
 

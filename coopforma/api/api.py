@@ -6,7 +6,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from coopforma.api import accounts, attendance, catalogue, documents, people, sessions
+from coopforma.api import (
+    accounts,
+    attendance,
+    billing,
+    catalogue,
+    documents,
+    evaluations,
+    people,
+    quality,
+    reporting,
+    sessions,
+)
 from coopforma.api.auth import TokenAuth
 from coopforma.api.errors import validation_error_payload
 
@@ -41,3 +52,7 @@ api.add_router("/", catalogue.router)
 api.add_router("/", sessions.router)
 api.add_router("/", documents.router)
 api.add_router("/", attendance.router)
+api.add_router("/", evaluations.router)
+api.add_router("/", billing.router)
+api.add_router("/", quality.router)
+api.add_router("/", reporting.router)

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Quotes, invoices, credit notes, payments and each member structure's share.
+
+One model, `Invoice`, holds the three kinds of billing pieces (quote, invoice, credit note): they share lines,
+totals, legal mentions and the PDF path; each kind has its own gapless numbering per fiscal year
+(`InvoiceSequence`, incremented under a row lock when a piece is issued). A draft has no number and may be
+edited; an issued piece is never changed in place: a credit note corrects an invoice. Money is integer cents;
+credit notes store positive amounts and subtract by their kind.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coopforma.accounts.models import TenantModel
+from coopforma.people.models import Client, MemberStructure
+from coopforma.training_sessions.models import Enrolment, FundingLine, FundingScheme, PayerKind, Session
+
+
+class InvoiceKind(models.TextChoices):
+    QUOTE = "quote", _("Devis")
+    INVOICE = "invoice", _("Facture")
+    CREDIT_NOTE = "credit_note", _("Avoir")
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    ISSUED = "issued", _("Émis")
+    ACCEPTED = "accepted", _("Accepté")  # quotes only
+    DECLINED = "declined", _("Refusé")  # quotes only
+
+
+class Invoice(TenantModel):
+    kind = models.CharField(_("type de pièce"), max_length=12, choices=InvoiceKind.choices)
+    status = models.CharField(
+        _("état"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, db_index=True
+    )
+    # Numbering: empty while a draft; on issue, the next number of (organisation, kind, fiscal year).
+    fiscal_year = models.PositiveSmallIntegerField(_("exercice"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("rang dans l'exercice"), null=True, blank=True)
+    number = models.CharField(_("numéro"), max_length=30, blank=True)
+    issued_on = models.DateField(_("date d'émission"), null=True, blank=True, db_index=True)
+    due_on = models.DateField(_("échéance"), null=True, blank=True)
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)  # quotes
+    # Who is billed. `client` is the enrolment's client; the recipient may be its OPCO or another funder.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client"))
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices", verbose_name=_("session")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("inscription"),
+    )
+    # BPF cadre C: who pays this piece. Empty = unclassified, an anomaly of the BPF (never line 11 by default).
+    payer_kind = models.CharField(_("catégorie du payeur (BPF)"), max_length=20, choices=PayerKind.choices, blank=True)
+    scheme = models.CharField(
+        _("dispositif (lignes 2a–2h du BPF)"), max_length=30, choices=FundingScheme.choices, blank=True
+    )
+    recipient_name = models.CharField(_("destinataire"), max_length=200)
+    recipient_address = models.TextField(_("adresse du destinataire"), blank=True)
+    recipient_siret = models.CharField(_("SIRET du destinataire"), max_length=20, blank=True)
+    recipient_email = models.EmailField(_("e-mail du destinataire"), blank=True)
+    # Links between pieces.
+    quote = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices_from_quote",
+        verbose_name=_("devis d'origine"),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("facture corrigée"),
+    )
+    # VAT in basis points (2000 = 20 %); 0 with the training exemption mention.
+    vat_rate_bp = models.PositiveIntegerField(_("taux de TVA (points de base)"), default=0)
+    # Totals, recomputed from the lines while a draft and frozen on issue.
+    total_ht_cents = models.BigIntegerField(_("total HT (centimes)"), default=0)
+    total_vat_cents = models.BigIntegerField(_("TVA (centimes)"), default=0)
+    total_ttc_cents = models.BigIntegerField(_("total TTC (centimes)"), default=0)
+    # Snapshot of the seller's legal mentions at issue (name, address, SIRET, NDA, VAT number or exemption).
+    legal = models.JSONField(_("mentions légales"), default=dict, blank=True)
+    payment_terms = models.TextField(_("conditions de paiement"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pièce de facturation")
+        verbose_name_plural = _("pièces de facturation")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "fiscal_year", "sequence"],
+                condition=models.Q(sequence__isnull=False),
+                name="invoice_gapless_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(sequence__isnull=False, issued_on__isnull=False),
+                name="invoice_issued_has_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_ht_cents__gte=0) & models.Q(total_vat_cents__gte=0),
+                name="invoice_amounts_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "kind", "status", "issued_on"])]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class InvoiceLine(TenantModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+    label = models.CharField(_("désignation"), max_length=300)
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    funding_line = models.ForeignKey(
+        FundingLine, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
+    )
+    quantity = models.PositiveIntegerField(_("quantité"), default=1)
+    unit_price_cents = models.BigIntegerField(_("prix unitaire HT (centimes)"))
+    amount_cents = models.BigIntegerField(_("montant HT (centimes)"))  # quantity × unit price, exact
+
+    class Meta:
+        verbose_name = _("ligne")
+        ordering = ["invoice", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price_cents__gte=0) & models.Q(amount_cents__gte=0),
+                name="invoice_line_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class InvoiceSequence(TenantModel):
+    """The last number given per (organisation, kind, fiscal year); locked with select_for_update on issue."""
+
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "fiscal_year"], name="invoice_sequence_unique")
+        ]
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("Virement")
+    CHEQUE = "cheque", _("Chèque")
+    CARD = "card", _("Carte")
+    CASH = "cash", _("Espèces")
+    OTHER = "other", _("Autre")
+
+
+class Payment(TenantModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("date du paiement"))
+    amount_cents = models.BigIntegerField(_("montant (centimes)"))
+    method = models.CharField(_("moyen"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER)
+    reference = models.CharField(_("référence"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("paiement")
+        ordering = ["paid_on", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="payment_positive")]
+
+
+class MemberShare(TenantModel):
+    """Frozen on issue: the part of an invoice (or credit note, subtracted) attributed to a member structure."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="shares")
+    member_structure = models.ForeignKey(MemberStructure, on_delete=models.PROTECT, related_name="invoice_shares")
+    basis_cents = models.BigIntegerField(_("chiffre d'affaires attribué HT (centimes)"))
+    contribution_rate = models.DecimalField(_("taux de contribution"), max_digits=5, decimal_places=2)
+    contribution_cents = models.BigIntegerField(_("contribution à l'OF (centimes)"))
+    due_cents = models.BigIntegerField(_("montant dû à la structure (centimes)"))
+
+    class Meta:
+        verbose_name = _("part d'une structure membre")
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "member_structure"], name="member_share_unique"),
+        ]
+
+
+class ClosedFiscalYear(TenantModel):
+    """A fiscal year whose accounts are closed: nothing may be issued or paid with a date inside it."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("exercice"))
+    closed_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "fiscal_year"], name="closed_fiscal_year_unique")
+        ]
