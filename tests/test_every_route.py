@@ -5,6 +5,7 @@ Each app's tests/test_permissions.py checks its routes role by role with real ob
 sure no route escapes the tenancy layer (a new view that forgets OrgViewMixin fails here).
 """
 
+import importlib
 import re
 
 import pytest
@@ -101,8 +102,23 @@ def objects_of_org(org, member):  # type: ignore[no-untyped-def]
     PlaceFactory(pk=i, organisation=org)
     enrolment = EnrolmentFactory(pk=i, session=session, client=client)
     FundingLineFactory(pk=i, enrolment=enrolment)
-    ParticipantFactory(pk=i, enrolment=enrolment, trainee=TraineeFactory(pk=i, organisation=org, client=client))
+    participant = ParticipantFactory(
+        pk=i, enrolment=enrolment, trainee=TraineeFactory(pk=i, organisation=org, client=client)
+    )
     member_with_id = type(member).objects.create(organisation=org, name="Structure 424242", kind="scop", pk=i)
+    records = {
+        "org": org,
+        "member": member_with_id,
+        "trainer": trainer,
+        "client": client,
+        "training": training,
+        "session": session,
+        "enrolment": enrolment,
+        "participant": participant,
+    }
+    # Each later app creates its own records with the same id (see objects_with_id in its factories).
+    for app in ("evaluations", "billing", "quality", "reporting"):
+        importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)
     return member_with_id
 
 

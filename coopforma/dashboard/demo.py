@@ -33,9 +33,13 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.models import Membership, Organisation, User
 from coopforma.accounts.roles import Role
+from coopforma.billing.demo import load_demo as billing_demo
 from coopforma.catalogue.models import Training
 from coopforma.core.log import log_action
+from coopforma.evaluations.demo import load_demo as evaluations_demo
 from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
+from coopforma.quality.demo import load_demo as quality_demo
+from coopforma.reporting.demo import load_demo as reporting_demo
 from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
 
 DEMO_SLUG = "cooperative-demo"
@@ -1081,6 +1085,9 @@ def _build(*, accounts: list[DemoAccount], today: dt.date) -> Organisation:
         contacts=contacts,
         pools=pools,
     )
+    # Each later app adds its part of the demo from the records above (order: who reads whom).
+    for load in (evaluations_demo, billing_demo, quality_demo, reporting_demo):
+        load(org, today=today, users=users)
     return org
 
 
