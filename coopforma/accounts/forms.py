@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.models import Organisation, QualiopiCategory
 from coopforma.accounts.roles import Role
@@ -52,7 +53,7 @@ class OrganisationForm(forms.ModelForm):
 class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     first_name = forms.CharField(label=_("Prénom"), required=False)
-    last_name = forms.CharField(label=_("Nom"), required=False)
+    last_name = forms.CharField(label=pgettext_lazy("nom de famille", "Nom"), required=False)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
 
 

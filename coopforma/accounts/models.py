@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.roles import Role
 from coopforma.core.identifiers import validate_naf, validate_nda, validate_siret
@@ -220,7 +221,7 @@ class MagicLink(TimeStampedModel):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("lien de connexion")
+        verbose_name = pgettext_lazy("connexion au compte", "lien de connexion")
         indexes = [models.Index(fields=["email", "organisation"])]
 
     def __str__(self) -> str:
