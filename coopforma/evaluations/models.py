@@ -82,6 +82,8 @@ class Question(TenantModel):
     scale_max = models.PositiveSmallIntegerField(_("échelle de 1 à"), default=5)  # scale, objectives
     required = models.BooleanField(_("obligatoire"), default=True)
     measure = models.CharField(_("mesure"), max_length=20, choices=Measure.choices, blank=True, default="")
+    # A question already sent is never deleted nor changed (answers stay readable): it is archived instead.
+    is_archived = models.BooleanField(_("archivée"), default=False)
 
     class Meta:
         verbose_name = _("question")
@@ -131,6 +133,9 @@ class Invitation(TenantModel):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Random; the link's token is an HMAC of it with the SECRET_KEY (so reminders can repeat the same link
+    # while the database alone never reveals a working link). A new nonce invalidates the old link.
+    nonce = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("relances envoyées"), default=0)
     last_reminded_at = models.DateTimeField(_("dernière relance"), null=True, blank=True)
@@ -163,8 +168,11 @@ class Response(TenantModel):
     invitation = models.OneToOneField(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
     )
-    # Day only, so that an anonymous response cannot be matched to an invitation's answered_at.
+    # Day only, so that an anonymous response cannot be matched to an invitation's answered_at: hence no
+    # created_at / updated_at timestamps either (neither here nor on the answers).
     submitted_on = models.DateField(_("répondu le"))
+    created_at = None
+    updated_at = None
 
     class Meta:
         verbose_name = _("réponse")
@@ -177,6 +185,8 @@ class Answer(TenantModel):
     value = models.IntegerField(null=True, blank=True)  # scale (1..n), yes/no (1/0), single (choice index)
     choices = models.JSONField(default=list, blank=True)  # multiple: choice indexes
     text = models.TextField(blank=True)
+    created_at = None  # see Response
+    updated_at = None
 
     class Meta:
         verbose_name = _("réponse à une question")
@@ -198,6 +208,8 @@ class PublishedIndicator(TenantModel):
     period_months = models.PositiveSmallIntegerField(_("période (mois glissants)"), default=12)
     min_sample = models.PositiveSmallIntegerField(_("échantillon minimum"), default=5)
     is_active = models.BooleanField(_("publié"), default=True)
+    # True: computed on the sessions of the training of the page; False: on every session of the OF.
+    per_training = models.BooleanField(_("calculé sur la formation affichée"), default=True)
 
     class Meta:
         verbose_name = _("indicateur publié")

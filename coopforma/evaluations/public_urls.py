@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Questionnaires answered without an account, by a personal link: /q/<token>/."""
+"""Questionnaires answered without an account, by a personal link: /q/<survey id>/<token>/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coopforma.evaluations import public_views
 
 app_name = "evaluations_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:survey_id>/<str:token>/", public_views.answer, name="answer"),
+]

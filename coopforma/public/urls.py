@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""No-login pages: document verification (/v/), signing (/s/), the client and trainee portal (/p/)."""
+"""No-login pages: document verification (/v/), signing (/s/), the client and trainee portal (/p/),
+the public training pages (/f/<org>/<id>/)."""
 
 from django.urls import path
 
@@ -18,4 +19,5 @@ urlpatterns = [
     path("p/espace/signer/<int:pk>/", views.portal_sign, name="portal_sign"),
     path("p/espace/quitter/", views.portal_leave, name="portal_leave"),
     path("p/<str:token>/", views.portal_open, name="portal_open"),
+    path("f/<slug:org>/<int:pk>/", views.training_page, name="training"),
 ]

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 
 from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
 from coopforma.accounts.models import MagicLink
+from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.forms import add_service_errors
 from coopforma.documents import signing
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
+from coopforma.evaluations.selectors import published_results
 from coopforma.public import selectors, services
 from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
 
@@ -214,3 +216,16 @@ def portal_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_leave(request: HttpRequest) -> HttpResponse:
     request.session.pop(PORTAL_SESSION_KEY, None)
     return redirect("public:portal")
+
+
+def training_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """A training of the public catalogue, with the results the organisation publishes (Qualiopi indicator 2)."""
+    training = (
+        Training.objects.select_related("organisation")
+        .filter(organisation__slug=org, pk=pk, is_public=True, status=TrainingStatus.VALIDATED)
+        .first()
+    )
+    if training is None:
+        raise Http404
+    context = {"training": training, "results": published_results(training.organisation, training)}
+    return render(request, "public/training.html", context)
