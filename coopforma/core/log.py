@@ -7,11 +7,14 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from coopforma.core.models import ActivityLog
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, FieldFile):  # a stored file: its name
+        return value.name or ""
     if isinstance(value, models.Model):
         return {"id": value.pk, "label": str(value)}
     if isinstance(value, (datetime, date, time)):

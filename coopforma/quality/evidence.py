@@ -1,0 +1,630 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The status of each Qualiopi indicator, computed from the records of the daily work and from uploaded
+evidence, each with its explanation: the records that count, the ones missing, with links.
+
+`compute(...)` reads everything it needs in a fixed number of queries (whatever the number of trainings,
+sessions or trainees), then judges each indicator in Python.
+
+Rules for combining:
+- an indicator that does not apply is « not applicable », with the reason;
+- an indicator with automatic evidence takes the status its records give; when the records show nothing
+  but an uploaded evidence is marked as covering it, it is « partial » (the proof exists, the records do
+  not show it yet);
+- an indicator without automatic evidence is « met » with an evidence marked as covering it, « partial »
+  with evidence not marked so, « missing » without any;
+- an open non-conformity on an indicator caps its status at « partial ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from coopforma.accounts.models import Organisation
+from coopforma.catalogue.models import CertificationKind, Modality, Training, TrainingStatus
+from coopforma.documents.models import Document, DocumentStatus
+from coopforma.evaluations import selectors as evaluations
+from coopforma.people.models import Trainer, TrainerStatus
+from coopforma.quality.indicators import INDICATORS, WATCH_INDICATORS, Indicator, Profile, applicability
+from coopforma.quality.models import (
+    Complaint,
+    ComplaintKind,
+    Evidence,
+    ImprovementAction,
+    NonConformity,
+    QualitySettings,
+    SubcontractorCheck,
+    WatchEntry,
+)
+from coopforma.training_sessions.models import (
+    Enrolment,
+    EnrolmentStatus,
+    FundingLine,
+    FundingScheme,
+    Participant,
+    ParticipantStatus,
+    Session,
+    SessionStatus,
+)
+
+MET, PARTIAL, MISSING, NOT_APPLICABLE = "met", "partial", "missing", "not_applicable"
+STATUS_LABELS = {
+    MET: gettext_lazy("Satisfait"),
+    PARTIAL: gettext_lazy("Partiel"),
+    MISSING: gettext_lazy("Manquant"),
+    NOT_APPLICABLE: gettext_lazy("Non applicable"),
+}
+# Statuses of a document that has been issued (final, unchangeable), and of one that reached people.
+ISSUED = (DocumentStatus.FINAL, DocumentStatus.AWAITING_SIGNATURES, DocumentStatus.SIGNED, DocumentStatus.DIFFUSED)
+# Drop-out measures are required for actions of more than two days (guide de lecture, indicator 12).
+LONG_ACTION_MINUTES = 2 * 7 * 60
+# A subcontractor is checked again every year; a watch entry counts for a year.
+CHECK_VALIDITY_DAYS = 366
+WATCH_VALIDITY_DAYS = 366
+SURVEY_KINDS = ("hot", "cold", "client", "funder", "trainer")
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS[status])
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: Indicator
+    applies: bool
+    status: str
+    explanation: str
+    counted: list[Link] = field(default_factory=list)
+    missing: list[Link] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    open_nonconformities: list[NonConformity] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.indicator.number
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass
+class _Records:
+    """Everything the judges read, loaded once."""
+
+    org: Organisation
+    today: dt.date
+    member_ids: frozenset[int] | None
+    trainings: list[Training]
+    sessions: list[Session]
+    participants: list[Participant]
+    enrolments: list[Enrolment]
+    trainers: list[Trainer]
+    checks: dict[int, SubcontractorCheck]  # trainer id -> latest check
+    documents: list[dict[str, Any]]
+    evidence: dict[int, list[Evidence]]
+    complaints: list[Complaint]
+    actions: list[ImprovementAction]
+    watch: list[WatchEntry]
+    surveys: dict[str, tuple[int, int]]  # kind -> (invited, answered) over the sessions
+    needs_enrolments: set[int]
+    needs_participants: set[int]
+    skills_participants: set[int]
+    published: int
+    open_ncs: dict[int, list[NonConformity]]
+    profile: Profile
+
+
+def _url(org: Organisation, name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"org": org.slug, **kwargs})
+
+
+def profile_for(
+    org: Organisation,
+    settings: QualitySettings | None,
+    trainings: Iterable[Training],
+    *,
+    has_subcontractors: bool,
+    has_alternance: bool,
+) -> Profile:
+    """The organisation's activities: what the quality manager set, else what the records show."""
+
+    def choose(value: bool | None, detected: bool) -> bool:
+        return detected if value is None else value
+
+    trainings = list(trainings)
+    return Profile(
+        categories=frozenset(org.qualiopi_categories or []),
+        certifying=choose(
+            settings.certifying if settings else None,
+            any(t.certification_kind != CertificationKind.NONE for t in trainings),
+        ),
+        alternance=choose(settings.alternance if settings else None, has_alternance),
+        work_based=choose(
+            settings.work_based if settings else None, any(t.modality == Modality.WORK_BASED for t in trainings)
+        ),
+        subcontracting=choose(settings.subcontracting if settings else None, has_subcontractors),
+        new_entrant=settings.new_entrant if settings else False,
+    )  # fmt: skip
+
+
+def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Period, today: dt.date) -> _Records:
+    def scoped(qs: Any, field_name: str = "member_structure_id") -> Any:
+        return qs if member_ids is None else qs.filter(**{f"{field_name}__in": member_ids})
+
+    settings = QualitySettings.objects.filter(organisation=org).first()
+    trainings = list(
+        scoped(Training.objects.filter(organisation=org).exclude(status=TrainingStatus.ARCHIVED)).order_by("title")
+    )
+    sessions_qs = scoped(
+        Session.objects.filter(organisation=org, start_date__lte=today).exclude(status=SessionStatus.CANCELLED)
+    )
+    if period.start:
+        sessions_qs = sessions_qs.filter(start_date__gte=period.start)
+    if period.end:
+        sessions_qs = sessions_qs.filter(start_date__lte=period.end)
+    sessions = list(sessions_qs.order_by("start_date", "id"))
+    session_ids = [s.pk for s in sessions]
+    participants = list(
+        Participant.objects.filter(organisation=org, session__in=sessions_qs)
+        .exclude(status=ParticipantStatus.CANCELLED)
+        .select_related("trainee", "session")
+        .order_by("session__start_date", "session_id", "trainee__last_name", "id")
+    )
+    enrolments = list(
+        Enrolment.objects.filter(organisation=org, session__in=sessions_qs)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .select_related("client", "session")
+        .order_by("session__start_date", "session_id", "id")
+    )
+    has_alternance = FundingLine.objects.filter(
+        organisation=org,
+        scheme__in=[FundingScheme.APPRENTICESHIP, FundingScheme.PROFESSIONALISATION, FundingScheme.PRO_A],
+    ).exists()
+    trainers = list(scoped(Trainer.objects.filter(organisation=org)).order_by("last_name", "first_name"))
+    checks: dict[int, SubcontractorCheck] = {}
+    for check in SubcontractorCheck.objects.filter(organisation=org).order_by("trainer_id", "checked_on", "id"):
+        checks[check.trainer_id] = check  # the latest wins
+    documents = list(
+        Document.objects.filter(
+            organisation=org, kind__in=["convocation", "rules"], session_id_ref__in=sessions_qs.values("pk")
+        )
+        .exclude(status=DocumentStatus.REPLACED)
+        .values("pk", "kind", "subject_id", "session_id_ref", "status", "diffused_at", "title")
+    )
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    evidence_qs = Evidence.objects.filter(organisation=org)
+    if member_ids is not None:
+        evidence_qs = evidence_qs.filter(Q(member_structure__isnull=True) | Q(member_structure_id__in=member_ids))
+    for item in evidence_qs.order_by("-dated", "-id"):
+        for number in item.indicators:
+            evidence[int(number)].append(item)
+    complaints_qs = Complaint.objects.filter(organisation=org)
+    if member_ids is not None:
+        complaints_qs = complaints_qs.filter(
+            Q(member_structure_id__in=member_ids) | Q(session__member_structure_id__in=member_ids)
+        )
+    complaints = list(complaints_qs.order_by("received_on", "id"))
+    actions = list(ImprovementAction.objects.filter(organisation=org).order_by("due_on", "id"))
+    watch = list(WatchEntry.objects.filter(organisation=org).order_by("-seen_on", "-id"))
+    open_ncs: dict[int, list[NonConformity]] = defaultdict(list)
+    for nc in NonConformity.objects.filter(organisation=org, closed_on__isnull=True).order_by("due_on"):
+        open_ncs[nc.indicator].append(nc)
+    surveys: dict[str, tuple[int, int]] = {}
+    for kind in SURVEY_KINDS:
+        counts = evaluations.answered_counts(org, kind=kind, session_ids=session_ids)
+        surveys[kind] = (sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values()))
+    subcontractors = any(t.status == TrainerStatus.SUBCONTRACTOR and t.can_deliver for t in trainers)
+    subcontractors = subcontractors or any(s.subcontracted_out for s in sessions)
+    return _Records(
+        org=org,
+        today=today,
+        member_ids=member_ids,
+        trainings=trainings,
+        sessions=sessions,
+        participants=participants,
+        enrolments=enrolments,
+        trainers=trainers,
+        checks=checks,
+        documents=documents,
+        evidence=evidence,
+        complaints=complaints,
+        actions=actions,
+        watch=watch,
+        surveys=surveys,
+        needs_enrolments=set(evaluations.enrolments_with_answer(org, kind="needs")),
+        needs_participants=set(evaluations.participants_with_answer(org, kind="needs")),
+        skills_participants=set(evaluations.participants_with_answer(org, kind="skills")),
+        published=len(evaluations.published_results(org)),
+        open_ncs=open_ncs,
+        profile=profile_for(org, settings, trainings, has_subcontractors=subcontractors, has_alternance=has_alternance),
+    )
+
+
+# --- The judges: one per indicator with automatic evidence -------------------------------------------------
+
+Verdict = tuple[str, str, list[Link], list[Link]]
+
+
+def _ratio(counted: list[Link], missing: list[Link], *, what: str, none: str) -> Verdict:
+    """met when nothing is missing, partial when some are, missing when none counts."""
+    if not counted and not missing:
+        return MISSING, none, counted, missing
+    text = _("%(ok)s sur %(total)s %(what)s.") % {
+        "ok": len(counted),
+        "total": len(counted) + len(missing),
+        "what": what,
+    }
+    if not missing:
+        return MET, text, counted, missing
+    return (PARTIAL if counted else MISSING), text, counted, missing
+
+
+def _training_link(r: _Records, t: Training, suffix: str = "") -> Link:
+    return Link(f"{t.title}{suffix}", _url(r.org, "catalogue:detail", pk=t.pk))
+
+
+def _session_link(r: _Records, s: Session) -> Link:
+    return Link(str(s), _url(r.org, "sessions:detail", pk=s.pk))
+
+
+def _participant_link(r: _Records, p: Participant) -> Link:
+    return Link(
+        f"{p.trainee.full_name} — {p.session}",
+        _url(r.org, "sessions:participant_edit", pk=p.session_id, participant_pk=p.pk),
+    )
+
+
+def _enrolment_link(r: _Records, e: Enrolment) -> Link:
+    return Link(
+        f"{e.client.name} — {e.session}", _url(r.org, "sessions:enrolment_edit", pk=e.session_id, enrolment_pk=e.pk)
+    )
+
+
+def _trainer_link(r: _Records, t: Trainer, suffix: str = "") -> Link:
+    return Link(f"{t.full_name}{suffix}", _url(r.org, "people:trainer_detail", pk=t.pk))
+
+
+def _published_trainings(r: _Records) -> list[Training]:
+    return [t for t in r.trainings if t.is_public and t.status == TrainingStatus.VALIDATED]
+
+
+def judge_1(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for t in _published_trainings(r):
+        lacks = t.missing_programme_fields()
+        if not t.access_delay.strip():
+            lacks.append(_("Délai d'accès"))
+        if t.price_inter_cents is None and t.price_intra_cents is None:
+            lacks.append(_("Tarif"))
+        if lacks:
+            missing.append(_training_link(r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")"))
+        else:
+            counted.append(_training_link(r, t))
+    return _ratio(counted, missing, what=_("formations publiées ont une page complète"),
+                  none=_("Aucune formation publiée au catalogue."))  # fmt: skip
+
+
+def judge_2(r: _Records) -> Verdict:
+    if r.published:
+        text = ngettext(
+            "%(n)s résultat publié sur les pages des formations.",
+            "%(n)s résultats publiés sur les pages des formations.",
+            r.published,
+        ) % {"n": r.published}
+        return MET, text, [], []  # fmt: skip
+    return MISSING, _("Aucun indicateur de résultat publié (module Évaluations)."), [], []
+
+
+def judge_4(r: _Records) -> Verdict:
+    # The needs are analysed with the trainee (their needs questionnaire) or with the client or funder.
+    analysed = set(r.needs_enrolments) | {p.enrolment_id for p in r.participants if p.pk in r.needs_participants}
+    counted, missing = [], []
+    for e in r.enrolments:
+        (counted if e.pk in analysed else missing).append(_enrolment_link(r, e))
+    return _ratio(counted, missing, what=_("inscriptions ont une analyse du besoin"),
+                  none=_("Aucune inscription sur la période."))  # fmt: skip
+
+
+def judge_5(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for t in r.trainings:
+        if t.status not in (TrainingStatus.VALIDATED, TrainingStatus.SUBMITTED):
+            continue
+        objectives = [o for o in t.objectives if str(o).strip()]
+        if objectives:
+            counted.append(_training_link(r, t))
+        else:
+            missing.append(_training_link(r, t, " (" + _("aucun objectif") + ")"))
+    return _ratio(counted, missing, what=_("formations ont des objectifs opérationnels et évaluables"),
+                  none=_("Aucune formation validée."))  # fmt: skip
+
+
+def judge_8(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for p in r.participants:
+        (counted if p.pk in r.needs_participants else missing).append(_participant_link(r, p))
+    return _ratio(counted, missing, what=_("stagiaires ont répondu au positionnement d'entrée"),
+                  none=_("Aucun·e stagiaire sur la période."))  # fmt: skip
+
+
+def judge_9(r: _Records) -> Verdict:
+    sent = {d["subject_id"] for d in r.documents if d["kind"] == "convocation" and d["diffused_at"]}
+    rules = {d["session_id_ref"] for d in r.documents if d["kind"] == "rules" and d["status"] in ISSUED}
+    counted, missing = [], []
+    for p in r.participants:
+        (counted if p.pk in sent else missing).append(_participant_link(r, p))
+    for s in r.sessions:
+        link = _session_link(r, s)
+        if s.pk in rules:
+            counted.append(Link(_("Règlement intérieur : %(s)s") % {"s": link.label}, link.url))
+        else:
+            missing.append(Link(_("Règlement intérieur non émis : %(s)s") % {"s": link.label}, link.url))
+    return _ratio(counted, missing, what=_("convocations envoyées et règlements intérieurs émis"),
+                  none=_("Aucune session sur la période."))  # fmt: skip
+
+
+def judge_11(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for p in r.participants:
+        if p.status == ParticipantStatus.DROPPED_OUT or p.session.end_date is None or p.session.end_date > r.today:
+            continue
+        (counted if p.pk in r.skills_participants else missing).append(_participant_link(r, p))
+    return _ratio(counted, missing, what=_("stagiaires ont une évaluation des acquis"),
+                  none=_("Aucun·e stagiaire ayant terminé une session sur la période."))  # fmt: skip
+
+
+def judge_12(r: _Records) -> Verdict:
+    followed = {c.participant_id for c in r.complaints if c.kind == ComplaintKind.DROPOUT and c.participant_id}
+    counted, missing = [], []
+    for p in r.participants:
+        if p.status != ParticipantStatus.DROPPED_OUT or p.session.total_minutes <= LONG_ACTION_MINUTES:
+            continue
+        (counted if p.pk in followed else missing).append(_participant_link(r, p))
+    procedure = any(e.covers for e in r.evidence.get(12, []))
+    if not counted and not missing:
+        if procedure:
+            return MET, _("Aucun abandon sur une action de plus de deux jours ; la procédure est décrite."), [], []
+        return MISSING, _("Aucune procédure de prévention des abandons déposée comme preuve."), [], []
+    status, text, counted, missing = _ratio(counted, missing, what=_("abandons ont été suivis (registre)"), none="")
+    if status == MET and not procedure:
+        return PARTIAL, text + " " + _("La procédure n'est pas déposée comme preuve."), counted, missing
+    return status, text, counted, missing
+
+
+def judge_17(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for t in r.trainers:
+        if not t.can_deliver:
+            continue
+        if t.cv:
+            counted.append(_trainer_link(r, t))
+        else:
+            missing.append(_trainer_link(r, t, " (" + _("CV non déposé") + ")"))
+    return _ratio(counted, missing, what=_("intervenant·es en activité ont leur CV au dossier"),
+                  none=_("Aucun·e intervenant·e validé·e."))  # fmt: skip
+
+
+def judge_21(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for t in r.trainers:
+        if not t.can_deliver:
+            continue
+        lacks = []
+        if not t.decided_at or not t.committee_decision.strip():
+            lacks.append(_("décision du comité"))
+        if not t.qualifications.strip():
+            lacks.append(_("qualifications"))
+        if lacks:
+            missing.append(_trainer_link(r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")"))
+        else:
+            counted.append(_trainer_link(r, t))
+    return _ratio(counted, missing, what=_("intervenant·es ont des qualifications vérifiées par le comité"),
+                  none=_("Aucun·e intervenant·e validé·e."))  # fmt: skip
+
+
+def _judge_watch(number: int) -> Callable[[_Records], Verdict]:
+    def judge(r: _Records) -> Verdict:
+        since = r.today - dt.timedelta(days=WATCH_VALIDITY_DAYS)
+        entries = [w for w in r.watch if w.indicator == number and w.seen_on >= since]
+        counted = [
+            Link(f"{w.seen_on:%d/%m/%Y} — {w.source}", _url(r.org, "quality:watch_edit", pk=w.pk))
+            for w in entries
+            if w.practice_change.strip()
+        ]
+        missing = [
+            Link(_("%(s)s (non exploitée)") % {"s": w.source}, _url(r.org, "quality:watch_edit", pk=w.pk))
+            for w in entries
+            if not w.practice_change.strip()
+        ]
+        if not entries:
+            return MISSING, _("Aucune entrée de veille depuis un an."), [], []
+        text = _("%(ok)s entrée(s) de veille exploitée(s) sur %(n)s depuis un an.") % {
+            "ok": len(counted),
+            "n": len(entries),
+        }
+        return (MET if counted else PARTIAL), text, counted, missing
+
+    return judge
+
+
+def judge_26(r: _Records) -> Verdict:
+    counted, missing = [], []
+    settings_url = _url(r.org, "org:settings")
+    if r.org.disability_referent_name and (r.org.disability_referent_email or r.org.disability_referent_phone):
+        counted.append(Link(_("Référent·e handicap : %(n)s") % {"n": r.org.disability_referent_name}, settings_url))
+    else:
+        missing.append(Link(_("Référent·e handicap non renseigné·e"), settings_url))
+    for t in _published_trainings(r):
+        if t.accessibility.strip():
+            counted.append(_training_link(r, t, " (" + _("accessibilité décrite") + ")"))
+        else:
+            missing.append(_training_link(r, t, " (" + _("accessibilité non décrite") + ")"))
+    return _ratio(counted, missing, what=_("éléments d'accueil des personnes en situation de handicap"),
+                  none=_("Rien de renseigné."))  # fmt: skip
+
+
+def judge_27(r: _Records) -> Verdict:
+    since = r.today - dt.timedelta(days=CHECK_VALIDITY_DAYS)
+    counted, missing = [], []
+    for t in r.trainers:
+        if t.status != TrainerStatus.SUBCONTRACTOR or not t.can_deliver:
+            continue
+        check = r.checks.get(t.pk)
+        if check and check.is_complete and check.checked_on >= since and t.siret and t.nda:
+            counted.append(
+                _trainer_link(r, t, " (" + _("vérifié le %(d)s") % {"d": f"{check.checked_on:%d/%m/%Y}"} + ")")
+            )
+        elif check is None:
+            missing.append(_trainer_link(r, t, " (" + _("aucun suivi enregistré") + ")"))
+        else:
+            missing.append(_trainer_link(r, t, " (" + _("suivi incomplet ou de plus d'un an") + ")"))
+    return _ratio(counted, missing, what=_("sous-traitant·es suivi·es depuis moins d'un an"),
+                  none=_("Aucun·e sous-traitant·e en activité."))  # fmt: skip
+
+
+SURVEY_LABELS = {
+    "hot": gettext_lazy("stagiaires (à chaud)"),
+    "cold": gettext_lazy("stagiaires (à froid)"),
+    "client": gettext_lazy("clients"),
+    "funder": gettext_lazy("financeurs"),
+    "trainer": gettext_lazy("équipes pédagogiques"),
+}
+
+
+def judge_30(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for kind in SURVEY_KINDS:
+        invited, answered = r.surveys[kind]
+        label = str(SURVEY_LABELS[kind])
+        if answered:
+            counted.append(
+                Link(_("%(who)s : %(a)s réponse(s) sur %(i)s") % {"who": label, "a": answered, "i": invited}, "")
+            )
+        else:
+            missing.append(Link(_("%(who)s : aucune réponse") % {"who": label}, ""))
+    return _ratio(counted, missing, what=_("publics interrogés ont répondu"), none="")
+
+
+def judge_31(r: _Records) -> Verdict:
+    entries = [c for c in r.complaints if c.kind != ComplaintKind.DROPOUT]
+    counted, missing = [], []
+    for c in entries:
+        link_url = _url(r.org, "quality:complaint_edit", pk=c.pk)
+        late = (not c.acknowledged_on and c.acknowledge_due < r.today) or (not c.answered_on and c.answer_due < r.today)
+        if late:
+            missing.append(Link(_("%(c)s (en retard)") % {"c": c}, link_url))
+        else:
+            counted.append(Link(str(c), link_url))
+    procedure = any(e.covers for e in r.evidence.get(31, []))
+    if not entries:
+        if procedure:
+            return MET, _("Aucune réclamation ni aléa enregistré ; la procédure de traitement est décrite."), [], []
+        return MISSING, _("Registre vide et procédure de traitement non déposée."), [], []
+    return _ratio(counted, missing, what=_("réclamations et aléas traités dans les délais"), none="")
+
+
+def judge_32(r: _Records) -> Verdict:
+    counted, missing = [], []
+    for a in r.actions:
+        link_url = _url(r.org, "quality:improvement_edit", pk=a.pk)
+        if a.done_on or a.due_on >= r.today:
+            counted.append(Link(str(a), link_url))
+        else:
+            missing.append(Link(_("%(a)s (échéance dépassée)") % {"a": a}, link_url))
+    return _ratio(counted, missing, what=_("actions d'amélioration à jour"), none=_("Aucune action d'amélioration."))
+
+
+JUDGES: dict[int, Callable[[_Records], Verdict]] = {
+    1: judge_1,
+    2: judge_2,
+    4: judge_4,
+    5: judge_5,
+    8: judge_8,
+    9: judge_9,
+    11: judge_11,
+    12: judge_12,
+    17: judge_17,
+    21: judge_21,
+    **{n: _judge_watch(n) for n in WATCH_INDICATORS},
+    26: judge_26,
+    27: judge_27,
+    30: judge_30,
+    31: judge_31,
+    32: judge_32,
+}
+
+
+def _from_evidence(items: list[Evidence]) -> tuple[str, str]:
+    if any(e.covers for e in items):
+        return MET, _("Preuve déposée et marquée comme couvrant l'indicateur.")
+    if items:
+        return PARTIAL, _("Des preuves sont déposées, aucune n'est marquée comme couvrant l'indicateur.")
+    return MISSING, _("Aucune preuve déposée.")
+
+
+def _judge(indicator: Indicator, r: _Records) -> IndicatorStatus:
+    applies, reason = applicability(indicator, r.profile)
+    items = r.evidence.get(indicator.number, [])
+    ncs = r.open_ncs.get(indicator.number, [])
+    if not applies:
+        return IndicatorStatus(indicator, False, NOT_APPLICABLE, reason, evidence=items)
+    judge = JUDGES.get(indicator.number)
+    if judge is None:
+        status, text = _from_evidence(items)
+        counted: list[Link] = []
+        missing: list[Link] = []
+    else:
+        status, text, counted, missing = judge(r)
+        if status == MISSING and any(e.covers for e in items):
+            status = PARTIAL
+            text += " " + _("Une preuve déposée le couvre, mais les enregistrements ne le montrent pas encore.")
+    if r.profile.new_entrant and indicator.new_entrant and status == MISSING and items:
+        status = PARTIAL
+    if ncs and status == MET:
+        status = PARTIAL
+    if ncs:
+        text += " " + ngettext("%(n)s non-conformité ouverte.", "%(n)s non-conformités ouvertes.", len(ncs)) % {
+            "n": len(ncs)
+        }
+    return IndicatorStatus(indicator, True, status, text, counted, missing, items, ncs)
+
+
+def compute(
+    org: Organisation,
+    *,
+    member_ids: frozenset[int] | None = None,
+    period: Period | None = None,
+    today: dt.date | None = None,
+) -> list[IndicatorStatus]:
+    """The 32 statuses for `org` (restricted to member structures `member_ids` when given)."""
+    records = _load(org, member_ids=member_ids, period=period or Period(), today=today or timezone.localdate())
+    return [_judge(indicator, records) for indicator in INDICATORS]
+
+
+def summary(statuses: list[IndicatorStatus]) -> dict[str, int]:
+    counts = {MET: 0, PARTIAL: 0, MISSING: 0, NOT_APPLICABLE: 0}
+    for s in statuses:
+        counts[s.status] += 1
+    return counts

@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Reads of the quality app, scoped by the actor: the indicators' statuses, the registers, the audit calendar.
+
+Admin and quality manager see the whole OF; a member-structure manager sees the statuses computed on their
+structure's trainings, sessions and trainers (their share of the missing evidence); the registers are the
+quality manager's.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from coopforma.accounts.actor import Actor
+from coopforma.people.models import Trainer, TrainerStatus
+from coopforma.people.scope import actor_scope
+from coopforma.quality import evidence
+from coopforma.quality.indicators import BY_NUMBER
+from coopforma.quality.models import (
+    Audit,
+    AuditKind,
+    AuditPack,
+    Complaint,
+    Evidence,
+    ImprovementAction,
+    NonConformity,
+    QualitySettings,
+    SubcontractorCheck,
+    WatchEntry,
+)
+from coopforma.quality.services import add_months
+
+
+def member_ids_for(actor: Actor) -> frozenset[int] | None:
+    """None: the whole OF; otherwise the member structures whose share the actor sees."""
+    actor.require("quality.view")
+    scope = actor_scope(actor)
+    return None if scope.all else scope.member_structure_ids
+
+
+def statuses_for(
+    *, actor: Actor, period: evidence.Period | None = None, today: dt.date | None = None
+) -> list[evidence.IndicatorStatus]:
+    return evidence.compute(actor.organisation, member_ids=member_ids_for(actor), period=period, today=today)
+
+
+def indicator_status_get(
+    *, actor: Actor, number: int, period: evidence.Period | None = None
+) -> evidence.IndicatorStatus:
+    if number not in BY_NUMBER:
+        raise Http404
+    return next(s for s in statuses_for(actor=actor, period=period) if s.number == number)
+
+
+def settings_get(*, actor: Actor) -> QualitySettings:
+    actor.require("quality.manage")
+    return QualitySettings.objects.filter(organisation=actor.organisation).first() or QualitySettings(
+        organisation=actor.organisation
+    )
+
+
+def _get(actor: Actor, qs: QuerySet, pk: int, flag: str = "quality.manage"):  # type: ignore[no-untyped-def]
+    actor.require(flag)
+    obj = qs.filter(organisation=actor.organisation, pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def evidence_get(*, actor: Actor, evidence_id: int) -> Evidence:
+    item = _get(actor, Evidence.objects.all(), evidence_id, "quality.view")
+    ids = member_ids_for(actor)
+    if ids is not None and item.member_structure_id is not None and item.member_structure_id not in ids:
+        raise Http404
+    return item
+
+
+def complaint_list(*, actor: Actor) -> QuerySet[Complaint]:
+    actor.require("quality.manage")
+    return Complaint.objects.filter(organisation=actor.organisation).select_related("session", "participant__trainee")
+
+
+def complaint_get(*, actor: Actor, complaint_id: int) -> Complaint:
+    return _get(actor, Complaint.objects.all(), complaint_id)
+
+
+def improvement_list(*, actor: Actor) -> QuerySet[ImprovementAction]:
+    actor.require("quality.manage")
+    return ImprovementAction.objects.filter(organisation=actor.organisation).select_related("owner", "complaint")
+
+
+def improvement_get(*, actor: Actor, improvement_id: int) -> ImprovementAction:
+    return _get(actor, ImprovementAction.objects.all(), improvement_id)
+
+
+def watch_list(*, actor: Actor) -> QuerySet[WatchEntry]:
+    actor.require("quality.manage")
+    return WatchEntry.objects.filter(organisation=actor.organisation)
+
+
+def watch_get(*, actor: Actor, entry_id: int) -> WatchEntry:
+    return _get(actor, WatchEntry.objects.all(), entry_id)
+
+
+def check_list(*, actor: Actor) -> QuerySet[SubcontractorCheck]:
+    actor.require("quality.manage")
+    return SubcontractorCheck.objects.filter(organisation=actor.organisation).select_related("trainer")
+
+
+def subcontractors(*, actor: Actor) -> QuerySet[Trainer]:
+    actor.require("quality.manage")
+    return Trainer.objects.filter(organisation=actor.organisation, status=TrainerStatus.SUBCONTRACTOR)
+
+
+def audit_list(*, actor: Actor) -> QuerySet[Audit]:
+    actor.require("quality.manage")
+    return Audit.objects.filter(organisation=actor.organisation)
+
+
+def audit_get(*, actor: Actor, audit_id: int) -> Audit:
+    return _get(actor, Audit.objects.all(), audit_id)
+
+
+def nonconformity_list(*, actor: Actor) -> QuerySet[NonConformity]:
+    actor.require("quality.manage")
+    return NonConformity.objects.filter(organisation=actor.organisation).select_related("audit")
+
+
+def nonconformity_get(*, actor: Actor, nonconformity_id: int) -> NonConformity:
+    return _get(actor, NonConformity.objects.select_related("audit"), nonconformity_id)
+
+
+def audit_pack_list(*, actor: Actor) -> QuerySet[AuditPack]:
+    actor.require("quality.manage")
+    return AuditPack.objects.filter(organisation=actor.organisation).select_related("requested_by")
+
+
+def audit_pack_get(*, actor: Actor, pack_id: int) -> AuditPack:
+    return _get(actor, AuditPack.objects.all(), pack_id)
+
+
+# --- The audit calendar ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarStep:
+    kind: str
+    label: str
+    window_start: dt.date | None
+    window_end: dt.date | None
+    audit: Audit | None
+
+    @property
+    def state(self) -> str:
+        """done, planned, to_plan (window open or close), late, later."""
+        if self.audit and self.audit.done_on:
+            return "done"
+        if self.audit:
+            return "planned"
+        today = timezone.localdate()
+        if self.window_end and self.window_end < today:
+            return "late"
+        if self.window_start and self.window_start <= today + dt.timedelta(days=90):
+            return "to_plan"
+        return "later"
+
+
+def audit_calendar(org, audits: list[Audit]) -> list[CalendarStep]:  # type: ignore[no-untyped-def]
+    """The certification cycle from the certificate's dates: the initial audit before the certificate,
+    the surveillance audit between the 14th and the 22nd month, the renewal audit before expiry (3 years)."""
+    start = org.qualiopi_valid_from
+    until = org.qualiopi_valid_until or (add_months(start, 36) - dt.timedelta(days=1) if start else None)
+
+    def find(kind: str, lo: dt.date | None, hi: dt.date | None) -> Audit | None:
+        for audit in audits:
+            day = audit.done_on or audit.planned_on
+            if audit.kind == kind and (lo is None or day >= lo) and (hi is None or day <= hi):
+                return audit
+        return None
+
+    if start is None:
+        return [
+            CalendarStep(
+                AuditKind.INITIAL, str(AuditKind.INITIAL.label), None, None, find(AuditKind.INITIAL, None, None)
+            )
+        ]
+    surveillance = (add_months(start, 14), add_months(start, 22))
+    renewal = (add_months(until, -8), until) if until else (None, None)
+    return [
+        CalendarStep(AuditKind.INITIAL, str(AuditKind.INITIAL.label), None, start,
+                     find(AuditKind.INITIAL, add_months(start, -12), start)),
+        CalendarStep(AuditKind.SURVEILLANCE, str(AuditKind.SURVEILLANCE.label), *surveillance,
+                     find(AuditKind.SURVEILLANCE, start, until)),
+        CalendarStep(AuditKind.RENEWAL, str(AuditKind.RENEWAL.label), *renewal,
+                     find(AuditKind.RENEWAL, add_months(start, 24), until)),
+    ]  # fmt: skip
