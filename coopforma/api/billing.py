@@ -1,4 +1,240 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-from ninja import Router
+"""API routes for billing: pieces (quotes, invoices, credit notes) with their lines, payments and member shares,
+drafts from an enrolment, issue, payments, credit notes, and a member structure's statement.
+
+Thin: parse, call a selector or service of billing, serialise. Money in integer cents (*_cents, credit notes
+positive: subtract them by their `kind`), dates in ISO 8601. Reading needs `billing.view`, writing
+`billing.manage` (403 otherwise); a piece of another organisation or not visible is a 404.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from coopforma.api.auth import require
+from coopforma.billing import selectors, services
+from coopforma.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod
+from coopforma.training_sessions.selectors import enrolment_get
 
 router = Router(tags=["billing"])
+
+
+class LineOut(Schema):
+    id: int
+    position: int
+    label: str
+    quantity: int
+    unit_price_cents: int
+    amount_cents: int
+    enrolment_id: int | None
+    funding_line_id: int | None
+
+
+class PaymentOut(Schema):
+    id: int
+    paid_on: dt.date
+    amount_cents: int
+    method: str
+    reference: str
+
+
+class ShareOut(Schema):
+    member_structure_id: int
+    basis_cents: int
+    contribution_rate: str
+    contribution_cents: int
+    due_cents: int
+
+    @staticmethod
+    def resolve_contribution_rate(obj: Any) -> str:
+        return str(obj.contribution_rate)
+
+
+class PieceOut(Schema):
+    id: int
+    kind: str = Field(description="quote, invoice or credit_note (credit notes store positive amounts)")
+    status: str = Field(description="draft, issued, accepted or declined (the last two: quotes)")
+    number: str
+    fiscal_year: int | None
+    issued_on: dt.date | None
+    due_on: dt.date | None
+    valid_until: dt.date | None
+    client_id: int
+    session_id: int | None
+    enrolment_id: int | None
+    payer_kind: str = Field(description="BPF cadre C category; empty = unclassified (a BPF anomaly)")
+    scheme: str
+    recipient_name: str
+    vat_rate_bp: int
+    total_ht_cents: int
+    total_vat_cents: int
+    total_ttc_cents: int
+    paid_cents: int
+    credited_ttc_cents: int
+    balance_cents: int = Field(description="invoices: TTC − payments − credit notes TTC; 0 otherwise")
+    quote_id: int | None
+    corrects_id: int | None
+
+
+class PieceDetailOut(PieceOut):
+    legal: dict
+    lines: list[LineOut]
+    payments: list[PaymentOut]
+    shares: list[ShareOut]
+    document_id: int | None
+
+    @staticmethod
+    def resolve_lines(obj: Invoice) -> list:
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_payments(obj: Invoice) -> list:
+        return list(obj.payments.all())
+
+    @staticmethod
+    def resolve_shares(obj: Invoice) -> list:
+        return list(obj.shares.order_by("member_structure_id"))
+
+
+class PieceFilters(Schema):
+    kind: str = ""
+    status: str = ""
+    year: int | None = None
+    search: str = ""
+    enrolment: int | None = None
+
+
+class DraftIn(Schema):
+    kind: str = Field(description="quote (one draft quote) or invoice (one draft per direct funder + the client)")
+
+
+class IssueIn(Schema):
+    issued_on: dt.date | None = None
+
+
+class PaymentIn(Schema):
+    amount_cents: int
+    paid_on: dt.date
+    method: str = PaymentMethod.TRANSFER
+    reference: str = ""
+
+
+class CreditNoteIn(Schema):
+    amount_cents: int | None = Field(None, description="HT; empty = everything not yet credited")
+    reason: str = ""
+    issued_on: dt.date | None = None
+
+
+class StatementLineOut(Schema):
+    invoice_id: int
+    number: str
+    kind: str
+    issued_on: dt.date
+    client: str
+    basis_cents: int = Field(description="negative for a credit note")
+    contribution_rate: str
+    contribution_cents: int
+    due_cents: int
+
+
+class StatementOut(Schema):
+    member_structure_id: int
+    start: dt.date
+    end: dt.date
+    turnover_cents: int
+    contribution_cents: int
+    due_cents: int
+    lines: list[StatementLineOut]
+
+
+def _piece(actor: Any, piece_id: int) -> Invoice:
+    return selectors.invoice_get(actor=actor, invoice_id=piece_id)
+
+
+@router.get("/billing/pieces", response=list[PieceOut])
+@paginate(LimitOffsetPagination)
+def list_pieces(request: HttpRequest, filters: Query[PieceFilters]) -> Any:
+    actor = require(request, "billing.view")
+    return selectors.invoice_list(actor=actor, filters=filters.dict(exclude_none=True))
+
+
+@router.get("/billing/pieces/{piece_id}", response=PieceDetailOut)
+def get_piece(request: HttpRequest, piece_id: int) -> Invoice:
+    return _piece(require(request, "billing.view"), piece_id)
+
+
+@router.post("/billing/enrolments/{enrolment_id}/drafts", response={201: list[PieceOut]})
+def create_drafts(request: HttpRequest, enrolment_id: int, payload: DraftIn) -> Status[list[Invoice]]:
+    actor = require(request, "billing.manage")
+    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    if payload.kind == InvoiceKind.QUOTE:
+        created = [services.quote_create_for_enrolment(actor=actor, enrolment=enrolment)]
+    elif payload.kind == InvoiceKind.INVOICE:
+        created = services.invoice_create_for_enrolment(actor=actor, enrolment=enrolment)
+    else:
+        raise ValidationError({"kind": "quote ou invoice."})
+    return Status(201, [_piece(actor, i.pk) for i in created])
+
+
+@router.post("/billing/pieces/{piece_id}/issue", response=PieceDetailOut)
+def issue_piece(request: HttpRequest, piece_id: int, payload: IssueIn) -> Invoice:
+    actor = require(request, "billing.manage")
+    services.invoice_issue(actor=actor, invoice=_piece(actor, piece_id), issued_on=payload.issued_on)
+    return _piece(actor, piece_id)
+
+
+@router.post("/billing/pieces/{piece_id}/payments", response={201: PaymentOut})
+def record_payment(request: HttpRequest, piece_id: int, payload: PaymentIn) -> Status[Payment]:
+    actor = require(request, "billing.manage")
+    payment = services.payment_record(actor=actor, invoice=_piece(actor, piece_id), **payload.dict())
+    return Status(201, payment)
+
+
+@router.post("/billing/pieces/{piece_id}/credit-notes", response={201: PieceDetailOut})
+def create_credit_note(request: HttpRequest, piece_id: int, payload: CreditNoteIn) -> Status[Invoice]:
+    actor = require(request, "billing.manage")
+    note = services.credit_note_create(actor=actor, invoice=_piece(actor, piece_id), **payload.dict())
+    return Status(201, _piece(actor, note.pk))
+
+
+@router.get("/billing/members/{member_id}/statement", response=StatementOut)
+def member_statement(
+    request: HttpRequest, member_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> dict:
+    """The member structure's shares of the pieces issued from `start` to `end` (inclusive); by default the
+    current fiscal year."""
+    actor = require(request, "billing.view")
+    org = actor.organisation
+    first, after = org.fiscal_year_bounds(services.fiscal_year(org, timezone.localdate()))
+    start = start or first
+    end = end or after - dt.timedelta(days=1)
+    if end < start:
+        raise ValidationError({"end": "La fin de la période précède son début."})
+    statement = selectors.member_statement(actor=actor, member_id=member_id, start=start, end=end)
+    return {
+        "member_structure_id": statement.member.pk,
+        "start": start,
+        "end": end,
+        "turnover_cents": statement.turnover_cents,
+        "contribution_cents": statement.contribution_cents,
+        "due_cents": statement.due_cents,
+        "lines": [
+            {
+                "invoice_id": row.share.invoice_id,
+                "number": row.share.invoice.number,
+                "kind": row.share.invoice.kind,
+                "issued_on": row.share.invoice.issued_on,
+                "client": row.share.invoice.client.name,
+                "basis_cents": row.basis_cents,
+                "contribution_rate": str(row.share.contribution_rate),
+                "contribution_cents": row.contribution_cents,
+                "due_cents": row.due_cents,
+            }
+            for row in statement.rows
+        ],
+    }

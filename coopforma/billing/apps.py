@@ -7,3 +7,8 @@ class BillingConfig(AppConfig):
     name = "coopforma.billing"
     label = "billing"
     verbose_name = _("Devis et factures")
+
+    def ready(self) -> None:
+        from coopforma.billing.documents import register_kinds
+
+        register_kinds()

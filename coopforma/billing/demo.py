@@ -1,10 +1,102 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it."""
+"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it.
+
+Every finished session is invoiced a few days after its end (one invoice per direct funder, one to the client for
+the rest), in date order so the numbering stays chronological; invoices older than 45 days are paid (the OPCO of
+the most recent one only in part), one client gets a partial credit note, an upcoming enrolment has a quote issued,
+accepted and turned into an invoice, and another a draft quote. Everything goes through the services (numbers,
+member shares, PDFs, activity log), as an administrator would do it. Deterministic: no randomness.
+"""
 
 import datetime as dt
 
+from coopforma.accounts.actor import actor_for
 from coopforma.accounts.models import Organisation, User
+from coopforma.accounts.roles import Role
+from coopforma.billing import services
+from coopforma.billing.models import Invoice, InvoiceKind
+from coopforma.training_sessions.models import Enrolment, EnrolmentStatus, SessionStatus
+
+INVOICE_DELAY = dt.timedelta(days=3)
+PAID_AFTER = dt.timedelta(days=30)
 
 
 def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
-    """Nothing yet for this app."""
+    actor = actor_for(users["admin"], org, Role.ADMIN)
+    enrolments = (
+        Enrolment.objects.filter(
+            organisation=org,
+            status=EnrolmentStatus.CONFIRMED,
+            price_cents__gt=0,
+            session__status=SessionStatus.DONE,
+            session__end_date__lt=today - INVOICE_DELAY,
+        )
+        .select_related("session", "client")
+        .prefetch_related("funding_lines")
+        .order_by("session__end_date", "session_id", "pk")
+    )
+    drafts: list[tuple[dt.date, Invoice]] = []
+    for enrolment in enrolments:
+        issued_on = enrolment.session.end_date + INVOICE_DELAY
+        drafts.extend(
+            (issued_on, draft) for draft in services.invoice_create_for_enrolment(actor=actor, enrolment=enrolment)
+        )
+    issued = [services.invoice_issue(actor=actor, invoice=draft, issued_on=day) for day, draft in drafts]
+
+    # A partial credit note on the most recent client invoice (half a day postponed), a week after it.
+    client_invoices = [i for i in issued if i.payer_kind == "company"]
+    if client_invoices:
+        target = client_invoices[-1]
+        services.credit_note_create(
+            actor=actor,
+            invoice=target,
+            amount_cents=target.total_ht_cents // 4,
+            reason="Geste commercial : une demi-journée reportée",
+            issued_on=min(target.issued_on + dt.timedelta(days=7), today),
+        )
+
+    # Payments: everything issued more than 45 days ago is paid (its balance) 30 days after issue; the most recent
+    # OPCO invoice in part.
+    old = [i for i in issued if i.issued_on <= today - dt.timedelta(days=45)]
+    for invoice in old:
+        services.payment_record(
+            actor=actor,
+            invoice=invoice,
+            amount_cents=services.balance_cents(invoice),
+            paid_on=min(invoice.issued_on + PAID_AFTER, today),
+            method="transfer",
+            reference=f"VIR {invoice.number}",
+        )
+    recent_opco = [i for i in issued if i.payer_kind == "opco" and i not in old]
+    if recent_opco:
+        invoice = recent_opco[-1]
+        services.payment_record(
+            actor=actor,
+            invoice=invoice,
+            amount_cents=invoice.total_ttc_cents // 2,
+            paid_on=today,
+            method="transfer",
+            reference=f"Acompte {invoice.recipient_name}",
+        )
+
+    # Quotes for upcoming sessions: one accepted and turned into an invoice, one still a draft.
+    upcoming = list(
+        Enrolment.objects.filter(
+            organisation=org,
+            status=EnrolmentStatus.CONFIRMED,
+            price_cents__gt=0,
+            session__status=SessionStatus.CONFIRMED,
+            session__start_date__gt=today,
+        )
+        .select_related("session", "client")
+        .order_by("session__start_date", "pk")[:2]
+    )
+    if upcoming:
+        quote = services.quote_create_for_enrolment(actor=actor, enrolment=upcoming[0])
+        quote = services.invoice_issue(actor=actor, invoice=quote, issued_on=today)
+        services.quote_accept(actor=actor, quote=quote)
+        invoice = services.quote_convert(actor=actor, quote=quote)
+        services.invoice_issue(actor=actor, invoice=invoice, issued_on=today)
+    if len(upcoming) > 1:
+        services.quote_create_for_enrolment(actor=actor, enrolment=upcoming[1])
+    assert Invoice.objects.filter(organisation=org, kind=InvoiceKind.INVOICE).exists() or not drafts

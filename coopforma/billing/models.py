@@ -8,6 +8,9 @@ edited; an issued piece is never changed in place: a credit note corrects an inv
 credit notes store positive amounts and subtract by their kind.
 """
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +30,20 @@ class InvoiceStatus(models.TextChoices):
     ISSUED = "issued", _("Émis")
     ACCEPTED = "accepted", _("Accepté")  # quotes only
     DECLINED = "declined", _("Refusé")  # quotes only
+
+
+def _refuse_if_issued(status: str | None, number: str) -> None:
+    """The last guard of "nothing issued is changed in place" (the services never try: they filter on drafts)."""
+    if status is not None and status != InvoiceStatus.DRAFT:
+        raise ValidationError(
+            {
+                "status": _(
+                    "La pièce %(number)s est émise : elle ne peut plus être modifiée ni supprimée. "
+                    "Corrigez une facture par un avoir."
+                )
+                % {"number": number or "?"}
+            }
+        )
 
 
 class Invoice(TenantModel):
@@ -118,6 +135,29 @@ class Invoice(TenantModel):
     def __str__(self) -> str:
         return self.number or f"{self.get_kind_display()} ({self.get_status_display()})"
 
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return Invoice.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Only a draft is ever saved again (issuing is the last save of a draft)."""
+        _refuse_if_issued(self._stored_status(), self.number)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_issued(self._stored_status(), self.number)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def sign(self) -> int:
+        """+1 for an invoice, -1 for a credit note (which stores positive amounts), 0 for a quote."""
+        return {InvoiceKind.INVOICE: 1, InvoiceKind.CREDIT_NOTE: -1}.get(self.kind, 0)
+
 
 class InvoiceLine(TenantModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
@@ -143,6 +183,17 @@ class InvoiceLine(TenantModel):
 
     def __str__(self) -> str:
         return self.label
+
+    def _invoice_status(self) -> str | None:
+        return Invoice.objects.filter(pk=self.invoice_id).values_list("status", flat=True).first()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_if_issued(self._invoice_status(), "")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_issued(self._invoice_status(), "")
+        return super().delete(*args, **kwargs)
 
 
 class InvoiceSequence(TenantModel):

@@ -25,7 +25,8 @@ def _kind(code: str) -> DocumentKind:
         kind = get_kind(code)
     except LookupError:
         raise Http404 from None
-    if "resolve" not in kind.extra:
+    # Kinds generated from a session's pages only (billing pieces make their PDFs when issued).
+    if "resolve" not in kind.extra or "session_id" not in kind.extra:
         raise Http404
     return kind
 

@@ -1,10 +1,70 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Factories of this app's records."""
 
+import datetime as dt
 from typing import Any
+
+import factory
+
+from coopforma.billing.models import Invoice, InvoiceLine, MemberShare, Payment
+from coopforma.people.tests.factories import ClientFactory
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """A draft invoice to a client (issue it with `services.invoice_issue` for a number)."""
+
+    class Meta:
+        model = Invoice
+
+    organisation = factory.SubFactory("coopforma.accounts.tests.factories.OrganisationFactory")
+    kind = "invoice"
+    client = factory.SubFactory(ClientFactory, organisation=factory.SelfAttribute("..organisation"))
+    recipient_name = factory.SelfAttribute("client.name")
+    payer_kind = "company"
+
+
+class InvoiceLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvoiceLine
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    organisation = factory.SelfAttribute("invoice.organisation")
+    label = "Formation"
+    quantity = 1
+    unit_price_cents = 100000
+    amount_cents = factory.LazyAttribute(lambda o: o.quantity * o.unit_price_cents)
 
 
 def objects_with_id(i: int, **records: Any) -> None:
     """Create one record of each kind this app's API addresses by {id}, with primary key `i`, in
     records["org"] (used by tests/test_every_route.py; records holds org, member, trainer, client, training,
     session, enrolment and participant, all with id `i`)."""
+    org = records["org"]
+    invoice = Invoice.objects.create(
+        pk=i,
+        organisation=org,
+        kind="invoice",
+        status="issued",
+        fiscal_year=2026,
+        sequence=i,
+        number=f"F-2026-{i}",
+        issued_on=dt.date(2026, 3, 2),
+        client=records["client"],
+        session=records["session"],
+        enrolment=records["enrolment"],
+        payer_kind="company",
+        recipient_name=records["client"].name,
+        total_ht_cents=140000,
+        total_ttc_cents=140000,
+    )
+    Payment.objects.create(pk=i, organisation=org, invoice=invoice, paid_on=dt.date(2026, 3, 3), amount_cents=100)
+    MemberShare.objects.create(
+        pk=i,
+        organisation=org,
+        invoice=invoice,
+        member_structure=records["member"],
+        basis_cents=140000,
+        contribution_rate="10.00",
+        contribution_cents=14000,
+        due_cents=126000,
+    )

@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Forms of the billing pages: they parse and keep the input; the services decide (their errors are shown inline)."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
+from coopforma.core.forms import MoneyField
+from coopforma.training_sessions.models import FundingScheme, PayerKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InvoiceFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher (numéro, destinataire, client)"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type de pièce"), choices=[("", _("Toutes")), *InvoiceKind.choices], required=False
+    )
+    status = forms.ChoiceField(label=_("État"), choices=[("", _("Tous")), *InvoiceStatus.choices], required=False)
+    year = forms.IntegerField(label=_("Exercice"), required=False, min_value=2000, max_value=2100)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            k: v
+            for k, v in {
+                "search": data["q"],
+                "kind": data["kind"],
+                "status": data["status"],
+                "year": data["year"],
+            }.items()
+            if v not in (None, "")
+        }
+
+
+class InvoiceDraftForm(forms.Form):
+    recipient_name = forms.CharField(label=_("Destinataire"), max_length=200)
+    recipient_address = forms.CharField(
+        label=_("Adresse du destinataire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recipient_siret = forms.CharField(label=_("SIRET du destinataire"), max_length=20, required=False)
+    recipient_email = forms.EmailField(label=_("E-mail du destinataire"), required=False)
+    payer_kind = forms.ChoiceField(
+        label=_("Catégorie du payeur (BPF, cadre C)"),
+        choices=[("", "—"), *PayerKind.choices],
+        required=False,
+        help_text=_(
+            "Qui paie cette facture : elle classe le chiffre d'affaires dans le bilan pédagogique et financier."
+        ),
+    )
+    scheme = forms.ChoiceField(
+        label=_("Dispositif (OPCO et autres gestionnaires de fonds)"),
+        choices=[("", "—"), *FundingScheme.choices],
+        required=False,
+    )
+    due_on = forms.DateField(label=_("Échéance"), required=False, widget=DATE_WIDGET)
+    valid_until = forms.DateField(label=_("Valable jusqu'au (devis)"), required=False, widget=DATE_WIDGET)
+    payment_terms = forms.CharField(
+        label=_("Conditions de paiement"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(label=_("Notes imprimées"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, invoice: Invoice, **kwargs: Any) -> None:
+        self.invoice = invoice
+        super().__init__(*args, **kwargs)
+        if invoice.kind != InvoiceKind.QUOTE:
+            del self.fields["valid_until"]
+        else:
+            del self.fields["due_on"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The service accepts a blank category (imported or legacy data); a user filling an invoice must choose
+        # one, otherwise the BPF shows it as unclassified revenue.
+        if self.invoice.kind == InvoiceKind.INVOICE and not data.get("payer_kind"):
+            self.add_error(
+                "payer_kind",
+                _(
+                    "Choisissez qui paie cette facture (entreprise, OPCO, particulier…) : sans catégorie, son montant "
+                    "apparaît comme une anomalie du BPF."
+                ),
+            )
+        if data.get("scheme") and data.get("payer_kind") not in (PayerKind.OPCO, PayerKind.CPF):
+            self.add_error("scheme", _("Le dispositif ne s'indique que pour un OPCO ou la Caisse des dépôts (CPF)."))
+        return data
+
+
+class LineForm(forms.Form):
+    label = forms.CharField(label=_("Désignation"), max_length=300)
+    quantity = forms.IntegerField(label=_("Quantité"), min_value=1, initial=1)
+    unit_price_cents = MoneyField(label=_("Prix unitaire HT (€)"))
+
+
+class IssueForm(forms.Form):
+    issued_on = forms.DateField(label=_("Date d'émission"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"issued_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class CreditNoteForm(forms.Form):
+    amount_cents = MoneyField(
+        label=_("Montant HT de l'avoir (€)"),
+        required=False,
+        help_text=_("Laissez vide pour annuler tout ce qui reste de la facture."),
+    )
+    reason = forms.CharField(label=_("Motif"), max_length=200)
+    issued_on = forms.DateField(label=_("Date de l'avoir"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"issued_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class PaymentForm(forms.Form):
+    amount_cents = MoneyField(label=_("Montant reçu (€)"))
+    paid_on = forms.DateField(label=_("Date du paiement"), widget=DATE_WIDGET)
+    method = forms.ChoiceField(label=_("Moyen"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER)
+    reference = forms.CharField(
+        label=_("Référence (n° de chèque, libellé du virement…)"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"paid_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class StatementForm(forms.Form):
+    member = forms.ModelChoiceField(queryset=None, label=_("Structure membre"), empty_label=None)
+    start = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Au (inclus)"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, members: Any, default_period: tuple[dt.date, dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.default_period = default_period
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la période précède son début."))
+        return data
+
+
+class CloseYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Exercice à clôturer"), min_value=2000, max_value=2100)

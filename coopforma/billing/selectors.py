@@ -1,0 +1,271 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Reads of billing, scoped by the actor (flag `billing.view`): admin and quality see every piece; a member
+structure's manager sees the pieces with a share of their structure or whose session belongs to it. Payments and
+credit notes are summed in SQL (subqueries), so a list costs the same number of queries whatever its length."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from coopforma.accounts.actor import Actor
+from coopforma.accounts.roles import Role
+from coopforma.billing.models import (
+    ClosedFiscalYear,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    MemberShare,
+    Payment,
+)
+from coopforma.core.log import history_for
+from coopforma.people.models import MemberStructure
+from coopforma.people.scope import actor_scope
+
+ISSUED = [InvoiceStatus.ISSUED]
+
+
+def _sum_of(qs: QuerySet, group: str, column: str) -> Coalesce:
+    """SUM(column) of a subquery correlated on `group`, 0 when empty (portable SQLite/PostgreSQL)."""
+    total = qs.order_by().values(group).annotate(t=Sum(column)).values("t")[:1]
+    return Coalesce(Subquery(total), Value(0), output_field=BigIntegerField())
+
+
+def with_amounts(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Annotates paid_cents, credited_ht_cents, credited_ttc_cents and balance_cents (invoices; 0 otherwise)."""
+    paid = _sum_of(Payment.objects.filter(invoice=OuterRef("pk")), "invoice", "amount_cents")
+    notes = Invoice.objects.filter(corrects=OuterRef("pk"), kind=InvoiceKind.CREDIT_NOTE, status=InvoiceStatus.ISSUED)
+    return qs.annotate(
+        paid_cents=paid,
+        credited_ht_cents=_sum_of(notes, "corrects", "total_ht_cents"),
+        credited_ttc_cents=_sum_of(notes, "corrects", "total_ttc_cents"),
+    ).annotate(
+        balance_cents=Case(
+            When(
+                kind=InvoiceKind.INVOICE,
+                status=InvoiceStatus.ISSUED,
+                then=F("total_ttc_cents") - F("paid_cents") - F("credited_ttc_cents"),
+            ),
+            default=Value(0),
+            output_field=BigIntegerField(),
+        )
+    )
+
+
+def invoice_queryset_for(actor: Actor) -> QuerySet[Invoice]:
+    if not actor.has("billing.view"):
+        raise PermissionDenied("billing.view")
+    qs = Invoice.objects.filter(organisation_id=actor.organisation_id)
+    scope = actor_scope(actor)
+    if scope.all:
+        return qs
+    if actor.role == Role.MEMBER_MANAGER and scope.member_structure_ids:
+        ids = scope.member_structure_ids
+        shared = MemberShare.objects.filter(invoice=OuterRef("pk"), member_structure_id__in=ids)
+        return qs.filter(Q(session__member_structure_id__in=ids) | Exists(shared))
+    return qs.none()
+
+
+def invoice_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Invoice]:
+    """filters: kind, status, year (fiscal year), search (number, recipient, client), enrolment, session."""
+    filters = filters or {}
+    qs = invoice_queryset_for(actor)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("year"):
+        qs = qs.filter(fiscal_year=filters["year"])
+    if filters.get("enrolment"):
+        qs = qs.filter(enrolment_id=filters["enrolment"])
+    if filters.get("session"):
+        qs = qs.filter(session_id=filters["session"])
+    if filters.get("search"):
+        term = filters["search"].strip()
+        qs = qs.filter(Q(number__icontains=term) | Q(recipient_name__icontains=term) | Q(client__name__icontains=term))
+    return with_amounts(qs).select_related("client").order_by(F("issued_on").desc(nulls_first=True), "-id")
+
+
+def invoice_get(*, actor: Actor, invoice_id: int, amounts: bool = True) -> Invoice:
+    """One visible piece (with its paid/credited/balance amounts unless `amounts=False`); 404 when missing or not
+    visible."""
+    qs = invoice_queryset_for(actor)
+    if amounts:
+        qs = with_amounts(qs)
+    invoice = (
+        qs.select_related("client", "session", "enrolment", "quote", "corrects", "document", "organisation")
+        .filter(pk=invoice_id)
+        .order_by()
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def invoice_line_get(*, actor: Actor, invoice_id: int, line_id: int) -> InvoiceLine:
+    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    line = InvoiceLine.objects.filter(invoice=invoice, pk=line_id).first()
+    if line is None:
+        raise Http404
+    line.invoice = invoice
+    return line
+
+
+@dataclass
+class InvoiceDetail:
+    invoice: Invoice
+    lines: list[InvoiceLine]
+    payments: list[Payment]
+    credit_notes: list[Invoice]
+    shares: list[MemberShare]
+    invoices_from_quote: list[Invoice]
+    history: list[Any] = field(default_factory=list)
+
+    @property
+    def can_credit(self) -> bool:
+        i = self.invoice
+        return (
+            i.kind == InvoiceKind.INVOICE
+            and i.status == InvoiceStatus.ISSUED
+            and i.credited_ht_cents < i.total_ht_cents
+        )
+
+    @property
+    def creditable_cents(self) -> int:
+        return self.invoice.total_ht_cents - self.invoice.credited_ht_cents
+
+
+def invoice_detail(*, actor: Actor, invoice_id: int) -> InvoiceDetail:
+    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    return InvoiceDetail(
+        invoice=invoice,
+        lines=list(invoice.lines.all()),
+        payments=list(invoice.payments.all()),
+        credit_notes=list(invoice.credit_notes.filter(status=InvoiceStatus.ISSUED).order_by("issued_on", "id")),
+        shares=list(invoice.shares.select_related("member_structure").order_by("member_structure__name")),
+        invoices_from_quote=list(invoice.invoices_from_quote.all()),
+        history=list(history_for(invoice)),
+    )
+
+
+def closed_years(*, actor: Actor) -> list[ClosedFiscalYear]:
+    actor.require("billing.view")
+    return list(
+        ClosedFiscalYear.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("closed_by")
+        .order_by("-fiscal_year")
+    )
+
+
+def invoice_years(*, actor: Actor) -> list[int]:
+    return sorted(
+        {y for y in invoice_queryset_for(actor).values_list("fiscal_year", flat=True).distinct() if y}, reverse=True
+    )
+
+
+# --- Member statements --------------------------------------------------------------------------------------
+
+
+def statement_members(*, actor: Actor) -> QuerySet[MemberStructure]:
+    """The member structures whose statement the actor may read."""
+    if not actor.has("billing.view"):
+        raise PermissionDenied("billing.view")
+    qs = MemberStructure.objects.filter(organisation_id=actor.organisation_id).order_by("name")
+    scope = actor_scope(actor)
+    if scope.all:
+        return qs
+    if actor.role == Role.MEMBER_MANAGER:
+        return qs.filter(pk__in=scope.member_structure_ids)
+    return qs.none()
+
+
+@dataclass
+class StatementRow:
+    share: MemberShare
+    sign: int
+
+    @property
+    def basis_cents(self) -> int:
+        return self.sign * self.share.basis_cents
+
+    @property
+    def contribution_cents(self) -> int:
+        return self.sign * self.share.contribution_cents
+
+    @property
+    def due_cents(self) -> int:
+        return self.sign * self.share.due_cents
+
+
+@dataclass
+class MemberStatement:
+    member: MemberStructure
+    start: dt.date
+    end: dt.date  # inclusive
+    rows: list[StatementRow]
+    turnover_cents: int
+    contribution_cents: int
+    due_cents: int
+
+
+def _signed(column: str) -> Sum:
+    return Sum(
+        Case(
+            When(invoice__kind=InvoiceKind.CREDIT_NOTE, then=-F(column)),
+            default=F(column),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def member_statement(*, actor: Actor, member_id: int, start: dt.date, end: dt.date) -> MemberStatement:
+    """The shares of one member structure in the pieces issued from `start` to `end` (inclusive): turnover
+    attributed (HT), the OF's contribution and the amount due to the structure; credit notes subtracted."""
+    member = statement_members(actor=actor).filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    shares = MemberShare.objects.filter(
+        organisation_id=actor.organisation_id,
+        member_structure=member,
+        invoice__status=InvoiceStatus.ISSUED,
+        invoice__kind__in=[InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE],
+        invoice__issued_on__gte=start,
+        invoice__issued_on__lte=end,
+    )
+    totals = shares.aggregate(
+        turnover=_signed("basis_cents"), contribution=_signed("contribution_cents"), due=_signed("due_cents")
+    )
+    rows = [
+        StatementRow(share=s, sign=-1 if s.invoice.kind == InvoiceKind.CREDIT_NOTE else 1)
+        for s in shares.select_related("invoice", "invoice__client", "invoice__corrects").order_by(
+            "invoice__issued_on", "invoice_id"
+        )
+    ]
+    return MemberStatement(
+        member=member,
+        start=start,
+        end=end,
+        rows=rows,
+        turnover_cents=totals["turnover"] or 0,
+        contribution_cents=totals["contribution"] or 0,
+        due_cents=totals["due"] or 0,
+    )

@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Every billing page and API route, walked with every role (and another organisation, and nobody).
+
+The pieces belong to a session of `member`: admin manages billing (billing.manage); quality and the manager of
+`member` read it (billing.view: 403 on every write); a trainer has no billing flag (403); the administrator of
+another organisation gets 404; anonymous: 302 to the login (web) or 401 (API).
+"""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from coopforma.billing import services
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
+USERS = {
+    "admin": "admin_user",
+    "quality": "quality_user",
+    "manager": "manager_user",
+    "trainer": "trainer_user",
+    "stranger": "stranger",
+}
+
+
+def expect(admin: int, *, view: int = 403, anonymous: int = 302, stranger: int = 404) -> dict[str, int]:
+    """`view`: what quality and the member manager get (readers); trainers never see billing."""
+    return {
+        "admin": admin,
+        "quality": view,
+        "manager": view,
+        "trainer": 403,
+        "stranger": stranger,
+        "anonymous": anonymous,
+    }
+
+
+@pytest.fixture
+def world(org, member, admin_actor, enrolment, session, trainer, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    (invoice,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    invoice = services.invoice_issue(actor=admin_actor, invoice=invoice)
+    (draft,) = services.invoice_create_for_enrolment(
+        actor=admin_actor,
+        enrolment=services.Enrolment.objects.create(
+            organisation=org, session=session, client=_other_client(org), price_cents=50000
+        ),
+    )
+    quote = services.invoice_issue(
+        actor=admin_actor, invoice=services.quote_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    )
+    today = timezone.localdate()
+    return {
+        "org": org.slug,
+        "i": invoice.pk,
+        "d": draft.pk,
+        "q": quote.pk,
+        "line": draft.lines.get().pk,
+        "e": enrolment.pk,
+        "m": member.pk,
+        "today": today.isoformat(),
+        "start": today.replace(month=1, day=1).isoformat(),
+    }
+
+
+def _other_client(org):  # type: ignore[no-untyped-def]
+    from coopforma.people.tests.factories import ClientFactory
+
+    return ClientFactory(organisation=org, name="Association Voisine")
+
+
+WEB = [
+    ("list", "get", "", None, expect(200, view=200)),
+    ("detail", "get", "{i}/", None, expect(200, view=200)),
+    ("detail_draft", "get", "{d}/", None, expect(200, view=200)),
+    ("pdf", "get", "{i}/pdf/", None, expect(200, view=200)),
+    ("pdf_draft", "get", "{d}/pdf/", None, expect(200, view=200)),
+    ("edit", "get", "{d}/edit/", None, expect(200)),
+    ("edit_invalid", "post", "{d}/edit/", {"recipient_name": ""}, expect(200)),
+    ("line_add_invalid", "post", "{d}/lines/add/", {"label": ""}, expect(200)),
+    ("line_edit", "get", "{d}/lines/{line}/edit/", None, expect(200)),
+    ("line_delete", "post", "{d}/lines/{line}/delete/", {}, expect(302)),
+    ("delete", "post", "{d}/delete/", {}, expect(302)),
+    ("issue", "get", "{d}/issue/", None, expect(200)),
+    ("issue_post", "post", "{d}/issue/", {"issued_on": "{today}"}, expect(302)),
+    ("accept", "post", "{q}/accept/", {}, expect(302)),
+    ("decline", "post", "{q}/decline/", {}, expect(302)),
+    ("convert", "post", "{q}/convert/", {}, expect(302)),
+    ("credit_note", "get", "{i}/credit-note/", None, expect(200)),
+    (
+        "credit_note_post",
+        "post",
+        "{i}/credit-note/",
+        {"amount_cents": "10", "reason": "x", "issued_on": "{today}"},
+        expect(302),
+    ),
+    ("payment", "get", "{i}/payment/", None, expect(200)),
+    (
+        "payment_post",
+        "post",
+        "{i}/payment/",
+        {"amount_cents": "100", "paid_on": "{today}", "method": "cheque"},
+        expect(302),
+    ),
+    ("enrolment", "get", "enrolment/{e}/", None, expect(200, view=200)),
+    ("enrolment_quote", "post", "enrolment/{e}/", {"kind": "quote"}, expect(302)),
+    ("statement", "get", "statement/", None, expect(200, view=200)),
+    ("statement_csv", "get", "statement.csv?member={m}&start={start}&end={today}", None, expect(200, view=200)),
+    ("years", "get", "years/", None, expect(200)),
+    ("years_invalid", "post", "years/", {"year": "1999"}, expect(200)),
+]
+
+API = [
+    ("list", "get", "billing/pieces", None, expect(200, view=200, anonymous=401, stranger=200)),
+    ("detail", "get", "billing/pieces/{i}", None, expect(200, view=200, anonymous=401)),
+    ("drafts", "post", "billing/enrolments/{e}/drafts", {"kind": "quote"}, expect(201, anonymous=401)),
+    ("issue", "post", "billing/pieces/{d}/issue", {}, expect(200, anonymous=401)),
+    (
+        "payment",
+        "post",
+        "billing/pieces/{i}/payments",
+        {"amount_cents": 100, "paid_on": "{today}"},
+        expect(201, anonymous=401),
+    ),
+    ("credit_note", "post", "billing/pieces/{i}/credit-notes", {"amount_cents": 100}, expect(201, anonymous=401)),
+    (
+        "statement",
+        "get",
+        "billing/members/{m}/statement?start={start}&end={today}",
+        None,
+        expect(200, view=200, anonymous=401),
+    ),
+]
+
+
+def _fill(data, world):  # type: ignore[no-untyped-def]
+    if data is None:
+        return None
+    return {k: (v.format(**world) if isinstance(v, str) else v) for k, v in data.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "path", "data", "expected"), WEB, ids=[w[0] for w in WEB])
+def test_web(request, web, world, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
+    client = Client() if role == "anonymous" else web(request.getfixturevalue(USERS[role]))
+    full = f"/o/{world['org']}/billing/" + path.format(**world)
+    response = getattr(client, method)(full, _fill(data, world)) if data is not None else getattr(client, method)(full)
+    assert response.status_code == expected[role], (name, role, response.status_code)
+    if role == "anonymous":
+        assert "/login" in response.url or "accounts" in response.url
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "path", "data", "expected"), API, ids=[a[0] for a in API])
+def test_api(request, api, world, org, other_org, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
+    if role == "anonymous":
+        client = Client()
+    else:
+        user = request.getfixturevalue(USERS[role])
+        client = api(user, other_org if role == "stranger" else org)
+    full = "/api/v1/" + path.format(**world)
+    if method == "get":
+        response = client.get(full)
+    else:
+        response = client.post(full, _fill(data, world) or {}, content_type="application/json")
+    assert response.status_code == expected[role], (name, role, response.status_code, response.content[:300])
+
+
+def test_manager_of_another_structure_sees_nothing(org, other_member, web, api, world):  # type: ignore[no-untyped-def]
+    from coopforma.accounts.tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(first_name="Autre", last_name="Gérant")
+    MembershipFactory(user=user, organisation=org, role="member_manager")
+    other_member.managers.add(user)
+    client = web(user)
+    assert client.get(f"/o/{org.slug}/billing/{world['i']}/").status_code == 404
+    assert world["i"] not in [p["id"] for p in api(user, org).get("/api/v1/billing/pieces").json()["items"]]
+    page = client.get(f"/o/{org.slug}/billing/statement/?member={world['m']}")
+    assert page.status_code == 200 and "Sélectionnez un choix valide" in page.content.decode()
+    assert (
+        api(user, org)
+        .get(f"/api/v1/billing/members/{world['m']}/statement?start=2026-01-01&end=2026-12-31")
+        .status_code
+        == 404
+    )

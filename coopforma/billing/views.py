@@ -1,0 +1,428 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Billing pages under /o/<org>/billing/ (namespace `billing`): the list of pieces, a piece with its lines,
+payments, credit notes and shares, the draft forms, issue, quote decisions, credit notes, payments, PDFs, the
+member statement (page and CSV) and the closing of fiscal years. Thin: parse, call one selector or service."""
+
+import csv
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+
+from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.billing import forms, selectors, services
+from coopforma.billing.documents import preview_pdf
+from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from coopforma.core.forms import add_service_errors
+from coopforma.core.pagination import paginate
+from coopforma.documents.services import document_read
+from coopforma.training_sessions.selectors import enrolment_get
+
+T = "billing/"
+
+
+def _detail(actor: Any, invoice: Invoice) -> HttpResponse:
+    return redirect("billing:detail", org=actor.organisation.slug, pk=invoice.pk)
+
+
+class InvoiceListView(OrgViewMixin, TemplateView):
+    template_name = T + "list.html"
+    required_flag = "billing.view"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = forms.InvoiceFilterForm(self.request.GET or None)
+        filters = form.filters() if form.is_bound else {}
+        page = paginate(self.request, selectors.invoice_list(actor=self.actor, filters=filters))
+        context.update(filter_form=form, page_obj=page, invoices=page.object_list)
+        return context
+
+
+class InvoiceDetailView(OrgViewMixin, TemplateView):
+    template_name = T + "detail.html"
+    required_flag = "billing.view"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        detail = selectors.invoice_detail(actor=self.actor, invoice_id=self.kwargs["pk"])
+        context.update(
+            detail=detail,
+            invoice=detail.invoice,
+            history=detail.history,
+            can_manage=self.actor.has("billing.manage"),
+        )
+        if detail.invoice.status == InvoiceStatus.DRAFT:
+            context["issue_form"] = forms.IssueForm()
+            context["line_form"] = forms.LineForm()
+        return context
+
+
+class _PieceForm(OrgViewMixin, FormView):
+    """A form about one visible piece (`self.invoice`), answered by one service call."""
+
+    template_name = T + "form.html"
+    required_flag = "billing.manage"
+    title = ""
+    submit = gettext_lazy("Enregistrer")
+    invoice: Invoice
+
+    def setup_invoice(self) -> None:
+        self.invoice = selectors.invoice_get(actor=self.actor, invoice_id=self.kwargs["pk"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.setup_invoice()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.setup_invoice()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(invoice=self.invoice, title=self.get_title(), submit=self.submit)
+        return context
+
+    def get_title(self) -> str:
+        return self.title
+
+    def act(self, form: Any) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            message = self.act(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return _detail(self.actor, getattr(self, "target", self.invoice))
+
+
+class InvoiceEditView(_PieceForm):
+    form_class = forms.InvoiceDraftForm
+
+    def get_title(self) -> str:
+        return _("Modifier le brouillon : %(piece)s") % {"piece": self.invoice}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["invoice"] = self.invoice
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {name: getattr(self.invoice, name) for name in services.DRAFT_FIELDS}
+
+    def act(self, form: Any) -> str:
+        fields = {k: v for k, v in form.cleaned_data.items() if k in services.DRAFT_FIELDS}
+        services.invoice_update(actor=self.actor, invoice=self.invoice, **fields)
+        return _("Brouillon enregistré.")
+
+
+class LineAddView(_PieceForm):
+    form_class = forms.LineForm
+    title = gettext_lazy("Ajouter une ligne")
+
+    def act(self, form: Any) -> str:
+        services.invoice_line_add(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return _("Ligne ajoutée.")
+
+
+class LineEditView(_PieceForm):
+    form_class = forms.LineForm
+    title = gettext_lazy("Modifier une ligne")
+
+    def setup_invoice(self) -> None:
+        self.line = selectors.invoice_line_get(
+            actor=self.actor, invoice_id=self.kwargs["pk"], line_id=self.kwargs["line_pk"]
+        )
+        self.invoice = self.line.invoice
+
+    def get_initial(self) -> dict[str, Any]:
+        return {
+            "label": self.line.label,
+            "quantity": self.line.quantity,
+            "unit_price_cents": self.line.unit_price_cents,
+        }
+
+    def act(self, form: Any) -> str:
+        services.invoice_line_update(actor=self.actor, line=self.line, **form.cleaned_data)
+        return _("Ligne modifiée.")
+
+
+class IssueView(_PieceForm):
+    form_class = forms.IssueForm
+    submit = gettext_lazy("Émettre")
+
+    def get_title(self) -> str:
+        return _("Émettre : %(piece)s") % {"piece": self.invoice}
+
+    def act(self, form: Any) -> str:
+        issued = services.invoice_issue(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return _("%(kind)s %(number)s émis(e).") % {"kind": issued.get_kind_display(), "number": issued.number}
+
+
+class CreditNoteView(_PieceForm):
+    form_class = forms.CreditNoteForm
+    submit = gettext_lazy("Émettre l'avoir")
+
+    def get_title(self) -> str:
+        return _("Avoir sur la facture %(number)s") % {"number": self.invoice.number}
+
+    def act(self, form: Any) -> str:
+        self.target = services.credit_note_create(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return _("Avoir %(number)s émis.") % {"number": self.target.number}
+
+
+class PaymentView(_PieceForm):
+    form_class = forms.PaymentForm
+    submit = gettext_lazy("Enregistrer le paiement")
+
+    def get_title(self) -> str:
+        return _("Paiement de la facture %(number)s") % {"number": self.invoice.number}
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        initial["amount_cents"] = max(self.invoice.balance_cents, 0) or None
+        return initial
+
+    def act(self, form: Any) -> str:
+        services.payment_record(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return _("Paiement enregistré.")
+
+
+class _PieceAction(OrgViewMixin, View):
+    """A POST button on a piece's page: one service call, then back to a page with a message."""
+
+    http_method_names = ["post"]
+    required_flag = "billing.manage"
+
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        invoice = self.get_invoice()
+        try:
+            message, target = self.act(invoice)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _detail(self.actor, invoice)
+        messages.success(request, message)
+        if target is None:
+            return redirect("billing:list", org=self.actor.organisation.slug)
+        return _detail(self.actor, target)
+
+    def get_invoice(self) -> Invoice:
+        return selectors.invoice_get(actor=self.actor, invoice_id=self.kwargs["pk"])
+
+
+class AcceptView(_PieceAction):
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        services.quote_accept(actor=self.actor, quote=invoice)
+        return _("Devis %(number)s accepté.") % {"number": invoice.number}, invoice
+
+
+class DeclineView(_PieceAction):
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        services.quote_decline(actor=self.actor, quote=invoice)
+        return _("Devis %(number)s refusé.") % {"number": invoice.number}, invoice
+
+
+class ConvertView(_PieceAction):
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        created = services.quote_convert(actor=self.actor, quote=invoice)
+        return _("Facture préparée à partir du devis %(number)s : vérifiez-la puis émettez-la.") % {
+            "number": invoice.number
+        }, created
+
+
+class DeleteDraftView(_PieceAction):
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        services.invoice_delete_draft(actor=self.actor, invoice=invoice)
+        return _("Brouillon supprimé."), None
+
+
+class LineDeleteView(_PieceAction):
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        line = selectors.invoice_line_get(actor=self.actor, invoice_id=invoice.pk, line_id=self.kwargs["line_pk"])
+        services.invoice_line_remove(actor=self.actor, line=line)
+        return _("Ligne supprimée."), invoice
+
+
+class EnrolmentBillingView(OrgViewMixin, TemplateView):
+    """From the session page: the enrolment's pieces; POST `kind` = quote (a draft quote) or invoice (the draft
+    invoices: one per direct funder and one to the client for the rest)."""
+
+    template_name = T + "enrolment.html"
+    required_flag = "billing.view"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        enrolment = enrolment_get(actor=self.actor, enrolment_id=self.kwargs["enrolment_id"])
+        context.update(
+            enrolment=enrolment,
+            funding_lines=list(enrolment.funding_lines.all()),
+            invoices=list(selectors.invoice_list(actor=self.actor, filters={"enrolment": enrolment.pk})),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.actor.require("billing.manage")
+        enrolment = enrolment_get(actor=self.actor, enrolment_id=kwargs["enrolment_id"])
+        kind = request.POST.get("kind")
+        try:
+            if kind == InvoiceKind.QUOTE:
+                created = [services.quote_create_for_enrolment(actor=self.actor, enrolment=enrolment)]
+            elif kind == InvoiceKind.INVOICE:
+                created = services.invoice_create_for_enrolment(actor=self.actor, enrolment=enrolment)
+            else:
+                raise ValidationError({"kind": _("Choisissez un devis ou une facture.")})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("billing:enrolment", org=self.actor.organisation.slug, enrolment_id=enrolment.pk)
+        messages.success(
+            request, _("%(n)s brouillon(s) créé(s) : vérifiez-les puis émettez-les.") % {"n": len(created)}
+        )
+        return _detail(self.actor, created[0])
+
+
+class PdfView(OrgViewMixin, View):
+    """The stored final PDF of an issued piece (checked against its SHA-256), or the preview of a draft."""
+
+    required_flag = "billing.view"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        invoice = selectors.invoice_get(actor=self.actor, invoice_id=kwargs["pk"])
+        if invoice.document_id:
+            data = document_read(invoice.document)
+            name = f"{invoice.number}.pdf"
+        else:
+            data = preview_pdf(invoice)
+            name = f"brouillon-{invoice.pk}.pdf"
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+
+# --- Member statement ---------------------------------------------------------------------------------------
+
+
+class StatementView(OrgViewMixin, TemplateView):
+    template_name = T + "statement.html"
+    required_flag = "billing.view"
+
+    def statement(self) -> tuple[Any, Any]:
+        members = selectors.statement_members(actor=self.actor)
+        org = self.actor.organisation
+        year = services.fiscal_year(org, timezone.localdate())
+        start, end = org.fiscal_year_bounds(year)
+        period = (start, end - dt.timedelta(days=1))
+        first = members.first()
+        initial = {"member": first.pk if first else None, "start": period[0], "end": period[1]}
+        data = {**initial, **self.request.GET.dict()} if self.request.GET else initial
+        form = forms.StatementForm(data, members=members, default_period=period)
+        statement = None
+        if form.is_valid():
+            statement = selectors.member_statement(
+                actor=self.actor,
+                member_id=form.cleaned_data["member"].pk,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+        return form, statement
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form, statement = self.statement()
+        context.update(form=form, statement=statement, query=self.request.GET.urlencode())
+        return context
+
+
+def csv_amount(cents: int) -> str:
+    """Accounting CSV: a decimal comma, no thousands separator, a minus sign for credit notes (-1234,50)."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"{sign}{euros},{rest:02d}"
+
+
+CSV_HEADER = [
+    "date",
+    "numero",
+    "type",
+    "client",
+    "destinataire",
+    "facture_corrigee",
+    "structure",
+    "base_ht",
+    "taux_contribution",
+    "contribution",
+    "du_structure",
+]
+
+
+class StatementCsvView(StatementView):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form, statement = self.statement()
+        if statement is None:
+            return HttpResponse(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"parts-{statement.member.pk}-{statement.start:%Y%m%d}-{statement.end:%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+        writer.writerow(CSV_HEADER)
+        for row in statement.rows:
+            invoice = row.share.invoice
+            writer.writerow(
+                [
+                    invoice.issued_on.strftime("%d/%m/%Y"),
+                    invoice.number,
+                    invoice.get_kind_display(),
+                    invoice.client.name,
+                    invoice.recipient_name,
+                    invoice.corrects.number if invoice.corrects_id else "",
+                    statement.member.name,
+                    csv_amount(row.basis_cents),
+                    str(row.share.contribution_rate).replace(".", ","),
+                    csv_amount(row.contribution_cents),
+                    csv_amount(row.due_cents),
+                ]
+            )
+        return response
+
+
+# --- Fiscal years -------------------------------------------------------------------------------------------
+
+
+class FiscalYearView(OrgViewMixin, FormView):
+    template_name = T + "years.html"
+    form_class = forms.CloseYearForm
+    required_flag = "billing.manage"
+
+    def get_initial(self) -> dict[str, Any]:
+        org = self.actor.organisation
+        return {"year": services.fiscal_year(org, timezone.localdate()) - 1}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["closed"] = selectors.closed_years(actor=self.actor)
+        return context
+
+    def form_valid(self, form: forms.CloseYearForm) -> HttpResponse:
+        try:
+            services.fiscal_year_close(actor=self.actor, year=form.cleaned_data["year"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Exercice %(year)s clôturé.") % {"year": form.cleaned_data["year"]})
+        return redirect("billing:years", org=self.actor.organisation.slug)
