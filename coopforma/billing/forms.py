@@ -105,7 +105,8 @@ class IssueForm(forms.Form):
     issued_on = forms.DateField(label=_("Date d'émission"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"issued_on": timezone.localdate()})
+        # A FormView always passes its own `initial`: today is a default under it, not instead of it.
+        kwargs["initial"] = {"issued_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 
@@ -119,7 +120,8 @@ class CreditNoteForm(forms.Form):
     issued_on = forms.DateField(label=_("Date de l'avoir"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"issued_on": timezone.localdate()})
+        # A FormView always passes its own `initial`: today is a default under it, not instead of it.
+        kwargs["initial"] = {"issued_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 
@@ -132,7 +134,8 @@ class PaymentForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"paid_on": timezone.localdate()})
+        # A FormView always passes its own `initial`: today is a default under it, not instead of it.
+        kwargs["initial"] = {"paid_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 
