@@ -3,8 +3,9 @@
 
 For every finished session: the « à chaud » questionnaire, the trainer's skills assessment and the client's
 questionnaire, opened at the end of the session (no e-mail), answered by most people with deterministic
-answers (a fixed seed); the most recent session keeps pending invitations and stays open. Sessions still to
-come get their surveys planned. The trainees' satisfaction is published on the public training pages.
+answers (a fixed seed); the most recent session keeps pending invitations and stays open (opened three days
+before loading at the latest, so a demo user can answer through a fresh link from its survey page). Sessions
+still to come get their surveys planned. The trainees' satisfaction is published on the public training pages.
 """
 
 import datetime as dt
@@ -57,6 +58,8 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
     for index, session in enumerate(finished):
         latest = index == len(finished) - 1
         ended = timezone.make_aware(dt.datetime.combine(session.end_date, dt.time(17, 30)))
+        if latest:  # opened three days ago at the latest, so that its links still work when the demo is tried
+            ended = max(ended, timezone.now() - dt.timedelta(days=3))
         for kind in ("hot", "skills", "client"):
             survey = Survey.objects.create(
                 organisation=org, session=session, questionnaire=questionnaires[kind], send_on=session.end_date

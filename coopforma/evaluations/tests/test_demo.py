@@ -25,3 +25,37 @@ def test_the_demo_publishes_a_satisfaction_rate_on_the_public_training_pages(tmp
     html = page.content.decode()
     assert "Taux de satisfaction des stagiaires" in html
     assert f"n = {published['satisfaction'].n}" in html
+
+
+def test_a_demo_user_can_answer_the_latest_sessions_questionnaire_and_see_the_rate_move(tmp_path, settings):
+    from coopforma.accounts.actor import actor_for
+    from coopforma.accounts.models import User
+    from coopforma.evaluations.services import invitation_new_link
+
+    org = demo_load(var_dir=tmp_path, site_url="http://demo").organisation
+    pending = (
+        Invitation.objects.filter(
+            organisation=org, answered_at__isnull=True, participant__isnull=False, survey__questionnaire__kind="hot"
+        )
+        .select_related("survey")
+        .order_by("-survey__session__end_date")
+        .first()
+    )
+    assert pending is not None
+    admin = actor_for(User.objects.get(email="claire.dubois@ensemble.example"), org, "admin")
+    path = invitation_new_link(actor=admin, invitation=pending).split("http://demo", 1)[-1]
+    form = Client().get(path)
+    assert form.status_code == 200, "the latest session's questionnaire must still be open in a fresh demo"
+    before = {r.measure: r for r in published_results(org)}["satisfaction"].n
+    data = {}
+    for q in pending.survey.snapshot["questions"]:
+        if q["type"] == "scale":
+            data[f"q{q['id']}"] = "5"
+        elif q["type"] == "yes_no":
+            data[f"q{q['id']}"] = "1"
+        elif q["type"] == "objectives":
+            data.update({f"q{q['id']}_{i}": "5" for i in range(len(pending.survey.snapshot["objectives"]))})
+        elif q["type"] in ("single", "multiple"):
+            data[f"q{q['id']}"] = "0"
+    assert Client().post(path, data).status_code in (200, 302)
+    assert {r.measure: r for r in published_results(org)}["satisfaction"].n == before + 1
