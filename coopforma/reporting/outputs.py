@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The BPF's outputs: the JSON shape (docs/bpf.md, keys = the Cerfa's frame and line codes), CSV and PDF.
+
+Money: euros with cents as strings ("1234.50"); hours: decimal strings with two decimals ("10.50"), from the
+exact integer minutes (also given as `minutes`).
+"""
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from coopforma.core.hours import format_minutes
+from coopforma.core.money import cents_to_decimal
+from coopforma.reporting.bpf import C_LINES, F1_LINES, F3_LINES, LINE_LABELS, Bpf, Figure
+
+SCHEMA = "coopforma.bpf/1"
+
+
+def euros(cents: int | None) -> str | None:
+    if cents is None:
+        return None
+    return str(cents_to_decimal(cents).quantize(Decimal("0.01")))
+
+
+def hours(minutes: int) -> str:
+    return str((Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01")))
+
+
+def figure(fig: Figure) -> dict[str, Any]:
+    return {"trainees": fig.trainees, "hours": hours(fig.minutes), "minutes": fig.minutes}
+
+
+def bpf_json(bpf: Bpf) -> dict[str, Any]:
+    org = bpf.organisation
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "cerfa": "10443*17",
+        "is_cerfa": bpf.is_cerfa,
+        "year": bpf.year,
+        "member_structure": (
+            {"id": bpf.member_structure.pk, "name": bpf.member_structure.name} if bpf.member_structure else None
+        ),
+        "A": {
+            "nda": org.nda,
+            "legal_form": org.legal_form,
+            "siret": org.siret,
+            "naf": org.naf_code,
+            "name": org.name,
+            "address": org.address,
+            "address_public": bpf.charges.address_public if bpf.charges else None,
+            "phone": org.phone,
+            "email": org.email,
+        },
+        "B": {
+            "fiscal_year_start": bpf.start.isoformat(),
+            "fiscal_year_end": bpf.end.isoformat(),
+            "remote_actions": bpf.remote_actions,
+        },
+    }
+    for code, _label in C_LINES:
+        data[code] = euros(bpf.money[code])
+    data["C.unclassified"] = euros(bpf.money["C.unclassified"])
+    data["C.training_share_percent"] = bpf.training_share_percent
+    charges = bpf.charges
+    data["D.total"] = euros(charges.total_charges_cents) if charges else None
+    data["D.trainer_salaries"] = euros(charges.trainer_salaries_cents) if charges else None
+    data["D.purchases"] = euros(charges.purchases_cents) if charges else None
+    for kind in ("internal", "external"):
+        data[f"E.{kind}.persons"] = bpf.persons[kind]
+        data[f"E.{kind}.hours"] = hours(bpf.delivered_minutes[kind])
+    for code, _label in F1_LINES:
+        data[code] = figure(bpf.f1[code])
+    data["F1.remote"] = figure(bpf.f1["F1.remote"])
+    data["F2"] = figure(bpf.f2)
+    for code, _label in F3_LINES:
+        data[code] = figure(bpf.f3[code])
+    data["F4"] = [{"nsf": code, "label": label, **figure(fig)} for code, label, fig in bpf.f4]
+    data["F4.others"] = figure(bpf.f4_others)
+    data["F4.total"] = figure(bpf.f4_total)
+    data["G"] = figure(bpf.g)
+    data["H"] = {"name": org.head_name, "title": org.head_title}
+    data["anomalies"] = [
+        {
+            "code": a.code,
+            "severity": a.severity,
+            "frame": a.frame,
+            "message": a.message,
+            "url": a.url,
+            "object_id": a.object_id,
+        }
+        for a in bpf.anomalies
+    ]
+    data["checks"] = [{"code": c.code, "label": c.label, "ok": c.ok, "detail": c.detail} for c in bpf.checks]
+    data["can_file"] = bpf.can_file
+    return data
+
+
+def rows(bpf: Bpf) -> list[tuple[str, str, str, str, str]]:
+    """(code, label, trainees or persons, hours, euros) per line, in the Cerfa's order."""
+    out: list[tuple[str, str, str, str, str]] = []
+    for code, label in C_LINES:
+        out.append((code, str(label), "", "", euros(bpf.money[code]) or ""))
+    out.append(("C.unclassified", str(LINE_LABELS["C.unclassified"]), "", "", euros(bpf.money["C.unclassified"]) or ""))
+    charges = bpf.charges
+    out.append(("D.total", "Total des charges", "", "", euros(charges.total_charges_cents) if charges else ""))
+    out.append(
+        (
+            "D.trainer_salaries",
+            "dont salaires des formateurs",
+            "",
+            "",
+            euros(charges.trainer_salaries_cents) if charges else "",
+        )
+    )
+    out.append(("D.purchases", "dont achats de prestations", "", "", euros(charges.purchases_cents) if charges else ""))
+    for kind in ("internal", "external"):
+        label = str(LINE_LABELS[f"E.{kind}"])
+        out.append((f"E.{kind}", label, str(bpf.persons[kind]), hours(bpf.delivered_minutes[kind]), ""))
+
+    def fig(code: str, label: str, f: Figure) -> None:
+        out.append((code, label, str(f.trainees), hours(f.minutes), ""))
+
+    for code, label in F1_LINES:
+        fig(code, str(label), bpf.f1[code])
+    fig("F1.remote", str(LINE_LABELS["F1.remote"]), bpf.f1["F1.remote"])
+    fig("F2", str(LINE_LABELS["F2"]), bpf.f2)
+    for code, label in F3_LINES:
+        fig(code, str(label), bpf.f3[code])
+    for code, label, f in bpf.f4:
+        fig(f"F4.{code}", f"{code} {label}", f)
+    fig("F4.others", str(LINE_LABELS["F4.others"]), bpf.f4_others)
+    fig("F4.total", str(LINE_LABELS["F4.total"]), bpf.f4_total)
+    fig("G", str(LINE_LABELS["G"]), bpf.g)
+    return out
+
+
+def bpf_csv(bpf: Bpf) -> str:
+    """`;`-separated, one line per Cerfa line (code, libellé, stagiaires ou personnes, heures, euros)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["code", "libelle", "stagiaires_ou_personnes", "heures", "euros"])
+    for row in rows(bpf):
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def bpf_pdf(bpf: Bpf) -> bytes:
+    """The BPF as a PDF laid out with typst (documents.rendering's public API); a report, not archived."""
+    from coopforma.documents.rendering import compile_pdf, typst_escape
+
+    def e(value: object) -> str:
+        return typst_escape("" if value is None else str(value))
+
+    org = bpf.organisation
+    title = (
+        f"Bilan pédagogique et financier {bpf.year} — Cerfa 10443*17"
+        if bpf.is_cerfa
+        else f"Rapport d'activité {bpf.year} — {bpf.member_structure} (ce n'est pas un Cerfa)"
+    )
+    parts = [
+        '#set page(paper: "a4", margin: (x: 1.6cm, y: 1.6cm), footer: context [#set text(size: 7pt); '
+        f"{e(org.name)} #h(1fr) Page #counter(page).display()])\n",
+        '#set text(size: 9pt, lang: "fr")\n#set table(inset: 4pt, stroke: 0.5pt + luma(120))\n',
+        f"= {e(title)}\n",
+        f"*{e(org.name)}* — NDA {e(org.nda)} — SIRET {e(org.siret)} — NAF {e(org.naf_code)}\\\n",
+        f"Exercice du {bpf.start:%d/%m/%Y} au {bpf.end:%d/%m/%Y}\\\n",
+        f"Actions en tout ou partie à distance : {'oui' if bpf.remote_actions else 'non'}\n",
+    ]
+    sections = [
+        ("C. Origine des produits (euros HT)", "C."),
+        ("D. Charges", "D."),
+        ("E. Personnes dispensant des heures de formation", "E."),
+        ("F. Bilan pédagogique", "F"),
+        ("G. Stagiaires confiés par un autre organisme", "G"),
+    ]
+    all_rows = rows(bpf)
+    for heading, prefix in sections:
+        parts.append(f"== {e(heading)}\n")
+        cells = ["[*Code*], [*Libellé*], [*Stagiaires / personnes*], [*Heures*], [*Euros*]"]
+        for code, label, n, h, eur in all_rows:
+            if code.startswith(prefix):
+                cells.append(", ".join(f"[{e(v)}]" for v in (code, label, n, h, eur)))
+        parts.append(f"#table(columns: (auto, 1fr, auto, auto, auto), {', '.join(cells)})\n")
+    parts.append("== Contrôles\n")
+    for check in bpf.checks:
+        parts.append(f"- {'OK' if check.ok else 'À corriger'} : {e(check.label)} {e(check.detail)}\n")
+    if bpf.anomalies:
+        parts.append(f"== Anomalies ({len(bpf.anomalies)})\n")
+        for anomaly in bpf.anomalies:
+            kind = "Erreur" if anomaly.severity == "error" else "Avertissement"
+            parts.append(f"- {kind} ({e(anomaly.frame)}) : {e(anomaly.message)}\n")
+    parts.append(f"== H. Dirigeant·e\n{e(org.head_name)} — {e(org.head_title)}\n")
+    parts.append(
+        f"#text(size: 7pt)[Heures : {e(format_minutes(bpf.f1['F1.total'].minutes) or '0 h')} au total F-1 ; "
+        "heures suivies d'après l'émargement, heures planifiées pour les créneaux sans émargement.]\n"
+    )
+    return compile_pdf("".join(parts), tagged=False)
