@@ -26,6 +26,7 @@ class InvoiceFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("État"), choices=[("", _("Tous")), *InvoiceStatus.choices], required=False)
     year = forms.IntegerField(label=_("Exercice"), required=False, min_value=2000, max_value=2100)
+    overdue = forms.BooleanField(label=_("Échues et non réglées"), required=False)
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -38,6 +39,7 @@ class InvoiceFilterForm(forms.Form):
                 "kind": data["kind"],
                 "status": data["status"],
                 "year": data["year"],
+                "overdue": data["overdue"] or None,
             }.items()
             if v not in (None, "")
         }

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.roles import Role
@@ -85,7 +86,8 @@ def invoice_queryset_for(actor: Actor) -> QuerySet[Invoice]:
 
 
 def invoice_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Invoice]:
-    """filters: kind, status, year (fiscal year), search (number, recipient, client), enrolment, session."""
+    """filters: kind, status, year (fiscal year), search (number, recipient, client), enrolment, session,
+    overdue (issued invoices past their due date, not fully paid)."""
     filters = filters or {}
     qs = invoice_queryset_for(actor)
     if filters.get("kind"):
@@ -101,7 +103,12 @@ def invoice_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Quer
     if filters.get("search"):
         term = filters["search"].strip()
         qs = qs.filter(Q(number__icontains=term) | Q(recipient_name__icontains=term) | Q(client__name__icontains=term))
-    return with_amounts(qs).select_related("client").order_by(F("issued_on").desc(nulls_first=True), "-id")
+    qs = with_amounts(qs)
+    if filters.get("overdue"):  # issued invoices past their due date with a balance left
+        qs = qs.filter(
+            kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, due_on__lt=timezone.localdate(), balance_cents__gt=0
+        )
+    return qs.select_related("client").order_by(F("issued_on").desc(nulls_first=True), "-id")
 
 
 def invoice_get(*, actor: Actor, invoice_id: int, amounts: bool = True) -> Invoice:

@@ -4,16 +4,21 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
+from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from coopforma.billing.selectors import with_amounts
 from coopforma.catalogue.models import TrainingStatus
 from coopforma.catalogue.selectors import training_list
+from coopforma.core.money import format_cents
+from coopforma.evaluations.selectors import skills_to_assess
 from coopforma.people.models import OnboardingState
 from coopforma.people.scope import actor_scope
 from coopforma.people.selectors import trainer_queryset
+from coopforma.quality.models import Complaint, ImprovementAction, NonConformity
 from coopforma.training_sessions.models import ParticipantStatus, SessionStatus, Slot
 from coopforma.training_sessions.selectors import TO_CLOSE_STATUSES, session_queryset_for
 
@@ -165,6 +170,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
                 {"pk": training.pk},
             )
         )
+    tasks += _billing_tasks(actor, today) + _quality_tasks(actor, today) + _evaluation_tasks(actor)
     gaps = _organisation_gaps(actor) if actor.is_admin else []
     if gaps:
         tasks.append(
@@ -191,3 +197,81 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         my_drafts=my_drafts,
         organisation_gaps=gaps,
     )
+
+
+def _billing_tasks(actor: Actor, today: dt.date) -> list[Task]:
+    """Issued invoices past their due date with something still to pay (one query)."""
+    if not actor.has("billing.manage"):
+        return []
+    late = (
+        with_amounts(
+            Invoice.objects.filter(
+                organisation=actor.organisation,
+                kind=InvoiceKind.INVOICE,
+                status=InvoiceStatus.ISSUED,
+                due_on__lt=today,
+            )
+        )
+        .filter(balance_cents__gt=0)
+        .aggregate(n=Count("pk"), total=Sum("balance_cents"))
+    )
+    if not late["n"]:
+        return []
+    return [
+        Task(
+            _("%(n)s facture(s) échue(s) à encaisser : %(total)s")
+            % {"n": late["n"], "total": format_cents(late["total"])},
+            "billing:list",
+            query="?overdue=on",
+            level="err",
+        )
+    ]
+
+
+def _quality_tasks(actor: Actor, today: dt.date) -> list[Task]:
+    """Late answers to complaints, late improvement actions, non-conformities due within a month."""
+    if not actor.has("quality.manage"):
+        return []
+    org = actor.organisation
+    complaints = Complaint.objects.filter(
+        organisation=org, closed_on__isnull=True, answered_on__isnull=True, answer_due__lt=today
+    ).count()
+    actions = ImprovementAction.objects.filter(organisation=org, done_on__isnull=True, due_on__lt=today).count()
+    ncs = NonConformity.objects.filter(
+        organisation=org, closed_on__isnull=True, due_on__lte=today + dt.timedelta(days=30)
+    ).count()
+    tasks = []
+    if complaints:
+        tasks.append(
+            Task(
+                _("%(n)s réclamation(s) sans réponse après l'échéance") % {"n": complaints},
+                "quality:complaints",
+                level="err",
+            )
+        )
+    if ncs:
+        tasks.append(
+            Task(
+                _("%(n)s non-conformité(s) à lever dans le mois") % {"n": ncs},
+                "quality:audits",
+                level="err",
+            )
+        )
+    if actions:
+        tasks.append(Task(_("%(n)s action(s) d'amélioration en retard") % {"n": actions}, "quality:improvements"))
+    return tasks
+
+
+def _evaluation_tasks(actor: Actor) -> list[Task]:
+    """For trainers: the acquired-skills assessments of their sessions still to fill in."""
+    if actor.sees_all or not actor.has("evaluations.view"):
+        return []
+    waiting = len(skills_to_assess(actor=actor))
+    if not waiting:
+        return []
+    return [
+        Task(
+            _("%(n)s évaluation(s) des acquis à renseigner") % {"n": waiting},
+            "evaluations:assess_list",
+        )
+    ]

@@ -88,3 +88,51 @@ def test_dashboard_query_count_does_not_grow(web, admin_user, org, member, train
         ParticipantFactory(enrolment__session=s)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url(org)).status_code == 200
+
+
+def test_admin_is_told_of_overdue_invoices_and_the_link_lists_them(web, admin_user, admin_actor, org, member):
+    from coopforma.billing import services as billing
+    from coopforma.billing.tests.factories import InvoiceFactory, InvoiceLineFactory
+
+    org.siret, org.nda = "73282932000074", "53350999935"
+    org.save()
+    issued = []
+    for days_ago in (60, 10):  # due 30 days after issue: the first is overdue, the second not yet
+        line = InvoiceLineFactory(invoice=InvoiceFactory(organisation=org), unit_price_cents=125050)
+        day = timezone.localdate() - dt.timedelta(days=days_ago)
+        issued.append(billing.invoice_issue(actor=admin_actor, invoice=line.invoice, issued_on=day))
+    client = web(admin_user)
+    page = client.get(url(org)).content.decode().replace("\u202f", " ").replace("\xa0", " ")
+    assert "1 facture(s) échue(s) à encaisser : 1 250,50 €" in page
+    listing = client.get(reverse("billing:list", kwargs={"org": org.slug}) + "?overdue=on").content.decode()
+    assert issued[0].number in listing and issued[1].number not in listing
+    billing.payment_record(
+        actor=admin_actor, invoice=issued[0], amount_cents=125050, paid_on=timezone.localdate(), method="transfer"
+    )
+    assert "échue(s) à encaisser" not in client.get(url(org)).content.decode()
+
+
+def test_quality_manager_is_told_of_late_complaints_and_trainers_of_skills_to_assess(
+    web, quality_user, quality_actor, trainer_user, trainer, org, member
+):
+    from coopforma.evaluations.tests.factories import finished_session, open_survey
+    from coopforma.quality import services as quality
+
+    quality.complaint_report(
+        actor=quality_actor,
+        kind="complaint",
+        source="Une stagiaire",
+        description="Support reçu en retard",
+        received_on=timezone.localdate() - dt.timedelta(days=60),
+    )
+    page = web(quality_user).get(url(org)).content.decode()
+    assert "1 réclamation(s) sans réponse après l" in page
+    assert reverse("quality:complaints", kwargs={"org": org.slug}) in page
+
+    training = TrainingFactory(organisation=org, member_structure=member)
+    session = finished_session(training=training, trainees=2)
+    session.trainers.add(trainer)
+    open_survey(session, "skills")
+    page = web(trainer_user).get(url(org)).content.decode()
+    assert "2 évaluation(s) des acquis à renseigner" in page
+    assert "réclamation(s)" not in page  # the register is the quality manager's
