@@ -12,6 +12,7 @@ nowhere).
 from typing import Any
 
 from coopforma.billing.models import Invoice, InvoiceKind
+from coopforma.billing.rules import VAT_EXEMPT_MENTION, vat_mention
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, Missing, build_context, get_kind, register
 from coopforma.training_sessions.documents import ORGANISATION_KEYWORDS, fr_date, fr_money, organisation_data
@@ -55,7 +56,7 @@ PIECE_KEYWORDS = (
     K("piece.total_ttc", "Total TTC", "1 400,00 €"),
     K("piece.vat_rate", "Taux de TVA", "0 %"),
     K("piece.vat_exempt", "Exonéré de TVA (oui/non)", True),
-    K("piece.vat_mention", "Mention de TVA", "Exonération de TVA, art. 261-4-4° a du CGI"),
+    K("piece.vat_mention", "Mention de TVA", VAT_EXEMPT_MENTION),
     K("piece.payment_terms", "Conditions de paiement", "Paiement à 30 jours par virement."),
     K("piece.notes", "Notes", ""),
     K("piece.corrects_number", "Facture corrigée (avoirs)", "F-2026-0001"),
@@ -78,10 +79,8 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
         if key in legal:
             organisation[key] = legal[key]
     exempt = invoice.vat_rate_bp == 0
-    vat_mention = legal.get("vat_mention") or (
-        "Exonération de TVA, art. 261-4-4° a du CGI" if exempt else f"TVA au taux de {invoice.vat_rate_bp // 100} %"
-    )
-    organisation["vat_mention"] = vat_mention
+    mention = legal.get("vat_mention") or vat_mention(invoice.vat_rate_bp)
+    organisation["vat_mention"] = mention
     organisation["vat_exempt"] = exempt
     organisation["vat_number"] = legal.get("vat_number", organisation.get("vat_number", ""))
     lines = [
@@ -97,9 +96,9 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
         "title": TITLES[invoice.kind],
         "number": invoice.number,
         "draft": invoice.status == "draft",
-        "issued_on": fr_date(invoice.issued_on) if invoice.issued_on else "",
-        "due_on": fr_date(invoice.due_on) if invoice.due_on else "",
-        "valid_until": fr_date(invoice.valid_until) if invoice.valid_until else "",
+        "issued_on": fr_date(invoice.issued_on),
+        "due_on": fr_date(invoice.due_on),
+        "valid_until": fr_date(invoice.valid_until),
         "recipient_name": invoice.recipient_name,
         "recipient_address": invoice.recipient_address,
         "recipient_siret": invoice.recipient_siret,
@@ -112,13 +111,11 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
         "total_ttc": fr_money(invoice.total_ttc_cents),
         "vat_rate": f"{invoice.vat_rate_bp // 100} %",
         "vat_exempt": exempt,
-        "vat_mention": vat_mention,
+        "vat_mention": mention,
         "payment_terms": invoice.payment_terms,
         "notes": invoice.notes,
         "corrects_number": invoice.corrects.number if invoice.corrects_id else "",
-        "corrects_date": fr_date(invoice.corrects.issued_on)
-        if invoice.corrects_id and invoice.corrects.issued_on
-        else "",
+        "corrects_date": fr_date(invoice.corrects.issued_on) if invoice.corrects_id else "",
         "quote_number": invoice.quote.number if invoice.quote_id else "",
     }
     return {

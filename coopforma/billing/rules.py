@@ -16,6 +16,7 @@ from typing import TypeVar
 K = TypeVar("K", bound=Hashable)
 
 VAT_RATE_BP = 2000  # 20 % in basis points (taux normal, art. 278 du CGI)
+VAT_EXEMPT_MENTION = "Exonération de TVA, art. 261-4-4° a du CGI"
 
 
 def div_round_half_up(numerator: int, denominator: int) -> int:
@@ -28,6 +29,11 @@ def div_round_half_up(numerator: int, denominator: int) -> int:
 def vat_cents(ht_cents: int, rate_bp: int) -> int:
     """VAT of an HT total at `rate_bp` basis points (2000 = 20 %), rounded half up to the cent."""
     return div_round_half_up(ht_cents * rate_bp, 10_000)
+
+
+def vat_mention(rate_bp: int) -> str:
+    """The VAT mention printed on a piece taxed at `rate_bp` basis points (0: the training exemption)."""
+    return VAT_EXEMPT_MENTION if rate_bp == 0 else f"TVA au taux de {rate_bp // 100} %"
 
 
 def rate_hundredths(rate: Decimal) -> int:

@@ -43,6 +43,7 @@ from coopforma.billing.rules import (
     fiscal_year_of,
     split_largest_remainder,
     vat_cents,
+    vat_mention,
 )
 from coopforma.core.hours import format_minutes
 from coopforma.core.log import diff, log_action, snapshot
@@ -51,7 +52,6 @@ from coopforma.people.models import Client, ClientKind, MemberStructure
 from coopforma.training_sessions.documents import NDA_DISCLAIMER, fr_date
 from coopforma.training_sessions.models import Enrolment, EnrolmentStatus, FundingLine, PayerKind, Session
 
-VAT_EXEMPT_MENTION = "Exonération de TVA, art. 261-4-4° a du CGI"
 PREFIXES = {InvoiceKind.INVOICE: "F", InvoiceKind.QUOTE: "D", InvoiceKind.CREDIT_NOTE: "A"}
 PAYMENT_DAYS = 30  # default due date of an invoice and validity of a quote
 CLIENT_PAYER_KIND = {
@@ -77,6 +77,7 @@ DRAFT_FIELDS = (
     "payment_terms",
     "notes",
 )
+LINE_FIELDS = ["label", "quantity", "unit_price_cents", "amount_cents"]
 
 
 def _manage(actor: Actor) -> None:
@@ -201,6 +202,30 @@ def _enrolment_for_billing(actor: Actor, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+def _new_line(
+    invoice: Invoice,
+    *,
+    position: int,
+    label: str,
+    quantity: int,
+    unit_price_cents: int,
+    enrolment: Enrolment | None = None,
+    funding_line: FundingLine | None = None,
+) -> InvoiceLine:
+    """A line of the draft `invoice` (checked by the caller): its amount is quantity × unit price."""
+    return InvoiceLine.objects.create(
+        organisation_id=invoice.organisation_id,
+        invoice=invoice,
+        position=position,
+        label=label[:300],
+        enrolment=enrolment,
+        funding_line=funding_line,
+        quantity=quantity,
+        unit_price_cents=unit_price_cents,
+        amount_cents=quantity * unit_price_cents,
+    )
+
+
 def _create_draft(
     *,
     actor: Actor,
@@ -238,16 +263,14 @@ def _create_draft(
     )
     for position, line in enumerate(lines, start=1):
         _check_line(line.get("label", ""), line.get("quantity", 1), line["unit_price_cents"])
-        InvoiceLine.objects.create(
-            organisation_id=actor.organisation_id,
-            invoice=invoice,
+        _new_line(
+            invoice,
             position=position,
-            label=line["label"][:300],
-            enrolment=line.get("enrolment"),
-            funding_line=line.get("funding_line"),
+            label=line["label"],
             quantity=line.get("quantity", 1),
             unit_price_cents=line["unit_price_cents"],
-            amount_cents=line.get("quantity", 1) * line["unit_price_cents"],
+            enrolment=line.get("enrolment"),
+            funding_line=line.get("funding_line"),
         )
     _recompute(invoice)
     log_action(
@@ -257,6 +280,21 @@ def _create_draft(
         data={"kind": kind, "recipient": invoice.recipient_name, "total_ht_cents": invoice.total_ht_cents},
     )
     return invoice
+
+
+def _same_recipient(piece: Invoice) -> dict[str, Any]:
+    """The client, session, payer and recipient of `piece`, for a piece made from it (invoice from a quote, note)."""
+    return {
+        "client": piece.client,
+        "session": piece.session,
+        "enrolment": piece.enrolment,
+        "payer_kind": piece.payer_kind,
+        "scheme": piece.scheme,
+        "recipient_name": piece.recipient_name,
+        "recipient_address": piece.recipient_address,
+        "recipient_siret": piece.recipient_siret,
+        "recipient_email": piece.recipient_email,
+    }
 
 
 def _open_invoices_of(enrolment: Enrolment) -> list[Invoice]:
@@ -469,15 +507,7 @@ def invoice_line_add(
         locked = _locked(actor, invoice.pk)
         _require_draft(locked)
         position = (InvoiceLine.objects.filter(invoice=locked).count()) + 1
-        line = InvoiceLine.objects.create(
-            organisation_id=actor.organisation_id,
-            invoice=locked,
-            position=position,
-            label=label[:300],
-            quantity=quantity,
-            unit_price_cents=unit_price_cents,
-            amount_cents=quantity * unit_price_cents,
-        )
+        line = _new_line(locked, position=position, label=label, quantity=quantity, unit_price_cents=unit_price_cents)
         _recompute(locked, actor.organisation)
         log_action(
             actor=actor,
@@ -496,7 +526,7 @@ def invoice_line_update(
     with transaction.atomic():
         locked = _locked(actor, line.invoice_id)
         _require_draft(locked)
-        before = snapshot(line, ["label", "quantity", "unit_price_cents", "amount_cents"])
+        before = snapshot(line, LINE_FIELDS)
         line.label = label[:300]
         line.quantity = quantity
         line.unit_price_cents = unit_price_cents
@@ -507,7 +537,7 @@ def invoice_line_update(
             actor=actor,
             obj=locked,
             action="billing.invoice_line.update",
-            data={"changes": diff(before, snapshot(line, ["label", "quantity", "unit_price_cents", "amount_cents"]))},
+            data={"changes": diff(before, snapshot(line, LINE_FIELDS))},
         )
     return line
 
@@ -562,7 +592,7 @@ def legal_snapshot(org: Organisation, vat_rate_bp: int) -> dict[str, Any]:
         "phone": org.phone,
         "vat_number": org.vat_number,
         "vat_exempt": vat_rate_bp == 0,
-        "vat_mention": VAT_EXEMPT_MENTION if vat_rate_bp == 0 else f"TVA au taux de {vat_rate_bp // 100} %",
+        "vat_mention": vat_mention(vat_rate_bp),
     }
 
 
@@ -806,15 +836,7 @@ def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
         invoice = _create_draft(
             actor=actor,
             kind=InvoiceKind.INVOICE,
-            client=locked.client,
-            session=locked.session,
-            enrolment=locked.enrolment,
-            payer_kind=locked.payer_kind,
-            scheme=locked.scheme,
-            recipient_name=locked.recipient_name,
-            recipient_address=locked.recipient_address,
-            recipient_siret=locked.recipient_siret,
-            recipient_email=locked.recipient_email,
+            **_same_recipient(locked),
             quote=locked,
             lines=lines,
             notes=_("Selon notre devis %(number)s accepté.") % {"number": locked.number},
@@ -880,15 +902,7 @@ def credit_note_create(
         note = _create_draft(
             actor=actor,
             kind=InvoiceKind.CREDIT_NOTE,
-            client=corrected.client,
-            session=corrected.session,
-            enrolment=corrected.enrolment,
-            payer_kind=corrected.payer_kind,
-            scheme=corrected.scheme,
-            recipient_name=corrected.recipient_name,
-            recipient_address=corrected.recipient_address,
-            recipient_siret=corrected.recipient_siret,
-            recipient_email=corrected.recipient_email,
+            **_same_recipient(corrected),
             corrects=corrected,
             lines=lines,
             notes=_("Avoir sur la facture %(number)s du %(date)s. Motif : %(reason)s")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from coopforma.evaluations.models import Measure, PublishedIndicator, Question, Questionnaire, QuestionType, Survey
 from coopforma.evaluations.selectors import GROUPINGS, PUBLISHABLE
+from coopforma.evaluations.services import QUESTION_FIELDS, QUESTIONNAIRE_FIELDS
 
 
 def _options(question: dict[str, Any]) -> list[tuple[str, str]]:
@@ -61,16 +62,7 @@ def answer_fields(survey: Survey, data: Any, errors: dict[str, str]) -> list[dic
 class QuestionnaireForm(forms.ModelForm):
     class Meta:
         model = Questionnaire
-        fields = [
-            "title",
-            "intro",
-            "is_anonymous",
-            "is_active",
-            "send_offset_days",
-            "open_days",
-            "reminder_days",
-            "max_reminders",
-        ]
+        fields = list(QUESTIONNAIRE_FIELDS)
 
 
 class QuestionnaireCreateForm(QuestionnaireForm):
@@ -86,7 +78,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["type", "label", "help_text", "choices", "scale_max", "required", "measure"]
+        fields = list(QUESTION_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -204,14 +204,18 @@ def improvement_update(*, actor: Actor, improvement: ImprovementAction, **data: 
     return _save(actor, improvement, action="quality.improvement.updated", before=before)
 
 
+def _validate_watch(entry: WatchEntry, today: dt.date) -> None:
+    errors: dict[str, str] = {}
+    _not_future(errors, today, seen_on=entry.seen_on)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def watch_create(*, actor: Actor, **data: Any) -> WatchEntry:
     actor.require("quality.manage")
     entry = WatchEntry(**data)
-    errors: dict[str, str] = {}
-    _not_future(errors, timezone.localdate(), seen_on=entry.seen_on)
-    if errors:
-        raise ValidationError(errors)
+    _validate_watch(entry, timezone.localdate())
     return _save(actor, entry, action="quality.watch.created")
 
 
@@ -221,10 +225,7 @@ def watch_update(*, actor: Actor, entry: WatchEntry, **data: Any) -> WatchEntry:
     _check_tenant(actor, entry)
     before = _before(entry)
     _apply(entry, data)
-    errors: dict[str, str] = {}
-    _not_future(errors, timezone.localdate(), seen_on=entry.seen_on)
-    if errors:
-        raise ValidationError(errors)
+    _validate_watch(entry, timezone.localdate())
     return _save(actor, entry, action="quality.watch.updated", before=before)
 
 

@@ -23,15 +23,9 @@ from coopforma.training_sessions.tests.factories import (
     SessionFactory,
     SlotFactory,
 )
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill("correct horse battery")
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def new_phone(new_context):  # type: ignore[no-untyped-def]

@@ -12,15 +12,9 @@ from coopforma.billing.models import Invoice
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.people.tests.factories import ClientFactory
 from coopforma.training_sessions.tests.factories import PARIS, EnrolmentFactory, SessionFactory, SlotFactory
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill("correct horse battery")
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_quote_invoice_payment_and_the_members_share(page, new_context, admin_user, manager_user, org, member, trainer):

@@ -14,18 +14,11 @@ from pypdf import PdfReader
 
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate, Signature, SignatureStatus
 from coopforma.documents.tests.test_generation import world  # noqa: F401 — the fixture
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SENTENCE = "Les parties coopèrent de bonne foi pour la réussite des stagiaires."
-PASSWORD = "correct horse battery"  # the factories' password
-
-
-def log_in(page, user):  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def pdf_text(data: bytes) -> str:

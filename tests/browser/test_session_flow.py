@@ -9,15 +9,9 @@ import pytest
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.people.tests.factories import ClientFactory
 from coopforma.training_sessions.models import Participant, Session
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill("correct horse battery")
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_create_a_session_enrol_a_client_and_a_trainee_then_see_it_on_the_calendar(

@@ -7,21 +7,12 @@ another organisation gets 404; anonymous: 302 to the login (web) or 401 (API).
 """
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from coopforma.billing import services
+from tests.permissions import ROLES, api_client, fill, web_client, web_send
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
-USERS = {
-    "admin": "admin_user",
-    "quality": "quality_user",
-    "manager": "manager_user",
-    "trainer": "trainer_user",
-    "stranger": "stranger",
-}
 
 
 def expect(admin: int, *, view: int = 403, anonymous: int = 302, stranger: int = 404) -> dict[str, int]:
@@ -134,18 +125,11 @@ API = [
 ]
 
 
-def _fill(data, world):  # type: ignore[no-untyped-def]
-    if data is None:
-        return None
-    return {k: (v.format(**world) if isinstance(v, str) else v) for k, v in data.items()}
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "path", "data", "expected"), WEB, ids=[w[0] for w in WEB])
 def test_web(request, web, world, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
-    client = Client() if role == "anonymous" else web(request.getfixturevalue(USERS[role]))
     full = f"/o/{world['org']}/billing/" + path.format(**world)
-    response = getattr(client, method)(full, _fill(data, world)) if data is not None else getattr(client, method)(full)
+    response = web_send(web_client(request, web, role), method, full, data, world)
     assert response.status_code == expected[role], (name, role, response.status_code)
     if role == "anonymous":
         assert "/login" in response.url or "accounts" in response.url
@@ -154,16 +138,12 @@ def test_web(request, web, world, role, name, method, path, data, expected):  # 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "path", "data", "expected"), API, ids=[a[0] for a in API])
 def test_api(request, api, world, org, other_org, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
-    if role == "anonymous":
-        client = Client()
-    else:
-        user = request.getfixturevalue(USERS[role])
-        client = api(user, other_org if role == "stranger" else org)
+    client = api_client(request, api, role, org, other_org)
     full = "/api/v1/" + path.format(**world)
     if method == "get":
         response = client.get(full)
     else:
-        response = client.post(full, _fill(data, world) or {}, content_type="application/json")
+        response = client.post(full, fill(data, world) or {}, content_type="application/json")
     assert response.status_code == expected[role], (name, role, response.status_code, response.content[:300])
 
 

@@ -2,23 +2,10 @@
 """The public pages need no login and answer the same whoever asks; a staff login grants nothing more."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from coopforma.public.tests.helpers import final_document
-
-ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
-USERS = {
-    "admin": "admin_user",
-    "quality": "quality_user",
-    "manager": "manager_user",
-    "trainer": "trainer_user",
-    "stranger": "stranger",
-}
-
-
-def _client(role, request, web):  # type: ignore[no-untyped-def]
-    return web(request.getfixturevalue(USERS[role])) if role in USERS else Client()
+from tests.permissions import ROLES, web_client
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -39,13 +26,13 @@ def _client(role, request, web):  # type: ignore[no-untyped-def]
     ],
 )
 def test_public_urls(role, name, kwargs, method, expected, request, web, db):  # type: ignore[no-untyped-def]
-    response = getattr(_client(role, request, web), method)(reverse(f"public:{name}", kwargs=kwargs))
+    response = getattr(web_client(request, web, role), method)(reverse(f"public:{name}", kwargs=kwargs))
     assert response.status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_staff_login_does_not_open_a_document_in_the_portal(role, request, web, org):  # type: ignore[no-untyped-def]
     document = final_document(org, status="diffused")
-    client = _client(role, request, web)
+    client = web_client(request, web, role)
     assert client.get(reverse("public:portal_document", kwargs={"pk": document.pk})).status_code == 404
     assert client.get(reverse("public:verify_code", kwargs={"code": document.verification_code})).status_code == 200

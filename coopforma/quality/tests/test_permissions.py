@@ -10,21 +10,14 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from coopforma.quality import services
 from coopforma.quality.models import AuditPack
+from tests.permissions import ROLES, api_client, web_client, web_send
 
 pytestmark = pytest.mark.django_db
 
-USERS = {
-    "admin": "admin_user",
-    "quality": "quality_user",
-    "manager": "manager_user",
-    "trainer": "trainer_user",
-    "stranger": "stranger",
-}
 TODAY = timezone.localdate()
 
 
@@ -81,13 +74,11 @@ WEB = [
 ]
 
 
-@pytest.mark.parametrize("role", list(expect(0)))
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "path", "data", "expected"), WEB, ids=[w[0] for w in WEB])
 def test_web(request, web, world, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
-    client = Client() if role == "anonymous" else web(request.getfixturevalue(USERS[role]))
     url = f"/o/{world['org']}/quality/" + path.format(**world)
-    payload = {k: v.format(**world) for k, v in (data or {}).items()} if data is not None else None
-    response = getattr(client, method)(url, payload) if payload is not None else getattr(client, method)(url)
+    response = web_send(web_client(request, web, role), method, url, data, world)
     assert response.status_code == expected[role], f"{role} {method} {url}"
 
 
@@ -97,16 +88,10 @@ API = [
 ]
 
 
-@pytest.mark.parametrize("role", list(expect(0)))
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "path", "expected"), API, ids=[a[0] for a in API])
 def test_api(request, api, org, other_org, world, role, name, path, expected):  # type: ignore[no-untyped-def]
-    if role == "anonymous":
-        client = Client()
-    elif role == "stranger":
-        client = api(request.getfixturevalue("stranger"), other_org)
-    else:
-        client = api(request.getfixturevalue(USERS[role]), org)
-    response = client.get(f"/api/v1/{path}")
+    response = api_client(request, api, role, org, other_org).get(f"/api/v1/{path}")
     # Another organisation's token reads its own (empty) indicators: nothing of `org` leaks.
     wanted = 200 if role == "stranger" else expected[role]
     assert response.status_code == wanted, f"{role} {path}"

@@ -6,15 +6,9 @@ another organisation: 404; anonymous: login (web) or 401 (API)."""
 import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+from tests.permissions import USERS
 
-USERS = {
-    "admin": "admin_user",
-    "quality": "quality_user",
-    "manager": "manager_user",
-    "trainer": "trainer_user",
-    "stranger": "stranger",
-}
+pytestmark = pytest.mark.django_db
 
 
 def expect(admin, quality, manager, trainer):  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ Places are shared: anyone may add one, only admin, quality and managers edit the
 """
 
 import pytest
-from django.test import Client
 
 from coopforma.training_sessions.tests.conftest import paris
 from coopforma.training_sessions.tests.factories import (
@@ -16,17 +15,9 @@ from coopforma.training_sessions.tests.factories import (
     ParticipantFactory,
     SlotFactory,
 )
+from tests.permissions import ROLES, api_client, web_client
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
-USERS = {
-    "admin": "admin_user",
-    "quality": "quality_user",
-    "manager": "manager_user",
-    "trainer": "trainer_user",
-    "stranger": "stranger",
-}
 
 
 def expect(member: int, *, trainer: int | None = None, stranger: int = 404, anonymous: int = 302) -> dict[str, int]:
@@ -160,7 +151,7 @@ def _fill(value, ids):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "path", "data", "expected"), WEB, ids=[row[0] for row in WEB])
 def test_web_matrix(request, web, world, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
-    client = Client() if role == "anonymous" else web(request.getfixturevalue(USERS[role]))
+    client = web_client(request, web, role)
     if role == "trainer":
         request.getfixturevalue("trainer")
     url = f"/o/{world['org']}/sessions/" + path.format(**world)
@@ -173,12 +164,7 @@ def test_web_matrix(request, web, world, role, name, method, path, data, expecte
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "path", "data", "expected"), API, ids=[row[0] for row in API])
 def test_api_matrix(request, api, world, org, other_org, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
-    if role == "anonymous":
-        client = Client()
-    elif role == "stranger":
-        client = api(request.getfixturevalue("stranger"), other_org)
-    else:
-        client = api(request.getfixturevalue(USERS[role]), org)
+    client = api_client(request, api, role, org, other_org)
     url = "/api/v1" + path.format(**world)
     kwargs = {"data": _fill(data, world), "content_type": "application/json"} if data is not None else {}
     response = getattr(client, method)(url, **kwargs)
