@@ -2,7 +2,9 @@
 """API routes of the Qualiopi system: the 32 indicators' statuses with their explanation and evidence links.
 
 Thin: parse the period, call quality.selectors, serialise. Member-structure managers get their structure's
-share (as on the dashboard); links are paths of the web pages (prefix them with the site's address).
+share (as on the dashboard); links are paths of the web pages (prefix them with the site's address). Each list
+of links (counted, missing) holds at most the first 100 records; `counted_total` and `missing_total` count them
+all.
 """
 
 import datetime as dt
@@ -36,8 +38,10 @@ class IndicatorOut(Schema):
     status: str  # met, partial, missing, not_applicable
     status_label: str
     explanation: str
-    counted: list[LinkOut]
-    missing: list[LinkOut]
+    counted: list[LinkOut]  # the first 100 at most
+    missing: list[LinkOut]  # the first 100 at most
+    counted_total: int
+    missing_total: int
     evidence_ids: list[int]
     open_nonconformity_ids: list[int]
 
@@ -69,6 +73,8 @@ def _out(s: IndicatorStatus) -> IndicatorOut:
         explanation=s.explanation,
         counted=[LinkOut(label=link.label, url=link.url) for link in s.counted],
         missing=[LinkOut(label=link.label, url=link.url) for link in s.missing],
+        counted_total=s.counted_total or 0,
+        missing_total=s.missing_total or 0,
         evidence_ids=[e.pk for e in s.evidence],
         open_nonconformity_ids=[nc.pk for nc in s.open_nonconformities],
     )

@@ -3,7 +3,11 @@
 evidence, each with its explanation: the records that count, the ones missing, with links.
 
 `compute(...)` reads everything it needs in a fixed number of queries (whatever the number of trainings,
-sessions or trainees), then judges each indicator in Python.
+sessions or trainees), then judges each indicator in Python. Participants and enrolments are read as rows of the
+few columns the judges need, not as model instances. Every record is counted, but each list of links (counted,
+missing) keeps only its first `LINKS_SHOWN` links, in order: the counts stay exact (`counted_total`,
+`missing_total`), the pages say how many are not listed. Each URL is reversed once per compute and formatted
+for each record.
 
 Rules for combining:
 - an indicator that does not apply is « not applicable », with the reason;
@@ -21,6 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -33,7 +38,7 @@ from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import CertificationKind, Modality, Training, TrainingStatus
 from coopforma.documents.models import Document, DocumentStatus
 from coopforma.evaluations import selectors as evaluations
-from coopforma.people.models import Trainer, TrainerStatus
+from coopforma.people.models import Trainee, Trainer, TrainerStatus
 from coopforma.quality.indicators import INDICATORS, WATCH_INDICATORS, Indicator, Profile, applicability
 from coopforma.quality.models import (
     Complaint,
@@ -71,6 +76,8 @@ LONG_ACTION_MINUTES = 2 * 7 * 60
 CHECK_VALIDITY_DAYS = 366
 WATCH_VALIDITY_DAYS = 366
 SURVEY_KINDS = ("hot", "cold", "client", "funder", "trainer")
+# How many links each list (counted, missing) of an indicator keeps; the counts always cover every record.
+LINKS_SHOWN = 100
 
 
 def status_label(status: str) -> str:
@@ -83,20 +90,57 @@ class Link:
     url: str
 
 
+class _Links:
+    """One list of an indicator (counted or missing): every record is counted, only the first `LINKS_SHOWN` are
+    turned into links (building a link costs a URL and a label; a large OF has tens of thousands of records)."""
+
+    __slots__ = ("links", "total")
+
+    def __init__(self) -> None:
+        self.links: list[Link] = []
+        self.total = 0
+
+    def add(self, make: Callable[..., Link], *args: Any) -> None:
+        self.total += 1
+        if len(self.links) < LINKS_SHOWN:
+            self.links.append(make(*args))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
 @dataclass
 class IndicatorStatus:
     indicator: Indicator
     applies: bool
     status: str
     explanation: str
-    counted: list[Link] = field(default_factory=list)
-    missing: list[Link] = field(default_factory=list)
+    counted: list[Link] = field(default_factory=list)  # the first LINKS_SHOWN of `counted_total`
+    missing: list[Link] = field(default_factory=list)  # the first LINKS_SHOWN of `missing_total`
     evidence: list[Evidence] = field(default_factory=list)
     open_nonconformities: list[NonConformity] = field(default_factory=list)
+    counted_total: int | None = None  # every record counted (None: as many as the links)
+    missing_total: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.counted_total is None:
+            self.counted_total = len(self.counted)
+        if self.missing_total is None:
+            self.missing_total = len(self.missing)
 
     @property
     def number(self) -> int:
         return self.indicator.number
+
+    @property
+    def counted_more(self) -> int:
+        """How many counted records are not listed."""
+        return (self.counted_total or 0) - len(self.counted)
+
+    @property
+    def missing_more(self) -> int:
+        """How many missing records are not listed."""
+        return (self.missing_total or 0) - len(self.missing)
 
     @property
     def label(self) -> str:
@@ -109,6 +153,59 @@ class Period:
     end: dt.date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _ParticipantRow:
+    """The columns of a participant the judges read."""
+
+    pk: int
+    session: Session
+    enrolment_id: int | None
+    status: str
+    trainee_first_name: str
+    trainee_last_name: str
+
+    @property
+    def trainee_name(self) -> str:
+        return Trainee(first_name=self.trainee_first_name, last_name=self.trainee_last_name).full_name
+
+
+@dataclass(frozen=True, slots=True)
+class _EnrolmentRow:
+    """The columns of an enrolment the judges read."""
+
+    pk: int
+    session: Session
+    client_name: str
+
+
+class _Urls:
+    """The organisation's URLs, each name reversed once (with placeholder ids) then formatted for each record."""
+
+    PLACEHOLDER = 987_654_300  # + n: ids no real record has, replaced by the record's
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+        self.formats: dict[tuple[str, tuple[str, ...]], str | None] = {}
+
+    def _pattern(self, name: str, keys: tuple[str, ...]) -> str | None:
+        placeholders = {k: str(self.PLACEHOLDER + n) for n, k in enumerate(keys)}
+        pattern = reverse(name, kwargs={"org": self.org.slug, **placeholders}).replace("{", "{{").replace("}", "}}")
+        for k, value in placeholders.items():
+            if pattern.count(value) != 1:
+                return None  # a path that does not show the id as is: reverse for each record
+            pattern = pattern.replace(value, "{" + k + "}")
+        return pattern
+
+    def __call__(self, name: str, **kwargs: Any) -> str:
+        key = (name, tuple(sorted(kwargs)))
+        if key not in self.formats:
+            self.formats[key] = self._pattern(name, key[1])
+        pattern = self.formats[key]
+        if pattern is None:
+            return reverse(name, kwargs={"org": self.org.slug, **kwargs})
+        return pattern.format(**kwargs)
+
+
 @dataclass
 class _Records:
     """Everything the judges read, loaded once."""
@@ -118,8 +215,8 @@ class _Records:
     member_ids: frozenset[int] | None
     trainings: list[Training]
     sessions: list[Session]
-    participants: list[Participant]
-    enrolments: list[Enrolment]
+    participants: list[_ParticipantRow]
+    enrolments: list[_EnrolmentRow]
     trainers: list[Trainer]
     checks: dict[int, SubcontractorCheck]  # trainer id -> latest check
     documents: list[dict[str, Any]]
@@ -135,9 +232,9 @@ class _Records:
     open_ncs: dict[int, list[NonConformity]]
     profile: Profile
 
-
-def _url(org: Organisation, name: str, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"org": org.slug, **kwargs})
+    @cached_property
+    def url(self) -> _Urls:
+        return _Urls(self.org)
 
 
 def profile_for(
@@ -186,18 +283,24 @@ def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Perio
         sessions_qs = sessions_qs.filter(start_date__lte=period.end)
     sessions = list(sessions_qs.order_by("start_date", "id"))
     session_ids = [s.pk for s in sessions]
-    participants = list(
-        Participant.objects.filter(organisation=org, session__in=sessions_qs)
+    by_id = {s.pk: s for s in sessions}
+    # Rows of the needed columns, not model instances: a large OF has tens of thousands of them.
+    participants = [
+        _ParticipantRow(pk, by_id[session_id], enrolment_id, status, first_name, last_name)
+        for pk, session_id, enrolment_id, status, first_name, last_name in Participant.objects.filter(
+            organisation=org, session__in=sessions_qs
+        )
         .exclude(status=ParticipantStatus.CANCELLED)
-        .select_related("trainee", "session")
         .order_by("session__start_date", "session_id", "trainee__last_name", "id")
-    )
-    enrolments = list(
-        Enrolment.objects.filter(organisation=org, session__in=sessions_qs)
+        .values_list("pk", "session_id", "enrolment_id", "status", "trainee__first_name", "trainee__last_name")
+    ]
+    enrolments = [
+        _EnrolmentRow(pk, by_id[session_id], client_name)
+        for pk, session_id, client_name in Enrolment.objects.filter(organisation=org, session__in=sessions_qs)
         .exclude(status=EnrolmentStatus.CANCELLED)
-        .select_related("client", "session")
         .order_by("session__start_date", "session_id", "id")
-    )
+        .values_list("pk", "session_id", "client__name")
+    ]
     has_alternance = FundingLine.objects.filter(
         organisation=org,
         scheme__in=[FundingScheme.APPRENTICESHIP, FundingScheme.PROFESSIONALISATION, FundingScheme.PRO_A],
@@ -264,16 +367,20 @@ def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Perio
 
 # --- The judges: one per indicator with automatic evidence -------------------------------------------------
 
-Verdict = tuple[str, str, list[Link], list[Link]]
+Verdict = tuple[str, str, _Links, _Links]
 
 
-def _ratio(counted: list[Link], missing: list[Link], *, what: str, none: str) -> Verdict:
+def _nothing(status: str, text: str) -> Verdict:
+    return status, text, _Links(), _Links()
+
+
+def _ratio(counted: _Links, missing: _Links, *, what: str, none: str) -> Verdict:
     """met when nothing is missing, partial when some are, missing when none counts."""
     if not counted and not missing:
         return MISSING, none, counted, missing
     text = _("%(ok)s sur %(total)s %(what)s.") % {
-        "ok": len(counted),
-        "total": len(counted) + len(missing),
+        "ok": counted.total,
+        "total": counted.total + missing.total,
         "what": what,
     }
     if not missing:
@@ -281,29 +388,38 @@ def _ratio(counted: list[Link], missing: list[Link], *, what: str, none: str) ->
     return (PARTIAL if counted else MISSING), text, counted, missing
 
 
+def _link(label: str, url: str) -> Link:
+    return Link(label, url)
+
+
 def _training_link(r: _Records, t: Training, suffix: str = "") -> Link:
-    return Link(f"{t.title}{suffix}", _url(r.org, "catalogue:detail", pk=t.pk))
+    return Link(f"{t.title}{suffix}", r.url("catalogue:detail", pk=t.pk))
 
 
 def _session_link(r: _Records, s: Session) -> Link:
-    return Link(str(s), _url(r.org, "sessions:detail", pk=s.pk))
+    return Link(str(s), r.url("sessions:detail", pk=s.pk))
 
 
-def _participant_link(r: _Records, p: Participant) -> Link:
+def _rules_link(r: _Records, s: Session, issued: bool) -> Link:
+    link = _session_link(r, s)
+    if issued:
+        return Link(_("Règlement intérieur : %(s)s") % {"s": link.label}, link.url)
+    return Link(_("Règlement intérieur non émis : %(s)s") % {"s": link.label}, link.url)
+
+
+def _participant_link(r: _Records, p: _ParticipantRow) -> Link:
     return Link(
-        f"{p.trainee.full_name} — {p.session}",
-        _url(r.org, "sessions:participant_edit", pk=p.session_id, participant_pk=p.pk),
+        f"{p.trainee_name} — {p.session}",
+        r.url("sessions:participant_edit", pk=p.session.pk, participant_pk=p.pk),
     )
 
 
-def _enrolment_link(r: _Records, e: Enrolment) -> Link:
-    return Link(
-        f"{e.client.name} — {e.session}", _url(r.org, "sessions:enrolment_edit", pk=e.session_id, enrolment_pk=e.pk)
-    )
+def _enrolment_link(r: _Records, e: _EnrolmentRow) -> Link:
+    return Link(f"{e.client_name} — {e.session}", r.url("sessions:enrolment_edit", pk=e.session.pk, enrolment_pk=e.pk))
 
 
 def _trainer_link(r: _Records, t: Trainer, suffix: str = "") -> Link:
-    return Link(f"{t.full_name}{suffix}", _url(r.org, "people:trainer_detail", pk=t.pk))
+    return Link(f"{t.full_name}{suffix}", r.url("people:trainer_detail", pk=t.pk))
 
 
 def _published_trainings(r: _Records) -> list[Training]:
@@ -311,7 +427,7 @@ def _published_trainings(r: _Records) -> list[Training]:
 
 
 def judge_1(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for t in _published_trainings(r):
         lacks = t.missing_programme_fields()
         if not t.access_delay.strip():
@@ -319,9 +435,9 @@ def judge_1(r: _Records) -> Verdict:
         if t.price_inter_cents is None and t.price_intra_cents is None:
             lacks.append(_("Tarif"))
         if lacks:
-            missing.append(_training_link(r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")"))
+            missing.add(_training_link, r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")")
         else:
-            counted.append(_training_link(r, t))
+            counted.add(_training_link, r, t)
     return _ratio(counted, missing, what=_("formations publiées ont une page complète"),
                   none=_("Aucune formation publiée au catalogue."))  # fmt: skip
 
@@ -333,38 +449,38 @@ def judge_2(r: _Records) -> Verdict:
             "%(n)s résultats publiés sur les pages des formations.",
             r.published,
         ) % {"n": r.published}
-        return MET, text, [], []  # fmt: skip
-    return MISSING, _("Aucun indicateur de résultat publié (module Évaluations)."), [], []
+        return _nothing(MET, text)
+    return _nothing(MISSING, _("Aucun indicateur de résultat publié (module Évaluations)."))
 
 
 def judge_4(r: _Records) -> Verdict:
     # The needs are analysed with the trainee (their needs questionnaire) or with the client or funder.
     analysed = set(r.needs_enrolments) | {p.enrolment_id for p in r.participants if p.pk in r.needs_participants}
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for e in r.enrolments:
-        (counted if e.pk in analysed else missing).append(_enrolment_link(r, e))
+        (counted if e.pk in analysed else missing).add(_enrolment_link, r, e)
     return _ratio(counted, missing, what=_("inscriptions ont une analyse du besoin"),
                   none=_("Aucune inscription sur la période."))  # fmt: skip
 
 
 def judge_5(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for t in r.trainings:
         if t.status not in (TrainingStatus.VALIDATED, TrainingStatus.SUBMITTED):
             continue
         objectives = [o for o in t.objectives if str(o).strip()]
         if objectives:
-            counted.append(_training_link(r, t))
+            counted.add(_training_link, r, t)
         else:
-            missing.append(_training_link(r, t, " (" + _("aucun objectif") + ")"))
+            missing.add(_training_link, r, t, " (" + _("aucun objectif") + ")")
     return _ratio(counted, missing, what=_("formations ont des objectifs opérationnels et évaluables"),
                   none=_("Aucune formation validée."))  # fmt: skip
 
 
 def judge_8(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for p in r.participants:
-        (counted if p.pk in r.needs_participants else missing).append(_participant_link(r, p))
+        (counted if p.pk in r.needs_participants else missing).add(_participant_link, r, p)
     return _ratio(counted, missing, what=_("stagiaires ont répondu au positionnement d'entrée"),
                   none=_("Aucun·e stagiaire sur la période."))  # fmt: skip
 
@@ -372,41 +488,38 @@ def judge_8(r: _Records) -> Verdict:
 def judge_9(r: _Records) -> Verdict:
     sent = {d["subject_id"] for d in r.documents if d["kind"] == "convocation" and d["diffused_at"]}
     rules = {d["session_id_ref"] for d in r.documents if d["kind"] == "rules" and d["status"] in ISSUED}
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for p in r.participants:
-        (counted if p.pk in sent else missing).append(_participant_link(r, p))
+        (counted if p.pk in sent else missing).add(_participant_link, r, p)
     for s in r.sessions:
-        link = _session_link(r, s)
-        if s.pk in rules:
-            counted.append(Link(_("Règlement intérieur : %(s)s") % {"s": link.label}, link.url))
-        else:
-            missing.append(Link(_("Règlement intérieur non émis : %(s)s") % {"s": link.label}, link.url))
+        issued = s.pk in rules
+        (counted if issued else missing).add(_rules_link, r, s, issued)
     return _ratio(counted, missing, what=_("convocations envoyées et règlements intérieurs émis"),
                   none=_("Aucune session sur la période."))  # fmt: skip
 
 
 def judge_11(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for p in r.participants:
         if p.status == ParticipantStatus.DROPPED_OUT or p.session.end_date is None or p.session.end_date > r.today:
             continue
-        (counted if p.pk in r.skills_participants else missing).append(_participant_link(r, p))
+        (counted if p.pk in r.skills_participants else missing).add(_participant_link, r, p)
     return _ratio(counted, missing, what=_("stagiaires ont une évaluation des acquis"),
                   none=_("Aucun·e stagiaire ayant terminé une session sur la période."))  # fmt: skip
 
 
 def judge_12(r: _Records) -> Verdict:
     followed = {c.participant_id for c in r.complaints if c.kind == ComplaintKind.DROPOUT and c.participant_id}
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for p in r.participants:
         if p.status != ParticipantStatus.DROPPED_OUT or p.session.total_minutes <= LONG_ACTION_MINUTES:
             continue
-        (counted if p.pk in followed else missing).append(_participant_link(r, p))
+        (counted if p.pk in followed else missing).add(_participant_link, r, p)
     procedure = any(e.covers for e in r.evidence.get(12, []))
     if not counted and not missing:
         if procedure:
-            return MET, _("Aucun abandon sur une action de plus de deux jours ; la procédure est décrite."), [], []
-        return MISSING, _("Aucune procédure de prévention des abandons déposée comme preuve."), [], []
+            return _nothing(MET, _("Aucun abandon sur une action de plus de deux jours ; la procédure est décrite."))
+        return _nothing(MISSING, _("Aucune procédure de prévention des abandons déposée comme preuve."))
     status, text, counted, missing = _ratio(counted, missing, what=_("abandons ont été suivis (registre)"), none="")
     if status == MET and not procedure:
         return PARTIAL, text + " " + _("La procédure n'est pas déposée comme preuve."), counted, missing
@@ -414,20 +527,20 @@ def judge_12(r: _Records) -> Verdict:
 
 
 def judge_17(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for t in r.trainers:
         if not t.can_deliver:
             continue
         if t.cv:
-            counted.append(_trainer_link(r, t))
+            counted.add(_trainer_link, r, t)
         else:
-            missing.append(_trainer_link(r, t, " (" + _("CV non déposé") + ")"))
+            missing.add(_trainer_link, r, t, " (" + _("CV non déposé") + ")")
     return _ratio(counted, missing, what=_("intervenant·es en activité ont leur CV au dossier"),
                   none=_("Aucun·e intervenant·e validé·e."))  # fmt: skip
 
 
 def judge_21(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for t in r.trainers:
         if not t.can_deliver:
             continue
@@ -437,9 +550,9 @@ def judge_21(r: _Records) -> Verdict:
         if not t.qualifications.strip():
             lacks.append(_("qualifications"))
         if lacks:
-            missing.append(_trainer_link(r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")"))
+            missing.add(_trainer_link, r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")")
         else:
-            counted.append(_trainer_link(r, t))
+            counted.add(_trainer_link, r, t)
     return _ratio(counted, missing, what=_("intervenant·es ont des qualifications vérifiées par le comité"),
                   none=_("Aucun·e intervenant·e validé·e."))  # fmt: skip
 
@@ -448,20 +561,17 @@ def _judge_watch(number: int) -> Callable[[_Records], Verdict]:
     def judge(r: _Records) -> Verdict:
         since = r.today - dt.timedelta(days=WATCH_VALIDITY_DAYS)
         entries = [w for w in r.watch if w.indicator == number and w.seen_on >= since]
-        counted = [
-            Link(f"{w.seen_on:%d/%m/%Y} — {w.source}", _url(r.org, "quality:watch_edit", pk=w.pk))
-            for w in entries
-            if w.practice_change.strip()
-        ]
-        missing = [
-            Link(_("%(s)s (non exploitée)") % {"s": w.source}, _url(r.org, "quality:watch_edit", pk=w.pk))
-            for w in entries
-            if not w.practice_change.strip()
-        ]
+        counted, missing = _Links(), _Links()
+        for w in entries:
+            link_url = r.url("quality:watch_edit", pk=w.pk)
+            if w.practice_change.strip():
+                counted.add(_link, f"{w.seen_on:%d/%m/%Y} — {w.source}", link_url)
+            else:
+                missing.add(_link, _("%(s)s (non exploitée)") % {"s": w.source}, link_url)
         if not entries:
-            return MISSING, _("Aucune entrée de veille depuis un an."), [], []
+            return _nothing(MISSING, _("Aucune entrée de veille depuis un an."))
         text = _("%(ok)s entrée(s) de veille exploitée(s) sur %(n)s depuis un an.") % {
-            "ok": len(counted),
+            "ok": counted.total,
             "n": len(entries),
         }
         return (MET if counted else PARTIAL), text, counted, missing
@@ -470,36 +580,34 @@ def _judge_watch(number: int) -> Callable[[_Records], Verdict]:
 
 
 def judge_26(r: _Records) -> Verdict:
-    counted, missing = [], []
-    settings_url = _url(r.org, "org:settings")
+    counted, missing = _Links(), _Links()
+    settings_url = r.url("org:settings")
     if r.org.disability_referent_name and (r.org.disability_referent_email or r.org.disability_referent_phone):
-        counted.append(Link(_("Référent·e handicap : %(n)s") % {"n": r.org.disability_referent_name}, settings_url))
+        counted.add(_link, _("Référent·e handicap : %(n)s") % {"n": r.org.disability_referent_name}, settings_url)
     else:
-        missing.append(Link(_("Référent·e handicap non renseigné·e"), settings_url))
+        missing.add(_link, _("Référent·e handicap non renseigné·e"), settings_url)
     for t in _published_trainings(r):
         if t.accessibility.strip():
-            counted.append(_training_link(r, t, " (" + _("accessibilité décrite") + ")"))
+            counted.add(_training_link, r, t, " (" + _("accessibilité décrite") + ")")
         else:
-            missing.append(_training_link(r, t, " (" + _("accessibilité non décrite") + ")"))
+            missing.add(_training_link, r, t, " (" + _("accessibilité non décrite") + ")")
     return _ratio(counted, missing, what=_("éléments d'accueil des personnes en situation de handicap"),
                   none=_("Rien de renseigné."))  # fmt: skip
 
 
 def judge_27(r: _Records) -> Verdict:
     since = r.today - dt.timedelta(days=CHECK_VALIDITY_DAYS)
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for t in r.trainers:
         if t.status != TrainerStatus.SUBCONTRACTOR or not t.can_deliver:
             continue
         check = r.checks.get(t.pk)
         if check and check.is_complete and check.checked_on >= since and t.siret and t.nda:
-            counted.append(
-                _trainer_link(r, t, " (" + _("vérifié le %(d)s") % {"d": f"{check.checked_on:%d/%m/%Y}"} + ")")
-            )
+            counted.add(_trainer_link, r, t, " (" + _("vérifié le %(d)s") % {"d": f"{check.checked_on:%d/%m/%Y}"} + ")")
         elif check is None:
-            missing.append(_trainer_link(r, t, " (" + _("aucun suivi enregistré") + ")"))
+            missing.add(_trainer_link, r, t, " (" + _("aucun suivi enregistré") + ")")
         else:
-            missing.append(_trainer_link(r, t, " (" + _("suivi incomplet ou de plus d'un an") + ")"))
+            missing.add(_trainer_link, r, t, " (" + _("suivi incomplet ou de plus d'un an") + ")")
     return _ratio(counted, missing, what=_("sous-traitant·es suivi·es depuis moins d'un an"),
                   none=_("Aucun·e sous-traitant·e en activité."))  # fmt: skip
 
@@ -514,45 +622,45 @@ SURVEY_LABELS = {
 
 
 def judge_30(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for kind in SURVEY_KINDS:
         invited, answered = r.surveys[kind]
         label = str(SURVEY_LABELS[kind])
         if answered:
-            counted.append(
-                Link(_("%(who)s : %(a)s réponse(s) sur %(i)s") % {"who": label, "a": answered, "i": invited}, "")
+            counted.add(
+                _link, _("%(who)s : %(a)s réponse(s) sur %(i)s") % {"who": label, "a": answered, "i": invited}, ""
             )
         else:
-            missing.append(Link(_("%(who)s : aucune réponse") % {"who": label}, ""))
+            missing.add(_link, _("%(who)s : aucune réponse") % {"who": label}, "")
     return _ratio(counted, missing, what=_("publics interrogés ont répondu"), none="")
 
 
 def judge_31(r: _Records) -> Verdict:
     entries = [c for c in r.complaints if c.kind != ComplaintKind.DROPOUT]
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for c in entries:
-        link_url = _url(r.org, "quality:complaint_edit", pk=c.pk)
+        link_url = r.url("quality:complaint_edit", pk=c.pk)
         late = (not c.acknowledged_on and c.acknowledge_due < r.today) or (not c.answered_on and c.answer_due < r.today)
         if late:
-            missing.append(Link(_("%(c)s (en retard)") % {"c": c}, link_url))
+            missing.add(_link, _("%(c)s (en retard)") % {"c": c}, link_url)
         else:
-            counted.append(Link(str(c), link_url))
+            counted.add(_link, str(c), link_url)
     procedure = any(e.covers for e in r.evidence.get(31, []))
     if not entries:
         if procedure:
-            return MET, _("Aucune réclamation ni aléa enregistré ; la procédure de traitement est décrite."), [], []
-        return MISSING, _("Registre vide et procédure de traitement non déposée."), [], []
+            return _nothing(MET, _("Aucune réclamation ni aléa enregistré ; la procédure de traitement est décrite."))
+        return _nothing(MISSING, _("Registre vide et procédure de traitement non déposée."))
     return _ratio(counted, missing, what=_("réclamations et aléas traités dans les délais"), none="")
 
 
 def judge_32(r: _Records) -> Verdict:
-    counted, missing = [], []
+    counted, missing = _Links(), _Links()
     for a in r.actions:
-        link_url = _url(r.org, "quality:improvement_edit", pk=a.pk)
+        link_url = r.url("quality:improvement_edit", pk=a.pk)
         if a.done_on or a.due_on >= r.today:
-            counted.append(Link(str(a), link_url))
+            counted.add(_link, str(a), link_url)
         else:
-            missing.append(Link(_("%(a)s (échéance dépassée)") % {"a": a}, link_url))
+            missing.add(_link, _("%(a)s (échéance dépassée)") % {"a": a}, link_url)
     return _ratio(counted, missing, what=_("actions d'amélioration à jour"), none=_("Aucune action d'amélioration."))
 
 
@@ -593,8 +701,7 @@ def _judge(indicator: Indicator, r: _Records) -> IndicatorStatus:
     judge = JUDGES.get(indicator.number)
     if judge is None:
         status, text = _from_evidence(items)
-        counted: list[Link] = []
-        missing: list[Link] = []
+        counted, missing = _Links(), _Links()
     else:
         status, text, counted, missing = judge(r)
         if status == MISSING and any(e.covers for e in items):
@@ -608,7 +715,9 @@ def _judge(indicator: Indicator, r: _Records) -> IndicatorStatus:
         text += " " + ngettext("%(n)s non-conformité ouverte.", "%(n)s non-conformités ouvertes.", len(ncs)) % {
             "n": len(ncs)
         }
-    return IndicatorStatus(indicator, True, status, text, counted, missing, items, ncs)
+    return IndicatorStatus(
+        indicator, True, status, text, counted.links, missing.links, items, ncs, counted.total, missing.total
+    )
 
 
 def compute(
