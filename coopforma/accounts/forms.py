@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.models import Organisation, QualiopiCategory
 from coopforma.accounts.roles import Role
+from coopforma.core.forms import date_input
 
 
 class OrganisationForm(forms.ModelForm):
@@ -45,8 +46,8 @@ class OrganisationForm(forms.ModelForm):
             "disability_referent_phone",
         ]
         widgets = {
-            "qualiopi_valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "qualiopi_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "qualiopi_valid_from": date_input(),
+            "qualiopi_valid_until": date_input(),
         }
 
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
-from coopforma.core.forms import MoneyField
+from coopforma.core.forms import MoneyField, date_input
 from coopforma.training_sessions.models import FundingScheme, PayerKind
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 
 
 class InvoiceFilterForm(forms.Form):

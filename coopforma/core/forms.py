@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from coopforma.core.money import cents_to_input, parse_euros
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker; the value is written in ISO form, the only one <input type=date> reads."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class MoneyField(forms.CharField):
     """Typed in euros ('1 250,00'), cleaned to integer cents."""
 

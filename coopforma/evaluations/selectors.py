@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import Training
+from coopforma.core.dates import add_months
 from coopforma.evaluations.models import (
     Answer,
     Invitation,
@@ -413,17 +414,6 @@ class PublishedResult:
     whole_organisation: bool
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError  # pragma: no cover
-
-
 def indicator_result(
     indicator: PublishedIndicator, *, training: Training | None, today: dt.date | None = None
 ) -> tuple[PublishedResult | None, Decimal | None, int]:
@@ -431,7 +421,7 @@ def indicator_result(
     sessions (not cancelled) that ended within the last `period_months` months, of `training` when the
     indicator is per training."""
     today = today or timezone.localdate()
-    start = months_before(today, indicator.period_months)
+    start = add_months(today, -indicator.period_months)
     sessions = Session.objects.filter(
         organisation_id=indicator.organisation_id, end_date__gte=start, end_date__lte=today
     ).exclude(status=SessionStatus.CANCELLED)

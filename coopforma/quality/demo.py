@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from coopforma.accounts.models import Organisation, User
+from coopforma.core.dates import add_months
 from coopforma.core.log import log_action
 from coopforma.people.models import Trainer, TrainerStatus
 from coopforma.quality.models import (
@@ -29,7 +30,7 @@ from coopforma.quality.models import (
     SubcontractorCheck,
     WatchEntry,
 )
-from coopforma.quality.services import ACKNOWLEDGE_DAYS, ANSWER_DAYS, add_months
+from coopforma.quality.services import ACKNOWLEDGE_DAYS, ANSWER_DAYS
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session
 
 COMPLAINTS_PROCEDURE = """Procédure de traitement des réclamations et des aléas — Coopérative de formation Ensemble

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import User
+from coopforma.core.forms import date_input
 from coopforma.people.models import MemberStructure, Trainer, TrainerStatus
 from coopforma.quality.indicators import NUMBER_CHOICES
 from coopforma.quality.models import (
@@ -23,7 +24,7 @@ from coopforma.quality.models import (
 from coopforma.training_sessions.models import Participant
 from coopforma.training_sessions.selectors import session_queryset_for
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class DetectSelect(forms.NullBooleanSelect):

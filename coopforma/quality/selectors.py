@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from coopforma.accounts.actor import Actor
+from coopforma.core.dates import add_months
 from coopforma.people.models import Trainer, TrainerStatus
 from coopforma.people.scope import actor_scope
 from coopforma.quality import evidence
@@ -30,7 +31,6 @@ from coopforma.quality.models import (
     SubcontractorCheck,
     WatchEntry,
 )
-from coopforma.quality.services import add_months
 
 
 def member_ids_for(actor: Actor) -> frozenset[int] | None:

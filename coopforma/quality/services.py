@@ -5,7 +5,6 @@ Every function checks the actor's flag, validates (ValidationError with a dict f
 transaction and logs the event ("quality.<noun>.<verb>").
 """
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
+from coopforma.core.dates import add_months
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.quality.indicators import BY_NUMBER
 from coopforma.quality.models import (
@@ -35,13 +35,6 @@ ACKNOWLEDGE_DAYS = 5
 ANSWER_DAYS = 30
 # Arrêté du 31 mai 2023: a major non-conformity is lifted within 3 months, a minor one within 6 months.
 NC_MONTHS = {Severity.MAJOR: 3, Severity.MINOR: 6}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the last day of the month when it does not exist)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _before(obj: models.Model) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.catalogue.models import Modality
-from coopforma.core.forms import MoneyField
+from coopforma.core.forms import MoneyField, date_input
 from coopforma.core.hours import hours_to_minutes, minutes_to_hours
 from coopforma.people.models import Contact, Trainee, Trainer
 from coopforma.people.selectors import client_queryset, trainee_queryset
@@ -30,7 +30,7 @@ from coopforma.training_sessions.models import (
 )
 from coopforma.training_sessions.services import TRANSITIONS, default_bpf_type, local_datetime
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 PERIOD_CHOICES = [
     ("both", _("Journée entière (09:00–12:30 et 13:30–17:00)")),

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from coopforma.accounts.models import Organisation, User
+from coopforma.core.dates import add_months
 from coopforma.dashboard.demo import DEMO_SLUG, demo_load
 from coopforma.quality import evidence as ev
 from coopforma.quality.models import Audit, Complaint, NonConformity
-from coopforma.quality.services import add_months
 
 pytestmark = pytest.mark.django_db
 

@@ -1,27 +1,16 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Services: deadlines, validation with field messages, tenancy, the activity log."""
 
-import calendar
 import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from hypothesis import given
-from hypothesis import strategies as st
 
 from coopforma.core.models import ActivityLog
 from coopforma.quality import services
 from coopforma.quality.tests.conftest import make_session
 
 TODAY = dt.date.today()
-
-
-@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)), st.integers(min_value=-40, max_value=40))
-def test_add_months_keeps_the_day_or_the_month_end(day, months):
-    result = services.add_months(day, months)
-    assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
-    last = calendar.monthrange(result.year, result.month)[1]
-    assert result.day == min(day.day, last)
 
 
 @pytest.mark.django_db
