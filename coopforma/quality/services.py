@@ -35,6 +35,7 @@ ACKNOWLEDGE_DAYS = 5
 ANSWER_DAYS = 30
 # Arrêté du 31 mai 2023: a major non-conformity is lifted within 3 months, a minor one within 6 months.
 NC_MONTHS = {Severity.MAJOR: 3, Severity.MINOR: 6}
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # an uploaded evidence file
 
 
 def _before(obj: models.Model) -> dict[str, Any]:
@@ -98,6 +99,11 @@ def evidence_create(*, actor: Actor, **data: Any) -> Evidence:
     data["indicators"] = _indicators(errors, data.get("indicators") or [], required=True)
     if not data.get("file") and not (data.get("note") or "").strip():
         errors["note"] = _("Déposez un fichier ou écrivez une note.")
+    upload = data.get("file")
+    if upload and getattr(upload, "size", 0) > MAX_EVIDENCE_BYTES:
+        errors["file"] = _("Le fichier dépasse %(max)s Mo : déposez une version plus légère (PDF compressé…).") % {
+            "max": MAX_EVIDENCE_BYTES // (1024 * 1024)
+        }
     member = data.get("member_structure")
     if member is not None:
         _check_tenant(actor, member)

@@ -75,6 +75,18 @@ def test_evidence_without_file_nor_note_is_refused_and_keeps_the_input(web, qual
     assert not Evidence.objects.exists()
 
 
+def test_an_oversized_evidence_file_is_refused_on_its_field(web, quality_user, org, monkeypatch):
+    monkeypatch.setattr("coopforma.quality.services.MAX_EVIDENCE_BYTES", 10)
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 more than ten bytes", content_type="application/pdf")
+    response = web(quality_user).post(
+        base(org) + "indicators/22/",
+        {"title": "Scan trop lourd", "indicators": ["22"], "dated": TODAY.isoformat(), "file": upload},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Le fichier dépasse 0 Mo" in page and 'value="Scan trop lourd"' in page
+    assert not Evidence.objects.exists()
+
+
 def test_a_trainer_reports_a_complaint_that_the_quality_manager_handles(web, trainer_user, quality_user, org, session):
     response = web(trainer_user).post(
         base(org) + "complaints/new/",
