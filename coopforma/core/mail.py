@@ -5,10 +5,22 @@
 transaction sends nothing). The task (`core.tasks.send_outbound_email`) sends it with Django's configured
 mailer and, on failure, records the error and re-enqueues itself later while fewer than MAX_ATTEMPTS were
 made (when the task backend can defer; otherwise `coopforma send_queued_mail` retries).
+
+Secrets never rest in the outbox: a message carrying a one-time link or code passes it in `secrets=`. The stored
+subject, body and html hold a placeholder (`[[secret:0]]`…) where each secret was, and the secrets themselves are
+kept encrypted (Fernet, with a key derived from SECRET_KEY) until the message is sent, then erased. Staff reading
+the outbox see « [lien ou code personnel masqué] »; only the addressee's mailbox receives the real one.
 """
 
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +31,47 @@ from django.utils import timezone
 from coopforma.core.models import OutboundEmail, OutboundEmailStatus
 
 MAX_ATTEMPTS = 5
+
+_PLACEHOLDER = re.compile(r"\[\[secret:(\d+)\]\]")
+MASKED = "[lien ou code personnel masqué]"
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(b"coopforma.outbox.secrets:" + settings.SECRET_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(values: Sequence[str]) -> str:
+    """The secrets, encrypted for the outbox ("" when there are none)."""
+    return _fernet().encrypt(json.dumps(list(values)).encode()).decode() if values else ""
+
+
+def unseal(sealed: str) -> list[str]:
+    """The secrets of `seal`; [] when there are none or they cannot be read (e.g. SECRET_KEY changed)."""
+    if not sealed:
+        return []
+    try:
+        return list(json.loads(_fernet().decrypt(sealed.encode())))
+    except (InvalidToken, ValueError):
+        return []
+
+
+def redact(text: str, values: Sequence[str]) -> str:
+    """`text` with each secret replaced by its placeholder (longest first, so a link containing a code wins)."""
+    for index, value in sorted(enumerate(values), key=lambda item: -len(item[1])):
+        if value:
+            text = text.replace(value, f"[[secret:{index}]]")
+    return text
+
+
+def reveal(text: str, values: Sequence[str]) -> str:
+    """The placeholders of `text` replaced by the secrets (what the addressee receives)."""
+    return _PLACEHOLDER.sub(lambda m: values[int(m.group(1))] if int(m.group(1)) < len(values) else MASKED, text)
+
+
+def readable(text: str) -> str:
+    """What staff see of a stored message: the placeholders shown as masked."""
+    return _PLACEHOLDER.sub(MASKED, text)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -35,14 +88,20 @@ def send_mail_logged(
     html: str | None = None,
     purpose: str = "",
     about: models.Model | None = None,
+    secrets: Sequence[str] = (),
 ) -> OutboundEmail:
-    """Record a message in the outbox and send it in the background once the transaction commits."""
+    """Record a message in the outbox and send it in the background once the transaction commits.
+
+    `secrets`: the one-time links and codes the message carries; stored encrypted, never in the text (see above).
+    """
+    secrets = [value for value in secrets if value]
     email = OutboundEmail.objects.create(
         organisation=organisation,
         to=to,
-        subject=subject[:300],
-        body=body,
-        html=html or "",
+        subject=redact(subject, secrets)[:300],
+        body=redact(body, secrets),
+        html=redact(html or "", secrets),
+        sealed_secrets=seal(secrets),
         purpose=purpose,
         ref_type=ContentType.objects.get_for_model(about) if about is not None else None,
         ref_id=about.pk if about is not None else None,
@@ -70,11 +129,15 @@ def deliver(email_id: int) -> OutboundEmail | None:
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status == OutboundEmailStatus.SENT:
             return email
+        values = unseal(email.sealed_secrets)
         message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+            subject=reveal(email.subject, values),
+            body=reveal(email.body, values),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
         )
         if email.html:
-            message.attach_alternative(email.html, "text/html")
+            message.attach_alternative(reveal(email.html, values), "text/html")
         email.attempts += 1
         try:
             message.send()
@@ -85,7 +148,8 @@ def deliver(email_id: int) -> OutboundEmail | None:
             email.status = OutboundEmailStatus.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-        email.save(update_fields=["attempts", "status", "last_error", "sent_at", "updated_at"])
+            email.sealed_secrets = ""  # delivered: the secrets are no longer kept anywhere
+        email.save(update_fields=["attempts", "status", "last_error", "sent_at", "sealed_secrets", "updated_at"])
     return email
 
 
@@ -108,7 +172,9 @@ def retry_pending(*, limit: int = 500) -> dict[str, int]:
 
 def outbox_list(*, actor: Any, status: str = "") -> models.QuerySet[OutboundEmail]:
     """The organisation's messages, newest first (the view checks the flag)."""
-    queryset = OutboundEmail.objects.filter(organisation_id=actor.organisation_id).defer("body", "html")
+    queryset = OutboundEmail.objects.filter(organisation_id=actor.organisation_id).defer(
+        "body", "html", "sealed_secrets"
+    )
     if status in OutboundEmailStatus.values:
         queryset = queryset.filter(status=status)
     return queryset

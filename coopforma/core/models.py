@@ -66,6 +66,9 @@ class OutboundEmail(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # The one-time links and codes of the message, encrypted (core.mail): the subject, body and html above hold
+    # placeholders instead, so nobody reading the outbox can use them. Emptied once the message is sent.
+    sealed_secrets = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("e-mail envoyé")
@@ -78,4 +81,16 @@ class OutboundEmail(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.to} — {self.subject}"
+        return f"{self.to} — {self.readable_subject}"
+
+    @property
+    def readable_subject(self) -> str:
+        from coopforma.core.mail import readable
+
+        return readable(self.subject)
+
+    @property
+    def readable_body(self) -> str:
+        from coopforma.core.mail import readable
+
+        return readable(self.body)

@@ -98,3 +98,46 @@ def test_no_more_than_max_attempts(org, settings, django_capture_on_commit_callb
 def test_outbox_model_str(org, status):
     email = OutboundEmail.objects.create(organisation=org, to="a@example.org", subject="S", body="B", status=status)
     assert str(email) == "a@example.org — S"
+
+
+def test_secrets_are_sealed_in_the_outbox_and_sent_in_clear(org, django_capture_on_commit_callbacks):
+    link = "https://of.example/p/s3cr3t-token/"
+    with django_capture_on_commit_callbacks(execute=False):
+        email = send_mail_logged(
+            organisation=org,
+            to="marie@example.org",
+            subject="Votre code : 123456",
+            body=f"Ouvrez {link} puis saisissez 123456.",
+            html=f'<a href="{link}">{link}</a>',
+            purpose="test",
+            secrets=[link, "123456"],
+        )
+    stored = OutboundEmail.objects.get(pk=email.pk)
+    for text in (stored.subject, stored.body, stored.html, stored.sealed_secrets):
+        assert "s3cr3t-token" not in text and "123456" not in text
+    assert (
+        stored.readable_body == "Ouvrez [lien ou code personnel masqué] puis saisissez [lien ou code personnel masqué]."
+    )
+    assert "masqué" in str(stored)
+
+    from coopforma.core.mail import deliver
+
+    deliver(stored.pk)
+    sent = mail.outbox[-1]
+    assert sent.subject == "Votre code : 123456"
+    assert sent.body == f"Ouvrez {link} puis saisissez 123456."
+    assert sent.alternatives[0][0] == f'<a href="{link}">{link}</a>'
+    stored.refresh_from_db()
+    assert stored.status == OutboundEmailStatus.SENT and stored.sealed_secrets == ""
+
+
+def test_unreadable_secrets_are_masked_not_leaked(org, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        email = send_mail_logged(
+            organisation=org, to="a@example.org", subject="x", body="code 987654", secrets=["987654"]
+        )
+    settings.SECRET_KEY = "another-key-after-a-rotation-0123456789"
+    from coopforma.core.mail import deliver
+
+    deliver(email.pk)
+    assert mail.outbox[-1].body == "code [lien ou code personnel masqué]"
