@@ -21,7 +21,6 @@ from datetime import timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
