@@ -2,8 +2,9 @@
 """The trainee's phone, without an account: the personal link identifies them (Django session), then they sign.
 
 /e/<token>/        the personal link (e-mailed): remembers the participant on this phone, then /e/moi/
-/e/moi/            the sessions' slots with « Je signe » (and « Je suis connecté·e » / « Je quitte » remotely)
-/e/q/<token>/      the rotating QR code shown by the trainer: confirm, then sign
+/e/moi/            the sessions' slots; remote ones: « Je signe », « Je suis connecté·e », « Je quitte »; on-site
+                   ones: « scan the QR code » (the personal link alone does not prove presence)
+/e/q/<token>/      the rotating QR code shown by the trainer: choose who signs (a shared phone), then sign
 Every refusal is a clear message on the page (status 200 for the phone, nothing recorded twice).
 """
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from coopforma.attendance import selectors, services
 from coopforma.attendance.models import SignMethod
 from coopforma.attendance.tokens import qr_slot_id
+from coopforma.training_sessions.models import Participant
 
 SESSION_KEY = "emargement_participants"
 T = "attendance/phone/"
@@ -61,14 +63,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, T + "home.html", context)
 
 
+def _chosen(candidates: list[Participant], raw: str | None) -> Participant | None:
+    """The participant the page names (a shared phone may hold several); the only one when it names none."""
+    if raw:
+        return next((p for p in candidates if str(p.pk) == raw), None)
+    return candidates[0] if len(candidates) == 1 else None
+
+
 @never_cache
 @require_http_methods(["POST"])
 def slot_action(request: HttpRequest, slot_id: int) -> HttpResponse:
-    """« Je signe », « Je suis connecté·e », « Je quitte » from the personal link's page."""
-    slot, participant = selectors.participant_for_slot(slot_id=slot_id, participant_ids=_phone_participant_ids(request))
-    if slot is None or participant is None:
+    """« Je signe » (remote slots: on site the QR code is required), « Je suis connecté·e », « Je quitte »."""
+    slot, candidates = selectors.slot_candidates(slot_id=slot_id, participant_ids=_phone_participant_ids(request))
+    if slot is None or not candidates:
         message = _("Ce créneau ne fait pas partie de vos sessions. Ouvrez le lien reçu par e-mail pour cette session.")
         return render(request, T + "message.html", {"message": message, "level": "error"}, status=403)
+    participant = _chosen(candidates, request.POST.get("participant"))
+    if participant is None:
+        context = _home_context(request) | {"message": _("Choisissez la personne qui signe."), "level": "error"}
+        return render(request, T + "home.html", context)
     action = request.POST.get("action", "sign")
     origin = services.Origin.of(request)
     try:
@@ -76,7 +89,7 @@ def slot_action(request: HttpRequest, slot_id: int) -> HttpResponse:
             services.attendance_connection(participant=participant, slot=slot, event=action, origin=origin)
             done = _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
         else:
-            method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK
+            method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK  # on site: refused, the QR is needed
             services.attendance_sign(participant=participant, slot=slot, method=method, origin=origin)
             done = _("Merci, votre signature est enregistrée.")
     except ValidationError as exc:
@@ -88,7 +101,7 @@ def slot_action(request: HttpRequest, slot_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def qr(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: check the token and ask to confirm; POST: sign (the token is checked again)."""
+    """GET: check the token and ask who signs; POST: sign the person chosen (the token is checked again)."""
     try:
         slot_id = qr_slot_id(token)
     except ValidationError as exc:
@@ -97,12 +110,16 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
     if not ids:
         message = _("Ouvrez d'abord le lien reçu par e-mail sur ce téléphone, puis scannez à nouveau le QR code.")
         return render(request, T + "message.html", {"message": message, "level": "error"})
-    slot, participant = selectors.participant_for_slot(slot_id=slot_id, participant_ids=ids)
-    if slot is None or participant is None:
+    slot, candidates = selectors.slot_candidates(slot_id=slot_id, participant_ids=ids)
+    if slot is None or not candidates:
         message = _("Vous n'êtes pas inscrit·e à la session de ce créneau : ce QR code n'est pas le vôtre.")
         return render(request, T + "message.html", {"message": message, "level": "error"})
+    context = {"slot": slot, "candidates": candidates, "token": token}
     if request.method == "GET":
-        return render(request, T + "qr_confirm.html", {"slot": slot, "participant": participant, "token": token})
+        return render(request, T + "qr_confirm.html", context)
+    participant = _chosen(candidates, request.POST.get("participant"))
+    if participant is None:
+        return render(request, T + "qr_confirm.html", context | {"error": _("Choisissez la personne qui signe.")})
     try:
         services.attendance_sign(
             participant=participant, slot=slot, method=SignMethod.QR, origin=services.Origin.of(request)

@@ -263,17 +263,19 @@ def trainee_slots(participant: Participant) -> list[TraineeSlot]:
     return [TraineeSlot(s, heads.get(s.pk, SlotState.PENDING), mine.get(s.pk)) for s in slots]
 
 
-def participant_for_slot(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, Participant | None]:
-    """The slot (any organisation: the QR token was signed by us) and, among the phone's participants, its one."""
+def slot_candidates(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, list[Participant]]:
+    """The slot (any organisation: the QR token was signed by us) and the phone's participants enrolled in its
+    session, in the phone's order. A shared phone may hold several: the page makes the person choose."""
     slot = Slot.objects.select_related("session").filter(pk=slot_id).first()
     if slot is None:
-        return None, None
-    participant = (
-        Participant.objects.select_related("trainee", "session")
-        .filter(pk__in=participant_ids, session_id=slot.session_id)
-        .first()
-    )
-    return slot, participant
+        return None, []
+    found = {
+        p.pk: p
+        for p in Participant.objects.select_related("trainee", "session").filter(
+            pk__in=participant_ids, session_id=slot.session_id
+        )
+    }
+    return slot, [found[pk] for pk in participant_ids if pk in found]
 
 
 def participant_by_id(participant_id: int) -> Participant | None:

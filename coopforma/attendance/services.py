@@ -448,7 +448,12 @@ def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) 
 def attendance_sign(
     *, participant: Participant, slot: Slot, method: str, origin: Origin | None = None, now: dt.datetime | None = None
 ) -> AttendanceRecord:
-    """The trainee signs an open slot (QR code, personal link or remote). Once: a second time is refused.
+    """The trainee signs an open slot. Once: a second time is refused.
+
+    Presence: on an on-site slot only the rotating QR code on the trainer's screen signs (`method` QR, which the
+    QR page gives only after checking the code's signature and 45-second window); the personal link alone would
+    let an absent trainee sign from home. It signs a remote slot (REMOTE, or LINK in older records). The trainer
+    can still mark a trainee (`attendance_mark`, « signé pour le compte », with a reason).
 
     Thirty trainees sign one slot within the same minute, and every append to a slot's chain holds the slot's
     row lock: the checks that need no lock run before it (a refusal never waits for the lock), and under the
@@ -457,6 +462,16 @@ def attendance_sign(
     back and the second is told it already signed."""
     if method not in (SignMethod.QR, SignMethod.LINK, SignMethod.REMOTE):
         raise ValidationError({"method": "unknown method"})
+    if method != SignMethod.QR and not slot.is_remote:
+        raise ValidationError(
+            {
+                "slot": _(
+                    "Ce créneau a lieu en présentiel : pour signer, scannez le QR code affiché par votre "
+                    "formateur·rice. Votre lien personnel seul ne suffit pas."
+                )
+            },
+            code="qr_required",
+        )
     unlocked = SlotAttendance.objects.filter(slot=slot).first() or SlotAttendance(slot=slot)
     _trainee_checks(unlocked, slot, participant)
     if _already_signed(slot, participant):
@@ -562,8 +577,9 @@ def links_send(*, actor: Actor, slot: Slot, base_url: str) -> int:
         body = _(
             "Bonjour %(name)s,\n\nVoici votre lien personnel d'émargement pour la session « %(session)s » :\n"
             "%(url)s\n\n"
-            "Ouvrez-le sur votre téléphone : il vous identifie, puis scannez le QR code affiché par votre "
-            "formateur·rice (ou signez depuis ce lien quand le créneau est ouvert). Ne le transmettez pas.\n"
+            "Ouvrez-le sur votre téléphone : il vous identifie. En salle, signez en scannant le QR code affiché "
+            "par votre formateur·rice ; à distance, signez depuis ce lien quand le créneau est ouvert. "
+            "Ne le transmettez pas.\n"
         ) % {"name": participant.trainee.first_name, "session": participant.session.title, "url": url}
         send_mail_logged(
             organisation=actor.organisation,
@@ -572,6 +588,7 @@ def links_send(*, actor: Actor, slot: Slot, base_url: str) -> int:
             body=body,
             purpose="attendance.link",
             about=participant,
+            secrets=[url],
         )
         AttendanceLink.objects.filter(participant=participant).update(sent_at=timezone.now())
         sent += 1

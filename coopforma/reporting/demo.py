@@ -69,7 +69,7 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
                         participant=participant, slot=slot, method=SignMethod.QR, now=arrival + dt.timedelta(minutes=1)
                     )
                 else:
-                    method = SignMethod.QR if n % 3 else SignMethod.LINK
+                    method = SignMethod.REMOTE if slot.is_remote else SignMethod.QR  # on site: the QR code
                     attendance.attendance_sign(participant=participant, slot=slot, method=method, now=at)
             attendance.slot_close(actor=actor, slot=slot, trainer_name=trainer_name, now=slot.ends_at)
     if done:

@@ -42,7 +42,7 @@ def _sign(trainer_actor, slot, *participants):  # type: ignore[no-untyped-def]
     now = slot.starts_at + dt.timedelta(minutes=1)
     services.slot_open(actor=trainer_actor, slot=slot, now=now)
     for participant in participants:
-        services.attendance_sign(participant=participant, slot=slot, method="link", now=now)
+        services.attendance_sign(participant=participant, slot=slot, method="qr", now=now)
     services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo Formateur", now=now)
 
 

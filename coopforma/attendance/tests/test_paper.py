@@ -53,9 +53,9 @@ def test_slot_sheet_pdf_has_a_line_per_trainee_and_the_slot_facts(web, trainer_u
 
 def test_slot_sheet_prints_what_phones_already_signed(web, trainer_user, trainer_actor, org, slot, alice, bruno):
     services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="link")
+    services.attendance_sign(participant=alice, slot=slot, method="qr")
     text = text_of(web(trainer_user).get(slot_url(org, slot, "sheet.pdf")).content)
-    assert "Signé" in text and "lien personnel" in text
+    assert "Signé" in text and "QR code" in text
 
 
 def test_session_sheet_has_every_half_day(web, manager_user, org, session, slot, alice):

@@ -3,6 +3,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -11,6 +12,7 @@ from coopforma.attendance import services
 from coopforma.attendance.models import (
     GENESIS_HASH,
     AppendOnlyError,
+    AttendanceLink,
     AttendanceRecord,
     ParticipantAttendance,
     RecordKind,
@@ -18,7 +20,9 @@ from coopforma.attendance.models import (
 )
 from coopforma.attendance.selectors import attended_minutes, percent, rate
 from coopforma.attendance.verify import verify_all
+from coopforma.core.mail import MASKED
 from coopforma.core.models import ActivityLog, OutboundEmail
+from coopforma.core.tests.leaks import stored_texts
 from coopforma.training_sessions.tests.factories import ParticipantFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +35,7 @@ def errors(exc: ValidationError) -> str:
 def test_open_sign_close_builds_a_chain(trainer_actor, slot, alice, bruno):
     services.slot_open(actor=trainer_actor, slot=slot)
     services.attendance_sign(participant=alice, slot=slot, method="qr", origin=services.Origin("10.0.0.1", "Phone"))
-    services.attendance_sign(participant=bruno, slot=slot, method="link")
+    services.attendance_sign(participant=bruno, slot=slot, method="qr")
     services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo Formateur")
 
     records = list(AttendanceRecord.objects.filter(slot=slot).order_by("sequence"))
@@ -67,23 +71,23 @@ def test_manager_and_other_trainer_cannot_run_the_slot(manager_actor, slot, org,
 
 def test_sign_refusals(trainer_actor, slot, alice, other_session, enrolment):
     with pytest.raises(ValidationError, match="pas encore ouvert"):
-        services.attendance_sign(participant=alice, slot=slot, method="link")
+        services.attendance_sign(participant=alice, slot=slot, method="qr")
     services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="link")
+    services.attendance_sign(participant=alice, slot=slot, method="qr")
     with pytest.raises(ValidationError, match="déjà signé"):
         services.attendance_sign(participant=alice, slot=slot, method="qr")
     stranger = ParticipantFactory(session=other_session, enrolment__session=other_session)
     with pytest.raises(ValidationError, match="pas inscrite à la session"):
-        services.attendance_sign(participant=stranger, slot=slot, method="link")
+        services.attendance_sign(participant=stranger, slot=slot, method="qr")
     services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo")
     with pytest.raises(ValidationError, match="clos"):
-        services.attendance_sign(participant=alice, slot=slot, method="link")
+        services.attendance_sign(participant=alice, slot=slot, method="qr")
     assert AttendanceRecord.objects.filter(slot=slot, kind="signed").count() == 1
 
 
 def test_signature_constraint_holds_even_without_the_service_check(trainer_actor, slot, alice):
     services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="link")
+    services.attendance_sign(participant=alice, slot=slot, method="qr")
     original = services._already_signed
     services._already_signed = lambda slot, participant: False  # simulate the race the lock prevents
     try:
@@ -143,6 +147,8 @@ def test_correction_after_close_needs_quality_and_reason(trainer_actor, quality_
 
 
 def test_remote_connection_and_departure(trainer_actor, slot, alice, now):
+    slot.remote_url = "https://visio.example/salle"
+    slot.save()
     services.slot_open(actor=trainer_actor, slot=slot)
     services.attendance_connection(
         participant=alice, slot=slot, event="connected", now=slot.starts_at + dt.timedelta(minutes=10)
@@ -234,14 +240,19 @@ def test_hours_exact(trainer_actor, session, slot, alice, bruno, now):
 def test_links_sent_by_mail(trainer_actor, slot, alice, bruno, django_capture_on_commit_callbacks):
     bruno.trainee.email = ""
     bruno.trainee.save()
-    with django_capture_on_commit_callbacks():
+    with django_capture_on_commit_callbacks(execute=True):
         sent = services.links_send(actor=trainer_actor, slot=slot, base_url="https://coop.example")
     assert sent == 1
-    email = OutboundEmail.objects.get(purpose="attendance.link")
-    assert email.to == "alice@example.org" and "https://coop.example/e/" in email.body
-    token = email.body.split("/e/")[1].split("/")[0]
+    [message] = mail.outbox
+    assert message.to == ["alice@example.org"] and "https://coop.example/e/" in message.body
+    token = message.body.split("/e/")[1].split("/")[0]
     assert services.link_resolve(token=token) == alice
     assert services.link_resolve(token="nope") is None
+    # The outbox keeps the message without a usable link (staff read it), and only the hash is stored.
+    email = OutboundEmail.objects.get(purpose="attendance.link")
+    assert MASKED in email.readable_body and "/e/" not in email.body
+    assert token not in stored_texts()
+    assert AttendanceLink.objects.get(participant=alice).token_hash == AttendanceLink.hash_token(token)
 
 
 def test_paper_entry_is_kept_as_such(trainer_actor, slot, alice, bruno):

@@ -23,9 +23,9 @@ def url(name: str, org, **kwargs) -> str:  # type: ignore[no-untyped-def]
     return reverse(f"attendance:{name}", kwargs={"org": org.slug, **kwargs})
 
 
-def phone_for(participant) -> Client:  # type: ignore[no-untyped-def]
-    """A phone that opened the participant's personal link."""
-    client = Client(**PHONE)
+def phone_for(participant, client: Client | None = None) -> Client:  # type: ignore[no-untyped-def]
+    """A phone that opened the participant's personal link (`client`: a phone that already opened others)."""
+    client = client or Client(**PHONE)
     token = services.link_issue(participant=participant)
     response = client.get(reverse("emargement:link", kwargs={"token": token}))
     assert response.status_code == 302 and response.url == reverse("emargement:home")
@@ -211,6 +211,8 @@ def test_phone_without_link_or_of_another_session(org, slot, alice, other_sessio
 
 
 def test_phone_not_open_then_closed(org, slot, alice, trainer_actor):
+    slot.remote_url, slot.place = "https://visio.example/salle", None
+    slot.save()
     phone = phone_for(alice)
     action = reverse("emargement:slot_action", kwargs={"slot_id": slot.pk})
     home = phone.get(reverse("emargement:home"))
@@ -223,6 +225,70 @@ def test_phone_not_open_then_closed(org, slot, alice, trainer_actor):
     qr_response = phone.post(reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)}))
     assert "clos" in qr_response.text
     assert AttendanceRecord.objects.filter(participant=alice).count() == 1
+
+
+def test_on_site_slot_needs_the_qr_code_not_the_personal_link_alone(org, slot, alice, trainer_actor):
+    assert not slot.is_remote
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(alice)
+    home = phone.get(reverse("emargement:home"))
+    assert "scannez avec ce téléphone le QR code" in home.text and 'value="sign"' not in home.text
+    action = reverse("emargement:slot_action", kwargs={"slot_id": slot.pk})
+    refused = phone.post(action, {"action": "sign", "participant": alice.pk})
+    assert refused.status_code == 200 and "Votre lien personnel seul ne suffit pas" in refused.text
+    assert not AttendanceRecord.objects.filter(participant=alice).exists()
+    qr_url = reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)})
+    assert "votre signature est enregistrée" in phone.post(qr_url, {"participant": alice.pk}).text
+    assert ParticipantAttendance.objects.get(slot=slot, participant=alice).method == "qr"
+
+
+def test_a_qr_code_older_than_its_window_is_refused(org, slot, alice, trainer_actor):
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(alice)
+    start = dt.datetime(2026, 3, 2, 9, 0, 10, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        token = qr_token(slot.pk)
+    qr_url = reverse("emargement:qr", kwargs={"token": token})
+    with time_machine.travel(start + dt.timedelta(seconds=2 * WINDOW_SECONDS), tick=False):
+        refused = phone.post(qr_url, {"participant": alice.pk})
+    assert "Ce QR code a expiré" in refused.text
+    assert not AttendanceRecord.objects.filter(participant=alice).exists()
+    with time_machine.travel(start + dt.timedelta(seconds=WINDOW_SECONDS), tick=False):
+        assert "votre signature est enregistrée" in phone.post(qr_url, {"participant": alice.pk}).text
+
+
+def test_a_shared_phone_signs_the_trainee_chosen_never_the_first(org, slot, enrolment, alice, bruno, trainer_actor):
+    from coopforma.attendance.tests.conftest import make_participant
+
+    carol = make_participant(enrolment, "Carol", "Abel")  # first by name, but not on this phone
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(bruno)
+    phone_for(alice, phone)  # the phone now holds Alice's link first, then Bruno's
+    qr_url = reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)})
+    confirm = phone.get(qr_url)
+    assert "choisissez votre nom" in confirm.text
+    assert f'value="{alice.pk}" required' in confirm.text and f'value="{bruno.pk}" required' in confirm.text
+    assert "Carol" not in confirm.text
+    unchosen = phone.post(qr_url)
+    assert "Choisissez la personne qui signe" in unchosen.text
+    assert "Choisissez la personne qui signe" in phone.post(qr_url, {"participant": carol.pk}).text
+    assert not AttendanceRecord.objects.filter(kind="signed").exists()
+    assert "Merci Bruno" in phone.post(qr_url, {"participant": bruno.pk}).text
+    assert list(AttendanceRecord.objects.filter(kind="signed").values_list("participant", flat=True)) == [bruno.pk]
+
+
+def test_a_shared_phone_on_a_remote_slot_signs_the_trainee_of_the_button(org, slot, alice, bruno, trainer_actor):
+    slot.remote_url = "https://visio.example/salle"
+    slot.save()
+    services.slot_open(actor=trainer_actor, slot=slot)
+    phone = phone_for(bruno)
+    phone_for(alice, phone)
+    home = phone.get(reverse("emargement:home"))
+    assert home.text.count('name="participant"') == 2
+    action = reverse("emargement:slot_action", kwargs={"slot_id": slot.pk})
+    assert "Choisissez la personne qui signe" in phone.post(action, {"action": "sign"}).text
+    assert "votre signature est enregistrée" in phone.post(action, {"action": "sign", "participant": bruno.pk}).text
+    assert list(AttendanceRecord.objects.filter(kind="signed").values_list("participant", flat=True)) == [bruno.pk]
 
 
 def test_phone_remote_slot(org, slot, alice, trainer_actor):
