@@ -26,6 +26,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, PdfWriter
@@ -45,6 +46,7 @@ MAX_CODE_ATTEMPTS = 5
 MAX_CODES_PER_LINK = 5
 MAX_DRAWN_SIGNATURE_CHARS = 60_000
 MAX_SCAN_BYTES = 10 * 1024 * 1024
+CODE_SALT = "coopforma.documents.signature_code"
 STAFF_FLAG = "org.view_all"  # admin and quality manager send documents for signature and diffuse them
 
 ROLE_LABELS = {
@@ -64,7 +66,8 @@ def _token_hash(token: str) -> str:
 
 
 def _code_hash(signature: Signature, code: str) -> str:
-    return hashlib.sha256(f"{signature.token_hash}:{code}".encode()).hexdigest()
+    """Keyed by SECRET_KEY: a plain hash of a 6-digit code is reversed by trying the million codes."""
+    return salted_hmac(CODE_SALT, f"{signature.token_hash}:{code}", algorithm="sha256").hexdigest()
 
 
 def site_url(path: str) -> str:
@@ -197,6 +200,7 @@ def _send_signature_link(signature: Signature, token: str, document: Document) -
         body=body,
         purpose="signature_request",
         about=document,
+        secrets=[url],
     )
 
 
@@ -287,6 +291,7 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
                 },
                 purpose="document_diffused",
                 about=document,
+                secrets=[url],
             )
         before = document.status
         document.status = DocumentStatus.DIFFUSED
@@ -391,7 +396,7 @@ def signature_send_code(*, signature: Signature) -> None:
         send_mail_logged(
             organisation=signature.document.organisation,
             to=signature.signer_email,
-            subject=_("Votre code de signature : %(code)s") % {"code": code},
+            subject=_("Votre code de signature"),  # never the code: subjects show in notifications and lists
             body=_(
                 "Bonjour %(name)s,\n\nVotre code pour signer « %(title)s » est : %(code)s\n"
                 "Il est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message."
@@ -399,6 +404,7 @@ def signature_send_code(*, signature: Signature) -> None:
             % {"name": signature.signer_name, "title": signature.document.title, "code": code},
             purpose="signature_code",
             about=signature,
+            secrets=[code],
         )
 
 

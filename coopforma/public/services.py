@@ -27,5 +27,6 @@ def portal_link_request(*, email: str) -> int:
             )
             % {"org": organisation.name, "url": url},
             purpose="portal_link",
+            secrets=[url],
         )
     return len(organisations)

@@ -32,7 +32,7 @@ def _media_and_mail(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped
 def _sign(signature, name=None):  # type: ignore[no-untyped-def]
     mail.outbox.clear()
     signing.signature_send_code(signature=signature)
-    code = mail.outbox[-1].subject.rsplit(" ", 1)[-1]
+    code = mail.outbox[-1].body.split("est : ")[1][:6]  # the code is in the body only, never the subject
     return signing.signature_sign(
         signature=signature, code=code, typed_name=name or signature.signer_name, ip="192.0.2.7", user_agent="Firefox"
     )
