@@ -411,6 +411,7 @@ def _people(survey: Survey) -> list[dict[str, Any]]:
 
 def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = False) -> None:
     survey = invitation.survey
+    url = invitation_url(invitation, token)
     session = survey.session
     subject = (_("Rappel : %(title)s") if reminder else "%(title)s") % {"title": survey.questionnaire.title}
     body = _(
@@ -420,7 +421,7 @@ def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = 
         "Il est ouvert jusqu'au %(closes)s.%(anonymous)s\n\n%(org)s"
     ) % {
         "session": session.title,
-        "url": invitation_url(invitation, token),
+        "url": url,
         "closes": timezone.localtime(survey.closes_at).strftime("%d/%m/%Y") if survey.closes_at else "—",
         "anonymous": (" " + _("Vos réponses sont anonymes.")) if survey.questionnaire.is_anonymous else "",
         "org": session.organisation.name,
@@ -434,6 +435,7 @@ def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = 
         body=body,
         purpose="evaluations.reminder" if reminder else "evaluations.invitation",
         about=invitation,
+        secrets=[url],
     )
 
 
@@ -572,21 +574,71 @@ def send_due(*, now: dt.datetime | None = None, organisation: Organisation | Non
     return report
 
 
+@dataclass
+class NewLink:
+    """What « Nouveau lien » did: e-mailed the link to `email`, or (no address, not a trainee) gave `url`."""
+
+    email: str = ""
+    url: str = ""
+
+
+def is_trainee_invitation(invitation: Invitation) -> bool:
+    """A trainee answers it (not the skills assessment, which the trainer answers about a trainee)."""
+    return bool(invitation.participant_id) and invitation.survey.questionnaire.kind != QuestionnaireKind.SKILLS
+
+
+def _trainee_address(actor: Actor, invitation: Invitation) -> str:
+    """Where a trainee's new link goes: their address; never shown to staff, who could answer in their place."""
+    address = (invitation.participant.trainee.email or "").strip().lower()
+    if not address:
+        raise ValidationError(
+            {
+                "invitation": _(
+                    "Ce·tte stagiaire n'a pas d'adresse e-mail : ajoutez-la sur sa fiche, puis envoyez un nouveau "
+                    "lien. Le lien personnel d'un·e stagiaire ne s'affiche jamais à l'écran."
+                )
+            }
+        )
+    if invitation.email and address != invitation.email.lower() and not actor.has("evaluations.manage"):
+        # Changing a trainee's address then asking for a link would hand the link to whoever typed the address.
+        raise ValidationError(
+            {
+                "invitation": _(
+                    "L'adresse de ce·tte stagiaire a changé depuis l'envoi du questionnaire : seul·e le ou la "
+                    "responsable qualité peut lui envoyer un nouveau lien."
+                )
+            }
+        )
+    return address
+
+
 @transaction.atomic
-def invitation_new_link(*, actor: Actor, invitation: Invitation) -> str:
-    """A new link for one person (the previous one stops working); returns the URL to hand over."""
+def invitation_new_link(*, actor: Actor, invitation: Invitation) -> NewLink:
+    """A new link for one person (the previous one stops working), e-mailed to them when they have an address.
+
+    A trainee's link is only ever e-mailed to the trainee: shown on a staff page, a trainer could answer in the
+    trainee's place (and an anonymous questionnaire would no longer be). Only a person with no address who is not
+    a trainee (a funder, a client without e-mail) gets a link shown once, to hand over."""
     _require_survey_manage(actor, invitation.survey)
     if invitation.answered_at:
         raise ValidationError({"invitation": _("Cette personne a déjà répondu.")})
+    if invitation.survey.status != SurveyStatus.OPEN:
+        raise ValidationError({"invitation": _("Seul un questionnaire ouvert reçoit de nouveaux liens.")})
+    address = _trainee_address(actor, invitation) if is_trainee_invitation(invitation) else invitation.email
     token = _new_nonce(invitation)
-    invitation.save(update_fields=["nonce", "token_hash"])
+    invitation.email = address
+    if address:
+        invitation.sent_at = invitation.sent_at or timezone.now()
+    invitation.save(update_fields=["nonce", "token_hash", "email", "sent_at"])
+    if address:
+        _mail(invitation, token)
     log_action(
         actor=actor,
         obj=invitation.survey.session,
         action="evaluations.invitation.link",
-        data={"invitation": invitation.pk},
+        data={"invitation": invitation.pk, "sent_to": address},
     )
-    return invitation_url(invitation, token)
+    return NewLink(email=address) if address else NewLink(url=invitation_url(invitation, token))
 
 
 # --- Answering --------------------------------------------------------------------------------------------------

@@ -364,7 +364,8 @@ class SurveyView(OrgViewMixin, TemplateView):
 
 
 class InvitationLinkView(OrgViewMixin, View):
-    """« Nouveau lien »: a fresh link for one person, shown once (the previous one stops working)."""
+    """« Nouveau lien »: a fresh link for one person, e-mailed to them; shown once only to hand it to a person
+    without an address who is not a trainee (a funder). The previous link stops working."""
 
     required_flag = "evaluations.view"
 
@@ -374,12 +375,19 @@ class InvitationLinkView(OrgViewMixin, View):
         if invitation is None:
             raise Http404
         try:
-            request.session["evaluations_link"] = {
-                "person": selectors.invitation_person(invitation),
-                "url": services.invitation_new_link(actor=self.actor, invitation=invitation),
-            }
+            link = services.invitation_new_link(actor=self.actor, invitation=invitation)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        else:
+            person = selectors.invitation_person(invitation)
+            if link.email:
+                messages.success(
+                    request,
+                    _("Nouveau lien envoyé par e-mail à %(person)s (%(email)s) ; le précédent ne fonctionne plus.")
+                    % {"person": person, "email": link.email},
+                )
+            else:
+                request.session["evaluations_link"] = {"person": person, "url": link.url}
         return redirect(_url(self.actor, "survey", survey_id=survey.pk))
 
 

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The demo shows answered questionnaires, pending invitations and a published satisfaction rate."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 
 from coopforma.catalogue.models import Training
@@ -27,7 +30,9 @@ def test_the_demo_publishes_a_satisfaction_rate_on_the_public_training_pages(tmp
     assert f"n = {published['satisfaction'].n}" in html
 
 
-def test_a_demo_user_can_answer_the_latest_sessions_questionnaire_and_see_the_rate_move(tmp_path, settings):
+def test_a_demo_user_can_answer_the_latest_sessions_questionnaire_and_see_the_rate_move(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
     from coopforma.accounts.actor import actor_for
     from coopforma.accounts.models import User
     from coopforma.evaluations.services import invitation_new_link
@@ -43,7 +48,11 @@ def test_a_demo_user_can_answer_the_latest_sessions_questionnaire_and_see_the_ra
     )
     assert pending is not None
     admin = actor_for(User.objects.get(email="claire.dubois@ensemble.example"), org, "admin")
-    path = invitation_new_link(actor=admin, invitation=pending).split("http://demo", 1)[-1]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitation_new_link(actor=admin, invitation=pending).url == ""  # a trainee's link is e-mailed only
+    [message] = mail.outbox
+    path = re.search(r"https?://[^/\s]+(/q/\S+/)", message.body).group(1)
     form = Client().get(path)
     assert form.status_code == 200, "the latest session's questionnaire must still be open in a fresh demo"
     before = {r.measure: r for r in published_results(org)}["satisfaction"].n

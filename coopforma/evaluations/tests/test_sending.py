@@ -5,19 +5,23 @@ import datetime as dt
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from coopforma.core.mail import MASKED
 from coopforma.core.models import OutboundEmail
+from coopforma.core.tests.leaks import stored_texts
 from coopforma.evaluations import services
 from coopforma.evaluations.models import Invitation, Question, Questionnaire, Survey
 
 pytestmark = pytest.mark.django_db
 
 
-def test_send_due_plans_opens_mails_reminds_and_closes(session):
+def test_send_due_plans_opens_mails_reminds_and_closes(session, django_capture_on_commit_callbacks):
     out = io.StringIO()
-    call_command("evaluations", "send", "--due", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("evaluations", "send", "--due", stdout=out)
     assert "ouvert(s)" in out.getvalue()
     hot = Survey.objects.get(session=session, questionnaire__kind="hot")
     assert hot.status == "open"
@@ -26,7 +30,9 @@ def test_send_due_plans_opens_mails_reminds_and_closes(session):
     mails = OutboundEmail.objects.filter(purpose="evaluations.invitation")
     assert mails.count() >= 3
     invitation = hot.invitations.first()
-    assert f"/q/{hot.pk}/{services.token_for(invitation)}/" in mails.filter(to=invitation.email).first().body
+    link = f"/q/{hot.pk}/{services.token_for(invitation)}/"
+    assert any(link in m.body for m in mail.outbox if m.to == [invitation.email])  # the person receives it
+    assert link not in stored_texts() and MASKED in mails.filter(to=invitation.email).first().readable_body
     # Nothing is stored that opens the questionnaire without the SECRET_KEY: only a hash and a nonce.
     assert invitation.token_hash == services.hash_token(services.token_for(invitation))
     # The cold questionnaire (90 days after) is only planned.
