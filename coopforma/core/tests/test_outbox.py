@@ -141,3 +141,37 @@ def test_unreadable_secrets_are_masked_not_leaked(org, settings, django_capture_
 
     deliver(email.pk)
     assert mail.outbox[-1].body == "code [lien ou code personnel masqué]"
+
+
+def test_the_migration_masks_the_links_and_codes_of_old_messages(org):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("coopforma.core.migrations.0004_redact_outbox_secrets")
+    site = "https://of.example"
+    old = {
+        "signature_request": ("Document à signer : Convention", f"Ouvrez ce lien :\n{site}/s/{'a' * 43}/\n\nMerci"),
+        "signature_code": ("Votre code de signature : 042137", "Votre code pour signer « X » est : 042137\n"),
+        "portal_link": ("Votre espace", f"Lien : {site}/p/Ab-_{'c' * 39}/\nSi vous…"),
+        "attendance.link": ("Votre lien d'émargement", f"Lien :\n{site}/e/{'E' * 32}/\n"),
+        "evaluations.invitation": ("Satisfaction", f"Répondez :\n\n{site}/q/12/{'f' * 40}/\n\nMerci"),
+        "document_diffused": ("Document", f"Espace :\n{site}/p/{'d' * 43}/\n\nCode de vérification : ABCDE12345"),
+        "quality.digest": ("Qualité : 3 échéance(s)", f"Tableau de bord : {site}/o/{org.slug}/quality/\n"),
+    }
+    for purpose, (subject, body) in old.items():
+        OutboundEmail.objects.create(
+            organisation=org, to="x@example.org", subject=subject, body=body, html=f"<p>{body}</p>", purpose=purpose
+        )
+    migration.redact_outbox(apps, None)
+    stored = {e.purpose: e for e in OutboundEmail.objects.all()}
+    for purpose in ("signature_request", "portal_link", "attendance.link", "evaluations.invitation"):
+        email = stored[purpose]
+        assert "/s/" not in email.body + email.html and "/p/" not in email.body and "/e/" not in email.body
+        assert "/q/" not in email.body and email.body.count(migration.MASKED) == 1, purpose
+    code = stored["signature_code"]
+    assert "042137" not in code.subject + code.body + code.html
+    assert code.subject == f"Votre code de signature : {migration.MASKED}"
+    assert "ABCDE12345" in stored["document_diffused"].body and "/p/" not in stored["document_diffused"].body
+    assert stored["quality.digest"].body == old["quality.digest"][1]  # an ordinary address stays
+    assert stored["signature_request"].subject == "Document à signer : Convention"
