@@ -9,9 +9,10 @@ Thirty trainees sign one slot within the same minute, on PostgreSQL, behind the 
    slot (started 5 minutes ago, opened by the trainer) and 30 participants with their personal links.
 2. `gunicorn config.wsgi` with 3 worker processes on 127.0.0.1 and a free port (loopback only).
 3. 30 client threads, each with its own cookie jar (its own phone): opens its personal link (`/e/<token>/` →
-   `/e/moi/`, which remembers the trainee in the session and gives the CSRF token), then all wait at a barrier
-   and press « Je signe » together. Bounded: `--clients` threads, one sign each, a 30 s timeout per request and
-   a global `--timeout` (default 60 s); the server is stopped at the end, even on errors.
+   `/e/moi/`, which remembers the trainee in the session), scans the QR code (`/e/q/<token>/`, which gives the
+   CSRF token), then all wait at a barrier and press « Je signe » together (on the QR code shown then).
+   Bounded: `--clients` threads, one sign each, a 30 s timeout per request and a global `--timeout` (default
+   60 s); the server is stopped at the end, even on errors.
 4. Prints the requests, errors, p50 / p95 / max latency of the sign requests, and checks the database: one
    signature record per trainee, none duplicated, the chain verified (`attendance.verify.verify_all`).
 Exit status 0 when every check passes and p95 < 200 ms (the target), 1 otherwise.
@@ -189,6 +190,8 @@ def _stop(server: subprocess.Popen | None) -> None:
 
 
 def _sign_together(base: str, slot_id: int, tokens: list[str], timeout: float, spread: float) -> dict[str, object]:
+    from coopforma.attendance.tokens import qr_token
+
     clients = len(tokens)
     barrier = threading.Barrier(clients, timeout=timeout)
     timeout += spread
@@ -201,21 +204,23 @@ def _sign_together(base: str, slot_id: int, tokens: list[str], timeout: float, s
         result["requests"] = 0
         try:
             status, page = phone.get(f"/e/{token}/")  # redirected to /e/moi/ (2 requests)
-            result["requests"] = 2
+            if status != 200:
+                raise RuntimeError(f"personal link: HTTP {status}")
+            status, page = phone.get(f"/e/q/{qr_token(slot_id)}/")  # the QR code scanned: « Je signe »
+            result["requests"] = 3
             match = csrf_re.search(page)
             if status != 200 or match is None or "Je signe" not in page:
-                raise RuntimeError(f"personal link: HTTP {status}, no « Je signe »")
+                raise RuntimeError(f"QR code: HTTP {status}, no « Je signe »")
             barrier.wait()
             if spread:
                 time.sleep(spread * index / clients)
             start = time.perf_counter()
-            result["requests"] = 3
-            status, page = phone.post(
-                f"/e/moi/slots/{slot_id}/", {"csrfmiddlewaretoken": match.group(1), "action": "sign"}
-            )
+            result["requests"] = 4
+            # On site only the rotating QR code signs (the code shown at this moment, as a phone scans it).
+            status, page = phone.post(f"/e/q/{qr_token(slot_id)}/", {"csrfmiddlewaretoken": match.group(1)})
             result["sign_ms"] = (time.perf_counter() - start) * 1000
             result["sign_at"] = time.time()
-            if status != 200 or "Merci, votre signature est enregistrée." not in page:
+            if status != 200 or "votre signature est enregistrée." not in page:
                 raise RuntimeError(f"sign: HTTP {status}, not confirmed")
         except threading.BrokenBarrierError:
             result["error"] = "barrier broken (another phone failed or the time ran out)"
@@ -310,7 +315,7 @@ def main() -> int:
         p50, p95 = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
         peak = max(latencies) if latencies else float("nan")
         fired = f"spread evenly over {args.spread:.0f} s" if args.spread else "all fired together"
-        print(f"clients: {args.clients} phones, each: open personal link (2 requests) + sign (1 request); {fired}")
+        print(f"clients: {args.clients} phones, each: link (2 requests) + QR code (1) + sign (1); {fired}")
         print(f"requests: {figures['requests']}, errors: {len(errors)}")
         for error in sorted(set(errors))[:5]:
             print(f"  error: {error}")
