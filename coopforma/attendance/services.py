@@ -512,6 +512,11 @@ def attendance_connection(
     kind = {"connected": RecordKind.CONNECTED, "left": RecordKind.DISCONNECTED}.get(event)
     if kind is None:
         raise ValidationError({"event": "unknown event"})
+    if not slot.is_remote:  # on site, the trainer's marks say who arrived late or left early
+        raise ValidationError(
+            {"slot": _("La connexion et le départ se déclarent seulement pour un créneau à distance.")},
+            code="not_remote",
+        )
     head = _lock(slot)
     _trainee_checks(head, slot, participant)
     current = _current(slot, participant)

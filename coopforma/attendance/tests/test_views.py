@@ -236,6 +236,8 @@ def test_on_site_slot_needs_the_qr_code_not_the_personal_link_alone(org, slot, a
     action = reverse("emargement:slot_action", kwargs={"slot_id": slot.pk})
     refused = phone.post(action, {"action": "sign", "participant": alice.pk})
     assert refused.status_code == 200 and "Votre lien personnel seul ne suffit pas" in refused.text
+    connected = phone.post(action, {"action": "connected", "participant": alice.pk})
+    assert "seulement pour un créneau à distance" in connected.text
     assert not AttendanceRecord.objects.filter(participant=alice).exists()
     qr_url = reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)})
     assert "votre signature est enregistrée" in phone.post(qr_url, {"participant": alice.pk}).text
