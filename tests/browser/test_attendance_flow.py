@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Issue #4's browser flow: the trainer opens a slot, two trainees sign on their phones with their personal links
-(e-mailed by « Envoyer les liens d'émargement »), the trainer signs and closes the slot, and the certificat de
-réalisation shows the hours actually attended (one slot of two: 3 h 30, not the planned 7 h)."""
+"""Issue #4's browser flow: the trainer opens a slot, two trainees open their personal links (e-mailed by
+« Envoyer les liens d'émargement ») on their phones and sign by scanning the QR code (on site), the trainer
+signs and closes the slot, and the certificat de réalisation shows the hours actually attended (one slot of two:
+3 h 30, not the planned 7 h)."""
 
 import datetime as dt
 import io
@@ -9,10 +10,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance, SlotAttendance
+from coopforma.attendance.tokens import qr_token
 from coopforma.attendance.verify import verify_all
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.documents.services import document_generate, document_read
@@ -38,12 +41,18 @@ def personal_link(email: str) -> str:
     return re.search(r"/e/[^/\s]+/", message.body).group(0)
 
 
-def sign_on_phone(phone, link: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def sign_on_phone(phone, link: str, name: str, slot_id: int) -> None:  # type: ignore[no-untyped-def]
     phone.goto(link)
     phone.wait_for_url("**/e/moi/")
     assert name in phone.content()
+    # On site the personal link alone does not sign: the page asks to scan the trainer's QR code.
+    assert phone.get_by_text(re.compile("scannez avec ce téléphone le QR code")).is_visible()
+    assert phone.get_by_role("button", name="Je signe").count() == 0
+    phone.goto(reverse("emargement:qr", kwargs={"token": qr_token(slot_id)}))  # what the camera opens
+    assert name in phone.content()
     phone.get_by_role("button", name="Je signe").click()
-    phone.get_by_text("Merci, votre signature est enregistrée.").wait_for()
+    phone.get_by_text(f"Merci {name.split()[0]}, votre signature est enregistrée.").wait_for()
+    phone.get_by_role("link", name="Voir mes créneaux").click()
     assert phone.get_by_text(re.compile(r"Signé à \d\d:\d\d")).first.is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
 
@@ -83,10 +92,10 @@ def test_trainer_opens_two_trainees_sign_on_phones_trainer_closes_certificate_sh
     assert page.get_by_text("2 lien(s) d'émargement envoyé(s) par e-mail.").is_visible()
 
     # Each trainee signs on their own phone.
-    sign_on_phone(phone, personal_link("alice@example.org"), "Alice Martin")
+    sign_on_phone(phone, personal_link("alice@example.org"), "Alice Martin", slot.pk)
     second = new_phone(new_context)
     try:
-        sign_on_phone(second.new_page(), personal_link("bruno@example.org"), "Bruno Petit")
+        sign_on_phone(second.new_page(), personal_link("bruno@example.org"), "Bruno Petit", slot.pk)
     finally:
         second.close()
 
@@ -103,7 +112,7 @@ def test_trainer_opens_two_trainees_sign_on_phones_trainer_closes_certificate_sh
     head = SlotAttendance.objects.get(slot=slot)
     assert head.state == "closed" and head.trainer_signature == "Théo Formateur"
     signed = AttendanceRecord.objects.filter(slot=slot, kind="signed")
-    assert sorted(signed.values_list("payload__method", flat=True)) == ["link", "link"]
+    assert sorted(signed.values_list("payload__method", flat=True)) == ["qr", "qr"]
     assert ParticipantAttendance.objects.filter(slot=slot, attended_minutes=210).count() == 2
     assert verify_all() == (1, [])
 

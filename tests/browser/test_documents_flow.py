@@ -48,7 +48,7 @@ def sign_through_email(page, signature: Signature) -> None:  # type: ignore[no-u
     with page.expect_navigation(url="**/code", wait_until="domcontentloaded"):
         page.get_by_role("button", name="Recevoir un code").dispatch_event("click")
     page.get_by_text("Code envoyé").wait_for()
-    code = re.search(r"\b(\d{6})\b", mail_to(signature.signer_email, "Votre code de signature").subject).group(1)
+    code = re.search(r"\b(\d{6})\b", mail_to(signature.signer_email, "Votre code de signature").body).group(1)
     page.get_by_label("Code reçu par e-mail").fill(code)
     page.get_by_label("Votre nom et prénom").fill(signature.signer_name)
     page.get_by_label("J'ai lu le document et je le signe électroniquement.").check()
