@@ -582,7 +582,7 @@ class NewLink:
     url: str = ""
 
 
-def is_trainee_invitation(invitation: Invitation) -> bool:
+def _is_trainee_invitation(invitation: Invitation) -> bool:
     """A trainee answers it (not the skills assessment, which the trainer answers about a trainee)."""
     return bool(invitation.participant_id) and invitation.survey.questionnaire.kind != QuestionnaireKind.SKILLS
 
@@ -624,7 +624,7 @@ def invitation_new_link(*, actor: Actor, invitation: Invitation) -> NewLink:
         raise ValidationError({"invitation": _("Cette personne a déjà répondu.")})
     if invitation.survey.status != SurveyStatus.OPEN:
         raise ValidationError({"invitation": _("Seul un questionnaire ouvert reçoit de nouveaux liens.")})
-    address = _trainee_address(actor, invitation) if is_trainee_invitation(invitation) else invitation.email
+    address = _trainee_address(actor, invitation) if _is_trainee_invitation(invitation) else invitation.email
     token = _new_nonce(invitation)
     invitation.email = address
     if address:
