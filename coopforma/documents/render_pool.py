@@ -35,9 +35,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.utils.translation import gettext as _
-
 WORKER_SCRIPT = Path(__file__).with_name("render_worker.py")
 PROJECT_DIR = Path(__file__).resolve().parents[2]  # where `coopforma` is importable from
 START_TIMEOUT = 60  # seconds for a new worker to import typst, Jinja and PDFium and lay out a first page
@@ -48,6 +45,10 @@ _CAN_SELECT = os.name == "posix"  # select() works on pipes on Linux and macOS, 
 
 
 def _setting(name: str, default: int) -> int:
+    # Django is imported here, not at the top: the workers import this module (through `rendering`) and start
+    # faster without it.
+    from django.conf import settings
+
     return int(getattr(settings, name, default))
 
 
@@ -270,16 +271,22 @@ class RenderPool:
 
 
 def _time_message(job_limits: dict[str, int]) -> str:
+    from django.utils.translation import gettext as _
+
     return _("le modèle met trop de temps à produire le document (limite : %(seconds)s s)") % {
         "seconds": min(job_limits["timeout"], job_limits["cpu"])
     }
 
 
 def _crash_message() -> str:
+    from django.utils.translation import gettext as _
+
     return _("le moteur de mise en page s'est arrêté sur ce modèle (il demande sans doute trop de mémoire)")
 
 
 def _memory_message(job_limits: dict[str, int]) -> str:
+    from django.utils.translation import gettext as _
+
     return _("le modèle demande trop de mémoire pour produire le document (limite : %(mb)s Mo)") % {
         "mb": job_limits["memory_mb"]
     }
