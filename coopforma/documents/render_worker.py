@@ -117,9 +117,7 @@ def handle(request: dict[str, Any], rendering: Any, pdfium: Any) -> tuple[dict[s
         max_pages = request.get("max_pages") or limits["pages"]
         markup, inputs = request["markup"], request["inputs"]
         with no_new_files():
-            pdf = rendering.compile_here(
-                markup, format="pdf", inputs=inputs, tagged=request["op"] == "pdf" and request["tagged"]
-            )
+            pdf = rendering.compile_here(markup, inputs=inputs, tagged=request["op"] == "pdf" and request["tagged"])
         count = page_count(pdfium, pdf)
         blobs = [pdf] if request["op"] == "pdf" else []
         if count > max_pages:
@@ -156,7 +154,7 @@ def main() -> None:
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # only answers go to the parent's pipe
     # Warm up before confining: fonts, the typst compiler, PDFium (which may look for fonts on first use).
-    rasterise(pdfium, rendering.compile_here("Coopforma", format="pdf"), first=1, ppi=10)
+    rasterise(pdfium, rendering.compile_here("Coopforma"), first=1, ppi=10)
     rendering.render_markup_here("{{ x }}", {"x": 1})
     if resource is not None:
         _set_limit(resource.RLIMIT_CORE, 0)  # a worker killed on a limit leaves no core file

@@ -429,15 +429,11 @@ def _problem(exc: Exception) -> TemplateProblem:
     return TemplateProblem(f"mise en page impossible : {_PATH.sub('', message)}")
 
 
-def compile_here(
-    markup: str, *, format: str, inputs: dict[str, str] | None = None, tagged: bool = True, ppi: float = 72
-) -> bytes | list[bytes]:
-    """markup → PDF (or PNG pages) in this process, without the worker's limits: what the render worker runs."""
+def compile_here(markup: str, *, inputs: dict[str, str] | None = None, tagged: bool = True) -> bytes:
+    """markup → PDF in this process, without the worker's limits: what the render worker runs."""
     if _PACKAGE.search(markup):
         raise TemplateProblem(PACKAGE_MESSAGE)
     try:
-        if format == "png":
-            return compiler().compile(input=markup.encode("utf-8"), format="png", ppi=ppi, sys_inputs=inputs or {})
         return compiler().compile(input=markup.encode("utf-8"), format="pdf", sys_inputs=inputs or {}, pdf_tags=tagged)
     except typst.TypstError as exc:
         raise _problem(exc) from exc
