@@ -238,3 +238,14 @@ def test_a_template_problem_keeps_the_worker():
         assert pool.workers() == [first]
     finally:
         pool.close()
+
+
+def test_the_cpu_time_limit_stops_a_worker_before_the_wall_time_limit(settings):
+    settings.DOCUMENTS_RENDER_TIMEOUT = 120
+    settings.DOCUMENTS_RENDER_CPU_SECONDS = 1  # the kernel stops the worker (Linux)
+    started = time.monotonic()
+    with pytest.raises(rendering.TemplateProblem) as exc:
+        rendering.render_markup(JINJA_PAYLOADS["cpu loop"][0], {})
+    assert time.monotonic() - started < GENEROUS
+    assert exc.value.message == "le modèle met trop de temps à produire le document (limite : 1 s)"
+    assert rendering.render_markup("ok", {}) == "ok"
