@@ -16,7 +16,8 @@ import time
 import pytest
 
 from coopforma.documents import render_pool, rendering
-from coopforma.documents.models import DocumentTemplate
+from coopforma.documents.models import Document, DocumentTemplate
+from coopforma.documents.tests.test_generation import world  # noqa: F401
 from coopforma.documents.tests.test_template_support import DEFAULT_BODY, make_kind, registered
 from coopforma.documents.tests.test_template_views import form_data, png_pages, text, url
 
@@ -249,3 +250,21 @@ def test_the_cpu_time_limit_stops_a_worker_before_the_wall_time_limit(settings):
     assert time.monotonic() - started < GENEROUS
     assert exc.value.message == "le modèle met trop de temps à produire le document (limite : 1 s)"
     assert rendering.render_markup("ok", {}) == "ok"
+
+
+def test_generation_with_a_template_that_fails_on_real_data_shows_why_and_writes_nothing(
+    world,  # noqa: F811
+    web,
+    admin_user,
+    settings,
+):
+    """A template saved before (or checked with the examples) may fail on a real subject: a message, no 500, no
+    document."""
+    settings.DOCUMENTS_MAX_PAGES = 1
+    DocumentTemplate.objects.create(organisation=world.org, kind="certificate", name="Long", body="a #pagebreak() b")
+    client = web(admin_user)
+    generate = url("generate", world.org, kind="certificate", subject_id=world.participant.pk)
+    response = client.post(generate, follow=True)
+    assert response.status_code == 200
+    assert "Le modèle ne peut pas produire ce document : le document ferait 2 pages : 1 au plus." in text(response)
+    assert not Document.objects.exists()
