@@ -268,3 +268,16 @@ def test_generation_with_a_template_that_fails_on_real_data_shows_why_and_writes
     assert response.status_code == 200
     assert "Le modèle ne peut pas produire ce document : le document ferait 2 pages : 1 au plus." in text(response)
     assert not Document.objects.exists()
+
+
+def test_api_generation_with_a_template_that_fails_on_real_data_is_422(world, api, admin_user, org, settings):  # noqa: F811
+    settings.DOCUMENTS_MAX_PAGES = 1
+    DocumentTemplate.objects.create(organisation=org, kind="certificate", name="Long", body="a #pagebreak() b")
+    response = api(admin_user, org).post(
+        "/api/v1/documents",
+        {"kind": "certificate", "subject_id": world.participant.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "le document ferait 2 pages : 1 au plus" in response.content.decode()
+    assert not Document.objects.exists()
