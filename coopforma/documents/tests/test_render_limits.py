@@ -51,6 +51,8 @@ JINJA_PAYLOADS = {
     "replace": ("{{ ('x' * 1000000)|replace('x', 'yyyyyyyyyy') }}", "10000000 éléments ou caractères"),
     "join": ("{% set s = 'x' * 1000000 %}{{ [s, s, s]|join }}", "3000000 éléments ou caractères"),
     "doubling": ("{% set s = 'x' * 1500000 %}{% set s = s + s %}{{ s }}", "3000000 éléments ou caractères"),
+    # `~` is not an operator the sandbox can intercept: the worker's address-space limit stops it.
+    "concat doubling": ("{% set s = 'x' * 2000000 %}" + "{% set s = s ~ s %}" * 12 + "{{ s }}", (TOO_BIG, TOO_LONG)),
     "cpu loop": (
         "{% set l = ('x' * 1000)|list %}{% for a in l %}{% for b in l %}{% for c in l %}{% endfor %}{% endfor %}"
         "{% endfor %}",
