@@ -143,8 +143,9 @@ class Worker:
             if request is not None:
                 assert self.process.stdin is not None
                 payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
-                self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
-                self.process.stdin.flush()
+                data = memoryview(_HEADER.pack(len(payload)) + payload)
+                while data:  # an unbuffered pipe may take part of it at a time
+                    data = data[os.write(self.process.stdin.fileno(), data) :]
             (length,) = _HEADER.unpack(self._read(_HEADER.size, deadline))
             if length > MAX_HEADER:
                 raise _Dead
