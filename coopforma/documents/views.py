@@ -76,6 +76,9 @@ class DocumentGenerateView(_SessionPage):
         except services.MissingData as exc:
             session = selectors.session_resolve(actor=self.actor, session_id=session_id)
             return self.missing_page(request, exc, session)
+        except ValidationError as exc:  # the template fails on this subject's data
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.session_url(session_id))
         messages.success(
             request,
             _("« %(title)s » généré (brouillon, version %(v)s).") % {"title": document.title, "v": document.version},

@@ -10,6 +10,7 @@ session's documents page or the API to keep them.
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
                 except MissingData as exc:
                     lines = "\n".join(f"  - {m.label} ({m.url})" for m in exc.missing)
                     self.stderr.write(f"{kind.label} — {label} : données manquantes\n{lines}")
+                    continue
+                except ValidationError as exc:  # the template fails on this subject's data
+                    self.stderr.write(f"{kind.label} — {label} : {' '.join(exc.messages)}")
                     continue
                 path = out / f"{kind.code}-{subject.pk}-{_slug(label)}.pdf"
                 path.write_bytes(pdf)
