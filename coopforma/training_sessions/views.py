@@ -304,8 +304,12 @@ class SlotDeleteView(SessionMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.slot_delete(actor=self.actor, session_id=self.session.pk, slot_id=int(self.kwargs["slot_pk"]))
-        messages.success(request, _("Créneau supprimé."))
+        try:
+            services.slot_delete(actor=self.actor, session_id=self.session.pk, slot_id=int(self.kwargs["slot_pk"]))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Créneau supprimé."))
         if is_htmx(request):
             return render_slots(request, self.session.pk)
         return redirect(self.detail_url("slots"))
@@ -456,8 +460,12 @@ class FundingLineDeleteView(SessionMixin, TemplateView):
         line = selectors.funding_line_get(
             actor=self.actor, funding_line_id=int(self.kwargs["line_pk"]), session_id=self.session.pk
         )
-        services.funding_line_delete(actor=self.actor, funding_line_id=line.pk)
-        messages.success(request, _("Ligne de financement supprimée."))
+        try:
+            services.funding_line_delete(actor=self.actor, funding_line_id=line.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Ligne de financement supprimée."))
         return redirect(self.detail_url(f"enrolment-{line.enrolment_id}"))
 
 

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""An organisation with one record of every kind the API addresses, all with the same id (RECORD_ID), so that
+any `{…_id}` of any path names a real record; and a way to see whether a request changed the database."""
+
+import datetime as dt
+import hashlib
+import importlib
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from coopforma.accounts.models import ApiToken
+from coopforma.attendance import services as attendance
+from coopforma.billing.models import Invoice, InvoiceLine
+from coopforma.catalogue.tests.factories import TrainingFactory
+from coopforma.people.models import MemberStructure
+from coopforma.people.tests.factories import ClientFactory, ContactFactory, TraineeFactory, TrainerFactory
+from coopforma.training_sessions.tests.factories import (
+    PARIS,
+    EnrolmentFactory,
+    FundingLineFactory,
+    ParticipantFactory,
+    PlaceFactory,
+    SessionFactory,
+    SlotFactory,
+)
+
+RECORD_ID = 424242
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def records(org, member, admin_actor) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """One record of each kind in `org` with primary key RECORD_ID, in the states that let most writes happen:
+    an active trainer (who may teach, and be suspended), a draft training, a session with a slot whose émargement
+    is open (it has attendance records), an enrolment whose funding line is on a draft invoice."""
+    i = RECORD_ID
+    trainer = TrainerFactory(pk=i, organisation=org, member_structure=member, onboarding_state="active")
+    client = ClientFactory(pk=i, organisation=org, member_structure=member)
+    ContactFactory(pk=i, client=client)
+    training = TrainingFactory(pk=i, organisation=org, member_structure=member, status="draft")
+    training.trainers.add(trainer)
+    session = SessionFactory(pk=i, training=training)
+    session.trainers.add(trainer)
+    place = PlaceFactory(pk=i, organisation=org)
+    slot = SlotFactory(
+        pk=i,
+        session=session,
+        place=place,
+        starts_at=dt.datetime(2026, 3, 10, 9, tzinfo=PARIS),
+        ends_at=dt.datetime(2026, 3, 10, 12, tzinfo=PARIS),
+    )
+    slot.trainers.add(trainer)
+    enrolment = EnrolmentFactory(pk=i, session=session, client=client)
+    line = FundingLineFactory(pk=i, enrolment=enrolment, amount_cents=100000)
+    participant = ParticipantFactory(
+        pk=i, enrolment=enrolment, trainee=TraineeFactory(pk=i, organisation=org, client=client)
+    )
+    member_with_id = MemberStructure.objects.create(organisation=org, name="Structure 424242", kind="scop", pk=i)
+    attendance.slot_open(actor=admin_actor, slot=slot, now=slot.starts_at)
+    invoice = Invoice.objects.create(
+        pk=i,
+        organisation=org,
+        kind="invoice",
+        client=client,
+        session=session,
+        enrolment=enrolment,
+        payer_kind="company",
+        recipient_name=client.name,
+    )
+    InvoiceLine.objects.create(
+        organisation=org,
+        invoice=invoice,
+        enrolment=enrolment,
+        funding_line=line,
+        label="Formation",
+        quantity=1,
+        unit_price_cents=100000,
+        amount_cents=100000,
+    )
+    found = {
+        "org": org,
+        "member": member_with_id,
+        "trainer": trainer,
+        "client": client,
+        "training": training,
+        "session": session,
+        "slot": slot,
+        "enrolment": enrolment,
+        "participant": participant,
+    }
+    for app in ("evaluations", "reporting"):
+        importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **found)
+    return found
+
+
+def database_digest() -> str:
+    """A digest of every row of every table (but the tokens' last use, which any authenticated call may set)."""
+    tables = sorted(
+        {model._meta.db_table for model in apps.get_models(include_auto_created=True) if not model._meta.proxy}
+        - {ApiToken._meta.db_table}
+    )
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (model tables)
+            digest.update(f"{table}:{sorted(map(repr, cursor.fetchall()))!r}".encode("utf-8", "backslashreplace"))
+    return digest.hexdigest()
