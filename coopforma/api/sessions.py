@@ -329,7 +329,8 @@ def get_session(request: HttpRequest, session_id: int) -> Session:
 @router.patch("/sessions/{session_id}", response=SessionDetailOut)
 def update_session(request: HttpRequest, session_id: int, payload: SessionPatch) -> Session:
     actor = get_actor(request)
-    data = payload.dict(exclude_unset=True)
+    # null is "no change", except for the place (null: no main place)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "place_id"}
     status = data.pop("status", None)
     reason = data.pop("cancelled_reason", None) or ""
     cancel_enrolments = data.pop("cancel_enrolments", False)

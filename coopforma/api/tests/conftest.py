@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """An organisation with one record of every kind the API addresses, all with the same id (RECORD_ID), so that
-any `{…_id}` of any path names a real record; and a way to see whether a request changed the database."""
+any `{…_id}` of any path names a real record; a way to see whether a request changed the database; the API's
+OpenAPI document loaded by Schemathesis from the WSGI application, with the checks its answers must pass."""
 
 import datetime as dt
 import hashlib
@@ -8,8 +9,17 @@ import importlib
 from typing import Any
 
 import pytest
+import schemathesis
 from django.apps import apps
-from django.db import connection
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from coopforma.accounts.models import ApiToken
 from coopforma.attendance import services as attendance
@@ -28,7 +38,17 @@ from coopforma.training_sessions.tests.factories import (
 )
 
 RECORD_ID = 424242
-TODAY = dt.date(2026, 3, 10)
+
+# The coverage phase (the boundary values of every parameter, deterministic) with valid values only: its
+# invalid ones (every wrong type of every field) are many and only test ninja's validation; the random phase
+# still sends invalid requests.
+SCHEMA = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json",
+    WSGIHandler(),
+    config=schemathesis.Config.from_dict({"phases": {"coverage": {"generation": {"mode": "positive"}}}}),
+)
+# No 5xx; a documented status code, with its content type and a body that matches its schema.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture
@@ -108,3 +128,15 @@ def database_digest() -> str:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (model tables)
             digest.update(f"{table}:{sorted(map(repr, cursor.fetchall()))!r}".encode("utf-8", "backslashreplace"))
     return digest.hexdigest()
+
+
+@pytest.fixture
+def through_wsgi():  # type: ignore[no-untyped-def]
+    """Schemathesis sends its requests through the WSGI handler, which closes the database connection around
+    each request (as a server must); the test's transaction lives on that connection: keep it, as Django's
+    test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
