@@ -19,6 +19,7 @@ from coopforma.catalogue.models import Modality
 from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
+from coopforma.core.query import query_id, query_text
 from coopforma.training_sessions import selectors, services
 from coopforma.training_sessions.forms import (
     AddDayForm,
@@ -70,8 +71,8 @@ class SessionCreateView(OrgViewMixin, FormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        training = self.request.GET.get("training", "")
-        return {"training": int(training)} if training.isdigit() else {}
+        training = query_id(self.request, "training")
+        return {"training": training} if training else {}
 
     def form_valid(self, form: SessionCreateForm) -> HttpResponse:
         try:
@@ -328,8 +329,8 @@ class EnrolmentCreateView(SessionMixin, FormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        client = self.request.GET.get("client", "")
-        return {"client": int(client)} if client.isdigit() else {}
+        client = query_id(self.request, "client")
+        return {"client": client} if client else {}
 
     def form_valid(self, form: EnrolmentForm) -> HttpResponse:
         try:
@@ -484,8 +485,8 @@ class ParticipantCreateView(SessionMixin, FormView):
         ]
 
     def get_initial(self) -> dict[str, Any]:
-        enrolment = self.request.GET.get("enrolment", "")
-        return {"enrolment": int(enrolment)} if enrolment.isdigit() else {}
+        enrolment = query_id(self.request, "enrolment")
+        return {"enrolment": enrolment} if enrolment else {}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -493,13 +494,13 @@ class ParticipantCreateView(SessionMixin, FormView):
             actor=self.actor,
             session=self.session,
             enrolments=self.enrolments,
-            search=(self.request.GET.get("q") or "").strip(),
+            search=query_text(self.request, "q"),
         )
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(enrolments=self.enrolments, search=(self.request.GET.get("q") or "").strip())
+        context.update(enrolments=self.enrolments, search=query_text(self.request, "q"))
         return context
 
     def form_valid(self, form: ParticipantForm) -> HttpResponse:
@@ -594,7 +595,7 @@ class PlaceListView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        q = (self.request.GET.get("q") or "").strip()
+        q = query_text(self.request, "q")
         page = paginate(self.request, selectors.place_list(actor=self.actor, filters={"q": q}))
         context.update(page_obj=page, places=page.object_list, q=q, can_edit=selectors.place_can_edit(self.actor))
         return context

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from coopforma.api.api import api as coopforma_api
-from coopforma.api.tests.conftest import RECORD_ID, database_digest
+from coopforma.api.tests.support import RECORD_ID, database_digest
 from coopforma.training_sessions.models import Session
 
 pytestmark = pytest.mark.django_db

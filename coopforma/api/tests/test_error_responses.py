@@ -6,7 +6,7 @@ import pytest
 
 from coopforma.accounts.models import ApiToken
 from coopforma.api.api import api as coopforma_api
-from coopforma.api.tests.conftest import CHECKS, RECORD_ID, SCHEMA
+from coopforma.api.tests.support import CHECKS, RECORD_ID, SCHEMA
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import hypothesis
 import pytest
 
 from coopforma.accounts.models import ApiToken
-from coopforma.api.tests.conftest import CHECKS, RECORD_ID, SCHEMA, database_digest
+from coopforma.api.tests.support import CHECKS, RECORD_ID, SCHEMA, database_digest
 
 pytestmark = pytest.mark.django_db
 

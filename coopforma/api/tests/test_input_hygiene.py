@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopforma.api.tests.conftest import RECORD_ID, database_digest
+from coopforma.api.tests.support import RECORD_ID, database_digest
 from coopforma.training_sessions.models import Place
 
 pytestmark = pytest.mark.django_db
