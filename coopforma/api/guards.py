@@ -6,8 +6,9 @@ the validation of its parameters, around the route's own code:
   in a text, an integer beyond 64 bits (±9.2 × 10^18), anywhere in the path, the query string or the JSON
   body, are refused with a 422 naming where they are: neither the database, the JSON encoder nor a PDF can
   store them, and they would otherwise end as a 500 wherever a route forgot to bound its input;
-- all or nothing: a write (POST, PUT, PATCH, DELETE) runs in one transaction, so that a route calling several
-  services, or a service refusing after a first save, keeps nothing of a refused request.
+- all or nothing: a write (POST, PUT, PATCH, DELETE) runs in one transaction, rolled back when the route
+  raises or answers an error (4xx), so that a route calling several services, or a service refusing after a
+  first save, keeps nothing of a refused request.
 """
 
 import functools
@@ -101,6 +102,10 @@ def guarded(view_func: Callable[..., Any]) -> Callable[..., Any]:
         if request.method in READ_METHODS:
             return view_func(request, *args, **kwargs)
         with transaction.atomic():
-            return view_func(request, *args, **kwargs)
+            result = view_func(request, *args, **kwargs)
+            status = getattr(result, "status_code", 200)  # a ninja Status or an HttpResponse
+            if status >= 400:  # a refusal the route answered itself rather than raised
+                transaction.set_rollback(True)
+            return result
 
     return wrapper

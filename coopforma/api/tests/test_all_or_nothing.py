@@ -11,11 +11,14 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.exceptions import ValidationError
+from django.test import Client, RequestFactory
+from ninja import Status
 
 from coopforma.api.api import api as coopforma_api
+from coopforma.api.guards import guarded
 from coopforma.api.tests.support import RECORD_ID, database_digest
-from coopforma.training_sessions.models import Session
+from coopforma.training_sessions.models import Place, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +185,23 @@ def test_a_refused_session_patch_saves_nothing(api, admin_user, org, records):
     assert response.status_code == 422, response.content
     after = Session.objects.get(pk=session.pk)
     assert (after.notes, after.updated_at) == (before.notes, before.updated_at)
+
+
+@pytest.mark.parametrize("refusal", ["raised", "answered"])
+def test_a_write_refused_after_a_save_keeps_nothing(org, refusal):
+    """The guard of every operation, whether the route raises its refusal or answers it (ninja's Status)."""
+
+    @guarded
+    def route(request):  # type: ignore[no-untyped-def]
+        Place.objects.create(organisation=org, name="Salle enregistrée avant le refus")
+        if refusal == "raised":
+            raise ValidationError({"name": "refusé"})
+        return Status(422, {"detail": []})
+
+    request = RequestFactory().post("/api/v1/places", {}, content_type="application/json")
+    if refusal == "raised":
+        with pytest.raises(ValidationError):
+            route(request)
+    else:
+        assert route(request).status_code == 422
+    assert not Place.objects.exists()
