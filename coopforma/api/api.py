@@ -40,7 +40,7 @@ api = CoopformaAPI(
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
-# Every operation: NUL and lone surrogates refused (422), and a write is one transaction (all or nothing).
+# Every operation: values no column can hold refused (422), a write in one transaction (all or nothing).
 api.add_decorator(guarded)
 
 
