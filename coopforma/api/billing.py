@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from coopforma.api.auth import require
+from coopforma.api.params import FilterYear, Pagination
 from coopforma.billing import selectors, services
 from coopforma.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod
 from coopforma.training_sessions.selectors import enrolment_get
@@ -104,7 +105,7 @@ class PieceDetailOut(PieceOut):
 class PieceFilters(Schema):
     kind: str = ""
     status: str = ""
-    year: int | None = None
+    year: FilterYear | None = None
     search: str = ""
     enrolment: int | None = None
 
@@ -157,7 +158,7 @@ def _piece(actor: Any, piece_id: int) -> Invoice:
 
 
 @router.get("/billing/pieces", response=list[PieceOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_pieces(request: HttpRequest, filters: Query[PieceFilters]) -> Any:
     actor = require(request, "billing.view")
     return selectors.invoice_list(actor=actor, filters=filters.dict(exclude_none=True))

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from coopforma.api.auth import get_actor, require
+from coopforma.api.params import Pagination
 from coopforma.catalogue import selectors, services
 from coopforma.catalogue.models import Training
 from coopforma.catalogue.nsf import NSF_LABELS
@@ -138,7 +139,7 @@ class TrainingFilters(Schema):
 
 
 @router.get("/trainings", response=list[TrainingOut], summary="List the trainings I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def training_list(request: HttpRequest, filters: Query[TrainingFilters]):  # type: ignore[no-untyped-def]
     return selectors.training_list(actor=get_actor(request), filters=filters.model_dump())
 

@@ -8,9 +8,11 @@ the kind says): 201 with the document, or 422 listing the missing data with the 
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from coopforma.api.auth import get_actor
+from coopforma.api.errors import ValidationErrorOut
 from coopforma.documents import selectors, services
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
@@ -47,9 +49,10 @@ class MissingOut(Schema):
     url: str
 
 
-class MissingErrorOut(Schema):
-    detail: str
-    missing: list[MissingOut]
+class MissingErrorOut(ValidationErrorOut):
+    """422: a refused value, or the data a document needs and lacks (`missing`, with the pages that fix it)."""
+
+    missing: list[MissingOut] = []
 
 
 @router.get("/documents", response=list[DocumentOut])
@@ -75,9 +78,19 @@ def generate_document(request: HttpRequest, payload: GenerateIn) -> Status:
     try:
         document = services.document_generate(actor=actor, kind=kind, subject=subject)
     except services.MissingData as exc:
+        labels = "; ".join(m.label for m in exc.missing)
         return Status(
             422,
-            {"detail": "Données manquantes", "missing": [{"label": m.label, "url": m.url} for m in exc.missing]},
+            {
+                "detail": [
+                    {
+                        "loc": ["body", "subject_id"],
+                        "msg": _("Données manquantes : %(labels)s.") % {"labels": labels},
+                        "type": "missing",
+                    }
+                ],
+                "missing": [{"label": m.label, "url": m.url} for m in exc.missing],
+            },
         )
     return Status(201, document)
 

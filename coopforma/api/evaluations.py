@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from coopforma.api.auth import require
+from coopforma.api.params import FilterYear
 from coopforma.evaluations import selectors
 from coopforma.evaluations.models import QuestionnaireKind
 
@@ -52,7 +53,7 @@ class ResultsFilters(Schema):
     training: int | None = None
     trainer: int | None = None
     member_structure: int | None = None
-    year: int | None = None
+    year: FilterYear | None = None
     by: str = "session"
 
 

@@ -15,10 +15,11 @@ from typing import Any, Literal, TypeVar
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from coopforma.api.auth import get_actor, require
+from coopforma.api.params import Pagination
 from coopforma.people import selectors, services
 from coopforma.people.models import Client, MemberStructure, Trainee, Trainer
 
@@ -117,7 +118,7 @@ class MemberFilters(Schema):
 
 
 @router.get("/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     return selectors.member_list(actor=get_actor(request), filters=filters.model_dump())
 
@@ -215,7 +216,7 @@ class TrainerFilters(Schema):
 
 
 @router.get("/trainers", response=list[TrainerOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def trainer_list(request: HttpRequest, filters: Query[TrainerFilters]) -> Any:
     return selectors.trainer_list(actor=get_actor(request), filters=filters.model_dump())
 
@@ -321,7 +322,7 @@ class ClientFilters(Schema):
 
 
 @router.get("/clients", response=list[ClientOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> Any:
     return selectors.client_list(actor=get_actor(request), filters=filters.model_dump())
 
@@ -384,7 +385,7 @@ class TraineeFilters(Schema):
 
 
 @router.get("/trainees", response=list[TraineeOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination, max_limit=MAX_LIMIT)
 def trainee_list(request: HttpRequest, filters: Query[TraineeFilters]) -> Any:
     return selectors.trainee_list(actor=get_actor(request), filters=filters.model_dump())
 

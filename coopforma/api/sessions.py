@@ -11,9 +11,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from coopforma.api.auth import get_actor, require
+from coopforma.api.params import FilterYear, Pagination
 from coopforma.training_sessions import selectors, services
 from coopforma.training_sessions.models import (
     Enrolment,
@@ -132,7 +133,7 @@ class SessionPatch(Schema):
 class SessionFilters(Schema):
     q: str | None = None
     status: str | None = None
-    year: int | None = None
+    year: FilterYear | None = None
     member_structure: int | None = None
     trainer: int | None = None
     audience: str | None = None
@@ -308,7 +309,7 @@ class PlacePatch(Schema):
 
 
 @router.get("/sessions", response=list[SessionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
     return selectors.session_list(actor=get_actor(request), filters=filters.dict(exclude_none=True))
 
@@ -328,7 +329,8 @@ def get_session(request: HttpRequest, session_id: int) -> Session:
 @router.patch("/sessions/{session_id}", response=SessionDetailOut)
 def update_session(request: HttpRequest, session_id: int, payload: SessionPatch) -> Session:
     actor = get_actor(request)
-    data = payload.dict(exclude_unset=True)
+    # null is "no change", except for the place (null: no main place)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "place_id"}
     status = data.pop("status", None)
     reason = data.pop("cancelled_reason", None) or ""
     cancel_enrolments = data.pop("cancel_enrolments", False)
@@ -426,7 +428,7 @@ def update_participant(request: HttpRequest, participant_id: int, payload: Parti
 
 
 @router.get("/places", response=list[PlaceOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_places(request: HttpRequest, q: str = "") -> Any:
     return selectors.place_list(actor=get_actor(request), filters={"q": q})
 

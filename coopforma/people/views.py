@@ -23,6 +23,7 @@ from django.views.generic import FormView, TemplateView
 from coopforma.accounts.mixins import OrgViewMixin
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
+from coopforma.core.query import query_id
 from coopforma.people import selectors, services
 from coopforma.people.forms import (
     ClientFilterForm,
@@ -355,8 +356,8 @@ class TrainerCreateView(ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
-        if self.request.GET.get("member_structure", "").isdigit():
-            initial["member_structure"] = int(self.request.GET["member_structure"])
+        if structure := query_id(self.request, "member_structure"):
+            initial["member_structure"] = structure
         return initial
 
     def save(self, form: TrainerForm) -> Model:
@@ -605,8 +606,8 @@ class TraineeFormMixin(ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
-        if self.object is None and self.request.GET.get("client", "").isdigit():
-            initial["client"] = int(self.request.GET["client"])
+        if self.object is None and (client := query_id(self.request, "client")):
+            initial["client"] = client
         return initial
 
     def get_form(self, form_class: Any = None) -> BaseForm:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -660,7 +661,18 @@ def slot_delete(*, actor: Actor, session_id: int, slot_id: int) -> None:
     if slot is None:
         raise Http404
     label = str(slot)
-    slot.delete()
+    try:
+        slot.delete()
+    except ProtectedError:  # the émargement's records are kept for good (attendance.AttendanceRecord)
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "Le créneau du %(slot)s a un émargement (ouvert, signé ou saisi) : il ne peut plus être "
+                    "supprimé. Modifiez ses horaires si besoin."
+                )
+                % {"slot": label}
+            }
+        ) from None
     _refresh_session(session)
     log_action(actor=actor, obj=session, action="sessions.slot.deleted", data={"slot": label})
 
@@ -862,7 +874,8 @@ def _replace_funding_lines(actor: Actor, enrolment: Enrolment, lines: list[dict[
     if total > enrolment.price_cents:
         raise ValidationError({"funding_lines": _total_too_high(total, enrolment.price_cents)})
     kept_ids = {line.pk for line in keep if line.pk}
-    FundingLine.objects.filter(enrolment=enrolment).exclude(pk__in=kept_ids).delete()
+    for line in FundingLine.objects.filter(enrolment=enrolment).exclude(pk__in=kept_ids):
+        _delete_funding_line(line, field="funding_lines")
     for line in keep:
         line.full_clean()
         line.save()
@@ -931,8 +944,23 @@ def funding_line_delete(*, actor: Actor, funding_line_id: int) -> None:
     enrolment = line.enrolment
     _session_for_update(actor, enrolment.session_id)
     data = {"funding_line": str(line), **_line_data(line)}
-    line.delete()
+    _delete_funding_line(line)
     log_action(actor=actor, obj=enrolment, action="sessions.funding_line.deleted", data=data)
+
+
+def _delete_funding_line(line: FundingLine, *, field: str = NON_FIELD_ERRORS) -> None:
+    try:
+        line.delete()
+    except ProtectedError:  # an invoice's line bills it (billing.InvoiceLine)
+        raise ValidationError(
+            {
+                field: _(
+                    "La ligne de financement « %(line)s » est facturée : elle ne peut plus être supprimée "
+                    "(annulez d'abord la facture par un avoir, ou supprimez le brouillon)."
+                )
+                % {"line": line}
+            }
+        ) from None
 
 
 # --- Participants -------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from coopforma.catalogue.models import Modality
 from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
+from coopforma.core.query import query_id, query_text
 from coopforma.training_sessions import selectors, services
 from coopforma.training_sessions.forms import (
     AddDayForm,
@@ -70,8 +71,8 @@ class SessionCreateView(OrgViewMixin, FormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        training = self.request.GET.get("training", "")
-        return {"training": int(training)} if training.isdigit() else {}
+        training = query_id(self.request, "training")
+        return {"training": training} if training else {}
 
     def form_valid(self, form: SessionCreateForm) -> HttpResponse:
         try:
@@ -304,8 +305,12 @@ class SlotDeleteView(SessionMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.slot_delete(actor=self.actor, session_id=self.session.pk, slot_id=int(self.kwargs["slot_pk"]))
-        messages.success(request, _("Créneau supprimé."))
+        try:
+            services.slot_delete(actor=self.actor, session_id=self.session.pk, slot_id=int(self.kwargs["slot_pk"]))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Créneau supprimé."))
         if is_htmx(request):
             return render_slots(request, self.session.pk)
         return redirect(self.detail_url("slots"))
@@ -324,8 +329,8 @@ class EnrolmentCreateView(SessionMixin, FormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        client = self.request.GET.get("client", "")
-        return {"client": int(client)} if client.isdigit() else {}
+        client = query_id(self.request, "client")
+        return {"client": client} if client else {}
 
     def form_valid(self, form: EnrolmentForm) -> HttpResponse:
         try:
@@ -456,8 +461,12 @@ class FundingLineDeleteView(SessionMixin, TemplateView):
         line = selectors.funding_line_get(
             actor=self.actor, funding_line_id=int(self.kwargs["line_pk"]), session_id=self.session.pk
         )
-        services.funding_line_delete(actor=self.actor, funding_line_id=line.pk)
-        messages.success(request, _("Ligne de financement supprimée."))
+        try:
+            services.funding_line_delete(actor=self.actor, funding_line_id=line.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Ligne de financement supprimée."))
         return redirect(self.detail_url(f"enrolment-{line.enrolment_id}"))
 
 
@@ -476,8 +485,8 @@ class ParticipantCreateView(SessionMixin, FormView):
         ]
 
     def get_initial(self) -> dict[str, Any]:
-        enrolment = self.request.GET.get("enrolment", "")
-        return {"enrolment": int(enrolment)} if enrolment.isdigit() else {}
+        enrolment = query_id(self.request, "enrolment")
+        return {"enrolment": enrolment} if enrolment else {}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -485,13 +494,13 @@ class ParticipantCreateView(SessionMixin, FormView):
             actor=self.actor,
             session=self.session,
             enrolments=self.enrolments,
-            search=(self.request.GET.get("q") or "").strip(),
+            search=query_text(self.request, "q"),
         )
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(enrolments=self.enrolments, search=(self.request.GET.get("q") or "").strip())
+        context.update(enrolments=self.enrolments, search=query_text(self.request, "q"))
         return context
 
     def form_valid(self, form: ParticipantForm) -> HttpResponse:
@@ -586,7 +595,7 @@ class PlaceListView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        q = (self.request.GET.get("q") or "").strip()
+        q = query_text(self.request, "q")
         page = paginate(self.request, selectors.place_list(actor=self.actor, filters={"q": q}))
         context.update(page_obj=page, places=page.object_list, q=q, can_edit=selectors.place_can_edit(self.actor))
         return context

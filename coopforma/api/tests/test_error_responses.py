@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Every operation declares its error answers (400, 401, 403, 404, 422) in the OpenAPI, and each error the API
+gives matches the declared schema (checked by Schemathesis against the served /api/v1/openapi.json)."""
+
+import pytest
+
+from coopforma.accounts.models import ApiToken
+from coopforma.api.api import api as coopforma_api
+from coopforma.api.tests.support import CHECKS, RECORD_ID, SCHEMA
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_operation_declares_its_errors():
+    spec = coopforma_api.get_openapi_schema()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            declared = {str(status) for status in operation["responses"]}
+            expected = {"401", "403", "404", "422"} | ({"400"} if "requestBody" in operation else set())
+            assert expected <= declared, f"{method.upper()} {path}: {sorted(declared)}"
+            for status in expected - {"422"}:
+                schema = operation["responses"][int(status)]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def bearer(user, org) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The Authorization header of a new token of `user` in `org`."""
+    key = ApiToken.new_key()
+    ApiToken.objects.create(user=user, organisation=org, name="t", prefix=key[:10], key_hash=ApiToken.hash_key(key))
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "case", "status"),
+    [
+        ("nobody", "GET", "/api/v1/me", {}, 401),
+        ("nobody", "POST", "/api/v1/places", {"body": {"name": "Salle"}}, 401),
+        ("trainer", "GET", "/api/v1/bpf/{year}", {"path_parameters": {"year": 2025}}, 403),
+        (
+            "trainer",
+            "POST",
+            "/api/v1/trainers/{trainer_id}/decision",
+            {"path_parameters": {"trainer_id": RECORD_ID}, "body": {"decision": "suspend", "reason": "x"}},
+            403,
+        ),
+        ("admin", "GET", "/api/v1/sessions/{session_id}", {"path_parameters": {"session_id": 1}}, 404),
+        ("admin", "GET", "/api/v1/bpf/{year}", {"path_parameters": {"year": 1999}}, 404),
+        ("admin", "PATCH", "/api/v1/sessions/{session_id}", {"body": {"notes": "x", "status": "nonsense"}}, 422),
+        ("admin", "POST", "/api/v1/places", {"body": {"capacity": -1}}, 422),
+        ("admin", "GET", "/api/v1/places", {"query": {"offset": 2**63}}, 422),
+        ("admin", "POST", "/api/v1/documents", {"body": {"kind": "convention", "subject_id": RECORD_ID}}, 422),
+    ],
+)
+def test_error_bodies_match_their_schema(
+    who, method, path, case, status, records, admin_user, trainer_user, trainer, org, through_wsgi
+):
+    headers = {"nobody": {}, "admin": bearer(admin_user, org), "trainer": bearer(trainer_user, org)}[who]
+    parameters = {"path_parameters": {}, **case}
+    if "{session_id}" in path:
+        parameters["path_parameters"] = parameters["path_parameters"] or {"session_id": RECORD_ID}
+    test_case = SCHEMA[path][method].Case(**parameters)
+    response = test_case.call(headers=headers)
+    assert response.status_code == status, response.content
+    test_case.validate_response(response, checks=CHECKS)
+
+
+def test_an_unreadable_body_is_400_with_an_error_body(api, admin_user, org):
+    response = api(admin_user, org).post("/api/v1/places", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body", "code": "bad_request"}
