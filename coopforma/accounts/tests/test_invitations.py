@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coopforma.accounts import services
 from coopforma.accounts.models import Membership, User
 from coopforma.core.models import OutboundEmail
 
@@ -176,3 +178,19 @@ def test_an_active_member_changes_role_at_once_but_not_the_last_admin(web, admin
     response = client.post(_users_url(org), {"email": admin_user.email, "role": "quality"})
     assert "seul·e administrateur·rice" in response.text
     assert Membership.objects.get(user=admin_user, organisation=org).role == "admin"
+
+
+def test_the_services_check_who_accepts(admin_actor, org, stranger, quality_user, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """The view offers the buttons; the services refuse by themselves too (another account, a password set)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_invite(actor=admin_actor, email=stranger.email, role="trainer")
+    token = _link(stranger.email).rstrip("/").rsplit("/", 1)[1]
+    with pytest.raises(PermissionDenied):
+        services.invitation_accept(token=token, user=quality_user)
+    with pytest.raises(PermissionDenied):
+        services.invitation_accept_new(token=token, password=PASSWORD, first_name="A", last_name="B")
+    stranger.refresh_from_db()
+    assert stranger.check_password("correct horse battery")
+    assert services.invitation_accept(token=token, user=stranger).state == "active"
+    with pytest.raises(ValidationError):  # spent
+        services.invitation_accept(token=token, user=stranger)
