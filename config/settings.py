@@ -275,7 +275,7 @@ _THROTTLE_DEFAULTS = {
     "password_reset:ip": "20/h",
     "portal_link:email": "3/h",  # portal links e-mailed to one address (client or trainee)
     "portal_link:ip": "20/h",
-    "signature_code:token": "5/h",  # signature codes e-mailed for one signing link
+    "signature_code:token": "10/h",  # codes e-mailed for one signing link (documents.signing caps it at 5 in all)
     "signature_code:ip": "20/h",
     "signature_sign:token": "10/h",  # codes typed on one signing link (each code also allows 5 tries only)
     "signature_sign:ip": "30/h",

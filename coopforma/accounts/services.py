@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -161,11 +162,10 @@ def _clean_person(email: str, first_name: str, last_name: str) -> tuple[str, str
 
 def _person(email: str, first_name: str, last_name: str) -> User:
     """The account of `email`, created without a usable password if there is none (its names are kept if any)."""
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User(email=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        user.save()
+    # get_or_create: two invitations of a new address at the same instant make one account, not an error.
+    user, _created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first_name, "last_name": last_name, "password": make_password(None)}
+    )
     return user
 
 
@@ -236,13 +236,12 @@ def invite(*, actor: Actor, email: str, role: str, first_name: str = "", last_na
     email, first_name, last_name = _clean_person(email, first_name, last_name)
     organisation = actor.organisation
     user = _person(email, first_name, last_name)
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("organisation", "user")
-        .filter(user=user, organisation=organisation)
-        .first()
+    membership, _created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={"role": role, "state": MembershipState.INVITED, "is_active": False},
     )
-    if membership is not None and membership.state == MembershipState.SUSPENDED:
+    if membership.state == MembershipState.SUSPENDED:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: _(
@@ -251,7 +250,7 @@ def invite(*, actor: Actor, email: str, role: str, first_name: str = "", last_na
                 % {"email": email}
             }
         )
-    if membership is not None and membership.state == MembershipState.ACTIVE:
+    if membership.state == MembershipState.ACTIVE:
         if membership.role != role:
             _check_not_last_admin(membership, new_role=role)
             old, membership.role = membership.role, role
@@ -263,8 +262,6 @@ def invite(*, actor: Actor, email: str, role: str, first_name: str = "", last_na
                 data={"user": email, "role": [old, role]},
             )
         return membership
-    if membership is None:
-        membership = Membership(user=user, organisation=organisation, role=role)
     membership.role = role
     _send_invitation(membership, inviter=actor.user)
     log_action(actor=actor, obj=organisation, action="accounts.membership.invited", data={"user": email, "role": role})

@@ -568,7 +568,10 @@ def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, Membershi
         membership = invite(
             actor=actor,
             email=email,
-            role=membership.role if membership is not None else Role.TRAINER,
+            # An invitation already pending keeps the role it offers (an admin may have chosen another one).
+            role=membership.role
+            if membership is not None and membership.state == MembershipState.INVITED
+            else Role.TRAINER,
             first_name=trainer.first_name,
             last_name=trainer.last_name,
         )
