@@ -91,6 +91,10 @@ class InvitationNewAccountForm(forms.Form):
 class PasswordForgottenForm(PasswordResetForm):
     """Django's reset form, its e-mail sent through the outbox with the link as a secret (see services)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail")
+
     def save(self, **kwargs: Any) -> None:  # type: ignore[override]
         for user in self.get_users(self.cleaned_data["email"]):
             password_reset_send(user=user, token_generator=kwargs.get("token_generator") or default_token_generator)

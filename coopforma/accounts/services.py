@@ -336,8 +336,8 @@ def user_sessions_end(*, actor: Actor, membership_id: int) -> Membership:
     """Log a member out of every browser at once (they may log in again if they still have access)."""
     actor.require("org.manage")
     membership = _membership_for_update(actor, membership_id)
-    if membership.state in {MembershipState.INVITED, MembershipState.DECLINED}:
-        raise Http404  # someone who has not joined: nothing of theirs to end here
+    if membership.state not in {MembershipState.ACTIVE, MembershipState.SUSPENDED}:
+        raise Http404  # not (or no longer) in the organisation: their sessions are none of its business
     User.objects.filter(pk=membership.user_id).update(session_version=F("session_version") + 1)
     log_action(
         actor=actor, obj=actor.organisation, action="accounts.user.sessions_ended", data={"user": membership.user.email}
