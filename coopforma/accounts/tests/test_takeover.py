@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from coopforma.accounts.models import User
 from coopforma.core.models import OutboundEmail
+from coopforma.people.tests.factories import MemberStructureFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +42,31 @@ def _try_the_link(path: str) -> None:
         client.post(target, {"password1": ATTACKER_PASSWORD, "password2": ATTACKER_PASSWORD, "action": "accept"})
 
 
-def test_another_organisation_cannot_take_over_an_account_by_adding_its_email(web, admin_user, org, stranger):
+def _b_adds_the_victim(web, stranger, other_org, way: str) -> str:  # type: ignore[no-untyped-def]
+    """B's admin adds the victim's e-mail, on the users page or as a trainer given access; what B then sees."""
+    b = web(stranger)
+    if way == "users page":
+        users_of_b = reverse("org:memberships", kwargs={"org": other_org.slug})
+        return b.post(users_of_b, {"email": VICTIM, "role": "admin"}, follow=True).text + b.get(users_of_b).text
+    structure = MemberStructureFactory(organisation=other_org)
+    profile = TrainerFactory(
+        organisation=other_org, member_structure=structure, email=VICTIM, onboarding_state="active"
+    )
+    invite = reverse("people:trainer_invite", kwargs={"org": other_org.slug, "pk": profile.pk})
+    return b.post(invite, follow=True).text
+
+
+@pytest.mark.parametrize("way", ["users page", "trainer access"])
+def test_another_organisation_cannot_take_over_an_account_by_adding_its_email(
+    web, admin_user, org, other_org, stranger, way
+):  # type: ignore[no-untyped-def]
     users_of_a = reverse("org:memberships", kwargs={"org": org.slug})
     web(admin_user).post(users_of_a, {"email": VICTIM, "first_name": "Xavier", "role": "admin"}, follow=True)
     victim = User.objects.get(email=VICTIM)
     mail.outbox.clear()
 
-    # B's admin adds the same e-mail on B's own page and collects every link B can see.
-    users_of_b = reverse("org:memberships", kwargs={"org": "autre-of"})
-    seen_by_b = web(stranger).post(users_of_b, {"email": VICTIM, "role": "admin"}, follow=True).text
-    seen_by_b += web(stranger).get(users_of_b).text + _visible_to(stranger.memberships.get().organisation)
+    # B's admin adds the same e-mail in B and collects every link B can see (pages, messages, B's outbox).
+    seen_by_b = _b_adds_the_victim(web, stranger, other_org, way) + _visible_to(other_org)
     links = {m for m in LINK.findall(seen_by_b) if "/login" not in m and "/logout" not in m}
     for path in links:
         _try_the_link(path)
