@@ -3,6 +3,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -232,3 +233,72 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Accounts: sessions, throttling, the shared cache (issue 10) ----------------------------------------------
+# Kept in one block so that it reads (and merges) on its own. See docs/accounts.md.
+
+# Behind a TLS-terminating proxy: the client's address is then the last one of X-Forwarded-For (the address our
+# proxy saw); otherwise REMOTE_ADDR, and X-Forwarded-For is ignored (a client could write anything in it).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+
+
+def _cache(url: str) -> dict[str, object]:
+    """CACHE_URL: unset = the database (a table created by `coopforma migrate`); redis://… (pip install redis);
+    locmem:// for a single process only (each process would count its own attempts)."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coopforma"}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "coopforma_cache"}
+
+
+# Shared by every web process (the web tier is stateless): the throttling counters live here.
+CACHES = {"default": _cache(os.environ.get("CACHE_URL", ""))}
+
+INSTALLED_APPS += ["axes", "django_ratelimit"]
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE += ["django_ratelimit.middleware.RatelimitMiddleware", "axes.middleware.AxesMiddleware"]
+
+# Failed logins (the login page and /admin/ alike), counted per account and, separately, per client address.
+AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "coopforma.accounts.views.login_username"
+AXES_CLIENT_IP_CALLABLE = "coopforma.core.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "coopforma.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every login
+AXES_VERBOSE = False
+
+# Other limits (django-ratelimit, coopforma/core/throttle.py): "count/period" per page and per key kind;
+# THROTTLE_<NAME>_<KIND>=… overrides one (e.g. THROTTLE_PORTAL_LINK_EMAIL=3/h), an empty value removes it.
+RATELIMIT_ENABLE = env_bool("THROTTLE", True)
+RATELIMIT_IP_META_KEY = "coopforma.core.throttle.client_ip"
+RATELIMIT_VIEW = "coopforma.core.throttle.too_many_requests"
+_THROTTLE_DEFAULTS = {
+    "password_reset:email": "3/h",  # reset e-mails to one address
+    "password_reset:ip": "20/h",
+    "portal_link:email": "3/h",  # portal links e-mailed to one address (client or trainee)
+    "portal_link:ip": "20/h",
+    "signature_code:token": "10/h",  # codes e-mailed for one signing link (documents.signing caps it at 5 in all)
+    "signature_code:ip": "20/h",
+    "signature_sign:token": "10/h",  # codes typed on one signing link (each code also allows 5 tries only)
+    "signature_sign:ip": "30/h",
+}
+THROTTLE_RATES = {
+    name: os.environ.get("THROTTLE_" + name.replace(":", "_").upper(), default)
+    for name, default in _THROTTLE_DEFAULTS.items()
+}
+# django-ratelimit names memcached and django-redis only: Django's own RedisCache is as good (W001). The database
+# cache's increment is not atomic (E003): two requests at the same instant may count once, so a limit may let a
+# request or two more through under load. Acceptable here; set CACHE_URL to Redis for exact counts.
+_SILENCED = ["django_ratelimit.W001"]
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    _SILENCED.append("django_ratelimit.E003")
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), *_SILENCED]
+
+# « Mot de passe oublié » links are valid one day (and once: the token changes with the password).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60

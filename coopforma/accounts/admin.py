@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.contrib import admin
 
-from coopforma.accounts.models import ApiToken, Membership, Organisation, User
+from coopforma.accounts.models import ApiToken, Membership, MembershipState, Organisation, User
 
 
 @admin.register(User)
@@ -19,8 +19,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "is_active"]
-    list_filter = ["role", "organisation"]
+    list_display = ["user", "organisation", "role", "state"]
+    list_filter = ["role", "state", "organisation"]
+    readonly_fields = ["is_active", "invited_by", "invited_at", "responded_at", "removed_at"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.is_active = obj.state == MembershipState.ACTIVE  # the constraint: access follows the state
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ApiToken)

@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.contrib.auth.tokens import default_token_generator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.models import Organisation, QualiopiCategory
 from coopforma.accounts.roles import Role
+from coopforma.accounts.services import password_reset_send
 from coopforma.core.forms import date_input
 
 
@@ -53,9 +59,45 @@ class OrganisationForm(forms.ModelForm):
 
 class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    first_name = forms.CharField(label=_("Prénom"), required=False)
-    last_name = forms.CharField(label=pgettext_lazy("nom de famille", "Nom"), required=False)
+    first_name = forms.CharField(label=_("Prénom"), required=False, max_length=150)
+    last_name = forms.CharField(label=pgettext_lazy("nom de famille", "Nom"), required=False, max_length=150)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class InvitationNewAccountForm(forms.Form):
+    """The invited person has no password yet: they give their name and choose one (checked by the service)."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=pgettext_lazy("nom de famille", "Nom"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe (encore)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        return data
+
+
+class PasswordForgottenForm(PasswordResetForm):
+    """Django's reset form, its e-mail sent through the outbox with the link as a secret (see services)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail")
+
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+        for user in self.get_users(self.cleaned_data["email"]):
+            password_reset_send(user=user, token_generator=kwargs.get("token_generator") or default_token_generator)
 
 
 class ApiTokenForm(forms.Form):

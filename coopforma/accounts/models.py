@@ -4,16 +4,20 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.roles import Role
 from coopforma.core.identifiers import validate_naf, validate_nda, validate_siret
 from coopforma.core.models import TimeStampedModel
+
+_SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -44,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     preferred_language = models.CharField(_("langue"), max_length=8, default="fr")
+    # Raised to end every web session of the person at once (`accounts.services.user_sessions_end`): Django checks
+    # the session's hash against `get_session_auth_hash()` on every request and logs out on a mismatch.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
     USERNAME_FIELD = "email"
@@ -61,6 +68,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    def _session_hash(self, secret: str | None = None) -> str:
+        # Version 0 keeps Django's own hash, so sessions opened before this field existed stay valid.
+        value = self.password if not self.session_version else f"{self.password}:{self.session_version}"
+        return salted_hmac(_SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):  # type: ignore[no-untyped-def]
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
 
 
 class VatRegime(models.TextChoices):
@@ -163,18 +182,52 @@ class TenantModel(TimeStampedModel):
         abstract = True
 
 
+class MembershipState(models.TextChoices):
+    INVITED = "invited", _("Invitation envoyée")
+    ACTIVE = "active", _("Actif·ve")
+    DECLINED = "declined", _("Invitation refusée")
+    SUSPENDED = "suspended", _("Suspendu·e (parcours formateur)")
+    REMOVED = "removed", _("Retiré·e")
+
+
 class Membership(TimeStampedModel):
+    """A person's role in one organisation. Only an `active` membership gives access (then `is_active` is true).
+
+    An admin's invitation creates it `invited`, with a one-time token e-mailed to the person (only its SHA-256 is
+    kept here); the person accepts (→ active) or declines (→ declined). See accounts/invitations.py.
+    """
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    state = models.CharField(_("état"), max_length=10, choices=MembershipState.choices, default=MembershipState.ACTIVE)
+    # Derived from `state` (a constraint keeps them together): the one field every access check reads.
     is_active = models.BooleanField(_("actif"), default=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
+    invitation_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    invitation_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("retiré·e le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appartenance")
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(is_active=True, state="active")
+                | (models.Q(is_active=False) & ~models.Q(state="active")),
+                name="membership_active_iff_state_active",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def shows_name(self) -> bool:
+        """The organisation sees the person's name only once they have joined (see membership_list)."""
+        return self.state in {MembershipState.ACTIVE, MembershipState.SUSPENDED}
 
 
 def _hash_key(key: str) -> str:

@@ -1,17 +1,31 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Writes for accounts: organisations, users, memberships, API tokens."""
+"""Writes for accounts: organisations, users, memberships and their invitations, sessions, API tokens."""
 
+import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
-from coopforma.accounts.models import ApiToken, Membership, Organisation, User
+from coopforma.accounts.models import ApiToken, Membership, MembershipState, Organisation, User
 from coopforma.accounts.roles import Role
 from coopforma.core.identifiers import compact
 from coopforma.core.log import diff, log_action, snapshot
+from coopforma.core.mail import send_mail_logged
 
 
 def _clean_identifiers(data: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +78,6 @@ def user_create(*, email: str, first_name: str = "", last_name: str = "", passwo
 @transaction.atomic
 def membership_add(
     *,
-    actor: Actor | None,
     organisation: Organisation,
     email: str,
     role: str,
@@ -72,35 +85,393 @@ def membership_add(
     last_name: str = "",
     password: str | None = None,
 ) -> Membership:
-    """Give a person (created if new) a role in the organisation."""
-    if actor is not None:
-        actor.require("org.manage")
+    """Make a person (created if new, with `password`) an active member at once, without an invitation.
+
+    Only for the server's operator (`coopforma createadmin`) and the demo: web pages never call it, because it
+    finds the person by e-mail across the whole installation. Pages invite (`membership_invite`).
+    """
     if role not in Role.values:
         raise ValidationError({"role": f"Rôle inconnu : {role}."})
     user = User.objects.filter(email=email.strip().lower()).first() or user_create(
         email=email, first_name=first_name, last_name=last_name, password=password
     )
-    membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
-    )
-    if not created and membership.role != role:
-        old = membership.role
-        membership.role = role
-        membership.is_active = True
-        membership.save(update_fields=["role", "is_active", "updated_at"])
+    membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    if membership is None:
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         log_action(
-            actor=actor,
-            obj=organisation,
-            action="accounts.membership.role_changed",
-            data={"user": user.email, "role": [old, role]},
-        )
-    elif created:
-        log_action(
-            actor=actor,
+            actor=None,
             obj=organisation,
             action="accounts.membership.created",
             data={"user": user.email, "role": role},
         )
+    elif membership.role != role or membership.state != MembershipState.ACTIVE:
+        old = membership.role
+        membership.role = role
+        _set_state(membership, MembershipState.ACTIVE)
+        membership.save()
+        log_action(
+            actor=None,
+            obj=organisation,
+            action="accounts.membership.role_changed",
+            data={"user": user.email, "role": [old, role]},
+        )
+    return membership
+
+
+# --- Invitations -------------------------------------------------------------------------------------------
+# An organisation never reaches an account directly: it invites an e-mail address. The one-time link goes to that
+# mailbox only (kept hashed here, masked in the outbox), and the person accepts or declines it. What the inviting
+# admin sees and the e-mail says are the same whether the address has an account elsewhere or not.
+
+INVITATION_VALIDITY = timedelta(days=14)
+NAME_MAX_LENGTH = 150
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _set_state(membership: Membership, state: str) -> None:
+    membership.state = state
+    membership.is_active = state == MembershipState.ACTIVE
+    if state != MembershipState.INVITED:
+        membership.invitation_token_hash = None
+        membership.invitation_expires_at = None
+
+
+def _clean_person(email: str, first_name: str, last_name: str) -> tuple[str, str, str]:
+    """The same checks whatever the address: an answer must not depend on whether an account exists."""
+    email = (email or "").strip().lower()
+    errors: dict[str, str] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Saisissez une adresse e-mail valide.")
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value) > NAME_MAX_LENGTH:
+            errors[field] = _("%(max)s caractères au plus.") % {"max": NAME_MAX_LENGTH}
+    if errors:
+        raise ValidationError(errors)
+    return email, first_name, last_name
+
+
+def _person(email: str, first_name: str, last_name: str) -> User:
+    """The account of `email`, created without a usable password if there is none (its names are kept if any)."""
+    # get_or_create: two invitations of a new address at the same instant make one account, not an error.
+    user, _created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first_name, "last_name": last_name, "password": make_password(None)}
+    )
+    return user
+
+
+def _send_invitation(membership: Membership, *, inviter: User | None) -> None:
+    """A new one-time token for `membership` (the previous one stops working), e-mailed to the person."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    _set_state(membership, MembershipState.INVITED)
+    membership.invitation_token_hash = invitation_token_hash(token)
+    membership.invitation_expires_at = now + INVITATION_VALIDITY
+    membership.invited_at = now
+    membership.invited_by = inviter
+    membership.responded_at = None
+    membership.removed_at = None
+    membership.save()
+    organisation = membership.organisation
+    url = _site_url(reverse("accounts:invitation_open", kwargs={"token": token}))
+    # The same text for a new address and for a person who already has an account (the outbox is readable by the
+    # organisation's staff): the page behind the link tells them apart.
+    send_mail_logged(
+        organisation=organisation,
+        to=membership.user.email,
+        subject=_("Invitation à rejoindre %(org)s sur Coopforma") % {"org": organisation.name},
+        body=_(
+            "Bonjour,\n\n%(inviter)s vous invite à rejoindre l'organisme de formation %(org)s sur Coopforma, avec le "
+            "rôle « %(role)s ».\n\nPour accepter ou refuser, ouvrez ce lien personnel (valable %(days)s jours) :\n"
+            "%(url)s\n\nSi vous ne connaissez pas cet organisme, refusez l'invitation ou ignorez ce message : "
+            "sans votre accord, il n'a aucun accès à votre compte."
+        )
+        % {
+            "inviter": (inviter.get_full_name() or inviter.email) if inviter else organisation.name,
+            "org": organisation.name,
+            "role": membership.get_role_display(),
+            "days": INVITATION_VALIDITY.days,
+            "url": url,
+        },
+        purpose="membership_invitation",
+        about=membership,
+        secrets=[url],
+    )
+
+
+def _active_admins(organisation: Organisation) -> int:
+    return Membership.objects.filter(organisation=organisation, role=Role.ADMIN, state=MembershipState.ACTIVE).count()
+
+
+def _check_not_last_admin(membership: Membership, *, new_role: str | None = None) -> None:
+    if membership.role != Role.ADMIN or membership.state != MembershipState.ACTIVE or new_role == Role.ADMIN:
+        return
+    if _active_admins(membership.organisation) <= 1:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "C'est le ou la seul·e administrateur·rice de l'organisme : nommez-en un·e autre d'abord."
+                )
+            }
+        )
+
+
+def invite(*, actor: Actor, email: str, role: str, first_name: str = "", last_name: str = "") -> Membership:
+    """Invite `email` into the actor's organisation with `role` (for `membership_invite` and the trainer's access).
+
+    New in the organisation, or declined, or removed: a new invitation is e-mailed. Already invited: the role is
+    updated and the invitation sent again. Active: only the role changes. The caller checks the permission.
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
+    email, first_name, last_name = _clean_person(email, first_name, last_name)
+    organisation = actor.organisation
+    user = _person(email, first_name, last_name)
+    membership, _created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={"role": role, "state": MembershipState.INVITED, "is_active": False},
+    )
+    if membership.state == MembershipState.SUSPENDED:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "L'accès de %(email)s est suspendu avec son parcours formateur·rice : réactivez-le depuis sa fiche."
+                )
+                % {"email": email}
+            }
+        )
+    if membership.state == MembershipState.ACTIVE:
+        if membership.role != role:
+            _check_not_last_admin(membership, new_role=role)
+            old, membership.role = membership.role, role
+            membership.save(update_fields=["role", "updated_at"])
+            log_action(
+                actor=actor,
+                obj=organisation,
+                action="accounts.membership.role_changed",
+                data={"user": email, "role": [old, role]},
+            )
+        return membership
+    membership.role = role
+    _send_invitation(membership, inviter=actor.user)
+    log_action(actor=actor, obj=organisation, action="accounts.membership.invited", data={"user": email, "role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_invite(*, actor: Actor, email: str, role: str, first_name: str = "", last_name: str = "") -> Membership:
+    """The users page: invite a person, or change the role of an active member."""
+    actor.require("org.manage")
+    return invite(actor=actor, email=email, role=role, first_name=first_name, last_name=last_name)
+
+
+def _membership_for_update(actor: Actor, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "user")
+        .filter(pk=membership_id, organisation=actor.organisation)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@transaction.atomic
+def membership_invitation_resend(*, actor: Actor, membership_id: int) -> Membership:
+    """A new link for an invitation not yet accepted (or declined): the previous link stops working."""
+    actor.require("org.manage")
+    membership = _membership_for_update(actor, membership_id)
+    if membership.state not in {MembershipState.INVITED, MembershipState.DECLINED}:
+        raise ValidationError({NON_FIELD_ERRORS: _("Il n'y a pas d'invitation en attente pour cette personne.")})
+    _send_invitation(membership, inviter=actor.user)
+    log_action(
+        actor=actor,
+        obj=actor.organisation,
+        action="accounts.membership.invitation_resent",
+        data={"user": membership.user.email, "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Actor, membership_id: int) -> Membership:
+    """Take a person out of the organisation (or cancel their invitation): access ends at their next request,
+    their API tokens of this organisation are revoked. The last administrator cannot be removed."""
+    actor.require("org.manage")
+    membership = _membership_for_update(actor, membership_id)
+    if membership.state == MembershipState.REMOVED:
+        return membership
+    _check_not_last_admin(membership)
+    was = membership.state
+    _set_state(membership, MembershipState.REMOVED)
+    membership.removed_at = timezone.now()
+    membership.save()
+    revoked = ApiToken.objects.filter(
+        user=membership.user, organisation=actor.organisation, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    log_action(
+        actor=actor,
+        obj=actor.organisation,
+        action="accounts.membership.invitation_cancelled"
+        if was == MembershipState.INVITED
+        else "accounts.membership.removed",
+        data={"user": membership.user.email, "role": membership.role, "api_tokens_revoked": revoked},
+    )
+    return membership
+
+
+@transaction.atomic
+def user_sessions_end(*, actor: Actor, membership_id: int) -> Membership:
+    """Log a member out of every browser at once (they may log in again if they still have access)."""
+    actor.require("org.manage")
+    membership = _membership_for_update(actor, membership_id)
+    if membership.state not in {MembershipState.ACTIVE, MembershipState.SUSPENDED}:
+        raise Http404  # not (or no longer) in the organisation: their sessions are none of its business
+    User.objects.filter(pk=membership.user_id).update(session_version=F("session_version") + 1)
+    log_action(
+        actor=actor, obj=actor.organisation, action="accounts.user.sessions_ended", data={"user": membership.user.email}
+    )
+    return membership
+
+
+def membership_suspend_for_trainer(*, actor: Actor, user_id: int) -> Membership | None:
+    """The trainer's onboarding was suspended or rejected (people.services.trainer_decide): a *trainer*
+    membership of that person loses access at once (an invitation is cancelled); other roles are kept."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user_id=user_id, organisation=actor.organisation, role=Role.TRAINER)
+        .exclude(state__in=[MembershipState.SUSPENDED, MembershipState.REMOVED, MembershipState.DECLINED])
+        .first()
+    )
+    if membership is None:
+        return None
+    was = membership.state
+    _set_state(membership, MembershipState.SUSPENDED if was == MembershipState.ACTIVE else MembershipState.REMOVED)
+    if was != MembershipState.ACTIVE:
+        membership.removed_at = timezone.now()
+    membership.save()
+    return membership
+
+
+def membership_resume_for_trainer(*, actor: Actor, user_id: int) -> Membership | None:
+    """The trainer was reactivated: their suspended trainer membership gives access again."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user_id=user_id, organisation=actor.organisation, state=MembershipState.SUSPENDED)
+        .first()
+    )
+    if membership is None:
+        return None
+    _set_state(membership, MembershipState.ACTIVE)
+    membership.save()
+    return membership
+
+
+def password_reset_send(*, user: User, token_generator: Any) -> None:
+    """« Mot de passe oublié » : the reset link, e-mailed to the account's own address through the outbox (no
+    organisation: no staff reads it), the link kept as a secret. The view answers the same for unknown addresses."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token_generator.make_token(user)},
+    )
+    url = _site_url(path)
+    send_mail_logged(
+        organisation=None,
+        to=user.email,
+        subject=_("Choisir un nouveau mot de passe Coopforma"),
+        body=_(
+            "Bonjour,\n\nQuelqu'un (vous, sans doute) a demandé à changer le mot de passe de votre compte Coopforma "
+            "%(email)s. Pour en choisir un nouveau, ouvrez ce lien (valable %(hours)s heures, une seule fois) :\n"
+            "%(url)s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe reste le même."
+        )
+        % {"email": user.email, "url": url, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+        purpose="password_reset",
+        secrets=[url],
+    )
+
+
+# --- The invited person's side -------------------------------------------------------------------------------
+
+
+def invitation_for_token(token: str) -> Membership | None:
+    """The pending, unexpired invitation of `token`; None otherwise (unknown, used, expired or cancelled)."""
+    if not token:
+        return None
+    return (
+        Membership.objects.select_related("organisation", "user", "invited_by")
+        .filter(
+            invitation_token_hash=invitation_token_hash(token),
+            state=MembershipState.INVITED,
+            invitation_expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def _invitation_for_update(token: str) -> Membership:
+    membership = invitation_for_token(token)
+    if membership is None:
+        raise ValidationError({NON_FIELD_ERRORS: _("Cette invitation n'est plus valable : demandez-en une nouvelle.")})
+    return Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+
+
+def _respond(membership: Membership, state: str) -> None:
+    _set_state(membership, state)
+    membership.responded_at = timezone.now()
+    membership.save()
+    log_action(
+        actor=membership.user,
+        obj=membership.organisation,
+        action="accounts.membership.accepted" if state == MembershipState.ACTIVE else "accounts.membership.declined",
+        data={"user": membership.user.email, "role": membership.role},
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """The logged-in owner of the invited account accepts: the membership becomes active."""
+    membership = _invitation_for_update(token)
+    if not user.is_authenticated or membership.user_id != user.pk:
+        raise PermissionDenied("invitation for another account")
+    _respond(membership, MembershipState.ACTIVE)
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_new(*, token: str, password: str, first_name: str, last_name: str) -> Membership:
+    """A person without a password yet (the link proves they own the mailbox) chooses one and accepts."""
+    membership = _invitation_for_update(token)
+    user = membership.user
+    if user.has_usable_password():
+        raise PermissionDenied("the account has a password: log in to accept")
+    _email, first_name, last_name = _clean_person(user.email, first_name, last_name)
+    user.first_name, user.last_name = first_name, last_name
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    _respond(membership, MembershipState.ACTIVE)
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, token: str) -> Membership:
+    """The link's holder refuses: nothing is granted (no login needed to refuse)."""
+    membership = _invitation_for_update(token)
+    _respond(membership, MembershipState.DECLINED)
     return membership
 
 
@@ -129,14 +500,13 @@ def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
-    token = (
-        ApiToken.objects.select_for_update()
-        .filter(pk=token_id, organisation=actor.organisation, user=actor.user, revoked_at__isnull=True)
-        .first()
-    )
+    """A person revokes their own token; an administrator (org.manage) any token of the organisation."""
+    tokens = ApiToken.objects.select_for_update().select_related("user")
+    tokens = tokens.filter(pk=token_id, organisation=actor.organisation, revoked_at__isnull=True)
+    if not actor.has("org.manage"):
+        tokens = tokens.filter(user=actor.user)
+    token = tokens.first()
     if token is None:
-        from django.http import Http404
-
         raise Http404
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at", "updated_at"])
@@ -144,6 +514,6 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
         actor=actor,
         obj=actor.organisation,
         action="accounts.api_token.revoked",
-        data={"prefix": token.prefix},
+        data={"prefix": token.prefix, "user": token.user.email},
     )
     return token

@@ -1,20 +1,30 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
+from datetime import timedelta
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from coopforma.accounts import selectors, services
-from coopforma.accounts.forms import ApiTokenForm, MembershipForm, OrganisationForm
+from coopforma.accounts.forms import (
+    ApiTokenForm,
+    InvitationNewAccountForm,
+    MembershipForm,
+    OrganisationForm,
+    PasswordForgottenForm,
+)
 from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.models import MembershipState
 from coopforma.core.forms import add_service_errors
 
 
@@ -28,8 +38,118 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """Failed attempts are counted by django-axes (per account and per address): past the limit, a French
+    lockout page (templates/accounts/locked_out.html, status 429) until the cool-off ends."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def login_username(request: HttpRequest, credentials: Any = None) -> str:
+    """AXES_USERNAME_CALLABLE: the account an attempt is counted against, written the way it is stored."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value).strip().lower()
+
+
+def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the French lockout page (status 429), for the login page and /admin/ alike."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = int(cool_off.total_seconds() // 60) if isinstance(cool_off, timedelta) else 0
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+# --- Forgotten password --------------------------------------------------------------------------------------
+
+
+class PasswordForgottenView(auth_views.PasswordResetView):
+    """The same answer whether the address has an account or not; throttled per address and per client (urls)."""
+
+    template_name = "accounts/password_forgotten.html"
+    form_class = PasswordForgottenForm
+    success_url = reverse_lazy("accounts:password_forgotten_sent")
+
+
+class PasswordForgottenSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_forgotten_sent.html"
+
+
+class PasswordChooseView(auth_views.PasswordResetConfirmView):
+    """The link of the reset e-mail: a new password; the login lockout of that account is lifted."""
+
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        axes_reset(username=form.user.email)
+        messages.success(self.request, _("Votre mot de passe est enregistré : connectez-vous."))
+        return response
+
+
+# --- Invitations (the invited person's side) -----------------------------------------------------------------
+
+INVITATION_SESSION_KEY = "invitation_token"
+
+
+def _invitation_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/invitation_invalid.html", status=404)
+
+
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the e-mail: the token moves into the session (kept out of later URLs and Referer headers)."""
+    if services.invitation_for_token(token) is None:
+        return _invitation_invalid(request)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("accounts:invitation")
+
+
+def invitation(request: HttpRequest) -> HttpResponse:
+    """Accept or decline. No password yet: choose one. An account already: log in as that account to accept."""
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    membership = services.invitation_for_token(token)
+    if membership is None:
+        return _invitation_invalid(request)
+    invited = membership.user
+    new_account = not invited.has_usable_password()
+    is_owner = request.user.is_authenticated and request.user.pk == invited.pk
+    form = InvitationNewAccountForm(initial={"first_name": invited.first_name, "last_name": invited.last_name})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                services.invitation_decline(token=token)
+                request.session.pop(INVITATION_SESSION_KEY, None)
+                return render(request, "accounts/invitation_declined.html", {"membership": membership})
+            if action == "accept" and new_account:
+                form = InvitationNewAccountForm(request.POST)
+                if form.is_valid():
+                    services.invitation_accept_new(
+                        token=token,
+                        password=form.cleaned_data["password1"],
+                        first_name=form.cleaned_data["first_name"],
+                        last_name=form.cleaned_data["last_name"],
+                    )
+                    invited.refresh_from_db()
+                    login(request, invited, backend="django.contrib.auth.backends.ModelBackend")
+                    return _joined(request, membership)
+            elif action == "accept" and is_owner:
+                services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+                return _joined(request, membership)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"membership": membership, "new_account": new_account, "is_owner": is_owner, "form": form},
+    )
+
+
+def _joined(request: HttpRequest, membership: Any) -> HttpResponse:
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    messages.success(
+        request, _("Bienvenue dans %(org)s : votre accès est ouvert.") % {"org": membership.organisation.name}
+    )
+    return redirect("dashboard:home", org=membership.organisation.slug)
 
 
 class OrganisationSettingsView(OrgViewMixin, FormView):
@@ -54,6 +174,12 @@ class OrganisationSettingsView(OrgViewMixin, FormView):
 
 
 class MembershipListView(OrgViewMixin, FormView):
+    """The organisation's people and their state; the form invites someone (or changes an active member's role).
+
+    What the admin is told never depends on whether the address has an account in another organisation: an
+    invitation is e-mailed to the address in both cases, and no link is ever shown here.
+    """
+
     template_name = "accounts/membership_list.html"
     form_class = MembershipForm
     required_flag = "org.manage"
@@ -65,26 +191,60 @@ class MembershipListView(OrgViewMixin, FormView):
 
     def form_valid(self, form: MembershipForm) -> HttpResponse:
         try:
-            membership = services.membership_add(
-                actor=self.actor, organisation=self.actor.organisation, **form.cleaned_data
-            )
+            membership = services.membership_invite(actor=self.actor, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        user = membership.user
-        if not user.has_usable_password():
-            link = self.request.build_absolute_uri(
-                reverse(
-                    "accounts:password_reset_confirm",
-                    kwargs={
-                        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                        "token": default_token_generator.make_token(user),
-                    },
+        if membership.state == MembershipState.INVITED:
+            messages.success(
+                self.request,
+                _(
+                    "Invitation envoyée à %(email)s : la personne reçoit un lien personnel pour l'accepter ou la "
+                    "refuser. Elle n'a accès à l'organisme qu'après avoir accepté."
                 )
+                % {"email": form.cleaned_data["email"].strip().lower()},
             )
-            messages.info(self.request, _("Compte créé. Lien pour choisir un mot de passe : %(link)s") % {"link": link})
         else:
-            messages.success(self.request, _("Rôle enregistré pour %(email)s.") % {"email": user.email})
+            messages.success(
+                self.request, _("Rôle enregistré pour %(email)s.") % {"email": form.cleaned_data["email"].lower()}
+            )
+        return redirect("org:memberships", org=self.actor.organisation.slug)
+
+
+class MembershipActionView(OrgViewMixin, View):
+    """POST on one person of the users page: resend the invitation, remove (or cancel), end their sessions."""
+
+    http_method_names = ["post"]
+    required_flag = "org.manage"
+    action = ""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        membership = selectors.membership_get(actor=self.actor, membership_id=int(str(kwargs["pk"])))
+        email = membership.user.email
+        try:
+            if self.action == "resend":
+                services.membership_invitation_resend(actor=self.actor, membership_id=membership.pk)
+                messages.success(request, _("Nouvelle invitation envoyée à %(email)s.") % {"email": email})
+            elif self.action == "remove":
+                was_invited = membership.state == MembershipState.INVITED
+                services.membership_remove(actor=self.actor, membership_id=membership.pk)
+                messages.success(
+                    request,
+                    (
+                        _("Invitation de %(email)s annulée.")
+                        if was_invited
+                        else _("%(email)s n'a plus accès à l'organisme.")
+                    )
+                    % {"email": email},
+                )
+            elif self.action == "sessions_end":
+                services.user_sessions_end(actor=self.actor, membership_id=membership.pk)
+                messages.success(
+                    request,
+                    _("%(email)s est déconnecté·e de tous ses navigateurs.") % {"email": email},
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("org:memberships", org=self.actor.organisation.slug)
 
 

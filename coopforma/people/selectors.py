@@ -375,3 +375,10 @@ def trainee_page(*, actor: Actor, trainee_id: int) -> TraineePage:
         participations=participations,
         history=list(history_for(trainee)[:HISTORY_LIMIT]),
     )
+
+
+def trainer_access(*, actor: Actor, trainer: Trainer) -> Membership | None:
+    """The membership of the trainer's account in the organisation (its state: invited, active…), if any."""
+    if not trainer.user_id:
+        return None
+    return Membership.objects.filter(organisation=actor.organisation, user_id=trainer.user_id).first()

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
-from coopforma.accounts.models import Membership, User
+from coopforma.accounts.models import Membership, MembershipState, User
 from coopforma.accounts.roles import Role
-from coopforma.accounts.services import membership_add
+from coopforma.accounts.services import invite, membership_resume_for_trainer, membership_suspend_for_trainer
 from coopforma.core.identifiers import compact
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.people import selectors
@@ -513,6 +513,11 @@ def trainer_decide(*, actor: Actor, trainer_id: int, decision: str, reason: str 
     elif decision == "reactivate":
         trainer.suspension_reason = ""
     trainer.save()
+    # Access follows the onboarding: suspended or rejected, a trainer login stops at its next request or API call.
+    if trainer.user_id and decision in {"suspend", "reject"}:
+        membership_suspend_for_trainer(actor=actor, user_id=trainer.user_id)
+    elif trainer.user_id and decision == "reactivate":
+        membership_resume_for_trainer(actor=actor, user_id=trainer.user_id)
     log_action(
         actor=actor,
         obj=trainer,
@@ -523,17 +528,12 @@ def trainer_decide(*, actor: Actor, trainer_id: int, decision: str, reason: str 
 
 
 @transaction.atomic
-def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, User]:
-    """Give the trainer a login: a User with their e-mail (created if new) and a trainer Membership."""
+def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, Membership]:
+    """Give the trainer a login: an invitation e-mailed to the trainer's address (accounts.services.invite), the
+    profile linked to that account. Nobody here learns whether the address already has an account elsewhere;
+    the trainer gets access once they accept. A person already active in the organisation is linked at once."""
     actor.require("trainers.validate")
     trainer = _trainer_for_update(actor, trainer_id)
-    if trainer.user_id:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: _("%(name)s a déjà un accès (%(email)s).")
-                % {"name": trainer, "email": trainer.user.email}
-            }
-        )  # type: ignore[union-attr]
     if trainer.onboarding_state in {OnboardingState.REJECTED, OnboardingState.SUSPENDED}:
         raise ValidationError(
             {
@@ -541,7 +541,7 @@ def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, User]:
                 % {"name": trainer, "state": trainer.get_onboarding_state_display()}
             }
         )
-    email = trainer.email.strip().lower()
+    email = (trainer.user.email if trainer.user_id else trainer.email).strip().lower()  # type: ignore[union-attr]
     if Trainer.objects.filter(organisation=actor.organisation, user__email=email).exclude(pk=trainer.pk).exists():
         raise ValidationError(
             {"email": _("Le compte %(email)s est déjà lié à un autre profil de formateur·rice.") % {"email": email}}
@@ -549,22 +549,29 @@ def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, User]:
     membership = (
         Membership.objects.filter(organisation=actor.organisation, user__email=email).select_related("user").first()
     )
-    if membership is not None and not membership.is_active:
+    if membership is not None and membership.state == MembershipState.ACTIVE and trainer.user_id:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("%(name)s a déjà un accès (%(email)s).") % {"name": trainer, "email": email}}
+        )
+    if membership is not None and membership.state == MembershipState.REMOVED:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: _(
-                    "Le compte %(email)s est désactivé dans l'organisme : réactivez-le depuis la page Utilisateurs."
+                    "%(email)s a été retiré·e de l'organisme : un·e administrateur·rice peut l'inviter de nouveau "
+                    "depuis la page Utilisateurs."
                 )
                 % {"email": email}
             }
         )
-    if membership is None:
+    if membership is None or membership.state != MembershipState.ACTIVE:
         # Our own permission check is above (trainers.validate); org.manage is not needed to invite a trainer.
-        membership = membership_add(
-            actor=None,
-            organisation=actor.organisation,
+        membership = invite(
+            actor=actor,
             email=email,
-            role=Role.TRAINER,
+            # An invitation already pending keeps the role it offers (an admin may have chosen another one).
+            role=membership.role
+            if membership is not None and membership.state == MembershipState.INVITED
+            else Role.TRAINER,
             first_name=trainer.first_name,
             last_name=trainer.last_name,
         )
@@ -574,9 +581,9 @@ def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, User]:
         actor=actor,
         obj=trainer,
         action="people.trainer.invited",
-        data={"user": {"id": membership.user.pk, "label": email}, "role": membership.role},
+        data={"user": email, "role": membership.role, "state": membership.state},
     )
-    return trainer, membership.user
+    return trainer, membership
 
 
 # --- Clients and contacts ----------------------------------------------------------------------------------

@@ -6,21 +6,19 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.models import MembershipState
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
 from coopforma.core.query import query_id
@@ -260,10 +258,12 @@ class TrainerDetailView(OrgViewMixin, TemplateView):
                 context["decision_form"] = self.decision_form
             elif choices:
                 context["decision_form"] = TrainerDecisionForm(choices=choices)
-            context["may_invite"] = not trainer.user_id and trainer.onboarding_state not in {
+            access = selectors.trainer_access(actor=self.actor, trainer=trainer)
+            context["access"] = access
+            context["may_invite"] = trainer.onboarding_state not in {
                 OnboardingState.REJECTED,
                 OnboardingState.SUSPENDED,
-            }
+            } and (access is None or access.state in {MembershipState.INVITED, MembershipState.DECLINED})
         return context
 
 
@@ -294,37 +294,31 @@ class TrainerDecisionView(TrainerDetailView):
 
 
 class TrainerInviteView(OrgViewMixin, View):
-    """POST: give the trainer a login; shows the link to choose a password (like the users page)."""
+    """POST: invite the trainer to Coopforma (an e-mail to their address; no link is ever shown here)."""
 
     http_method_names = ["post"]
     required_flag = "trainers.validate"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            trainer, user = services.trainer_invite(actor=self.actor, trainer_id=int(kwargs["pk"]))
+            trainer, membership = services.trainer_invite(actor=self.actor, trainer_id=int(kwargs["pk"]))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("people:trainer_detail", org=self.actor.organisation.slug, pk=int(kwargs["pk"]))
-        if not user.has_usable_password():
-            link = request.build_absolute_uri(
-                reverse(
-                    "accounts:password_reset_confirm",
-                    kwargs={
-                        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                        "token": default_token_generator.make_token(user),
-                    },
-                )
-            )
-            messages.info(
+        if membership.state == MembershipState.ACTIVE:
+            messages.success(
                 request,
-                _("Accès créé pour %(email)s. Lien pour choisir un mot de passe : %(link)s")
-                % {"email": user.email, "link": link},
+                _("%(name)s est lié·e à son accès existant dans l'organisme (%(email)s).")
+                % {"name": trainer, "email": membership.user.email},
             )
         else:
             messages.success(
                 request,
-                _("%(name)s se connecte avec son compte existant (%(email)s).")
-                % {"name": trainer, "email": user.email},
+                _(
+                    "Invitation envoyée à %(email)s : %(name)s reçoit un lien personnel pour l'accepter ou la "
+                    "refuser, et n'a accès qu'après avoir accepté."
+                )
+                % {"name": trainer, "email": membership.user.email},
             )
         return redirect("people:trainer_detail", org=self.actor.organisation.slug, pk=trainer.pk)
 

@@ -15,6 +15,7 @@ from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
 from coopforma.accounts.models import MagicLink
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.forms import add_service_errors
+from coopforma.core.throttle import throttle
 from coopforma.documents import signing
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
@@ -82,6 +83,7 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@throttle("signature_sign", by=["ip", "token"])
 def sign(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signature = signing.signature_for_token(token)
@@ -123,6 +125,7 @@ def sign_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@throttle("signature_code", by=["ip", "token"])
 def sign_code(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signature = signing.signature_for_token(token)
@@ -150,6 +153,7 @@ def sign_code(request: HttpRequest, token: str) -> HttpResponse:
 # --- Portal ----------------------------------------------------------------------------------------------
 
 
+@throttle("portal_link", by=["ip", "email"])
 def portal(request: HttpRequest) -> HttpResponse:
     form = PortalEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -48,6 +48,6 @@ def test_token_of_a_removed_member_is_refused(admin_user, org):
     ApiToken.objects.create(
         user=admin_user, organisation=org, name="t", prefix=key[:10], key_hash=ApiToken.hash_key(key)
     )
-    admin_user.memberships.update(is_active=False)
+    admin_user.memberships.update(is_active=False, state="removed")
     path = "/api/v1/me"
     assert Client(headers={"Authorization": f"Bearer {key}"}).get(path).status_code == 401

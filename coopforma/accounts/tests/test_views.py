@@ -110,8 +110,9 @@ def test_admin_adds_a_person_with_a_role(web, admin_user, org):
     )
     assert response.status_code == 200
     membership = Membership.objects.get(user__email="new.person@example.org", organisation=org)
-    assert membership.role == "quality"
-    assert "/accounts/password/" in response.text  # a link to choose a password, no default password
+    assert (membership.role, membership.state, membership.is_active) == ("quality", "invited", False)
+    assert "Invitation envoyée à new.person@example.org" in response.text
+    assert "/accounts/" not in response.text.split("<main", 1)[1].split("</main>")[0].replace("/accounts/logout", "")
 
 
 def test_api_token_is_shown_once_and_stored_hashed(web, trainer_user, trainer, org):
@@ -143,13 +144,20 @@ def test_another_organisation_gets_404(web, stranger, org):
     assert web(stranger).get(reverse("dashboard:home", kwargs={"org": org.slug})).status_code == 404
 
 
-def test_cannot_revoke_someone_elses_token(web, admin_user, trainer_user, trainer, org):
+def test_only_an_admin_revokes_someone_elses_token(web, admin_user, quality_user, trainer_user, trainer, org):
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=trainer_user, organisation=org, name="t", prefix=key[:10], key_hash=ApiToken.hash_key(key)
     )
     url = reverse("org:api_token_revoke", kwargs={"org": org.slug, "pk": token.pk})
-    assert web(admin_user).post(url).status_code == 404
+    assert web(quality_user).post(url).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    listing = web(admin_user).get(reverse("org:api_tokens", kwargs={"org": org.slug}))
+    assert trainer_user.email in listing.text and url in listing.text
+    assert web(admin_user).post(url).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
 
 
 def test_language_switch_to_english(web, admin_user, org):

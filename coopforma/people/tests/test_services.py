@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
@@ -11,7 +12,7 @@ from django.http import Http404
 from coopforma.accounts.models import Membership, User
 from coopforma.accounts.roles import Role
 from coopforma.accounts.tests.factories import MembershipFactory, UserFactory
-from coopforma.core.models import ActivityLog
+from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.people import services
 from coopforma.people.models import Client, Contact, MemberStructure, Trainer
 from coopforma.people.tests.conftest import PDF, ZIP
@@ -384,13 +385,25 @@ def test_only_the_committee_decides(request, actor_fixture, trainer):
 # --- Trainers: giving a login ------------------------------------------------------------------------------
 
 
-def test_invite_creates_the_account_and_a_trainer_membership(admin_actor, org, candidate):
-    trainer, user = services.trainer_invite(actor=admin_actor, trainer_id=candidate.pk)
-    assert trainer.user == user
-    assert user.email == candidate.email
+def test_invite_sends_an_invitation_and_gives_no_access_until_accepted(
+    admin_actor, org, candidate, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        trainer, membership = services.trainer_invite(actor=admin_actor, trainer_id=candidate.pk)
+    user = membership.user
+    assert trainer.user == user and user.email == candidate.email
     assert not user.has_usable_password()
-    assert Membership.objects.get(user=user, organisation=org).role == Role.TRAINER
+    assert (membership.role, membership.state, membership.is_active) == (Role.TRAINER, "invited", False)
     assert ActivityLog.objects.filter(action="people.trainer.invited", object_id=candidate.pk).exists()
+    assert [m.to for m in mail.outbox] == [[candidate.email]]
+    stored = OutboundEmail.objects.get(purpose="membership_invitation")
+    assert "/accounts/invitation/" in mail.outbox[0].body and "/accounts/invitation/" not in stored.body
+    # Again: the invitation is sent anew (the first link stops working).
+    first_hash = membership.invitation_token_hash
+    with django_capture_on_commit_callbacks(execute=True):
+        _, again = services.trainer_invite(actor=admin_actor, trainer_id=candidate.pk)
+    assert again.invitation_token_hash != first_hash and len(mail.outbox) == 2
+    Membership.objects.filter(pk=membership.pk).update(state="active", is_active=True)
     with pytest.raises(ValidationError) as exc:
         services.trainer_invite(actor=admin_actor, trainer_id=candidate.pk)
     assert "a déjà un accès" in " ".join(exc.value.messages)
@@ -400,10 +413,20 @@ def test_invite_links_an_existing_account_without_changing_its_role(quality_acto
     user = UserFactory(email="gerante@example.org")
     MembershipFactory(user=user, organisation=org, role=Role.MEMBER_MANAGER)
     trainer = TrainerFactory(organisation=org, member_structure=member, email="gerante@example.org")
-    _, linked = services.trainer_invite(actor=quality_actor, trainer_id=trainer.pk)
-    assert linked == user
+    _, membership = services.trainer_invite(actor=quality_actor, trainer_id=trainer.pk)
+    assert membership.user == user and membership.state == "active"
     assert Membership.objects.get(user=user, organisation=org).role == Role.MEMBER_MANAGER
     assert User.objects.filter(email="gerante@example.org").count() == 1
+
+
+def test_invite_of_an_account_of_another_organisation_only_invites(admin_actor, org, other_org, member):
+    user = UserFactory(email="ailleurs@example.org")
+    MembershipFactory(user=user, organisation=other_org, role=Role.ADMIN)
+    trainer = TrainerFactory(organisation=org, member_structure=member, email="ailleurs@example.org")
+    _, membership = services.trainer_invite(actor=admin_actor, trainer_id=trainer.pk)
+    assert (membership.user, membership.state, membership.is_active) == (user, "invited", False)
+    user.refresh_from_db()
+    assert user.check_password("correct horse battery")  # nothing of the account changed
 
 
 def test_invite_is_refused_for_rejected_or_suspended_and_for_lesser_roles(admin_actor, manager_actor, org, member):
@@ -415,15 +438,40 @@ def test_invite_is_refused_for_rejected_or_suspended_and_for_lesser_roles(admin_
         services.trainer_invite(actor=manager_actor, trainer_id=rejected.pk)
 
 
-def test_invite_refuses_a_deactivated_account(admin_actor, org, member):
+def test_invite_refuses_a_removed_account(admin_actor, org, member):
     user = UserFactory(email="partie@example.org")
-    MembershipFactory(user=user, organisation=org, role=Role.TRAINER, is_active=False)
+    MembershipFactory(user=user, organisation=org, role=Role.TRAINER, is_active=False, state="removed")
     trainer = TrainerFactory(organisation=org, member_structure=member, email="partie@example.org")
     with pytest.raises(ValidationError) as exc:
         services.trainer_invite(actor=admin_actor, trainer_id=trainer.pk)
-    assert "désactivé" in " ".join(exc.value.messages)
+    assert "retiré·e de l'organisme" in " ".join(exc.value.messages)
     trainer.refresh_from_db()
     assert trainer.user is None
+
+
+def test_suspending_a_trainer_suspends_their_login_and_reactivating_restores_it(admin_actor, org, trainer):
+    membership = Membership.objects.get(user=trainer.user, organisation=org)
+    services.trainer_decide(actor=admin_actor, trainer_id=trainer.pk, decision="suspend", reason="Absences")
+    membership.refresh_from_db()
+    assert (membership.state, membership.is_active) == ("suspended", False)
+    services.trainer_decide(actor=admin_actor, trainer_id=trainer.pk, decision="reactivate")
+    membership.refresh_from_db()
+    assert (membership.state, membership.is_active) == ("active", True)
+
+
+def test_rejecting_an_invited_candidate_cancels_the_invitation(admin_actor, org, candidate):
+    _, membership = services.trainer_invite(actor=admin_actor, trainer_id=candidate.pk)
+    services.trainer_decide(actor=admin_actor, trainer_id=candidate.pk, decision="reject", reason="Hors champ")
+    membership.refresh_from_db()
+    assert (membership.state, membership.is_active, membership.invitation_token_hash) == ("removed", False, None)
+
+
+def test_suspension_keeps_another_role_of_the_same_person(admin_actor, org, member):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=org, role=Role.QUALITY)
+    trainer = TrainerFactory(organisation=org, member_structure=member, user=user, email=user.email)
+    services.trainer_decide(actor=admin_actor, trainer_id=trainer.pk, decision="suspend", reason="x")
+    assert Membership.objects.get(user=user, organisation=org).state == "active"
 
 
 # --- Clients -----------------------------------------------------------------------------------------------

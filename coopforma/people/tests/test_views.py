@@ -226,14 +226,18 @@ def test_committee_decisions_through_the_page(web, admin_user, org, member):
     assert "Validation par le comité" in page and "Comité du 3 mars" in page
 
 
-def test_give_a_login_shows_the_password_link(web, admin_user, org, member):
+def test_give_a_login_sends_an_invitation_and_shows_no_link(web, admin_user, org, member):
     trainer = TrainerFactory(organisation=org, member_structure=member, email="nouvelle@example.org")
     response = web(admin_user).post(url("trainer_invite", pk=trainer.pk), follow=True)
     assert response.status_code == 200
-    assert "/accounts/password/" in messages_text(response)
+    assert "Invitation envoyée à nouvelle@example.org" in messages_text(response)
+    assert "/accounts/" not in messages_text(response)
+    assert "invitation envoyée le" in response.text and "Renvoyer l'invitation" in response.text
     trainer.refresh_from_db()
     assert trainer.user.email == "nouvelle@example.org"
-    assert Membership.objects.get(user=trainer.user, organisation=org).role == "trainer"
+    membership = Membership.objects.get(user=trainer.user, organisation=org)
+    assert (membership.role, membership.state) == ("trainer", "invited")
+    Membership.objects.filter(pk=membership.pk).update(state="active", is_active=True)
     again = web(admin_user).post(url("trainer_invite", pk=trainer.pk), follow=True)
     assert "a déjà un accès" in messages_text(again)
 

@@ -35,7 +35,6 @@ class Command(BaseCommand):
             password = o["password"] or secrets.token_urlsafe(12)
             existed = User.objects.filter(email=o["email"].lower()).exists()
             services.membership_add(
-                actor=None,
                 organisation=org,
                 email=o["email"],
                 role=Role.ADMIN,
