@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The organisation's own pages (settings, users, API tokens) with the administrator of another organisation in
-their own organisation (`foreign`, tests/permissions.py): our tokens are 404, their pages show none of our people."""
+their own organisation (`foreign`, tests/permissions.py): our tokens are 404, their pages show none of our people;
+the scoped manager of tenant models."""
 
 import pytest
 from django.urls import reverse
@@ -29,3 +30,13 @@ def test_another_organisations_admin_sees_only_their_own(request, name, org, adm
     page = response.content.decode()
     assert response.status_code == 200 and "Autre OF" in page
     assert org.name not in page and admin_user.email not in page and "tableur" not in page
+
+
+def test_for_actor_keeps_the_rows_of_the_actors_organisation(org, other_org, admin_actor):  # type: ignore[no-untyped-def]
+    """`Model.objects.for_actor(actor)`, the first step of a selector (TenantModel's manager)."""
+    from coopforma.training_sessions.models import Place
+    from coopforma.training_sessions.tests.factories import PlaceFactory
+
+    ours, _theirs = PlaceFactory(organisation=org), PlaceFactory(organisation=other_org)
+    assert list(Place.objects.for_actor(admin_actor)) == [ours]
+    assert list(Place.objects.filter(pk=ours.pk).for_actor(admin_actor)) == [ours]
