@@ -20,6 +20,7 @@ So that a 404 proves something, `org`'s own administrator walks the same URLs fi
 billing.selectors.invoice_line_get) fails `test_the_foreign_admin_gets_404_on_every_record_of_ours`.
 """
 
+import functools
 import hashlib
 import importlib
 import itertools
@@ -317,6 +318,7 @@ def test_the_foreign_admins_own_pages_show_nothing_of_ours(
 # --- the API --------------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _spec() -> dict[str, Any]:
     from coopforma.api.api import api
 
