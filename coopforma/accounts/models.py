@@ -3,6 +3,7 @@
 
 import hashlib
 import secrets
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -173,10 +174,24 @@ class Organisation(TimeStampedModel):
         return start, end
 
 
+class HasOrganisation(Protocol):  # the Actor (accounts.actor imports this module)
+    @property
+    def organisation_id(self) -> int: ...
+
+
+class TenantQuerySet(models.QuerySet):
+    def for_actor(self, actor: HasOrganisation) -> "TenantQuerySet":
+        """The rows of the actor's organisation: the first step of a selector (who sees what inside the
+        organisation is the selector's own business)."""
+        return self.filter(organisation_id=actor.organisation_id)
+
+
 class TenantModel(TimeStampedModel):
     """Every tenant-owned record reaches its Organisation in one hop."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True

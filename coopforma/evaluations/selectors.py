@@ -36,8 +36,9 @@ from coopforma.evaluations.models import (
     QuestionType,
     Survey,
 )
+from coopforma.people.models import MemberStructure, Trainer
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session, SessionStatus
-from coopforma.training_sessions.selectors import session_queryset_for
+from coopforma.training_sessions.selectors import member_structures_for, session_queryset_for
 
 # --- For the quality app (Qualiopi evidence) ------------------------------------------------------------------
 
@@ -444,6 +445,28 @@ def indicator_result(
     return result, value, n
 
 
+def results_filter_choices(*, actor: Actor) -> tuple[QuerySet[Training], QuerySet[Trainer], QuerySet[MemberStructure]]:
+    """What the results page filters by: the trainings and the trainers of the sessions the actor sees, and the
+    member structures (every one for admin and quality, the actor's own otherwise)."""
+    sessions = session_queryset_for(actor)
+    return (
+        Training.objects.for_actor(actor).filter(sessions__in=sessions).distinct(),
+        Trainer.objects.for_actor(actor).filter(sessions__in=sessions).distinct(),
+        MemberStructure.objects.for_actor(actor) if actor.sees_all else member_structures_for(actor),
+    )
+
+
+def indicator_list(*, actor: Actor) -> QuerySet[PublishedIndicator]:
+    return PublishedIndicator.objects.for_actor(actor).select_related("training").order_by("id")
+
+
+def indicator_get(*, actor: Actor, indicator_id: int) -> PublishedIndicator:
+    indicator = PublishedIndicator.objects.for_actor(actor).filter(pk=indicator_id).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
 def published_results(organisation: Organisation, training: Training | None = None) -> list[PublishedResult]:
     """What a public training page shows: the organisation's active published indicators (those of `training`
     and those for every training), each with its value (Decimal percent, or mean out of 5 for
@@ -466,17 +489,24 @@ def published_results(organisation: Organisation, training: Training | None = No
 
 
 def questionnaire_list(*, actor: Actor) -> QuerySet[Questionnaire]:
-    return Questionnaire.objects.filter(organisation=actor.organisation).annotate(
+    return Questionnaire.objects.for_actor(actor).annotate(
         n_questions=Count("questions", filter=Q(questions__is_archived=False), distinct=True),
         n_surveys=Count("surveys", distinct=True),
     )
 
 
 def questionnaire_get(*, actor: Actor, questionnaire_id: int) -> Questionnaire:
-    questionnaire = Questionnaire.objects.filter(organisation=actor.organisation, pk=questionnaire_id).first()
+    questionnaire = Questionnaire.objects.for_actor(actor).filter(pk=questionnaire_id).first()
     if questionnaire is None:
         raise Http404
     return questionnaire
+
+
+def question_get(*, actor: Actor, question_id: int) -> Question:
+    question = Question.objects.for_actor(actor).filter(pk=question_id).select_related("questionnaire").first()
+    if question is None:
+        raise Http404
+    return question
 
 
 def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.catalogue.models import Training
 from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.evaluations import selectors, services
@@ -28,9 +27,7 @@ from coopforma.evaluations.forms import (
     ResultsFilterForm,
     answer_fields,
 )
-from coopforma.evaluations.models import PublishedIndicator, Question, QuestionnaireKind
-from coopforma.people.models import MemberStructure, Trainer
-from coopforma.training_sessions.selectors import member_structures_for, session_queryset_for
+from coopforma.evaluations.models import PublishedIndicator, QuestionnaireKind
 
 T = "evaluations/"
 
@@ -43,16 +40,8 @@ def _url(actor: Any, name: str, **kwargs: Any) -> str:
 
 
 def _filters(view: OrgViewMixin, request: HttpRequest) -> tuple[ResultsFilterForm, dict[str, Any], str]:
-    actor = view.actor
-    sessions = session_queryset_for(actor)
-    form = ResultsFilterForm(
-        request.GET or None,
-        trainings=Training.objects.filter(organisation=actor.organisation, sessions__in=sessions).distinct(),
-        trainers=Trainer.objects.filter(organisation=actor.organisation, sessions__in=sessions).distinct(),
-        members=member_structures_for(actor)
-        if not actor.sees_all
-        else MemberStructure.objects.filter(organisation=actor.organisation),
-    )
+    trainings, trainers, members = selectors.results_filter_choices(actor=view.actor)
+    form = ResultsFilterForm(request.GET or None, trainings=trainings, trainers=trainers, members=members)
     filters: dict[str, Any] = {}
     grouping = "session"
     if form.is_bound and form.is_valid():
@@ -234,22 +223,13 @@ class QuestionnaireView(OrgViewMixin, TemplateView):
         return self.render_to_response(self.get_context_data(), status=200)
 
 
-def _question(actor: Any, question_id: int) -> Question:
-    question = (
-        Question.objects.filter(organisation=actor.organisation, pk=question_id).select_related("questionnaire").first()
-    )
-    if question is None:
-        raise Http404
-    return question
-
-
 class QuestionEditView(OrgViewMixin, TemplateView):
     required_flag = "evaluations.manage"
     template_name = T + "question_form.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        question = _question(self.actor, self.kwargs["question_id"])
+        question = selectors.question_get(actor=self.actor, question_id=self.kwargs["question_id"])
         context.update(
             question=question,
             frozen=services.question_was_sent(question),
@@ -258,8 +238,9 @@ class QuestionEditView(OrgViewMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        question = _question(self.actor, kwargs["question_id"])
-        self.form = QuestionForm(request.POST, instance=_question(self.actor, question.pk))
+        question = selectors.question_get(actor=self.actor, question_id=kwargs["question_id"])
+        copy = selectors.question_get(actor=self.actor, question_id=question.pk)  # the form edits its own instance
+        self.form = QuestionForm(request.POST, instance=copy)
         if self.form.is_valid():
             try:
                 services.question_update(actor=self.actor, question=question, **self.form.values())
@@ -277,7 +258,7 @@ class QuestionActionView(OrgViewMixin, View):
     required_flag = "evaluations.manage"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        question = _question(self.actor, kwargs["question_id"])
+        question = selectors.question_get(actor=self.actor, question_id=kwargs["question_id"])
         action = request.POST.get("action")
         if action in ("up", "down"):
             services.question_move(actor=self.actor, question=question, direction=action)
@@ -448,11 +429,7 @@ class IndicatorListView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         rows = []
-        for indicator in (
-            PublishedIndicator.objects.filter(organisation=self.actor.organisation)
-            .select_related("training")
-            .order_by("id")
-        ):
+        for indicator in selectors.indicator_list(actor=self.actor):
             result, value, n = selectors.indicator_result(indicator, training=indicator.training)
             rows.append(
                 {
@@ -487,12 +464,7 @@ class IndicatorEditView(OrgViewMixin, TemplateView):
     template_name = T + "indicator_form.html"
 
     def indicator(self) -> PublishedIndicator:
-        indicator = PublishedIndicator.objects.filter(
-            organisation=self.actor.organisation, pk=self.kwargs["indicator_id"]
-        ).first()
-        if indicator is None:
-            raise Http404
-        return indicator
+        return selectors.indicator_get(actor=self.actor, indicator_id=self.kwargs["indicator_id"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

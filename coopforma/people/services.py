@@ -210,8 +210,8 @@ def member_manager_remove(*, actor: Actor, member_id: int, user_id: int) -> Memb
     actor.require("members.manage")
     member = selectors.member_get(actor=actor, member_id=member_id)
     user = member.managers.filter(pk=user_id).first()
-    if user is None:
-        raise ValidationError({"user": _("Cette personne ne gère pas « %(member)s ».") % {"member": member}})
+    if user is None:  # not one of this structure's managers: whoever it is, the link names nothing here
+        raise Http404
     member.managers.remove(user)
     log_action(
         actor=actor,

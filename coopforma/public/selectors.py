@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coopforma.accounts.models import MagicLink, Organisation
+from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.people.models import Contact, Trainee
@@ -27,6 +28,19 @@ def _signed_signatures() -> Prefetch:
         ),
         to_attr="signed_signatures",
     )
+
+
+def public_training_get(*, organisation_slug: str, training_id: int) -> Training:
+    """A training of the organisation's public catalogue (published and validated); 404 otherwise, and for a
+    training of another organisation whatever its id."""
+    training = (
+        Training.objects.select_related("organisation")
+        .filter(organisation__slug=organisation_slug, pk=training_id, is_public=True, status=TrainingStatus.VALIDATED)
+        .first()
+    )
+    if training is None:
+        raise Http404
+    return training
 
 
 def verification_get(*, code: str) -> Document:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
 from coopforma.accounts.models import MagicLink
-from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.forms import add_service_errors
 from coopforma.core.throttle import throttle
 from coopforma.documents import signing
@@ -224,12 +223,6 @@ def portal_leave(request: HttpRequest) -> HttpResponse:
 
 def training_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """A training of the public catalogue, with the results the organisation publishes (Qualiopi indicator 2)."""
-    training = (
-        Training.objects.select_related("organisation")
-        .filter(organisation__slug=org, pk=pk, is_public=True, status=TrainingStatus.VALIDATED)
-        .first()
-    )
-    if training is None:
-        raise Http404
+    training = selectors.public_training_get(organisation_slug=org, training_id=pk)
     context = {"training": training, "results": published_results(training.organisation, training)}
     return render(request, "public/training.html", context)

@@ -56,14 +56,12 @@ def indicator_status_get(
 
 def settings_get(*, actor: Actor) -> QualitySettings:
     actor.require("quality.manage")
-    return QualitySettings.objects.filter(organisation=actor.organisation).first() or QualitySettings(
-        organisation=actor.organisation
-    )
+    return QualitySettings.objects.for_actor(actor).first() or QualitySettings(organisation=actor.organisation)
 
 
 def _get(actor: Actor, qs: QuerySet, pk: int, flag: str = "quality.manage"):  # type: ignore[no-untyped-def]
     actor.require(flag)
-    obj = qs.filter(organisation=actor.organisation, pk=pk).first()
+    obj = qs.for_actor(actor).filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj
@@ -79,7 +77,7 @@ def evidence_get(*, actor: Actor, evidence_id: int) -> Evidence:
 
 def complaint_list(*, actor: Actor) -> QuerySet[Complaint]:
     actor.require("quality.manage")
-    return Complaint.objects.filter(organisation=actor.organisation).select_related("session", "participant__trainee")
+    return Complaint.objects.for_actor(actor).select_related("session", "participant__trainee")
 
 
 def complaint_get(*, actor: Actor, complaint_id: int) -> Complaint:
@@ -88,7 +86,7 @@ def complaint_get(*, actor: Actor, complaint_id: int) -> Complaint:
 
 def improvement_list(*, actor: Actor) -> QuerySet[ImprovementAction]:
     actor.require("quality.manage")
-    return ImprovementAction.objects.filter(organisation=actor.organisation).select_related("owner", "complaint")
+    return ImprovementAction.objects.for_actor(actor).select_related("owner", "complaint")
 
 
 def improvement_get(*, actor: Actor, improvement_id: int) -> ImprovementAction:
@@ -97,7 +95,7 @@ def improvement_get(*, actor: Actor, improvement_id: int) -> ImprovementAction:
 
 def watch_list(*, actor: Actor) -> QuerySet[WatchEntry]:
     actor.require("quality.manage")
-    return WatchEntry.objects.filter(organisation=actor.organisation)
+    return WatchEntry.objects.for_actor(actor)
 
 
 def watch_get(*, actor: Actor, entry_id: int) -> WatchEntry:
@@ -106,17 +104,17 @@ def watch_get(*, actor: Actor, entry_id: int) -> WatchEntry:
 
 def check_list(*, actor: Actor) -> QuerySet[SubcontractorCheck]:
     actor.require("quality.manage")
-    return SubcontractorCheck.objects.filter(organisation=actor.organisation).select_related("trainer")
+    return SubcontractorCheck.objects.for_actor(actor).select_related("trainer")
 
 
 def subcontractors(*, actor: Actor) -> QuerySet[Trainer]:
     actor.require("quality.manage")
-    return Trainer.objects.filter(organisation=actor.organisation, status=TrainerStatus.SUBCONTRACTOR)
+    return Trainer.objects.for_actor(actor).filter(status=TrainerStatus.SUBCONTRACTOR)
 
 
 def audit_list(*, actor: Actor) -> QuerySet[Audit]:
     actor.require("quality.manage")
-    return Audit.objects.filter(organisation=actor.organisation)
+    return Audit.objects.for_actor(actor)
 
 
 def audit_get(*, actor: Actor, audit_id: int) -> Audit:
@@ -125,7 +123,7 @@ def audit_get(*, actor: Actor, audit_id: int) -> Audit:
 
 def nonconformity_list(*, actor: Actor) -> QuerySet[NonConformity]:
     actor.require("quality.manage")
-    return NonConformity.objects.filter(organisation=actor.organisation).select_related("audit")
+    return NonConformity.objects.for_actor(actor).select_related("audit")
 
 
 def nonconformity_get(*, actor: Actor, nonconformity_id: int) -> NonConformity:
@@ -134,7 +132,7 @@ def nonconformity_get(*, actor: Actor, nonconformity_id: int) -> NonConformity:
 
 def audit_pack_list(*, actor: Actor) -> QuerySet[AuditPack]:
     actor.require("quality.manage")
-    return AuditPack.objects.filter(organisation=actor.organisation).select_related("requested_by")
+    return AuditPack.objects.for_actor(actor).select_related("requested_by")
 
 
 def audit_pack_get(*, actor: Actor, pack_id: int) -> AuditPack:

@@ -325,6 +325,11 @@ class RegisterView(FormPage):
         form = self.make_form() if self.form_class is not None else None
         return self.render_to_response(self.get_context_data(form=form))
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.form_class is None:  # a register without a form on its page: rows are added on their own page
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = paginate(self.request, self.queryset())

@@ -29,6 +29,7 @@ from coopforma.reporting.bpf import (
     is_external_q,
     level_key,
 )
+from coopforma.reporting.models import BpfCharges
 from coopforma.training_sessions.models import PayerKind, Slot
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -48,6 +49,12 @@ def check_year(year: int) -> int:
     return year
 
 
+def bpf_charges_get(*, actor: Actor, year: int) -> BpfCharges | None:
+    """Frame D of a fiscal year as entered (None before it is): admin only (bpf.edit)."""
+    actor.require("bpf.edit")
+    return BpfCharges.objects.for_actor(actor).filter(fiscal_year=check_year(year)).first()
+
+
 def bpf_get(*, actor: Actor, year: int) -> Bpf:
     actor.require("bpf.view")
     return compute_bpf(actor.organisation, check_year(year))
@@ -55,7 +62,7 @@ def bpf_get(*, actor: Actor, year: int) -> Bpf:
 
 def member_structures_for(actor: Actor) -> QuerySet[MemberStructure]:
     actor.require("bpf.member_report")
-    qs = MemberStructure.objects.filter(organisation=actor.organisation).order_by("name")
+    qs = MemberStructure.objects.for_actor(actor).order_by("name")
     scope = actor_scope(actor)
     if not scope.all:
         qs = qs.filter(pk__in=scope.member_structure_ids)

@@ -17,7 +17,6 @@ from coopforma.core.pagination import paginate
 from coopforma.reporting import selectors, services
 from coopforma.reporting.bpf import C_LINES, F1_LINES, F3_LINES, LINE_LABELS, Bpf
 from coopforma.reporting.forms import BpfChargesForm
-from coopforma.reporting.models import BpfCharges
 from coopforma.reporting.outputs import bpf_csv, bpf_json, bpf_pdf
 
 
@@ -85,8 +84,7 @@ class BpfChargesView(OrgViewMixin, View):
         return render(request, "reporting/charges.html", context, status=400 if form.errors else 200)
 
     def get(self, request: HttpRequest, org: str, year: int) -> HttpResponse:
-        selectors.check_year(year)
-        charges = BpfCharges.objects.filter(organisation=self.actor.organisation, fiscal_year=year).first()
+        charges = selectors.bpf_charges_get(actor=self.actor, year=year)
         initial = {f: getattr(charges, f) for f in services.FIELDS} if charges else {}
         return self._render(request, year, BpfChargesForm(initial=initial))
 

@@ -3,7 +3,8 @@
 
 The slot belongs to a session of `member` taught by `trainer`: admin, quality and the trainer run it; the
 manager of `member` sees the session (its attendance and hours) but does not run the slot (403); the
-administrator of another organisation gets 404; anonymous: 302 to the login (web) or 401 (API).
+administrator of another organisation gets 404, with our slug (stranger) or their own (foreign:
+tests/permissions.py); anonymous: 302 to the login (web) or 401 (API).
 """
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from coopforma.attendance import services
-from tests.permissions import ROLES, api_client, fill, web_client, web_send
+from tests.permissions import API_ROLES, ROLES, api_client, fill, web_client, web_send
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ def expect(runner: int, *, manager: int = 403, anonymous: int = 302) -> dict[str
         "manager": manager,
         "trainer": runner,
         "stranger": 404,
+        "foreign": 404,
         "anonymous": anonymous,
     }
 
@@ -86,7 +88,7 @@ def test_web(request, web, world, role, name, method, path, data, expected):  # 
         assert "/login" in response.url or "accounts" in response.url
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", API_ROLES)
 @pytest.mark.parametrize(("name", "method", "path", "data", "expected"), API, ids=[a[0] for a in API])
 def test_api(request, api, world, org, other_org, role, name, method, path, data, expected):  # type: ignore[no-untyped-def]
     client = api_client(request, api, role, org, other_org)

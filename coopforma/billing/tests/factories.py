@@ -36,15 +36,15 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
 
 
 def objects_with_id(i: int, **records: Any) -> None:
-    """Create one record of each kind this app's API addresses by {id}, with primary key `i`, in
-    records["org"] (used by tests/test_every_route.py; records holds org, member, trainer, client, training,
-    session, enrolment and participant, all with id `i`)."""
+    """Create one record of each kind this app's pages and API address by id, with primary key `i`, in
+    records["org"] (used by tests/test_every_route.py; records holds org, admin, mark, member, trainer, client,
+    training, session, enrolment and participant, all with id `i`)."""
     org = records["org"]
     invoice = Invoice.objects.create(
         pk=i,
         organisation=org,
         kind="invoice",
-        status="issued",
+        status="draft",
         fiscal_year=2026,
         sequence=i,
         number=f"F-2026-{i}",
@@ -57,6 +57,11 @@ def objects_with_id(i: int, **records: Any) -> None:
         total_ht_cents=140000,
         total_ttc_cents=140000,
     )
+    InvoiceLine.objects.create(
+        pk=i, organisation=org, invoice=invoice, label=f"Formation {records['mark']}", quantity=1,
+        unit_price_cents=140000, amount_cents=140000,
+    )  # fmt: skip
+    Invoice.objects.filter(pk=i).update(status="issued")  # its line added first: an issued piece is frozen
     Payment.objects.create(pk=i, organisation=org, invoice=invoice, paid_on=dt.date(2026, 3, 3), amount_cents=100)
     MemberShare.objects.create(
         pk=i,

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Every staff URL of signatures and the outbox, for every role (admin and quality only)."""
+"""Every staff URL of signatures and the outbox, for every role (admin and quality only); another organisation
+gets 404 on our documents, with our slug (stranger) or their own (foreign, tests/permissions.py: their own outbox)."""
 
 from types import SimpleNamespace
 
@@ -9,15 +10,16 @@ from django.test import Client
 from django.urls import reverse
 
 from coopforma.public.tests.helpers import final_document
+from tests.permissions import foreign_client
 
-ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
+ROLES = ["admin", "quality", "manager", "trainer", "stranger", "foreign", "anonymous"]
 # (url name, method, needs a document, expected status per role)
 CASES = [
-    ("outbox", "get", False, {"admin": 200, "quality": 200, "manager": 403, "trainer": 403}),
-    ("signatures", "get", True, {"admin": 200, "quality": 200, "manager": 403, "trainer": 403}),
-    ("scan", "get", True, {"admin": 200, "quality": 200, "manager": 403, "trainer": 403}),
-    ("signature_request", "post", True, {"admin": 302, "quality": 302, "manager": 403, "trainer": 403}),
-    ("diffuse", "post", True, {"admin": 302, "quality": 302, "manager": 403, "trainer": 403}),
+    ("outbox", "get", False, {"admin": 200, "quality": 200, "manager": 403, "trainer": 403, "foreign": 200}),
+    ("signatures", "get", True, {"admin": 200, "quality": 200, "manager": 403, "trainer": 403, "foreign": 404}),
+    ("scan", "get", True, {"admin": 200, "quality": 200, "manager": 403, "trainer": 403, "foreign": 404}),
+    ("signature_request", "post", True, {"admin": 302, "quality": 302, "manager": 403, "trainer": 403, "foreign": 404}),
+    ("diffuse", "post", True, {"admin": 302, "quality": 302, "manager": 403, "trainer": 403, "foreign": 404}),
 ]
 
 
@@ -43,7 +45,7 @@ def test_staff_urls(role, name, method, needs_document, expected, request, org, 
     kwargs = {"org": org.slug}
     if needs_document:
         kwargs["pk"] = final_document(org).pk
-    client = web(request.getfixturevalue(user)) if user else Client()
+    client = foreign_client(request) if role == "foreign" else web(request.getfixturevalue(user)) if user else Client()
     response = getattr(client, method)(reverse(f"documents:{name}", kwargs=kwargs))
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/" in response["Location"]

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from coopforma.evaluations import services
-from coopforma.evaluations.models import Questionnaire, Survey
+from coopforma.evaluations.models import Invitation, PublishedIndicator, Question, Questionnaire, Survey
 from coopforma.training_sessions.models import Session
 from coopforma.training_sessions.tests.factories import ParticipantFactory, SessionFactory
 
@@ -42,11 +42,19 @@ def open_survey(session: Session, kind: str = "hot") -> tuple[Survey, dict[int, 
 
 
 def objects_with_id(i: int, **records: Any) -> None:
-    """Create one record of each kind this app's API addresses by {id}, with primary key `i`, in
-    records["org"] (used by tests/test_every_route.py; records holds org, member, trainer, client, training,
-    session, enrolment and participant, all with id `i`)."""
-    org = records["org"]
-    q = questionnaire(org, "hot")
-    Survey.objects.create(
+    """Create one record of each kind this app's pages and API address by id, with primary key `i`, in
+    records["org"] (used by tests/test_every_route.py; records holds org, admin, mark, member, trainer, client,
+    training, session, enrolment and participant, all with id `i`): a skills questionnaire and its question, its
+    survey of the session with an open invitation of the participant, a published indicator."""
+    org, mark = records["org"], records["mark"]
+    services.questionnaires_ensure_defaults(org)
+    q = Questionnaire.objects.create(
+        pk=i, organisation=org, kind="skills", respondent="trainer", title=f"Acquis {mark}", is_active=False
+    )
+    Question.objects.create(pk=i, organisation=org, questionnaire=q, type="objectives", label=f"Objectifs {mark}")
+    survey = Survey.objects.create(
         pk=i, organisation=org, session=records["session"], questionnaire=q, send_on=timezone.localdate()
     )
+    services.survey_open(survey=survey, notify=False)
+    Invitation.objects.filter(survey=survey, participant=records["participant"]).update(id=i)
+    PublishedIndicator.objects.create(pk=i, organisation=org, measure="satisfaction", training=records["training"])

@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Every page and API route: another organisation gets 404, a lesser role 403, a trainer only their sessions."""
+"""Every page and API route: another organisation gets 404 (with our slug, or with theirs on the pages naming our
+records: tests/permissions.py), a lesser role 403, a trainer only their sessions."""
+
+import re
 
 import pytest
 
 from coopforma.evaluations.models import PublishedIndicator, Questionnaire
 from coopforma.evaluations.tests.factories import finished_session, open_survey
+from tests.permissions import foreign_client
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +43,17 @@ def test_another_organisation_gets_404(world, web, stranger):
     client = web(stranger)
     for url in world["view"] + world["manage"]:
         assert client.get(url).status_code == 404, url
+
+
+def test_another_organisations_admin_in_their_own_gets_404_on_our_records(request, world):  # type: ignore[no-untyped-def]
+    """Their own slug, our ids: 404 (GET, and POST where the page takes one); the pages naming no record are
+    theirs (200)."""
+    client = foreign_client(request)
+    for url in world["view"] + world["manage"]:
+        ours = re.search(r"/\d+/$", url) is not None
+        assert client.get(url).status_code == (404 if ours else 200), url
+        if ours:
+            assert client.post(url, {"action": "plan"}).status_code in (404, 405), url
 
 
 def test_managers_and_trainers_get_403_on_the_builder_and_indicators(world, web, manager_user, trainer_user):

@@ -2,7 +2,8 @@
 """The permission matrix of the people app: every URL and API route, for every role.
 
 Roles, in this order: admin, quality, manager (of `member`), trainer (of `member`), stranger (the admin of
-another organisation, with a token of their own organisation for the API), anonymous.
+another organisation, with our slug on the web, with a token of their own organisation for the API), foreign (web
+only: the same admin in their own organisation, see tests/permissions.py), anonymous.
 Web: 302 = done (or, for anonymous, sent to the login page); 403 = visible but not allowed; 404 = not visible.
 API: 401 for anonymous; the stranger's token acts in their own organisation (so our objects are 404, and
 what they create goes to their organisation).
@@ -20,8 +21,10 @@ from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.people.tests.conftest import PDF
 from coopforma.people.tests.factories import TrainerFactory
 from coopforma.training_sessions.tests.factories import EnrolmentFactory, SessionFactory
+from tests.permissions import foreign_client
 
-ROLES = ["admin", "quality", "manager", "trainer", "stranger", "anonymous"]
+ROLES = ["admin", "quality", "manager", "trainer", "stranger", "foreign", "anonymous"]
+API_ROLES = [role for role in ROLES if role != "foreign"]  # the API's stranger is already foreign
 VALID_SIRET = "73282932000074"
 
 
@@ -86,227 +89,283 @@ def _trainer_data(w: SimpleNamespace) -> dict[str, Any]:
     }
 
 
-# (id, method, url(w), data(w), expected per role: admin, quality, manager, trainer, stranger, anonymous)
+# (id, method, url(w), data(w), expected per role: admin, quality, manager, trainer, stranger, foreign, anonymous)
 WEB = [
-    ("member_list", "get", lambda w: _url("member_list"), None, (200, 200, 200, 200, 404, 302)),
-    ("member_create", "get", lambda w: _url("member_create"), None, (200, 403, 403, 403, 404, 302)),
+    ("member_list", "get", lambda w: _url("member_list"), None, (200, 200, 200, 200, 404, 200, 302)),
+    ("member_create", "get", lambda w: _url("member_create"), None, (200, 403, 403, 403, 404, 200, 302)),
     (
         "member_create_post",
         "post",
         lambda w: _url("member_create"),
         lambda w: {"name": "Nouvelle", "kind": "cae", "contribution_rate": "10"},
-        (302, 403, 403, 403, 404, 302),
+        (302, 403, 403, 403, 404, 302, 302),
     ),
-    ("member_detail", "get", lambda w: _url("member_detail", pk=w.member.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "member_detail",
+        "get",
+        lambda w: _url("member_detail", pk=w.member.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "member_detail_other",
         "get",
         lambda w: _url("member_detail", pk=w.other_member.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
-    ("member_update", "get", lambda w: _url("member_update", pk=w.member.pk), None, (200, 403, 403, 403, 404, 302)),
+    (
+        "member_update",
+        "get",
+        lambda w: _url("member_update", pk=w.member.pk),
+        None,
+        (200, 403, 403, 403, 404, 404, 302),
+    ),
     (
         "member_update_post",
         "post",
         lambda w: _url("member_update", pk=w.member.pk),
         lambda w: {"name": "CAE Test", "kind": "cae", "contribution_rate": "11", "is_active": "on"},
-        (302, 403, 403, 403, 404, 302),
+        (302, 403, 403, 403, 404, 404, 302),
     ),
     (
         "member_manager_add",
         "post",
         lambda w: _url("member_manager_add", pk=w.member.pk),
         lambda w: {"user": w.users["quality"].pk},
-        (302, 403, 403, 403, 404, 302),
+        (302, 403, 403, 403, 404, 404, 302),
     ),
     (
         "member_manager_remove",
         "post",
         lambda w: _url("member_manager_remove", pk=w.member.pk, user_id=w.users["manager"].pk),
         None,
-        (302, 403, 403, 403, 404, 302),
+        (302, 403, 403, 403, 404, 404, 302),
     ),
-    ("trainer_list", "get", lambda w: _url("trainer_list"), None, (200, 200, 200, 200, 404, 302)),
-    ("trainer_create", "get", lambda w: _url("trainer_create"), None, (200, 200, 200, 403, 404, 302)),
+    ("trainer_list", "get", lambda w: _url("trainer_list"), None, (200, 200, 200, 200, 404, 200, 302)),
+    ("trainer_create", "get", lambda w: _url("trainer_create"), None, (200, 200, 200, 403, 404, 200, 302)),
     (
         "trainer_create_post",
         "post",
         lambda w: _url("trainer_create"),
         lambda w: {**_trainer_data(w), "email": "new@example.org"},
-        (302, 302, 302, 403, 404, 302),
+        (302, 302, 302, 403, 404, 200, 302),
     ),
-    ("trainer_detail", "get", lambda w: _url("trainer_detail", pk=w.trainer.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "trainer_detail",
+        "get",
+        lambda w: _url("trainer_detail", pk=w.trainer.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "trainer_detail_other",
         "get",
         lambda w: _url("trainer_detail", pk=w.other_trainer.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
-    ("trainer_update", "get", lambda w: _url("trainer_update", pk=w.trainer.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "trainer_update",
+        "get",
+        lambda w: _url("trainer_update", pk=w.trainer.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "trainer_update_post",
         "post",
         lambda w: _url("trainer_update", pk=w.trainer.pk),
         _trainer_data,
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 404, 302),
     ),
     (
         "trainer_update_other",
         "get",
         lambda w: _url("trainer_update", pk=w.other_trainer.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
     (
         "trainer_decision",
         "post",
         lambda w: _url("trainer_decision", pk=w.trainer.pk),
         lambda w: {"decision": "suspend", "reason": "Assurance manquante"},
-        (302, 302, 403, 403, 404, 302),
+        (302, 302, 403, 403, 404, 404, 302),
     ),
     (
         "trainer_decision_get",
         "get",
         lambda w: _url("trainer_decision", pk=w.trainer.pk),
         None,
-        (405, 405, 403, 403, 404, 302),
+        (405, 405, 403, 403, 404, 405, 302),  # foreign: no GET on this route, whatever the id
     ),
     (
         "trainer_invite",
         "post",
         lambda w: _url("trainer_invite", pk=w.candidate.pk),
         None,
-        (302, 302, 403, 403, 404, 302),
+        (302, 302, 403, 403, 404, 404, 302),
     ),
-    ("trainer_cv", "get", lambda w: _url("trainer_cv", pk=w.trainer.pk), None, (200, 200, 200, 200, 404, 302)),
+    ("trainer_cv", "get", lambda w: _url("trainer_cv", pk=w.trainer.pk), None, (200, 200, 200, 200, 404, 404, 302)),
     (
         "trainer_cv_other",
         "get",
         lambda w: _url("trainer_cv", pk=w.other_trainer.pk),
         None,
-        (404, 404, 404, 404, 404, 302),
+        (404, 404, 404, 404, 404, 404, 302),
     ),  # no CV: 404 for everyone
-    ("client_list", "get", lambda w: _url("client_list"), None, (200, 200, 200, 200, 404, 302)),
-    ("client_create", "get", lambda w: _url("client_create"), None, (200, 200, 200, 200, 404, 302)),
+    ("client_list", "get", lambda w: _url("client_list"), None, (200, 200, 200, 200, 404, 200, 302)),
+    ("client_create", "get", lambda w: _url("client_create"), None, (200, 200, 200, 200, 404, 200, 302)),
     (
         "client_create_post",
         "post",
         lambda w: _url("client_create"),
         lambda w: {"kind": "company", "name": "Nouveau", "siret": VALID_SIRET, "member_structure": w.member.pk},
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 200, 302),
     ),
-    ("client_detail", "get", lambda w: _url("client_detail", pk=w.client.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "client_detail",
+        "get",
+        lambda w: _url("client_detail", pk=w.client.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "client_detail_other",
         "get",
         lambda w: _url("client_detail", pk=w.other_client.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
-    ("client_update", "get", lambda w: _url("client_update", pk=w.client.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "client_update",
+        "get",
+        lambda w: _url("client_update", pk=w.client.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "client_update_post",
         "post",
         lambda w: _url("client_update", pk=w.client.pk),
         lambda w: {"kind": "company", "name": "Renommé", "siret": VALID_SIRET, "member_structure": w.member.pk},
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 404, 302),
     ),
     (
         "client_update_other",
         "get",
         lambda w: _url("client_update", pk=w.other_client.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
-    ("contact_create", "get", lambda w: _url("contact_create", pk=w.client.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "contact_create",
+        "get",
+        lambda w: _url("contact_create", pk=w.client.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "contact_create_post",
         "post",
         lambda w: _url("contact_create", pk=w.client.pk),
         lambda w: {"first_name": "Lou", "last_name": "B"},
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 404, 302),
     ),
     (
         "contact_create_other",
         "get",
         lambda w: _url("contact_create", pk=w.other_client.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
     (
         "contact_update",
         "get",
         lambda w: _url("contact_update", pk=w.client.pk, contact_id=w.contact.pk),
         None,
-        (200, 200, 200, 200, 404, 302),
+        (200, 200, 200, 200, 404, 404, 302),
     ),
     (
         "contact_update_post",
         "post",
         lambda w: _url("contact_update", pk=w.client.pk, contact_id=w.contact.pk),
         lambda w: {"first_name": "Claire", "last_name": "Dupont", "job_title": "DRH"},
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 404, 302),
     ),
     (
         "contact_update_wrong_client",
         "get",
         lambda w: _url("contact_update", pk=w.other_client.pk, contact_id=w.contact.pk),
         None,
-        (404, 404, 404, 404, 404, 302),
+        (404, 404, 404, 404, 404, 404, 302),
     ),
     (
         "contact_delete",
         "post",
         lambda w: _url("contact_delete", pk=w.client.pk, contact_id=w.contact.pk),
         None,
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 404, 302),
     ),
-    ("trainee_list", "get", lambda w: _url("trainee_list"), None, (200, 200, 200, 200, 404, 302)),
-    ("trainee_create", "get", lambda w: _url("trainee_create"), None, (200, 200, 200, 200, 404, 302)),
+    ("trainee_list", "get", lambda w: _url("trainee_list"), None, (200, 200, 200, 200, 404, 200, 302)),
+    ("trainee_create", "get", lambda w: _url("trainee_create"), None, (200, 200, 200, 200, 404, 200, 302)),
     (
         "trainee_create_post",
         "post",
         lambda w: _url("trainee_create"),
         lambda w: {"first_name": "Ana", "last_name": "Lima", "client": w.client.pk},
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 200, 302),
     ),
-    ("trainee_detail", "get", lambda w: _url("trainee_detail", pk=w.trainee.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "trainee_detail",
+        "get",
+        lambda w: _url("trainee_detail", pk=w.trainee.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "trainee_detail_other",
         "get",
         lambda w: _url("trainee_detail", pk=w.other_trainee.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
-    ("trainee_update", "get", lambda w: _url("trainee_update", pk=w.trainee.pk), None, (200, 200, 200, 200, 404, 302)),
+    (
+        "trainee_update",
+        "get",
+        lambda w: _url("trainee_update", pk=w.trainee.pk),
+        None,
+        (200, 200, 200, 200, 404, 404, 302),
+    ),
     (
         "trainee_update_post",
         "post",
         lambda w: _url("trainee_update", pk=w.trainee.pk),
         lambda w: {"first_name": "Sacha", "last_name": "Martin", "client": w.client.pk},
-        (302, 302, 302, 302, 404, 302),
+        (302, 302, 302, 302, 404, 404, 302),
     ),
     (
         "trainee_update_other",
         "get",
         lambda w: _url("trainee_update", pk=w.other_trainee.pk),
         None,
-        (200, 200, 404, 404, 404, 302),
+        (200, 200, 404, 404, 404, 404, 302),
     ),
 ]
 
 
-def _web_client(role: str, world: SimpleNamespace, web: Any) -> HttpClient:
+def _web_client(request: pytest.FixtureRequest, role: str, world: SimpleNamespace, web: Any) -> HttpClient:
+    if role == "foreign":
+        return foreign_client(request)
     return HttpClient() if role == "anonymous" else web(world.users[role])
 
 
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
 @pytest.mark.parametrize("row", WEB, ids=[row[0] for row in WEB])
-def test_web_permissions(world, web, row, role_index, role):  # type: ignore[no-untyped-def]
+def test_web_permissions(request, world, web, row, role_index, role):  # type: ignore[no-untyped-def]
     _name, method, url_of, data_of, expected = row
-    client = _web_client(role, world, web)
+    client = _web_client(request, role, world, web)
     path = url_of(world)
     response = client.get(path) if method == "get" else client.post(path, data_of(world) if data_of else {})
     if getattr(response, "streaming", False):
@@ -451,7 +510,7 @@ def _api_client(role: str, world: SimpleNamespace, api: Any) -> HttpClient:
     return api(world.users[role], world.org)
 
 
-@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
+@pytest.mark.parametrize("role_index,role", list(enumerate(API_ROLES)))
 @pytest.mark.parametrize("row", API, ids=[row[0] for row in API])
 def test_api_permissions(world, api, row, role_index, role):  # type: ignore[no-untyped-def]
     _name, method, path_of, data_of, expected = row

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Factories of this app's records."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from coopforma.documents.models import Document, DocumentTemplate
+from coopforma.public.tests.helpers import final_document
+
+
+def objects_with_id(i: int, **records: Any) -> None:
+    """Create one record of each kind this app's pages and API address by id, with primary key `i`, in
+    records["org"] (used by tests/test_every_route.py; records holds org, admin, mark, member, trainer, client,
+    training, session, enrolment and participant, all with id `i`): a final convention of the session (its
+    subject the enrolment), and an older, inactive version of the convention template (`?from=` on the editor)."""
+    org, mark = records["org"], records["mark"]
+    enrolment = records["enrolment"]
+    final_document(org, pk=i, title=f"Convention {mark}", session_id_ref=enrolment.session_id)
+    Document.objects.filter(pk=i).update(
+        subject_type=ContentType.objects.get_for_model(enrolment), subject_id=enrolment.pk
+    )
+    DocumentTemplate.objects.create(
+        pk=i, organisation=org, kind="convention", name=f"Modèle {mark}", body=f"= {mark}\n", is_active=False
+    )
