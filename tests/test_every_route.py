@@ -75,7 +75,7 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
 
     member = MemberStructure.objects.create(pk=i, organisation=org, name=f"Structure {mark}", kind="scop")
     manager = UserFactory(pk=i, first_name=mark, last_name="Gérant")
-    Membership.objects.create(user=manager, organisation=org, role="member_manager")
+    Membership.objects.create(pk=i, user=manager, organisation=org, role="member_manager")
     member.managers.add(manager)
     ApiToken.objects.create(pk=i, user=admin, organisation=org, name=mark, prefix="cf_x", key_hash=f"{i:064}")
     trainer = TrainerFactory(pk=i, organisation=org, member_structure=member, last_name=f"Formateur {mark}")

@@ -16,7 +16,15 @@ from tests.permissions import ROLES, web_client
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {"admin": 302, "quality": 403, "manager": 403, "trainer": 403, "stranger": 404, "anonymous": 302}
+EXPECTED = {
+    "admin": 302,
+    "quality": 403,
+    "manager": 403,
+    "trainer": 403,
+    "stranger": 404,
+    "foreign": 404,
+    "anonymous": 302,
+}
 
 
 @pytest.fixture

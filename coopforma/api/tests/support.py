@@ -103,6 +103,8 @@ def records(org, member, admin_actor) -> dict[str, Any]:  # type: ignore[no-unty
     )
     found = {
         "org": org,
+        "admin": admin_actor.user,
+        "mark": str(RECORD_ID),
         "member": member_with_id,
         "trainer": trainer,
         "client": client,
