@@ -17,3 +17,8 @@ TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS_BACKEND}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory, per xdist worker
 LANGUAGE_CODE = "fr"
+# Plain HTTP on the test server, whatever the developer's environment says; links on a fixed address.
+SITE_URL = "http://testserver"
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
