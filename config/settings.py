@@ -264,7 +264,8 @@ if django.VERSION >= (6, 0):
     }
     if os.environ.get("CSP_REPORT_URI"):
         _CSP_POLICY["report-uri"] = os.environ["CSP_REPORT_URI"]
-    SECURE_CSP = _CSP_POLICY if _CSP_MODE == "enforce" else {}
+    # Anything but "report-only" or "off" (a typo included) enforces the policy.
+    SECURE_CSP = {} if _CSP_MODE in {"report-only", "off"} else _CSP_POLICY
     SECURE_CSP_REPORT_ONLY = _CSP_POLICY if _CSP_MODE == "report-only" else {}
 
 # Request sizes, refused (413) before the body is read by coopforma.core.middleware.RequestSizeLimitMiddleware:

@@ -132,6 +132,8 @@ def test_each_protection_is_switched_by_the_environment(tmp_path):
     assert switched["MAX_UPLOAD_BYTES"] == 5000
     off = settings_with({**readme_production_environment(), "CSP": "off"}, tmp_path / "var")
     assert off["SECURE_CSP"] == {} and off["SECURE_CSP_REPORT_ONLY"] == {}
+    typo = settings_with({**readme_production_environment(), "CSP": "enforced"}, tmp_path / "var")
+    assert typo["SECURE_CSP"]["default-src"] == ["'self'"]  # a typo never switches the policy off
 
 
 def test_check_deploy_is_clean_with_the_readme_production_environment(tmp_path):
