@@ -8,6 +8,7 @@ The scoping world used by every permission test:
 """
 
 import pytest
+import time_machine
 from django.test import Client
 
 from coopforma.accounts.actor import Actor, actor_for
@@ -15,11 +16,31 @@ from coopforma.accounts.models import ApiToken
 from coopforma.accounts.roles import Role
 from coopforma.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from coopforma.people.tests.factories import MemberStructureFactory, TrainerFactory
+from tests.clock import frozen_now
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_french(settings):  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "fr"
+
+
+# --- Frozen time ------------------------------------------------------------------------------------
+# Every test starts at the same instant (tests/clock.py says which and why; COOPFORMA_TEST_NOW moves it), so no
+# test depends on the day or hour it runs. Clocks tick from there (tick=True): the live server and Playwright
+# see time pass. A test that needs another date travels again inside (time_machine.travel or its fixture).
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    # From collection on, so that module constants (TODAY = timezone.localdate()) see the same date as the tests.
+    traveller = time_machine.travel(frozen_now(), tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_time():  # type: ignore[no-untyped-def]
+    with time_machine.travel(frozen_now(), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -223,6 +223,7 @@ def main() -> int:
                 trainees=args.trainees,
                 trainers=100,
                 today=dt.date(YEAR, 9, 1),
+                now=dt.datetime(YEAR + 1, 1, 1, tzinfo=dt.UTC),  # the fiscal year is over
                 say=lambda m: print(f"  {m}", flush=True),
             )
             _vary_frame_f(world.organisation, lambda m: print(f"  {m}", flush=True))

@@ -42,14 +42,15 @@ class BenchWorld:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _working_days(start: dt.date, count: int) -> list[dt.date]:
+def _working_days(start: dt.date, count: int, step: int = 1) -> list[dt.date]:
+    """`count` working days from `start` (included), going forward (step 1) or back (step -1), in date order."""
     days: list[dt.date] = []
     day = start
     while len(days) < count:
         if is_working_day(day):
             days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+        day += dt.timedelta(days=step)
+    return sorted(days)
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -66,6 +67,7 @@ def generate(
     trainers: int = 50,
     clients: int = 600,
     big_session_size: int = 30,
+    now: dt.datetime | None = None,
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda message: None,
 ) -> BenchWorld:
@@ -73,7 +75,10 @@ def generate(
         raise ValueError(
             f"need at least 1 session and {big_session_size} + (sessions - 1) trainees (every session has one)"
         )
-    today = today or timezone.localdate()
+    # `now` decides the statuses (done, running, confirmed); `today` (by default the date of `now`) where the
+    # sessions lie. A test passes `now`: nothing here reads the clock then.
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     trainers = max(1, min(trainers, sessions))
     org = Organisation(
         name="OF de mesure",
@@ -155,9 +160,14 @@ def generate(
     say(f"organisation, {len(structures)} structures, {trainers} trainers, {len(training_objs)} trainings")
 
     # Trainer t (and their place) gives one 2-day session every 3 working days: never two slots at once.
+    # Three rounds in four are over, on the working days before `today`; the others come after it. No session
+    # is on `today` itself, so the statuses depend on the date of `now`, not on its hour.
     rounds = math.ceil(sessions / trainers)
-    days = _working_days(today - dt.timedelta(days=round(rounds * 3 * 7 / 5 * 0.75)), rounds * 3 + 3)
-    now = timezone.now()
+    past_rounds = min(rounds - 1, round(rounds * 0.75)) if rounds > 1 else 0
+    days = [
+        *_working_days(today - dt.timedelta(days=1), past_rounds * 3, step=-1),
+        *_working_days(today + dt.timedelta(days=1), (rounds - past_rounds) * 3),
+    ]
     sizes = [big_session_size, *(_split(trainees - big_session_size, sessions - 1) if sessions > 1 else [])]
     session_objs: list[Session] = []
     for i in range(sessions):

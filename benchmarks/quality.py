@@ -103,6 +103,7 @@ def main() -> int:
                 trainees=args.trainees,
                 trainers=100,
                 today=dt.date(bpf.YEAR, 9, 1),
+                now=dt.datetime(bpf.YEAR + 1, 1, 1, tzinfo=dt.UTC),  # the fiscal year is over
                 say=lambda m: print(f"  {m}", flush=True),
             )
             bpf._vary_frame_f(world.organisation, lambda m: print(f"  {m}", flush=True))

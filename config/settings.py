@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COOPFORMA_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+if not VAR_DIR.exists():
+    # The database, the secret key and the uploaded files: readable by the owner only (umask-proof chmod).
+    VAR_DIR.mkdir(mode=0o700, parents=True)
+    VAR_DIR.chmod(0o700)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -20,6 +23,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -33,8 +41,9 @@ def _secret_key() -> str:
         return key
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created 0600 from the start: never readable by others, even for an instant.
+        with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -42,7 +51,9 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public address, for links that leave the browser (e-mails, PDFs, QR codes). No default in production:
+# a link to 127.0.0.1 in an e-mail would be silently useless (coopforma.core.links refuses to build one).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +65,7 @@ INSTALLED_APPS = [
     # Django 5.2 fallback (Python 3.11): the backports of tasks and template partials, built into Django 6.
     *([] if django.VERSION >= (6, 0) else ["django_tasks", "template_partials"]),
     "django_tasks_db",
+    "ninja",  # the API docs page (Swagger UI) from ninja's own static files, never from a CDN
     "coopforma.core",
     "coopforma.accounts",
     "coopforma.documents",
@@ -72,6 +84,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "coopforma.core.middleware.RequestSizeLimitMiddleware",  # before anything reads a body
+    # Content-Security-Policy: built into Django 6; none on the Django 5.2 fallback (see SECURE_CSP below).
+    *(["django.middleware.csp.ContentSecurityPolicyMiddleware"] if django.VERSION >= (6, 0) else []),
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coopforma.accounts.context_processors.organisation",
+                *(["django.template.context_processors.csp"] if django.VERSION >= (6, 0) else []),
             ],
         },
     },
@@ -112,7 +128,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "coopforma.core.sqlite3",  # Django's, with the database file readable by its owner only
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "coopforma.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
@@ -222,10 +238,56 @@ DOCUMENTS_RENDER_MEMORY_MB = int(os.environ.get("RENDER_MEMORY_MB", "1024"))  # 
 DOCUMENTS_RENDER_JOBS_PER_WORKER = 1000  # then the worker is replaced
 DOCUMENTS_MAX_PAGES = int(os.environ.get("DOCUMENTS_MAX_PAGES", "500"))
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# --- Security -------------------------------------------------------------------------------------
+# Safe by default in production. HTTPS features follow SITE_URL (https:// → on; unset with DEBUG off → on);
+# each can be switched by its own variable (.env.example). `coopforma check --deploy` reports what is missing.
+_HTTPS = SITE_URL.startswith("https://") if SITE_URL else not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the orchestrator's probe speaks plain HTTP to the process
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to HTTPS in browsers for months: the domain owner's decision, off by default
+# (Django's deploy check then warns, silenced below unless preloading is on).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (Django 6's, not on the 5.2 fallback): no inline script or style of ours (they are in
+# static/), nothing from another origin. CSP=enforce (default), report-only (default with DEBUG) or off;
+# CSP_REPORT_URI receives the violations' reports.
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP as _CSP
+
+    _CSP_MODE = os.environ.get("CSP", "report-only" if DEBUG else "enforce").strip().lower()
+    _CSP_POLICY: dict[str, list[str] | str] = {
+        "default-src": [_CSP.SELF],
+        # The nonce is for Django's admin (its few inline blocks carry it); our own templates need none.
+        "script-src": [_CSP.SELF, _CSP.NONCE],
+        "style-src": [_CSP.SELF, _CSP.NONCE],
+        "img-src": [_CSP.SELF, "data:"],  # data: the favicon and the template previews' pages
+        "base-uri": [_CSP.SELF],
+        "form-action": [_CSP.SELF],
+    }
+    if os.environ.get("CSP_REPORT_URI"):
+        _CSP_POLICY["report-uri"] = os.environ["CSP_REPORT_URI"]
+    # Anything but "report-only" or "off" (a typo included) enforces the policy.
+    SECURE_CSP = {} if _CSP_MODE in {"report-only", "off"} else _CSP_POLICY
+    SECURE_CSP_REPORT_ONLY = _CSP_POLICY if _CSP_MODE == "report-only" else {}
+
+# Request sizes, refused (413) before the body is read by coopforma.core.middleware.RequestSizeLimitMiddleware:
+# multipart bodies (files) up to MAX_UPLOAD_BYTES (the largest file accepted is 20 MB), any other up to
+# MAX_REQUEST_BYTES. The reverse proxy should refuse them too (nginx: client_max_body_size 25m).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2_621_440)  # 2.5 MiB
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 26_214_400)  # 25 MiB
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # a body's fields other than files
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads are spooled to a temporary file, not kept in memory
+FILE_UPLOAD_PERMISSIONS = 0o600  # var/media, like the rest of var/, is the owner's only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGGING = {
     "version": 1,

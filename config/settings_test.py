@@ -15,5 +15,12 @@ else:  # pragma: no cover - Django 5.2
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS_BACKEND}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory, per xdist worker
+    # In memory, per xdist worker (":memory:" and not "": pytest-django leaves the name alone only for Django's
+    # own engine or ":memory:", and ours is coopforma.core.sqlite3).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 LANGUAGE_CODE = "fr"
+# Plain HTTP on the test server, whatever the developer's environment says; links on a fixed address.
+SITE_URL = "http://testserver"
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

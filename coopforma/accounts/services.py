@@ -24,6 +24,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import ApiToken, Membership, MembershipState, Organisation, User
 from coopforma.accounts.roles import Role
 from coopforma.core.identifiers import compact
+from coopforma.core.links import absolute_url
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.mail import send_mail_logged
 
@@ -131,10 +132,6 @@ def invitation_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _set_state(membership: Membership, state: str) -> None:
     membership.state = state
     membership.is_active = state == MembershipState.ACTIVE
@@ -182,7 +179,7 @@ def _send_invitation(membership: Membership, *, inviter: User | None) -> None:
     membership.removed_at = None
     membership.save()
     organisation = membership.organisation
-    url = _site_url(reverse("accounts:invitation_open", kwargs={"token": token}))
+    url = absolute_url(reverse("accounts:invitation_open", kwargs={"token": token}))
     # The same text for a new address and for a person who already has an account (the outbox is readable by the
     # organisation's staff): the page behind the link tells them apart.
     send_mail_logged(
@@ -385,7 +382,7 @@ def password_reset_send(*, user: User, token_generator: Any) -> None:
         "accounts:password_reset_confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token_generator.make_token(user)},
     )
-    url = _site_url(path)
+    url = absolute_url(path)
     send_mail_logged(
         organisation=None,
         to=user.email,

@@ -20,6 +20,7 @@ from coopforma.attendance.forms import CloseForm, CorrectForm, MarkForm, PaperEn
 from coopforma.attendance.qr import qr_svg
 from coopforma.core.forms import add_service_errors
 from coopforma.core.hours import minutes_to_hours
+from coopforma.core.links import site_base
 
 T = "attendance/"
 
@@ -169,7 +170,7 @@ class SlotCorrectView(_SlotAction):
 
 class SlotSendLinksView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        count = services.links_send(actor=self.actor, slot=self.slot(), base_url=request.build_absolute_uri("/"))
+        count = services.links_send(actor=self.actor, slot=self.slot(), base_url=site_base())
         messages.success(request, _("%(count)s lien(s) d'émargement envoyé(s) par e-mail.") % {"count": count})
         return redirect(self.slot_url())
 

@@ -16,3 +16,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="coopforma.core.create_cache_table")
+        from django.core.checks import register
+
+        from coopforma.core import checks
+
+        register(checks.site_url_set)
+        register(checks.var_dir_private, deploy=True)

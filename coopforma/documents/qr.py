@@ -4,12 +4,13 @@
 import io
 
 import segno
-from django.conf import settings
+
+from coopforma.core.links import absolute_url
 
 
 def verification_url(code: str) -> str:
     """The short public URL where anyone checks a document: {SITE_URL}/v/<code>."""
-    return f"{settings.SITE_URL.rstrip('/')}/v/{code}"
+    return absolute_url(f"/v/{code}")
 
 
 def qr_svg(data: str) -> str:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -34,6 +33,7 @@ from pypdf import PdfReader, PdfWriter
 from coopforma.accounts.magic_links import magic_link_create
 from coopforma.accounts.models import Membership
 from coopforma.accounts.roles import Role
+from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
 from coopforma.core.mail import send_mail_logged
 from coopforma.core.models import OutboundEmail
@@ -71,7 +71,7 @@ def _code_hash(signature: Signature, code: str) -> str:
 
 
 def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def verification_url(document: Document) -> str:

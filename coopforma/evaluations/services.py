@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import Training
+from coopforma.core.links import absolute_url
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.mail import send_mail_logged
 from coopforma.evaluations.models import (
@@ -352,7 +352,7 @@ def _new_nonce(invitation: Invitation) -> str:
 def invitation_url(invitation: Invitation, token: str | None = None) -> str:
     token = token or token_for(invitation)
     path = reverse("evaluations_public:answer", kwargs={"survey_id": invitation.survey_id, "token": token})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _snapshot(survey: Survey) -> dict[str, Any]:

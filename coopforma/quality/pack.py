@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from coopforma.accounts.models import Organisation
+from coopforma.core.links import site_base
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document
 from coopforma.quality import evidence as ev
@@ -82,7 +82,7 @@ def write_pack(
     """Write the zip of `org`'s quality system for the period into `out`; returns counts."""
     today = timezone.localdate()
     statuses = ev.compute(org, period=ev.Period(start, end), today=today)
-    site = settings.SITE_URL.rstrip("/")
+    site = site_base()
     evidence_files: dict[int, PackFile] = {}
     for status in statuses:
         for item in status.evidence:

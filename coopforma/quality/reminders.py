@@ -9,7 +9,6 @@ An item is recalled at most once every REPEAT_DAYS; an organisation gets at most
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.models import Membership, Organisation
 from coopforma.accounts.roles import Role
+from coopforma.core.links import absolute_url
 from coopforma.core.mail import send_mail_logged
 from coopforma.core.models import OutboundEmail
 from coopforma.quality.models import Audit, Complaint, ImprovementAction, NonConformity
@@ -113,7 +113,7 @@ def send_due(*, today: dt.date, organisation_slug: str | None = None) -> int:
                 ).values_list("user__email", flat=True)
             )
         )
-        url = settings.SITE_URL.rstrip("/") + reverse("quality:dashboard", kwargs={"org": org.slug})
+        url = absolute_url(reverse("quality:dashboard", kwargs={"org": org.slug}))
         body = "\n".join(
             [_("Bonjour,"), "", _("Échéances du système qualité de %(org)s :") % {"org": org.name}, ""]
             + [f"- {line}" for line in digest.lines]

@@ -36,13 +36,22 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
+def watch_csp(context):  # type: ignore[no-untyped-def]
+    """The Content-Security-Policy violations the browser reports in `context` (it is enforced in the tests)."""
+    violations: list[str] = []
+    context.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -50,10 +59,12 @@ def phone(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
+    violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -66,9 +77,11 @@ def new_context(browser, live_server):  # type: ignore[no-untyped-def]
         options.setdefault("locale", "fr-FR")
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
+        contexts.append((context, watch_csp(context)))
         return context
 
     yield _new
-    for context in contexts:
+    for context, _violations in contexts:
         context.close()
+    found = [text for _context, violations in contexts for text in violations]
+    assert not found, found

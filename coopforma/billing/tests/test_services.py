@@ -192,11 +192,15 @@ def test_a_refused_issue_leaves_no_gap(admin_actor, org, enrolment, session):
 def test_numbering_is_chronological(admin_actor, org, session):
     from coopforma.people.tests.factories import ClientFactory
 
+    # Two days in the middle of last fiscal year: "the day before" stays in the same fiscal year's sequence
+    # (on the first day of a fiscal year, yesterday belongs to the previous one and has its own numbers).
+    assert org.fiscal_year_start_month == 1
+    day = dt.date(TODAY.year - 1, 6, 16)
     a, b = (EnrolmentFactory(session=session, client=ClientFactory(organisation=org)) for _ in range(2))
-    (first,) = issued_invoice(admin_actor, a)
+    (first,) = issued_invoice(admin_actor, a, issued_on=day)
     (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=b)
     with pytest.raises(ValidationError) as exc:
-        services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=TODAY - dt.timedelta(days=1))
+        services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=day - dt.timedelta(days=1))
     assert first.number in str(exc.value) and "chronologique" in str(exc.value)
 
 

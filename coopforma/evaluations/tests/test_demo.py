@@ -7,17 +7,30 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import Training
-from coopforma.dashboard.demo import demo_load
+from coopforma.dashboard.demo import DEMO_SLUG, demo_load
 from coopforma.evaluations.models import Invitation, Response
 from coopforma.evaluations.selectors import published_results
+from tests.module_data import load_once
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_publishes_a_satisfaction_rate_on_the_public_training_pages(tmp_path, settings):
-    result = demo_load(var_dir=tmp_path, site_url="http://demo")
-    org = result.organisation
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The demo, loaded once for the module."""
+    var_dir = tmp_path_factory.mktemp("var")
+    with load_once(django_db_blocker, lambda: demo_load(var_dir=var_dir, site_url="http://demo")):
+        yield
+
+
+@pytest.fixture
+def org(loaded_demo):  # type: ignore[no-untyped-def]  # the demo's organisation (shadows the project-wide one)
+    return Organisation.objects.get(slug=DEMO_SLUG)
+
+
+def test_the_demo_publishes_a_satisfaction_rate_on_the_public_training_pages(org):
     assert Response.objects.filter(organisation=org).count() > 10
     assert Invitation.objects.filter(organisation=org, answered_at__isnull=True).exists()
     published = {r.measure: r for r in published_results(org)}
@@ -31,13 +44,12 @@ def test_the_demo_publishes_a_satisfaction_rate_on_the_public_training_pages(tmp
 
 
 def test_a_demo_user_can_answer_the_latest_sessions_questionnaire_and_see_the_rate_move(
-    tmp_path, settings, django_capture_on_commit_callbacks
+    org, settings, django_capture_on_commit_callbacks
 ):
     from coopforma.accounts.actor import actor_for
     from coopforma.accounts.models import User
     from coopforma.evaluations.services import invitation_new_link
 
-    org = demo_load(var_dir=tmp_path, site_url="http://demo").organisation
     pending = (
         Invitation.objects.filter(
             organisation=org, answered_at__isnull=True, participant__isnull=False, survey__questionnaire__kind="hot"

@@ -7,21 +7,34 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from coopforma.accounts.models import Organisation, User
 from coopforma.core.dates import add_months
 from coopforma.dashboard.demo import DEMO_SLUG, demo_load
 from coopforma.quality import evidence as ev
 from coopforma.quality.models import Audit, Complaint, NonConformity
+from tests.module_data import load_once
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The demo, loaded once for the module; returns the directory of its uploaded files (MEDIA_ROOT)."""
+    var_dir = tmp_path_factory.mktemp("var")
+
+    def load() -> None:
+        with override_settings(MEDIA_ROOT=var_dir / "media"):
+            demo_load(var_dir=var_dir, site_url="https://demo.coopforma.example")
+
+    with load_once(django_db_blocker, load):
+        yield var_dir / "media"
+
+
 @pytest.fixture
-def demo_org(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.VAR_DIR = tmp_path
-    demo_load(var_dir=tmp_path, site_url="https://demo.coopforma.example")
+def demo_org(loaded_demo, db, settings):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = loaded_demo
     return Organisation.objects.get(slug=DEMO_SLUG)
 
 

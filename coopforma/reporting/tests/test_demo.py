@@ -36,7 +36,10 @@ def test_the_demo_bpf_shows_attended_hours_and_an_anomaly_that_its_link_fixes(de
         AttendanceStatus.EXCUSED,
     } <= statuses
 
-    year = current_fiscal_year(demo_org, TODAY)
+    # The untyped trainee is in the latest finished session: the BPF of its fiscal year (on the first days of a
+    # fiscal year, that is the previous one).
+    untyped_participant = Participant.objects.select_related("session").get(organisation=demo_org, bpf_trainee_type="")
+    year = current_fiscal_year(demo_org, untyped_participant.session.end_date)
     bpf = compute_bpf(demo_org, year)
     assert bpf.charges is not None and bpf.f1["F1.total"].trainees > 0 and bpf.f1["F1.total"].minutes > 0
     assert bpf.g.trainees == 0 or bpf.g.trainees == 5

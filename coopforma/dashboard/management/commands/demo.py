@@ -2,9 +2,11 @@
 """`coopforma demo`: load the demo cooperative once (idempotent) and print the URL and the four logins."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from coopforma.core.links import site_base
 from coopforma.dashboard.demo import DEMO_NAME, demo_load
 
 
@@ -15,7 +17,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: object, **options: object) -> None:
-        result = demo_load(var_dir=settings.VAR_DIR, site_url=settings.SITE_URL)
+        try:
+            site_url = site_base()  # the demo's documents carry links: refuse now rather than half-way
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        result = demo_load(var_dir=settings.VAR_DIR, site_url=site_url)
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(_("Coopérative de démonstration « %(name)s » chargée.") % {"name": DEMO_NAME})
@@ -24,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Coopérative de démonstration déjà présente : rien n'a été modifié."))
         for note in result.notes:
             self.stdout.write(self.style.WARNING(note))
-        self.stdout.write(_("Adresse : %(url)s") % {"url": settings.SITE_URL})
+        self.stdout.write(_("Adresse : %(url)s") % {"url": site_url})
         self.stdout.write(
             _("Identifiants (conservés dans %(path)s, lisible par vous seul·e) :") % {"path": result.credentials_path}
         )
