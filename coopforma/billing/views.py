@@ -303,7 +303,12 @@ class PdfView(OrgViewMixin, View):
             data = document_read(invoice.document)
             name = f"{invoice.number}.pdf"
         else:
-            data = preview_pdf(invoice)
+            try:
+                data = preview_pdf(invoice)
+            except ValidationError as exc:  # the organisation's template cannot lay this piece out
+                for message in exc.messages:
+                    messages.error(request, message)
+                return _detail(self.actor, invoice)
             name = f"brouillon-{invoice.pk}.pdf"
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}"'

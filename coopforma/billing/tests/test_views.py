@@ -183,3 +183,20 @@ def test_list_and_statement_use_a_constant_number_of_queries(
     assert page.content.decode().count("/billing/") > 10  # the manager sees the pieces of their structure
     with django_assert_max_num_queries(small[2]):
         admin.get(statement)
+
+
+def test_a_template_that_cannot_lay_out_a_draft_says_why_instead_of_failing(
+    web, org, admin_user, admin_actor, enrolment
+):
+    from coopforma.billing.documents import kind_code
+    from coopforma.documents.models import DocumentTemplate
+
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    # A template saved when it still worked, that no longer fits the records (a keyword since removed).
+    DocumentTemplate.objects.create(
+        organisation=org, kind=kind_code(draft), name="Ancien", body="{{ removed.keyword }}"
+    )
+    client = web(admin_user)
+    response = client.get(url(org, f"{draft.pk}/pdf/"), follow=True)
+    assert response.status_code == 200
+    assert "Le modèle ne peut pas produire ce document" in response.content.decode()
