@@ -45,6 +45,7 @@ class TrainingOut(Schema):
     nsf_label: str
     formacode: str
     bpf_objective: str
+    action_category: str = Field(description="training, skills_assessment, vae or apprenticeship (L6313-1)")
     member_structure_id: int
     member_structure_name: str
     trainer_ids: list[int]
@@ -96,6 +97,9 @@ class TrainingIn(Schema):
     nsf_code: str = ""
     formacode: str = ""
     bpf_objective: str = ""
+    action_category: str = Field(
+        "training", description="training, skills_assessment (bilan de compétences), vae or apprenticeship (L6313-1)"
+    )
     is_public: bool = False
 
 
@@ -125,6 +129,7 @@ class TrainingPatch(Schema):
     nsf_code: str | None = None
     formacode: str | None = None
     bpf_objective: str | None = None
+    action_category: str | None = None
     is_public: bool | None = None
 
 

@@ -16,6 +16,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.catalogue import selectors, services
 from coopforma.catalogue.models import (
     RNCP_LEVELS,
+    ActionCategory,
     BpfObjective,
     CertificationKind,
     Modality,
@@ -145,6 +146,14 @@ class TrainingForm(forms.Form):
     )
     price_inter_cents = MoneyField(label=_("Prix inter par stagiaire (€ HT)"), required=False)
     price_intra_cents = MoneyField(label=_("Prix intra par groupe (€ HT)"), required=False)
+    action_category = forms.TypedChoiceField(
+        label=_("Nature de l'action"),
+        choices=ActionCategory.choices,
+        initial=ActionCategory.TRAINING,
+        required=False,
+        empty_value=ActionCategory.TRAINING,
+        help_text=_("Code du travail, art. L6313-1 : action de formation, bilan de compétences, VAE ou apprentissage."),
+    )
     certification_kind = forms.ChoiceField(label=_("Certification"), choices=CertificationKind.choices)
     certification_code = forms.CharField(
         label=_("Code RNCP ou RS"), max_length=20, required=False, help_text=_("Par exemple RNCP35219 ou RS5142.")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coopforma.accounts.models import TenantModel
+from coopforma.accounts.models import QualiopiCategory, TenantModel
 from coopforma.catalogue.nsf import NSF_CHOICES
 from coopforma.core.identifiers import validate_formacode, validate_nsf
 from coopforma.people.models import MemberStructure, Trainer
@@ -33,6 +33,11 @@ class BpfObjective(models.TextChoices):
     OTHER = "d", _("d. Autres formations professionnelles")
     SKILLS_ASSESSMENT = "e", _("e. Bilans de compétences")
     VAE = "f", _("f. Accompagnement VAE")
+
+
+# The nature of the action (Code du travail L6313-1): training, skills assessment (bilan de compétences), VAE,
+# apprenticeship. The same four categories as the Qualiopi certificate's (R6316-1), so one set of values.
+ActionCategory = QualiopiCategory
 
 
 class TrainingStatus(models.TextChoices):
@@ -120,6 +125,12 @@ class Training(TenantModel):
     formacode = models.CharField(_("Formacode"), max_length=5, blank=True, validators=[validate_formacode])
     bpf_objective = models.CharField(
         _("objectif BPF (cadre F-3)"), max_length=1, choices=BpfObjective.choices, blank=True
+    )
+    action_category = models.CharField(
+        _("nature de l'action (L6313-1)"),
+        max_length=20,
+        choices=ActionCategory.choices,
+        default=ActionCategory.TRAINING,
     )
     member_structure = models.ForeignKey(
         MemberStructure,

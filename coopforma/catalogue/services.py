@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.catalogue import selectors
-from coopforma.catalogue.models import BpfObjective, CertificationKind, Training, TrainingStatus
+from coopforma.catalogue.models import ActionCategory, BpfObjective, CertificationKind, Training, TrainingStatus
 from coopforma.catalogue.nsf import NSF_LABELS
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.people.models import Trainer
@@ -48,6 +48,7 @@ EDITABLE_FIELDS = (
     "nsf_code",
     "formacode",
     "bpf_objective",
+    "action_category",
     "is_public",
 )
 NON_TEXT_FIELDS = {
@@ -113,6 +114,12 @@ def _clean_objectives(objectives: Any) -> list[str]:
 def _check_rules(training: Training) -> None:
     """Certification (BPF F-3), NSF and Formacode rules, all errors at once."""
     errors: dict[str, str] = {}
+    # A bilan de compétences and a VAE accompaniment have their own BPF objective (cadre F-3, lines e and f),
+    # whatever certification they lead to.
+    category_objective = {
+        ActionCategory.SKILLS_ASSESSMENT: BpfObjective.SKILLS_ASSESSMENT,
+        ActionCategory.VAE: BpfObjective.VAE,
+    }.get(training.action_category)
     kind, code, level, objective = (
         training.certification_kind,
         training.certification_code,
@@ -154,6 +161,20 @@ def _check_rules(training: Training) -> None:
                 "Les objectifs BPF « a » et « b » sont réservés aux certifications RNCP et RS : choisissez la "
                 "certification ou un autre objectif."
             )
+    if training.action_category not in ActionCategory.values:
+        errors["action_category"] = _("Nature de l'action inconnue.")
+    elif category_objective is not None:
+        if not objective or objective in {BpfObjective.RNCP, BpfObjective.RS}:
+            training.bpf_objective = category_objective
+            errors.pop("bpf_objective", None)
+        elif objective != category_objective:
+            errors["bpf_objective"] = _("Pour cette nature d'action, l'objectif BPF est « %(label)s » (cadre F-3).") % {
+                "label": category_objective.label
+            }
+    elif objective in {BpfObjective.SKILLS_ASSESSMENT, BpfObjective.VAE}:
+        errors["action_category"] = _(
+            "L'objectif BPF « %(label)s » suppose la nature d'action correspondante : choisissez-la."
+        ) % {"label": BpfObjective(objective).label}
     if training.nsf_code and training.nsf_code not in NSF_LABELS:
         errors["nsf_code"] = _("Le code NSF « %(code)s » n'existe pas dans la nomenclature NSF.") % {
             "code": training.nsf_code

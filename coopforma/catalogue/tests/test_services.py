@@ -176,6 +176,36 @@ def test_certification_sets_the_bpf_objective_and_normalises_the_code(admin_acto
     assert rs.bpf_objective == "b"
 
 
+def test_the_nature_of_the_action_sets_its_bpf_objective(admin_actor, member):
+    """L6313-1: a bilan de compétences is BPF F-3 e, a VAE accompaniment F-3 f (even towards an RNCP title)."""
+    bilan = services.training_create(
+        actor=admin_actor, member_structure_id=member.pk, title="Bilan", action_category="skills_assessment"
+    )
+    assert (bilan.action_category, bilan.bpf_objective) == ("skills_assessment", "e")
+    vae = services.training_create(
+        actor=admin_actor,
+        member_structure_id=member.pk,
+        title="Accompagnement VAE",
+        action_category="vae",
+        certification_kind="rncp",
+        certification_code="RNCP35219",
+        rncp_level=5,
+    )
+    assert vae.bpf_objective == "f"
+    assert services.training_create(actor=admin_actor, member_structure_id=member.pk, title="F").action_category == (
+        "training"
+    )
+    for fields, field in (
+        ({"action_category": "skills_assessment", "bpf_objective": "d"}, "bpf_objective"),
+        ({"bpf_objective": "e"}, "action_category"),
+        ({"action_category": "nonsense"}, "action_category"),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            services.training_create(actor=admin_actor, member_structure_id=member.pk, title="Nature", **fields)
+        assert field in excinfo.value.message_dict, fields
+    assert not Training.objects.filter(title="Nature").exists()
+
+
 def test_only_trainers_who_may_deliver_are_accepted(admin_actor, org, member, other_org):
     applicant = TrainerFactory(organisation=org, member_structure=member, onboarding_state="applied")
     validated = TrainerFactory(organisation=org, member_structure=member, onboarding_state="validated")
