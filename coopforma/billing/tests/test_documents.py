@@ -43,3 +43,23 @@ def test_billing_pieces_cannot_be_generated_through_the_session_documents_pages(
     url = f"/o/{invoice.organisation.slug}/documents/generate/{code}/{invoice.pk}/"
     assert web(admin_actor.user).post(url).status_code == 404
     assert invoice.document.kind == "invoice"
+
+
+def test_documents_verify_checks_the_issued_invoice_pdf(admin_actor, enrolment, settings, tmp_path):
+    """An issued invoice's PDF is a final document: `coopforma documents verify` reports it altered (exit 1)."""
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    out = io.StringIO()
+    call_command("documents", "verify", stdout=out)
+    assert out.getvalue().startswith("OK : 1 fichier(s)")
+    with open(default_storage.path(invoice.document.file.name), "ab") as handle:
+        handle.write(b"%% appended")
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("documents", "verify", stdout=out)
+    assert exc.value.code == 1
+    assert f"ALTÉRÉ : PDF définitif de « {invoice.document.title} »" in out.getvalue()

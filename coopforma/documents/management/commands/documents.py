@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""`coopforma documents render --session <id> [--kind <kind>] --out <dir>`: a session's documents as PDF files.
+"""`coopforma documents render|verify`: a session's documents as PDF files; the stored files' integrity.
+
+`coopforma documents render --session <id> [--kind <kind>] --out <dir>`:
 
 Writes one PDF per document (per enrolment or participant where the kind asks for it), prints each path;
 a document whose data is missing is reported on stderr with what is missing. Exit code 1 when nothing could
 be made. The files are rendered, not recorded (no draft, no verification code): generate documents from the
 session's documents page or the API to keep them.
+
+`coopforma documents verify [--org <slug>]`: reads every final and signed document back from the storage and
+compares it with its SHA-256; one line per missing or altered file, exit code 1 on any problem; with `--quiet`
+nothing is printed when all is well (for cron).
 """
 
 from pathlib import Path
@@ -14,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
+from coopforma.accounts.models import Organisation
+from coopforma.documents.integrity import documents_verify
 from coopforma.documents.registry import all_kinds, get_kind
 from coopforma.documents.services import MissingData, document_render, subject_label
 
@@ -24,7 +32,10 @@ def _slug(text: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Documents : « render » écrit les documents d'une session en PDF."
+    help = (
+        "Documents : « render » écrit les documents d'une session en PDF ; « verify » contrôle les fichiers "
+        "des documents émis (SHA-256)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -34,8 +45,18 @@ class Command(BaseCommand):
             "--kind", help="type de document (tous si omis) : " + ", ".join(k.code for k in all_kinds())
         )
         render.add_argument("--out", required=True, help="dossier où écrire les PDF")
+        verify = sub.add_parser(
+            "verify", help="relit chaque document définitif ou signé et le compare à son SHA-256 ; code 1 si problème"
+        )
+        verify.add_argument("--org", default=None, help="slug de l'organisation (toutes si omis)")
+        verify.add_argument(
+            "--quiet", action="store_true", help="rien n'est écrit si tout va bien (pour cron : courriel si problème)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "verify":
+            self._verify(options.get("org"), quiet=options["quiet"])
+            return
         if options["action"] != "render":  # pragma: no cover - argparse refuses other actions
             raise CommandError("action inconnue")
         kinds = [k for k in all_kinds() if "operator_subjects" in k.extra]
@@ -74,3 +95,16 @@ class Command(BaseCommand):
             self.stderr.write(f"Session {session_id} introuvable ou sans document à produire.")
         if made == 0:
             raise CommandError("Aucun document n'a pu être produit.", returncode=1)
+
+    def _verify(self, slug: str | None, *, quiet: bool) -> None:
+        if slug and not Organisation.objects.filter(slug=slug).exists():
+            raise CommandError(f"Organisation inconnue : {slug}")
+        checked, problems = documents_verify(organisation_slug=slug)
+        if not problems:
+            if not quiet:  # silent when all is well, so that cron sends mail only on a problem
+                self.stdout.write(f"OK : {checked} fichier(s) de documents émis vérifié(s), aucun problème.")
+            return
+        for problem in problems:
+            self.stdout.write(str(problem))
+        self.stdout.write(f"{len(problems)} problème(s) sur {checked} fichier(s) vérifié(s).")
+        raise SystemExit(1)
