@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -271,10 +272,33 @@ def test_backup_refuses_a_missing_directory(tmp_path):
         call_command("backup", "--out", str(tmp_path / "nulle-part" / "a.tar"), stdout=io.StringIO())
 
 
-def test_restore_into_a_fresh_installation_with_the_cli(tmp_path):
-    """The real command line: a new installation (no database yet, empty var/) restored, then its checks pass."""
-    if connection.vendor != "sqlite":
-        pytest.skip("see test_postgresql_restore_into_a_fresh_database")
+@pytest.fixture
+def fresh_installation(tmp_path):  # type: ignore[no-untyped-def]
+    """The environment of a new installation: an empty var/ and a database that does not exist yet (SQLite) or an
+    empty, new database on the same PostgreSQL server (dropped afterwards)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "COOPFORMA_VAR_DIR": str(tmp_path / "neuve")}
+    if connection.vendor == "sqlite":
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(tmp_path / "neuve.sqlite3")
+        yield env
+        return
+    name = f"{connection.settings_dict['NAME']}_restore"[:63]
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+    try:
+        yield env
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_restore_into_a_fresh_installation_with_the_cli(tmp_path, fresh_installation):
+    """The real command line: a new installation (no database yet, empty var/) restored, then its checks pass.
+
+    On PostgreSQL (DATABASE_URL set) the archive holds a `pg_dump --format=custom` restored by pg_restore into a
+    new database."""
     # Two years back: the sessions are over whatever the real clock says (the subprocesses do not share the frozen
     # time of the tests), so the BPF does not depend on the instant it is computed at.
     org = load_bench(tmp_path, years_ago=2)
@@ -283,17 +307,14 @@ def test_restore_into_a_fresh_installation_with_the_cli(tmp_path):
     expected_bpf = {year: json.loads(run("bpf", "--org", org.slug, "--year", year)[1]) for year in years}
     archive = tmp_path / "sauvegarde.tar"
     assert run("backup", "--out", str(archive))[0] == 0
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "COOPFORMA_VAR_DIR": str(tmp_path / "neuve"),
-        "SQLITE_PATH": str(tmp_path / "neuve.sqlite3"),
-    }
-    env.pop("DATABASE_URL", None)
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "coopforma.core.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "coopforma.core.cli", *args],
+            cwd=ROOT,
+            env=fresh_installation,
+            capture_output=True,
+            text=True,
         )
 
     restored = cli("restore", str(archive))
@@ -302,6 +323,7 @@ def test_restore_into_a_fresh_installation_with_the_cli(tmp_path):
     for args in (["attendance", "verify"], ["documents", "verify"]):
         checked = cli(*args)
         assert checked.returncode == 0 and checked.stdout.startswith("OK"), checked.stdout + checked.stderr
+    assert "OK : 1 fichier(s)" in cli("documents", "verify").stdout
     for year in years:
         assert json.loads(cli("bpf", "--org", org.slug, "--year", year).stdout) == expected_bpf[year]
     again = cli("restore", str(archive))

@@ -136,7 +136,7 @@ def _database_version() -> str:
 
 def _pg_env() -> dict[str, str]:
     """The connection of the default database as libpq variables (the password stays out of the command line)."""
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     env = dict(os.environ)
     for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if db.get(key):
@@ -374,7 +374,7 @@ def _restore_database(vendor: str, path: Path) -> None:
         connection.close()  # pg_restore drops and recreates the tables this connection may have locked
         _run(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--exit-on-error",
-             f"--dbname={settings.DATABASES['default']['NAME']}", str(path)],
+             f"--dbname={connection.settings_dict['NAME']}", str(path)],
             what="pg_restore",
         )  # fmt: skip
     connection.close()
