@@ -328,3 +328,15 @@ def test_restore_into_a_fresh_installation_with_the_cli(tmp_path, fresh_installa
         assert json.loads(cli("bpf", "--org", org.slug, "--year", year).stdout) == expected_bpf[year]
     again = cli("restore", str(archive))
     assert again.returncode == 1 and "n'est pas vide" in again.stderr
+    # The new installation (a database file in WAL mode, or the new PostgreSQL database) backs up in its turn.
+    second = tmp_path / "seconde.tar.gz"
+    assert cli("backup", "--out", str(second), "-v", "0").returncode == 0
+    with tarfile.open(archive) as first_tar, tarfile.open(second) as second_tar:
+        first = json.load(first_tar.extractfile(MANIFEST))
+        again_manifest = json.load(second_tar.extractfile(MANIFEST))
+    media = [p for p in first["parts"] if p["name"].startswith("media/")]
+    assert [p for p in again_manifest["parts"] if p["name"].startswith("media/")] == media
+    assert again_manifest["migrations"] == first["migrations"]
+    forced = cli("restore", str(second), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert cli("documents", "verify").returncode == 0 and cli("attendance", "verify").returncode == 0

@@ -348,7 +348,7 @@ def installation_contents() -> list[str]:
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     models = [m for m in apps.get_models() if m.__module__.startswith("coopforma.") or m is user_model]
     for model in models:
-        if model._meta.db_table in tables and not model._meta.proxy and model._default_manager.exists():
+        if model._meta.db_table in tables and not model._meta.proxy and model._base_manager.exists():
             found.append(f"des enregistrements ({model._meta.verbose_name})")
             break
     if next(media_names(), None) is not None:
@@ -372,11 +372,9 @@ def _restore_database(vendor: str, path: Path) -> None:
             source.close()
     else:
         connection.close()  # pg_restore drops and recreates the tables this connection may have locked
-        _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--exit-on-error",
-             f"--dbname={connection.settings_dict['NAME']}", str(path)],
-            what="pg_restore",
-        )  # fmt: skip
+        # One transaction: a restore that fails leaves the database as it was.
+        options = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"]
+        _run(["pg_restore", *options, f"--dbname={connection.settings_dict['NAME']}", str(path)], what="pg_restore")
     connection.close()
     with contextlib.suppress(LookupError):
         apps.get_model("contenttypes", "ContentType").objects.clear_cache()
