@@ -340,3 +340,20 @@ def test_restore_into_a_fresh_installation_with_the_cli(tmp_path, fresh_installa
     forced = cli("restore", str(second), "--force")
     assert forced.returncode == 0, forced.stderr
     assert cli("documents", "verify").returncode == 0 and cli("attendance", "verify").returncode == 0
+
+
+def test_backup_from_a_newer_version_is_refused_before_anything_is_written(settings, tmp_path):
+    archive, _manifest = small_installation(tmp_path)
+    newer = tmp_path / "plus-recente.tar"
+
+    def future(name: str, data: bytes) -> bytes:
+        if name != MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["attendance"].append("9999_future")
+        manifest["versions"]["coopforma"] = "9.0.0"
+        return json.dumps(manifest).encode()
+
+    rewrite(archive, newer, future)
+    make_empty(settings, tmp_path)
+    assert_refused_untouched(newer, "version plus récente de Coopforma (9.0.0)", "attendance.9999_future")
