@@ -197,3 +197,26 @@ def test_purge_dry_run_lists_then_the_purge_anonymises(org, lived, alice, bruno,
     assert Trainee.objects.get(pk=alice.trainee.pk).first_name == "Personne effacée"
     assert Trainee.objects.get(pk=bruno.trainee.pk).first_name == "Personne effacée"
     assert verify_all()[1] == []
+
+
+def test_issued_documents_still_verify_after_erasure(org, admin_actor, lived, alice, settings, tmp_path):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from coopforma.public.tests.helpers import final_document
+
+    settings.MEDIA_ROOT = tmp_path
+    document = final_document(org, title="Certificat de réalisation — Alice Martin")
+    document.subject_type = ContentType.objects.get_for_model(alice)
+    document.subject_id = alice.pk
+    document.save(update_fields=["subject_type", "subject_id"])
+    kept = selectors.person_holds(person=alice.trainee, today=timezone.localdate())
+    assert "documents" in [h.category for h in kept]
+    with time_machine.travel(timezone.now() + dt.timedelta(days=366 * 7), tick=False):
+        services.person_erase(actor=admin_actor, person=alice.trainee)
+    document.refresh_from_db()
+    data = document.file.read()
+    response = Client().post("/v/", {"file": SimpleUploadedFile("c.pdf", data, content_type="application/pdf")})
+    assert response.status_code == 200 and document.verification_code in response.content.decode()
+    assert document.title == "Certificat de réalisation — Alice Martin"  # issued: never altered

@@ -121,3 +121,16 @@ def test_the_notice_is_public_and_linked_from_forms_portal_and_emails(org, lived
     mail.outbox.clear()
     deliver(OutboundEmail.objects.filter(to="alice@example.org").first().pk)
     assert f"/confidentialite/{org.slug}/" in mail.outbox[-1].body
+
+
+def test_public_pages_link_the_notice(org, session, lived, alice):
+    from coopforma.attendance.services import link_issue
+
+    training = session.training
+    training.is_public, training.status = True, "validated"
+    training.save(update_fields=["is_public", "status"])
+    page = Client().get(f"/f/{org.slug}/{training.pk}/").content.decode()
+    assert f'href="/confidentialite/{org.slug}/"' in page
+    phone = Client()
+    phone.get(f"/e/{link_issue(participant=alice)}/")
+    assert f'href="/confidentialite/{org.slug}/"' in phone.get("/e/moi/").content.decode()
