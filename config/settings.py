@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "coopforma.billing",
     "coopforma.quality",
     "coopforma.reporting",
+    "coopforma.privacy",
     "coopforma.public",
     "coopforma.dashboard",
     "coopforma.api",

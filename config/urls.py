@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("coopforma.public.urls")),
     path("e/", include("coopforma.attendance.public_urls")),
     path("q/", include("coopforma.evaluations.public_urls")),
+    path("confidentialite/", include("coopforma.privacy.public_urls")),
     path(
         "o/<slug:org>/",
         include(
@@ -31,6 +32,7 @@ urlpatterns = [
                 path("billing/", include("coopforma.billing.urls")),
                 path("quality/", include("coopforma.quality.urls")),
                 path("bpf/", include("coopforma.reporting.urls")),
+                path("privacy/", include("coopforma.privacy.urls")),
             ]
         ),
     ),

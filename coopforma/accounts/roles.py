@@ -52,6 +52,8 @@ FLAGS: dict[str, set[str]] = {
     "quality.view": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
     # Record a complaint or an incident (anyone in the organisation may receive one).
     "quality.report": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    # RGPD: a person's data export and erasure, the records-of-processing register (art. 15, 17, 20, 30).
+    "privacy.manage": {Role.ADMIN, Role.QUALITY},
 }
 
 

@@ -11,7 +11,13 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from coopforma.attendance.models import AttendanceRecord, AttendanceStatus, RecordKind, SignMethod
+from coopforma.attendance.models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    RecordKind,
+    SignMethod,
+    truncate_to_millisecond,
+)
 from coopforma.training_sessions.models import Slot
 
 PROJECTED_FIELDS = ("status", "method", "signed_at", "arrival_at", "connected_at", "left_at", "reason")
@@ -31,7 +37,9 @@ def blank_state() -> dict[str, Any]:
 
 
 def _dt(value: Any) -> dt.datetime | None:
-    return parse_datetime(value) if isinstance(value, str) and value else None
+    parsed = parse_datetime(value) if isinstance(value, str) and value else None
+    # Millisecond precision, as the projection keeps it after a dumpdata/loaddata round trip.
+    return truncate_to_millisecond(parsed) if parsed is not None else None
 
 
 def minutes_between(start: dt.datetime, end: dt.datetime) -> int:

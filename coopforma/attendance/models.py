@@ -10,6 +10,7 @@ never the proof: `coopforma attendance verify` recomputes it from the chain.
 import datetime
 import hashlib
 import json
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,23 @@ from coopforma.accounts.models import Organisation, TenantModel
 from coopforma.training_sessions.models import Participant, Slot
 
 GENESIS_HASH = "0" * 64
+# Version 2: millisecond UTC timestamps and a digest of the personal fields (migration 0003 re-sealed v1 chains).
+CHAIN_VERSION = 2
+# Payload keys that hold personal data (a trainer's typed name, a reason or justification, an uploaded file name).
+PERSONAL_PAYLOAD_KEYS = ("name", "reason")
+
+
+def canonical_datetime(value: datetime.datetime) -> str:
+    """UTC, truncated to the millisecond: what every serialiser (dumpdata included) keeps."""
+    return value.astimezone(datetime.UTC).isoformat(timespec="milliseconds")
+
+
+def truncate_to_millisecond(value: datetime.datetime) -> datetime.datetime:
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _stable_json(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class SlotState(models.TextChoices):
@@ -102,6 +120,11 @@ class AttendanceRecord(models.Model):
     sequence = models.PositiveIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # RGPD: the chain covers a salted digest of the personal fields (ip, user agent, names and reasons in the
+    # payload), not the fields themselves; erasure blanks them and the salt and sets `personal_erased_at`.
+    personal_salt = models.CharField(max_length=32, blank=True)
+    personal_digest = models.CharField(max_length=64, blank=True)
+    personal_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("enregistrement d'émargement")
@@ -126,25 +149,52 @@ class AttendanceRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("attendance records are append-only")
 
+    def personal_data(self) -> dict[str, Any]:
+        """The personal part of the record (RGPD): sealed through `personal_digest`, erasable."""
+        payload = self.payload or {}
+        return {
+            "ip": self.ip or "",
+            "user_agent": self.user_agent or "",
+            "payload": {key: payload[key] for key in PERSONAL_PAYLOAD_KEYS if key in payload},
+        }
+
+    def compute_personal_digest(self) -> str:
+        """SHA-256 of the personal part salted with a per-record secret (erased with the data)."""
+        data = {"salt": self.personal_salt, **self.personal_data()}
+        return hashlib.sha256(_stable_json(data)).hexdigest()
+
     def canonical(self) -> bytes:
-        """The bytes hashed: every field except the hash itself, in a fixed order and format."""
+        """The bytes hashed: every non-personal field plus the digest of the personal ones.
+
+        Timestamps are UTC truncated to the millisecond and JSON is sorted and compact, so that a
+        `dumpdata`/`loaddata` round trip (which keeps milliseconds) leaves every hash valid. Personal fields
+        enter only through `personal_digest`, so erasing them (RGPD art. 17) leaves the chain intact.
+        """
+        payload = {k: v for k, v in (self.payload or {}).items() if k not in PERSONAL_PAYLOAD_KEYS}
         data = {
+            "v": CHAIN_VERSION,
             "organisation": self.organisation_id,
             "slot": self.slot_id,
             "participant": self.participant_id,
             "kind": self.kind,
-            "payload": self.payload,
+            "payload": payload,
             "actor": self.actor,
-            "ip": self.ip or "",
-            "user_agent": self.user_agent,
-            "created_at": self.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "created_at": canonical_datetime(self.created_at),
             "sequence": self.sequence,
             "prev_hash": self.prev_hash,
+            "personal_digest": self.personal_digest,
         }
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return _stable_json(data)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
+
+    def seal(self) -> None:
+        """Give a new record its salt, personal digest and hash (before the insert)."""
+        if not self.personal_salt:
+            self.personal_salt = secrets.token_hex(16)
+        self.personal_digest = self.compute_personal_digest()
+        self.hash = self.compute_hash()
 
 
 class AttendanceStatus(models.TextChoices):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from coopforma.accounts.actor import Actor
 from coopforma.attendance import chain
 from coopforma.attendance.models import (
+    PERSONAL_PAYLOAD_KEYS,
     SIGNATURE_KINDS,
     AttendanceLink,
     AttendanceRecord,
@@ -33,6 +34,7 @@ from coopforma.attendance.models import (
     SignMethod,
     SlotAttendance,
     SlotState,
+    truncate_to_millisecond,
 )
 from coopforma.attendance.selectors import slot_can_correct, slot_can_run
 from coopforma.core.log import log_action
@@ -121,11 +123,12 @@ def _append(
         actor=actor,
         ip=origin.ip,
         user_agent=origin.user_agent[:300],
-        created_at=now or timezone.now(),
+        # Stored at the millisecond, as the canonical form and every serialiser keep it.
+        created_at=truncate_to_millisecond(now or timezone.now()),
         sequence=head.last_sequence + 1,
         prev_hash=head.last_hash,
     )
-    record.hash = record.compute_hash()
+    record.seal()
     record.save()
     head.last_sequence = record.sequence
     head.last_hash = record.hash
@@ -682,3 +685,45 @@ def paper_scan_upload(
     )
     log_action(actor=actor, obj=slot, action="attendance.slot.paper_scan", data=payload)
     return record
+
+
+def _erase_records(records: Any, now: dt.datetime) -> int:
+    """Blank the personal fields of `records` and their salt; the chain covers only their digest (RGPD art. 17).
+
+    The one sanctioned update of the append-only records: a queryset update, bypassing `save()`.
+    """
+    count = 0
+    for record in records.filter(personal_erased_at__isnull=True):
+        payload = dict(record.payload or {})
+        for key in PERSONAL_PAYLOAD_KEYS:
+            if key in payload:
+                payload[key] = ""
+        AttendanceRecord.objects.filter(pk=record.pk).update(
+            ip=None, user_agent="", payload=payload, personal_salt="", personal_erased_at=now
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def attendance_participant_erase(*, participant: Participant, now: dt.datetime | None = None) -> int:
+    """Erase a trainee's personal data in the émargement (reasons, IP, browser), keeping the proof valid.
+
+    Statuses, times and hashes stay: they are the proof of attendance behind the certificat de réalisation
+    (Code du travail R6332-26) and are kept as long as the funders may check them.
+    """
+    now = now or timezone.now()
+    count = _erase_records(AttendanceRecord.objects.filter(participant=participant), now)
+    ParticipantAttendance.objects.filter(participant=participant).update(reason="")
+    AttendanceLink.objects.filter(participant=participant).delete()
+    return count
+
+
+@transaction.atomic
+def attendance_trainer_erase(*, slots: Any, name: str, now: dt.datetime | None = None) -> int:
+    """Erase a trainer's typed signature name on `slots` (the records and the slot heads)."""
+    now = now or timezone.now()
+    records = AttendanceRecord.objects.filter(slot__in=slots, kind=RecordKind.TRAINER_SIGNED, payload__name=name)
+    count = _erase_records(records, now)
+    SlotAttendance.objects.filter(slot__in=slots, trainer_signature=name).update(trainer_signature="")
+    return count

@@ -2,12 +2,18 @@
 """Tamper evidence: recompute every slot's chain and projection from the records and list each break."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
 from coopforma.attendance import chain
 from coopforma.attendance.models import GENESIS_HASH, AttendanceRecord, ParticipantAttendance, SlotAttendance
 from coopforma.training_sessions.models import Slot
+
+
+def _blank(personal: dict[str, Any]) -> bool:
+    """True when an erased record's personal part holds nothing any more."""
+    return not personal["ip"] and not personal["user_agent"] and not any(personal["payload"].values())
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,11 @@ def verify_slot(slot: Slot) -> list[Break]:
             breaks.append(Break(slot.pk, record.sequence, f"séquence attendue {expected} (enregistrement manquant)"))
         if record.prev_hash != prev_hash:
             breaks.append(Break(slot.pk, record.sequence, "prev_hash ne correspond pas au hash précédent"))
+        if record.personal_erased_at is None:
+            if record.compute_personal_digest() != record.personal_digest:
+                breaks.append(Break(slot.pk, record.sequence, "données personnelles modifiées (empreinte)"))
+        elif not _blank(record.personal_data()):
+            breaks.append(Break(slot.pk, record.sequence, "données effacées non vides"))
         computed = record.compute_hash()
         if computed != record.hash:
             breaks.append(Break(slot.pk, record.sequence, f"contenu modifié (hash recalculé {computed[:12]}…)"))

@@ -25,8 +25,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from coopforma.core.links import absolute_url
 from coopforma.core.models import OutboundEmail, OutboundEmailStatus
 
 MAX_ATTEMPTS = 5
@@ -122,6 +125,19 @@ def enqueue_sending(email_id: int, *, delay: timedelta | None = None) -> bool:
     return True
 
 
+def privacy_footer(email: OutboundEmail) -> str:
+    """The link to the organisation's privacy notice (RGPD art. 13), under every message an organisation sends.
+
+    Added when sending, not stored: the outbox keeps the text as written (and the purge can erase it)."""
+    if email.organisation_id is None:
+        return ""
+    try:
+        path = reverse("privacy_public:notice", kwargs={"org": email.organisation.slug})
+    except NoReverseMatch:
+        return ""
+    return "\n\n-- \n" + _("Vos données personnelles : %(url)s") % {"url": absolute_url(path)}
+
+
 def deliver(email_id: int) -> OutboundEmail | None:
     """Send one queued or failed message now with the configured mailer; record the outcome."""
     with transaction.atomic():
@@ -131,7 +147,7 @@ def deliver(email_id: int) -> OutboundEmail | None:
         values = unseal(email.sealed_secrets)
         message = EmailMultiAlternatives(
             subject=reveal(email.subject, values),
-            body=reveal(email.body, values),
+            body=reveal(email.body, values) + privacy_footer(email),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
         )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("p/espace/documents/<int:pk>/", views.portal_document, name="portal_document"),
     path("p/espace/signer/<int:pk>/", views.portal_sign, name="portal_sign"),
     path("p/espace/quitter/", views.portal_leave, name="portal_leave"),
+    path("p/espace/mes-donnees/", views.portal_privacy_export, name="portal_privacy_export"),
     path("p/<str:token>/", views.portal_open, name="portal_open"),
     path("f/<slug:org>/<int:pk>/", views.training_page, name="training"),
 ]

@@ -19,6 +19,7 @@ from coopforma.documents import signing
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
 from coopforma.evaluations.selectors import published_results
+from coopforma.privacy.services import privacy_portal_export
 from coopforma.public import selectors, services
 from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
 
@@ -213,6 +214,20 @@ def portal_sign(request: HttpRequest, pk: int) -> HttpResponse:
     signature = selectors.portal_signature_get(link=link, signature_id=pk)
     token = signing.signature_new_link(signature=signature)
     return redirect("public:sign", token=token)
+
+
+@require_POST
+def portal_privacy_export(request: HttpRequest) -> HttpResponse:
+    """The visitor's own data as a trainee (RGPD art. 15, 20): the archive of their trainee records only."""
+    link = _portal_link(request)
+    if link is None:
+        raise Http404
+    archive = privacy_portal_export(organisation_id=link.organisation_id, email=link.email)
+    if archive is None:
+        raise Http404
+    response = HttpResponse(archive.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
+    return response
 
 
 @require_POST

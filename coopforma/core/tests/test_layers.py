@@ -17,6 +17,8 @@ RANK = {
     "billing": 6,
     "quality": 7,
     "reporting": 7,
+    # Reads every domain app (a person's data, holds) and is read by the public portal and the API.
+    "privacy": 7.5,
     "public": 8,
     "network": 8,
     "interop": 8,

@@ -125,7 +125,8 @@ def test_secrets_are_sealed_in_the_outbox_and_sent_in_clear(org, django_capture_
     deliver(stored.pk)
     sent = mail.outbox[-1]
     assert sent.subject == "Votre code : 123456"
-    assert sent.body == f"Ouvrez {link} puis saisissez 123456."
+    assert sent.body.startswith(f"Ouvrez {link} puis saisissez 123456.\n\n-- \n")
+    assert sent.body.endswith(f"/confidentialite/{org.slug}/")  # the privacy notice (RGPD art. 13)
     assert sent.alternatives[0][0] == f'<a href="{link}">{link}</a>'
     stored.refresh_from_db()
     assert stored.status == OutboundEmailStatus.SENT and stored.sealed_secrets == ""
@@ -140,7 +141,7 @@ def test_unreadable_secrets_are_masked_not_leaked(org, settings, django_capture_
     from coopforma.core.mail import deliver
 
     deliver(email.pk)
-    assert mail.outbox[-1].body == "code [lien ou code personnel masqué]"
+    assert mail.outbox[-1].body.startswith("code [lien ou code personnel masqué]\n\n-- \n")
 
 
 def test_the_migration_masks_the_links_and_codes_of_old_messages(org):

@@ -1,0 +1,412 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Reads of the privacy app: the retention table, a person's inventory (what we hold, where from, why), the
+holds that keep part of it, the records-of-processing register. Every selector takes the actor first (or the
+organisation, for the public notice and the scheduled purge).
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopforma.accounts.actor import Actor
+from coopforma.accounts.models import Organisation
+from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance
+from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from coopforma.billing.selectors import with_amounts
+from coopforma.core.models import ActivityLog, OutboundEmail
+from coopforma.documents.models import Document, DocumentStatus, Signature
+from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
+from coopforma.privacy import retention
+from coopforma.privacy.declarations import DECLARATIONS, DECLARED, PROCESSINGS
+from coopforma.privacy.models import RetentionPeriod
+from coopforma.training_sessions.models import Participant
+
+PERSON_MODELS: dict[str, type[models.Model]] = {"trainee": Trainee, "contact": Contact, "trainer": Trainer}
+PERSON_LABELS = {"trainee": _("stagiaire"), "contact": _("contact"), "trainer": _("formateur·rice")}
+
+# --- Retention ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    category: retention.Category
+    months: int
+    overridden: bool
+
+
+def retention_months(*, organisation: Organisation | int, category: str) -> int:
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    row = RetentionPeriod.objects.filter(organisation_id=organisation_id, category=category).first()
+    return row.months if row else retention.CATEGORIES[category].months
+
+
+def retention_table(*, organisation: Organisation) -> list[RetentionRow]:
+    own = dict(RetentionPeriod.objects.filter(organisation=organisation).values_list("category", "months"))
+    return [
+        RetentionRow(category=c, months=own.get(c.code, c.months), overridden=c.code in own)
+        for c in retention.CATEGORIES.values()
+    ]
+
+
+def months_label(months: int) -> str:
+    if months % 12 == 0:
+        years = months // 12
+        return _("%(n)s an") % {"n": years} if years == 1 else _("%(n)s ans") % {"n": years}
+    return _("%(n)s mois") % {"n": months}
+
+
+# --- The person ------------------------------------------------------------------------------------------
+
+
+def person_get(*, actor: Actor, kind: str, person_id: int) -> models.Model:
+    """A trainee, contact or trainer of the actor's organisation (404 otherwise); needs `privacy.manage`."""
+    actor.require("privacy.manage")
+    model = PERSON_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    person = model.objects.filter(organisation_id=actor.organisation_id, pk=person_id).first()  # type: ignore[attr-defined]
+    if person is None:
+        raise Http404
+    return person
+
+
+def person_kind(person: models.Model) -> str:
+    return next(kind for kind, model in PERSON_MODELS.items() if isinstance(person, model))
+
+
+def person_label(person: models.Model) -> str:
+    return f"{person.first_name} {person.last_name}".strip()  # type: ignore[attr-defined]
+
+
+def portal_trainees(*, organisation_id: int, email: str) -> list[Trainee]:
+    """The trainee records of a portal visitor (their e-mail address, in the link's organisation)."""
+    if not email:
+        return []
+    return list(Trainee.objects.filter(organisation_id=organisation_id, email__iexact=email).order_by("pk"))
+
+
+def _participants(person: models.Model) -> models.QuerySet[Participant]:
+    if isinstance(person, Trainee):
+        return Participant.objects.filter(trainee=person).select_related("session")
+    return Participant.objects.none()
+
+
+def _email(person: models.Model) -> str:
+    return (getattr(person, "email", "") or "").strip()
+
+
+# --- Inventory (art. 15, 20) -------------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    model: str
+    source: str
+    purpose: str
+    legal_basis: str
+    retention: str
+    fields: dict[str, str]  # name -> French label
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _value(obj: models.Model, name: str) -> Any:
+    model_field = obj._meta.get_field(name)
+    value = getattr(obj, name)
+    if getattr(model_field, "choices", None):
+        return str(getattr(obj, f"get_{name}_display")()) if value else ""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _section(key: str, title: str, model: type[models.Model], names: tuple[str, ...], organisation_id: int) -> Section:
+    declaration = DECLARED[model._meta.label]
+    processing = PROCESSINGS[declaration.processing]
+    category = retention.CATEGORIES[declaration.retention]
+    months = retention_months(organisation=organisation_id, category=category.code)
+    labels = {n: str(model._meta.get_field(n).verbose_name) for n in names}
+    return Section(
+        key=key,
+        title=title,
+        model=model._meta.label,
+        source=str(declaration.source),
+        purpose=f"{processing.name} : {processing.purpose}",
+        legal_basis=str(processing.legal_basis),
+        retention=_("%(period)s après %(start)s (%(source)s)")
+        % {"period": months_label(months), "start": category.starts, "source": category.source},
+        fields=labels,
+    )
+
+
+def _records(section: Section, rows: Any, extra: Any = None) -> Section:
+    for row in rows:
+        own = {f.name for f in row._meta.concrete_fields}
+        record = {name: _value(row, name) for name in section.fields if name in own}
+        if extra is not None:
+            record.update(extra(row))
+        section.records.append(record)
+    return section
+
+
+def person_inventory(*, person: models.Model) -> list[Section]:
+    """Every personal datum held on `person`, section by section, with its source, purpose and period."""
+    org_id = person.organisation_id  # type: ignore[attr-defined]
+    model = type(person)
+    declaration = DECLARED[model._meta.label]
+    sections = [
+        _records(
+            _section("person", str(model._meta.verbose_name).capitalize(), model, declaration.fields, org_id), [person]
+        )
+    ]
+    participants = list(_participants(person))
+    if participants:
+        s = _section(
+            "participations", _("Participations aux sessions"), Participant, ("bpf_trainee_type", "status"), org_id
+        )
+        s.fields = {"session": _("session"), "start_date": _("début"), "end_date": _("fin"), **s.fields}
+        sections.append(
+            _records(
+                s,
+                participants,
+                lambda p: {
+                    "session": p.session.title,
+                    "start_date": p.session.start_date.isoformat() if p.session.start_date else "",
+                    "end_date": p.session.end_date.isoformat() if p.session.end_date else "",
+                },
+            )
+        )
+        names = DECLARED["attendance.ParticipantAttendance"].fields
+        s = _section("attendance", _("Émargement et heures suivies"), ParticipantAttendance, names, org_id)
+        s.fields = {"slot": _("créneau"), **s.fields}
+        rows = ParticipantAttendance.objects.filter(participant__in=participants).select_related("slot")
+        sections.append(
+            _records(
+                s,
+                rows.order_by("slot__starts_at"),
+                lambda a: {"slot": timezone.localtime(a.slot.starts_at).isoformat()},
+            )
+        )
+        s = _section(
+            "attendance_log", _("Journal d'émargement (preuve chaînée)"), AttendanceRecord, ("ip", "user_agent"), org_id
+        )
+        s.fields = {"kind": _("événement"), "created_at": _("date"), **s.fields, "reason": _("motif")}
+        records = AttendanceRecord.objects.filter(participant__in=participants).order_by("created_at", "pk")
+        sections.append(
+            _records(
+                s,
+                records,
+                lambda r: {
+                    "kind": r.get_kind_display(),
+                    "created_at": timezone.localtime(r.created_at).isoformat(),
+                    "reason": (r.payload or {}).get("reason", ""),
+                },
+            )
+        )
+    documents = person_documents(person=person)
+    if documents:
+        s = _section("documents", _("Documents émis"), Document, ("title", "status", "verification_code"), org_id)
+        s.fields = {**s.fields, "finalised_at": _("émis le")}
+        sections.append(
+            _records(
+                s,
+                documents,
+                lambda d: {"finalised_at": timezone.localtime(d.finalised_at).isoformat() if d.finalised_at else ""},
+            )
+        )
+    email = _email(person)
+    if email:
+        signatures = Signature.objects.filter(organisation_id=org_id, signer_email__iexact=email).order_by("pk")
+        if signatures.exists():
+            names = ("signer_name", "signer_email", "status", "signed_at", "typed_name", "ip_address", "user_agent")
+            s = _section("signatures", _("Signatures électroniques"), Signature, names, org_id)
+            s.fields = {"document": _("document"), **s.fields}
+            sections.append(
+                _records(s, signatures.select_related("document"), lambda g: {"document": g.document.title})
+            )
+        mails = OutboundEmail.objects.filter(organisation_id=org_id, to__iexact=email).order_by("created_at", "pk")
+        if mails.exists():
+            names = ("to", "subject", "body", "status", "sent_at")
+            sections.append(_records(_section("emails", _("E-mails envoyés"), OutboundEmail, names, org_id), mails))
+    entries = person_history(person=person)
+    if entries:
+        s = _section("history", _("Journal des actions"), ActivityLog, ("object_repr", "actor_label"), org_id)
+        s.fields = {"created_at": _("date"), "action": _("action"), **s.fields}
+        sections.append(
+            _records(
+                s,
+                entries,
+                lambda a: {"created_at": timezone.localtime(a.created_at).isoformat(), "action": a.action},
+            )
+        )
+    return sections
+
+
+def person_documents(*, person: models.Model) -> list[Document]:
+    """The documents issued about the person (subject: them or one of their participations)."""
+    subjects = Q(subject_type=ContentType.objects.get_for_model(type(person)), subject_id=person.pk)
+    participant_ids = list(_participants(person).values_list("pk", flat=True))
+    if participant_ids:
+        subjects |= Q(subject_type=ContentType.objects.get_for_model(Participant), subject_id__in=participant_ids)
+    return list(
+        Document.objects.filter(organisation_id=person.organisation_id).filter(subjects).order_by("pk")  # type: ignore[attr-defined]
+    )
+
+
+def person_history_filter(*, person: models.Model) -> Q:
+    """The activity-log entries about the person: on their record or one of their participations."""
+    condition = Q(content_type=ContentType.objects.get_for_model(type(person)), object_id=person.pk)
+    participant_ids = list(_participants(person).values_list("pk", flat=True))
+    if participant_ids:
+        condition |= Q(content_type=ContentType.objects.get_for_model(Participant), object_id__in=participant_ids)
+    return condition
+
+
+def person_history(*, person: models.Model) -> list[ActivityLog]:
+    return list(
+        ActivityLog.objects.filter(organisation_id=person.organisation_id)  # type: ignore[attr-defined]
+        .filter(person_history_filter(person=person))
+        .order_by("created_at", "pk")
+    )
+
+
+# --- Holds (art. 17-3-b and e) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hold:
+    category: str
+    what: str  # what is kept
+    reason: str  # why (the legal source)
+    until: dt.date
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole months (the 31st becomes the month's last day)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def person_holds(*, person: models.Model, today: dt.date) -> list[Hold]:
+    """What the law makes us keep about the person today, with the reason and the end date."""
+    org_id = person.organisation_id  # type: ignore[attr-defined]
+    holds: list[Hold] = []
+
+    def category_hold(code: str, start: dt.date, what: str) -> None:
+        category = retention.CATEGORIES[code]
+        until = add_months(start, retention_months(organisation=org_id, category=code))
+        if until > today:
+            holds.append(Hold(code, what, str(category.source), until))
+
+    ends = [p.session.end_date or p.session.start_date for p in _participants(person)]
+    ends = [d for d in ends if d]
+    if ends:
+        last = max(ends)
+        category_hold(
+            retention.ATTENDANCE,
+            last,
+            _("Identité (nom, prénom), émargements, heures et motifs d'absence des sessions suivies"),
+        )
+    issued = [d for d in person_documents(person=person) if d.status != DocumentStatus.DRAFT]
+    signatures = (
+        Signature.objects.filter(organisation_id=org_id, signer_email__iexact=_email(person)) if _email(person) else []
+    )
+    if issued or (signatures and signatures.exists()):
+        start = max([*(d.finalised_at or d.created_at for d in issued), *(s.created_at for s in signatures)]).date()
+        category_hold(retention.DOCUMENTS, start, _("Documents émis et signatures, tels qu'émis (immuables)"))
+    for invoice in person_invoices(person=person):
+        if invoice.issued_on:
+            closing = dt.date(invoice.fiscal_year or invoice.issued_on.year, 12, 31)
+            category_hold(
+                retention.INVOICES, closing, _("Pièce %(number)s, telle qu'émise") % {"number": invoice.number}
+            )
+    if isinstance(person, Trainer):
+        taught = [s.end_date or s.start_date for s in person.sessions.all()]  # type: ignore[attr-defined]
+        taught = [d for d in taught if d]
+        if taught:
+            category_hold(
+                retention.TRAINER_EVIDENCE,
+                max(taught),
+                _("Identité, qualifications et décision du comité (preuve Qualiopi) ; nom signé sur les émargements"),
+            )
+    return holds
+
+
+def person_invoices(*, person: models.Model) -> list[Invoice]:
+    """The issued invoices that name the person: as recipient (e-mail) or as the client paying personally."""
+    org_id = person.organisation_id  # type: ignore[attr-defined]
+    condition = Q(pk__in=[])
+    if _email(person):
+        condition |= Q(recipient_email__iexact=_email(person))
+    if isinstance(person, Trainee) and person.client_id and person.client.kind == ClientKind.INDIVIDUAL:
+        condition |= Q(client_id=person.client_id)
+    if isinstance(person, Contact) and person.client.kind == ClientKind.INDIVIDUAL:
+        condition |= Q(client_id=person.client_id)
+    qs = Invoice.objects.filter(organisation_id=org_id).exclude(status=InvoiceStatus.DRAFT).filter(condition)
+    return list(with_amounts(qs.exclude(kind=InvoiceKind.QUOTE)).order_by("issued_on", "pk"))
+
+
+def person_open_invoices(*, person: models.Model) -> list[Invoice]:
+    """Issued invoices naming the person with something left to pay: they block erasure of contact details."""
+    return [i for i in person_invoices(person=person) if i.kind == InvoiceKind.INVOICE and i.balance_cents > 0]
+
+
+# --- The register (art. 30) --------------------------------------------------------------------------------
+
+
+@dataclass
+class RegisterEntry:
+    processing: Any
+    models: list[tuple[str, str, list[str]]]  # (model label, source, personal field labels)
+    periods: list[str]
+
+
+def register(*, organisation: Organisation) -> list[RegisterEntry]:
+    """The records-of-processing register, built from the models' declarations and the organisation's periods."""
+    from django.apps import apps
+
+    entries = []
+    for code, processing in PROCESSINGS.items():
+        models_, periods = [], []
+        for declaration in DECLARATIONS:
+            if declaration.processing != code:
+                continue
+            model = apps.get_model(declaration.model)
+            labels = [str(model._meta.get_field(n).verbose_name) for n in declaration.fields]
+            models_.append((str(model._meta.verbose_name).capitalize(), str(declaration.source), labels))
+            category = retention.CATEGORIES[declaration.retention]
+            months = retention_months(organisation=organisation, category=category.code)
+            text = f"{category.label} : {months_label(months)} après {category.starts} ({category.source})"
+            if text not in periods:
+                periods.append(text)
+        entries.append(RegisterEntry(processing=processing, models=models_, periods=periods))
+    return entries
+
+
+def register_for(*, actor: Actor) -> list[RegisterEntry]:
+    actor.require("privacy.manage")
+    return register(organisation=actor.organisation)
+
+
+def notice_organisation(*, slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
