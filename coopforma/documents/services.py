@@ -30,9 +30,16 @@ from django.utils.translation import gettext as _
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
 from coopforma.documents.qr import qr_svg, verification_url
-from coopforma.documents.registry import DocumentKind, Missing, batch, build_context, get_kind
+from coopforma.documents.registry import (
+    DocumentKind,
+    Missing,
+    batch,
+    build_context,
+    finalise_refusals,
+    get_kind,
+)
 from coopforma.documents.rendering import TemplateProblem, compile_pdf, render_markup, typst_escape
-from coopforma.documents.selectors import document_get
+from coopforma.documents.selectors import document_get, document_subject
 
 # Statuses a later generation replaces (a draft is regenerated in place instead).
 REPLACEABLE = (
@@ -240,6 +247,19 @@ def document_generate(*, actor: Any, kind: DocumentKind | str, subject: Any) -> 
     return document
 
 
+def document_check_final(*, actor: Any, document: Document) -> None:
+    """Refuse (ValidationError, field « status ») a document its kind's registered checks forbid to make final or
+    to send for signature: e.g. a certificat de réalisation before the trainee's last slot has ended and its
+    émargement is closed (Code du travail R6313-3: the realisation is proven, not planned)."""
+    try:
+        kind = get_kind(document.kind)
+    except LookupError:
+        return
+    reasons = finalise_refusals(kind, lambda: document_subject(actor=actor, document=document), document.context or {})
+    if reasons:
+        raise ValidationError({"status": reasons})
+
+
 def document_finalise(*, actor: Any, document_id: int) -> Document:
     """Draft → final: the same text and data rendered without the draft background, stored with its SHA-256."""
     document = document_get(actor=actor, document_id=document_id)
@@ -253,6 +273,7 @@ def document_finalise(*, actor: Any, document_id: int) -> Document:
                 % {"title": document.title, "status": document.get_status_display().lower()}
             }
         )
+    document_check_final(actor=actor, document=document)
     pdf = render_pdf(document.template_body, document.context, code=document.verification_code, draft=False)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)

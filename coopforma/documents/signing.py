@@ -39,6 +39,7 @@ from coopforma.core.mail import send_mail_logged
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.documents.rendering import compile_pdf, typst_escape
+from coopforma.documents.services import document_check_final
 
 LINK_VALIDITY = timedelta(days=14)
 CODE_VALIDITY = timedelta(minutes=10)
@@ -217,6 +218,7 @@ def signature_request(*, actor: Any, document_id: int) -> list[Signature]:
             )
         if not document.file or not document.sha256:
             raise ValidationError({"file": _("Le document définitif n'a pas de fichier PDF.")})
+        document_check_final(actor=actor, document=document)
         signatures = []
         for signer in document_signers(document):
             token = secrets.token_urlsafe(32)

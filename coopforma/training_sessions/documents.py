@@ -367,6 +367,13 @@ def participant_context(participant: Participant) -> dict[str, Any]:
             "hours": session["duration"],
             "hours_minutes": session["duration_minutes"],
             "status": participant.get_status_display(),
+            # Until attendance (a lower app, through its context provider) says otherwise: the planned period,
+            # provisional.
+            "first_date": session["start_date"],
+            "last_date": session["end_date"],
+            "period": session["period"],
+            "provisional": True,
+            "provisional_reason": "la formation n'est pas terminée ou son émargement n'est pas clos",
         }
     )
     return {
