@@ -8,7 +8,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coopforma.accounts.models import Organisation, QualiopiCategory
+from coopforma.accounts.models import Organisation, QualiopiCategory, SignatoryChoice
 from coopforma.accounts.roles import Role
 from coopforma.accounts.services import password_reset_send
 from coopforma.core.forms import date_input
@@ -39,6 +39,12 @@ class OrganisationForm(forms.ModelForm):
             "website",
             "head_name",
             "head_title",
+            "head_email",
+            "signatory",
+            "delegate_name",
+            "delegate_title",
+            "delegate_email",
+            "delegation_date",
             "fiscal_year_start_month",
             "vat_regime",
             "vat_number",
@@ -54,7 +60,15 @@ class OrganisationForm(forms.ModelForm):
         widgets = {
             "qualiopi_valid_from": date_input(),
             "qualiopi_valid_until": date_input(),
+            "delegation_date": date_input(),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].required = False  # left empty: the legal representative
+
+    def clean_signatory(self) -> str:
+        return self.cleaned_data.get("signatory") or SignatoryChoice.HEAD
 
 
 class MembershipForm(forms.Form):

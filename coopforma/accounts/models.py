@@ -7,6 +7,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -95,6 +96,11 @@ class QualiopiCategory(models.TextChoices):
     APPRENTICESHIP = "apprenticeship", _("Actions de formation par apprentissage")
 
 
+class SignatoryChoice(models.TextChoices):
+    HEAD = "head", _("Le ou la représentant·e légal·e")
+    DELEGATE = "delegate", _("Un·e délégataire (délégation de signature)")
+
+
 class Organisation(TimeStampedModel):
     """The organisme de formation (OF): one NDA, one Qualiopi certificate, one BPF. The tenant root."""
 
@@ -124,6 +130,23 @@ class Organisation(TimeStampedModel):
     website = models.URLField(_("site web"), blank=True)
     head_name = models.CharField(_("dirigeant·e (nom et prénom)"), max_length=200, blank=True)
     head_title = models.CharField(_("qualité du ou de la dirigeant·e"), max_length=100, blank=True)
+    head_email = models.EmailField(
+        _("e-mail du ou de la représentant·e légal·e"),
+        blank=True,
+        help_text=_("Où envoyer les documents à signer électroniquement pour l'organisme."),
+    )
+    # Who signs the OF's documents (conventions, contracts, certificates, attestations): the legal representative
+    # or a person holding a written delegation of signature, whose date the documents print.
+    signatory = models.CharField(
+        _("signataire des documents de l'organisme"),
+        max_length=10,
+        choices=SignatoryChoice.choices,
+        default=SignatoryChoice.HEAD,
+    )
+    delegate_name = models.CharField(_("délégataire (nom et prénom)"), max_length=200, blank=True)
+    delegate_title = models.CharField(_("fonction du ou de la délégataire"), max_length=100, blank=True)
+    delegate_email = models.EmailField(_("e-mail du ou de la délégataire"), blank=True)
+    delegation_date = models.DateField(_("date de la délégation de signature"), null=True, blank=True)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("mois de début de l'exercice comptable"),
         default=1,
@@ -159,6 +182,20 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A delegate signs only with a name and the date of the written delegation (printed on the documents)."""
+        errors = {}
+        if self.signatory == SignatoryChoice.DELEGATE or self.delegate_name:
+            if not self.delegate_name:
+                errors["delegate_name"] = _("Indiquez le nom du ou de la délégataire qui signe pour l'organisme.")
+            if not self.delegation_date:
+                errors["delegation_date"] = _(
+                    "Indiquez la date de la délégation de signature : elle est imprimée sur les documents signés "
+                    "par délégation."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def address(self) -> str:

@@ -101,8 +101,10 @@ def finalise_document(request: HttpRequest, document_id: int) -> Document:
 
 
 @router.get("/documents/{document_id}/file")
-def document_file(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_file(request: HttpRequest, document_id: int, original: bool = False) -> HttpResponse:
+    """The signed copy once every signature is in (`?original=true`: the stored original), else the PDF."""
     document = selectors.document_get(actor=get_actor(request), document_id=document_id)
-    response = HttpResponse(services.document_read(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.verification_code}.pdf"'
+    data, filename = services.document_download(document, original=original)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

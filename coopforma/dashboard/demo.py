@@ -126,6 +126,7 @@ ORGANISATION = {
     "website": "https://ensemble.example/",
     "head_name": "Claire Dubois",
     "head_title": "Présidente",
+    "head_email": "claire.dubois@ensemble.example",
     "vat_regime": "exempt",
     "qualiopi_categories": ["training"],
     "qualiopi_certifier": "AFNOR Certification",

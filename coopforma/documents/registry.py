@@ -124,6 +124,34 @@ def register_context_provider(
         _KINDS[kind_code] = _with_keywords(_KINDS[kind_code])
 
 
+FinaliseCheck = Callable[[Any, dict[str, Any]], list[str]]
+
+_FINALISE_CHECKS: dict[str, list[FinaliseCheck]] = {}
+
+
+def register_finalise_check(kind_code: str, check: FinaliseCheck) -> None:
+    """Before a document of the kind becomes final or is sent for signature, `check(subject, context)` returns
+    the reasons (French sentences, citing the rule) that forbid it; `context` is the document's stored snapshot.
+    Registered by the app that knows the facts (attendance for the certificat de réalisation). Registering the
+    same check twice is a no-op."""
+    checks = _FINALISE_CHECKS.setdefault(kind_code, [])
+    if check not in checks:
+        checks.append(check)
+
+
+def finalise_refusals(kind: DocumentKind, subject: Callable[[], Any], context: dict[str, Any]) -> list[str]:
+    """Every registered check's reasons why a document of `kind` may not be made final; `subject()` gives the
+    subject (read only when the kind has checks)."""
+    checks = _FINALISE_CHECKS.get(kind.code, ())
+    if not checks:
+        return []
+    found = subject()
+    reasons: list[str] = []
+    for check in checks:
+        reasons.extend(check(found, context))
+    return reasons
+
+
 def context_providers(kind_code: str) -> list[ContextProvider]:
     return [entry.provider for entry in _PROVIDERS.get(kind_code, ())]
 

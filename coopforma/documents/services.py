@@ -27,12 +27,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopforma.accounts.selectors import organisation_signatory, signatory_context
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
 from coopforma.documents.qr import qr_svg, verification_url
-from coopforma.documents.registry import DocumentKind, Missing, batch, build_context, get_kind
+from coopforma.documents.registry import (
+    DocumentKind,
+    Missing,
+    batch,
+    build_context,
+    finalise_refusals,
+    get_kind,
+)
 from coopforma.documents.rendering import TemplateProblem, compile_pdf, render_markup, typst_escape
-from coopforma.documents.selectors import document_get
+from coopforma.documents.selectors import document_get, document_subject
 
 # Statuses a later generation replaces (a draft is regenerated in place instead).
 REPLACEABLE = (
@@ -170,7 +178,14 @@ def _latest_documents(
 
 
 def _generate(
-    *, actor: Any, kind: DocumentKind, subject: Any, template: Any = _READ, latest: Any = _READ, visible: bool = False
+    *,
+    actor: Any,
+    kind: DocumentKind,
+    subject: Any,
+    template: Any = _READ,
+    latest: Any = _READ,
+    visible: bool = False,
+    signatory: str | None = None,
 ) -> tuple[Document, bytes]:
     """A draft for one subject. The bulk run passes `visible=True` for subjects it got from the kind's scoped
     `subjects_for_session`, and the `template` and `latest` documents it read (and locked) once for all."""
@@ -184,6 +199,8 @@ def _generate(
         template = active_template(actor.organisation_id, kind.code)
     body = template.body if template else kind.default_template
     context = build_context(kind, subject)
+    if signatory:
+        context = _with_signatory(actor, context, signatory)
     subject_type = ContentType.objects.get_for_model(type(subject))
     with transaction.atomic():
         if latest is _READ:
@@ -234,10 +251,40 @@ def _generate(
     return document, pdf
 
 
-def document_generate(*, actor: Any, kind: DocumentKind | str, subject: Any) -> Document:
-    """A draft document of `kind` for `subject` (an object the kind knows). Raises MissingData, Http404."""
-    document, _pdf = _generate(actor=actor, kind=_kind(kind), subject=subject)
+def _with_signatory(actor: Any, context: dict[str, Any], choice: str) -> dict[str, Any]:
+    """The context naming `choice` (« head », « delegate ») as the person who signs for the organisation."""
+    if not organisation_signatory(actor.organisation, choice):
+        raise ValidationError(
+            {
+                "signatory": _(
+                    "Ce ou cette signataire n'est pas renseigné·e pour l'organisme (nom, et pour un·e délégataire "
+                    "la date de la délégation) : complétez la page « Organisme »."
+                )
+            }
+        )
+    organisation = dict(context.get("organisation") or {})
+    organisation.update(signatory_context(actor.organisation, choice))
+    return {**context, "organisation": organisation}
+
+
+def document_generate(*, actor: Any, kind: DocumentKind | str, subject: Any, signatory: str | None = None) -> Document:
+    """A draft document of `kind` for `subject` (an object the kind knows). Raises MissingData, Http404.
+    `signatory` (« head », « delegate ») names another person than the organisation's usual signatory."""
+    document, _pdf = _generate(actor=actor, kind=_kind(kind), subject=subject, signatory=signatory)
     return document
+
+
+def document_check_final(*, actor: Any, document: Document) -> None:
+    """Refuse (ValidationError, field « status ») a document its kind's registered checks forbid to make final or
+    to send for signature: e.g. a certificat de réalisation before the trainee's last slot has ended and its
+    émargement is closed (Code du travail R6313-3: the realisation is proven, not planned)."""
+    try:
+        kind = get_kind(document.kind)
+    except LookupError:
+        return
+    reasons = finalise_refusals(kind, lambda: document_subject(actor=actor, document=document), document.context or {})
+    if reasons:
+        raise ValidationError({"status": reasons})
 
 
 def document_finalise(*, actor: Any, document_id: int) -> Document:
@@ -253,6 +300,7 @@ def document_finalise(*, actor: Any, document_id: int) -> Document:
                 % {"title": document.title, "status": document.get_status_display().lower()}
             }
         )
+    document_check_final(actor=actor, document=document)
     pdf = render_pdf(document.template_body, document.context, code=document.verification_code, draft=False)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
@@ -278,6 +326,20 @@ def document_read(document: Document) -> bytes:
     if document.sha256 and hashlib.sha256(data).hexdigest() != document.sha256:
         raise ValidationError({"file": _("Le fichier de « %(title)s » a été altéré.") % {"title": document.title}})
     return data
+
+
+def document_download(document: Document, *, original: bool = False) -> tuple[bytes, str]:
+    """What « Télécharger » gives: the signed copy (the original pages and the signatures page) once every
+    signature is in, else the stored PDF; `original=True` gives the stored PDF. Each checked against its hash."""
+    if document.signed_file and not original:
+        with default_storage.open(document.signed_file.name, "rb") as handle:
+            data = handle.read()
+        if document.signed_sha256 and hashlib.sha256(data).hexdigest() != document.signed_sha256:
+            raise ValidationError(
+                {"file": _("La copie signée de « %(title)s » a été altérée.") % {"title": document.title}}
+            )
+        return data, f"{document.kind}-{document.verification_code}-v{document.version}-signe.pdf"
+    return document_read(document), f"{document.kind}-{document.verification_code}-v{document.version}.pdf"
 
 
 # --- Bulk ---------------------------------------------------------------------------------------------------

@@ -31,14 +31,14 @@ from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, PdfWriter
 
 from coopforma.accounts.magic_links import magic_link_create
-from coopforma.accounts.models import Membership
-from coopforma.accounts.roles import Role
+from coopforma.accounts.selectors import organisation_signatories, organisation_signatory
 from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
 from coopforma.core.mail import send_mail_logged
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.documents.rendering import compile_pdf, typst_escape
+from coopforma.documents.services import document_check_final
 
 LINK_VALIDITY = timedelta(days=14)
 CODE_VALIDITY = timedelta(minutes=10)
@@ -116,18 +116,35 @@ def _name_of(data: dict[str, Any]) -> str:
 
 
 def _quality_signer(document: Document) -> Signer:
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(organisation_id=document.organisation_id, is_active=True, role__in=[Role.QUALITY, Role.ADMIN])
-        .order_by("-role", "id")  # "quality" sorts after "admin": the quality manager first
-        .first()
-    )
-    if membership is None:
+    """The person the document names as signing for the organisation (its legal representative, or the delegate
+    with the delegation's date): the signature link goes to them, never to whoever happens to be quality manager.
+    A document made before the organisation set its signatories names its legal representative."""
+    organisation = (document.context or {}).get("organisation") or {}
+    name = organisation.get("signatory_name")
+    email = organisation.get("signatory_email", "")
+    if not name:
+        current = organisation_signatory(document.organisation) or {}
+        name, email = str(current.get("name") or ""), str(current.get("email") or "")
+    if not name:
         raise ValidationError(
-            {"signers": _("Aucun·e responsable qualité ou administrateur·rice actif·ve pour signer pour l'OF.")}
+            {
+                "signers": _(
+                    "Personne n'est désigné·e pour signer au nom de l'organisme : renseignez le ou la "
+                    "représentant·e légal·e (ou un·e délégataire) sur la page « Organisme »."
+                )
+            }
         )
-    user = membership.user
-    return Signer("quality", user.get_full_name() or user.email, user.email)
+    if not email:
+        raise ValidationError(
+            {
+                "signers": _(
+                    "L'e-mail de %(name)s, qui signe pour l'organisme, manque : complétez la page « Organisme », "
+                    "puis générez une nouvelle version."
+                )
+                % {"name": name}
+            }
+        )
+    return Signer("quality", str(name), str(email))
 
 
 def _client_signers(context: dict[str, Any]) -> list[Signer]:
@@ -204,8 +221,49 @@ def _send_signature_link(signature: Signature, token: str, document: Document) -
     )
 
 
-def signature_request(*, actor: Any, document_id: int) -> list[Signature]:
-    """Create one signature per required signer of a final document and e-mail each their link."""
+def document_signatory(document: Document) -> str:
+    """Who the document names as signing for the organisation (« head », « delegate », or "" for older ones)."""
+    return str(((document.context or {}).get("organisation") or {}).get("signatory") or "")
+
+
+def signatory_choices(*, actor: Any, document_id: int) -> list[tuple[str, str]]:
+    """The people the sender may choose to sign for the organisation: (choice, mention)."""
+    document = _staff_document(actor=actor, document_id=document_id)
+    return [(choice, str(data["mention"])) for choice, data in organisation_signatories(document.organisation).items()]
+
+
+def _reissue_for(*, actor: Any, document: Document, signatory: str) -> Document:
+    """A new version of a final document naming `signatory`, made final: a final document never changes, and
+    it must name the person who actually signs."""
+    from coopforma.documents.selectors import document_subject
+    from coopforma.documents.services import document_finalise, document_generate
+
+    subject = document_subject(actor=actor, document=document)
+    draft = document_generate(actor=actor, kind=document.kind, subject=subject, signatory=signatory)
+    final = document_finalise(actor=actor, document_id=draft.pk)
+    log_action(
+        actor=actor,
+        obj=final,
+        action="documents.document.signatory_changed",
+        data={"previous": document.pk, "signatory": signatory},
+    )
+    return final
+
+
+def signature_request(*, actor: Any, document_id: int, signatory: str | None = None) -> list[Signature]:
+    """Create one signature per required signer of a final document and e-mail each their link.
+
+    `signatory` (« head », « delegate ») changes who signs for the organisation: the document is issued again
+    (version n+1, final) naming that person, and the signatures are requested on that version."""
+    if signatory:
+        if signatory not in organisation_signatories(actor.organisation):
+            raise ValidationError(
+                {"signatory": _("Choisissez une personne renseignée comme signataire sur la page « Organisme ».")}
+            )
+        document = _staff_document(actor=actor, document_id=document_id)
+        if document.status == DocumentStatus.FINAL and signatory != document_signatory(document):
+            with transaction.atomic():
+                document_id = _reissue_for(actor=actor, document=document, signatory=signatory).pk
     with transaction.atomic():
         document = _staff_document(actor=actor, document_id=document_id, for_update=True)
         if document.status != DocumentStatus.FINAL:
@@ -217,6 +275,7 @@ def signature_request(*, actor: Any, document_id: int) -> list[Signature]:
             )
         if not document.file or not document.sha256:
             raise ValidationError({"file": _("Le document définitif n'a pas de fichier PDF.")})
+        document_check_final(actor=actor, document=document)
         signatures = []
         for signer in document_signers(document):
             token = secrets.token_urlsafe(32)

@@ -39,7 +39,15 @@ class SignatureListView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         document, signatures = signing.signature_list(actor=self.actor, document_id=int(kwargs["pk"]))
-        context.update(document=document, signatures=signatures, scan_form=ScanForm())
+        context.update(
+            document=document,
+            signatures=signatures,
+            scan_form=ScanForm(),
+            role_labels=signing.ROLE_LABELS,
+            signatory=((document.context or {}).get("organisation") or {}).get("signatory_mention", ""),
+            signatory_current=signing.document_signatory(document),
+            signatory_choices=signing.signatory_choices(actor=self.actor, document_id=document.pk),
+        )
         return context
 
 
@@ -47,31 +55,36 @@ class _ActionView(OrgViewMixin, View):
     required_flag = signing.STAFF_FLAG
     success_message = ""
 
-    def act(self, document_id: int) -> None:
+    def act(self, document_id: int) -> int | None:
+        """Do it; return the id of the document to show next when it is another one (a new version)."""
         raise NotImplementedError
 
     def post(self, request: HttpRequest, org: str, pk: int) -> HttpResponse:
+        shown = int(pk)
         try:
-            self.act(int(pk))
+            shown = self.act(int(pk)) or shown
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, str(self.success_message))
-        return redirect("documents:signatures", org=org, pk=pk)
+        return redirect("documents:signatures", org=org, pk=shown)
 
 
 class SignatureRequestView(_ActionView):
     success_message = gettext_lazy("Les liens de signature ont été envoyés par e-mail.")
 
-    def act(self, document_id: int) -> None:
-        signing.signature_request(actor=self.actor, document_id=document_id)
+    def act(self, document_id: int) -> int | None:
+        signatory = self.request.POST.get("signatory", "").strip() or None
+        signatures = signing.signature_request(actor=self.actor, document_id=document_id, signatory=signatory)
+        return signatures[0].document_id if signatures else None
 
 
 class DiffuseView(_ActionView):
     success_message = gettext_lazy("Le document a été diffusé par e-mail.")
 
-    def act(self, document_id: int) -> None:
+    def act(self, document_id: int) -> int | None:
         signing.document_diffuse(actor=self.actor, document_id=document_id)
+        return None
 
 
 class ScanForm(forms.Form):

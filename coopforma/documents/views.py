@@ -128,7 +128,7 @@ class DocumentFileView(OrgViewMixin, View):
         if not document.file:
             raise Http404
         try:
-            data = services.document_read(document)
+            data, filename = services.document_download(document, original=request.GET.get("original") == "1")
         except ValidationError as exc:
             return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
-        return _pdf_response(data, f"{document.kind}-{document.verification_code}-v{document.version}.pdf")
+        return _pdf_response(data, filename)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coopforma.accounts.models import Organisation, QualiopiCategory, VatRegime
+from coopforma.accounts.selectors import signatory_context
 from coopforma.catalogue.models import CertificationKind, Modality
 from coopforma.core.hours import format_minutes
 from coopforma.core.money import format_cents
@@ -142,6 +143,7 @@ def _organisation_data(org: Organisation) -> dict[str, Any]:
         "website": org.website,
         "head_name": org.head_name,
         "head_title": org.head_title or "Représentant·e légal·e",
+        **signatory_context(org),
         "disability_referent": org.disability_referent_name,
         "disability_referent_email": org.disability_referent_email,
         "disability_referent_phone": org.disability_referent_phone,
@@ -367,6 +369,13 @@ def participant_context(participant: Participant) -> dict[str, Any]:
             "hours": session["duration"],
             "hours_minutes": session["duration_minutes"],
             "status": participant.get_status_display(),
+            # Until attendance (a lower app, through its context provider) says otherwise: the planned period,
+            # provisional.
+            "first_date": session["start_date"],
+            "last_date": session["end_date"],
+            "period": session["period"],
+            "provisional": True,
+            "provisional_reason": "la formation n'est pas terminée ou son émargement n'est pas clos",
         }
     )
     return {
@@ -694,6 +703,17 @@ ORGANISATION_KEYWORDS = (
     K("organisation.website", "Site web", "https://coop-formation.example"),
     K("organisation.head_name", "Dirigeant·e (nom et prénom)", "Camille Martin"),
     K("organisation.head_title", "Qualité du ou de la dirigeant·e", "Gérante"),
+    K("organisation.signatory_name", "Personne qui signe pour l'organisme", "Camille Martin"),
+    K("organisation.signatory_title", "Fonction de la personne qui signe", "Gérante"),
+    K("organisation.signatory_email", "E-mail de la personne qui signe", "camille@coop-formation.example"),
+    K("organisation.signatory_is_delegate", "Signe par délégation (oui/non, pour un {% if %})", False),
+    K("organisation.signatory_delegation_date", "Date de la délégation de signature", ""),
+    K(
+        "organisation.signatory_mention",
+        "Mention sous la signature (nom, fonction, délégation et sa date)",
+        "Camille Martin, Gérante, représentant·e légal·e",
+    ),
+    K("organisation.signatory", "Qui signe (head : représentant·e légal·e, delegate : délégataire)", "head"),
     K("organisation.disability_referent", "Référent·e handicap", "Dominique Leroy"),
     K("organisation.disability_referent_email", "E-mail du ou de la référent·e handicap", "handicap@coop.example"),
     K("organisation.disability_referent_phone", "Téléphone du ou de la référent·e handicap", "02 99 00 00 01"),

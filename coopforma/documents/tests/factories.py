@@ -23,3 +23,19 @@ def objects_with_id(i: int, **records: Any) -> None:
     DocumentTemplate.objects.create(
         pk=i, organisation=org, kind="convention", name=f"Modèle {mark}", body=f"= {mark}\n", is_active=False
     )
+
+
+def deliver(session: Any, actor: Any) -> None:
+    """Run every slot of `session` as delivered: opened, each active participant signs (QR), closed by `actor`
+    (admin). A certificat de réalisation or an attestation can only be made final after that (issue 11)."""
+    import datetime as dt
+
+    from coopforma.attendance import services
+
+    participants = list(session.participants.exclude(status="cancelled"))
+    for slot in session.slots.order_by("starts_at"):
+        now = slot.starts_at + dt.timedelta(minutes=1)
+        services.slot_open(actor=actor, slot=slot, now=now)
+        for participant in participants:
+            services.attendance_sign(participant=participant, slot=slot, method="qr", now=now)
+        services.slot_close(actor=actor, slot=slot, trainer_name="Ada Admin", now=now)

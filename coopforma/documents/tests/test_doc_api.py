@@ -2,10 +2,12 @@
 import pytest
 
 from coopforma.documents.models import Document
+from coopforma.documents.tests.factories import deliver
 from coopforma.documents.tests.test_generation import pdf_text, world  # noqa: F401
 
 
-def test_generate_list_finalise_download(world, api, admin_user, org):  # noqa: F811
+def test_generate_list_finalise_download(world, api, admin_user, admin_actor, org):  # noqa: F811
+    deliver(world.session, admin_actor)  # a certificate is final only once the training is delivered
     client = api(admin_user, org)
     response = client.post(
         "/api/v1/documents",

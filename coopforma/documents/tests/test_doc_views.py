@@ -3,6 +3,7 @@ import pytest
 from django.urls import reverse
 
 from coopforma.documents.models import Document, DocumentStatus
+from coopforma.documents.tests.factories import deliver
 from coopforma.documents.tests.test_generation import pdf_text, world  # noqa: F401
 
 
@@ -32,7 +33,8 @@ def test_session_detail_links_to_documents(world, web, admin_user):  # noqa: F81
     assert _url("session", session_id=world.session.pk) in page.content.decode()
 
 
-def test_generate_finalise_download(world, web, admin_user):  # noqa: F811
+def test_generate_finalise_download(world, web, admin_user, admin_actor):  # noqa: F811
+    deliver(world.session, admin_actor)  # a certificate is final only once the training is delivered
     client = web(admin_user)
     response = client.post(_url("generate", kind="certificate", subject_id=world.participant.pk))
     assert response.status_code == 302

@@ -23,6 +23,7 @@ from coopforma.documents.services import (
     document_read,
     documents_generate_for_session,
 )
+from coopforma.documents.tests.factories import deliver
 from coopforma.people.tests.factories import ClientFactory, ContactFactory, TraineeFactory
 from coopforma.training_sessions.tests.factories import (
     PARIS,
@@ -245,6 +246,7 @@ def test_vat_subject_organisation_prints_vat(world, admin_actor):
 def test_final_pdf_carries_qr_and_verification_url_and_hash(
     world, admin_actor, settings, django_capture_on_commit_callbacks
 ):
+    deliver(world.session, admin_actor)
     settings.SITE_URL = "https://coop.example"
     document = document_generate(actor=admin_actor, kind="certificate", subject=world.participant)
     draft_name = document.file.name
@@ -267,6 +269,7 @@ def test_final_pdf_carries_qr_and_verification_url_and_hash(
 
 
 def test_a_final_document_never_changes(world, admin_actor):
+    deliver(world.session, admin_actor)
     first = document_finalise(
         actor=admin_actor,
         document_id=document_generate(actor=admin_actor, kind="certificate", subject=world.participant).pk,

@@ -38,11 +38,19 @@ def _sign(signature, name=None):  # type: ignore[no-untyped-def]
     )
 
 
-def test_request_creates_one_signature_per_signer_quality_first(org, admin_actor, quality_user):
+@pytest.fixture
+def legal_head(org):  # type: ignore[no-untyped-def]
+    """The organisation's legal representative signs its documents (not its quality manager)."""
+    org.head_name, org.head_title, org.head_email = "Claire Dubois", "Présidente", "claire@of.example"
+    org.save()
+    return org
+
+
+def test_request_creates_one_signature_per_signer_quality_first(legal_head, org, admin_actor, quality_user):
     document = final_document(org, signers=("client", "trainee"), quality=True)
     signatures = signing.signature_request(actor=admin_actor, document_id=document.pk)
     assert [(s.role, s.signer_email) for s in signatures] == [
-        ("quality", quality_user.email),
+        ("quality", "claire@of.example"),
         ("client", CLIENT_EMAIL),
         ("trainee", TRAINEE_EMAIL),
     ]
@@ -79,7 +87,7 @@ def test_request_needs_the_staff_flag_and_the_organisation(org, other_org, train
     assert exc.type.__name__ == "Http404"
 
 
-def test_all_signatures_build_the_signed_copy_and_keep_the_original(org, admin_actor, quality_user):
+def test_all_signatures_build_the_signed_copy_and_keep_the_original(legal_head, org, admin_actor, quality_user):
     document = final_document(org, signers=("client",), quality=True)
     original_sha, original_name = document.sha256, document.file.name
     first, second = signing.signature_request(actor=admin_actor, document_id=document.pk)
@@ -98,7 +106,7 @@ def test_all_signatures_build_the_signed_copy_and_keep_the_original(org, admin_a
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == len(PdfReader(io.BytesIO(pdf_bytes(document.title))).pages) + 1
     last = reader.pages[-1].extract_text()
-    assert "Marie Dupont" in last and quality_user.get_full_name() in last
+    assert "Marie Dupont" in last and "Claire Dubois" in last
     assert original_sha in last.replace("\n", "") and "192.0.2.7" in last
     assert document.verification_code in last
     assert {s.document_sha256 for s in document.signatures.all()} == {original_sha}
