@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Users, the Organisation (tenant root: one OF), memberships with roles, API tokens."""
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Protocol
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.roles import Role
+from coopforma.core.dates import add_months
 from coopforma.core.identifiers import validate_naf, validate_nda, validate_siret
 from coopforma.core.models import TimeStampedModel
 
@@ -200,6 +202,50 @@ class Organisation(TimeStampedModel):
     @property
     def address(self) -> str:
         return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
+
+    def qualiopi_valid_on(self, day: dt.date) -> bool:
+        """Whether the Qualiopi certificate is in force on `day`: a number and an end date not passed (and a start
+        date reached when known). The mark may be shown only while the certificate is valid (L6316-1; the
+        certifier withdraws the right to use it when the certificate lapses)."""
+        until = self.qualiopi_valid_until_or_deduced
+        if not self.qualiopi_certificate_number or until is None:
+            return False
+        if self.qualiopi_valid_from is not None and day < self.qualiopi_valid_from:
+            return False
+        return day <= until
+
+    @property
+    def qualiopi_valid_until_or_deduced(self) -> dt.date | None:
+        """The certificate's end: as entered, else three years after its start (arrêté du 6 juin 2019)."""
+        if self.qualiopi_valid_until is not None:
+            return self.qualiopi_valid_until
+        if self.qualiopi_valid_from is not None:
+            return add_months(self.qualiopi_valid_from, 36) - dt.timedelta(days=1)
+        return None
+
+    def qualiopi_mark(self, category: str | None, day: dt.date) -> str:
+        """The sentence printed with the Qualiopi mark, empty when it may not be printed: the certificate is not
+        valid on `day`, or does not cover `category` (None: a page about the whole organisation). The wording
+        follows the mark's charter: the categories of actions the certificate was granted for."""
+        if not (self.qualiopi_valid_on(day) if category is None else self.qualiopi_covers(category, day)):
+            return ""
+        labels = [str(c.label).lower() for c in QualiopiCategory if c.value in (self.qualiopi_categories or [])]
+        return str(
+            _(
+                "Certifié Qualiopi (certificat n° %(number)s, valable jusqu'au %(until)s). La certification qualité "
+                "a été délivrée au titre de la ou des catégories d'actions suivantes : %(categories)s."
+            )
+            % {
+                "number": self.qualiopi_certificate_number,
+                "until": self.qualiopi_valid_until_or_deduced.strftime("%d/%m/%Y"),  # type: ignore[union-attr]
+                "categories": ", ".join(labels),
+            }
+        )
+
+    def qualiopi_covers(self, category: str, day: dt.date) -> bool:
+        """Whether an action of `category` (L6313-1) is covered by a certificate valid on `day`: certification is
+        granted per category (R6316-1), so the mark is printed only for the certified ones."""
+        return self.qualiopi_valid_on(day) and category in (self.qualiopi_categories or [])
 
     def fiscal_year_bounds(self, year: int) -> tuple["timezone.datetime", "timezone.datetime"]:
         """The fiscal year named by the calendar year in which it ends (BPF cadre B)."""

@@ -94,6 +94,9 @@ class SessionDetailOut(SessionOut):
     programme: dict[str, Any]
     notes: str
     subcontracted_out: bool
+    subcontractor_name: str
+    subcontractor_siret: str
+    subcontractor_nda: str
     cancelled_reason: str
     slots: list[SlotOut]
 
@@ -122,6 +125,9 @@ class SessionPatch(Schema):
     remote_url: str | None = None
     is_public: bool | None = None
     subcontracted_out: bool | None = None
+    subcontractor_name: str | None = Field(None, description="the OF this session is entrusted to (indicator 27)")
+    subcontractor_siret: str | None = None
+    subcontractor_nda: str | None = None
     notes: str | None = None
     trainer_ids: list[int] | None = None
     programme: dict[str, Any] | None = Field(None, description="objectives, audience, content… of this session only")

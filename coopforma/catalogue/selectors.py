@@ -7,13 +7,16 @@ Editing: admin and quality edit all; a manager edits their structure's trainings
 trainings they teach.
 """
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
-from coopforma.catalogue.models import Training, TrainingStatus
+from coopforma.accounts.models import Organisation
+from coopforma.catalogue.models import ActionCategory, Training, TrainingStatus
 from coopforma.catalogue.nsf import NSF_LABELS
 from coopforma.people.models import DELIVERING_STATES, MemberStructure, Trainer
 from coopforma.people.scope import actor_scope
@@ -147,3 +150,48 @@ def trainer_choices(*, actor: Actor, include_ids: list[int] | None = None) -> Qu
         .select_related("member_structure")
         .order_by("last_name", "first_name")
     )
+
+
+def qualiopi_warning(*, organisation: Organisation, category: str, day: dt.date) -> str:
+    """Why an action of `category` is not covered by the organisation's Qualiopi certificate on `day`, or "".
+
+    Certification is granted per category of action (L6313-1, R6316-1); without it an action cannot be funded
+    by public or mutualised money (L6316-1) and the mark may not be printed for it."""
+    if organisation.qualiopi_covers(category, day):
+        return ""
+    label = str(ActionCategory(category).label).lower() if category in ActionCategory.values else category
+    until = organisation.qualiopi_valid_until_or_deduced
+    if not organisation.qualiopi_certificate_number:
+        why = _("L'organisme n'est pas certifié Qualiopi.")
+    elif until is not None and until < day:
+        why = _("Le certificat Qualiopi a expiré le %(d)s.") % {"d": until.strftime("%d/%m/%Y")}
+    elif not organisation.qualiopi_valid_on(day):
+        why = _("Le certificat Qualiopi n'est pas en cours de validité (dates à renseigner ou pas encore en vigueur).")
+    else:
+        why = _("Le certificat Qualiopi ne couvre pas la catégorie « %(c)s ».") % {"c": label}
+    return (
+        str(why)
+        + " "
+        + str(
+            _(
+                "Une action de cette nature (%(c)s) ne peut pas être financée par des fonds publics ou "
+                "mutualisés (OPCO, CPF, État, régions, France Travail) — article L6316-1 du Code du travail — et la "
+                "marque Qualiopi n'est imprimée ni sur ses documents ni sur sa page publique."
+            )
+            % {"c": label}
+        )
+    )
+
+
+def uncertified_categories_sold(*, actor: Actor, day: dt.date) -> list[tuple[str, int]]:
+    """The categories of the validated trainings the actor sees that the Qualiopi certificate does not cover on
+    `day`, with how many trainings each (one query)."""
+    counts = (
+        training_queryset(actor=actor)
+        .filter(status=TrainingStatus.VALIDATED)
+        .values("action_category")
+        .annotate(n=Count("pk"))
+        .order_by("action_category")
+    )
+    org = actor.organisation
+    return [(r["action_category"], r["n"]) for r in counts if not org.qualiopi_covers(r["action_category"], day)]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
@@ -58,6 +59,9 @@ class TrainingDetailView(OrgViewMixin, TemplateView):
             can_edit=can_edit,
             can_validate=self.actor.has("catalogue.validate"),
             missing_fields=training.missing_programme_fields(),
+            qualiopi_warning=selectors.qualiopi_warning(
+                organisation=self.actor.organisation, category=training.action_category, day=timezone.localdate()
+            ),
             sessions=selectors.training_session_list(actor=self.actor, training=training)[:50],
             history=history_for(training)[:50],
             return_form=ReturnForm(),

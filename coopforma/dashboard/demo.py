@@ -893,6 +893,16 @@ class SessionSpec:
     dropout: bool = False  # the last participant abandoned
 
 
+def _subcontractor(spec: SessionSpec, field: str) -> str:
+    """The OF a session is entrusted to: its first trainer, an independent with their own SIRET and NDA."""
+    if not spec.subcontracted_out:
+        return ""
+    person = TRAINERS[spec.trainers[0]]
+    if field == "name":
+        return f"{person['first_name']} {person['last_name']}"
+    return str(person.get(field, ""))
+
+
 E = EnrolmentSpec
 SESSIONS = [
     SessionSpec("formateurs", ("lea", "karim"), ((-96, 3),), "croix_rousse",
@@ -919,7 +929,8 @@ SESSIONS = [
                 (E("centre_social", 2), E("epicerie", 2), E("bocal", 2))),
     SessionSpec("cooperation_territoriale", ("thomas",), ((-34, 3),), "vallons", (E("vallons", 8),), intra=True,
                 subcontracted_out=True,
-                notes="Réalisée par Thomas Lefèvre, organisme sous-traitant (contrat de sous-traitance signé)."),
+                notes="Réalisée par Thomas Lefèvre, organisme sous-traitant (contrat de sous-traitance à émettre "
+                      "depuis les documents de la session)."),
     SessionSpec("comptabilite", ("karim",), ((-28, 2),), "villeurbanne",
                 (E("velo", 2), E("regie", 2), E("marion", 1)), dropout=True),
     SessionSpec("appels_offres", ("julien", "lea"), ((-20, 2),), "croix_rousse",
@@ -1351,6 +1362,10 @@ def _build_sessions(
                 place=place,
                 remote_url=remote_url,
                 subcontracted_out=spec.subcontracted_out,
+                # The OF the session is entrusted to: its lead trainer's own organisation (indicator 27).
+                subcontractor_name=_subcontractor(spec, "name"),
+                subcontractor_siret=_subcontractor(spec, "siret"),
+                subcontractor_nda=_subcontractor(spec, "nda"),
                 notes=spec.notes,
                 start_date=days[0],
                 end_date=days[-1],

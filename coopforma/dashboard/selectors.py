@@ -7,18 +7,20 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopforma.accounts.actor import Actor
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.billing.selectors import with_amounts
-from coopforma.catalogue.models import TrainingStatus
-from coopforma.catalogue.selectors import training_list
+from coopforma.catalogue.models import ActionCategory, TrainingStatus
+from coopforma.catalogue.selectors import training_list, uncertified_categories_sold
 from coopforma.core.money import format_cents
 from coopforma.evaluations.selectors import skills_to_assess
 from coopforma.people.models import OnboardingState
 from coopforma.people.scope import actor_scope
 from coopforma.people.selectors import trainer_queryset
-from coopforma.quality.models import Complaint, ImprovementAction, NonConformity
+from coopforma.quality.indicators import MINORS_MAKING_A_MAJOR
+from coopforma.quality.models import Complaint, ImprovementAction, NonConformity, Severity
 from coopforma.training_sessions.models import ParticipantStatus, SessionStatus, Slot
 from coopforma.training_sessions.selectors import TO_CLOSE_STATUSES, session_queryset_for
 
@@ -170,6 +172,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
                 {"pk": training.pk},
             )
         )
+    tasks += _qualiopi_scope_tasks(actor, today)
     tasks += _billing_tasks(actor, today) + _quality_tasks(actor, today) + _evaluation_tasks(actor)
     gaps = _organisation_gaps(actor) if actor.is_admin else []
     if gaps:
@@ -197,6 +200,32 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         my_drafts=my_drafts,
         organisation_gaps=gaps,
     )
+
+
+def _qualiopi_scope_tasks(actor: Actor, today: dt.date) -> list[Task]:
+    """Validated trainings of a category the Qualiopi certificate does not cover today (R6316-1: certification
+    per category; L6316-1: no public or mutualised funding without it), for who validates or runs quality."""
+    if not (actor.has("catalogue.validate") or actor.has("quality.manage")):
+        return []
+    tasks = []
+    for category, n in uncertified_categories_sold(actor=actor, day=today):
+        label = str(ActionCategory(category).label).lower() if category in ActionCategory.values else category
+        tasks.append(
+            Task(
+                ngettext(
+                    "%(n)s formation validée relève des « %(c)s », hors du périmètre de votre certificat Qualiopi "
+                    "en cours de validité : ni financement public ou mutualisé (L6316-1) ni marque Qualiopi",
+                    "%(n)s formations validées relèvent des « %(c)s », hors du périmètre de votre certificat "
+                    "Qualiopi en cours de validité : ni financement public ou mutualisé (L6316-1) ni marque Qualiopi",
+                    n,
+                )
+                % {"n": n, "c": label},
+                "catalogue:list",
+                query="?status=validated",
+                level="err",
+            )
+        )
+    return tasks
 
 
 def _billing_tasks(actor: Actor, today: dt.date) -> list[Task]:
@@ -241,6 +270,19 @@ def _quality_tasks(actor: Actor, today: dt.date) -> list[Task]:
         organisation=org, closed_on__isnull=True, due_on__lte=today + dt.timedelta(days=30)
     ).count()
     tasks = []
+    minors = NonConformity.objects.filter(organisation=org, closed_on__isnull=True, severity=Severity.MINOR).count()
+    if minors >= MINORS_MAKING_A_MAJOR:
+        tasks.append(
+            Task(
+                _(
+                    "%(n)s non-conformités mineures non levées : elles valent une non-conformité majeure à la "
+                    "décision du certificateur (arrêté du 31 mai 2023)"
+                )
+                % {"n": minors},
+                "quality:dashboard",
+                level="err",
+            )
+        )
     if complaints:
         tasks.append(
             Task(

@@ -97,6 +97,34 @@ class Document(TenantModel):
         return self.title
 
 
+class DeliveryVia(models.TextChoices):
+    DIFFUSION = "diffusion", _("Diffusion du document")
+    ATTACHMENT = "attachment", _("Joint à un autre document (convocation)")
+
+
+class Delivery(TenantModel):
+    """A document that reached a person: e-mailed to them with a link to their portal, where they read and
+    download it — on its own (diffusion) or with their convocation (the programme and the règlement intérieur
+    the convocation says are attached). Qualiopi indicator 9 counts these, not documents merely issued."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries")
+    name = models.CharField(_("destinataire"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    via = models.CharField(_("remis par"), max_length=12, choices=DeliveryVia.choices)
+    with_document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("joint à")
+    )
+
+    class Meta:
+        verbose_name = _("remise d'un document")
+        verbose_name_plural = _("remises de documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.email}"
+
+
 class SignatureStatus(models.TextChoices):
     PENDING = "pending", _("En attente")
     SIGNED = "signed", _("Signé")

@@ -36,7 +36,8 @@ from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
 from coopforma.core.mail import send_mail_logged
 from coopforma.core.models import OutboundEmail
-from coopforma.documents.models import Document, DocumentStatus, Signature, SignatureStatus
+from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
+from coopforma.documents.registry import get_kind
 from coopforma.documents.rendering import compile_pdf, typst_escape
 from coopforma.documents.services import document_check_final
 
@@ -304,11 +305,63 @@ def signature_request(*, actor: Any, document_id: int, signatory: str | None = N
 
 
 def _recipients(document: Document) -> list[tuple[str, str]]:
-    """(name, e-mail) of the client's contact and the trainee named in the document, without duplicates."""
+    """(name, e-mail) of the client's contact and the trainee named in the document, without duplicates; for a
+    document of the whole session (programme, règlement intérieur), each of its trainees (the kind's
+    `session_recipients` hook)."""
     found: list[tuple[str, str]] = []
-    for signer in _client_signers(document.context or {}) + _trainee_signers(document.context or {}):
-        if signer.email and signer.email.lower() not in {email for _name, email in found}:
-            found.append((signer.name, signer.email.lower()))
+    people = _client_signers(document.context or {}) + _trainee_signers(document.context or {})
+    pairs = [(s.name, s.email) for s in people if s.email]
+    hook = _kind_extra(document.kind).get("session_recipients")
+    if not pairs and hook is not None and document.session_id_ref:
+        pairs = list(hook(document.session_id_ref))
+    for name, email in pairs:
+        if email and email.lower() not in {e for _name, e in found}:
+            found.append((name, email.lower()))
+    return found
+
+
+def _kind_extra(code: str) -> dict[str, Any]:
+    try:
+        return get_kind(code).extra
+    except LookupError:  # a kind no longer registered: a plain document
+        return {}
+
+
+# What may be attached: issued (final, signed or already diffused), not replaced.
+ATTACHABLE_STATUSES = (DocumentStatus.FINAL, DocumentStatus.SIGNED, DocumentStatus.DIFFUSED)
+
+
+def _attachments(document: Document) -> list[Document]:
+    """The issued documents of the session this kind of document says it carries (the convocation: programme
+    and règlement intérieur), the latest of each kind; ValidationError naming those not issued yet."""
+    wanted = _kind_extra(document.kind).get("attachments", ())
+    found, lacking = [], []
+    for code in wanted:
+        attached = (
+            Document.objects.filter(
+                organisation_id=document.organisation_id,
+                kind=code,
+                session_id_ref=document.session_id_ref,
+                status__in=ATTACHABLE_STATUSES,
+            )
+            .order_by("-finalised_at", "-id")
+            .first()
+        )
+        if attached is None:
+            lacking.append(str(get_kind(code).label))
+        else:
+            found.append(attached)
+    if lacking:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "Ce document annonce des pièces jointes qui ne sont pas encore émises : %(kinds)s. Rendez-les "
+                    "définitives pour cette session, puis diffusez (Code du travail L6353-8 ; Qualiopi, "
+                    "indicateur 9)."
+                )
+                % {"kinds": ", ".join(lacking)}
+            }
+        )
     return found
 
 
@@ -328,6 +381,12 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
             raise ValidationError(
                 {"recipients": _("Aucun e-mail de client ou de stagiaire dans le document : rien à diffuser.")}
             )
+        attachments = _attachments(document)
+        joined = "".join(
+            _("\nJoint, dans le même espace : « %(title)s » (code de vérification %(code)s).")
+            % {"title": a.title, "code": a.verification_code}
+            for a in attachments
+        )
         for name, email in recipients:
             _link, token = magic_link_create(organisation=document.organisation, email=email)
             url = site_url(reverse("public:portal_open", kwargs={"token": token}))
@@ -347,11 +406,28 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
                     "title": document.title,
                     "url": url,
                     "code": document.verification_code,
-                },
+                }
+                + joined,
                 purpose="document_diffused",
                 about=document,
                 secrets=[url],
             )
+            Delivery.objects.create(
+                organisation_id=document.organisation_id,
+                document=document,
+                name=name[:200],
+                email=email,
+                via=DeliveryVia.DIFFUSION,
+            )
+            for attached in attachments:
+                Delivery.objects.create(
+                    organisation_id=document.organisation_id,
+                    document=attached,
+                    name=name[:200],
+                    email=email,
+                    via=DeliveryVia.ATTACHMENT,
+                    with_document=document,
+                )
         before = document.status
         document.status = DocumentStatus.DIFFUSED
         document.diffused_at = timezone.now()
@@ -363,6 +439,7 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
             data={
                 "changes": {"status": [before, document.status]},
                 "recipients": [email for _name, email in recipients],
+                "attachments": [a.pk for a in attachments],
             },
         )
     return document

@@ -12,7 +12,7 @@ from django.http import Http404
 from coopforma.accounts.models import MagicLink, Organisation
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.models import OutboundEmail
-from coopforma.documents.models import Document, DocumentStatus, Signature, SignatureStatus
+from coopforma.documents.models import Delivery, Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.people.models import Contact, Trainee
 from coopforma.training_sessions.models import Enrolment, Participant
 
@@ -87,11 +87,16 @@ def portal_documents(*, link: MagicLink) -> QuerySet[Document]:
         to__iexact=email,
         ref_type=ContentType.objects.get_for_model(Document),
     )
+    # Delivered to them: diffused on its own, or attached to their convocation (programme, règlement intérieur).
+    delivered = Delivery.objects.filter(organisation_id=link.organisation_id, email__iexact=email)
     return (
-        Document.objects.filter(organisation_id=link.organisation_id, status__in=VISIBLE_STATUSES)
+        Document.objects.filter(
+            organisation_id=link.organisation_id, status__in=[*VISIBLE_STATUSES, DocumentStatus.FINAL]
+        )
         .filter(
-            Q(pk__in=signed_by.values("document_id"))
+            Q(pk__in=signed_by.values("document_id"), status__in=VISIBLE_STATUSES)
             | Q(pk__in=diffused_to.values("ref_id"), status=DocumentStatus.DIFFUSED)
+            | Q(pk__in=delivered.values("document_id"))
         )
         .prefetch_related(
             Prefetch(

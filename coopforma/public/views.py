@@ -7,12 +7,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
 from coopforma.accounts.models import MagicLink
+from coopforma.catalogue.public_page import public_items
 from coopforma.core.forms import add_service_errors
 from coopforma.core.throttle import throttle
 from coopforma.documents import signing
@@ -239,5 +241,12 @@ def portal_leave(request: HttpRequest) -> HttpResponse:
 def training_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """A training of the public catalogue, with the results the organisation publishes (Qualiopi indicator 2)."""
     training = selectors.public_training_get(organisation_slug=org, training_id=pk)
-    context = {"training": training, "results": published_results(training.organisation, training)}
+    context = {
+        "training": training,
+        "results": published_results(training.organisation, training),
+        # The same items Qualiopi indicator 1 is judged on (catalogue.public_page).
+        "items": public_items(training),
+        # The mark only while the certificate is valid and covers the training's category (R6316-1).
+        "qualiopi_mark": training.organisation.qualiopi_mark(training.action_category, timezone.localdate()),
+    }
     return render(request, "public/training.html", context)

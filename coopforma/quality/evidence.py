@@ -34,11 +34,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from coopforma.accounts.models import Organisation
+from coopforma.accounts.models import Organisation, QualiopiCategory
 from coopforma.catalogue.models import CertificationKind, Modality, Training, TrainingStatus
-from coopforma.documents.models import Document, DocumentStatus
+from coopforma.catalogue.public_page import public_missing
+from coopforma.documents.models import Delivery, Document, DocumentStatus
 from coopforma.evaluations import selectors as evaluations
-from coopforma.people.models import Trainee, Trainer, TrainerStatus
+from coopforma.people.models import ClientKind, Trainee, Trainer, TrainerStatus
 from coopforma.quality.indicators import INDICATORS, WATCH_INDICATORS, Indicator, Profile, applicability
 from coopforma.quality.models import (
     Complaint,
@@ -163,6 +164,7 @@ class _ParticipantRow:
     status: str
     trainee_first_name: str
     trainee_last_name: str
+    trainee_email: str
 
     @property
     def trainee_name(self) -> str:
@@ -220,11 +222,14 @@ class _Records:
     trainers: list[Trainer]
     checks: dict[int, SubcontractorCheck]  # trainer id -> latest check
     documents: list[dict[str, Any]]
+    deliveries: dict[tuple[str, int], set[str]]  # ("convocation", participant id) / ("rules", session id) -> e-mails
     evidence: dict[int, list[Evidence]]
     complaints: list[Complaint]
     actions: list[ImprovementAction]
     watch: list[WatchEntry]
     surveys: dict[str, tuple[int, int]]  # kind -> (invited, answered) over the sessions
+    sessions_with_trainers: set[int]
+    adaptation_participants: set[int]
     needs_enrolments: set[int]
     needs_participants: set[int]
     skills_participants: set[int]
@@ -244,6 +249,7 @@ def profile_for(
     *,
     has_subcontractors: bool,
     has_alternance: bool,
+    only_for_other_ofs: bool = False,
 ) -> Profile:
     """The organisation's activities: what the quality manager set, else what the records show."""
 
@@ -263,6 +269,8 @@ def profile_for(
         ),
         subcontracting=choose(settings.subcontracting if settings else None, has_subcontractors),
         new_entrant=settings.new_entrant if settings else False,
+        subcontractor_only=choose(settings.acts_as_subcontractor if settings else None, only_for_other_ofs),
+        principal_keeps=frozenset(int(n) for n in (settings.principal_keeps if settings else []) or []),
     )  # fmt: skip
 
 
@@ -281,18 +289,20 @@ def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Perio
         sessions_qs = sessions_qs.filter(start_date__gte=period.start)
     if period.end:
         sessions_qs = sessions_qs.filter(start_date__lte=period.end)
-    sessions = list(sessions_qs.order_by("start_date", "id"))
+    sessions = list(sessions_qs.select_related("training", "place").order_by("start_date", "id"))
     session_ids = [s.pk for s in sessions]
     by_id = {s.pk: s for s in sessions}
     # Rows of the needed columns, not model instances: a large OF has tens of thousands of them.
     participants = [
-        _ParticipantRow(pk, by_id[session_id], enrolment_id, status, first_name, last_name)
-        for pk, session_id, enrolment_id, status, first_name, last_name in Participant.objects.filter(
+        _ParticipantRow(pk, by_id[session_id], enrolment_id, status, first_name, last_name, email.lower())
+        for pk, session_id, enrolment_id, status, first_name, last_name, email in Participant.objects.filter(
             organisation=org, session__in=sessions_qs
         )
         .exclude(status=ParticipantStatus.CANCELLED)
         .order_by("session__start_date", "session_id", "trainee__last_name", "id")
-        .values_list("pk", "session_id", "enrolment_id", "status", "trainee__first_name", "trainee__last_name")
+        .values_list(
+            "pk", "session_id", "enrolment_id", "status", "trainee__first_name", "trainee__last_name", "trainee__email"
+        )
     ]
     enrolments = [
         _EnrolmentRow(pk, by_id[session_id], client_name)
@@ -301,6 +311,12 @@ def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Perio
         .order_by("session__start_date", "session_id", "id")
         .values_list("pk", "session_id", "client__name")
     ]
+    client_kinds = set(
+        Enrolment.objects.filter(organisation=org, session__in=sessions_qs)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .values_list("client__kind", flat=True)
+        .distinct()
+    )
     has_alternance = FundingLine.objects.filter(
         organisation=org,
         scheme__in=[FundingScheme.APPRENTICESHIP, FundingScheme.PROFESSIONALISATION, FundingScheme.PRO_A],
@@ -311,11 +327,22 @@ def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Perio
         checks[check.trainer_id] = check  # the latest wins
     documents = list(
         Document.objects.filter(
-            organisation=org, kind__in=["convocation", "rules"], session_id_ref__in=sessions_qs.values("pk")
+            organisation=org,
+            kind__in=["convocation", "rules", "subcontracting"],
+            session_id_ref__in=sessions_qs.values("pk"),
         )
         .exclude(status=DocumentStatus.REPLACED)
         .values("pk", "kind", "subject_id", "session_id_ref", "status", "diffused_at", "title")
     )
+    # Who each convocation and each session's règlement intérieur actually reached (indicator 9).
+    deliveries: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for kind, subject_id, session_id, email in Delivery.objects.filter(
+        organisation=org,
+        document__kind__in=["convocation", "rules"],
+        document__session_id_ref__in=sessions_qs.values("pk"),
+    ).values_list("document__kind", "document__subject_id", "document__session_id_ref", "email"):
+        key = ("convocation", subject_id) if kind == "convocation" else ("rules", session_id)
+        deliveries[key].add(email.lower())
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     evidence_qs = Evidence.objects.filter(organisation=org)
     if member_ids is not None:
@@ -351,17 +378,34 @@ def _load(org: Organisation, *, member_ids: frozenset[int] | None, period: Perio
         trainers=trainers,
         checks=checks,
         documents=documents,
+        deliveries=deliveries,
         evidence=evidence,
         complaints=complaints,
         actions=actions,
         watch=watch,
         surveys=surveys,
+        sessions_with_trainers=set(
+            Session.trainers.through.objects.filter(session__in=sessions_qs).values_list("session_id", flat=True)
+        ),
+        adaptation_participants=set(
+            Participant.objects.filter(organisation=org, session__in=sessions_qs)
+            .exclude(trainee__adaptation_needs="")
+            .values_list("pk", flat=True)
+        ),
         needs_enrolments=set(evaluations.enrolments_with_answer(org, kind="needs")),
         needs_participants=set(evaluations.participants_with_answer(org, kind="needs")),
         skills_participants=set(evaluations.participants_with_answer(org, kind="skills")),
         published=len(evaluations.published_results(org)),
         open_ncs=open_ncs,
-        profile=profile_for(org, settings, trainings, has_subcontractors=subcontractors, has_alternance=has_alternance),
+        profile=profile_for(
+            org,
+            settings,
+            trainings,
+            has_subcontractors=subcontractors,
+            has_alternance=has_alternance,
+            # Every client is another OF: we deliver only as its subcontractor (guide de lecture V9).
+            only_for_other_ofs=client_kinds == {ClientKind.TRAINING_ORG},
+        ),
     )
 
 
@@ -400,11 +444,9 @@ def _session_link(r: _Records, s: Session) -> Link:
     return Link(str(s), r.url("sessions:detail", pk=s.pk))
 
 
-def _rules_link(r: _Records, s: Session, issued: bool) -> Link:
+def _session_link_with(r: _Records, s: Session, suffix: str) -> Link:
     link = _session_link(r, s)
-    if issued:
-        return Link(_("Règlement intérieur : %(s)s") % {"s": link.label}, link.url)
-    return Link(_("Règlement intérieur non émis : %(s)s") % {"s": link.label}, link.url)
+    return Link(link.label + suffix, link.url)
 
 
 def _participant_link(r: _Records, p: _ParticipantRow) -> Link:
@@ -412,6 +454,11 @@ def _participant_link(r: _Records, p: _ParticipantRow) -> Link:
         f"{p.trainee_name} — {p.session}",
         r.url("sessions:participant_edit", pk=p.session.pk, participant_pk=p.pk),
     )
+
+
+def _participant_link_with(r: _Records, p: _ParticipantRow, suffix: str) -> Link:
+    link = _participant_link(r, p)
+    return Link(link.label + suffix, link.url)
 
 
 def _enrolment_link(r: _Records, e: _EnrolmentRow) -> Link:
@@ -427,18 +474,19 @@ def _published_trainings(r: _Records) -> list[Training]:
 
 
 def judge_1(r: _Records) -> Verdict:
+    """On what each public training page actually shows (catalogue.public_page, the items the page renders):
+    prerequisites, objectives, duration, access methods and delay, price, contact, methods, assessment,
+    accessibility, and the certification's code for a certifying action (guide de lecture, indicator 1)."""
     counted, missing = _Links(), _Links()
     for t in _published_trainings(r):
-        lacks = t.missing_programme_fields()
-        if not t.access_delay.strip():
-            lacks.append(_("Délai d'accès"))
-        if t.price_inter_cents is None and t.price_intra_cents is None:
-            lacks.append(_("Tarif"))
+        t.organisation = r.org  # the page's contact and disability referent are the organisation's
+        lacks = public_missing(t)
         if lacks:
-            missing.add(_training_link, r, t, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")")
+            text = " (" + _("absent de la page publique : %(f)s") % {"f": ", ".join(lacks)} + ")"
+            missing.add(_training_link, r, t, text)
         else:
             counted.add(_training_link, r, t)
-    return _ratio(counted, missing, what=_("formations publiées ont une page complète"),
+    return _ratio(counted, missing, what=_("pages publiques de formation montrent tout ce que l'indicateur 1 exige"),
                   none=_("Aucune formation publiée au catalogue."))  # fmt: skip
 
 
@@ -480,22 +528,33 @@ def judge_5(r: _Records) -> Verdict:
 def judge_8(r: _Records) -> Verdict:
     counted, missing = _Links(), _Links()
     for p in r.participants:
+        if p.session.training.action_category == QualiopiCategory.SKILLS_ASSESSMENT:
+            continue  # no entry positioning for a bilan de compétences (guide de lecture: 8 does not apply)
         (counted if p.pk in r.needs_participants else missing).add(_participant_link, r, p)
     return _ratio(counted, missing, what=_("stagiaires ont répondu au positionnement d'entrée"),
                   none=_("Aucun·e stagiaire sur la période."))  # fmt: skip
 
 
 def judge_9(r: _Records) -> Verdict:
-    sent = {d["subject_id"] for d in r.documents if d["kind"] == "convocation" and d["diffused_at"]}
-    rules = {d["session_id_ref"] for d in r.documents if d["kind"] == "rules" and d["status"] in ISSUED}
+    """Each trainee received their convocation and the règlement intérieur (guide de lecture: the conditions of
+    the service reach the beneficiary): a delivery to the trainee's e-mail (or, for a trainee without one, to
+    whoever received their convocation), not a document merely issued."""
     counted, missing = _Links(), _Links()
     for p in r.participants:
-        (counted if p.pk in sent else missing).add(_participant_link, r, p)
-    for s in r.sessions:
-        issued = s.pk in rules
-        (counted if issued else missing).add(_rules_link, r, s, issued)
-    return _ratio(counted, missing, what=_("convocations envoyées et règlements intérieurs émis"),
-                  none=_("Aucune session sur la période."))  # fmt: skip
+        convocation = r.deliveries.get(("convocation", p.pk), set())
+        rules = r.deliveries.get(("rules", p.session.pk), set())
+        reached = {p.trainee_email} if p.trainee_email else convocation
+        lacks = []
+        if not reached & convocation:
+            lacks.append(_("convocation non remise"))
+        if not reached & rules:
+            lacks.append(_("règlement intérieur non remis"))
+        if lacks:
+            missing.add(_participant_link_with, r, p, " (" + ", ".join(lacks) + ")")
+        else:
+            counted.add(_participant_link, r, p)
+    return _ratio(counted, missing, what=_("stagiaires ont reçu leur convocation et le règlement intérieur"),
+                  none=_("Aucun·e stagiaire sur la période."))  # fmt: skip
 
 
 def judge_11(r: _Records) -> Verdict:
@@ -527,6 +586,9 @@ def judge_12(r: _Records) -> Verdict:
 
 
 def judge_17(r: _Records) -> Verdict:
+    """Human and technical means (guide de lecture: premises, equipment, platforms, CVs): each trainer who
+    delivers has a CV on file; each session of the period has its trainers and its means — a place with its
+    address and accessibility described, or a connection link when remote."""
     counted, missing = _Links(), _Links()
     for t in r.trainers:
         if not t.can_deliver:
@@ -535,8 +597,22 @@ def judge_17(r: _Records) -> Verdict:
             counted.add(_trainer_link, r, t)
         else:
             missing.add(_trainer_link, r, t, " (" + _("CV non déposé") + ")")
-    return _ratio(counted, missing, what=_("intervenant·es en activité ont leur CV au dossier"),
-                  none=_("Aucun·e intervenant·e validé·e."))  # fmt: skip
+    for s in r.sessions:
+        if s.subcontracted_out:
+            continue  # the subcontractor's means (indicator 27)
+        lacks = []
+        if s.pk not in r.sessions_with_trainers:
+            lacks.append(_("aucun·e formateur·rice"))
+        if s.place is None and not s.remote_url:
+            lacks.append(_("ni lieu ni lien de connexion"))
+        elif s.place is not None and (not s.place.address or not s.place.accessibility.strip()):
+            lacks.append(_("adresse ou accessibilité du lieu non renseignée"))
+        if lacks:
+            missing.add(_session_link_with, r, s, " (" + ", ".join(lacks) + ")")
+        else:
+            counted.add(_session_link_with, r, s, " (" + _("moyens renseignés") + ")")
+    return _ratio(counted, missing, what=_("intervenant·es (CV) et sessions (formateur·rices, lieu ou plateforme)"),
+                  none=_("Aucun·e intervenant·e validé·e ni session sur la période."))  # fmt: skip
 
 
 def judge_21(r: _Records) -> Verdict:
@@ -580,8 +656,29 @@ def _judge_watch(number: int) -> Callable[[_Records], Verdict]:
 
 
 def judge_26(r: _Records) -> Verdict:
+    """Disability (guide de lecture: a referent, a network of partners — Agefiph, Cap emploi, MDPH, Ressource
+    handicap formation —, accessibility described): the referent named and reachable, the network described by
+    an evidence covering 26, accessibility on each published training, and each trainee of the period who
+    declared adaptation needs on a session whose place's accessibility (or remote link) is known."""
     counted, missing = _Links(), _Links()
     settings_url = r.url("org:settings")
+    evidence_url = r.url("quality:indicator", number=26)
+    if any(e.covers for e in r.evidence.get(26, [])):
+        counted.add(_link, _("Réseau de partenaires handicap décrit (preuve déposée)"), evidence_url)
+    else:
+        missing.add(
+            _link,
+            _("Réseau de partenaires handicap (Agefiph, Cap emploi, MDPH, RHF…) : aucune preuve déposée"),
+            evidence_url,
+        )
+    for p in r.participants:
+        if p.pk not in r.adaptation_participants:
+            continue
+        s = p.session
+        if s.remote_url or (s.place is not None and s.place.accessibility.strip()):
+            counted.add(_participant_link, r, p)
+        else:
+            missing.add(_participant_link, r, p)
     if r.org.disability_referent_name and (r.org.disability_referent_email or r.org.disability_referent_phone):
         counted.add(_link, _("Référent·e handicap : %(n)s") % {"n": r.org.disability_referent_name}, settings_url)
     else:
@@ -608,8 +705,25 @@ def judge_27(r: _Records) -> Verdict:
             missing.add(_trainer_link, r, t, " (" + _("aucun suivi enregistré") + ")")
         else:
             missing.add(_trainer_link, r, t, " (" + _("suivi incomplet ou de plus d'un an") + ")")
-    return _ratio(counted, missing, what=_("sous-traitant·es suivi·es depuis moins d'un an"),
-                  none=_("Aucun·e sous-traitant·e en activité."))  # fmt: skip
+    # Each session entrusted to another OF: that OF's SIRET and NDA, and the subcontracting contract issued.
+    contracts = {d["session_id_ref"] for d in r.documents if d["kind"] == "subcontracting" and d["status"] in ISSUED}
+    for s in r.sessions:
+        if not s.subcontracted_out:
+            continue
+        lacks = []
+        if not s.subcontractor_siret:
+            lacks.append(_("SIRET du sous-traitant"))
+        if not s.subcontractor_nda:
+            lacks.append(_("NDA du sous-traitant"))
+        if s.pk not in contracts:
+            lacks.append(_("contrat de sous-traitance émis"))
+        if lacks:
+            missing.add(_session_link_with, r, s, " (" + _("manque : %(f)s") % {"f": ", ".join(lacks)} + ")")
+        else:
+            name = s.subcontractor_name or s.subcontractor_siret
+            counted.add(_session_link_with, r, s, " (" + _("confiée à %(n)s, contrat émis") % {"n": name} + ")")
+    return _ratio(counted, missing, what=_("sous-traitant·es suivi·es et sessions confiées documentées"),
+                  none=_("Aucun·e sous-traitant·e en activité ni session confiée à un autre organisme."))  # fmt: skip
 
 
 SURVEY_LABELS = {
@@ -623,6 +737,8 @@ SURVEY_LABELS = {
 
 def judge_30(r: _Records) -> Verdict:
     counted, missing = _Links(), _Links()
+    if not any(r.surveys[kind][0] for kind in SURVEY_KINDS):
+        return _nothing(MISSING, _("Aucun questionnaire envoyé sur la période."))
     for kind in SURVEY_KINDS:
         invited, answered = r.surveys[kind]
         label = str(SURVEY_LABELS[kind])
@@ -707,8 +823,25 @@ def _judge(indicator: Indicator, r: _Records) -> IndicatorStatus:
         if status == MISSING and any(e.covers for e in items):
             status = PARTIAL
             text += " " + _("Une preuve déposée le couvre, mais les enregistrements ne le montrent pas encore.")
-    if r.profile.new_entrant and indicator.new_entrant and status == MISSING and items:
-        status = PARTIAL
+    if r.profile.new_entrant and indicator.new_entrant and status != MET and not counted and not missing:
+        # A new entrant's initial audit checks the process, its surveillance audit the implementation (arrêté
+        # du 6 juin 2019 as amended on 31 May 2023; guide de lecture, indicators 2, 3, 11, … 30, 31, 32): with no
+        # record yet, the uploaded description of the process decides.
+        if any(e.covers for e in items):
+            status = MET
+            text = _(
+                "Nouvel entrant : le processus est décrit (preuve déposée) ; sa mise en œuvre sera vérifiée à "
+                "l'audit de surveillance."
+            )
+        elif items:
+            status = PARTIAL
+            text = _("Nouvel entrant : des preuves sont déposées, aucune ne décrit entièrement le processus.")
+        else:
+            status = MISSING
+            text = _(
+                "Nouvel entrant : aucun enregistrement encore ; déposez la description du processus (preuve marquée "
+                "comme couvrant l'indicateur)."
+            )
     if ncs and status == MET:
         status = PARTIAL
     if ncs:

@@ -10,7 +10,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import User
 from coopforma.core.forms import date_input
 from coopforma.people.models import MemberStructure, Trainer, TrainerStatus
-from coopforma.quality.indicators import NUMBER_CHOICES
+from coopforma.quality.indicators import NUMBER_CHOICES, SUBCONTRACTOR_PER_CONTRACT
 from coopforma.quality.models import (
     Audit,
     Complaint,
@@ -38,10 +38,30 @@ class DetectSelect(forms.NullBooleanSelect):
 
 
 class SettingsForm(forms.ModelForm):
+    principal_keeps = forms.TypedMultipleChoiceField(
+        label=_("Indicateurs que le contrat de sous-traitance laisse au donneur d'ordre"),
+        choices=[c for c in NUMBER_CHOICES if c[0] in SUBCONTRACTOR_PER_CONTRACT],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=QualitySettings._meta.get_field("principal_keeps").help_text,
+    )
+
     class Meta:
         model = QualitySettings
-        fields = ["certifying", "alternance", "work_based", "subcontracting", "new_entrant"]
-        widgets = {name: DetectSelect() for name in ["certifying", "alternance", "work_based", "subcontracting"]}
+        fields = [
+            "certifying",
+            "alternance",
+            "work_based",
+            "subcontracting",
+            "acts_as_subcontractor",
+            "principal_keeps",
+            "new_entrant",
+        ]
+        widgets = {
+            name: DetectSelect()
+            for name in ["certifying", "alternance", "work_based", "subcontracting", "acts_as_subcontractor"]
+        }
 
 
 def _indicators_field(required: bool = True) -> forms.TypedMultipleChoiceField:

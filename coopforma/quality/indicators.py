@@ -7,6 +7,7 @@ indicator concerns; `new_entrant` marks the indicators whose audit is adapted fo
 audit); `minor_allowed` says whether a non-conformity on it may be minor (guide de lecture V9).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -124,6 +125,23 @@ INDICATORS: tuple[Indicator, ...] = (
 )  # fmt: skip
 
 BY_NUMBER = {indicator.number: indicator for indicator in INDICATORS}
+# The indicators that do not apply to bilans de compétences (guide de lecture V9; regulations.md §8.1 corrects
+# §1.3, which counted 8 as common to every category): a BC-only provider has 22 indicators, 27 included.
+NOT_FOR_SKILLS_ASSESSMENT = frozenset({3, 7, 8, 13, 14, 15, 16, 20, 28, 29})
+# An OF working only as a subcontractor of another OF (guide de lecture V9): 1, 2 and 3 are the principal's job;
+# 7, 9, 13, 16 and 28 follow the split of missions written in the subcontracting contract (without a contract,
+# they all apply); the others apply (5, 26 and 30 with checks specific to subcontractors).
+SUBCONTRACTOR_NOT_APPLICABLE = frozenset({1, 2, 3})
+SUBCONTRACTOR_PER_CONTRACT = (7, 9, 13, 16, 28)
+# Indicators on which only a major non-conformity exists (guide de lecture V9).
+MAJOR_ONLY = frozenset(i.number for i in INDICATORS if not i.minor_allowed)
+# The least a surveillance audit covers (arrêté du 6 juin 2019 as amended; regulations.md §8.2 corrects §1.4):
+# the indicators with non-conformities at the previous audit, every applicable major-only indicator, indicators
+# 1, 17 and 19 (and 3 where it applies), the indicators a reduced initial audit skipped, every applicable
+# indicator for a former new entrant, and the use of the certificate and the mark.
+SURVEILLANCE_ALWAYS = frozenset({1, 3, 17, 19})
+# Five minor non-conformities not lifted when the certifier decides count as one major (arrêté du 31 mai 2023).
+MINORS_MAKING_A_MAJOR = 5
 NUMBER_CHOICES = [(i.number, _("Indicateur %(n)s") % {"n": i.number}) for i in INDICATORS]
 WATCH_INDICATORS = (23, 24, 25)
 
@@ -138,6 +156,8 @@ class Profile:
     work_based: bool
     subcontracting: bool
     new_entrant: bool
+    subcontractor_only: bool = False  # works only for other OFs, as their subcontractor (guide V9)
+    principal_keeps: frozenset[int] = frozenset()  # of SUBCONTRACTOR_PER_CONTRACT, left to the principal
 
 
 def applicability(indicator: Indicator, profile: Profile) -> tuple[bool, str]:
@@ -145,6 +165,20 @@ def applicability(indicator: Indicator, profile: Profile) -> tuple[bool, str]:
     activities (regulations.md §1.3: CERT, ALT, CFA, ST, FEST)."""
     cfa = QualiopiCategory.APPRENTICESHIP in profile.categories
     vae = QualiopiCategory.VAE in profile.categories
+    n = indicator.number
+    if profile.categories == {QualiopiCategory.SKILLS_ASSESSMENT} and n in NOT_FOR_SKILLS_ASSESSMENT:
+        return False, str(_("Ne s'applique pas aux bilans de compétences (guide de lecture)."))
+    if profile.subcontractor_only and n in SUBCONTRACTOR_NOT_APPLICABLE:
+        return False, str(
+            _(
+                "L'organisme intervient uniquement en sous-traitance : cet indicateur relève du donneur d'ordre "
+                "(guide de lecture V9)."
+            )
+        )
+    if profile.subcontractor_only and n in profile.principal_keeps and n in SUBCONTRACTOR_PER_CONTRACT:
+        return False, str(
+            _("Le contrat de sous-traitance confie cet indicateur au donneur d'ordre (guide de lecture V9).")
+        )
     if indicator.scope == ALL:
         return True, str(_("Commun à tous les organismes."))
     if indicator.scope == CERT:
@@ -166,3 +200,15 @@ def applicability(indicator: Indicator, profile: Profile) -> tuple[bool, str]:
     if profile.subcontracting:
         return True, str(_("L'organisme fait appel à la sous-traitance ou au portage salarial."))
     return False, str(_("Aucun recours à la sous-traitance ni au portage salarial."))
+
+
+def surveillance_scope(
+    applicable: Iterable[int], *, nonconformity_indicators: Iterable[int], former_new_entrant: bool
+) -> list[int]:
+    """The indicators a surveillance audit covers at least (SURVEILLANCE_ALWAYS and its rule above), among the
+    `applicable` ones; every applicable one for a former new entrant."""
+    applicable = sorted(set(applicable))
+    if former_new_entrant:
+        return applicable
+    wanted = set(nonconformity_indicators) | MAJOR_ONLY | SURVEILLANCE_ALWAYS
+    return [n for n in applicable if n in wanted]

@@ -20,6 +20,24 @@ class QualitySettings(TenantModel):
     alternance = models.BooleanField(_("actions en alternance"), null=True, blank=True)
     work_based = models.BooleanField(_("périodes en situation de travail (AFEST)"), null=True, blank=True)
     subcontracting = models.BooleanField(_("recours à la sous-traitance ou au portage"), null=True, blank=True)
+    acts_as_subcontractor = models.BooleanField(
+        _("intervient uniquement en sous-traitance d'autres organismes de formation"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Guide de lecture V9 : les indicateurs 1, 2 et 3 relèvent alors du donneur d'ordre. Détecté : tous les "
+            "clients de la période sont des organismes de formation."
+        ),
+    )
+    principal_keeps = models.JSONField(
+        _("indicateurs que le contrat de sous-traitance laisse au donneur d'ordre"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Parmi les indicateurs 7, 9, 13, 16 et 28, selon la répartition des missions écrite dans le contrat ; "
+            "sans contrat, ils s'appliquent tous."
+        ),
+    )
     new_entrant = models.BooleanField(
         _("nouvel entrant"),
         default=False,

@@ -7,6 +7,7 @@ quality manager's.
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -18,7 +19,7 @@ from coopforma.core.dates import add_months
 from coopforma.people.models import Trainer, TrainerStatus
 from coopforma.people.scope import actor_scope
 from coopforma.quality import evidence
-from coopforma.quality.indicators import BY_NUMBER
+from coopforma.quality.indicators import BY_NUMBER, MINORS_MAKING_A_MAJOR, surveillance_scope
 from coopforma.quality.models import (
     Audit,
     AuditKind,
@@ -28,6 +29,7 @@ from coopforma.quality.models import (
     ImprovementAction,
     NonConformity,
     QualitySettings,
+    Severity,
     SubcontractorCheck,
     WatchEntry,
 )
@@ -194,3 +196,43 @@ def audit_calendar(org, audits: list[Audit]) -> list[CalendarStep]:  # type: ign
         CalendarStep(AuditKind.RENEWAL, str(AuditKind.RENEWAL.label), *renewal,
                      find(AuditKind.RENEWAL, add_months(start, 24), until)),
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MinorsAlert:
+    """Open minor non-conformities that count as a major one at the certifier's decision."""
+
+    total: int
+    by_indicator: list[tuple[int, int]]  # (indicator, open minors), most first
+
+
+def minors_alert(*, actor: Actor) -> MinorsAlert | None:
+    """Five minor non-conformities not lifted when the certifier decides count as one major (arrêté du 31 mai
+    2023, MINORS_MAKING_A_MAJOR): the alert, with how many each indicator has, or None below the threshold."""
+    actor.require("quality.manage")
+    counts = Counter(
+        NonConformity.objects.for_actor(actor)
+        .filter(closed_on__isnull=True, severity=Severity.MINOR)
+        .values_list("indicator", flat=True)
+    )
+    total = sum(counts.values())
+    if total < MINORS_MAKING_A_MAJOR:
+        return None
+    return MinorsAlert(total, sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def surveillance_scope_for(*, actor: Actor, applicable: list[int], audits: list[Audit]) -> list[int]:
+    """The indicators the next surveillance audit covers at least: those with non-conformities at the last audit
+    done, the major-only ones, 1, 17, 19 (3 where it applies), all of them for a former new entrant
+    (indicators.surveillance_scope)."""
+    done = [a for a in audits if a.done_on]
+    last = max(done, key=lambda a: (a.done_on, a.pk)) if done else None
+    nc = (
+        list(NonConformity.objects.for_actor(actor).filter(audit=last).values_list("indicator", flat=True))
+        if last
+        else []
+    )
+    settings = QualitySettings.objects.for_actor(actor).first()
+    return surveillance_scope(
+        applicable, nonconformity_indicators=nc, former_new_entrant=bool(settings and settings.new_entrant)
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from coopforma.accounts.actor import Actor
 from coopforma.core.dates import add_months
 from coopforma.core.log import diff, log_action, snapshot
-from coopforma.quality.indicators import BY_NUMBER
+from coopforma.quality.indicators import BY_NUMBER, SUBCONTRACTOR_PER_CONTRACT
 from coopforma.quality.models import (
     Audit,
     AuditPack,
@@ -86,6 +86,21 @@ def _indicators(errors: dict[str, str], numbers: list[Any], *, required: bool) -
 @transaction.atomic
 def settings_update(*, actor: Actor, **data: Any) -> QualitySettings:
     actor.require("quality.manage")
+    if "principal_keeps" in data:
+        try:
+            keeps = sorted({int(n) for n in data["principal_keeps"] or []})
+        except (TypeError, ValueError):
+            keeps = [0]
+        if any(n not in SUBCONTRACTOR_PER_CONTRACT for n in keeps):
+            raise ValidationError(
+                {
+                    "principal_keeps": _(
+                        "Seuls les indicateurs 7, 9, 13, 16 et 28 peuvent être laissés au donneur d'ordre par le "
+                        "contrat de sous-traitance (guide de lecture V9)."
+                    )
+                }
+            )
+        data["principal_keeps"] = keeps
     obj, _created = QualitySettings.objects.get_or_create(organisation=actor.organisation)
     before = snapshot(obj)
     _apply(obj, data)

@@ -61,6 +61,10 @@ class DashboardView(OrgViewMixin, TemplateView):
             audits = list(selectors.audit_list(actor=self.actor))
             context["calendar"] = selectors.audit_calendar(self.actor.organisation, audits)
             context["open_ncs"] = list(selectors.nonconformity_list(actor=self.actor).filter(closed_on__isnull=True))
+            context["minors_alert"] = selectors.minors_alert(actor=self.actor)
+            context["surveillance_scope"] = selectors.surveillance_scope_for(
+                actor=self.actor, applicable=[s.number for s in statuses if s.applies], audits=audits
+            )
         return context
 
 

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coopforma.accounts.models import Organisation, QualiopiCategory, VatRegime
 from coopforma.accounts.selectors import signatory_context
@@ -110,11 +110,44 @@ def _organisation(obj: Session | Enrolment | Participant) -> Organisation:
 # --- Data blocks --------------------------------------------------------------------------------------------
 
 
-def organisation_data(org: Organisation) -> dict[str, Any]:
-    return _memo(("organisation_data", org.pk), lambda: _organisation_data(org))
+# The nature of the action as the documents state it (Code du travail L6313-1: the four categories of actions
+# concourant au développement des compétences), with its article.
+CATEGORY_WORDING = {
+    QualiopiCategory.TRAINING: ("action de formation", "article L6313-1, 1° du Code du travail"),
+    QualiopiCategory.SKILLS_ASSESSMENT: ("bilan de compétences", "article L6313-1, 2° du Code du travail"),
+    QualiopiCategory.VAE: (
+        "action permettant de faire valider les acquis de l'expérience",
+        "article L6313-1, 3° du Code du travail",
+    ),
+    QualiopiCategory.APPRENTICESHIP: (
+        "action de formation par apprentissage",
+        "article L6313-1, 4° du Code du travail",
+    ),
+}
 
 
-def _organisation_data(org: Organisation) -> dict[str, Any]:
+def category_data(category: str) -> dict[str, Any]:
+    """The nature of the action (a training's `action_category`) as printed: label, article, flags."""
+    label, article = CATEGORY_WORDING.get(category, CATEGORY_WORDING[QualiopiCategory.TRAINING])
+    return {
+        "category": category,
+        "category_label": label,
+        "category_label_capitalised": label[:1].upper() + label[1:],
+        "category_article": article,
+        "is_skills_assessment": category == QualiopiCategory.SKILLS_ASSESSMENT,
+        "is_vae": category == QualiopiCategory.VAE,
+        "is_apprenticeship": category == QualiopiCategory.APPRENTICESHIP,
+    }
+
+
+def organisation_data(org: Organisation, *, category: str | None = None) -> dict[str, Any]:
+    """The organisation as printed. With `category` (the nature of the action the document is about), the
+    Qualiopi mark is printed only if the certificate is valid today (the day of issue) and covers that
+    category; without it, only if the certificate is valid."""
+    return _memo(("organisation_data", org.pk, category), lambda: _organisation_data(org, category))
+
+
+def _organisation_data(org: Organisation, category: str | None = None) -> dict[str, Any]:
     if org.nda:
         nda_mention = f"Déclaration d'activité enregistrée sous le numéro {org.nda}"
         nda_mention += (
@@ -124,8 +157,9 @@ def _organisation_data(org: Organisation) -> dict[str, Any]:
     else:
         nda_mention = "Déclaration d'activité en cours d'enregistrement auprès du préfet de région."
     exempt = org.vat_regime == VatRegime.EXEMPT
-    categories = [str(QualiopiCategory(c).label) for c in org.qualiopi_categories if c in QualiopiCategory.values]
-    certified = bool(org.qualiopi_certificate_number)
+    # The day of issue: a document is a snapshot, printed once (STYLE: issued documents are immutable).
+    with translation.override("fr"):
+        qualiopi = org.qualiopi_mark(category, timezone.localdate())
     return {
         "name": org.name,
         "legal_form": org.legal_form,
@@ -147,15 +181,8 @@ def _organisation_data(org: Organisation) -> dict[str, Any]:
         "disability_referent": org.disability_referent_name,
         "disability_referent_email": org.disability_referent_email,
         "disability_referent_phone": org.disability_referent_phone,
-        "qualiopi": (
-            f"Certifié Qualiopi (certificat n° {org.qualiopi_certificate_number}"
-            + (f", délivré par {org.qualiopi_certifier}" if org.qualiopi_certifier else "")
-            + (f", valable jusqu'au {fr_date(org.qualiopi_valid_until)}" if org.qualiopi_valid_until else "")
-            + (f") au titre de la catégorie : {', '.join(categories)}." if categories else ").")
-            if certified
-            else ""
-        ),
-        "qualiopi_certified": certified,
+        "qualiopi": qualiopi,
+        "qualiopi_certified": bool(qualiopi),
         "vat_exempt": exempt,
         "vat_mention": VAT_EXEMPT_MENTION if exempt else f"TVA au taux de {VAT_RATE_PERCENT} %.",
         "vat_number": org.vat_number,
@@ -202,6 +229,11 @@ def _trainee_row(p: Participant) -> dict[str, str]:
     }
 
 
+def _session_category(session: Session) -> str:
+    """The nature of the session's action: its training's category (L6313-1)."""
+    return _memo(("session_category", session.pk), lambda: session.training.action_category)
+
+
 def session_data(session: Session) -> dict[str, Any]:
     return _memo(("session_data", session.pk), lambda: _session_data(session))
 
@@ -228,6 +260,7 @@ def _session_data(session: Session) -> dict[str, Any]:
         if day not in days:
             days.append(day)
     return {
+        **category_data(_session_category(session)),
         "id": session.pk,
         "title": session.title,
         "reference": f"S-{session.pk:05d}",
@@ -345,7 +378,7 @@ def _document_data(org: Organisation) -> dict[str, str]:
 def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
     org = _organisation(enrolment)
     return {
-        "organisation": organisation_data(org),
+        "organisation": organisation_data(org, category=_session_category(enrolment.session)),
         "session": session_data(enrolment.session),
         "client": client_data(enrolment),
         "enrolment": enrolment_data(enrolment, issued=timezone.localdate()),
@@ -355,7 +388,23 @@ def enrolment_context(enrolment: Enrolment) -> dict[str, Any]:
 
 def session_context(session: Session) -> dict[str, Any]:
     org = _organisation(session)
-    return {"organisation": organisation_data(org), "session": session_data(session), "document": _document_data(org)}
+    return {
+        "organisation": organisation_data(org, category=_session_category(session)),
+        "session": session_data(session),
+        "document": _document_data(org),
+    }
+
+
+def subcontracting_context(session: Session) -> dict[str, Any]:
+    """The session entrusted to another OF, with that OF (Qualiopi indicator 27)."""
+    return {
+        **session_context(session),
+        "subcontractor": {
+            "name": session.subcontractor_name,
+            "siret": session.subcontractor_siret,
+            "nda": session.subcontractor_nda,
+        },
+    }
 
 
 def participant_context(participant: Participant) -> dict[str, Any]:
@@ -379,11 +428,11 @@ def participant_context(participant: Participant) -> dict[str, Any]:
         }
     )
     return {
-        "organisation": organisation_data(org),
+        "organisation": organisation_data(org, category=session["category"]),
         "session": session,
         "client": client_data(enrolment),
         "trainee": row,
-        "certificate": {"nature": "training"},
+        "certificate": {"nature": session["category"]},
         "document": _document_data(org),
     }
 
@@ -455,6 +504,20 @@ def _price_missing(enrolment: Enrolment) -> list[Missing]:
 
 
 def convention_missing(enrolment: Enrolment) -> list[Missing]:
+    found = _convention_parties_missing(enrolment)
+    if _session_category(enrolment.session) == QualiopiCategory.SKILLS_ASSESSMENT:
+        org = _organisation(enrolment)
+        found.append(
+            Missing(
+                "Un bilan de compétences financé par l'employeur fait l'objet d'une convention tripartite avec le ou "
+                "la salarié·e (article R6313-8) : établissez la « Convention de bilan de compétences »",
+                _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk),
+            )
+        )
+    return found
+
+
+def _convention_parties_missing(enrolment: Enrolment) -> list[Missing]:
     org = _organisation(enrolment)
     client = enrolment.client
     found = _org_missing(org, head=True, vat=True) + _session_missing(enrolment.session, objectives=True)
@@ -473,6 +536,48 @@ def convention_missing(enrolment: Enrolment) -> list[Missing]:
     if not client.city:
         found.append(Missing(f"L'adresse du client {client.name}", client_url))
     return found + _price_missing(enrolment)
+
+
+def _beneficiaries(enrolment: Enrolment) -> list[Participant]:
+    return [
+        p
+        for p in enrolment.participants.select_related("trainee").order_by("trainee__last_name")
+        if p.status != ParticipantStatus.CANCELLED
+    ]
+
+
+def skills_assessment_convention_missing(enrolment: Enrolment) -> list[Missing]:
+    """The tripartite convention of a bilan de compétences funded by the employer (R6313-8): one beneficiary,
+    who signs it, with an e-mail to receive it."""
+    org = _organisation(enrolment)
+    found = _convention_parties_missing(enrolment)
+    edit_url = _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk)
+    if _session_category(enrolment.session) != QualiopiCategory.SKILLS_ASSESSMENT:
+        found.append(Missing(f"La session « {enrolment.session.title} » n'est pas un bilan de compétences", edit_url))
+    beneficiaries = _beneficiaries(enrolment)
+    if len(beneficiaries) != 1:
+        found.append(
+            Missing(
+                "Un·e seul·e bénéficiaire par convention de bilan de compétences (article R6313-8) : "
+                f"l'inscription de {enrolment.client.name} en compte {len(beneficiaries)}",
+                edit_url,
+            )
+        )
+    elif not beneficiaries[0].trainee.email:
+        found.append(
+            Missing(
+                f"L'e-mail de {beneficiaries[0].trainee.full_name}, qui signe la convention",
+                _url("people:trainee_update", org, pk=beneficiaries[0].trainee_id),
+            )
+        )
+    return found
+
+
+def skills_assessment_context(enrolment: Enrolment) -> dict[str, Any]:
+    context = enrolment_context(enrolment)
+    beneficiaries = _beneficiaries(enrolment)
+    context["trainee"] = _trainee_row(beneficiaries[0]) if beneficiaries else {}
+    return context
 
 
 def contract_missing(enrolment: Enrolment) -> list[Missing]:
@@ -501,6 +606,22 @@ def quote_missing(enrolment: Enrolment) -> list[Missing]:
 
 def programme_missing(session: Session) -> list[Missing]:
     return _org_missing(_organisation(session)) + _session_missing(session, objectives=True)
+
+
+def subcontracting_missing(session: Session) -> list[Missing]:
+    org = _organisation(session)
+    url = _url("sessions:edit", org, pk=session.pk)
+    found = _org_missing(org, head=True) + _session_missing(session, objectives=True)
+    if not session.subcontracted_out:
+        found.append(Missing(f"La session « {session.title} » n'est pas confiée à un autre organisme", url))
+    for value, what in (
+        (session.subcontractor_name, "Le nom de l'organisme sous-traitant"),
+        (session.subcontractor_siret, "Le SIRET de l'organisme sous-traitant"),
+        (session.subcontractor_nda, "Le numéro de déclaration d'activité (NDA) de l'organisme sous-traitant"),
+    ):
+        if not value:
+            found.append(Missing(f"{what} (session « {session.title} »)", url))
+    return found
 
 
 def rules_missing(session: Session) -> list[Missing]:
@@ -593,13 +714,30 @@ def _session_itself(actor: Any, session_id: int) -> list[Session]:
 def _enrolment_applies(kind: str) -> Callable[[Enrolment], bool]:
     def applies(enrolment: Enrolment) -> bool:
         individual = enrolment.client.kind == ClientKind.INDIVIDUAL
+        bilan = _session_category(enrolment.session) == QualiopiCategory.SKILLS_ASSESSMENT
         if kind == "contract":
             return individual
         if kind == "convention":
-            return not individual
+            return not individual and not bilan
+        if kind == "skills_assessment_convention":
+            return not individual and bilan
         return True
 
     return applies
+
+
+def _session_trainees(session_id: int) -> list[tuple[str, str]]:
+    """(name, e-mail) of each trainee of the session (not cancelled) who has an e-mail: who a document of the whole
+    session (programme, règlement intérieur) is diffused to. Unscoped: the caller checked the staff member."""
+    rows = (
+        Participant.objects.filter(session_id=session_id)
+        .exclude(status=ParticipantStatus.CANCELLED)
+        .exclude(enrolment__status=EnrolmentStatus.CANCELLED)
+        .exclude(trainee__email="")
+        .select_related("trainee")
+        .order_by("trainee__last_name", "trainee__first_name")
+    )
+    return [(p.trainee.full_name, p.trainee.email) for p in rows]
 
 
 def _all_enrolments(session_id: int) -> list[Enrolment]:
@@ -719,8 +857,10 @@ ORGANISATION_KEYWORDS = (
     K("organisation.disability_referent_phone", "Téléphone du ou de la référent·e handicap", "02 99 00 00 01"),
     K(
         "organisation.qualiopi",
-        "Mention de la certification Qualiopi (vide si non certifié)",
-        "Certifié Qualiopi (certificat n° QUA-1234) au titre de la catégorie : Actions de formation.",
+        "Mention de la certification Qualiopi (vide si le certificat n'est pas en cours de validité ou ne couvre "
+        "pas la nature de l'action)",
+        "Certifié Qualiopi (certificat n° QUA-1234, valable jusqu'au 17/03/2027). La certification qualité a été "
+        "délivrée au titre de la ou des catégories d'actions suivantes : actions de formation.",
     ),
     K("organisation.qualiopi_certified", "Certifié Qualiopi (oui/non, pour un {% if %})", True),
     K("organisation.vat_exempt", "Exonéré de TVA (oui/non, pour un {% if %})", True),
@@ -731,6 +871,17 @@ ORGANISATION_KEYWORDS = (
 SESSION_KEYWORDS = (
     K("session.id", "Numéro de la session", 42),
     K("session.title", "Intitulé de l'action", "Animer une réunion coopérative"),
+    K("session.category", "Nature de l'action, code (pour un {% if %} : training, skills_assessment…)", "training"),
+    K("session.category_label", "Nature de l'action (L6313-1)", "action de formation"),
+    K("session.category_label_capitalised", "Nature de l'action, avec une majuscule", "Action de formation"),
+    K(
+        "session.category_article",
+        "Article du Code du travail de la nature de l'action",
+        "article L6313-1, 1° du Code du travail",
+    ),
+    K("session.is_skills_assessment", "Bilan de compétences (oui/non, pour un {% if %})", False),
+    K("session.is_vae", "Action de VAE (oui/non, pour un {% if %})", False),
+    K("session.is_apprenticeship", "Action de formation par apprentissage (oui/non, pour un {% if %})", False),
     K("session.reference", "Référence de la session", "S-00042"),
     K("session.summary", "Présentation", "Deux jours pour apprendre à faciliter une réunion."),
     K(
@@ -875,6 +1026,13 @@ TRAINEE_KEYWORDS = (
 )
 
 
+SUBCONTRACTOR_KEYWORDS = (
+    K("subcontractor.name", "Organisme sous-traitant", "Formations Martin SARL"),
+    K("subcontractor.siret", "SIRET du sous-traitant", "73282932000074"),
+    K("subcontractor.nda", "NDA du sous-traitant", "53350999935"),
+)
+
+
 # --- The kinds ----------------------------------------------------------------------------------------------
 
 
@@ -889,12 +1047,21 @@ def _kind(
     signers: tuple[str, ...] = (),
     bulk: bool = False,
     description: str = "",
+    applies: Callable[[Any], bool] | None = None,
+    attachments: tuple[str, ...] = (),
+    session_recipients: bool = False,
 ) -> DocumentKind:
     extra = dict(SUBJECT_HOOKS[subject])
     extra["resolve_session"] = _resolve_session
     extra["batch"] = batch
     if subject == "enrolment":
         extra["applies"] = _enrolment_applies(code)
+    if applies is not None:
+        extra["applies"] = applies
+    if attachments:
+        extra["attachments"] = attachments
+    if session_recipients:
+        extra["session_recipients"] = _session_trainees
     return DocumentKind(
         code=code,
         label=label,
@@ -928,6 +1095,19 @@ def kinds() -> list[DocumentKind]:
             description="Entre l'organisme et une entreprise, un organisme public ou un autre OF (art. D6353-1).",
         ),
         _kind(
+            "skills_assessment_convention",
+            "Convention de bilan de compétences",
+            "enrolment",
+            enrolment_kw + TRAINEE_KEYWORDS[:5],
+            skills_assessment_context,
+            skills_assessment_convention_missing,
+            signers=("quality", "client", "trainee"),
+            description=(
+                "Tripartite : l'employeur, le ou la salarié·e bénéficiaire et l'organisme (articles L6313-4 et "
+                "R6313-4 à R6313-8) ; à la place de la convention de formation pour un bilan de compétences."
+            ),
+        ),
+        _kind(
             "contract",
             "Contrat de formation professionnelle",
             "enrolment",
@@ -937,7 +1117,15 @@ def kinds() -> list[DocumentKind]:
             signers=("quality", "client"),
             description="Avec un particulier qui finance lui-même sa formation (art. L6353-3 à L6353-7).",
         ),
-        _kind("programme", "Programme de formation", "session", BASE, session_context, programme_missing),
+        _kind(
+            "programme",
+            "Programme de formation",
+            "session",
+            BASE,
+            session_context,
+            programme_missing,
+            session_recipients=True,
+        ),
         _kind(
             "convocation",
             "Convocation",
@@ -946,8 +1134,11 @@ def kinds() -> list[DocumentKind]:
             participant_context,
             convocation_missing,
             bulk=True,
+            # The convocation says the programme and the règlement intérieur are attached (L6353-8: given
+            # before the final enrolment): diffusing it delivers them too, and is refused until they are issued.
+            attachments=("programme", "rules"),
         ),
-        _kind("rules", "Règlement intérieur", "session", BASE, session_context, rules_missing),
+        _kind("rules", "Règlement intérieur", "session", BASE, session_context, rules_missing, session_recipients=True),
         _kind(
             "attendance_sheet",
             "Feuille d'émargement",
@@ -976,6 +1167,19 @@ def kinds() -> list[DocumentKind]:
             attestation_missing,
             signers=("quality",),
             bulk=True,
+        ),
+        _kind(
+            "subcontracting",
+            "Contrat de sous-traitance",
+            "session",
+            BASE + SUBCONTRACTOR_KEYWORDS,
+            subcontracting_context,
+            subcontracting_missing,
+            description=(
+                "Avec l'organisme de formation à qui l'OF confie la réalisation d'une session (indicateur "
+                "Qualiopi 27) ; ce n'est pas une convention de formation (D6353-1)."
+            ),
+            applies=lambda session: session.subcontracted_out,
         ),
         _kind("quote", "Devis", "enrolment", enrolment_kw, enrolment_context, quote_missing, signers=("client",)),
     ]

@@ -161,6 +161,9 @@ class SessionEditForm(forms.Form):
     subcontracted_out = forms.BooleanField(
         label=_("Réalisée par un autre OF (sous-traitance confiée, BPF F-2)"), required=False
     )
+    subcontractor_name = forms.CharField(label=_("Organisme sous-traitant"), max_length=200, required=False)
+    subcontractor_siret = forms.CharField(label=_("SIRET du sous-traitant"), max_length=20, required=False)
+    subcontractor_nda = forms.CharField(label=_("NDA du sous-traitant"), max_length=14, required=False)
     trainers = TrainerChoiceField(
         queryset=None, label=_("Formateur·rices"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -177,6 +180,9 @@ class SessionEditForm(forms.Form):
                 "remote_url": session.remote_url,
                 "is_public": session.is_public,
                 "subcontracted_out": session.subcontracted_out,
+                "subcontractor_name": session.subcontractor_name,
+                "subcontractor_siret": session.subcontractor_siret,
+                "subcontractor_nda": session.subcontractor_nda,
                 "trainers": [t.pk for t in session.trainers.all()],
                 "notes": session.notes,
             },
@@ -196,6 +202,9 @@ class SessionEditForm(forms.Form):
             "remote_url": data.get("remote_url") or "",
             "is_public": data.get("is_public") or False,
             "subcontracted_out": data.get("subcontracted_out") or False,
+            "subcontractor_name": data.get("subcontractor_name") or "",
+            "subcontractor_siret": data.get("subcontractor_siret") or "",
+            "subcontractor_nda": data.get("subcontractor_nda") or "",
             "notes": data.get("notes") or "",
             "trainer_ids": [t.pk for t in data.get("trainers") or []],
         }

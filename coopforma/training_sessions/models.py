@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopforma.accounts.models import TenantModel
 from coopforma.catalogue.models import Training
+from coopforma.core.identifiers import validate_nda, validate_siret
 from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
 
 
@@ -73,6 +74,15 @@ class Session(TenantModel):
         _("réalisée par un autre OF (sous-traitance confiée)"),
         default=False,
         help_text=_("Cochez si l'OF confie la réalisation de cette session à un autre organisme (BPF F-2)."),
+    )
+    # The OF this session is entrusted to (Qualiopi indicator 27: its identity, declaration and the contract are
+    # checked; the contract is the « contrat de sous-traitance » document of the session).
+    subcontractor_name = models.CharField(_("organisme sous-traitant"), max_length=200, blank=True)
+    subcontractor_siret = models.CharField(
+        _("SIRET du sous-traitant"), max_length=20, blank=True, validators=[validate_siret]
+    )
+    subcontractor_nda = models.CharField(
+        _("NDA du sous-traitant"), max_length=14, blank=True, validators=[validate_nda]
     )
     notes = models.TextField(_("notes internes"), blank=True)
     # Kept in step with the slots by the services (lists and calendar read them without joins).

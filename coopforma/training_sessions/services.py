@@ -261,7 +261,18 @@ def session_update(
     """Edit the session's facts: title, capacities, main place or link, public agenda, notes, trainers."""
     session = _session_for_update(actor, session_id)
     before = snapshot(session)
-    allowed = {"title", "min_capacity", "max_capacity", "remote_url", "is_public", "notes", "subcontracted_out"}
+    allowed = {
+        "title",
+        "min_capacity",
+        "max_capacity",
+        "remote_url",
+        "is_public",
+        "notes",
+        "subcontracted_out",
+        "subcontractor_name",
+        "subcontractor_siret",
+        "subcontractor_nda",
+    }
     for key, value in fields.items():
         if key == "place_id":
             session.place = _place(actor, value)

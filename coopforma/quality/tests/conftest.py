@@ -19,6 +19,8 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def training(org, member, trainer):  # type: ignore[no-untyped-def]
+    org.email = "contact@coop-test.example"  # the public page's contact (indicator 1)
+    org.save()
     training = TrainingFactory(organisation=org, member_structure=member, is_public=True, access_delay="10 jours")
     training.trainers.add(trainer)
     return training

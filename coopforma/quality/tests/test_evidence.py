@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from coopforma.catalogue.tests.factories import TrainingFactory
-from coopforma.documents.models import Document
+from coopforma.documents.models import Delivery, Document
 from coopforma.evaluations.models import Invitation
 from coopforma.evaluations.tests.factories import open_survey
 from coopforma.people.tests.factories import TrainerFactory
@@ -62,7 +62,7 @@ def test_indicator_1_lists_the_published_trainings_missing_fields(org, member, t
     s = status(org, 1)
     assert s.status == ev.PARTIAL
     assert [link.url for link in s.missing] == [f"/o/{org.slug}/catalogue/{incomplete.pk}/"]
-    assert "Prérequis" in s.missing[0].label and "Délai d'accès" in s.missing[0].label
+    assert "absent de la page publique : Prérequis" in s.missing[0].label
 
 
 def test_positioning_needs_analysis_and_skills_come_from_the_answers(org, session):
@@ -80,21 +80,30 @@ def test_positioning_needs_analysis_and_skills_come_from_the_answers(org, sessio
     assert status(org, 11).status == ev.MET
 
 
-def test_indicator_9_needs_sent_convocations_and_issued_rules(org, session):
+def test_indicator_9_needs_the_convocation_and_the_rules_delivered_to_each_trainee(org, session):
     participant_type = ContentType.objects.get_for_model(Participant)
-    for participant in Participant.objects.filter(session=session):
-        Document.objects.create(
+    participants = list(Participant.objects.filter(session=session).select_related("trainee"))
+    for participant in participants:
+        participant.trainee.email = f"t{participant.pk}@example.org"
+        participant.trainee.save()
+        convocation = Document.objects.create(
             organisation=org, kind="convocation", title="Convocation", subject_type=participant_type,
             subject_id=participant.pk, session_id_ref=session.pk, template_body="", status="diffused",
             diffused_at=timezone.now(),
         )  # fmt: skip
-    s = status(org, 9)
-    assert s.status == ev.PARTIAL and len(s.missing) == 1 and "Règlement" in s.missing[0].label
-    Document.objects.create(
+        Delivery.objects.create(organisation=org, document=convocation, name="x", email=participant.trainee.email,
+                                via="diffusion")  # fmt: skip
+    rules = Document.objects.create(
         organisation=org, kind="rules", title="Règlement", subject_type=ContentType.objects.get_for_model(session),
         subject_id=session.pk, session_id_ref=session.pk, template_body="", status="final",
     )  # fmt: skip
-    assert status(org, 9).status == ev.MET
+    s = status(org, 9)  # issued, delivered to nobody
+    assert s.status == ev.MISSING and all("règlement intérieur non remis" in link.label for link in s.missing)
+    for participant in participants[:2]:
+        Delivery.objects.create(organisation=org, document=rules, name="x", email=participant.trainee.email,
+                                via="attachment")  # fmt: skip
+    s = status(org, 9)
+    assert s.status == ev.PARTIAL and s.counted_total == 2 and s.missing_total == 1
 
 
 def test_indicator_12_needs_followed_dropouts_and_the_procedure(org, session, quality_actor):
