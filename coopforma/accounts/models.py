@@ -164,6 +164,13 @@ class Organisation(TimeStampedModel):
     def address(self) -> str:
         return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
 
+    @property
+    def vat_rate_bp(self) -> int:
+        """The VAT rate of what it sells, in basis points: 0 under the training exemption (CGI art. 261-4-4° a)."""
+        from coopforma.core.money import VAT_RATE_BP
+
+        return 0 if self.vat_regime == VatRegime.EXEMPT else VAT_RATE_BP
+
     def fiscal_year_bounds(self, year: int) -> tuple["timezone.datetime", "timezone.datetime"]:
         """The fiscal year named by the calendar year in which it ends (BPF cadre B)."""
         from datetime import date
