@@ -246,6 +246,12 @@ class Organisation(TimeStampedModel):
         """Whether an action of `category` (L6313-1) is covered by a certificate valid on `day`: certification is
         granted per category (R6316-1), so the mark is printed only for the certified ones."""
         return self.qualiopi_valid_on(day) and category in (self.qualiopi_categories or [])
+    @property
+    def vat_rate_bp(self) -> int:
+        """The VAT rate of what it sells, in basis points: 0 under the training exemption (CGI art. 261-4-4° a)."""
+        from coopforma.core.money import VAT_RATE_BP
+
+        return 0 if self.vat_regime == VatRegime.EXEMPT else VAT_RATE_BP
 
     def fiscal_year_bounds(self, year: int) -> tuple["timezone.datetime", "timezone.datetime"]:
         """The fiscal year named by the calendar year in which it ends (BPF cadre B)."""

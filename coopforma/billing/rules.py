@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The arithmetic of billing, pure and explicit: integer cents, no floats, every rounding named.
 
-- VAT is computed once per piece on its HT total, rounded half up to the cent (`vat_cents`).
+- VAT is computed once per piece on its HT total, rounded half up to the cent (`core.money.vat_cents`).
 - A member structure's contribution is basis × rate, rounded half up to the cent (`contribution_cents`).
 - An amount split between member structures uses the largest remainder method (`split_largest_remainder`): each
   part is the floor of its exact share, the cents left go one by one to the largest fractional parts, so the
@@ -15,25 +15,12 @@ from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
-VAT_RATE_BP = 2000  # 20 % in basis points (taux normal, art. 278 du CGI)
-VAT_EXEMPT_MENTION = "Exonération de TVA, art. 261-4-4° a du CGI"
-
 
 def div_round_half_up(numerator: int, denominator: int) -> int:
     """numerator / denominator rounded half up (both non-negative integers)."""
     if numerator < 0 or denominator <= 0:
         raise ValueError("div_round_half_up takes a non-negative numerator and a positive denominator")
     return (2 * numerator + denominator) // (2 * denominator)
-
-
-def vat_cents(ht_cents: int, rate_bp: int) -> int:
-    """VAT of an HT total at `rate_bp` basis points (2000 = 20 %), rounded half up to the cent."""
-    return div_round_half_up(ht_cents * rate_bp, 10_000)
-
-
-def vat_mention(rate_bp: int) -> str:
-    """The VAT mention printed on a piece taxed at `rate_bp` basis points (0: the training exemption)."""
-    return VAT_EXEMPT_MENTION if rate_bp == 0 else f"TVA au taux de {rate_bp // 100} %"
 
 
 def rate_hundredths(rate: Decimal) -> int:

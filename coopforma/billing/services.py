@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
-from coopforma.accounts.models import Organisation, VatRegime
+from coopforma.accounts.models import Organisation
 from coopforma.billing.models import (
     ClosedFiscalYear,
     Invoice,
@@ -37,17 +37,10 @@ from coopforma.billing.models import (
     Payment,
     PaymentMethod,
 )
-from coopforma.billing.rules import (
-    VAT_RATE_BP,
-    contribution_cents,
-    fiscal_year_of,
-    split_largest_remainder,
-    vat_cents,
-    vat_mention,
-)
+from coopforma.billing.rules import contribution_cents, fiscal_year_of, split_largest_remainder
 from coopforma.core.hours import format_minutes
 from coopforma.core.log import diff, log_action, snapshot
-from coopforma.core.money import format_cents
+from coopforma.core.money import format_cents, vat_cents, vat_mention
 from coopforma.people.models import Client, ClientKind, MemberStructure
 from coopforma.training_sessions.documents import NDA_DISCLAIMER, fr_date
 from coopforma.training_sessions.models import Enrolment, EnrolmentStatus, FundingLine, PayerKind, Session
@@ -446,7 +439,7 @@ def _check_line(label: str, quantity: int, unit_price_cents: int) -> None:
 def _vat_rate_bp(invoice: Invoice, org: Organisation) -> int:
     if invoice.kind == InvoiceKind.CREDIT_NOTE and invoice.corrects_id:
         return Invoice.objects.filter(pk=invoice.corrects_id).values_list("vat_rate_bp", flat=True).get()
-    return 0 if org.vat_regime == VatRegime.EXEMPT else VAT_RATE_BP
+    return org.vat_rate_bp
 
 
 def _recompute(invoice: Invoice, org: Organisation | None = None) -> None:

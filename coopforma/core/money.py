@@ -49,3 +49,27 @@ def cents_to_input(cents: int | None) -> str:
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
     return f"{sign}{euros},{rest:02d}"
+
+
+# --- VAT: one computation and one wording for every document (convention, quote, invoice, credit note) -------
+
+VAT_RATE_BP = 2000  # taux normal de 20 % in basis points (CGI art. 278)
+# Training by a registered OF is exempt (CGI art. 261-4-4° a); the only wording printed, without final period.
+VAT_EXEMPT_MENTION = "Exonération de TVA, article 261-4-4° a du Code général des impôts"
+
+
+def vat_cents(ht_cents: int, rate_bp: int) -> int:
+    """VAT of an HT amount at `rate_bp` basis points (2000 = 20 %), rounded half up to the cent, computed once on
+    the document's HT total (1 234,59 € HT at 20 % → 246,92 €). Negative amounts round symmetrically."""
+    if rate_bp < 0:
+        raise ValueError("vat_cents takes a non-negative rate")
+    sign = -1 if ht_cents < 0 else 1
+    return sign * ((2 * abs(ht_cents) * rate_bp + 10_000) // 20_000)
+
+
+def vat_mention(rate_bp: int) -> str:
+    """The VAT mention printed on a document taxed at `rate_bp` basis points (0: the training exemption)."""
+    if rate_bp == 0:
+        return VAT_EXEMPT_MENTION
+    rate = Decimal(rate_bp) / 100
+    return f"TVA au taux de {rate.normalize():f} %".replace(".", ",")

@@ -22,7 +22,7 @@ from coopforma.accounts.models import Organisation, QualiopiCategory, VatRegime
 from coopforma.accounts.selectors import signatory_context
 from coopforma.catalogue.models import CertificationKind, Modality
 from coopforma.core.hours import format_minutes
-from coopforma.core.money import format_cents
+from coopforma.core.money import VAT_EXEMPT_MENTION, format_cents, vat_cents, vat_mention
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, Missing, register
 from coopforma.people.models import ClientKind
@@ -39,8 +39,6 @@ from coopforma.training_sessions.models import (
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 NDA_DISCLAIMER = "Cet enregistrement ne vaut pas agrément de l'État."
-VAT_EXEMPT_MENTION = "Exonération de TVA — article 261-4-4° a du Code général des impôts."
-VAT_RATE_PERCENT = 20
 
 
 # --- Formatting ---------------------------------------------------------------------------------------------
@@ -184,7 +182,7 @@ def _organisation_data(org: Organisation, category: str | None = None) -> dict[s
         "qualiopi": qualiopi,
         "qualiopi_certified": bool(qualiopi),
         "vat_exempt": exempt,
-        "vat_mention": VAT_EXEMPT_MENTION if exempt else f"TVA au taux de {VAT_RATE_PERCENT} %.",
+        "vat_mention": vat_mention(org.vat_rate_bp),
         "vat_number": org.vat_number,
     }
 
@@ -331,9 +329,8 @@ def _client_data(enrolment: Enrolment) -> dict[str, Any]:
 
 def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
     org = _organisation(enrolment)
-    exempt = org.vat_regime == VatRegime.EXEMPT
     price = enrolment.price_cents
-    vat = 0 if exempt else price * VAT_RATE_PERCENT // 100
+    vat = vat_cents(price, org.vat_rate_bp)
     lines = list(enrolment.funding_lines.order_by("id"))
     funded = sum(line.amount_cents for line in lines)
     participants = [

@@ -14,8 +14,9 @@ from pypdf import PdfReader
 from coopforma.accounts.models import VatRegime
 from coopforma.billing import services
 from coopforma.billing.models import ClosedFiscalYear, Invoice, InvoiceLine, InvoiceSequence, MemberShare
-from coopforma.billing.rules import contribution_cents, fiscal_year_of, split_largest_remainder, vat_cents
+from coopforma.billing.rules import contribution_cents, fiscal_year_of, split_largest_remainder
 from coopforma.core.models import ActivityLog
+from coopforma.core.money import vat_cents
 from coopforma.documents.services import document_read
 from coopforma.people.tests.factories import TrainerFactory
 from coopforma.training_sessions.tests.factories import PARIS, EnrolmentFactory, SlotFactory
@@ -137,7 +138,7 @@ def test_issue_numbers_consecutively_and_freezes_the_piece(admin_actor, enrolmen
     assert first.fiscal_year == year and first.issued_on == TODAY
     assert first.due_on == TODAY + dt.timedelta(days=30)
     assert first.legal["nda"] == "53350999935" and first.legal["siret"] == "73282932000074"
-    assert first.legal["vat_mention"] == "Exonération de TVA, art. 261-4-4° a du CGI"
+    assert first.legal["vat_mention"] == "Exonération de TVA, article 261-4-4° a du Code général des impôts"
     assert first.total_vat_cents == 0 and first.total_ttc_cents == 40000
     assert InvoiceSequence.objects.get(organisation=org, kind="invoice", fiscal_year=year).last == 2
     # A later change of the organisation does not change the issued piece.
