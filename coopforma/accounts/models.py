@@ -246,6 +246,7 @@ class Organisation(TimeStampedModel):
         """Whether an action of `category` (L6313-1) is covered by a certificate valid on `day`: certification is
         granted per category (R6316-1), so the mark is printed only for the certified ones."""
         return self.qualiopi_valid_on(day) and category in (self.qualiopi_categories or [])
+
     @property
     def vat_rate_bp(self) -> int:
         """The VAT rate of what it sells, in basis points: 0 under the training exemption (CGI art. 261-4-4° a)."""
