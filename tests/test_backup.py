@@ -184,7 +184,8 @@ def test_restore_refuses_a_non_empty_installation_unless_forced(tmp_path):
     with pytest.raises(CommandError) as exc:
         call_command("restore", str(archive), stdout=io.StringIO())
     message = str(exc.value)
-    assert "avant toute modification" in message and "n'est pas vide" in message and "--force" in message
+    assert "avant toute modification" in message and "--force" in message
+    assert "n'est pas vide (des données dans la base, des fichiers dans le stockage des media)" in message
     assert Organisation.objects.filter(slug="arrivee-apres").exists()
     assert run("restore", str(archive), "--force")[0] == 0
     assert set(Organisation.objects.values_list("slug", flat=True)) == {"of-sauvegarde"}

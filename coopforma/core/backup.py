@@ -349,7 +349,7 @@ def installation_contents() -> list[str]:
     models = [m for m in apps.get_models() if m.__module__.startswith("coopforma.") or m is user_model]
     for model in models:
         if model._meta.db_table in tables and not model._meta.proxy and model._base_manager.exists():
-            found.append(f"des enregistrements ({model._meta.verbose_name})")
+            found.append("des données dans la base")
             break
     if next(media_names(), None) is not None:
         found.append("des fichiers dans le stockage des media")

@@ -4,6 +4,8 @@
 coopforma serve [--port 8000]   the web server (gunicorn, several workers) with static files
 coopforma demo                  load the demo cooperative (idempotent) and print the logins
 coopforma createadmin           create an organisation administrator
+coopforma backup --out FILE     database, media files and a SHA-256 manifest in one archive
+coopforma restore FILE          an archive of `coopforma backup` into an empty installation (--force otherwise)
 coopforma <anything else>       any Django command (migrate, shell, dbshell…)
 """
 
