@@ -183,6 +183,8 @@ def test_the_session_form_records_the_subcontractor_and_refuses_a_bad_siret(web,
     data["subcontractor_siret"] = "73282932000074"
     assert web(admin_user).post(url, data).status_code == 302
     assert Session.objects.get(pk=session.pk).subcontractor_nda == "53350999935"
+    page = web(admin_user).get(f"/o/{org.slug}/sessions/{session.pk}/").content.decode()
+    assert "Formations Martin — SIRET 73282932000074 — NDA 53350999935" in page
 
 
 def test_the_subcontracting_contract_is_a_document_of_an_entrusted_session(admin_actor, org, session):
@@ -242,3 +244,17 @@ def test_the_surveillance_audit_scope_follows_the_corrected_rule(web, quality_us
                                  due_on=TODAY + dt.timedelta(days=180), closed_on=TODAY)  # fmt: skip
     page = web(quality_user).get(f"/o/{org.slug}/quality/").content.decode()
     assert "porte au moins sur les indicateurs : 1, 4, 5, 6, 8, 10, 11, 17, 19, 21, 22, 26, 31, 32." in page
+
+
+def test_the_api_records_the_subcontractor_of_a_session(api, admin_user, org, session):
+    client = api(admin_user, org)
+    url = f"/api/v1/sessions/{session.pk}"
+    bad = client.patch(url, {"subcontractor_nda": "12"}, content_type="application/json")
+    assert bad.status_code in (400, 422) and "subcontractor_nda" in bad.content.decode()
+    assert Session.objects.get(pk=session.pk).subcontractor_nda == ""
+    ok = client.patch(
+        url,
+        {"subcontracted_out": True, "subcontractor_name": "Formations Martin", "subcontractor_nda": "53350999935"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["subcontractor_nda"] == "53350999935"
