@@ -220,3 +220,31 @@ def test_issued_documents_still_verify_after_erasure(org, admin_actor, lived, al
     response = Client().post("/v/", {"file": SimpleUploadedFile("c.pdf", data, content_type="application/pdf")})
     assert response.status_code == 200 and document.verification_code in response.content.decode()
     assert document.title == "Certificat de réalisation — Alice Martin"  # issued: never altered
+
+
+def test_contact_and_trainer_archives_and_the_trainer_cv_is_deleted(
+    org, admin_actor, trainer, enrolment, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    contact = ContactFactory(
+        client=enrolment.client, first_name="Carla", last_name="Contact", email="carla@example.org"
+    )
+    data, pdf = unzip(services.privacy_export(actor=admin_actor, person=contact).content)
+    assert data["subjects"][0]["kind"] == "contact" and "Carla Contact" in pdf
+    assert "Relation avec les clients" in data["subjects"][0]["sections"][0]["purpose"]
+    trainer.cv.save("cv-theo.pdf", ContentFile(b"%PDF-1.4 cv"), save=True)
+    data, pdf = unzip(services.privacy_export(actor=admin_actor, person=trainer).content)
+    assert data["subjects"][0]["sections"][0]["records"][0]["cv"] == trainer.cv.name
+    name = trainer.cv.name
+    assert default_storage.exists(name)
+    report = services.person_erase(actor=admin_actor, person=trainer)
+    assert report.kept[0].until == dt.date(2029, 11, 17)  # 3 years after the last session taught (Qualiopi)
+    assert default_storage.exists(name)  # kept as evidence of competence while the hold runs
+    with time_machine.travel(timezone.now() + dt.timedelta(days=366 * 4), tick=False):
+        trainer.refresh_from_db()
+        report = services.person_erase(actor=admin_actor, person=trainer)
+    assert report.kept == [] and "CV supprimé" in report.done
+    assert not default_storage.exists(name)

@@ -66,6 +66,8 @@ def test_register_matrix(request, role, org, other_org, stranger, web):  # type:
 def test_person_page_export_and_erase_by_http(org, web, admin_user, lived, alice):
     client = web(admin_user)
     page = client.get(person_url(org, lived)).content.decode()
+    assert f'action="{person_url(org, lived, "export/")}"' in page
+    assert f'action="{person_url(org, lived, "erase/")}"' in page
     assert "Émargement et heures suivies" in page and "jusqu'au 17/11/2032" in page and "Code du travail" in page
     response = client.post(person_url(org, lived, "export/"))
     assert response["Content-Type"] == "application/zip"
@@ -134,3 +136,14 @@ def test_public_pages_link_the_notice(org, session, lived, alice):
     phone = Client()
     phone.get(f"/e/{link_issue(participant=alice)}/")
     assert f'href="/confidentialite/{org.slug}/"' in phone.get("/e/moi/").content.decode()
+
+
+def test_the_person_pages_link_their_privacy_page_for_those_who_may(
+    org, web, admin_user, manager_user, trainer, lived, enrolment
+):  # type: ignore[no-untyped-def]
+    link = person_url(org, lived)
+    assert link in web(admin_user).get(f"/o/{org.slug}/people/trainees/{lived.pk}/").content.decode()
+    manager_page = web(manager_user).get(f"/o/{org.slug}/people/trainees/{lived.pk}/")
+    assert link not in manager_page.content.decode()
+    trainer_page = web(admin_user).get(f"/o/{org.slug}/people/trainers/{trainer.pk}/").content.decode()
+    assert f"/o/{org.slug}/privacy/trainers/{trainer.pk}/" in trainer_page
