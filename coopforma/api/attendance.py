@@ -136,6 +136,7 @@ def _session_out(summary: SessionAttendance) -> SessionAttendanceOut:
 
 class CloseIn(Schema):
     trainer_name: str
+    confirm_unsigned: bool = False  # close although trainees marked late never signed (they count 0 h)
 
 
 class MarkIn(Schema):
@@ -168,7 +169,13 @@ def slot_open(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
 def slot_close(request: HttpRequest, slot_id: int, payload: CloseIn) -> SlotAttendanceOut:
     actor = get_actor(request)
     slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
-    services.slot_close(actor=actor, slot=slot, trainer_name=payload.trainer_name, origin=services.Origin.of(request))
+    services.slot_close(
+        actor=actor,
+        slot=slot,
+        trainer_name=payload.trainer_name,
+        confirm_unsigned=payload.confirm_unsigned,
+        origin=services.Origin.of(request),
+    )
     return _slot_out(selectors.slot_live(actor=actor, slot_id=slot_id))
 
 

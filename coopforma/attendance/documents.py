@@ -216,7 +216,11 @@ _CHECKS = {code: _final_check(code) for code in RULES}
 def session_provider(subject: Session, context: dict[str, Any]) -> dict[str, Any]:
     """attendance_sheet: whether the session already has émargement (the sheet is then a printout of it)."""
     session = dict(context.get("session") or {})
-    session["attendance_recorded"] = session_hours(subject.pk).recorded
+    hours = session_hours(subject.pk)
+    session["attendance_recorded"] = hours.recorded
+    started = {s.pk for s in hours.slot_list if s.state in (SlotState.OPEN, SlotState.CLOSED)}
+    # A slot whose electronic émargement has started prints no blank signature box (one proof per half-day).
+    session["slots"] = [{**slot, "electronic": slot.get("id") in started} for slot in session.get("slots") or []]
     return {**context, "session": session}
 
 
@@ -239,7 +243,29 @@ TRAINEE_HOURS_KEYWORDS = (
     Keyword("trainee.provisional_reason", "Pourquoi le document est prévisionnel", ""),
 )
 
-SESSION_KEYWORDS = (Keyword("session.attendance_recorded", "Vrai quand l'émargement de la session a commencé", False),)
+SESSION_KEYWORDS = (
+    Keyword("session.attendance_recorded", "Vrai quand l'émargement de la session a commencé", False),
+    Keyword(
+        "session.slots",
+        "Créneaux (liste : date, weekday, start, end, duration, half_day, place, trainers, is_remote, electronic — "
+        "vrai quand l'émargement électronique du créneau a commencé)",
+        [
+            {
+                "date": "02/03/2026",
+                "weekday": "lundi",
+                "start": "09 h 00",
+                "end": "12 h 30",
+                "duration": "3 h 30",
+                "half_day": "Matin",
+                "place": "Salle du Marché",
+                "trainers": "Théo Formateur",
+                "id": 1,
+                "is_remote": False,
+                "electronic": False,
+            }
+        ],
+    ),
+)
 
 
 def register_providers() -> None:

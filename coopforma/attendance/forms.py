@@ -58,6 +58,13 @@ class CorrectForm(_ParticipantForm):
 
 class CloseForm(forms.Form):
     trainer_name = forms.CharField(label=_("Votre nom (signature du formateur·rice)"), max_length=200, required=False)
+    confirm_unsigned = forms.BooleanField(
+        label=_(
+            "Je confirme : les stagiaires marqué·es en retard qui n'ont pas signé ne seront compté·es "
+            "pour aucune heure."
+        ),
+        required=False,
+    )
 
 
 PAPER_CHOICES = [

@@ -79,10 +79,14 @@ def _by_day(slots: list["Slot"]) -> list[tuple[str, list["Slot"]]]:
     return list(days.items())
 
 
-def _box(cell: object) -> str:
-    """What an electronic émargement already says in a signature box (empty when nothing was recorded)."""
+ELECTRONIC_ONLY = "Émargement électronique en cours ou clos : ne pas signer ici"
+
+
+def _box(cell: object, *, started: bool = False) -> str:
+    """What an electronic émargement already says in a signature box. Empty (to sign on paper) only while the
+    slot's electronic émargement has not started: afterwards a blank box would let a half-day carry two proofs."""
     if cell is None or getattr(cell, "status", "unknown") == "unknown":
-        return ""
+        return f"#text(size: 6.5pt, fill: luma(90))[{e(ELECTRONIC_ONLY)}]" if started else ""
     text = STATUS.get(cell.status, cell.status)
     if cell.signed_at:
         text = f"Signé {local(cell.signed_at):%H:%M}"
@@ -124,14 +128,21 @@ def sheet_markup(sheet: "PaperSheet") -> str:
     for day, day_slots in _by_day(slots):
         out.append(f"== {e(day[:1].upper() + day[1:])}\n")
         columns = "(1.5fr, 1.1fr, " + ", ".join("1.4fr" for _ in day_slots) + ")"
-        head = "[*Stagiaire*], [*Employeur*], " + ", ".join(f"[*{e(slot_label(s))}*]" for s in day_slots)
+        names = {s.pk: ", ".join(sheet.slot_trainers.get(s.pk, [])) for s in day_slots}
+        head = "[*Stagiaire*], [*Employeur*], " + ", ".join(
+            f"[*{e(slot_label(s))}* \\ #text(size: 7pt)[Formateur·rice : {e(names[s.pk] or '—')}]]" for s in day_slots
+        )
         rows = [head]
         for participant in sheet.participants:
-            boxes = ", ".join(f"[{_box(sheet.cells.get((s.pk, participant.pk)))}]" for s in day_slots)
+            boxes = ", ".join(
+                f"[{_box(sheet.cells.get((s.pk, participant.pk)), started=s.pk in sheet.started)}]" for s in day_slots
+            )
             rows.append(
                 f"[{e(participant.trainee.full_name)}], [{e(sheet.employers.get(participant.pk, ''))}], {boxes}"
             )
-        trainer = ", ".join(f"[{e(sheet.trainer_signatures.get(s.pk, ''))}]" for s in day_slots)
+        trainer = ", ".join(
+            f"[{e(sheet.trainer_signatures.get(s.pk, ''))} \\ #text(size: 7pt)[{e(names[s.pk])}]]" for s in day_slots
+        )
         rows.append(f"table.cell(colspan: 2)[*Signature du ou de la formateur·rice*], {trainer}")
         heights = "(auto, " + "".join("1cm, " for _ in sheet.participants) + "1.4cm)"
         out.append(f"#table(columns: {columns}, rows: {heights}, table.header({rows[0]}),\n")

@@ -299,21 +299,27 @@ class PaperSheet:
     employers: dict[int, str] = field(default_factory=dict)
     cells: dict[tuple[int, int], ParticipantAttendance] = field(default_factory=dict)
     trainer_signatures: dict[int, str] = field(default_factory=dict)  # slot id -> typed signature once closed
+    slot_trainers: dict[int, list[str]] = field(default_factory=dict)  # slot id -> its trainers (the session's)
+    started: set[int] = field(default_factory=set)  # slots whose electronic émargement is open or closed
 
 
 def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperSheet:
     participants = list(_active_participants(session.pk).select_related("enrolment__client"))
     slot_ids = [s.pk for s in slots]
     cells = {(a.slot_id, a.participant_id): a for a in ParticipantAttendance.objects.filter(slot_id__in=slot_ids)}
-    signatures = {
-        h.slot_id: h.trainer_signature
-        for h in SlotAttendance.objects.filter(slot_id__in=slot_ids, state=SlotState.CLOSED)
-    }
+    heads = list(
+        SlotAttendance.objects.filter(slot_id__in=slot_ids).values_list("slot_id", "state", "trainer_signature")
+    )
+    signatures = {slot_id: signature for slot_id, state, signature in heads if state == SlotState.CLOSED}
+    started = {slot_id for slot_id, state, _signature in heads if state in (SlotState.OPEN, SlotState.CLOSED)}
     trainers: list[str] = []
+    slot_trainers: dict[int, list[str]] = {}
     for slot in slots:
-        for trainer in list(slot.trainers.all()) or list(session.trainers.all()):
-            if trainer.full_name not in trainers:
-                trainers.append(trainer.full_name)
+        names = [t.full_name for t in (list(slot.trainers.all()) or list(session.trainers.all()))]
+        slot_trainers[slot.pk] = names
+        for name in names:
+            if name not in trainers:
+                trainers.append(name)
     places: list[str] = []
     for slot in slots:
         place = slot.place or session.place
@@ -333,6 +339,8 @@ def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperS
         employers=employers,
         cells=cells,
         trainer_signatures=signatures,
+        slot_trainers=slot_trainers,
+        started=started,
     )
 
 

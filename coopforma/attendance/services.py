@@ -206,9 +206,19 @@ def slot_open(
 
 @transaction.atomic
 def slot_close(
-    *, actor: Actor, slot: Slot, trainer_name: str, origin: Origin | None = None, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    slot: Slot,
+    trainer_name: str,
+    confirm_unsigned: bool = False,
+    origin: Origin | None = None,
+    now: dt.datetime | None = None,
 ) -> SlotAttendance:
-    """The trainer signs (typed name) and closes the slot; afterwards only corrections are possible."""
+    """The trainer signs (typed name) and closes the slot; afterwards only corrections are possible.
+
+    No hour without a signature (R6313-3: the proof is the émargement): a trainee marked late who never signed
+    is not counted. Closing with such trainees asks the trainer's confirmation (`confirm_unsigned`); once
+    confirmed, each is recorded absent with the reason, so that nothing unsigned counts."""
     _require_run(actor, slot)
     now = now or timezone.now()
     trainer_name = (trainer_name or "").strip()
@@ -220,6 +230,35 @@ def slot_close(
     if head.state != SlotState.OPEN:
         raise ValidationError({"slot": _("Seul un émargement ouvert peut être clos.")}, code="not_open")
     label = actor_label(actor)
+    unsigned = list(
+        ParticipantAttendance.objects.filter(slot=slot, status=AttendanceStatus.LATE, signed_at__isnull=True)
+        .select_related("participant__trainee")
+        .order_by("participant__trainee__last_name", "participant__trainee__first_name")
+    )
+    if unsigned and not confirm_unsigned:
+        names = ", ".join(a.participant.trainee.full_name for a in unsigned)
+        raise ValidationError(
+            {
+                "confirm_unsigned": _(
+                    "Marqué·es en retard, %(names)s n'ont pas signé ce créneau : sans signature, aucune heure ne "
+                    "leur sera comptée (art. R6313-3 du Code du travail). Faites-les signer avec le QR code, ou "
+                    "signez pour leur compte avec un motif ; sinon cochez la confirmation pour clore."
+                )
+                % {"names": names}
+            },
+            code="unsigned_late",
+        )
+    for attendance in unsigned:
+        _append(
+            head=head,
+            slot=slot,
+            kind=RecordKind.MARKED_ABSENT,
+            actor=label,
+            origin=origin,
+            participant=attendance.participant,
+            payload={"reason": "Arrivée en retard sans signature : aucune heure comptée (clôture confirmée)."},
+            now=now,
+        )
     _append(
         head=head,
         slot=slot,
@@ -233,7 +272,15 @@ def slot_close(
     head.state, head.closed_at, head.closed_by = SlotState.CLOSED, now, actor.user
     head.trainer_signature, head.trainer_signed_at = trainer_name[:200], now
     head.save(update_fields=["state", "closed_at", "closed_by", "trainer_signature", "trainer_signed_at", "updated_at"])
-    log_action(actor=actor, obj=slot, action="attendance.slot.closed", data={"trainer_signature": trainer_name})
+    log_action(
+        actor=actor,
+        obj=slot,
+        action="attendance.slot.closed",
+        data={
+            "trainer_signature": trainer_name,
+            "unsigned_not_counted": [a.participant.trainee.full_name for a in unsigned],
+        },
+    )
     return head
 
 

@@ -137,6 +137,7 @@ class SlotCloseView(_SlotAction):
                 actor=self.actor,
                 slot=slot,
                 trainer_name=f.cleaned_data["trainer_name"],
+                confirm_unsigned=f.cleaned_data["confirm_unsigned"],
                 origin=services.Origin.of(request),
             ),
             lambda f, _result: _("Feuille signée et créneau clos."),

@@ -188,7 +188,7 @@ def _organisation_data(org: Organisation, category: str | None = None) -> dict[s
 
 
 def _slots(session: Session) -> list[Slot]:
-    return list(session.slots.select_related("place").order_by("starts_at"))
+    return list(session.slots.select_related("place").prefetch_related("trainers").order_by("starts_at"))
 
 
 def _trainers(session: Session) -> list[dict[str, str]]:
@@ -252,6 +252,8 @@ def _session_data(session: Session) -> dict[str, Any]:
     start = slots[0].starts_at if slots else None
     end = slots[-1].ends_at if slots else None
     participants = _participants(session)
+    trainers = _trainers(session)
+    session_trainers = ", ".join(t["full_name"] for t in trainers)
     days: list[str] = []
     for slot in slots:
         day = fr_date(slot.starts_at)
@@ -286,7 +288,9 @@ def _session_data(session: Session) -> dict[str, Any]:
         "trainee_count": len(participants)
         + sum(e.entrusted_trainees for e in session.enrolments.exclude(status=EnrolmentStatus.CANCELLED)),
         "max_capacity": session.max_capacity,
-        "trainers": _trainers(session),
+        "trainers": trainers,
+        "all_remote": bool(slots) and all(s.is_remote for s in slots),
+        "any_remote": any(s.is_remote for s in slots),
         "slots": [
             {
                 "date": fr_date(s.starts_at),
@@ -296,6 +300,10 @@ def _session_data(session: Session) -> dict[str, Any]:
                 "duration": fr_hours(s.minutes),
                 "half_day": "Matin" if s.half_day == "am" else "Après-midi",
                 "place": s.place.name if s.place else (place.name if place else "À distance"),
+                # Each half-day's own trainers (the attendance sheet names who taught it), else the session's.
+                "trainers": ", ".join(t.full_name for t in s.trainers.all()) or session_trainers,
+                "id": s.pk,
+                "is_remote": s.is_remote,
             }
             for s in slots
         ],
@@ -430,6 +438,17 @@ def participant_context(participant: Participant) -> dict[str, Any]:
         "client": client_data(enrolment),
         "trainee": row,
         "certificate": {"nature": session["category"]},
+        # Until evaluations (a lower app, through its context provider) brings the trainer's assessment.
+        "assessment": {
+            "done": False,
+            "date": "",
+            "method": "",
+            "comment": "",
+            "objectives": [
+                {"objective": o, "result": "Non évalué", "acquired": False, "in_progress": False, "not_acquired": False}
+                for o in session["objectives"]
+            ],
+        },
         "document": _document_data(org),
     }
 
@@ -894,6 +913,8 @@ SESSION_KEYWORDS = (
     K("session.accessibility", "Accessibilité aux personnes en situation de handicap", "Locaux accessibles."),
     K("session.modality", "Modalité (présentiel, distance…)", "Présentiel"),
     K("session.is_remote", "À distance (oui/non)", False),
+    K("session.all_remote", "Tous les créneaux sont à distance (oui/non)", False),
+    K("session.any_remote", "Au moins un créneau est à distance (oui/non)", False),
     K("session.certification", "Certification visée", "Action non certifiante"),
     K("session.start_date", "Premier jour", "02/03/2026"),
     K("session.end_date", "Dernier jour", "03/03/2026"),
@@ -921,7 +942,7 @@ SESSION_KEYWORDS = (
     ),
     K(
         "session.slots",
-        "Créneaux (liste : date, weekday, start, end, duration, half_day, place)",
+        "Créneaux (liste : date, weekday, start, end, duration, half_day, place, trainers, is_remote)",
         [
             {
                 "date": "02/03/2026",
@@ -931,6 +952,9 @@ SESSION_KEYWORDS = (
                 "duration": "3 h 30",
                 "half_day": "Matin",
                 "place": "Salle du Marché",
+                "trainers": "Théo Formateur",
+                "id": 1,
+                "is_remote": False,
             },
             {
                 "date": "02/03/2026",
@@ -940,6 +964,9 @@ SESSION_KEYWORDS = (
                 "duration": "3 h 30",
                 "half_day": "Après-midi",
                 "place": "Salle du Marché",
+                "trainers": "Théo Formateur",
+                "id": 2,
+                "is_remote": False,
             },
         ],
     ),

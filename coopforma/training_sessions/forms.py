@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.accounts.actor import Actor
-from coopforma.catalogue.models import Modality
+from coopforma.catalogue.models import Modality, TrainingStatus
 from coopforma.core.forms import MoneyField, date_input
 from coopforma.core.hours import hours_to_minutes, minutes_to_hours
 from coopforma.people.models import Contact, Trainee, Trainer
@@ -129,7 +129,10 @@ class SessionCreateForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["training"].queryset = selectors.training_queryset_for(actor).order_by("title")
+        # Only a validated programme makes a session (the service says why for any other).
+        self.fields["training"].queryset = (
+            selectors.training_queryset_for(actor).filter(status=TrainingStatus.VALIDATED).order_by("title")
+        )
         self.fields["place"].queryset = selectors.place_queryset_for(actor)
 
     def service_kwargs(self) -> dict[str, Any]:

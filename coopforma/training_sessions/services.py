@@ -214,6 +214,7 @@ def session_create(
         )
     if status not in (SessionStatus.DRAFT, SessionStatus.CONFIRMED):
         raise ValidationError({"status": _("Une nouvelle session est en brouillon ou confirmée.")})
+    _require_validated_programme(training, field="training")
     _raise(_check_capacities(min_capacity, max_capacity))
     session = Session(
         organisation=actor.organisation,
@@ -365,6 +366,22 @@ def session_programme_update(*, actor: Actor, session_id: int, programme: dict[s
 
 
 @transaction.atomic
+def _require_validated_programme(training: Any, *, field: str) -> None:
+    """A session follows a pre-established programme (Code du travail L6353-1; Qualiopi indicator 1): it is
+    created and confirmed only from a training whose programme has been validated."""
+    if training.status != TrainingStatus.VALIDATED:
+        raise ValidationError(
+            {
+                field: _(
+                    "Le programme de « %(title)s » est à l'état « %(status)s » : une session se crée et se confirme "
+                    "à partir d'un programme validé (programme préétabli, art. L6353-1 du Code du travail). "
+                    "Faites d'abord valider la formation."
+                )
+                % {"title": training.title, "status": TrainingStatus(training.status).label}
+            }
+        )
+
+
 def session_transition(
     *, actor: Actor, session_id: int, status: str, reason: str = "", cancel_enrolments: bool = False
 ) -> Session:
@@ -385,6 +402,8 @@ def session_transition(
                 % {"from": SessionStatus(current).label, "to": target, "allowed": labels}
             }
         )
+    if status == SessionStatus.CONFIRMED:
+        _require_validated_programme(session.training, field="status")
     data: dict[str, Any] = {"changes": {"status": [current, status]}}
     if status == SessionStatus.DONE and not session.slots.exists():
         raise ValidationError(

@@ -36,6 +36,7 @@ def test_open_mark_read_close(api, trainer_user, org, slot, alice, bruno, sessio
     assert refused.json()["detail"][0]["loc"] == ["body", "reason"]
 
     services.attendance_sign(participant=alice, slot=slot, method="qr")
+    services.attendance_sign(participant=bruno, slot=slot, method="qr")  # late, then signs on arrival
     body = client.get(f"{BASE}/slots/{slot.pk}/attendance").json()
     assert [(p["trainee"], p["status"], p["attended_minutes"]) for p in body["participants"]] == [
         ("Alice Martin", "present", 210),

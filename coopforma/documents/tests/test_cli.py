@@ -71,3 +71,13 @@ def test_nothing_made_exits_1(world, tmp_path):  # noqa: F811
 def test_unknown_session_exits_1(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("documents", "render", "--session", "999999", "--out", str(tmp_path), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize("kind", ["invoice", "credit_note", "billing_quote"])
+def test_billing_kinds_get_a_clear_message_not_a_crash(kind, world, tmp_path):  # noqa: F811
+    """Issue 11: `--kind invoice|credit_note|billing_quote` ended in a KeyError."""
+    with pytest.raises(CommandError) as exc:
+        call_command("documents", "render", "--session", str(world.session.pk), "--kind", kind, "--out", str(tmp_path))
+    assert "ne se produit pas à partir d'une session" in str(exc.value)
+    assert "convention" in str(exc.value) and exc.value.returncode == 2
+    assert not list(tmp_path.iterdir())

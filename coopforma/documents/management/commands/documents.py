@@ -42,7 +42,9 @@ class Command(BaseCommand):
         render = sub.add_parser("render", help="écrire les documents d'une session en PDF")
         render.add_argument("--session", type=int, required=True, help="numéro de la session")
         render.add_argument(
-            "--kind", help="type de document (tous si omis) : " + ", ".join(k.code for k in all_kinds())
+            "--kind",
+            help="type de document (tous si omis) : "
+            + ", ".join(k.code for k in all_kinds() if "operator_subjects" in k.extra),
         )
         render.add_argument("--out", required=True, help="dossier où écrire les PDF")
         verify = sub.add_parser(
@@ -65,6 +67,16 @@ class Command(BaseCommand):
                 kinds = [get_kind(options["kind"])]
             except LookupError:
                 raise CommandError(f"type de document inconnu : {options['kind']}") from None
+            if "operator_subjects" not in kinds[0].extra:
+                # Billing pieces (invoice, credit note, quote) are laid out when they are issued, from their own
+                # record, not from a session: there is nothing to render here.
+                session_kinds = ", ".join(k.code for k in all_kinds() if "operator_subjects" in k.extra)
+                raise CommandError(
+                    f"« {kinds[0].label} » ne se produit pas à partir d'une session : ce document est mis en forme "
+                    f"quand il est émis, depuis sa page (menu Facturation). Types produits par cette commande : "
+                    f"{session_kinds}.",
+                    returncode=2,
+                )
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         session_id = options["session"]
