@@ -56,6 +56,8 @@ class OrganisationForm(forms.ModelForm):
             "disability_referent_name",
             "disability_referent_email",
             "disability_referent_phone",
+            "consumer_mediator_name",
+            "consumer_mediator_website",
         ]
         widgets = {
             "qualiopi_valid_from": date_input(),

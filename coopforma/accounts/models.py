@@ -168,6 +168,15 @@ class Organisation(TimeStampedModel):
     disability_referent_phone = models.CharField(
         _("téléphone du ou de la référent·e handicap"), max_length=30, blank=True
     )
+    # Code de la consommation L612-1 and L616-1: a professional selling to consumers names the consumer
+    # mediator it belongs to (printed on the contracts with individuals).
+    consumer_mediator_name = models.CharField(
+        _("médiateur de la consommation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nom et adresse du médiateur auquel l'organisme adhère (art. L612-1 du Code de la consommation)."),
+    )
+    consumer_mediator_website = models.URLField(_("site du médiateur de la consommation"), blank=True)
 
     class Meta:
         verbose_name = _("organisme de formation")

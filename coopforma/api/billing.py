@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """API routes for billing: pieces (quotes, invoices, credit notes) with their lines, payments and member shares,
-drafts from an enrolment, issue, payments, credit notes, and a member structure's statement.
+drafts from an enrolment, issue, payments, credit notes, a member structure's statement, and the CPF cycle of an
+enrolment (EDOF: entry declared, « service fait » with the hours realised, then the invoice to the Caisse des dépôts).
 
 Thin: parse, call a selector or service of billing, serialise. Money in integer cents (*_cents, credit notes
 positive: subtract them by their `kind`), dates in ISO 8601. Reading needs `billing.view`, writing
@@ -18,9 +19,9 @@ from ninja.pagination import paginate
 
 from coopforma.api.auth import require
 from coopforma.api.params import FilterYear, Pagination
-from coopforma.billing import selectors, services
+from coopforma.billing import cpf, individuals, selectors, services
 from coopforma.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod
-from coopforma.training_sessions.selectors import enrolment_get
+from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
 router = Router(tags=["billing"])
 
@@ -153,6 +154,68 @@ class StatementOut(Schema):
     lines: list[StatementLineOut]
 
 
+class CpfOut(Schema):
+    enrolment_id: int = Field(alias="id")
+    cpf_funded: bool
+    state: str = Field(
+        alias="cpf_state",
+        description="'' (non déclarée), entry_declared (entrée déclarée), service_done (service fait déclaré), "
+        "invoiced (facturée à la Caisse des dépôts)",
+    )
+    state_label: str
+    entry_on: dt.date | None = Field(alias="cpf_entry_on")
+    service_done_on: dt.date | None = Field(alias="cpf_service_done_on")
+    realised_minutes: int | None = Field(alias="cpf_realised_minutes")
+    planned_minutes: int | None = Field(alias="cpf_planned_minutes")
+    completion_rate: int | None = Field(alias="cpf_completion_rate", description="taux de réalisation, en %")
+
+    @staticmethod
+    def resolve_cpf_funded(obj: Any) -> bool:
+        return bool(cpf.cpf_lines(obj))
+
+    @staticmethod
+    def resolve_state_label(obj: Any) -> str:
+        return str(obj.get_cpf_state_display())
+
+
+class CpfEntryIn(Schema):
+    entered_on: dt.date = Field(description="the actual start of the training, as declared on EDOF")
+
+
+class CpfServiceDoneIn(Schema):
+    declared_on: dt.date | None = Field(None, description="default: today")
+
+
+class InstalmentOut(Schema):
+    label: str
+    due_on: dt.date | None = Field(description="empty: the day after the withdrawal period, once signed")
+    amount_cents: int
+
+
+class ScheduleOut(Schema):
+    enrolment_id: int
+    contract_signed_on: dt.date | None
+    at_distance: bool
+    withdrawal_ends_on: dt.date | None
+    instalments: list[InstalmentOut]
+
+
+class ContractSignatureIn(Schema):
+    signed_on: dt.date
+    at_distance: bool = False
+
+
+def _schedule(enrolment: Any) -> dict:
+    signature = contract_signature(enrolment)
+    return {
+        "enrolment_id": enrolment.pk,
+        "contract_signed_on": signature.signed_on if signature else None,
+        "at_distance": signature.at_distance if signature else False,
+        "withdrawal_ends_on": signature.withdrawal_ends_on if signature else None,
+        "instalments": individual_payment_schedule(enrolment),
+    }
+
+
 def _piece(actor: Any, piece_id: int) -> Invoice:
     return selectors.invoice_get(actor=actor, invoice_id=piece_id)
 
@@ -180,6 +243,43 @@ def create_drafts(request: HttpRequest, enrolment_id: int, payload: DraftIn) -> 
     else:
         raise ValidationError({"kind": "quote ou invoice."})
     return Status(201, [_piece(actor, i.pk) for i in created])
+
+
+@router.get("/billing/enrolments/{enrolment_id}/cpf", response=CpfOut)
+def get_cpf(request: HttpRequest, enrolment_id: int) -> Any:
+    actor = require(request, "billing.view")
+    return enrolment_get(actor=actor, enrolment_id=enrolment_id)
+
+
+@router.post("/billing/enrolments/{enrolment_id}/cpf/entry", response=CpfOut)
+def declare_cpf_entry(request: HttpRequest, enrolment_id: int, payload: CpfEntryIn) -> Any:
+    actor = require(request, "billing.manage")
+    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    cpf.cpf_entry_declare(actor=actor, enrolment=enrolment, entered_on=payload.entered_on)
+    return enrolment_get(actor=actor, enrolment_id=enrolment_id)
+
+
+@router.post("/billing/enrolments/{enrolment_id}/cpf/service-done", response=CpfOut)
+def declare_cpf_service_done(request: HttpRequest, enrolment_id: int, payload: CpfServiceDoneIn) -> Any:
+    actor = require(request, "billing.manage")
+    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    cpf.cpf_service_done_declare(actor=actor, enrolment=enrolment, declared_on=payload.declared_on)
+    return enrolment_get(actor=actor, enrolment_id=enrolment_id)
+
+
+@router.get("/billing/enrolments/{enrolment_id}/schedule", response=ScheduleOut)
+def get_schedule(request: HttpRequest, enrolment_id: int) -> dict:
+    """The payment schedule of a trainee paying personally (L6353-6)."""
+    actor = require(request, "billing.view")
+    return _schedule(enrolment_get(actor=actor, enrolment_id=enrolment_id))
+
+
+@router.post("/billing/enrolments/{enrolment_id}/contract-signature", response=ScheduleOut)
+def record_contract_signature(request: HttpRequest, enrolment_id: int, payload: ContractSignatureIn) -> dict:
+    actor = require(request, "billing.manage")
+    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    individuals.contract_signature_record(actor=actor, enrolment=enrolment, **payload.dict())
+    return _schedule(enrolment_get(actor=actor, enrolment_id=enrolment_id))
 
 
 @router.post("/billing/pieces/{piece_id}/issue", response=PieceDetailOut)

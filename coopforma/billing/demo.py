@@ -4,8 +4,11 @@
 Every finished session is invoiced a few days after its end (one invoice per direct funder, one to the client for
 the rest), in date order so the numbering stays chronological; invoices older than 45 days are paid (the OPCO of
 the most recent one only in part), one client gets a partial credit note, an upcoming enrolment has a quote issued,
-accepted and turned into an invoice, and another a draft quote. Everything goes through the services (numbers,
-member shares, PDFs, activity log), as an administrator would do it. Deterministic: no randomness.
+accepted and turned into an invoice, and another a draft quote (both to companies). A CPF-funded enrolment follows
+the EDOF cycle (entry, « service fait » from the closed émargement) and is invoiced to the Caisse des dépôts, never
+to its holder; a trainee paying personally has their contract signed two months before the start. Everything goes
+through the services (numbers, member shares, PDFs, activity log), as an administrator would do it.
+Deterministic: no randomness.
 """
 
 import datetime as dt
@@ -13,7 +16,7 @@ import datetime as dt
 from coopforma.accounts.actor import actor_for
 from coopforma.accounts.models import Organisation, User
 from coopforma.accounts.roles import Role
-from coopforma.billing import services
+from coopforma.billing import cpf, individuals, services
 from coopforma.billing.models import Invoice, InvoiceKind
 from coopforma.training_sessions.models import Enrolment, EnrolmentStatus, SessionStatus
 
@@ -38,6 +41,18 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
     drafts: list[tuple[dt.date, Invoice]] = []
     for enrolment in enrolments:
         issued_on = enrolment.session.end_date + INVOICE_DELAY
+        if enrolment.client.kind == "individual" and not cpf.cpf_lines(enrolment):
+            # The contract (L6353-3) signed on paper two months before the start: the withdrawal period is long over.
+            individuals.contract_signature_record(
+                actor=actor, enrolment=enrolment, signed_on=enrolment.session.start_date - dt.timedelta(days=60)
+            )
+        if cpf.cpf_lines(enrolment):
+            # The EDOF cycle: entry declared the first day, « service fait » two days after the end.
+            cpf.cpf_entry_declare(actor=actor, enrolment=enrolment, entered_on=enrolment.session.start_date)
+            cpf.cpf_service_done_declare(
+                actor=actor, enrolment=enrolment, declared_on=enrolment.session.end_date + dt.timedelta(days=2)
+            )
+            enrolment.refresh_from_db()
         drafts.extend(
             (issued_on, draft) for draft in services.invoice_create_for_enrolment(actor=actor, enrolment=enrolment)
         )
@@ -88,6 +103,7 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
             session__status=SessionStatus.CONFIRMED,
             session__start_date__gt=today,
         )
+        .exclude(client__kind="individual")  # a holder funded by the CPF gets no quote; an individual, a contract
         .select_related("session", "client")
         .order_by("session__start_date", "pk")[:2]
     )

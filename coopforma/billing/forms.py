@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,3 +161,11 @@ class StatementForm(forms.Form):
 
 class CloseYearForm(forms.Form):
     year = forms.IntegerField(label=_("Exercice à clôturer"), min_value=2000, max_value=2100)
+
+
+def parse_day(value: str | None, field: str) -> dt.date:
+    """A date typed in a form (ISO, as the date input sends it), or a French error on `field`."""
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError({field: _("Indiquez une date valide (jj/mm/aaaa).")}) from None

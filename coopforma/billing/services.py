@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
+from coopforma.billing import cpf, individuals
 from coopforma.billing.models import (
     ClosedFiscalYear,
     Invoice,
@@ -43,7 +44,15 @@ from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents, vat_cents, vat_mention
 from coopforma.people.models import Client, ClientKind, MemberStructure
 from coopforma.training_sessions.documents import NDA_DISCLAIMER, fr_date
-from coopforma.training_sessions.models import Enrolment, EnrolmentStatus, FundingLine, PayerKind, Session
+from coopforma.training_sessions.models import (
+    CpfState,
+    Enrolment,
+    EnrolmentStatus,
+    FundingLine,
+    FundingScheme,
+    PayerKind,
+    Session,
+)
 
 PREFIXES = {InvoiceKind.INVOICE: "F", InvoiceKind.QUOTE: "D", InvoiceKind.CREDIT_NOTE: "A"}
 PAYMENT_DAYS = 30  # default due date of an invoice and validity of a quote
@@ -251,7 +260,7 @@ def _create_draft(
         recipient_email=recipient_email,
         quote=quote,
         corrects=corrects,
-        payment_terms="" if kind == InvoiceKind.CREDIT_NOTE else DEFAULT_TERMS,
+        payment_terms=_terms(kind, payer_kind),
         notes=notes,
     )
     for position, line in enumerate(lines, start=1):
@@ -273,6 +282,14 @@ def _create_draft(
         data={"kind": kind, "recipient": invoice.recipient_name, "total_ht_cents": invoice.total_ht_cents},
     )
     return invoice
+
+
+def _terms(kind: str, payer_kind: str) -> str:
+    """Late-payment penalties and the 40 € indemnity concern professional buyers only (L441-10, D441-5 Code de
+    commerce); a trainee paying personally pays by the contract's schedule (L6353-6 Code du travail)."""
+    if kind == InvoiceKind.CREDIT_NOTE:
+        return ""
+    return individuals.CONSUMER_TERMS if payer_kind == PayerKind.INDIVIDUAL else DEFAULT_TERMS
 
 
 def _same_recipient(piece: Invoice) -> dict[str, Any]:
@@ -308,9 +325,9 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
     _manage(actor)
     enrolment = _enrolment_for_billing(actor, enrolment)
     with transaction.atomic():
-        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        enrolment = Enrolment.objects.select_for_update().select_related("session", "client").get(pk=enrolment.pk)
         already = _open_invoices_of(enrolment)
-        if already:
+        if already and not (enrolment.client.kind == ClientKind.INDIVIDUAL and not is_funded_by_others(enrolment)):
             raise ValidationError(
                 {
                     "enrolment": _(
@@ -325,6 +342,20 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
         label = _session_label(session)
         funders = [line for line in enrolment.funding_lines.all() if is_third_party(line, client)]
         funded = sum(line.amount_cents for line in funders)
+        consumer = client.kind == ClientKind.INDIVIDUAL and not funders
+        if consumer:
+            return [_consumer_draft(actor=actor, enrolment=enrolment, label=label, open_pieces=already)]
+        cpf_funded = [line for line in funders if line.payer_kind == PayerKind.CPF]
+        if cpf_funded and enrolment.cpf_state != CpfState.SERVICE_DONE:
+            raise ValidationError(
+                {
+                    "enrolment": _(
+                        "La Caisse des dépôts se facture après la déclaration du service fait sur EDOF (%(rule)s) : "
+                        "dossier « %(state)s ». Déclarez l'entrée en formation puis le service fait."
+                    )
+                    % {"rule": cpf.RULE, "state": enrolment.get_cpf_state_display()}
+                }
+            )
         if funded > enrolment.price_cents:
             raise ValidationError(
                 {
@@ -337,7 +368,10 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
             )
         created = []
         rest = enrolment.price_cents - funded
-        if rest > 0:
+        # CPF: the holder ordered on Mon Compte Formation and pays nothing to the OF; a remaining share, if any, is
+        # paid on the platform and documented on the invoice to the Caisse des dépôts.
+        holder_share = rest if cpf.holder_pays_through_cpf(enrolment) else 0
+        if rest > 0 and not holder_share:
             own_lines = [line for line in enrolment.funding_lines.all() if not is_third_party(line, client)]
             created.append(
                 _create_draft(
@@ -362,6 +396,9 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                 )
             )
         for line in funders:
+            if line.payer_kind == PayerKind.CPF:
+                created.append(_cpf_draft(actor=actor, enrolment=enrolment, line=line, label=label, rest=holder_share))
+                continue
             details = ", ".join(
                 p
                 for p in [
@@ -394,10 +431,134 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
     return created
 
 
+def is_funded_by_others(enrolment: Enrolment) -> bool:
+    return any(is_third_party(line, enrolment.client) for line in enrolment.funding_lines.all())
+
+
+def _consumer_draft(*, actor: Actor, enrolment: Enrolment, label: str, open_pieces: list[Invoice]) -> Invoice:
+    """A trainee paying personally is invoiced instalment by instalment: what the contract's schedule makes due
+    today minus what was already invoiced (L6353-6)."""
+    drafts = [p for p in open_pieces if p.status == InvoiceStatus.DRAFT]
+    if drafts:
+        raise ValidationError(
+            {
+                "enrolment": _("Un brouillon de facture existe déjà (%(draft)s) : émettez-le ou supprimez-le.")
+                % {"draft": str(drafts[0])}
+            }
+        )
+    today = timezone.localdate()
+    individuals.check_payable(enrolment, today)
+    due = individuals.amount_due_now(enrolment, today)
+    if due <= 0:
+        raise ValidationError(
+            {
+                "enrolment": _(
+                    "Rien n'est exigible à ce jour selon l'échéancier du contrat (art. L6353-6 du Code du travail). "
+                    "%(schedule)s"
+                )
+                % {"schedule": individuals.schedule_text(enrolment)}
+            }
+        )
+    whole = due == enrolment.price_cents and not open_pieces
+    return _create_draft(
+        actor=actor,
+        kind=InvoiceKind.INVOICE,
+        client=enrolment.client,
+        session=enrolment.session,
+        enrolment=enrolment,
+        payer_kind=PayerKind.INDIVIDUAL,
+        recipient_name=enrolment.client.name,
+        recipient_address=_client_address(enrolment.client),
+        recipient_email=enrolment.client.email,
+        lines=[
+            {
+                "label": label if whole else f"{label} — {_('échéance(s) exigible(s) du contrat')}",
+                "unit_price_cents": due,
+                "enrolment": enrolment,
+            }
+        ],
+        notes=individuals.schedule_text(enrolment),
+    )
+
+
+def _cpf_draft(*, actor: Actor, enrolment: Enrolment, line: FundingLine, label: str, rest: int) -> Invoice:
+    """The invoice data of a CPF dossier after its « service fait »: to the Caisse des dépôts, the line's amount pro
+    rata the taux de réalisation (BPF cadre C line 2e)."""
+    completion = enrolment.cpf_completion_rate or 0
+    amount = cpf.cpf_amount_cents(line, completion)
+    if amount <= 0:
+        raise ValidationError(
+            {"enrolment": _("Taux de réalisation nul : la Caisse des dépôts ne paie rien pour ce dossier.")}
+        )
+    trainees = ", ".join(p.trainee.full_name for p in enrolment.participants.select_related("trainee"))
+    details = _(
+        "dossier CPF %(ref)s, titulaire %(holder)s, entrée le %(entry)s, service fait le %(done)s : "
+        "%(realised)s réalisées sur %(planned)s, taux de réalisation %(rate)s %%"
+    ) % {
+        "ref": line.reference or "—",
+        "holder": trainees or enrolment.client.name,
+        "entry": fr_date(enrolment.cpf_entry_on),
+        "done": fr_date(enrolment.cpf_service_done_on),
+        "realised": format_minutes(enrolment.cpf_realised_minutes or 0),
+        "planned": format_minutes(enrolment.cpf_planned_minutes or 0),
+        "rate": completion,
+    }
+    notes = []
+    if completion < 100:
+        notes.append(
+            _("Réalisation partielle : %(amount)s HT sur %(full)s, au prorata du taux de réalisation.")
+            % {"amount": format_cents(amount), "full": format_cents(line.amount_cents)}
+        )
+    if rest:
+        notes.append(
+            _(
+                "Reste à charge du titulaire : %(rest)s, réglé sur Mon Compte Formation ; l'organisme ne le lui "
+                "facture pas."
+            )
+            % {"rest": format_cents(rest)}
+        )
+    return _create_draft(
+        actor=actor,
+        kind=InvoiceKind.INVOICE,
+        client=enrolment.client,
+        session=enrolment.session,
+        enrolment=enrolment,
+        payer_kind=PayerKind.CPF,
+        scheme=FundingScheme.CPF,
+        recipient_name=cpf.CDC_NAME,
+        recipient_address=cpf.CDC_ADDRESS,
+        lines=[
+            {
+                "label": f"{label} — {details}",
+                "unit_price_cents": amount,
+                "enrolment": enrolment,
+                "funding_line": line,
+            }
+        ],
+        notes=" ".join(notes),
+    )
+
+
+def _refuse_holder_pieces(enrolment: Enrolment) -> None:
+    if cpf.holder_pays_through_cpf(enrolment):
+        raise ValidationError(
+            {
+                "enrolment": _(
+                    "%(holder)s finance sa formation par son CPF : ni devis, ni contrat, ni facture au titulaire. "
+                    "La commande se passe sur Mon Compte Formation, dont les conditions générales tiennent lieu de "
+                    "contrat, et la Caisse des dépôts est facturée après le service fait (%(rule)s)."
+                )
+                % {"holder": enrolment.client.name, "rule": cpf.RULE}
+            }
+        )
+
+
 def quote_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> Invoice:
-    """A draft quote to the client for the enrolment's price (its funding lines are listed in the notes)."""
+    """A draft quote to the client for the enrolment's price (its funding lines are listed in the notes). None for
+    a holder funded by their CPF."""
     _manage(actor)
     enrolment = _enrolment_for_billing(actor, enrolment)
+    _refuse_holder_pieces(enrolment)
     client = enrolment.client
     funding = [
         f"{line.payer_name or line.get_payer_kind_display()} : {format_cents(line.amount_cents)}"
@@ -417,7 +578,19 @@ def quote_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> Invoice
             recipient_siret=client.siret,
             recipient_email=client.email,
             lines=[{"label": _session_label(enrolment.session), "unit_price_cents": enrolment.price_cents}],
-            notes=(_("Financements prévus : ") + " ; ".join(funding) + ".") if funding else "",
+            notes=" ".join(
+                part
+                for part in [
+                    (_("Financements prévus : ") + " ; ".join(funding) + ".") if funding else "",
+                    _(
+                        "Ce devis ne vaut pas commande : l'inscription devient définitive à la signature du contrat "
+                        "de formation professionnelle, avant tout règlement (art. L6353-3 du Code du travail)."
+                    )
+                    if client.kind == ClientKind.INDIVIDUAL
+                    else "",
+                ]
+                if part
+            ),
         )
 
 
@@ -716,6 +889,11 @@ def _issue(*, actor: Actor, invoice: Invoice, issued_on: dt.date) -> Invoice:
                     % {"number": corrected.number, "left": format_cents(corrected.total_ht_cents - credited_ht)}
                 }
             )
+    if invoice.kind in (InvoiceKind.INVOICE, InvoiceKind.QUOTE) and invoice.enrolment_id:
+        enrolment = Enrolment.objects.select_related("client").get(pk=invoice.enrolment_id)
+        if invoice.payer_kind != PayerKind.CPF:
+            _refuse_holder_pieces(enrolment)
+    individuals.check_issue(invoice, issued_on)
     year = _check_issue(invoice, org, issued_on)
     sequence = _next_sequence(org.pk, invoice.kind, year, issued_on)
     invoice.fiscal_year = year
@@ -731,6 +909,8 @@ def _issue(*, actor: Actor, invoice: Invoice, issued_on: dt.date) -> Invoice:
     invoice.save()
     if invoice.kind != InvoiceKind.QUOTE:
         MemberShare.objects.bulk_create(_share_rows(invoice))
+    if invoice.kind == InvoiceKind.INVOICE and invoice.payer_kind == PayerKind.CPF and invoice.enrolment_id:
+        cpf.cpf_mark_invoiced(actor=actor, enrolment_id=invoice.enrolment_id, number=invoice.number)
     log_action(
         actor=actor,
         obj=invoice,
@@ -814,6 +994,8 @@ def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
             raise ValidationError(
                 {"quote": _("Ce devis est déjà transformé en facture (%(invoice)s).") % {"invoice": str(existing)}}
             )
+        if locked.enrolment_id:
+            _refuse_holder_pieces(Enrolment.objects.select_related("client").get(pk=locked.enrolment_id))
         if locked.status == InvoiceStatus.ISSUED:
             locked = quote_accept(actor=actor, quote=locked)
         lines = [
@@ -975,6 +1157,7 @@ def payment_record(
         if errors:
             raise ValidationError(errors)
         _check_open_year(actor.organisation, paid_on, "paid_on")
+        individuals.check_payment(locked, paid_on)
         balance = balance_cents(locked)
         if amount_cents > balance:
             raise ValidationError(

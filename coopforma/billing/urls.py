@@ -22,6 +22,12 @@ urlpatterns = [
     path("<int:pk>/payment/", views.PaymentView.as_view(), name="payment"),
     path("<int:pk>/pdf/", views.PdfView.as_view(), name="pdf"),
     path("enrolment/<int:enrolment_id>/", views.EnrolmentBillingView.as_view(), name="enrolment"),
+    path("enrolment/<int:enrolment_id>/cpf/", views.CpfDeclareView.as_view(), name="cpf"),
+    path(
+        "enrolment/<int:enrolment_id>/contract-signature/",
+        views.ContractSignatureView.as_view(),
+        name="contract_signature",
+    ),
     path("statement/", views.StatementView.as_view(), name="statement"),
     path("statement.csv", views.StatementCsvView.as_view(), name="statement_csv"),
     path("years/", views.FiscalYearView.as_view(), name="years"),

@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.billing import forms, selectors, services
+from coopforma.billing import cpf, forms, individuals, selectors, services
 from coopforma.billing.documents import preview_pdf
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
 from coopforma.documents.services import document_read
-from coopforma.training_sessions.selectors import enrolment_get
+from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
 T = "billing/"
 
@@ -265,8 +265,15 @@ class EnrolmentBillingView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         enrolment = enrolment_get(actor=self.actor, enrolment_id=self.kwargs["enrolment_id"])
+        consumer = enrolment.client.kind == "individual" and not cpf.cpf_lines(enrolment)
         context.update(
+            consumer=consumer,
+            signature=contract_signature(enrolment) if consumer else None,
+            schedule=individual_payment_schedule(enrolment) if consumer else [],
             enrolment=enrolment,
+            cpf_funded=bool(cpf.cpf_lines(enrolment)),
+            holder_cpf=cpf.holder_pays_through_cpf(enrolment),
+            today=timezone.localdate(),
             funding_lines=list(enrolment.funding_lines.all()),
             invoices=list(selectors.invoice_list(actor=self.actor, filters={"enrolment": enrolment.pk})),
         )
@@ -290,6 +297,52 @@ class EnrolmentBillingView(OrgViewMixin, TemplateView):
             request, _("%(n)s brouillon(s) créé(s) : vérifiez-les puis émettez-les.") % {"n": len(created)}
         )
         return _detail(self.actor, created[0])
+
+
+class CpfDeclareView(OrgViewMixin, View):
+    """POST `step` = entry (with `entered_on`) or service_done (with `declared_on`): what the OF declared on EDOF."""
+
+    required_flag = "billing.manage"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        enrolment = enrolment_get(actor=self.actor, enrolment_id=kwargs["enrolment_id"])
+        step = request.POST.get("step")
+        try:
+            if step == "entry":
+                day = forms.parse_day(request.POST.get("entered_on"), "entered_on")
+                cpf.cpf_entry_declare(actor=self.actor, enrolment=enrolment, entered_on=day)
+                messages.success(request, _("Entrée en formation enregistrée."))
+            elif step == "service_done":
+                day = forms.parse_day(request.POST.get("declared_on"), "declared_on")
+                done = cpf.cpf_service_done_declare(actor=self.actor, enrolment=enrolment, declared_on=day)
+                messages.success(
+                    request,
+                    _("Service fait enregistré : taux de réalisation %(rate)s %%. Préparez la facture.")
+                    % {"rate": done.cpf_completion_rate},
+                )
+            else:
+                raise ValidationError({"step": _("Choisissez l'étape du dossier CPF à déclarer.")})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("billing:enrolment", org=self.actor.organisation.slug, enrolment_id=enrolment.pk)
+
+
+class ContractSignatureView(OrgViewMixin, View):
+    """POST `signed_on` (and `at_distance`): the date the trainee signed a paper contract (L6353-3)."""
+
+    required_flag = "billing.manage"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        enrolment = enrolment_get(actor=self.actor, enrolment_id=kwargs["enrolment_id"])
+        try:
+            day = forms.parse_day(request.POST.get("signed_on"), "signed_on")
+            individuals.contract_signature_record(
+                actor=self.actor, enrolment=enrolment, signed_on=day, at_distance=bool(request.POST.get("at_distance"))
+            )
+            messages.success(request, _("Signature du contrat enregistrée."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("billing:enrolment", org=self.actor.organisation.slug, enrolment_id=enrolment.pk)
 
 
 class PdfView(OrgViewMixin, View):

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.models import Membership, Organisation, User
 from coopforma.accounts.roles import Role
+from coopforma.attendance.demo import load_demo as attendance_demo
 from coopforma.billing.demo import load_demo as billing_demo
 from coopforma.catalogue.models import Training
 from coopforma.core.log import log_action
@@ -134,6 +135,8 @@ ORGANISATION = {
     "disability_referent_name": "Samia Benhamou",
     "disability_referent_email": "handicap@ensemble.example",
     "disability_referent_phone": "04 78 28 14 62",
+    "consumer_mediator_name": "Médiateur de la consommation CM2C, 49 rue de Ponthieu, 75008 Paris",
+    "consumer_mediator_website": "https://www.cm2c.net",
 }
 
 
@@ -1098,7 +1101,7 @@ def _build(*, accounts: list[DemoAccount], today: dt.date) -> Organisation:
         pools=pools,
     )
     # Each later app adds its part of the demo from the records above (order: who reads whom).
-    for load in (evaluations_demo, billing_demo, quality_demo, reporting_demo):
+    for load in (evaluations_demo, attendance_demo, billing_demo, quality_demo, reporting_demo):
         load(org, today=today, users=users)
     return org
 

@@ -179,6 +179,8 @@ def _organisation_data(org: Organisation, category: str | None = None) -> dict[s
         "disability_referent": org.disability_referent_name,
         "disability_referent_email": org.disability_referent_email,
         "disability_referent_phone": org.disability_referent_phone,
+        "consumer_mediator": org.consumer_mediator_name,
+        "consumer_mediator_website": org.consumer_mediator_website,
         "qualiopi": qualiopi,
         "qualiopi_certified": bool(qualiopi),
         "vat_exempt": exempt,
@@ -369,6 +371,21 @@ def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
             for line in lines
         ],
         "valid_until": fr_date(issued + dt.timedelta(days=30)),
+        "schedule": [
+            {
+                "label": i.label,
+                "due": fr_date(i.due_on) if i.due_on else "à l'expiration du délai de rétractation",
+                "amount": fr_money(i.amount_cents),
+            }
+            for i in selectors.individual_payment_schedule(enrolment)
+        ],
+        "cpf_funded": any(line.payer_kind == PayerKind.CPF for line in lines),
+        # L221-25 Code de la consommation: a training starting within 14 days of the contract starts, at the
+        # trainee's express request, before the end of the withdrawal period.
+        "starts_within_withdrawal": bool(
+            enrolment.session.start_date
+            and enrolment.session.start_date <= issued + dt.timedelta(days=selectors.DISTANCE_WITHDRAWAL_DAYS)
+        ),
     }
 
 
@@ -596,10 +613,25 @@ def skills_assessment_context(enrolment: Enrolment) -> dict[str, Any]:
     return context
 
 
+def _is_cpf_funded(enrolment: Enrolment) -> bool:
+    return enrolment.funding_lines.filter(payer_kind=PayerKind.CPF).exists()
+
+
 def contract_missing(enrolment: Enrolment) -> list[Missing]:
     org = _organisation(enrolment)
     client = enrolment.client
     found = _org_missing(org, head=True) + _session_missing(enrolment.session, objectives=True, trainers=True)
+    if not org.consumer_mediator_name:
+        # L612-1 and L616-1 Code de la consommation: the consumer is told which mediator they may turn to.
+        found.append(Missing(f"Le médiateur de la consommation de {org.name}", _url("org:settings", org)))
+    if _is_cpf_funded(enrolment):
+        found.append(
+            Missing(
+                f"{client.name} finance sa formation par son CPF : pas de contrat, les conditions générales de "
+                "Mon Compte Formation en tiennent lieu",
+                _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk),
+            )
+        )
     if client.kind != ClientKind.INDIVIDUAL:
         found.append(
             Missing(
@@ -613,11 +645,21 @@ def contract_missing(enrolment: Enrolment) -> list[Missing]:
 
 
 def quote_missing(enrolment: Enrolment) -> list[Missing]:
-    return (
+    found = (
         _org_missing(_organisation(enrolment), vat=True)
         + _session_missing(enrolment.session)
         + _price_missing(enrolment)
     )
+    if enrolment.client.kind == ClientKind.INDIVIDUAL and _is_cpf_funded(enrolment):
+        org = _organisation(enrolment)
+        found.append(
+            Missing(
+                f"{enrolment.client.name} finance sa formation par son CPF : pas de devis, la commande se passe sur "
+                "Mon Compte Formation",
+                _url("sessions:enrolment_edit", org, pk=enrolment.session_id, enrolment_pk=enrolment.pk),
+            )
+        )
+    return found
 
 
 def programme_missing(session: Session) -> list[Missing]:
@@ -731,12 +773,14 @@ def _enrolment_applies(kind: str) -> Callable[[Enrolment], bool]:
     def applies(enrolment: Enrolment) -> bool:
         individual = enrolment.client.kind == ClientKind.INDIVIDUAL
         bilan = _session_category(enrolment.session) == QualiopiCategory.SKILLS_ASSESSMENT
-        if kind == "contract":
-            return individual
+        if kind == "contract":  # never for a CPF-funded enrolment: the platform's terms govern
+            return individual and not _is_cpf_funded(enrolment)
         if kind == "convention":
             return not individual and not bilan
         if kind == "skills_assessment_convention":
             return not individual and bilan
+        if kind == "quote":  # a CPF holder orders on Mon Compte Formation
+            return not (individual and _is_cpf_funded(enrolment))
         return True
 
     return applies
@@ -871,6 +915,8 @@ ORGANISATION_KEYWORDS = (
     K("organisation.disability_referent", "Référent·e handicap", "Dominique Leroy"),
     K("organisation.disability_referent_email", "E-mail du ou de la référent·e handicap", "handicap@coop.example"),
     K("organisation.disability_referent_phone", "Téléphone du ou de la référent·e handicap", "02 99 00 00 01"),
+    K("organisation.consumer_mediator", "Médiateur de la consommation", "CM2C, 49 rue de Ponthieu, 75008 Paris"),
+    K("organisation.consumer_mediator_website", "Site du médiateur de la consommation", "https://www.cm2c.net"),
     K(
         "organisation.qualiopi",
         "Mention de la certification Qualiopi (vide si le certificat n'est pas en cours de validité ou ne couvre "
@@ -1030,6 +1076,17 @@ ENROLMENT_KEYWORDS = (
         ],
     ),
     K("enrolment.valid_until", "Validité du devis (30 jours)", "01/04/2026"),
+    K(
+        "enrolment.schedule",
+        "Échéancier d'un particulier (liste : label, due, amount ; art. L6353-6)",
+        [{"label": "Acompte (30 % au plus)", "due": "à l'expiration du délai de rétractation", "amount": "420,00 €"}],
+    ),
+    K("enrolment.cpf_funded", "Financée par le CPF (oui/non)", False),
+    K(
+        "enrolment.starts_within_withdrawal",
+        "La formation commence dans les 14 jours (demande expresse, art. L221-25 du Code de la consommation)",
+        False,
+    ),
 )
 
 TRAINEE_KEYWORDS = (

@@ -158,6 +158,16 @@ class EnrolmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+class CpfState(models.TextChoices):
+    """Where a CPF-funded enrolment stands in the EDOF cycle of the Caisse des dépôts (CGU and conditions
+    particulières des organismes de formation): entry declared, « service fait » declared, then invoiced."""
+
+    NONE = "", _("Non déclarée")
+    ENTRY_DECLARED = "entry_declared", _("Entrée en formation déclarée")
+    SERVICE_DONE = "service_done", _("Service fait déclaré")
+    INVOICED = "invoiced", _("Facturée à la Caisse des dépôts")
+
+
 class Enrolment(TenantModel):
     """A client in a session, with its price and who pays it (funding lines)."""
 
@@ -174,6 +184,21 @@ class Enrolment(TenantModel):
     entrusted_trainees = models.PositiveIntegerField(_("nombre de stagiaires confiés"), default=0)
     entrusted_minutes = models.PositiveIntegerField(_("heures-stagiaires confiées (minutes)"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    # CPF (EDOF): the states of the dossier, recorded as the OF declares them on EDOF.
+    cpf_state = models.CharField(_("dossier CPF (EDOF)"), max_length=20, choices=CpfState.choices, blank=True)
+    cpf_entry_on = models.DateField(_("entrée en formation déclarée le"), null=True, blank=True)
+    cpf_service_done_on = models.DateField(_("service fait déclaré le"), null=True, blank=True)
+    cpf_realised_minutes = models.PositiveIntegerField(_("heures réalisées (minutes)"), null=True, blank=True)
+    cpf_planned_minutes = models.PositiveIntegerField(_("heures prévues (minutes)"), null=True, blank=True)
+    cpf_completion_rate = models.PositiveSmallIntegerField(_("taux de réalisation (%)"), null=True, blank=True)
+    # Contract with an individual paying personally (L6353-3 to -7), when signed on paper (an e-signed contract
+    # carries its own date): the withdrawal period and the payment schedule run from it.
+    contract_signed_on = models.DateField(_("contrat signé le"), null=True, blank=True)
+    contract_at_distance = models.BooleanField(
+        _("contrat conclu à distance ou hors établissement"),
+        default=False,
+        help_text=_("Délai de rétractation de 14 jours (art. L221-18 du Code de la consommation) au lieu de 10."),
+    )
 
     class Meta:
         verbose_name = _("inscription")

@@ -494,3 +494,125 @@ def calendar_month(*, actor: Actor, year: int, month: int, filters: dict[str, An
         for week in weeks_dates
     ]
     return CalendarMonth(year=year, month=month, weeks=weeks)
+
+
+# --- Contracts with individuals paying personally (Code du travail L6353-3 to L6353-7) -------------------------
+
+WITHDRAWAL_DAYS = 10  # L6353-5 Code du travail, from the signature
+DISTANCE_WITHDRAWAL_DAYS = 14  # L221-18 Code de la consommation: distance or off-premises contract (the longer wins)
+ADVANCE_PERCENT = 30  # L6353-6: at most 30 % of the price once the withdrawal period is over
+BALANCE_SPACING = dt.timedelta(days=30)  # the balance follows the training, never on the advance's day
+
+
+@dataclass(frozen=True)
+class ContractSignature:
+    signed_on: dt.date
+    at_distance: bool
+
+    @property
+    def withdrawal_days(self) -> int:
+        return DISTANCE_WITHDRAWAL_DAYS if self.at_distance else WITHDRAWAL_DAYS
+
+    @property
+    def withdrawal_ends_on(self) -> dt.date:
+        """The last day of the withdrawal period: nothing is payable until the day after."""
+        return self.signed_on + dt.timedelta(days=self.withdrawal_days)
+
+
+def contract_signature(enrolment: Enrolment) -> ContractSignature | None:
+    """When the trainee signed the contract: by e-mailed link (a distance contract: the client's signature of the
+    latest signed contract document), else the paper signature recorded on the enrolment."""
+    from coopforma.documents.models import Document, DocumentStatus, SignatureStatus
+
+    document = (
+        Document.objects.filter(
+            organisation_id=enrolment.organisation_id,
+            kind="contract",
+            subject_type=ContentType.objects.get_for_model(Enrolment),
+            subject_id=enrolment.pk,
+            status__in=[DocumentStatus.SIGNED, DocumentStatus.DIFFUSED],
+        )
+        .order_by("-version", "-pk")
+        .first()
+    )
+    if document is not None:
+        signed_at = (
+            document.signatures.filter(role="client", status=SignatureStatus.SIGNED, signed_at__isnull=False)
+            .order_by("-signed_at")
+            .values_list("signed_at", flat=True)
+            .first()
+        )
+        if signed_at is not None:
+            return ContractSignature(timezone.localtime(signed_at).date(), at_distance=True)
+    if enrolment.contract_signed_on:
+        return ContractSignature(enrolment.contract_signed_on, at_distance=enrolment.contract_at_distance)
+    return None
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One payment of an individual's schedule: due on `due_on` (None: the day after the withdrawal period, whose
+    date is known once the contract is signed)."""
+
+    label: str
+    due_on: dt.date | None
+    amount_cents: int
+
+
+def individual_share_cents(enrolment: Enrolment) -> int:
+    """What the trainee pays personally: the price minus the lines paid by someone else."""
+    others = sum(line.amount_cents for line in enrolment.funding_lines.all() if line.payer_kind != "individual")
+    return max(enrolment.price_cents - others, 0)
+
+
+def individual_payment_schedule(enrolment: Enrolment) -> list[Instalment]:
+    """L6353-6: nothing before the withdrawal period ends; then at most 30 % of the price; the rest as the training
+    proceeds — one instalment at the end of each calendar month of training, in proportion to its planned minutes
+    (largest remainder, so the instalments add up exactly to the price). A balance instalment falls 30 days after
+    the advance at the earliest."""
+    total = individual_share_cents(enrolment)
+    signature = contract_signature(enrolment)
+    first_day = signature.withdrawal_ends_on + dt.timedelta(days=1) if signature else None
+    advance = total * ADVANCE_PERCENT // 100
+    schedule = [
+        Instalment("Acompte à l'expiration du délai de rétractation (30 % au plus, art. L6353-6)", first_day, advance)
+    ]
+    months: dict[tuple[int, int], list[int]] = {}
+    for slot in enrolment.session.slots.order_by("starts_at"):
+        local = timezone.localtime(slot.ends_at).date()
+        entry = months.setdefault((local.year, local.month), [0, 0])
+        entry[0] += slot.minutes
+        entry[1] = local.toordinal()
+    rest = total - advance
+    if not months:
+        end = enrolment.session.end_date
+        months = {(0, 0): [1, end.toordinal() if end else 0]}
+    weights = {key: value[0] for key, value in months.items()}
+    whole = sum(weights.values()) or 1
+    parts = {key: rest * weight // whole for key, weight in weights.items()}
+    leftover = rest - sum(parts.values())
+    by_remainder = sorted(weights, key=lambda key: (-(rest * weights[key] % whole), key))
+    for key in by_remainder[:leftover]:
+        parts[key] += 1
+    for key in sorted(months):
+        ordinal = months[key][1]
+        due = dt.date.fromordinal(ordinal) if ordinal else None
+        if due and first_day and due < first_day + BALANCE_SPACING:
+            # Training delivered before the withdrawal period ended (L221-25): at its end only the 30 % advance is
+            # due; the balance keeps its pace, a month later at the earliest.
+            due = first_day + BALANCE_SPACING
+        label = f"Solde (formation suivie en {MONTHS_FR[key[1] - 1]} {key[0]})" if key != (0, 0) else "Solde"
+        schedule.append(Instalment(label, due, parts[key]))
+    return [i for i in schedule if i.amount_cents > 0]
+
+
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre"]  # fmt: skip
+
+
+def individual_amount_due_by(enrolment: Enrolment, day: dt.date) -> int:
+    """The most that may have been invoiced to the trainee by `day` (0 before the contract's withdrawal period is
+    over, or without a signed contract)."""
+    if contract_signature(enrolment) is None:
+        return 0
+    return sum(i.amount_cents for i in individual_payment_schedule(enrolment) if i.due_on and i.due_on <= day)

@@ -8,8 +8,10 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from coopforma.accounts.models import Organisation, User
+from coopforma.billing import cpf
 from coopforma.billing.models import Invoice, InvoiceSequence, MemberShare, Payment
 from coopforma.dashboard.demo import DEMO_SLUG
+from coopforma.training_sessions.models import Enrolment
 
 
 @pytest.fixture
@@ -38,6 +40,17 @@ def test_demo_has_a_coherent_billing(demo_org, web):
         assert invoice.document_id is not None
         total = MemberShare.objects.filter(invoice=invoice).aggregate(t=Sum("basis_cents"))["t"]
         assert total == invoice.total_ht_cents, invoice.number
+    # CPF: the Caisse des dépôts is billed after the EDOF cycle, the holders never (no quote, no invoice).
+    cpf_enrolments = Enrolment.objects.filter(organisation=demo_org, funding_lines__payer_kind="cpf").distinct()
+    holders = [e.client_id for e in cpf_enrolments]
+    assert not invoices.filter(client_id__in=holders).exclude(payer_kind="cpf").exists()
+    cpf_invoices = issued.filter(payer_kind="cpf")
+    assert cpf_invoices.exists() and set(cpf_invoices.values_list("scheme", flat=True)) == {"cpf"}
+    assert set(cpf_invoices.values_list("recipient_name", flat=True)) == {cpf.CDC_NAME}
+    for invoice in cpf_invoices:
+        assert invoice.enrolment.cpf_state == "invoiced" and invoice.enrolment.cpf_completion_rate == 100
+    quote = invoices.get(kind="quote", status="accepted")
+    assert quote.client.kind == "company" and quote.payer_kind == "company"
     # The admin sees it all on the pages.
     admin = User.objects.get(memberships__organisation=demo_org, memberships__role="admin")
     page = web(admin).get(f"/o/{DEMO_SLUG}/billing/")

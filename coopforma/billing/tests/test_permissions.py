@@ -101,6 +101,8 @@ WEB = [
     ),
     ("enrolment", "get", "enrolment/{e}/", None, expect(200, view=200)),
     ("enrolment_quote", "post", "enrolment/{e}/", {"kind": "quote"}, expect(302)),
+    ("enrolment_cpf", "post", "enrolment/{e}/cpf/", {"step": "entry", "entered_on": "{today}"}, expect(302)),
+    ("enrolment_contract", "post", "enrolment/{e}/contract-signature/", {"signed_on": "{today}"}, expect(302)),
     ("statement", "get", "statement/", None, expect(200, view=200, foreign=200)),
     (  # foreign: our structure in the query is not a choice of theirs (the filter form refuses it)
         "statement_csv",
@@ -117,6 +119,18 @@ API = [
     ("list", "get", "billing/pieces", None, expect(200, view=200, anonymous=401, stranger=200)),
     ("detail", "get", "billing/pieces/{i}", None, expect(200, view=200, anonymous=401)),
     ("drafts", "post", "billing/enrolments/{e}/drafts", {"kind": "quote"}, expect(201, anonymous=401)),
+    ("cpf", "get", "billing/enrolments/{e}/cpf", None, expect(200, view=200, anonymous=401)),
+    # The world's enrolment is a company's: the service refuses (422) once the permission layer has let admin in.
+    ("cpf_entry", "post", "billing/enrolments/{e}/cpf/entry", {"entered_on": "{today}"}, expect(422, anonymous=401)),
+    ("cpf_done", "post", "billing/enrolments/{e}/cpf/service-done", {}, expect(422, anonymous=401)),
+    ("schedule", "get", "billing/enrolments/{e}/schedule", None, expect(200, view=200, anonymous=401)),
+    (  # a company's enrolment: no L6353-3 contract (422 once let in)
+        "contract_signature",
+        "post",
+        "billing/enrolments/{e}/contract-signature",
+        {"signed_on": "{today}"},
+        expect(422, anonymous=401),
+    ),
     ("issue", "post", "billing/pieces/{d}/issue", {}, expect(200, anonymous=401)),
     (
         "payment",

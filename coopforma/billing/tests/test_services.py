@@ -92,10 +92,13 @@ def test_enrolment_with_an_opco_gives_two_invoices(admin_actor, enrolment, opco_
 
 
 def test_payer_kind_follows_the_client_kind(admin_actor, session, org):
+    from coopforma.billing import individuals
     from coopforma.people.tests.factories import ClientFactory
 
     for kind, payer in [("individual", "individual"), ("training_org", "other_of"), ("public_body", "public_employer")]:
         enrolment = EnrolmentFactory(session=session, client=ClientFactory(organisation=org, kind=kind))
+        if kind == "individual":  # an individual is invoiced once their contract is signed (L6353-3)
+            individuals.contract_signature_record(actor=admin_actor, enrolment=enrolment, signed_on=dt.date(2026, 1, 5))
         (invoice,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
         assert invoice.payer_kind == payer
 

@@ -52,6 +52,7 @@ def world(org, member, trainer):  # type: ignore[no-untyped-def]
     """A session taught by `trainer` (member structure `member`): 2 slots, a company and an individual."""
     org.nda_region = "Île-de-France"
     org.disability_referent_name = "Dominique Leroy"
+    org.consumer_mediator_name = "CM2C, 49 rue de Ponthieu, 75008 Paris"
     org.save()
     session = SessionFactory(
         training__organisation=org, training__member_structure=member, title="Animer une réunion coopérative"
@@ -146,7 +147,7 @@ def test_contract_has_the_l6353_mentions(world, admin_actor):
     for mention in [
         "Contrat de formation professionnelle",
         "dix jours",
-        "lettre recommandée avec avis de réception",
+        "toute déclaration dénuée d'ambiguïté",
         "Aucune somme ne peut être exigée",
         "ne peut excéder 30 % du prix",
         "270,00 €",  # 30 % of 900 €
