@@ -7,3 +7,8 @@ class EvaluationsConfig(AppConfig):
     name = "coopforma.evaluations"
     label = "evaluations"
     verbose_name = _("Évaluations")
+
+    def ready(self) -> None:
+        from coopforma.evaluations.documents import register_providers
+
+        register_providers()
