@@ -76,7 +76,7 @@ class HoursField(forms.CharField):
 
 class TrainerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Trainer) -> str:
-        return f"{obj.full_name} ({obj.member_structure.name})"
+        return f"{obj.full_name} ({obj.member_structure.name if obj.member_structure else obj.get_employer_display()})"
 
 
 def _trainer_queryset(actor: Actor, session: Session | None = None) -> Any:
