@@ -74,18 +74,20 @@ def _database(reuse: bool) -> tuple[str, str | None]:
 
 def _vary_frame_f(org, say) -> None:  # type: ignore[no-untyped-def]
     """What frame F groups by, varied as in a real OF (generate.py gives every row the same values, which would
-    leave one group): trainee types a–e, objectives a–f (RNCP levels for a), 12 NSF codes, remote and hybrid
-    trainings, 1 session in 25 subcontracted, 1 trainee in 40 an abandon, a few without a type (assistant)."""
+    leave one group): trainee types a–e, objectives a–f (RNCP levels for a, CQP without level), 12 NSF codes,
+    remote and hybrid trainings, 1 slot in 4 delivered remotely, 1 session in 25 subcontracted and a member
+    structure with its own NDA, 1 trainee in 40 an abandon, a few without a type (assistant)."""
     from django.db.models.functions import Mod
 
     from coopforma.catalogue.models import Training
-    from coopforma.training_sessions.models import Participant, Session
+    from coopforma.people.models import MemberStructure
+    from coopforma.training_sessions.models import Participant, Session, Slot
 
     nsf = ["315", "326", "333", "310", "312", "330", "344", "331", "320", "335", "221", "233"]
     trainings = list(Training.objects.filter(organisation=org).order_by("pk"))
     for i, training in enumerate(trainings):
         training.bpf_objective = "abcdef"[i % 6]
-        training.rncp_level = [None, 3, 4, 5, 6, 7][i // 6 % 6] if training.bpf_objective == "a" else None
+        training.rncp_level = [0, 3, 4, 5, 6, 7][i // 6 % 6] if training.bpf_objective == "a" else None
         training.nsf_code = nsf[i % len(nsf)]
         training.modality = ["on_site", "on_site", "remote", "hybrid"][i % 4]
     Training.objects.bulk_update(trainings, ["bpf_objective", "rncp_level", "nsf_code", "modality"])
@@ -97,7 +99,16 @@ def _vary_frame_f(org, say) -> None:  # type: ignore[no-untyped-def]
         status="dropped_out"
     )
     Session.objects.filter(organisation=org).alias(pk_mod=Mod("pk", 25)).filter(pk_mod=0).update(subcontracted_out=True)
-    say(f"frame F varied: {len(trainings)} trainings, types a–e, abandons, subcontracted sessions")
+    # F-1 « à distance » follows the slots delivered remotely (a link, no place): one slot in four.
+    Slot.objects.filter(organisation=org).alias(pk_mod=Mod("pk", 4)).filter(pk_mod=0).update(
+        remote_url="https://visio.example.org/bench", place=None
+    )
+    # A member structure holding its own NDA: its sessions are subcontracting (F-2).
+    member = MemberStructure.objects.filter(organisation=org).order_by("pk").first()
+    if member is not None:
+        member.nda = "11755555575"
+        member.save(update_fields=["nda"])
+    say(f"frame F varied: {len(trainings)} trainings, types a–e, abandons, subcontracted sessions, remote slots")
 
 
 def _add_attendance_and_invoices(world, invoices: int, say) -> dict[str, int]:  # type: ignore[no-untyped-def]

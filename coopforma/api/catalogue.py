@@ -93,7 +93,7 @@ class TrainingIn(Schema):
     price_intra_cents: int | None = Field(None, ge=0)
     certification_kind: str = "none"
     certification_code: str = ""
-    rncp_level: int | None = None
+    rncp_level: int | None = Field(None, description="2 to 8, or 0 for a CQP registered at the RNCP without a level")
     nsf_code: str = ""
     formacode: str = ""
     bpf_objective: str = ""

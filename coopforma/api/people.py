@@ -69,6 +69,7 @@ class MemberOut(Schema):
     name: str
     kind: str = Field(description="cae, scop, scic, association, independent, other")
     siret: str
+    nda: str = Field(description="its own NDA, if any: its sessions are then subcontracting for the OF (BPF F-2)")
     contribution_rate: Decimal = Field(description="Part of the training turnover kept by the OF, in percent")
     street: str
     postal_code: str
@@ -90,6 +91,7 @@ class MemberIn(Schema):
     name: str
     kind: str
     siret: str = ""
+    nda: str = ""
     contribution_rate: Decimal = Decimal("10.00")
     street: str = ""
     postal_code: str = ""
@@ -103,6 +105,7 @@ class MemberPatch(PatchSchema):
     name: str | None = None
     kind: str | None = None
     siret: str | None = None
+    nda: str | None = None
     contribution_rate: Decimal | None = None
     street: str | None = None
     postal_code: str | None = None
@@ -146,13 +149,18 @@ def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) ->
 
 class TrainerOut(Schema):
     id: int
-    member_structure_id: int
+    member_structure_id: int | None = Field(description="none for an external subcontractor")
     member_structure_name: str
     first_name: str
     last_name: str
     email: str
     phone: str
     status: str = Field(description="entrepreneur, employee, subcontractor")
+    employer: str = Field(
+        description="who employs the trainer, seen from the OF (BPF frame E): of (the OF itself: « personnes de "
+        "votre organisme »), member (a member structure), own_company (an independent's company), subcontractor "
+        "(an external subcontractor, no member structure); all but « of » are « personnes extérieures »"
+    )
     siret: str
     nda: str
     qualifications: str
@@ -168,7 +176,7 @@ class TrainerOut(Schema):
 
     @staticmethod
     def resolve_member_structure_name(obj: Trainer) -> str:
-        return obj.member_structure.name
+        return obj.member_structure.name if obj.member_structure else ""
 
     @staticmethod
     def resolve_has_cv(obj: Trainer) -> bool:
@@ -176,11 +184,14 @@ class TrainerOut(Schema):
 
 
 class TrainerIn(Schema):
-    member_structure_id: int
+    member_structure_id: int | None = Field(None, description="required unless employer is subcontractor")
     first_name: str
     last_name: str
     email: str
     status: str = Field(description="entrepreneur, employee, subcontractor (then a SIRET is required)")
+    employer: str = Field(
+        "", description="of, member, own_company, subcontractor (default: subcontractor for that status, else member)"
+    )
     phone: str = ""
     siret: str = ""
     nda: str = ""
@@ -196,6 +207,7 @@ class TrainerPatch(PatchSchema):
     last_name: str | None = None
     email: str | None = None
     status: str | None = None
+    employer: str | None = None
     phone: str | None = None
     siret: str | None = None
     nda: str | None = None

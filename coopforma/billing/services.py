@@ -42,7 +42,7 @@ from coopforma.billing.rules import contribution_cents, fiscal_year_of, split_la
 from coopforma.core.hours import format_minutes
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents, vat_cents, vat_mention
-from coopforma.people.models import Client, ClientKind, MemberStructure
+from coopforma.people.models import Client, ClientKind, MemberStructure, TrainerEmployer
 from coopforma.training_sessions.documents import NDA_DISCLAIMER, fr_date
 from coopforma.training_sessions.models import (
     CpfState,
@@ -811,14 +811,25 @@ def _delivery_weights(session: Session) -> dict[int, int]:
     """Minutes delivered per member structure: each slot's minutes go to the member structure of each of its
     trainers (the slot's, else the session's); a slot without any trainer goes to the session's structure."""
     weights: dict[int, int] = defaultdict(int)
-    session_trainers = [t.member_structure_id for t in session.trainers.all()]
+
+    def members(trainers: Any) -> list[int]:
+        # An external subcontractor belongs to no member structure: the OF pays them, no structure gets a share
+        # for their hours (a member structure they were once attached to included).
+        return [
+            t.member_structure_id
+            for t in trainers
+            if t.member_structure_id is not None and t.employer != TrainerEmployer.SUBCONTRACTOR
+        ]
+
+    session_trainers = list(session.trainers.all())
     slots = list(session.slots.prefetch_related("trainers"))
     for slot in slots:
-        structures = [t.member_structure_id for t in slot.trainers.all()] or session_trainers
+        # A slot delivered only by subcontractors goes to the session's own structure, which organised it.
+        structures = members(list(slot.trainers.all()) or session_trainers)
         for structure_id in structures or [session.member_structure_id]:
             weights[structure_id] += slot.minutes
     if not slots:
-        for structure_id in session_trainers or [session.member_structure_id]:
+        for structure_id in members(session_trainers) or [session.member_structure_id]:
             weights[structure_id] += 1
     return dict(sorted(weights.items()))
 

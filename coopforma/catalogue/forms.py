@@ -188,7 +188,9 @@ class TrainingForm(forms.Form):
         self.training = training
         current_trainers = [t.pk for t in training.trainers.all()] if training else []
         self.fields["trainer_ids"].queryset = selectors.trainer_choices(actor=actor, include_ids=current_trainers)
-        self.fields["trainer_ids"].label_from_instance = lambda t: f"{t.full_name} ({t.member_structure})"
+        self.fields["trainer_ids"].label_from_instance = lambda t: (
+            f"{t.full_name} ({t.member_structure or t.get_employer_display()})"
+        )
         structures = selectors.member_structure_choices(actor=actor)
         scope = actor_scope(actor)
         if scope.all or (scope.trainer_id is None and structures.count() > 1):

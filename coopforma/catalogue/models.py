@@ -47,7 +47,9 @@ class TrainingStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archivée")
 
 
-RNCP_LEVELS = [(n, _("Niveau %(n)s") % {"n": n}) for n in range(2, 9)]
+# 0: a CQP registered at the RNCP without a level (BPF F-3 a « CQP sans niveau »), distinct from « not entered ».
+CQP_WITHOUT_LEVEL = 0
+RNCP_LEVELS = [(n, _("Niveau %(n)s") % {"n": n}) for n in range(2, 9)] + [(CQP_WITHOUT_LEVEL, _("CQP sans niveau"))]
 
 # The programme: what a session copies when it is created (and may then adapt).
 PROGRAMME_FIELDS = [

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.catalogue import selectors
-from coopforma.catalogue.models import ActionCategory, BpfObjective, CertificationKind, Training, TrainingStatus
+from coopforma.catalogue.models import (
+    CQP_WITHOUT_LEVEL,
+    ActionCategory,
+    BpfObjective,
+    CertificationKind,
+    Training,
+    TrainingStatus,
+)
 from coopforma.catalogue.nsf import NSF_LABELS
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.people.models import Trainer
@@ -131,8 +138,11 @@ def _check_rules(training: Training) -> None:
             errors["certification_code"] = _(
                 "Une certification RNCP demande un code de la forme RNCP35219 (reçu : « %(code)s »)."
             ) % {"code": code}
-        if level is None or not 2 <= level <= 8:
-            errors["rncp_level"] = _("Indiquez le niveau RNCP de la certification (de 2 à 8).")
+        if level is None or not (2 <= level <= 8 or level == CQP_WITHOUT_LEVEL):
+            errors["rncp_level"] = _(
+                "Indiquez le niveau RNCP de la certification (de 2 à 8), ou « CQP sans niveau » pour un CQP "
+                "enregistré au RNCP sans niveau (BPF cadre F-3 a)."
+            )
         if not objective:
             training.bpf_objective = BpfObjective.RNCP
         elif objective != BpfObjective.RNCP:

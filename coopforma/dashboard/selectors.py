@@ -159,7 +159,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         tasks.append(
             Task(
                 _("Candidature de %(name)s (%(member)s) à examiner en comité")
-                % {"name": t.full_name, "member": t.member_structure.name},
+                % {"name": t.full_name, "member": t.member_structure or t.get_employer_display()},
                 "people:trainer_detail",
                 {"pk": t.pk},
             )

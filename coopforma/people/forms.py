@@ -81,7 +81,10 @@ class MemberForm(ServiceModelForm):
     class Meta:
         model = MemberStructure
         fields = list(services.MEMBER_FIELDS)
-        widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
+        widgets = {
+            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "nda": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
 
 
 class ManagerAddForm(forms.Form):
@@ -121,7 +124,11 @@ class TrainerForm(ServiceModelForm):
     """The whole profile (admin, quality, the manager of the trainer's structure)."""
 
     member_structure = forms.ModelChoiceField(
-        label=_("Structure membre"), queryset=MemberStructure.objects.none(), empty_label=None
+        label=_("Structure membre"),
+        queryset=MemberStructure.objects.none(),
+        required=False,
+        empty_label=_("Aucune (sous-traitant·e externe)"),
+        help_text=_("Aucune seulement pour un·e sous-traitant·e externe, qui n'appartient à aucune structure membre."),
     )
 
     class Meta:
@@ -133,6 +140,7 @@ class TrainerForm(ServiceModelForm):
             "email",
             "phone",
             "status",
+            "employer",
             "siret",
             "nda",
             "specialities",
@@ -153,6 +161,14 @@ class TrainerForm(ServiceModelForm):
     def __init__(self, *args: Any, members: QuerySet[MemberStructure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member_structure"].queryset = members  # type: ignore[attr-defined]
+        # Left empty: the service keeps the current value, or derives it from the status on creation.
+        self.fields["employer"].required = False
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        if not data.get("employer"):
+            data.pop("employer", None)
+        return data
 
 
 class TrainerSelfForm(ServiceModelForm):

@@ -27,6 +27,16 @@ class MemberStructure(TenantModel):
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=MemberKind.choices)
     siret = models.CharField(_("SIRET"), max_length=20, blank=True, validators=[validate_siret])
+    nda = models.CharField(
+        _("NDA de la structure"),
+        max_length=14,
+        blank=True,
+        validators=[validate_nda],
+        help_text=_(
+            "Si la structure a sa propre déclaration d'activité : les sessions qu'elle réalise sont de la "
+            "sous-traitance pour l'OF (BPF : cadre F-2, et ce que l'OF lui reverse est un achat du cadre D)."
+        ),
+    )
     contribution_rate = models.DecimalField(
         _("taux de contribution à l'OF (%)"),
         max_digits=5,
@@ -63,6 +73,16 @@ class TrainerStatus(models.TextChoices):
     SUBCONTRACTOR = "subcontractor", _("Sous-traitant·e externe")
 
 
+class TrainerEmployer(models.TextChoices):
+    """Who employs the trainer, seen from the OF (BPF cadre E, docs/bpf.md): only the OF's own staff are
+    « personnes de votre organisme »; everyone else delivers under a contract with another legal entity."""
+
+    OF = "of", _("Salarié·e ou dirigeant·e de l'OF lui-même")
+    MEMBER = "member", _("Salarié·e d'une structure membre (entrepreneur·e-salarié·e d'une CAE, salarié·e d'une Scop…)")
+    OWN_COMPANY = "own_company", _("Indépendant·e, par sa propre entreprise")
+    SUBCONTRACTOR = "subcontractor", _("Sous-traitant·e externe (organisme hors structures membres)")
+
+
 class OnboardingState(models.TextChoices):
     APPLIED = "applied", _("Candidature")
     VALIDATED = "validated", _("Validé·e par le comité")
@@ -86,13 +106,29 @@ class Trainer(TenantModel):
         related_name="trainer_profiles",
     )
     member_structure = models.ForeignKey(
-        MemberStructure, on_delete=models.PROTECT, related_name="trainers", verbose_name=_("structure membre")
+        MemberStructure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainers",
+        verbose_name=_("structure membre"),
+        help_text=_("Aucune pour un·e sous-traitant·e externe, qui n'appartient à aucune structure membre."),
     )
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=TrainerStatus.choices)
+    employer = models.CharField(
+        _("employeur au regard de l'OF"),
+        max_length=20,
+        choices=TrainerEmployer.choices,
+        default=TrainerEmployer.MEMBER,
+        help_text=_(
+            "BPF cadre E : seules les personnes salariées de l'OF lui-même sont « personnes de votre organisme » ; "
+            "les autres interviennent par un contrat avec une autre structure (« personnes extérieures »)."
+        ),
+    )
     siret = models.CharField(_("SIRET (sous-traitant)"), max_length=20, blank=True, validators=[validate_siret])
     nda = models.CharField(_("NDA (sous-traitant)"), max_length=14, blank=True, validators=[validate_nda])
     qualifications = models.TextField(_("qualifications et expériences"), blank=True)

@@ -42,7 +42,7 @@ def actor_scope(actor: Actor) -> Scope:
         )
         scope = Scope(
             all=False,
-            member_structure_ids=frozenset([trainer["member_structure_id"]]) if trainer else frozenset(),
+            member_structure_ids=frozenset([trainer["member_structure_id"]] if trainer else []) - {None},
             trainer_id=trainer["pk"] if trainer else None,
         )
     actor.cache["scope"] = scope

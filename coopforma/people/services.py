@@ -29,6 +29,7 @@ from coopforma.people.models import (
     OnboardingState,
     Trainee,
     Trainer,
+    TrainerEmployer,
     TrainerStatus,
 )
 from coopforma.people.scope import actor_scope
@@ -104,6 +105,7 @@ MEMBER_FIELDS = (
     "name",
     "kind",
     "siret",
+    "nda",
     "contribution_rate",
     "street",
     "postal_code",
@@ -231,6 +233,7 @@ TRAINER_FIELDS = {
     "email",
     "phone",
     "status",
+    "employer",
     "siret",
     "nda",
     "qualifications",
@@ -292,6 +295,15 @@ def _validate_trainer(trainer: Trainer, cv: Any = None) -> None:
             "email",
             _("Un·e formateur·rice a déjà l'e-mail « %(email)s » dans l'organisme.") % {"email": trainer.email},
         )
+    if trainer.member_structure_id is None and trainer.employer != TrainerEmployer.SUBCONTRACTOR:
+        _add(
+            errors,
+            "member_structure",
+            _(
+                "Choisissez la structure membre de ce·tte formateur·rice : seul·e un·e sous-traitant·e externe "
+                "n'appartient à aucune structure membre."
+            ),
+        )
     if trainer.status == TrainerStatus.SUBCONTRACTOR and not trainer.siret:
         _add(
             errors,
@@ -301,10 +313,17 @@ def _validate_trainer(trainer: Trainer, cv: Any = None) -> None:
     _validate(trainer, errors, exclude=["cv"])
 
 
-def _check_trainer_member(actor: Actor, member_structure_id: Any) -> MemberStructure:
-    """The structure a trainer is attached to: any of the OF for admin/quality, one's own for a manager."""
-    member = _org_member(actor, member_structure_id)
+def _check_trainer_member(actor: Actor, member_structure_id: Any) -> MemberStructure | None:
+    """The structure a trainer is attached to: any of the OF for admin/quality, one's own for a manager; none
+    (an external subcontractor) only for admin/quality."""
     scope = actor_scope(actor)
+    if member_structure_id in (None, "") and scope.all:
+        return None
+    if member_structure_id in (None, ""):
+        raise ValidationError(
+            {"member_structure": _("Choisissez laquelle de vos structures propose ce·tte formateur·rice.")}
+        )
+    member = _org_member(actor, member_structure_id)
     if not scope.all and member.pk not in scope.member_structure_ids:
         raise PermissionDenied(
             _("Vous ne pouvez rattacher un·e formateur·rice qu'à une structure que vous gérez (pas « %(name)s »).")
@@ -331,7 +350,7 @@ def _replace_cv(trainer: Trainer, cv: UploadedFile | bool | None) -> None:
 def trainer_propose(
     *,
     actor: Actor,
-    member_structure_id: int,
+    member_structure_id: int | None,
     first_name: str,
     last_name: str,
     email: str,
@@ -350,10 +369,15 @@ def trainer_propose(
         onboarding_state=OnboardingState.APPLIED,
         applied_at=timezone.now(),
     )
+    if not fields.get("employer"):
+        # Who employs them, seen from the OF (BPF cadre E); an external subcontractor by default when so stated.
+        fields["employer"] = (
+            TrainerEmployer.SUBCONTRACTOR if status == TrainerStatus.SUBCONTRACTOR else TrainerEmployer.MEMBER
+        )
     _set_fields(
         trainer,
         {
-            "member_structure_id": member.pk,
+            "member_structure_id": member.pk if member else None,
             "first_name": first_name,
             "last_name": last_name,
             "email": email,

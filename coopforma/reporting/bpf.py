@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DurationField,
@@ -32,9 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from coopforma.accounts.models import Organisation
 from coopforma.attendance.models import ParticipantAttendance, SlotAttendance, SlotState
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, MemberShare
-from coopforma.catalogue.models import Modality
 from coopforma.catalogue.nsf import NSF_LABELS
-from coopforma.people.models import ClientKind, MemberStructure, Trainer, TrainerStatus
+from coopforma.people.models import ClientKind, MemberStructure, Trainer, TrainerEmployer
 from coopforma.reporting.models import BpfCharges
 from coopforma.training_sessions.models import (
     EnrolmentStatus,
@@ -139,7 +139,9 @@ LINE_LABELS: dict[str, Any] = {
 
 
 def level_key(rncp_level: int | None) -> str:
-    if rncp_level is None:
+    """The F-3 a sub-line of an RNCP level: 0 is « CQP sans niveau » (catalogue.models.CQP_WITHOUT_LEVEL); none
+    entered counts there too, as a certification of line a without a level."""
+    if not rncp_level:
         return "F3.a.cqp_no_level"
     if rncp_level >= 6:
         return "F3.a.level_6_8"
@@ -195,6 +197,9 @@ class Bpf:
     f4_others: Figure
     f4_total: Figure
     g: Figure
+    # Frame D, computed: what the OF owes member structures holding their own NDA on the year's invoices
+    # (subcontracting: a purchase of training services). The entered D.purchases must include it.
+    member_subcontracting_cents: int = 0
     planned_sessions: int = 0
     anomalies: list[Anomaly] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
@@ -203,9 +208,11 @@ class Bpf:
     def is_cerfa(self) -> bool:
         return self.member_structure is None
 
+    remote_slots: bool = False  # B: a counted session of the year had a slot delivered at a distance (G too)
+
     @property
     def remote_actions(self) -> bool:
-        return self.f1["F1.remote"].trainees > 0
+        return self.remote_slots or self.f1["F1.remote"].trainees > 0
 
     @property
     def errors(self) -> list[Anomaly]:
@@ -278,6 +285,11 @@ class Scope:
     def slots(self) -> QuerySet[Slot]:
         return Slot.objects.filter(self.in_year(), self.session_q("session__"), organisation=self.organisation)
 
+    def remote_slots(self) -> QuerySet[Slot]:
+        """Slots of the year delivered at a distance: a connection link and no place (`Slot.is_remote`, as the
+        émargement reads it) — what was delivered, not the catalogue's modality."""
+        return self.slots().filter(remote_slot_q())
+
     def unrecorded_slots(self) -> QuerySet[Slot]:
         """Slots of the year without émargement (never opened, no presence entered): planned hours."""
         return self.slots().filter(unrecorded_q())
@@ -328,6 +340,10 @@ class Scope:
             issued_on__gte=self.start,
             issued_on__lte=self.end,
         )
+
+
+def remote_slot_q(prefix: str = "") -> Q:
+    return ~Q(**{f"{prefix}remote_url": ""}) & Q(**{f"{prefix}place__isnull": True})
 
 
 def unrecorded_q(prefix: str = "") -> Q:
@@ -396,9 +412,27 @@ def frame_c(scope: Scope) -> dict[str, int]:
     return money
 
 
+def member_subcontracting(scope: Scope) -> int:
+    """Frame D: the member shares due to member structures that hold their own NDA, on the invoices and credit
+    notes issued in the year (credit notes subtract) — what the OF pays them for the actions they delivered as
+    its subcontractors (regulations §8.6)."""
+    shares = MemberShare.objects.filter(invoice__in=scope.invoices(), member_structure__nda__gt="")
+    if scope.member_structure_id is not None:
+        shares = shares.filter(member_structure_id=scope.member_structure_id)
+    return int(shares.aggregate(t=signed_amount("due_cents", "invoice__kind"))["t"] or 0)
+
+
 def is_external_q(prefix: str = "") -> Q:
-    """Frame E: a trainer is external when their status is « sous-traitant·e externe » (docs/bpf.md)."""
-    return Q(**{f"{prefix}status": TrainerStatus.SUBCONTRACTOR})
+    """Frame E: a trainer is a « personne de votre organisme » only when the OF itself employs them; employees of
+    member structures, independents working through their own company and subcontractors are « personnes
+    extérieures » who deliver under a contract (docs/bpf.md quotes the Cerfa notice)."""
+    return ~Q(**{f"{prefix}employer": TrainerEmployer.OF})
+
+
+def subcontracted_q(prefix: str = "") -> Q:
+    """Frame F-2: a session the OF entrusted to another OF — marked so, or delivered by a member structure that
+    holds its own NDA (an organisme de formation of its own, under contract with the OF)."""
+    return Q(**{f"{prefix}subcontracted_out": True}) | (Q(**{f"{prefix}member_structure__nda__gt": ""}))
 
 
 def frame_e(scope: Scope) -> tuple[dict[str, int], dict[str, int]]:
@@ -438,8 +472,8 @@ DIMS = {
     "level": "session__training__rncp_level",
     "nsf": "session__training__nsf_code",
     "sub": "session__subcontracted_out",
+    "member_nda": "session__member_structure__nda",
     "client_kind": "enrolment__client__kind",
-    "modality": "session__training__modality",
 }
 
 # The same dimensions seen from a slot (the participant rows of its session).
@@ -456,12 +490,19 @@ def _grouped(scope: Scope) -> dict[tuple, list[int]]:
     """(dims) -> [trainees, minutes]: three GROUP BY queries, merged."""
     names = list(DIMS)
     groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    # F-1 « à distance »: the row's session has a slot of the year delivered remotely (participant rows and slots
+    # both carry session_id, so one expression serves the three queries; one uncorrelated set read once).
+    remote = Case(
+        When(session_id__in=scope.remote_slots().values("session_id"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
     def key(row: dict) -> tuple:
-        return tuple(row[DIMS[n]] for n in names)
+        return (*(row[DIMS[n]] for n in names), row["remote"])
 
     # .order_by(): no default ordering, so no join left over from it (Participant orders by trainee name).
-    counted = scope.counted_participants().values(*DIMS.values()).annotate(n=Count("pk")).order_by()
+    counted = scope.counted_participants().values(*DIMS.values(), remote=remote).annotate(n=Count("pk")).order_by()
     for row in counted:
         groups[key(row)][0] += row["n"]
     # Attended minutes: the participant rows joined to their presences of the year (one flat join; read from the
@@ -469,7 +510,7 @@ def _grouped(scope: Scope) -> dict[tuple, list[int]]:
     attended = (
         scope.participants()
         .filter(scope.in_year("slot_attendances__slot__"), slot_attendances__organisation=scope.organisation)
-        .values(*DIMS.values())
+        .values(*DIMS.values(), remote=remote)
         .annotate(m=Sum("slot_attendances__attended_minutes"))
         .order_by()
     )
@@ -486,12 +527,12 @@ def _grouped(scope: Scope) -> dict[tuple, list[int]]:
             session__participants__status__in=PLANNED_PARTICIPANT_STATUSES,
             session__participants__enrolment__status__in=COUNTED_ENROLMENT_STATUSES,
         )
-        .values(*[SLOT_DIMS[n] for n in names])
+        .values(*[SLOT_DIMS[n] for n in names], remote=remote)
         .annotate(d=duration())
         .order_by()
     )
     for row in planned:
-        groups[tuple(row[SLOT_DIMS[n]] for n in names)][1] += to_minutes(row["d"])
+        groups[(*(row[SLOT_DIMS[n]] for n in names), row["remote"])][1] += to_minutes(row["d"])
     return groups
 
 
@@ -501,16 +542,18 @@ def frame_f(scope: Scope) -> dict[str, Any]:
     f3 = {code: Figure() for code, _label in F3_LINES}
     f2, g = Figure(), Figure()
     nsf: dict[str, Figure] = defaultdict(Figure)
-    for (ptype, objective, level, nsf_code, sub, client_kind, modality), (n, minutes) in _grouped(scope).items():
+    for (ptype, objective, level, nsf_code, sub, member_nda, client_kind, remote), (n, minutes) in _grouped(
+        scope
+    ).items():
         if client_kind == ClientKind.TRAINING_ORG:
             g.add(n, minutes)  # entrusted to us by another OF: frame G, never F
             continue
         if ptype:
             f1[f"F1.{ptype}"].add(n, minutes)
             f1["F1.total"].add(n, minutes)
-        if modality in (Modality.REMOTE, Modality.HYBRID):
+        if remote:  # a slot of the year actually delivered at a distance, whatever the catalogue says
             f1["F1.remote"].add(n, minutes)
-        if sub:
+        if sub or member_nda:  # subcontracted_q: entrusted to another OF, or a member with its own NDA
             f2.add(n, minutes)
         if objective:
             f3[f"F3.{objective}"].add(n, minutes)
@@ -519,9 +562,10 @@ def frame_f(scope: Scope) -> dict[str, Any]:
                 f3[level_key(level)].add(n, minutes)
         if nsf_code:
             nsf[nsf_code[:3]].add(n, minutes)
-    # Trainees entrusted by another OF recorded as counts only (no participant rows): their enrolments.
-    entrusted = entrusted_enrolments(scope).aggregate(n=Sum("entrusted_trainees"), m=Sum("entrusted_minutes"))
-    g.add(int(entrusted["n"] or 0), int(entrusted["m"] or 0))
+    # Trainees entrusted by another OF recorded as counts only (no participant rows): their enrolments, split
+    # by the fiscal year of each slot like every other hour.
+    for _enrolment_id, (n, minutes) in entrusted_figures(scope).items():
+        g.add(n, minutes)
     ranked = sorted(nsf.items(), key=lambda item: (-item[1].minutes, -item[1].trainees, item[0]))
     top = [(code, NSF_LABELS.get(code, ""), figure) for code, figure in ranked[:5]]
     others = Figure()
@@ -534,19 +578,60 @@ def frame_f(scope: Scope) -> dict[str, Any]:
 
 
 def entrusted_enrolments(scope: Scope) -> QuerySet:
-    """Enrolments of another OF recorded as counts only, attributed to the fiscal year their session ends in."""
+    """Enrolments of another OF recorded as counts only (no participant rows) whose session has slots in the
+    fiscal year."""
     from coopforma.training_sessions.models import Enrolment
 
     return (
         Enrolment.objects.filter(
             organisation=scope.organisation,
-            session__in=scope.sessions().filter(end_date__gte=scope.start, end_date__lte=scope.end),
+            session__in=scope.sessions().filter(pk__in=scope.slots().values("session_id")),
             client__kind=ClientKind.TRAINING_ORG,
             entrusted_trainees__gt=0,
         )
         .exclude(status=EnrolmentStatus.CANCELLED)
         .exclude(participants__isnull=False)
     )
+
+
+def entrusted_figures(scope: Scope, enrolments: QuerySet | None = None) -> dict[int, tuple[int, int]]:
+    """enrolment id -> (trainees, trainee-minutes) of the fiscal year, for the enrolments recorded as counts.
+
+    The trainees count in every fiscal year in which their session has slots (as a participant row counts in
+    every year where it has hours); the entrusted trainee-minutes are spread over the session's slots in
+    proportion to their length and summed by the year of each slot's start. The share of a year is
+    floor(E × minutes up to the year's end / T) − floor(E × minutes before its start / T), so the years of one
+    session add up exactly to E. Two queries: the enrolments, then the slots of their sessions."""
+    rows = list(
+        (enrolments if enrolments is not None else entrusted_enrolments(scope)).values(
+            "pk", "session_id", "entrusted_trainees", "entrusted_minutes"
+        )
+    )
+    if not rows:
+        return {}
+    before: dict[int, int] = defaultdict(int)
+    within: dict[int, int] = defaultdict(int)
+    total: dict[int, int] = defaultdict(int)
+    slots = Slot.objects.filter(session_id__in={r["session_id"] for r in rows}).values_list(
+        "session_id", "starts_at", "ends_at"
+    )
+    for session_id, starts_at, ends_at in slots:
+        minutes = int((ends_at - starts_at).total_seconds()) // 60
+        total[session_id] += minutes
+        if starts_at < scope.start_at:
+            before[session_id] += minutes
+        elif starts_at < scope.end_at:
+            within[session_id] += minutes
+    out: dict[int, tuple[int, int]] = {}
+    for r in rows:
+        session_id, entrusted = r["session_id"], r["entrusted_minutes"]
+        length = total[session_id]
+        if not length:
+            continue
+        upto = before[session_id] + within[session_id]
+        share = entrusted * upto // length - entrusted * before[session_id] // length
+        out[r["pk"]] = (r["entrusted_trainees"], share)
+    return out
 
 
 def compute_bpf(
@@ -572,14 +657,69 @@ def compute_bpf(
         charges=charges,
         persons=persons,
         delivered_minutes=delivered,
+        member_subcontracting_cents=member_subcontracting(scope),
+        remote_slots=scope.remote_slots().exists(),
         **f,
     )
     if with_anomalies:
         from coopforma.reporting.assistant import find_anomalies
 
         bpf.anomalies, bpf.planned_sessions = find_anomalies(scope)
+        if bpf.money["C.10"] > 0 and bpf.g.trainees == 0:
+            bpf.anomalies.append(entrusted_missing(bpf))
+        if charges is not None and charges.purchases_cents < bpf.member_subcontracting_cents:
+            bpf.anomalies.append(purchases_short(bpf))
     bpf.checks = run_checks(bpf)
     return bpf
+
+
+def entrusted_missing(bpf: Bpf) -> Anomaly:
+    """Revenue from other OFs (C-10) with no trainee in G: the trainees they entrusted are missing."""
+    from django.urls import reverse
+
+    from coopforma.core.money import format_cents
+
+    return Anomaly(
+        "entrusted_missing",
+        "warning",
+        "G",
+        str(
+            _(
+                "%(amount)s de produits d'autres organismes de formation (ligne C-10) mais aucun·e stagiaire au "
+                "cadre G : inscrivez les stagiaires confié·es (nominativement ou en nombre) sur les sessions "
+                "réalisées pour ces organismes."
+            )
+        )
+        % {"amount": format_cents(bpf.money["C.10"])},
+        reverse("reporting:line", kwargs={"org": bpf.organisation.slug, "year": bpf.year, "code": "C.10"})
+        if bpf.is_cerfa
+        else "",
+    )
+
+
+def purchases_short(bpf: Bpf) -> Anomaly:
+    """Frame D: the purchases entered are below what the OF owes its member structures acting as subcontractors."""
+    from django.urls import reverse
+
+    from coopforma.core.money import format_cents
+
+    return Anomaly(
+        "purchases_short",
+        "warning",
+        "D",
+        str(
+            _(
+                "Achats de prestations de formation saisis (%(entered)s) inférieurs aux reversements dus aux "
+                "structures membres ayant leur propre NDA (%(due)s) : ces reversements sont des achats de "
+                "sous-traitance (cadre D)."
+            )
+        )
+        % {
+            "entered": format_cents(bpf.charges.purchases_cents if bpf.charges else 0),
+            "due": format_cents(bpf.member_subcontracting_cents),
+        },
+        reverse("reporting:charges", kwargs={"org": bpf.organisation.slug, "year": bpf.year}),
+    )
 
 
 def run_checks(bpf: Bpf) -> list[Check]:

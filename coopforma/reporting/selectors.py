@@ -28,6 +28,7 @@ from coopforma.reporting.bpf import (
     duration,
     is_external_q,
     level_key,
+    subcontracted_q,
 )
 from coopforma.reporting.models import BpfCharges
 from coopforma.training_sessions.models import PayerKind, Slot
@@ -90,7 +91,7 @@ class Drill:
     label: str
     kind: str  # "invoices", "participants", "trainers", "enrolments"
     queryset: QuerySet
-    extra: QuerySet | None = None  # G: enrolments recorded as counts only
+    extra: list | None = None  # G: enrolments recorded as counts only (with their year's figures)
 
 
 def _money_q(code: str) -> Q:
@@ -124,11 +125,13 @@ def _participant_q(code: str, bpf: Bpf) -> Q | None:
         if line == "total":
             return direct & ~Q(bpf_trainee_type="")
         if line == "remote":
-            return direct & Q(session__training__modality__in=["remote", "hybrid"])
+            return direct & Q(
+                session_id__in=Scope.of(bpf.organisation, bpf.year, _member_id(bpf)).remote_slots().values("session_id")
+            )
         if line in "abcde" and len(line) == 1:
             return direct & Q(bpf_trainee_type=line)
     if code == "F2":
-        return direct & Q(session__subcontracted_out=True)
+        return direct & subcontracted_q("session__")
     if code.startswith("F3."):
         rest = code[3:]
         if rest == "total":
@@ -136,7 +139,7 @@ def _participant_q(code: str, bpf: Bpf) -> Q | None:
         if rest in "abcdef" and len(rest) == 1:
             return direct & Q(session__training__bpf_objective=rest)
         if rest.startswith("a.level_") or rest == "a.cqp_no_level":
-            levels = [n for n in [None, 2, 3, 4, 5, 6, 7, 8] if level_key(n) == code]
+            levels = [n for n in [None, 0, 2, 3, 4, 5, 6, 7, 8] if level_key(n) == code]
             level_q = Q(session__training__rncp_level__in=[n for n in levels if n is not None])
             if None in levels:
                 level_q |= Q(session__training__rncp_level__isnull=True)
@@ -154,6 +157,10 @@ def _participant_q(code: str, bpf: Bpf) -> Q | None:
         if rest.isdigit() and len(rest) == 3:
             return direct & Q(session__training__nsf_code__startswith=rest)
     return None
+
+
+def _member_id(bpf: Bpf) -> int | None:
+    return bpf.member_structure.pk if bpf.member_structure else None
 
 
 def line_drill(*, bpf: Bpf, code: str) -> Drill:
@@ -219,9 +226,13 @@ def line_drill(*, bpf: Bpf, code: str) -> Drill:
     )
     extra = None
     if code == "G":
-        from coopforma.reporting.bpf import entrusted_enrolments
+        from coopforma.reporting.bpf import entrusted_enrolments, entrusted_figures
 
-        extra = entrusted_enrolments(scope).select_related("session", "client").order_by("session__start_date", "pk")
+        enrolments = entrusted_enrolments(scope)
+        figures = entrusted_figures(scope, enrolments)
+        extra = list(enrolments.select_related("session", "client").order_by("session__start_date", "pk")[:200])
+        for enrolment in extra:
+            enrolment.year_trainees, enrolment.year_minutes = figures.get(enrolment.pk, (0, 0))
     return Drill(code, label, "participants", qs, extra)
 
 

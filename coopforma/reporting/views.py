@@ -127,7 +127,7 @@ class BpfLineView(OrgViewMixin, View):
             "drill": drill,
             "page": page,
             "rows": rows,
-            "extra": list(drill.extra[:200]) if drill.extra is not None else [],
+            "extra": drill.extra or [],
         }
         return render(request, "reporting/line.html", context)
 

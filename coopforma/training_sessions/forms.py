@@ -76,7 +76,7 @@ class HoursField(forms.CharField):
 
 class TrainerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Trainer) -> str:
-        return f"{obj.full_name} ({obj.member_structure.name})"
+        return f"{obj.full_name} ({obj.member_structure.name if obj.member_structure else obj.get_employer_display()})"
 
 
 def _trainer_queryset(actor: Actor, session: Session | None = None) -> Any:
@@ -437,7 +437,15 @@ class ParticipantForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom (nouveau ou nouvelle stagiaire)"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Nom (nouveau ou nouvelle stagiaire)"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail (nouveau ou nouvelle stagiaire)"), required=False)
-    bpf_trainee_type = forms.ChoiceField(label=_("Type de stagiaire (BPF, cadre F-1)"), choices=BpfTraineeType.choices)
+    bpf_trainee_type = forms.ChoiceField(
+        label=_("Type de stagiaire (BPF, cadre F-1)"),
+        choices=[("", _("— d'après le client —")), *BpfTraineeType.choices],
+        required=False,
+        help_text=_(
+            "Laissé vide : d'après le type de client (entreprise : a, particulier : d, organisme public : e) ; "
+            "aucun pour les stagiaires qu'un autre organisme de formation vous confie (cadre G)."
+        ),
+    )
     status = forms.ChoiceField(label=_("État"), choices=ParticipantStatus.choices, initial=ParticipantStatus.REGISTERED)
 
     def __init__(

@@ -357,8 +357,13 @@ class SessionDetail:
 
     @property
     def direct_enrolments(self) -> list[EnrolmentRow]:
-        """Enrolments that may receive participants (not cancelled, not another OF)."""
-        return [row for row in self.active_enrolments if row.enrolment.client.kind != ClientKind.TRAINING_ORG]
+        """Enrolments that may receive participants: not cancelled, and not another OF's recording its trainees as
+        counts (named trainees of another OF are welcome: BPF cadre G, with their émargement)."""
+        return [
+            row
+            for row in self.active_enrolments
+            if row.enrolment.client.kind != ClientKind.TRAINING_ORG or not row.enrolment.entrusted_trainees
+        ]
 
 
 def session_history(session: Session, *, slots: list, enrolments: list, participants: list, lines: list) -> list:

@@ -835,6 +835,19 @@ def enrolment_update(
         _require_open(session)
         _check_not_enrolled(session, enrolment)
     _check_entrusted(enrolment.client.kind, enrolment.entrusted_trainees, enrolment.entrusted_minutes)
+    if (
+        enrolment.entrusted_trainees
+        and not before["entrusted_trainees"]
+        and enrolment.participants.exclude(status=ParticipantStatus.CANCELLED).exists()
+    ):
+        raise ValidationError(
+            {
+                "entrusted_trainees": _(
+                    "Cette inscription a déjà des stagiaires inscrit·es nominativement : ils et elles sont "
+                    "compté·es au BPF (cadre G) avec leurs heures ; un nombre en plus les compterait deux fois."
+                )
+            }
+        )
     if enrolment.status != EnrolmentStatus.CANCELLED:
         freed = before["entrusted_trainees"] if old_status != EnrolmentStatus.CANCELLED else 0
         _check_capacity(session, enrolment.entrusted_trainees - freed, field="entrusted_trainees")
@@ -1057,20 +1070,23 @@ def participant_add(
         raise ValidationError(
             {"enrolment": _("L'inscription de « %(client)s » est annulée.") % {"client": enrolment.client}}
         )
-    if enrolment.client.kind == ClientKind.TRAINING_ORG:
+    if enrolment.client.kind == ClientKind.TRAINING_ORG and enrolment.entrusted_trainees:
+        # Named trainees of another OF (BPF cadre G, with their attendance) or counts, not both: the counts would
+        # be ignored and the places counted twice.
         raise ValidationError(
             {
                 "enrolment": _(
-                    "« %(client)s » est un organisme de formation : la session est réalisée en sous-traitance, "
-                    "indiquez le nombre de stagiaires confiés sur l'inscription au lieu des participant·es."
+                    "L'inscription de « %(client)s » enregistre déjà %(n)s stagiaires confié·es en nombre : "
+                    "remettez ce nombre à zéro pour les inscrire nominativement (avec leur émargement)."
                 )
-                % {"client": enrolment.client}
+                % {"client": enrolment.client, "n": enrolment.entrusted_trainees}
             }
         )
     if status not in ParticipantStatus.values:
         raise ValidationError({"status": _("État inconnu : « %(v)s ».") % {"v": status}})
     bpf_trainee_type = bpf_trainee_type or default_bpf_type(enrolment.client.kind)
-    if bpf_trainee_type not in BpfTraineeType.values:
+    entrusted = enrolment.client.kind == ClientKind.TRAINING_ORG  # BPF cadre G: trainees and hours, no type
+    if bpf_trainee_type not in BpfTraineeType.values and not (entrusted and not bpf_trainee_type):
         raise ValidationError({"bpf_trainee_type": _("Indiquez le type de stagiaire pour le BPF (a à e).")})
     trainee: Trainee | None = None
     if trainee_id:

@@ -459,6 +459,34 @@ def test_shares_follow_the_minutes_each_structure_delivered(
     assert {s.member_structure_id for s in note_shares} == {member.pk, other_member.pk}
 
 
+def test_an_external_subcontractor_gives_no_share_to_any_structure(
+    admin_actor, org, session, enrolment, member, other_member, trainer
+):
+    """A slot of 7 h delivered by an external subcontractor goes to the session's structure, which organised it
+    (the OF pays the subcontractor): not to a structure the subcontractor was attached to, nor to none."""
+    external = TrainerFactory(
+        organisation=org,
+        member_structure=None,
+        status="subcontractor",
+        employer="subcontractor",
+        siret="73282932000074",
+    )
+    legacy = TrainerFactory(
+        organisation=org, member_structure=other_member, status="subcontractor", employer="subcontractor"
+    )
+    for day, who in ((4, external), (5, legacy)):
+        slot = SlotFactory(
+            session=session,
+            starts_at=dt.datetime(2026, 3, day, 9, 0, tzinfo=PARIS),
+            ends_at=dt.datetime(2026, 3, day, 16, 0, tzinfo=PARIS),
+        )
+        slot.trainers.add(who)
+    (invoice,) = issued_invoice(admin_actor, enrolment)
+    shares = {s.member_structure_id: s.basis_cents for s in MemberShare.objects.filter(invoice=invoice)}
+    assert shares == {session.member_structure_id: 140000}
+    assert other_member.pk not in shares
+
+
 def test_shares_fall_back_on_the_session_structure(admin_actor, org, session, enrolment, member, trainer):
     session.trainers.clear()
     for slot in session.slots.all():

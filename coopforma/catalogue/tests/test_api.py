@@ -126,3 +126,22 @@ def test_submit_incomplete_is_422_listing_the_missing_items(api, manager_user, o
             "type": "invalid",
         }
     ]
+
+
+def test_a_cqp_registered_at_the_rncp_without_a_level_can_be_entered(api, admin_user, org, member):
+    """BPF F-3 a « dont CQP sans niveau »: level 0, distinct from a level not entered (still refused)."""
+    client = api(admin_user, org)
+    payload = {**PAYLOAD, "member_structure_id": member.pk, "certification_kind": "rncp", "bpf_objective": "a"}
+    response = client.post(
+        BASE, {**payload, "certification_code": "RNCP12345", "rncp_level": 0}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["rncp_level"] == 0 and response.json()["bpf_objective"] == "a"
+    training = Training.objects.get(pk=response.json()["id"])
+    assert training.get_rncp_level_display() == "CQP sans niveau"
+    refused = client.post(
+        BASE,
+        {**payload, "title": "Sans niveau saisi", "certification_code": "RNCP12346"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "CQP sans niveau" in str(refused.json())

@@ -45,6 +45,7 @@ def test_member_detail_shape(api, manager_user, org, member):
         "name": "CAE Test",
         "kind": "cae",
         "siret": VALID_SIRET,
+        "nda": "",
         "contribution_rate": "10.00",
         "street": "",
         "postal_code": "",

@@ -2,11 +2,13 @@
 """Small worlds whose BPF is computed by hand, compared line by line (JSON of the API, the CLI and the page).
 
 The main world (fiscal year 2025, January–December), hours in minutes:
-- S1 « Compta » (training T1: NSF 315, objective d, on site), member `member`, trainer `trainer` (internal):
+- S1 « Compta » (training T1: NSF 315, objective d, on site), member `member`, trainer `trainer` (an employee
+  of the OF itself: internal):
   slots 30/12/2025 09:00–12:30 (210) and 05/01/2026 09:00–12:30 (210), no émargement (planned hours);
   alice (type a), bob (type c), greta cancelled.
 - S2 « Titre » (T2: NSF 326, objective a, RNCP level 5, remote), member `other_member`, trainer `xavier`
-  (sous-traitant externe): slots 03/03/2025 09:00–12:00 (180) and 13:00–17:00 (240), émargement entered:
+  (sous-traitant externe): slots 03/03/2025 09:00–12:00 (180) and 13:00–17:00 (240), delivered at a distance
+  (a link, no place), émargement entered:
   ana (a) present + present = 420; carl (b) abandon: present then absent = 180; dave (e) late at 10:00
   (120) then present (240) = 360.
 - S3 (T1) subcontracted out: slot 10/06/2025 09:00–12:00 (180), erin (d), planned; no trainer.
@@ -43,14 +45,15 @@ from coopforma.training_sessions.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+VISIO = "https://visio.example.org/titre"
 
 
 def at(y: int, m: int, d: int, h: int, mi: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, h, mi, tzinfo=PARIS)
 
 
-def slot(session, start, end, trainers=()):  # type: ignore[no-untyped-def]
-    s = SlotFactory(session=session, starts_at=start, ends_at=end)
+def slot(session, start, end, trainers=(), remote_url=""):  # type: ignore[no-untyped-def]
+    s = SlotFactory(session=session, starts_at=start, ends_at=end, remote_url=remote_url)
     s.trainers.set(trainers)
     return s
 
@@ -65,7 +68,11 @@ def participant(session, client, name, ptype, **kwargs):  # type: ignore[no-unty
 
 @pytest.fixture
 def world(org, member, other_member, trainer, admin_actor):  # type: ignore[no-untyped-def]
-    xavier = TrainerFactory(organisation=org, member_structure=other_member, status="subcontractor", siret="")
+    trainer.employer = "of"  # an employee of the OF itself: frame E-1
+    trainer.save()
+    xavier = TrainerFactory(
+        organisation=org, member_structure=other_member, status="subcontractor", employer="subcontractor", siret=""
+    )
     company = ClientFactory(organisation=org, kind="company", name="Entreprise A")
     other_of = ClientFactory(organisation=org, kind="training_org", name="Autre OF")
     t1 = TrainingFactory(organisation=org, member_structure=member, nsf_code="315", bpf_objective="d")
@@ -88,8 +95,8 @@ def world(org, member, other_member, trainer, admin_actor):  # type: ignore[no-u
     participant(s1, company, "Greta", "a", status="cancelled")
 
     s2 = SessionFactory(training=t2, title="Titre", status="done")
-    m1 = slot(s2, at(2025, 3, 3, 9), at(2025, 3, 3, 12), [xavier])
-    m2 = slot(s2, at(2025, 3, 3, 13), at(2025, 3, 3, 17), [xavier])
+    m1 = slot(s2, at(2025, 3, 3, 9), at(2025, 3, 3, 12), [xavier], VISIO)
+    m2 = slot(s2, at(2025, 3, 3, 13), at(2025, 3, 3, 17), [xavier], VISIO)
     ana = participant(s2, company, "Ana", "a", status="completed")
     carl = participant(s2, company, "Carl", "b", status="dropped_out")
     dave = participant(s2, company, "Dave", "e", status="completed")
@@ -363,6 +370,23 @@ def test_the_member_report_is_not_a_cerfa_and_keeps_to_its_structure(world, org,
     assert page.status_code == 200 and "pas un Cerfa." in page.content.decode()
 
 
+def test_the_pdf_gives_the_share_of_turnover_from_training(world, org, admin_user, web):
+    from pypdf import PdfReader
+
+    from coopforma.reporting.models import BpfCharges
+
+    BpfCharges.objects.create(
+        organisation=org, fiscal_year=2025, total_charges_cents=318500, turnover_cents=1820000, address_public=True
+    )
+    pdf = web(admin_user).get(f"/o/{org.slug}/bpf/2025/bpf.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").replace("\u2019", "'").split())
+    # 9 100 / 18 200 = 50 %; the charges in euros, not « 3185.00 ».
+    assert "réalisée dans la formation professionnelle : 50,00 %" in text
+    assert "liées à l'activité de formation 3 185,00 €" in text and "3185.00" not in text
+    assert "rendue publique ? oui" in text
+
+
 def test_frame_d_entered_by_hand(world, org, admin_user, web):
     client = web(admin_user)
     bad = client.post(
@@ -398,7 +422,27 @@ def test_the_page_pdf_and_csv(world, org, admin_user, web):
     pdf = client.get(f"/o/{org.slug}/bpf/2025/bpf.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Bilan pédagogique et financier 2025" in text and "9100.00" in text and "26.00" in text
+    text = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").replace("\u2019", "'").split())
+    assert "Bilan pédagogique et financier 2025" in text
+    # Frame A in full, B, the share of turnover, French money and hours; no key, no raw number.
+    for label in (
+        "A. Identification",
+        "Numéro de déclaration d'activité",
+        f"Forme juridique {org.legal_form or '—'}",
+        f"SIRET {org.siret}",
+        "Acceptez-vous que cette adresse soit rendue publique ? non saisi",
+        "Courriel",
+        "à distance ? oui",
+        "Entreprises pour la formation de leurs salarié·es 800,00 €",
+        "Total des produits réalisés au titre de la formation professionnelle 9 100,00 €",
+        "Part du chiffre d'affaires global réalisée dans la formation professionnelle : non calculée",
+        "dont salaires des formateurs non saisi",
+        "Total (1) 6 26 h",
+        "Stagiaires dont la formation a été confiée par un autre organisme de formation (5) 4 28 h",
+    ):
+        assert label in text, label
+    for key in ("D.trainer_salaries", "C.10", "F1.a", "9100.00", "26.00", "E.internal"):
+        assert key not in text, key
     csv = client.get(f"/o/{org.slug}/bpf/2025/bpf.csv").content.decode("utf-8-sig")
     assert "C.10;Autres organismes de formation (y compris CFA);;;4500.00" in csv
 
@@ -442,3 +486,37 @@ def test_the_emargement_state_decides_between_planned_and_attended_hours(
     page = web(admin_user).get(f"/o/{org.slug}/bpf/2025/lines/F1.total/").content.decode()
     assert "Paula" in page and "Chris" in page and "Dora" not in page
     assert "3\u00a0h" in page and "2\u00a0h" in page
+
+
+def test_the_remote_line_follows_the_slots_delivered_at_a_distance_not_the_catalogue(world, org, admin_user, api):
+    """S2's training stays « à distance » in the catalogue but its slots move on site: F-1 « dont à distance »
+    empties and B says no; then S1's 2025 slot (an on-site training) is given a link and no place: Alice and Bob
+    count there, with that slot's 210 minutes each."""
+    from coopforma.training_sessions.models import Slot
+
+    client = api(admin_user, org)
+    Slot.objects.filter(remote_url=VISIO).update(remote_url="")
+    data = client.get("/api/v1/bpf/2025").json()
+    assert data["F1.remote"] == ZERO and data["B"]["remote_actions"] is False
+    Slot.objects.filter(session=world["s1"], starts_at__year=2025).update(remote_url="https://visio.example.org/c")
+    data = client.get("/api/v1/bpf/2025").json()
+    assert data["F1.remote"] == fig(2, 420) and data["B"]["remote_actions"] is True
+    assert data["F1.total"] == fig(6, 1560)  # the other lines do not move
+
+
+def test_a_cqp_without_level_counts_on_its_own_line(org, member, admin_user, api):
+    company = ClientFactory(organisation=org, kind="company")
+    training = TrainingFactory(
+        organisation=org,
+        member_structure=member,
+        nsf_code="315",
+        bpf_objective="a",
+        certification_kind="rncp",
+        rncp_level=0,
+    )
+    session = SessionFactory(training=training, title="CQP")
+    slot(session, at(2025, 5, 5, 9), at(2025, 5, 5, 12))
+    participant(session, company, "Cyril", "a")
+    data = api(admin_user, org).get("/api/v1/bpf/2025").json()
+    assert data["F3.a.cqp_no_level"] == fig(1, 180) and data["F3.a"] == fig(1, 180)
+    assert data["F3.a.level_2"] == ZERO

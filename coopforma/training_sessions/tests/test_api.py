@@ -231,13 +231,27 @@ def test_trainees(api, admin_user, org, session, company, partner_of):
         f"{API}/participants/{participant.pk}", {"status": "completed"}, content_type="application/json"
     )
     assert response.status_code == 200 and response.json()["status"] == "completed"
+    # Trainees entrusted by another OF may be named (BPF cadre G, with their émargement; no F-1 type needed)…
+    session.max_capacity = 4
+    session.save()
     other_of = EnrolmentFactory(session=session, client=partner_of)
-    refused = client.post(
+    named = client.post(
         f"{API}/sessions/{session.pk}/trainees",
         {"enrolment_id": other_of.pk, "first_name": "A", "last_name": "B"},
         content_type="application/json",
     )
-    assert "stagiaires confiés" in locs(refused)["enrolment"]
+    assert named.status_code == 201, named.content.decode()
+    assert named.json()["bpf_trainee_type"] == ""
+    # … unless the enrolment already records them as counts.
+    counted = EnrolmentFactory(session=session, client=ClientFactory(organisation=org, kind="training_org"))
+    counted.entrusted_trainees = 1
+    counted.save()
+    refused = client.post(
+        f"{API}/sessions/{session.pk}/trainees",
+        {"enrolment_id": counted.pk, "first_name": "C", "last_name": "D"},
+        content_type="application/json",
+    )
+    assert "en nombre" in locs(refused)["enrolment"]
 
 
 def test_places_api(api, admin_user, trainer_user, trainer, org, place):

@@ -596,7 +596,7 @@ def test_capacity_is_enforced(admin_actor, session, company, partner_of):
     assert messages(exc, "status") == "La session est complète : 3 places sur 3."
 
 
-def test_participants_of_another_of_are_refused(admin_actor, session, partner_of):
+def test_participants_of_another_of_are_refused_when_counts_are_recorded(admin_actor, session, partner_of):
     enrolment = EnrolmentFactory(session=session, client=partner_of, entrusted_trainees=2)
     with pytest.raises(ValidationError) as exc:
         services.participant_add(
@@ -605,7 +605,7 @@ def test_participants_of_another_of_are_refused(admin_actor, session, partner_of
             enrolment_id=enrolment.pk,
             new_trainee={"first_name": "A", "last_name": "B"},
         )
-    assert "stagiaires confiés" in messages(exc, "enrolment")
+    assert "2 stagiaires confié·es en nombre" in messages(exc, "enrolment")
 
 
 def test_participant_needs_a_trainee_and_a_bpf_type(admin_actor, session, org):

@@ -443,3 +443,22 @@ def test_list_to_close_shows_past_sessions_nobody_closed(web, admin_user, org, m
     )
     page = web(admin_user).get(url(org), {"to_close": "on"}).text
     assert forgotten.title in page and "Clôturée" not in page
+
+
+def test_a_trainee_entrusted_by_another_of_is_named_without_a_type(web, admin_user, org, session, partner_of):
+    """BPF cadre G: the trainees another OF entrusts may be enrolled by name (their émargement gives the hours);
+    they have no F-1 type."""
+    enrolment = EnrolmentFactory(session=session, client=partner_of)
+    browser = web(admin_user)
+    page = html(browser.get(url(org, f"{session.pk}/participants/new/?enrolment={enrolment.pk}")))
+    assert "après le client" in page and "cadre G" in page
+    data = {
+        "enrolment": enrolment.pk,
+        "first_name": "Gaël",
+        "last_name": "Confié",
+        "bpf_trainee_type": "",
+        "status": "registered",
+    }
+    assert browser.post(url(org, f"{session.pk}/participants/new/"), data).status_code == 302
+    participant = Participant.objects.get(enrolment=enrolment)
+    assert participant.trainee.last_name == "Confié" and participant.bpf_trainee_type == ""
