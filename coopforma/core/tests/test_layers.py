@@ -14,7 +14,8 @@ RANK = {
     "training_sessions": 5,
     "attendance": 6,
     "evaluations": 6,
-    "billing": 6,
+    # Bills the hours delivered (L6354-1, the CPF's « service fait »): reads attendance's attended minutes.
+    "billing": 6.5,
     "quality": 7,
     "reporting": 7,
     # Reads every domain app (a person's data, holds) and is read by the public portal and the API.
