@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
+from coopforma.billing.models import FunderKind, Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
 from coopforma.core.forms import MoneyField, date_input
 from coopforma.training_sessions.models import FundingScheme, PayerKind
 
@@ -71,6 +71,18 @@ class InvoiceDraftForm(forms.Form):
         label=_("Conditions de paiement"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     notes = forms.CharField(label=_("Notes imprimées"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    chorus_service_code = forms.CharField(
+        label=_("Code service Chorus Pro"),
+        max_length=100,
+        required=False,
+        help_text=_("Acheteurs publics : le code du service destinataire, s'il l'exige."),
+    )
+    commitment_number = forms.CharField(
+        label=_("N° d'engagement ou de bon de commande"),
+        max_length=50,
+        required=False,
+        help_text=_("Acheteurs publics : le numéro d'engagement juridique que Chorus Pro demande."),
+    )
 
     def __init__(self, *args: Any, invoice: Invoice, **kwargs: Any) -> None:
         self.invoice = invoice
@@ -160,3 +172,26 @@ class StatementForm(forms.Form):
 
 class CloseYearForm(forms.Form):
     year = forms.IntegerField(label=_("Exercice à clôturer"), min_value=2000, max_value=2100)
+
+
+class FunderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type de financeur"), choices=FunderKind.choices)
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    street = forms.CharField(label=_("Adresse"), max_length=200)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=10)
+    city = forms.CharField(label=_("Ville"), max_length=100)
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail de facturation"), required=False)
+    public_buyer = forms.BooleanField(label=_("Acheteur public (factures déposées sur Chorus Pro)"), required=False)
+    chorus_service_code = forms.CharField(label=_("Code service Chorus Pro"), max_length=100, required=False)
+
+
+class AccountingExportForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Au (inclus, date de clôture)"), widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la période précède son début."))
+        return data
