@@ -10,11 +10,23 @@ from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.models import Organisation, QualiopiCategory, SignatoryChoice
 from coopforma.accounts.roles import Role
-from coopforma.accounts.services import password_reset_send
+from coopforma.accounts.services import LOGO_MAX_BYTES, password_reset_send
 from coopforma.core.forms import date_input
+from coopforma.core.money import cents_to_input, parse_euros
 
 
 class OrganisationForm(forms.ModelForm):
+    share_capital = forms.CharField(
+        label=_("Capital social (€)"),
+        required=False,
+        help_text=_("Imprimé sur les factures des sociétés (art. R123-238 du Code de commerce). Ex. : 15 000,00"),
+    )
+    logo = forms.FileField(
+        label=_("Logo (PNG ou JPEG, 2 Mo au plus)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
     qualiopi_categories = forms.MultipleChoiceField(
         label=_("Catégories certifiées Qualiopi"),
         choices=QualiopiCategory.choices,
@@ -48,6 +60,17 @@ class OrganisationForm(forms.ModelForm):
             "fiscal_year_start_month",
             "vat_regime",
             "vat_number",
+            "trade_registry",
+            "trade_registry_city",
+            "variable_capital",
+            "iban",
+            "bic",
+            "account_customers",
+            "account_sales",
+            "account_vat",
+            "account_bank",
+            "journal_sales",
+            "journal_bank",
             "qualiopi_categories",
             "qualiopi_certifier",
             "qualiopi_certificate_number",
@@ -65,12 +88,44 @@ class OrganisationForm(forms.ModelForm):
             "delegation_date": date_input(),
         }
 
+    ACCOUNTING_FIELDS = (
+        "account_customers",
+        "account_sales",
+        "account_vat",
+        "account_bank",
+        "journal_sales",
+        "journal_bank",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signatory"].required = False  # left empty: the legal representative
+        for name in self.ACCOUNTING_FIELDS:  # left empty: the current account (default of the plan comptable)
+            self.fields[name].required = False
+        if self.instance and self.instance.share_capital_cents is not None:
+            self.initial["share_capital"] = cents_to_input(self.instance.share_capital_cents)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in self.ACCOUNTING_FIELDS:
+            if not data.get(name):
+                data[name] = getattr(self.instance, name)
+        return data
 
     def clean_signatory(self) -> str:
         return self.cleaned_data.get("signatory") or SignatoryChoice.HEAD
+
+    def clean_share_capital(self) -> int | None:
+        value = (self.cleaned_data.get("share_capital") or "").strip()
+        return parse_euros(value) if value else None
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("Le logo dépasse 2 Mo : réduisez-le avant de l'envoyer."))
+        return upload.read()
 
 
 class MembershipForm(forms.Form):

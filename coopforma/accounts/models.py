@@ -9,7 +9,7 @@ from typing import Protocol
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from coopforma.accounts.roles import Role
 from coopforma.core.dates import add_months
-from coopforma.core.identifiers import validate_naf, validate_nda, validate_siret
+from coopforma.core.identifiers import validate_bic, validate_iban, validate_naf, validate_nda, validate_siret
 from coopforma.core.models import TimeStampedModel
 
 _SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
@@ -91,6 +91,20 @@ class VatRegime(models.TextChoices):
     SUBJECT = "subject", _("Assujetti à la TVA")
 
 
+ACCOUNT_NUMBER = RegexValidator(
+    r"^[1-8][0-9A-Z]{2,19}$",
+    _("Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres."),
+)
+JOURNAL_CODE = RegexValidator(r"^[A-Z0-9]{1,6}$", _("Un code journal compte 1 à 6 lettres majuscules ou chiffres."))
+
+
+class TradeRegistry(models.TextChoices):
+    """Where a company is registered (Code de commerce R123-237: printed on invoices with the city)."""
+
+    RCS = "rcs", _("Registre du commerce et des sociétés (RCS)")
+    RM = "rm", _("Répertoire des métiers (RM)")
+
+
 class QualiopiCategory(models.TextChoices):
     TRAINING = "training", _("Actions de formation")
     SKILLS_ASSESSMENT = "skills_assessment", _("Bilans de compétences")
@@ -158,6 +172,38 @@ class Organisation(TimeStampedModel):
         _("régime de TVA"), max_length=10, choices=VatRegime.choices, default=VatRegime.EXEMPT
     )
     vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
+    # Invoice identity (Code de commerce R123-237, CGI annexe II art. 242 nonies A): bank details for transfers,
+    # registry and city, share capital; the logo is a re-encoded PNG kept in the database (no public file).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    trade_registry = models.CharField(
+        _("registre d'immatriculation"), max_length=3, choices=TradeRegistry.choices, blank=True
+    )
+    trade_registry_city = models.CharField(
+        _("ville du greffe ou de la chambre des métiers"), max_length=100, blank=True
+    )
+    share_capital_cents = models.BigIntegerField(
+        _("capital social (centimes)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    variable_capital = models.BooleanField(_("société à capital variable"), default=False)
+    logo = models.BinaryField(_("logo (PNG)"), blank=True, default=b"", editable=False)
+    # Accounting export (FEC, journal CSV): the plan comptable général accounts and journal codes used.
+    account_customers = models.CharField(
+        _("compte clients"), max_length=20, default="411000", validators=[ACCOUNT_NUMBER]
+    )
+    account_sales = models.CharField(
+        _("compte de produits (prestations de formation)"), max_length=20, default="706000", validators=[ACCOUNT_NUMBER]
+    )
+    account_vat = models.CharField(
+        _("compte de TVA collectée"), max_length=20, default="445710", validators=[ACCOUNT_NUMBER]
+    )
+    account_bank = models.CharField(_("compte de banque"), max_length=20, default="512000", validators=[ACCOUNT_NUMBER])
+    journal_sales = models.CharField(
+        _("code du journal des ventes"), max_length=6, default="VE", validators=[JOURNAL_CODE]
+    )
+    journal_bank = models.CharField(
+        _("code du journal de banque"), max_length=6, default="BQ", validators=[JOURNAL_CODE]
+    )
     qualiopi_categories = models.JSONField(_("catégories certifiées Qualiopi"), default=list, blank=True)
     qualiopi_certifier = models.CharField(_("organisme certificateur"), max_length=200, blank=True)
     qualiopi_certificate_number = models.CharField(_("n° de certificat Qualiopi"), max_length=100, blank=True)
@@ -195,7 +241,9 @@ class Organisation(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        """A delegate signs only with a name and the date of the written delegation (printed on the documents)."""
+        """A delegate signs only with a name and the date of the written delegation (printed on the documents); a
+        trade registry comes with its city."""
+        super().clean()
         errors = {}
         if self.signatory == SignatoryChoice.DELEGATE or self.delegate_name:
             if not self.delegate_name:
@@ -205,8 +253,33 @@ class Organisation(TimeStampedModel):
                     "Indiquez la date de la délégation de signature : elle est imprimée sur les documents signés "
                     "par délégation."
                 )
+        if self.trade_registry and not self.trade_registry_city.strip():
+            errors["trade_registry_city"] = _(
+                "Indiquez la ville du greffe (RCS) ou de la chambre des métiers (RM) : elle figure avec le "
+                "numéro d'immatriculation sur les factures (art. R123-237 du Code de commerce)."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def registry_mention(self) -> str:
+        """« RCS Rennes 732 829 320 » (Code de commerce R123-237): registry, its city, the SIREN."""
+        if not self.trade_registry or not self.siret:
+            return ""
+        siren = self.siret[:9]
+        return f"{self.trade_registry.upper()} {self.trade_registry_city} {siren[:3]} {siren[3:6]} {siren[6:]}"
+
+    @property
+    def capital_mention(self) -> str:
+        """« SCOP SARL à capital variable » / « au capital de 15 000,00 € » (Code de commerce R123-238)."""
+        from coopforma.core.money import format_cents
+
+        parts = []
+        if self.variable_capital:
+            parts.append("à capital variable")
+        if self.share_capital_cents is not None:
+            parts.append(f"au capital de {format_cents(self.share_capital_cents)}")
+        return " ".join(parts)
 
     @property
     def address(self) -> str:

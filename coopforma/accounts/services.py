@@ -30,10 +30,45 @@ from coopforma.core.mail import send_mail_logged
 
 
 def _clean_identifiers(data: dict[str, Any]) -> dict[str, Any]:
-    for key in ("siret", "nda"):
+    for key in ("siret", "nda", "iban", "bic"):
         if data.get(key):
-            data[key] = compact(data[key])
+            data[key] = compact(data[key]).upper() if key in ("iban", "bic") else compact(data[key])
     return data
+
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_SIDE = 5000  # pixels, checked before decoding (a « decompression bomb » is refused unread)
+LOGO_BOX = (800, 400)  # the stored PNG fits in this box
+
+
+def logo_png(data: bytes) -> bytes:
+    """An uploaded logo (PNG or JPEG, at most 2 Mo) decoded and re-encoded as a PNG without metadata, fitted in
+    800 × 400 pixels: what is printed is always a clean image. ValidationError naming the rule otherwise."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValidationError({"logo": _("Le logo dépasse 2 Mo : réduisez-le avant de l'envoyer.")})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("PNG", "JPEG"):
+                raise ValidationError({"logo": _("Le logo doit être une image PNG ou JPEG.")})
+            if max(image.size) > LOGO_MAX_SIDE:
+                raise ValidationError(
+                    {
+                        "logo": _("Le logo est trop grand (%(w)s × %(h)s pixels, 5 000 au plus).")
+                        % {"w": image.size[0], "h": image.size[1]}
+                    }
+                )
+            image.load()
+            clean = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({"logo": _("Ce fichier n'est pas une image PNG ou JPEG lisible.")}) from exc
+    clean.thumbnail(LOGO_BOX)
+    out = io.BytesIO()
+    clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 @transaction.atomic
@@ -46,15 +81,27 @@ def organisation_create(*, name: str, slug: str, actor_user: User | None = None,
 
 
 @transaction.atomic
-def organisation_update(*, actor: Actor, **fields: Any) -> Organisation:
+def organisation_update(
+    *, actor: Actor, logo: bytes | None = None, remove_logo: bool = False, **fields: Any
+) -> Organisation:
+    """Edit the organisation's identity; `logo` (uploaded bytes) replaces the logo, `remove_logo` removes it."""
     actor.require("org.manage")
+    new_logo = logo_png(logo) if logo else None
     org = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
     before = snapshot(org)
     for key, value in _clean_identifiers(fields).items():
         setattr(org, key, value)
     org.full_clean()
+    logo_changed = ""
+    if new_logo is not None:
+        org.logo, logo_changed = new_logo, "replaced"
+    elif remove_logo and org.logo:
+        org.logo, logo_changed = b"", "removed"
     org.save()
     changes = diff(before, snapshot(org))
+    changes.pop("logo", None)
+    if logo_changed:
+        changes["logo"] = logo_changed
     if changes:
         log_action(actor=actor, obj=org, action="accounts.organisation.updated", data={"changes": changes})
     actor.organisation = org

@@ -162,10 +162,18 @@ class OrganisationSettingsView(OrgViewMixin, FormView):
         kwargs["instance"] = self.actor.organisation
         return kwargs
 
+    def get_context_data(self, **kwargs: object) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["has_logo"] = bool(self.actor.organisation.logo)
+        return context
+
     def form_valid(self, form: OrganisationForm) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data["share_capital_cents"] = form.cleaned_data["share_capital"]
         try:
-            services.organisation_update(actor=self.actor, **data)
+            services.organisation_update(
+                actor=self.actor, logo=form.cleaned_data["logo"], remove_logo=form.cleaned_data["remove_logo"], **data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

@@ -12,14 +12,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coopforma.api.auth import require
 from coopforma.api.params import FilterYear, Pagination
-from coopforma.billing import cpf, individuals, selectors, services
+from coopforma.billing import cpf, facturx, individuals, selectors, services
 from coopforma.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod
 from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
@@ -339,3 +339,29 @@ def member_statement(
             for row in statement.rows
         ],
     }
+
+
+@router.get("/billing/pieces/{piece_id}/facturx.pdf")
+def piece_facturx_pdf(request: HttpRequest, piece_id: int) -> HttpResponse:
+    """The Factur-X PDF (EN 16931 profile, CII XML embedded) of an issued invoice or credit note."""
+    invoice = _piece(require(request, "billing.view"), piece_id)
+    try:
+        data = facturx.facturx_pdf(invoice)
+    except facturx.FacturXUnavailable as exc:
+        raise Http404("Seules une facture ou un avoir émis ont un Factur-X.") from exc
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}-facturx.pdf"'
+    return response
+
+
+@router.get("/billing/pieces/{piece_id}/facturx.xml")
+def piece_facturx_xml(request: HttpRequest, piece_id: int) -> HttpResponse:
+    """The CII XML (EN 16931 profile) of an issued invoice or credit note."""
+    invoice = _piece(require(request, "billing.view"), piece_id)
+    try:
+        data = facturx.cii_xml(invoice)
+    except facturx.FacturXUnavailable as exc:
+        raise Http404("Seules une facture ou un avoir émis ont un Factur-X.") from exc
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.xml"'
+    return response

@@ -12,6 +12,8 @@ nowhere).
 from typing import Any
 
 from coopforma.billing.models import Invoice, InvoiceKind
+from coopforma.core.hours import format_minutes
+from coopforma.core.identifiers import format_iban
 from coopforma.core.money import VAT_EXEMPT_MENTION, vat_mention
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, Missing, build_context, get_kind, register
@@ -37,7 +39,20 @@ PIECE_KEYWORDS = (
     K("piece.recipient_address", "Adresse du destinataire", "3 rue des Lilas\n35000 Rennes"),
     K("piece.recipient_siret", "SIRET du destinataire", "73282932000074"),
     K("piece.client_name", "Client (l'entreprise ou la personne formée)", "Scop Exemple"),
-    K("piece.payer", "Catégorie du payeur (BPF)", "Entreprise (C-1)"),
+    K("piece.payer", "Payeur (financeur ou client)", "AKTO"),
+    K("piece.funder", "Vrai quand la pièce est adressée à un financeur (OPCO, CDC, France Travail…)", False),
+    K("piece.chorus_service_code", "Code service Chorus Pro (acheteurs publics)", ""),
+    K("piece.commitment_number", "N° d'engagement / bon de commande (acheteurs publics)", ""),
+    K(
+        "piece.trainees",
+        "Stagiaires (liste : {% for t in piece.trainees %} avec name, hours, basis)",
+        [{"name": "Sacha Dupont", "hours": "7 h", "basis": "réalisées"}],
+    ),
+    K("piece.iban", "IBAN de l'organisme (virement)", "FR76 3000 6000 0112 3456 7890 189"),
+    K("piece.bic", "BIC de l'organisme", "AGRIFRPP"),
+    K("organisation.registry", "Immatriculation (RCS ou RM, ville, SIREN)", "RCS Rennes 732 829 320"),
+    K("organisation.capital", "Capital social", "à capital variable"),
+    K("organisation.has_logo", "Vrai si l'organisme a un logo (image « image_logo »)", False),
     K("piece.session_title", "Session facturée", "Animer une réunion coopérative"),
     K(
         "piece.lines",
@@ -75,9 +90,26 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
     """Plain data of the piece; the seller's mentions come from the snapshot frozen at issue when there is one."""
     organisation = dict(organisation_data(invoice.organisation))
     legal = invoice.legal or {}
-    for key in ("name", "legal_form", "address", "siret", "naf_code", "nda", "nda_mention", "email", "phone"):
+    org = invoice.organisation
+    organisation["registry"] = org.registry_mention
+    organisation["capital"] = org.capital_mention
+    for key in (
+        "name",
+        "legal_form",
+        "address",
+        "siret",
+        "naf_code",
+        "nda",
+        "nda_mention",
+        "email",
+        "phone",
+        "registry",
+        "capital",
+    ):
         if key in legal:
             organisation[key] = legal[key]
+    logo = bytes(org.logo or b"")
+    organisation["has_logo"] = bool(logo)
     exempt = invoice.vat_rate_bp == 0
     mention = legal.get("vat_mention") or vat_mention(invoice.vat_rate_bp)
     organisation["vat_mention"] = mention
@@ -103,7 +135,20 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
         "recipient_address": invoice.recipient_address,
         "recipient_siret": invoice.recipient_siret,
         "client_name": invoice.client.name,
-        "payer": str(invoice.get_payer_kind_display()) if invoice.payer_kind else "",
+        "payer": invoice.recipient_name,
+        "funder": bool(invoice.funder_id),
+        "chorus_service_code": invoice.chorus_service_code,
+        "commitment_number": invoice.commitment_number,
+        "trainees": [
+            {
+                "name": t.get("name", ""),
+                "hours": format_minutes(t.get("minutes") or 0),
+                "basis": "réalisées" if t.get("basis") == "attended" else "prévues",
+            }
+            for t in invoice.trainees or []
+        ],
+        "iban": legal.get("iban", format_iban(org.iban) if org.iban else ""),
+        "bic": legal.get("bic", org.bic),
         "session_title": invoice.session.title if invoice.session_id else "",
         "lines": lines,
         "total_ht": fr_money(invoice.total_ht_cents),
@@ -118,11 +163,31 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
         "corrects_date": fr_date(invoice.corrects.issued_on) if invoice.corrects_id else "",
         "quote_number": invoice.quote.number if invoice.quote_id else "",
     }
-    return {
+    context: dict[str, Any] = {
         "organisation": organisation,
         "piece": piece,
         "document": {"date": piece["issued_on"] or fr_date(invoice.created_at.date())},
     }
+    if logo:
+        context["images"] = {"logo": logo_svg(logo)}
+    return context
+
+
+def logo_svg(png: bytes) -> str:
+    """The logo (a PNG re-encoded at upload) wrapped in an SVG, the form in which the engine passes images."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    data = base64.b64encode(png).decode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/></svg>'
+    )
 
 
 def piece_missing(invoice: Invoice) -> list[Missing]:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
+from coopforma.billing.models import FunderKind, Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
 from coopforma.core.forms import MoneyField, date_input
 from coopforma.training_sessions.models import FundingScheme, PayerKind
 
@@ -72,6 +72,18 @@ class InvoiceDraftForm(forms.Form):
         label=_("Conditions de paiement"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     notes = forms.CharField(label=_("Notes imprimées"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    chorus_service_code = forms.CharField(
+        label=_("Code service Chorus Pro"),
+        max_length=100,
+        required=False,
+        help_text=_("Acheteurs publics : le code du service destinataire, s'il l'exige."),
+    )
+    commitment_number = forms.CharField(
+        label=_("N° d'engagement ou de bon de commande"),
+        max_length=50,
+        required=False,
+        help_text=_("Acheteurs publics : le numéro d'engagement juridique que Chorus Pro demande."),
+    )
 
     def __init__(self, *args: Any, invoice: Invoice, **kwargs: Any) -> None:
         self.invoice = invoice
@@ -169,3 +181,26 @@ def parse_day(value: str | None, field: str) -> dt.date:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
         raise ValidationError({field: _("Indiquez une date valide (jj/mm/aaaa).")}) from None
+
+
+class FunderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type de financeur"), choices=FunderKind.choices)
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    street = forms.CharField(label=_("Adresse"), max_length=200)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=10)
+    city = forms.CharField(label=_("Ville"), max_length=100)
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail de facturation"), required=False)
+    public_buyer = forms.BooleanField(label=_("Acheteur public (factures déposées sur Chorus Pro)"), required=False)
+    chorus_service_code = forms.CharField(label=_("Code service Chorus Pro"), max_length=100, required=False)
+
+
+class AccountingExportForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Au (inclus, date de clôture)"), widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la période précède son début."))
+        return data

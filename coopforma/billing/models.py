@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coopforma.accounts.models import TenantModel
+from coopforma.accounts.models import Organisation, TenantModel
+from coopforma.core.identifiers import validate_siret
+from coopforma.core.models import TimeStampedModel
 from coopforma.people.models import Client, MemberStructure
 from coopforma.training_sessions.models import Enrolment, FundingLine, FundingScheme, PayerKind, Session
 
@@ -44,6 +46,70 @@ def _refuse_if_issued(status: str | None, number: str) -> None:
                 % {"number": number or "?"}
             }
         )
+
+
+class FunderKind(models.TextChoices):
+    OPCO = "opco", _("Opérateur de compétences (OPCO)")
+    CDC = "cdc", _("Caisse des dépôts (CPF)")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    REGION = "region", _("Région")
+    STATE = "state", _("État")
+    TRANSITIONS_PRO = "transitions_pro", _("Transitions Pro")
+    OTHER_PUBLIC = "other_public", _("Autre financeur public")
+    OTHER = "other", _("Autre financeur")
+
+
+class Funder(TimeStampedModel):
+    """The address book of funders an invoice may be sent to (CGI annexe II art. 242 nonies A: the buyer's name and
+    address). `organisation` empty: the national list shipped with Coopforma (the 11 OPCOs, the Caisse des dépôts,
+    France Travail), read-only; otherwise a funder an organisation added (a Région, a Transitions Pro…).
+    A public buyer receives its invoices through Chorus Pro: its SIRET and service code are then needed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("type de financeur"), max_length=20, choices=FunderKind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    street = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=20, blank=True, validators=[validate_siret])
+    email = models.EmailField(_("e-mail de facturation"), blank=True)
+    public_buyer = models.BooleanField(_("acheteur public (factures par Chorus Pro)"), default=False)
+    chorus_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
+    address_to_check = models.BooleanField(_("adresse à vérifier"), default=False)
+    aliases = models.JSONField(_("autres noms"), default=list, blank=True)  # « OPCOMMERCE » for L'Opcommerce
+
+    class Meta:
+        verbose_name = _("financeur")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="funder_name_unique"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(organisation__isnull=True), name="funder_national_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return "\n".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
+
+    @staticmethod
+    def normalised(name: str) -> str:
+        """« L'Opcommerce » → « lopcommerce »: lowercase ASCII letters and digits only, to match a typed name."""
+        import unicodedata
+
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        return "".join(c for c in ascii_name.lower() if c.isalnum())
+
+    def answers_to(self, name: str) -> bool:
+        wanted = self.normalised(name)
+        return bool(wanted) and any(self.normalised(n) == wanted for n in [self.name, *self.aliases])
+
+    @property
+    def address_complete(self) -> bool:
+        return bool(self.street and self.postal_code and self.city)
 
 
 class Invoice(TenantModel):
@@ -80,6 +146,14 @@ class Invoice(TenantModel):
     recipient_address = models.TextField(_("adresse du destinataire"), blank=True)
     recipient_siret = models.CharField(_("SIRET du destinataire"), max_length=20, blank=True)
     recipient_email = models.EmailField(_("e-mail du destinataire"), blank=True)
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices", verbose_name=_("financeur")
+    )
+    # Chorus Pro (public buyers): the buyer's service code and the commitment number (n° d'engagement juridique).
+    chorus_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
+    commitment_number = models.CharField(_("n° d'engagement (bon de commande)"), max_length=50, blank=True)
+    # Frozen with the draft: the trainees the piece bills, [{"name": "Sacha Dupont", "minutes": 420}].
+    trainees = models.JSONField(_("stagiaires"), default=list, blank=True)
     # Links between pieces.
     quote = models.ForeignKey(
         "self",

@@ -59,3 +59,13 @@ def fiscal_year_of(start_month: int, day: dt.date) -> int:
     if start_month == 1:
         return day.year
     return day.year + 1 if day.month >= start_month else day.year
+
+
+def national_funders() -> list[dict[str, object]]:
+    """The national funders shipped in billing/data/funders.json (the 11 OPCOs, the Caisse des dépôts, France
+    Travail): plain rows for the seeding migration and `services.funders_seed`."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent / "data" / "funders.json"
+    return list(json.loads(data.read_text(encoding="utf-8"))["funders"])

@@ -30,6 +30,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.roles import Role
 from coopforma.billing.models import (
     ClosedFiscalYear,
+    Funder,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -276,3 +277,31 @@ def member_statement(*, actor: Actor, member_id: int, start: dt.date, end: dt.da
         contribution_cents=totals["contribution"] or 0,
         due_cents=totals["due"] or 0,
     )
+
+
+# --- Funders' address book ----------------------------------------------------------------------------------
+
+
+def funder_list(*, actor: Actor) -> QuerySet[Funder]:
+    """The national funders (shared, read-only) and those the actor's organisation added."""
+    actor.require("billing.view")
+    return Funder.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=actor.organisation_id)).order_by(
+        "kind", "name"
+    )
+
+
+def funder_for_payer(*, organisation_id: int, payer_name: str, payer_kind: str) -> Funder | None:
+    """The address-book entry of a funding line's payer: its name (the organisation's own entry first), else the
+    single national funder of its kind (the Caisse des dépôts for CPF, France Travail)."""
+    visible = Funder.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
+    if payer_name.strip():
+        # The organisation's own entry first (it may complete a national one), then the national list.
+        for funder in sorted(visible, key=lambda f: f.organisation_id is None):
+            if funder.answers_to(payer_name):
+                return funder
+    kind = {"cpf": "cdc", "france_travail": "france_travail"}.get(payer_kind)
+    if kind:
+        candidates = list(visible.filter(kind=kind)[:2])
+        if len(candidates) == 1:
+            return candidates[0]
+    return None

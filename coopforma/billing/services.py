@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from coopforma.accounts.models import Organisation
 from coopforma.billing import cpf, individuals
 from coopforma.billing.models import (
     ClosedFiscalYear,
+    Funder,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -38,8 +39,10 @@ from coopforma.billing.models import (
     Payment,
     PaymentMethod,
 )
-from coopforma.billing.rules import contribution_cents, fiscal_year_of, split_largest_remainder
+from coopforma.billing.rules import contribution_cents, fiscal_year_of, national_funders, split_largest_remainder
+from coopforma.billing.selectors import funder_for_payer
 from coopforma.core.hours import format_minutes
+from coopforma.core.identifiers import compact, format_iban
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents, vat_cents, vat_mention
 from coopforma.people.models import Client, ClientKind, MemberStructure, TrainerEmployer
@@ -78,6 +81,8 @@ DRAFT_FIELDS = (
     "valid_until",
     "payment_terms",
     "notes",
+    "chorus_service_code",
+    "commitment_number",
 )
 LINE_FIELDS = ["label", "quantity", "unit_price_cents", "amount_cents"]
 
@@ -159,6 +164,76 @@ def fiscal_year_close(*, actor: Actor, year: int) -> ClosedFiscalYear:
             data={"year": year, "start": start, "end": end, "open_drafts": drafts},
         )
     return closed
+
+
+# --- Funders' address book ---------------------------------------------------------------------------------
+
+FUNDER_FIELDS = (
+    "kind",
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "siret",
+    "email",
+    "public_buyer",
+    "chorus_service_code",
+)
+
+
+def funders_seed() -> int:
+    """The national funders (billing/data/funders.json) as shared rows; idempotent (also run by migration 0003)."""
+    for row in national_funders():
+        Funder.objects.update_or_create(organisation=None, name=row["name"], defaults=row)
+    return Funder.objects.filter(organisation__isnull=True).count()
+
+
+def funder_create(*, actor: Actor, **fields: Any) -> Funder:
+    """A funder of the organisation's own (a Région, a Transitions Pro, a local authority…) in its address book."""
+    _manage(actor)
+    unknown = set(fields) - set(FUNDER_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("Ce champ ne se modifie pas.")})
+    funder = Funder(organisation_id=actor.organisation_id, **fields)
+    if funder.siret:
+        funder.siret = compact(funder.siret)
+    errors = {}
+    if not funder.address_complete:
+        errors["street"] = _(
+            "L'adresse complète du financeur (rue, code postal, ville) est obligatoire : elle figure sur ses "
+            "factures (art. 242 nonies A de l'annexe II du CGI)."
+        )
+    if funder.public_buyer and not funder.siret:
+        errors["siret"] = _("Un acheteur public reçoit ses factures par Chorus Pro, qui l'identifie par son SIRET.")
+    if Funder.objects.filter(organisation_id=actor.organisation_id, name__iexact=funder.name.strip()).exists():
+        errors["name"] = _("Ce financeur est déjà dans votre carnet d'adresses.")
+    if errors:
+        raise ValidationError(errors)
+    funder.full_clean(exclude=["organisation"])
+    with transaction.atomic():
+        funder.save()
+        log_action(actor=actor, obj=funder, action="billing.funder.create", data={"name": funder.name})
+    return funder
+
+
+def _trainees_of(enrolment: Enrolment) -> list[dict[str, Any]]:
+    """The enrolment's trainees with their hours: attended minutes when attendance was recorded, else the planned
+    duration of the session (`basis` says which)."""
+    participants = (
+        enrolment.participants.exclude(status="cancelled")
+        .select_related("trainee")
+        .annotate(attended=Sum("slot_attendances__attended_minutes"), recorded=Count("slot_attendances"))
+        .order_by("trainee__last_name", "trainee__first_name")
+    )
+    rows = []
+    for p in participants:
+        if p.recorded:
+            rows.append({"name": p.trainee.full_name, "minutes": int(p.attended or 0), "basis": "attended"})
+        else:
+            rows.append(
+                {"name": p.trainee.full_name, "minutes": enrolment.session.total_minutes or 0, "basis": "planned"}
+            )
+    return rows
 
 
 # --- Drafts from an enrolment -------------------------------------------------------------------------------
@@ -245,8 +320,16 @@ def _create_draft(
     quote: Invoice | None = None,
     corrects: Invoice | None = None,
     notes: str = "",
+    funder: Funder | None = None,
+    chorus_service_code: str = "",
+    commitment_number: str = "",
+    trainees: list[dict[str, Any]] | None = None,
 ) -> Invoice:
     invoice = Invoice.objects.create(
+        funder=funder,
+        chorus_service_code=chorus_service_code,
+        commitment_number=commitment_number,
+        trainees=trainees or [],
         organisation_id=actor.organisation_id,
         kind=kind,
         client=client,
@@ -304,6 +387,10 @@ def _same_recipient(piece: Invoice) -> dict[str, Any]:
         "recipient_address": piece.recipient_address,
         "recipient_siret": piece.recipient_siret,
         "recipient_email": piece.recipient_email,
+        "funder": piece.funder,
+        "chorus_service_code": piece.chorus_service_code,
+        "commitment_number": piece.commitment_number,
+        "trainees": piece.trainees,
     }
 
 
@@ -367,6 +454,7 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                 }
             )
         created = []
+        trainees = _trainees_of(enrolment)
         rest = enrolment.price_cents - funded
         # CPF: the holder ordered on Mon Compte Formation and pays nothing to the OF; a remaining share, if any, is
         # paid on the platform and documented on the invoice to the Caisse des dépôts.
@@ -386,6 +474,7 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                     recipient_address=_client_address(client),
                     recipient_siret=client.siret,
                     recipient_email=client.email,
+                    trainees=trainees,
                     lines=[
                         {
                             "label": label + (f" — {_('reste à charge après financements')}" if funders else ""),
@@ -399,6 +488,9 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
             if line.payer_kind == PayerKind.CPF:
                 created.append(_cpf_draft(actor=actor, enrolment=enrolment, line=line, label=label, rest=holder_share))
                 continue
+            funder = funder_for_payer(
+                organisation_id=actor.organisation_id, payer_name=line.payer_name, payer_kind=line.payer_kind
+            )
             details = ", ".join(
                 p
                 for p in [
@@ -417,7 +509,14 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                     enrolment=enrolment,
                     payer_kind=line.payer_kind,
                     scheme=line.scheme,
-                    recipient_name=line.payer_name or str(line.get_payer_kind_display()),
+                    recipient_name=funder.name if funder else line.payer_name or str(line.get_payer_kind_display()),
+                    recipient_address=funder.address if funder and funder.address_complete else "",
+                    recipient_siret=funder.siret if funder else "",
+                    recipient_email=funder.email if funder else "",
+                    funder=funder,
+                    chorus_service_code=funder.chorus_service_code if funder else "",
+                    commitment_number=line.reference if funder and funder.public_buyer else "",
+                    trainees=trainees,
                     lines=[
                         {
                             "label": f"{label} — {_('prise en charge')} ({details})",
@@ -759,6 +858,10 @@ def legal_snapshot(org: Organisation, vat_rate_bp: int) -> dict[str, Any]:
         "vat_number": org.vat_number,
         "vat_exempt": vat_rate_bp == 0,
         "vat_mention": vat_mention(vat_rate_bp),
+        "registry": org.registry_mention,
+        "capital": org.capital_mention,
+        "iban": format_iban(org.iban) if org.iban else "",
+        "bic": org.bic,
     }
 
 
@@ -875,6 +978,16 @@ def _check_issue(invoice: Invoice, org: Organisation, issued_on: dt.date) -> int
         errors["lines"] = _("Le total HT est nul : une pièce émise porte un montant.")
     if not invoice.recipient_name.strip():
         errors["recipient_name"] = _("Indiquez le destinataire de la pièce.")
+    elif invoice.kind == InvoiceKind.INVOICE and (invoice.funder_id or invoice.recipient_name != invoice.client.name):
+        if not invoice.recipient_address.strip():
+            errors["recipient_address"] = _(
+                "Indiquez l'adresse de %(name)s : une facture porte le nom et l'adresse de son destinataire "
+                "(art. 242 nonies A de l'annexe II du CGI). Complétez le carnet d'adresses des financeurs."
+            ) % {"name": invoice.recipient_name}
+        if invoice.funder_id and invoice.funder.public_buyer and not invoice.recipient_siret:
+            errors["recipient_siret"] = _(
+                "%(name)s est un acheteur public : sa facture est déposée sur Chorus Pro, qui exige son SIRET."
+            ) % {"name": invoice.recipient_name}
     if issued_on > timezone.localdate():
         errors["issued_on"] = _("La date d'émission ne peut pas être dans le futur.")
     if errors:

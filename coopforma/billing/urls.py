@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/credit-note/", views.CreditNoteView.as_view(), name="credit_note"),
     path("<int:pk>/payment/", views.PaymentView.as_view(), name="payment"),
     path("<int:pk>/pdf/", views.PdfView.as_view(), name="pdf"),
+    path("<int:pk>/facturx.pdf", views.FacturXView.as_view(fmt="pdf"), name="facturx_pdf"),
+    path("<int:pk>/facturx.xml", views.FacturXView.as_view(fmt="xml"), name="facturx_xml"),
     path("enrolment/<int:enrolment_id>/", views.EnrolmentBillingView.as_view(), name="enrolment"),
     path("enrolment/<int:enrolment_id>/cpf/", views.CpfDeclareView.as_view(), name="cpf"),
     path(
@@ -31,4 +33,8 @@ urlpatterns = [
     path("statement/", views.StatementView.as_view(), name="statement"),
     path("statement.csv", views.StatementCsvView.as_view(), name="statement_csv"),
     path("years/", views.FiscalYearView.as_view(), name="years"),
+    path("funders/", views.FundersView.as_view(), name="funders"),
+    path("accounting/", views.AccountingExportView.as_view(), name="accounting"),
+    path("accounting/fec.txt", views.AccountingExportView.as_view(fmt="fec"), name="accounting_fec"),
+    path("accounting/journal.csv", views.AccountingExportView.as_view(fmt="csv"), name="accounting_csv"),
 ]

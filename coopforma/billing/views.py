@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.billing import cpf, forms, individuals, selectors, services
+from coopforma.billing import cpf, facturx, forms, individuals, selectors, services
+from coopforma.billing.accounting import accounting_lines
 from coopforma.billing.documents import preview_pdf
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
 from coopforma.documents.services import document_read
+from coopforma.formats.fec import fec_filename, write_fec, write_journal_csv
 from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
 T = "billing/"
@@ -368,6 +370,28 @@ class PdfView(OrgViewMixin, View):
         return response
 
 
+class FacturXView(OrgViewMixin, View):
+    """The Factur-X of an issued invoice or credit note: the PDF with its embedded CII XML (`fmt="pdf"`), or the
+    XML alone (`fmt="xml"`). A quote or a draft has none: 404."""
+
+    required_flag = "billing.view"
+    fmt = "pdf"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        invoice = selectors.invoice_get(actor=self.actor, invoice_id=kwargs["pk"])
+        try:
+            if self.fmt == "xml":
+                data, content_type, name = facturx.cii_xml(invoice), "application/xml", f"{invoice.number}.xml"
+            else:
+                data = facturx.facturx_pdf(invoice)
+                content_type, name = "application/pdf", f"{invoice.number}-facturx.pdf"
+        except facturx.FacturXUnavailable as exc:
+            raise Http404(_("Seules une facture ou un avoir émis ont un Factur-X.")) from exc
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
 # --- Member statement ---------------------------------------------------------------------------------------
 
 
@@ -484,3 +508,69 @@ class FiscalYearView(OrgViewMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Exercice %(year)s clôturé.") % {"year": form.cleaned_data["year"]})
         return redirect("billing:years", org=self.actor.organisation.slug)
+
+
+class FundersView(OrgViewMixin, FormView):
+    """The funders' address book: the national list (read-only) and the organisation's own funders."""
+
+    template_name = T + "funders.html"
+    form_class = forms.FunderForm
+    required_flag = "billing.view"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.actor.require("billing.manage")
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["funders"] = selectors.funder_list(actor=self.actor)
+        context["can_manage"] = self.actor.has("billing.manage")
+        return context
+
+    def form_valid(self, form: forms.FunderForm) -> HttpResponse:
+        try:
+            funder = services.funder_create(actor=self.actor, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s est ajouté au carnet d'adresses.") % {"name": funder.name})
+        return redirect("billing:funders", org=self.actor.organisation.slug)
+
+
+class AccountingExportView(OrgViewMixin, TemplateView):
+    """The accounting export of a period: the FEC (A47 A-1 LPF) and the journal CSV, downloaded from this page
+    (`fmt` = "fec" or "csv"); the page itself shows the period form (default: the current fiscal year)."""
+
+    template_name = T + "accounting.html"
+    required_flag = "billing.manage"
+    fmt = ""
+
+    def _form(self) -> forms.AccountingExportForm:
+        org = self.actor.organisation
+        year = services.fiscal_year(org, timezone.localdate())
+        start, end = org.fiscal_year_bounds(year)
+        initial = {"start": start, "end": end - dt.timedelta(days=1)}
+        return forms.AccountingExportForm(self.request.GET or initial)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self._form()
+        if not self.fmt or not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        org = self.actor.organisation
+        if self.fmt == "fec" and len(org.siret) < 9:
+            form.add_error(
+                None,
+                _("Renseignez le SIRET de l'organisme : le nom du FEC commence par son SIREN (art. A47 A-1 du LPF)."),
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        lines = accounting_lines(actor=self.actor, start=start, end=end)
+        if self.fmt == "fec":
+            data, content_type = write_fec(lines), "text/plain; charset=iso-8859-15"
+            name = fec_filename(org.siret[:9], end)
+        else:
+            data, content_type = write_journal_csv(lines), "text/csv; charset=utf-8"
+            name = f"journal-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -113,3 +113,35 @@ def format_siret(value: str) -> str:
     if len(number) != 14:
         return value
     return f"{number[:3]} {number[3:6]} {number[6:9]} {number[9:]}"
+
+
+def validate_iban(value: str) -> None:
+    """IBAN: country, check digits (ISO 13616 mod 97) and the country's length (python-stdnum)."""
+    from stdnum import iban as stdnum_iban
+
+    number = compact(value).upper()
+    if not stdnum_iban.is_valid(number):
+        raise ValidationError(
+            _("L'IBAN « %(value)s » n'est pas valide (longueur du pays ou clé de contrôle ISO 13616 incorrecte)."),
+            code="iban_invalid",
+            params={"value": value},
+        )
+
+
+def validate_bic(value: str) -> None:
+    """BIC (code SWIFT, ISO 9362): 8 or 11 characters, a real country code."""
+    from stdnum import bic as stdnum_bic
+
+    number = compact(value).upper()
+    if not stdnum_bic.is_valid(number):
+        raise ValidationError(
+            _("Le BIC « %(value)s » n'est pas valide (8 ou 11 caractères, norme ISO 9362)."),
+            code="bic_invalid",
+            params={"value": value},
+        )
+
+
+def format_iban(value: str) -> str:
+    """FR7630006000011234567890189 -> 'FR76 3000 6000 0112 3456 7890 189'."""
+    number = compact(value).upper()
+    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))

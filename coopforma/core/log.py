@@ -15,6 +15,8 @@ from coopforma.core.models import ActivityLog
 def _jsonable(value: Any) -> Any:
     if isinstance(value, FieldFile):  # a stored file: its name
         return value.name or ""
+    if isinstance(value, (bytes, memoryview)):  # a stored binary (a logo): its size, never its content
+        return f"{len(value)} octets"
     if isinstance(value, models.Model):
         return {"id": value.pk, "label": str(value)}
     if isinstance(value, (datetime, date, time)):

@@ -821,7 +821,7 @@ CLIENTS = [
     ),
     ClientSpec(
         "velo", "company", "Scop Roue Libre", "Lyon", "69007", "18 rue Béchevelin", domain="roue-libre.example",
-        siret=siret_for(50_431_877), opco="OPCO Mobilités", structure="cae",
+        siret=siret_for(50_431_877), opco="AKTO", structure="cae",
         contact=("Yanis", "Belkacem", "Gérant"), staff=5,
     ),
     ClientSpec(

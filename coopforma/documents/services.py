@@ -115,7 +115,12 @@ def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: b
     with the reason, so that the page shows it and nothing is written."""
     try:
         markup = engine_preamble(code=code, draft=draft) + render_markup(body, context)
-        return compile_pdf(markup, inputs={"qr": _qr_for(code)} if code else None, tagged=not draft)
+        inputs = {"qr": _qr_for(code)} if code else {}
+        # Images a kind puts in its context (an SVG text each, e.g. the organisation's logo): the template reads
+        # them as `sys.inputs.at("image_<name>")`; they travel with the stored context, so finalising redraws them.
+        for name, svg in (context.get("images") or {}).items():
+            inputs[f"image_{name}"] = str(svg)
+        return compile_pdf(markup, inputs=inputs or None, tagged=not draft)
     except TemplateProblem as problem:
         raise ValidationError(
             {"template": _("Le modèle ne peut pas produire ce document : %(problem)s.") % {"problem": problem}}

@@ -18,6 +18,14 @@ from coopforma.training_sessions.tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _funders(db):  # type: ignore[no-untyped-def]
+    """The national address book (migration 0003), again after a transactional test flushed the tables."""
+    from coopforma.billing.services import funders_seed
+
+    funders_seed()
+
+
+@pytest.fixture(autouse=True)
 def _legal(org):  # type: ignore[no-untyped-def]
     org.siret = "73282932000074"
     org.nda = "53350999935"

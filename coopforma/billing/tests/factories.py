@@ -61,7 +61,8 @@ def objects_with_id(i: int, **records: Any) -> None:
         pk=i, organisation=org, invoice=invoice, label=f"Formation {records['mark']}", quantity=1,
         unit_price_cents=140000, amount_cents=140000,
     )  # fmt: skip
-    Invoice.objects.filter(pk=i).update(status="issued")  # its line added first: an issued piece is frozen
+    # Its line added first (an issued piece is frozen); its PDF: the final document `i` of documents' factories.
+    Invoice.objects.filter(pk=i).update(status="issued", document_id=i)
     Payment.objects.create(pk=i, organisation=org, invoice=invoice, paid_on=dt.date(2026, 3, 3), amount_cents=100)
     MemberShare.objects.create(
         pk=i,

@@ -7,6 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # coopforma/
 RANK = {
     "core": 0,
+    "formats": 0,  # pure readers/writers of outside formats: import only core
     "accounts": 1,
     "documents": 2,
     "people": 3,
