@@ -7,6 +7,7 @@ Same selectors and services as the pages: 404 for what the token's organisation 
 403 for what the role may not do, 422 with the field for what breaks a rule (SIRET, NDA, transitions…).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -206,6 +207,11 @@ class TrainerPatch(PatchSchema):
 class DecisionIn(Schema):
     decision: Literal["validate", "reject", "activate", "suspend", "reactivate"]
     reason: str = Field("", description="Required to validate (committee decision), reject and suspend")
+    decided_on: dt.date | None = Field(
+        None,
+        description="validate/reject: the date of the committee's meeting when recorded afterwards (not in the "
+        "future, not before the application); empty: today",
+    )
 
 
 class TrainerFilters(Schema):
