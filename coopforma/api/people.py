@@ -20,9 +20,9 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from coopforma.api.auth import get_actor, require
-from coopforma.api.params import Pagination
+from coopforma.api.params import Pagination, coded
 from coopforma.people import selectors, services
-from coopforma.people.models import Client, MemberStructure, Trainee, Trainer
+from coopforma.people.models import Client, ClientKind, MemberKind, MemberStructure, Trainee, Trainer, TrainerStatus
 
 router = Router(tags=["people"])
 MAX_LIMIT = 200
@@ -68,7 +68,7 @@ class UserRef(Schema):
 class MemberOut(Schema):
     id: int
     name: str
-    kind: str = Field(description="cae, scop, scic, association, independent, other")
+    kind: str = coded(MemberKind)
     siret: str
     contribution_rate: Decimal = Field(description="Part of the training turnover kept by the OF, in percent")
     street: str
@@ -153,7 +153,7 @@ class TrainerOut(Schema):
     last_name: str
     email: str
     phone: str
-    status: str = Field(description="entrepreneur, employee, subcontractor")
+    status: str = coded(TrainerStatus)
     siret: str
     nda: str
     qualifications: str
@@ -181,7 +181,7 @@ class TrainerIn(Schema):
     first_name: str
     last_name: str
     email: str
-    status: str = Field(description="entrepreneur, employee, subcontractor (then a SIRET is required)")
+    status: str = coded(TrainerStatus, what="subcontractor: a SIRET is required")
     phone: str = ""
     siret: str = ""
     nda: str = ""
@@ -267,7 +267,7 @@ class ContactOut(Schema):
 
 class ClientOut(Schema):
     id: int
-    kind: str = Field(description="company, individual, training_org, public_body")
+    kind: str = coded(ClientKind)
     name: str
     siret: str
     nda: str
@@ -290,7 +290,7 @@ class ClientDetailOut(ClientOut):
 
 
 class ClientIn(Schema):
-    kind: str = Field(description="company, public_body, training_org (SIRET required; NDA too for an OF), individual")
+    kind: str = coded(ClientKind, what="SIRET required but for an individual; NDA too for an OF")
     name: str
     member_structure_id: int | None = Field(
         None, description="Admin/quality: the structure following the client (none: the OF). Others: their own."

@@ -103,3 +103,12 @@ def test_the_openapi_schema_lists_the_codes_of_coded_fields(web, admin_user):
     assert "hours" in line["basis"]["enum"] and "Heures réalisées au taux horaire" in line["basis"]["description"]
     assert "opco" in line["payer_kind"]["enum"] and "skills_plan" in line["scheme"]["enum"]
     assert "cancelled" in schema["EnrolmentIn"]["properties"]["status"]["enum"]
+
+
+def test_the_openapi_schema_documents_the_codes_of_people_and_trainings(web, admin_user):
+    schema = web(admin_user).get(f"{API}/openapi.json").json()["components"]["schemas"]
+    assert "training_org" in schema["ClientIn"]["properties"]["kind"]["enum"]
+    assert "subcontractor" in schema["TrainerOut"]["properties"]["status"]["enum"]
+    assert "validated" in schema["TrainingOut"]["properties"]["status"]["enum"]
+    marks = schema["MarkIn"]["properties"]["mark"]
+    assert "paper" in marks["enum"] and "feuille papier" in marks["description"]
