@@ -8,27 +8,51 @@ rates as integer percentages, datetimes in ISO 8601 with their offset.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from coopforma.api.auth import get_actor
+from coopforma.api.params import coded
 from coopforma.attendance import selectors, services
-from coopforma.attendance.models import ParticipantAttendance, SlotAttendance
+from coopforma.attendance.models import AttendanceStatus, ParticipantAttendance, SignMethod, SlotAttendance, SlotState
 from coopforma.attendance.selectors import SessionAttendance, SlotLive
 
 router = Router(tags=["attendance"])
+
+
+class ScanOut(Schema):
+    record_id: int
+    slot_id: int
+    sha256: str
+    size: int
+    content_type: str
+    name: str
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value else None
 
 
+class Mark(models.TextChoices):
+    """What a trainer (or an integrator) records for a trainee on a slot."""
+
+    ABSENT = "absent", _("Absent·e")
+    LATE = "late", _("En retard (avec l'heure d'arrivée)")
+    EXCUSED = "excused", _("Absence justifiée (avec le motif)")
+    ON_BEHALF = "on_behalf", _("Signé pour le compte du stagiaire (avec le motif)")
+    PAPER = "paper", _("Saisie d'une feuille papier signée (avec `status` et le motif)")
+    CORRECT = "correct", _("Correction après clôture (avec `status` et le motif)")
+
+
 class AttendanceOut(Schema):
     participant_id: int
     trainee: str
-    status: str
-    method: str
+    status: str = coded(AttendanceStatus)
+    method: str = coded(SignMethod, default="")
     signed_at: dt.datetime | None
     arrival_at: dt.datetime | None
     connected_at: dt.datetime | None
@@ -57,7 +81,7 @@ class SlotStateOut(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     minutes: int
-    state: str
+    state: str = coded(SlotState)
     opened_at: dt.datetime | None
     closed_at: dt.datetime | None
     trainer_signature: str
@@ -141,8 +165,8 @@ class CloseIn(Schema):
 
 class MarkIn(Schema):
     participant_id: int
-    mark: str  # absent, late, excused, on_behalf; "paper" or "correct" with `status`
-    status: str = ""
+    mark: str = coded(Mark)
+    status: str = Field("", description="with `paper` or `correct`: present, late or absent (as the signed sheet says)")
     reason: str = ""
     arrival_at: dt.datetime | None = None
 
@@ -218,3 +242,28 @@ def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
             origin=origin,
         )
     return Status(201, _attendance(participant, cell))
+
+
+@router.post("/slots/{slot_id}/scans", response={201: ScanOut})
+def slot_scan_upload(
+    request: HttpRequest,
+    slot_id: int,
+    scan: UploadedFile | None = File(None),  # noqa: B008 (ninja's way to declare a multipart field)
+) -> Status[ScanOut]:
+    """The signed paper sheet of a slot (multipart field `scan`: PDF, JPEG or PNG, 10 Mo at most), stored with its
+    SHA-256 and recorded in the slot's chain: the proof behind the paper entries."""
+    actor = get_actor(request)
+    slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
+    record = services.paper_scan_upload(actor=actor, slot=slot, upload=scan, origin=services.Origin.of(request))
+    payload = record.payload
+    return Status(
+        201,
+        ScanOut(
+            record_id=record.pk,
+            slot_id=slot.pk,
+            sha256=payload["sha256"],
+            size=payload["size"],
+            content_type=payload["content_type"],
+            name=payload["name"],
+        ),
+    )

@@ -18,9 +18,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coopforma.api.auth import require
-from coopforma.api.params import FilterYear, Pagination
-from coopforma.billing import cpf, facturx, individuals, selectors, services
-from coopforma.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod
+from coopforma.api.params import FilterYear, Pagination, coded
+from coopforma.billing import cpf, facturx, individuals, realised, selectors, services
+from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentMethod
+from coopforma.training_sessions.models import FundingScheme, PayerKind
 from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
 router = Router(tags=["billing"])
@@ -59,8 +60,8 @@ class ShareOut(Schema):
 
 class PieceOut(Schema):
     id: int
-    kind: str = Field(description="quote, invoice or credit_note (credit notes store positive amounts)")
-    status: str = Field(description="draft, issued, accepted or declined (the last two: quotes)")
+    kind: str = coded(InvoiceKind, what="credit notes store positive amounts")
+    status: str = coded(InvoiceStatus, what="accepted and declined: quotes only")
     number: str
     fiscal_year: int | None
     issued_on: dt.date | None
@@ -69,8 +70,8 @@ class PieceOut(Schema):
     client_id: int
     session_id: int | None
     enrolment_id: int | None
-    payer_kind: str = Field(description="BPF cadre C category; empty = unclassified (a BPF anomaly)")
-    scheme: str
+    payer_kind: str = coded(PayerKind, default="", what="BPF frame C; empty = unclassified (a BPF anomaly)")
+    scheme: str = coded(FundingScheme, default="", what="BPF lines 2a–2h")
     recipient_name: str
     vat_rate_bp: int
     total_ht_cents: int
@@ -122,7 +123,7 @@ class IssueIn(Schema):
 class PaymentIn(Schema):
     amount_cents: int
     paid_on: dt.date
-    method: str = PaymentMethod.TRANSFER
+    method: str = coded(PaymentMethod, default=PaymentMethod.TRANSFER)
     reference: str = ""
 
 
@@ -300,6 +301,31 @@ def record_payment(request: HttpRequest, piece_id: int, payload: PaymentIn) -> S
 def create_credit_note(request: HttpRequest, piece_id: int, payload: CreditNoteIn) -> Status[Invoice]:
     actor = require(request, "billing.manage")
     note = services.credit_note_create(actor=actor, invoice=_piece(actor, piece_id), **payload.dict())
+    return Status(201, _piece(actor, note.pk))
+
+
+class UnrealisedOut(Schema):
+    invoice_id: int
+    billed_cents: int = Field(description="HT billed, net of the credit notes already issued")
+    due_cents: int = Field(description="HT owed for the hours realised")
+    amount_cents: int = Field(description="HT of the credit note owed (Code du travail L6354-1)")
+    reason: str
+
+
+@router.get("/billing/pieces/{piece_id}/unrealised-hours", response={200: UnrealisedOut, 204: None})
+def unrealised_hours(request: HttpRequest, piece_id: int) -> Any:
+    """The credit note owed for hours not realised that an issued invoice billed; 204 when there is none."""
+    proposal = realised.unrealised_proposal(_piece(require(request, "billing.view"), piece_id))
+    return proposal if proposal is not None else Status(204, None)
+
+
+@router.post("/billing/pieces/{piece_id}/unrealised-hours/credit-note", response={201: PieceDetailOut})
+def credit_unrealised_hours(request: HttpRequest, piece_id: int, payload: IssueIn) -> Status[Invoice]:
+    """Issue that credit note (refused, with the rule, when the invoice bills no hour not realised)."""
+    actor = require(request, "billing.manage")
+    note = services.credit_note_create_for_unrealised_hours(
+        actor=actor, invoice=_piece(actor, piece_id), issued_on=payload.issued_on
+    )
     return Status(201, _piece(actor, note.pk))
 
 

@@ -11,9 +11,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coopforma.api.auth import get_actor, require
-from coopforma.api.params import Pagination
+from coopforma.api.params import Pagination, coded
 from coopforma.catalogue import selectors, services
-from coopforma.catalogue.models import Training
+from coopforma.catalogue.models import CertificationKind, Modality, Training, TrainingStatus
 from coopforma.catalogue.nsf import NSF_LABELS
 
 router = Router(tags=["catalogue"])
@@ -23,7 +23,7 @@ class TrainingOut(Schema):
     id: int
     title: str
     reference: str
-    status: str = Field(description="draft, submitted, validated or archived")
+    status: str = coded(TrainingStatus)
     is_public: bool
     summary: str
     objectives: list[str]
@@ -31,14 +31,14 @@ class TrainingOut(Schema):
     prerequisites: str
     content: str
     duration_minutes: int
-    modality: str
+    modality: str = coded(Modality)
     methods: str
     evaluation_methods: str
     accessibility: str
     access_delay: str
     price_inter_cents: int | None = Field(description="Prix inter par stagiaire, en centimes HT")
     price_intra_cents: int | None = Field(description="Prix intra par groupe, en centimes HT")
-    certification_kind: str
+    certification_kind: str = coded(CertificationKind)
     certification_code: str
     rncp_level: int | None
     nsf_code: str
@@ -84,14 +84,14 @@ class TrainingIn(Schema):
     prerequisites: str = ""
     content: str = ""
     duration_minutes: int = Field(0, ge=0)
-    modality: str = "on_site"
+    modality: str = coded(Modality, default="on_site")
     methods: str = ""
     evaluation_methods: str = ""
     accessibility: str = ""
     access_delay: str = ""
     price_inter_cents: int | None = Field(None, ge=0)
     price_intra_cents: int | None = Field(None, ge=0)
-    certification_kind: str = "none"
+    certification_kind: str = coded(CertificationKind, default="none")
     certification_code: str = ""
     rncp_level: int | None = Field(None, description="2 to 8, or 0 for a CQP registered at the RNCP without a level")
     nsf_code: str = ""

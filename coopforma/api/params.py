@@ -24,3 +24,14 @@ class Pagination(LimitOffsetPagination):
 
     def __init__(self, max_limit: int = MAX_LIMIT, **kwargs: Any) -> None:
         super().__init__(max_limit=max_limit, **kwargs)
+
+
+def coded(choices: type[Any], *, default: Any = ..., what: str = "") -> Any:
+    """A coded field (a Django TextChoices), documented in the OpenAPI schema with its values (`enum`) and each
+    value's French label; validated by the service, which refuses an unknown code with a French message."""
+    labels = "; ".join(f"`{value}`: {label}" for value, label in choices.choices)
+    description = f"{what + ' — ' if what else ''}one of: {labels}"
+    values = list(choices.values)
+    if default is not ... and default == "":
+        values = ["", *values]
+    return Field(default, description=description, json_schema_extra={"enum": values})

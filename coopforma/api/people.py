@@ -7,6 +7,7 @@ Same selectors and services as the pages: 404 for what the token's organisation 
 403 for what the role may not do, 422 with the field for what breaks a rule (SIRET, NDA, transitions…).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -19,9 +20,9 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from coopforma.api.auth import get_actor, require
-from coopforma.api.params import Pagination
+from coopforma.api.params import Pagination, coded
 from coopforma.people import selectors, services
-from coopforma.people.models import Client, MemberStructure, Trainee, Trainer
+from coopforma.people.models import Client, ClientKind, MemberKind, MemberStructure, Trainee, Trainer, TrainerStatus
 
 router = Router(tags=["people"])
 MAX_LIMIT = 200
@@ -67,7 +68,7 @@ class UserRef(Schema):
 class MemberOut(Schema):
     id: int
     name: str
-    kind: str = Field(description="cae, scop, scic, association, independent, other")
+    kind: str = coded(MemberKind)
     siret: str
     nda: str = Field(description="its own NDA, if any: its sessions are then subcontracting for the OF (BPF F-2)")
     contribution_rate: Decimal = Field(description="Part of the training turnover kept by the OF, in percent")
@@ -155,7 +156,7 @@ class TrainerOut(Schema):
     last_name: str
     email: str
     phone: str
-    status: str = Field(description="entrepreneur, employee, subcontractor")
+    status: str = coded(TrainerStatus)
     employer: str = Field(
         description="who employs the trainer, seen from the OF (BPF frame E): of (the OF itself: « personnes de "
         "votre organisme »), member (a member structure), own_company (an independent's company), subcontractor "
@@ -188,7 +189,7 @@ class TrainerIn(Schema):
     first_name: str
     last_name: str
     email: str
-    status: str = Field(description="entrepreneur, employee, subcontractor (then a SIRET is required)")
+    status: str = coded(TrainerStatus, what="subcontractor: a SIRET is required")
     employer: str = Field(
         "", description="of, member, own_company, subcontractor (default: subcontractor for that status, else member)"
     )
@@ -218,6 +219,11 @@ class TrainerPatch(PatchSchema):
 class DecisionIn(Schema):
     decision: Literal["validate", "reject", "activate", "suspend", "reactivate"]
     reason: str = Field("", description="Required to validate (committee decision), reject and suspend")
+    decided_on: dt.date | None = Field(
+        None,
+        description="validate/reject: the date of the committee's meeting when recorded afterwards (not in the "
+        "future, not before the application); empty: today",
+    )
 
 
 class TrainerFilters(Schema):
@@ -273,7 +279,7 @@ class ContactOut(Schema):
 
 class ClientOut(Schema):
     id: int
-    kind: str = Field(description="company, individual, training_org, public_body")
+    kind: str = coded(ClientKind)
     name: str
     siret: str
     nda: str
@@ -296,7 +302,7 @@ class ClientDetailOut(ClientOut):
 
 
 class ClientIn(Schema):
-    kind: str = Field(description="company, public_body, training_org (SIRET required; NDA too for an OF), individual")
+    kind: str = coded(ClientKind, what="SIRET required but for an individual; NDA too for an OF")
     name: str
     member_structure_id: int | None = Field(
         None, description="Admin/quality: the structure following the client (none: the OF). Others: their own."

@@ -14,14 +14,19 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coopforma.api.auth import get_actor, require
-from coopforma.api.params import FilterYear, Pagination
+from coopforma.api.params import FilterYear, Pagination, coded
+from coopforma.people.models import ClientKind
 from coopforma.training_sessions import selectors, services
 from coopforma.training_sessions.models import (
+    BpfTraineeType,
     Enrolment,
     EnrolmentStatus,
+    FundingBasis,
     FundingLine,
+    FundingScheme,
     Participant,
     ParticipantStatus,
+    PayerKind,
     Place,
     Session,
     SessionStatus,
@@ -65,7 +70,7 @@ class SlotOut(Schema):
 class SessionOut(Schema):
     id: int
     title: str
-    status: str
+    status: str = coded(SessionStatus)
     training_id: int
     member_structure_id: int
     start_date: dt.date | None
@@ -108,13 +113,19 @@ class SessionDetailOut(SessionOut):
 class SessionIn(Schema):
     training_id: int
     title: str = ""
-    status: str = SessionStatus.DRAFT
+    status: str = coded(SessionStatus, default=SessionStatus.DRAFT, what="draft or confirmed at creation")
     min_capacity: int = 1
     max_capacity: int = 12
     place_id: int | None = None
     remote_url: str = ""
     is_public: bool = False
     notes: str = ""
+    trainer_ids: list[int] | None = Field(
+        None, description="the session's trainers; absent: the training's trainers (and the creating trainer)"
+    )
+    subcontracted_out: bool = Field(
+        False, description="delivered by a subcontractor (another OF) on our behalf: BPF frame F-2 / purchases in D"
+    )
 
 
 class SessionPatch(Schema):
@@ -131,14 +142,14 @@ class SessionPatch(Schema):
     notes: str | None = None
     trainer_ids: list[int] | None = None
     programme: dict[str, Any] | None = Field(None, description="objectives, audience, content… of this session only")
-    status: str | None = Field(None, description="a transition: confirmed, running, done or cancelled")
+    status: str | None = coded(SessionStatus, default=None, what="a transition: confirmed, running, done or cancelled")
     cancelled_reason: str | None = None
     cancel_enrolments: bool = False
 
 
 class SessionFilters(Schema):
     q: str | None = None
-    status: str | None = None
+    status: str | None = coded(SessionStatus, default=None)
     year: FilterYear | None = None
     member_structure: int | None = None
     trainer: int | None = None
@@ -164,20 +175,30 @@ class SlotPatch(Schema):
 
 class FundingLineOut(Schema):
     id: int
-    payer_kind: str
+    payer_kind: str = coded(PayerKind, what="who pays (BPF frame C)")
     payer_name: str
-    scheme: str
+    scheme: str = coded(FundingScheme, default="", what="BPF lines 2a–2h, for an OPCO or the CPF")
     amount_cents: int
     reference: str
+    basis: str = coded(FundingBasis, what="billing basis stated by the convention (Code du travail L6354-1)")
+    hourly_rate_cents: int | None = Field(None, description="hours realised: HT per trainee-hour (optional)")
+    dropout_fee_percent: int | None = Field(None, description="drop-out clause: % of the hours not realised")
 
 
 class FundingLineIn(Schema):
     id: int | None = Field(None, description="an existing line to keep or change; absent: a new line")
-    payer_kind: str
+    payer_kind: str = coded(PayerKind, what="who pays (BPF frame C)")
     payer_name: str = ""
-    scheme: str = ""
+    scheme: str = coded(FundingScheme, default="", what="BPF lines 2a–2h, required for an OPCO")
     amount_cents: int
     reference: str = ""
+    basis: str = coded(
+        FundingBasis,
+        default=FundingBasis.FLAT,
+        what="flat price, hours realised, or hours realised plus the convention's drop-out clause",
+    )
+    hourly_rate_cents: int | None = Field(None, ge=1, le=10**9, description="HT per trainee-hour (hours realised)")
+    dropout_fee_percent: int | None = Field(None, ge=1, le=100, description="% of the hours not realised")
 
 
 class EnrolmentOut(Schema):
@@ -185,9 +206,9 @@ class EnrolmentOut(Schema):
     session_id: int
     client_id: int
     client_name: str
-    client_kind: str
+    client_kind: str = coded(ClientKind)
     contact_id: int | None
-    status: str
+    status: str = coded(EnrolmentStatus)
     price_cents: int
     funded_cents: int
     remaining_cents: int
@@ -221,16 +242,19 @@ class EnrolmentIn(Schema):
     client_id: int
     price_cents: int = Field(0, ge=0)
     contact_id: int | None = None
-    status: str = EnrolmentStatus.CONFIRMED
+    status: str = coded(EnrolmentStatus, default=EnrolmentStatus.CONFIRMED)
     notes: str = ""
     entrusted_trainees: int = Field(0, ge=0)
     entrusted_minutes: int = Field(0, ge=0)
+    funding_lines: list[FundingLineIn] = Field(
+        [], description="who pays what, created with the enrolment in the same transaction (their sum ≤ the price)"
+    )
 
 
 class EnrolmentPatch(Schema):
     price_cents: int | None = Field(None, ge=0)
     contact_id: int | None = None
-    status: str | None = None
+    status: str | None = coded(EnrolmentStatus, default=None)
     notes: str | None = None
     entrusted_trainees: int | None = Field(None, ge=0)
     entrusted_minutes: int | None = Field(None, ge=0)
@@ -248,8 +272,8 @@ class ParticipantOut(Schema):
     first_name: str
     last_name: str
     email: str
-    bpf_trainee_type: str
-    status: str
+    bpf_trainee_type: str = coded(BpfTraineeType, default="", what="Cerfa 10443 frame F-1; empty: to complete")
+    status: str = coded(ParticipantStatus)
 
     @staticmethod
     def resolve_client_id(obj: Participant) -> int:
@@ -274,13 +298,15 @@ class ParticipantIn(Schema):
     first_name: str = ""
     last_name: str = ""
     email: str = ""
-    bpf_trainee_type: str = Field("", description="a–e (Cerfa 10443 F-1); default from the client's kind")
-    status: str = ParticipantStatus.REGISTERED
+    bpf_trainee_type: str = coded(
+        BpfTraineeType, default="", what="Cerfa 10443 frame F-1; empty: from the client's kind"
+    )
+    status: str = coded(ParticipantStatus, default=ParticipantStatus.REGISTERED)
 
 
 class ParticipantPatch(Schema):
-    status: str | None = None
-    bpf_trainee_type: str | None = None
+    status: str | None = coded(ParticipantStatus, default=None)
+    bpf_trainee_type: str | None = coded(BpfTraineeType, default=None, what="Cerfa 10443 frame F-1")
 
 
 class PlaceOut(Schema):
@@ -323,7 +349,12 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
 @router.post("/sessions", response={201: SessionDetailOut})
 def create_session(request: HttpRequest, payload: SessionIn) -> Status[Session]:
     actor = require(request, "sessions.create")
-    session = services.session_create(actor=actor, **payload.dict())
+    data = payload.dict()
+    extra = {"trainer_ids": data.pop("trainer_ids"), "subcontracted_out": data.pop("subcontracted_out")}
+    session = services.session_create(actor=actor, **data)
+    extra = {k: v for k, v in extra.items() if v is not None and v is not False}
+    if extra:  # in the same transaction: a refused trainer refuses the whole creation
+        services.session_update(actor=actor, session_id=session.pk, **extra)
     return Status(201, selectors.session_get(actor=actor, session_id=session.pk))
 
 
@@ -386,8 +417,25 @@ def list_enrolments(request: HttpRequest, session_id: int) -> list[Enrolment]:
 
 @router.post("/sessions/{session_id}/enrolments", response={201: EnrolmentOut})
 def create_enrolment(request: HttpRequest, session_id: int, payload: EnrolmentIn) -> Status[Enrolment]:
-    enrolment = services.enrolment_create(actor=get_actor(request), session_id=session_id, **payload.dict())
-    return Status(201, enrolment)
+    """The enrolment and its funding lines in one request (all or nothing)."""
+    actor = get_actor(request)
+    lines = [line.dict(exclude_unset=True) for line in payload.funding_lines]
+    enrolment = services.enrolment_create(actor=actor, session_id=session_id, **payload.dict(exclude={"funding_lines"}))
+    if lines:
+        services.enrolment_update(actor=actor, enrolment_id=enrolment.pk, funding_lines=lines)
+    return Status(201, selectors.enrolment_get(actor=actor, enrolment_id=enrolment.pk))
+
+
+@router.get("/enrolments/{enrolment_id}", response=EnrolmentOut)
+def get_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
+    return selectors.enrolment_get(actor=get_actor(request), enrolment_id=enrolment_id)
+
+
+@router.delete("/enrolments/{enrolment_id}", response={204: None})
+def delete_enrolment(request: HttpRequest, enrolment_id: int) -> Status[None]:
+    """Only an enrolment entered by mistake: refused (422, with the rule) once invoiced, documented or signed."""
+    services.enrolment_delete(actor=get_actor(request), enrolment_id=enrolment_id)
+    return Status(204, None)
 
 
 @router.patch("/enrolments/{enrolment_id}", response=EnrolmentOut)
@@ -421,6 +469,18 @@ def add_participant(request: HttpRequest, session_id: int, payload: ParticipantI
         status=payload.status,
     )
     return Status(201, selectors.participant_get(actor=actor, participant_id=participant.pk))
+
+
+@router.get("/participants/{participant_id}", response=ParticipantOut)
+def get_participant(request: HttpRequest, participant_id: int) -> Participant:
+    return selectors.participant_get(actor=get_actor(request), participant_id=participant_id)
+
+
+@router.delete("/participants/{participant_id}", response={204: None})
+def delete_participant(request: HttpRequest, participant_id: int) -> Status[None]:
+    """Only a trainee added by mistake: refused (422, with the rule) once they signed or a document names them."""
+    services.participant_delete(actor=get_actor(request), participant_id=participant_id)
+    return Status(204, None)
 
 
 @router.patch("/participants/{participant_id}", response=ParticipantOut)

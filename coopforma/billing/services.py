@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
-from coopforma.billing import cpf, individuals
+from coopforma.billing import cpf, individuals, realised
 from coopforma.billing.models import (
     ClosedFiscalYear,
     Funder,
@@ -406,9 +406,44 @@ def _open_invoices_of(enrolment: Enrolment) -> list[Invoice]:
     return [i for i in invoices if i.status == InvoiceStatus.DRAFT or credited.get(i.pk, 0) < i.total_ht_cents]
 
 
+def _hours_lines(
+    head: str, due: realised.LineDue, trainees: list[realised.TraineeHours], enrolment: Enrolment
+) -> list[dict[str, Any]]:
+    """The invoice lines of a funding line billed on hours realised: one per trainee with their hours, then the
+    drop-out clause's indemnity on its own line (never charged to a funder: the basis refuses it)."""
+    rate = ""
+    if due.funding_line.hourly_rate_cents:
+        rate = " " + _("× %(rate)s HT de l'heure") % {"rate": format_cents(due.funding_line.hourly_rate_cents)}
+    lines = [
+        {
+            "label": f"{head} — {t.name} : {t.text}{rate}",
+            "unit_price_cents": due.per_trainee.get(t.participant_id, 0),
+            "enrolment": enrolment,
+            "funding_line": due.funding_line,
+        }
+        for t in trainees
+    ]
+    if due.dropout_fee_cents:
+        lines.append(
+            {
+                "label": _(
+                    "Dédit pour abandon prévu par la convention (%(percent)s %% des heures non réalisées) — "
+                    "non imputable sur les fonds de la formation professionnelle"
+                )
+                % {"percent": due.funding_line.dropout_fee_percent},
+                "unit_price_cents": due.dropout_fee_cents,
+                "enrolment": enrolment,
+                "funding_line": due.funding_line,
+            }
+        )
+    return lines
+
+
 def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[Invoice]:
     """Draft invoices of an enrolment: one per third-party funding line (an OPCO paying directly, the CDC…), with
-    that line's payer kind and scheme, and one to the client for the price minus what those funders pay."""
+    that line's payer kind and scheme, and one to the client for the price minus what those funders pay. A line
+    billed on hours realised bills the attended hours, one invoice line per trainee (Code du travail L6354-1);
+    once the hours are known, every invoice lists the trainees with their realised hours."""
     _manage(actor)
     enrolment = _enrolment_for_billing(actor, enrolment)
     with transaction.atomic():
@@ -427,7 +462,9 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
         client = enrolment.client
         session = enrolment.session
         label = _session_label(session)
-        funders = [line for line in enrolment.funding_lines.all() if is_third_party(line, client)]
+        all_lines = list(enrolment.funding_lines.all())
+        funders = [line for line in all_lines if is_third_party(line, client)]
+        own_lines = [line for line in all_lines if not is_third_party(line, client)]
         funded = sum(line.amount_cents for line in funders)
         consumer = client.kind == ClientKind.INDIVIDUAL and not funders
         if consumer:
@@ -453,14 +490,35 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                     % {"funded": format_cents(funded), "price": format_cents(enrolment.price_cents)}
                 }
             )
+        if any(line.basis in realised.BY_HOURS for line in all_lines):
+            realised.check_hours_known(enrolment)
+        trainees = realised.trainee_hours(enrolment) if realised.hours_known(enrolment) else []
+        notes = realised.hours_summary(trainees)
         created = []
-        trainees = _trainees_of(enrolment)
-        rest = enrolment.price_cents - funded
+        printed_trainees = _trainees_of(enrolment)
         # CPF: the holder ordered on Mon Compte Formation and pays nothing to the OF; a remaining share, if any, is
         # paid on the platform and documented on the invoice to the Caisse des dépôts.
-        holder_share = rest if cpf.holder_pays_through_cpf(enrolment) else 0
-        if rest > 0 and not holder_share:
-            own_lines = [line for line in enrolment.funding_lines.all() if not is_third_party(line, client)]
+        holder_share = max(enrolment.price_cents - funded, 0) if cpf.holder_pays_through_cpf(enrolment) else 0
+        # The client's part: its own flat lines and the price no line covers, in one line (as the convention
+        # says); its own lines billed on hours realised, one line per trainee (and the drop-out clause apart).
+        client_lines: list[dict[str, Any]] = []
+        if not cpf.holder_pays_through_cpf(enrolment):
+            flat_own = [line for line in own_lines if line.basis not in realised.BY_HOURS]
+            uncovered = max(enrolment.price_cents - sum(line.amount_cents for line in all_lines), 0)
+            flat_amount = uncovered + sum(line.amount_cents for line in flat_own)
+            if flat_amount > 0:
+                client_lines.append(
+                    {
+                        "label": label + (f" — {_('reste à charge après financements')}" if funders else ""),
+                        "unit_price_cents": flat_amount,
+                        "enrolment": enrolment,
+                        "funding_line": flat_own[0] if len(flat_own) == 1 and not uncovered else None,
+                    }
+                )
+            for line in own_lines:
+                if line.basis in realised.BY_HOURS:
+                    client_lines.extend(_hours_lines(label, realised.line_due(line, trainees), trainees, enrolment))
+        if sum(line["unit_price_cents"] for line in client_lines) > 0:
             created.append(
                 _create_draft(
                     actor=actor,
@@ -474,14 +532,9 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                     recipient_address=_client_address(client),
                     recipient_siret=client.siret,
                     recipient_email=client.email,
-                    trainees=trainees,
-                    lines=[
-                        {
-                            "label": label + (f" — {_('reste à charge après financements')}" if funders else ""),
-                            "unit_price_cents": rest,
-                            "enrolment": enrolment,
-                        }
-                    ],
+                    trainees=printed_trainees,
+                    lines=client_lines,
+                    notes=notes,
                 )
             )
         for line in funders:
@@ -500,6 +553,15 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                 ]
                 if p
             )
+            head = f"{label} — {_('prise en charge')} ({details})"
+            if line.basis in realised.BY_HOURS:
+                lines = _hours_lines(head, realised.line_due(line, trainees), trainees, enrolment)
+            else:
+                lines = [
+                    {"label": head, "unit_price_cents": line.amount_cents, "enrolment": enrolment, "funding_line": line}
+                ]
+            if sum(item["unit_price_cents"] for item in lines) <= 0:
+                continue  # no hour realised: nothing is due to this funder (L6354-1)
             created.append(
                 _create_draft(
                     actor=actor,
@@ -516,16 +578,19 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                     funder=funder,
                     chorus_service_code=funder.chorus_service_code if funder else "",
                     commitment_number=line.reference if funder and funder.public_buyer else "",
-                    trainees=trainees,
-                    lines=[
-                        {
-                            "label": f"{label} — {_('prise en charge')} ({details})",
-                            "unit_price_cents": line.amount_cents,
-                            "enrolment": enrolment,
-                            "funding_line": line,
-                        }
-                    ],
+                    trainees=printed_trainees,
+                    lines=lines,
+                    notes=notes,
                 )
+            )
+        if not created:
+            raise ValidationError(
+                {
+                    "enrolment": _(
+                        "Rien à facturer : aucune heure n'a été réalisée et les financements sont facturés aux "
+                        "heures réalisées (Code du travail, art. L6354-1)."
+                    )
+                }
             )
     return created
 
@@ -1217,6 +1282,37 @@ def credit_note_create(
             total_vat_cents=note.total_vat_cents, total_ttc_cents=note.total_ttc_cents
         )
         note = _issue_credit_note(actor=actor, note=note, issued_on=issued_on)
+    return note
+
+
+def credit_note_create_for_unrealised_hours(
+    *, actor: Actor, invoice: Invoice, issued_on: dt.date | None = None
+) -> Invoice:
+    """The credit note of the hours not realised that an issued invoice billed (Code du travail L6354-1: the OF
+    refunds the sums unduly received). Refused when the invoice bills nothing beyond the hours realised."""
+    _manage(actor)
+    with transaction.atomic():
+        locked = _locked(actor, invoice.pk)
+        proposal = realised.unrealised_proposal(locked)
+        if proposal is None:
+            raise ValidationError(
+                {
+                    "invoice": _(
+                        "La facture %(number)s ne facture aucune heure non réalisée : il n'y a rien à rembourser "
+                        "au titre de l'art. L6354-1 du Code du travail."
+                    )
+                    % {"number": locked.number or "?"}
+                }
+            )
+        note = credit_note_create(
+            actor=actor, invoice=locked, amount_cents=proposal.amount_cents, reason=proposal.reason, issued_on=issued_on
+        )
+        log_action(
+            actor=actor,
+            obj=locked,
+            action="billing.invoice.unrealised_hours_credited",
+            data={"credit_note": note.number, "amount_cents": proposal.amount_cents},
+        )
     return note
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/decline/", views.DeclineView.as_view(), name="decline"),
     path("<int:pk>/convert/", views.ConvertView.as_view(), name="convert"),
     path("<int:pk>/credit-note/", views.CreditNoteView.as_view(), name="credit_note"),
+    path("<int:pk>/unrealised-credit-note/", views.UnrealisedCreditNoteView.as_view(), name="unrealised_credit_note"),
     path("<int:pk>/payment/", views.PaymentView.as_view(), name="payment"),
     path("<int:pk>/pdf/", views.PdfView.as_view(), name="pdf"),
     path("<int:pk>/facturx.pdf", views.FacturXView.as_view(fmt="pdf"), name="facturx_pdf"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.billing import cpf, facturx, forms, individuals, selectors, services
+from coopforma.billing import cpf, facturx, forms, individuals, realised, selectors, services
 from coopforma.billing.accounting import accounting_lines
 from coopforma.billing.documents import preview_pdf
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
@@ -59,6 +59,7 @@ class InvoiceDetailView(OrgViewMixin, TemplateView):
             invoice=detail.invoice,
             history=detail.history,
             can_manage=self.actor.has("billing.manage"),
+            unrealised=realised.unrealised_proposal(detail.invoice),
         )
         if detail.invoice.status == InvoiceStatus.DRAFT:
             context["issue_form"] = forms.IssueForm()
@@ -248,6 +249,14 @@ class DeleteDraftView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
         services.invoice_delete_draft(actor=self.actor, invoice=invoice)
         return _("Brouillon supprimé."), None
+
+
+class UnrealisedCreditNoteView(_PieceAction):
+    """The credit note of the hours not realised that the invoice billed (Code du travail L6354-1)."""
+
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        note = services.credit_note_create_for_unrealised_hours(actor=self.actor, invoice=invoice)
+        return _("Avoir %(number)s émis pour les heures non réalisées.") % {"number": note.number}, note
 
 
 class LineDeleteView(_PieceAction):

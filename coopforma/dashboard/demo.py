@@ -1469,6 +1469,7 @@ def _funding_lines(client: ClientSpec, price: int, *, session_number: int) -> li
                 "scheme": "skills_plan",
                 "amount_cents": opco_amount,
                 "reference": f"PEC-{session_number:04d}-{client.key[:3].upper()}",
+                "basis": "hours",  # the OPCO pays the hours realised (its prise en charge)
             }
         ]
         if price - opco_amount:
@@ -1485,7 +1486,8 @@ def _funding_lines(client: ClientSpec, price: int, *, session_number: int) -> li
             }
         ]
     if client.kind == "individual":
-        return [{"payer_kind": "individual", "payer_name": client.name, "amount_cents": price}]
+        # The contract bills the hours realised: a drop-out pays what was delivered (L6353-7, L6354-1).
+        return [{"payer_kind": "individual", "payer_name": client.name, "amount_cents": price, "basis": "hours"}]
     if client.kind == "training_org":
         return [{"payer_kind": "other_of", "payer_name": client.name, "amount_cents": price}]
     return [{"payer_kind": "public_employer", "payer_name": client.name, "amount_cents": price}]

@@ -2,6 +2,7 @@
 """Writes for people: member structures, trainers and their onboarding (parcours formateur), clients and
 their contacts, trainees. Every function checks the actor's rights, validates, saves atomically and logs."""
 
+import datetime as dt
 import os
 from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
@@ -487,7 +488,9 @@ def _reason_required_message(decision: str) -> str:
 
 
 @transaction.atomic
-def trainer_decide(*, actor: Actor, trainer_id: int, decision: str, reason: str = "") -> Trainer:
+def trainer_decide(
+    *, actor: Actor, trainer_id: int, decision: str, reason: str = "", decided_on: dt.date | None = None
+) -> Trainer:
     """A decision of the comité de validation on the parcours formateur (Qualiopi indicator 21: the OF defines
     and checks the competences of its trainers).
 
@@ -527,11 +530,12 @@ def trainer_decide(*, actor: Actor, trainer_id: int, decision: str, reason: str 
         raise ValidationError({"reason": message})
     before = _snapshot(trainer)
     now = timezone.now()
+    decided_at = _committee_date(trainer, decision, decided_on, now)
     trainer.onboarding_state = target
     if decision in {"validate", "reject"}:
         trainer.committee_decision = reason
         trainer.decided_by = actor.user
-        trainer.decided_at = now
+        trainer.decided_at = decided_at
     elif decision == "suspend":
         trainer.suspension_reason = reason
     elif decision == "reactivate":
@@ -546,9 +550,37 @@ def trainer_decide(*, actor: Actor, trainer_id: int, decision: str, reason: str 
         actor=actor,
         obj=trainer,
         action=f"people.trainer.{verb}",
-        data={"reason": reason, "changes": diff(before, _snapshot(trainer))},
+        data={
+            "reason": reason,
+            "changes": diff(before, _snapshot(trainer)),
+            # A back-dated decision: the meeting's date, while the log keeps when it was recorded.
+            **({"decided_on": decided_on.isoformat(), "recorded_at": now.isoformat()} if decided_on else {}),
+        },
     )
     return trainer
+
+
+def _committee_date(trainer: Trainer, decision: str, decided_on: dt.date | None, now: dt.datetime) -> dt.datetime:
+    """When the comité de validation decided: now, or the date of its meeting recorded afterwards (a decision
+    taken on paper). Never in the future, never before the application (Qualiopi indicator 21: the decision's
+    date is evidence)."""
+    if decided_on is None:
+        return now
+    if decision not in {"validate", "reject"}:
+        raise ValidationError(
+            {"decided_on": _("Seule une décision du comité (valider ou refuser) peut porter une date antérieure.")}
+        )
+    if decided_on > timezone.localdate(now):
+        raise ValidationError({"decided_on": _("La date de la décision du comité ne peut pas être dans le futur.")})
+    applied = timezone.localdate(trainer.created_at)
+    if decided_on < applied:
+        raise ValidationError(
+            {
+                "decided_on": _("La décision du comité ne peut pas précéder la candidature (enregistrée le %(date)s).")
+                % {"date": applied.strftime("%d/%m/%Y")}
+            }
+        )
+    return timezone.make_aware(dt.datetime.combine(decided_on, dt.time(12, 0)))
 
 
 @transaction.atomic

@@ -30,6 +30,8 @@ from coopforma.training_sessions import selectors
 from coopforma.training_sessions.models import (
     Enrolment,
     EnrolmentStatus,
+    FundingBasis,
+    FundingLine,
     Participant,
     ParticipantStatus,
     PayerKind,
@@ -337,6 +339,22 @@ def _client_data(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
+def funding_basis_text(line: FundingLine) -> str:
+    """The funding line's billing basis as the convention prints it (Code du travail L6354-1)."""
+    if line.basis == FundingBasis.HOURS:
+        text = "facturé aux heures réalisées"
+    elif line.basis == FundingBasis.DROPOUT_CLAUSE:
+        text = (
+            "facturé aux heures réalisées ; en cas d'abandon, "
+            f"dédit de {line.dropout_fee_percent} % des heures non réalisées"
+        )
+    else:
+        return "prix forfaitaire, dû en entier"
+    if line.hourly_rate_cents:
+        text += f", au taux de {fr_money(line.hourly_rate_cents)} HT par heure-stagiaire"
+    return text
+
+
 def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
     org = _organisation(enrolment)
     price = enrolment.price_cents
@@ -367,6 +385,7 @@ def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
                 "scheme": line.get_scheme_display() if line.scheme else "",
                 "amount": fr_money(line.amount_cents),
                 "reference": line.reference,
+                "basis": funding_basis_text(line),
             }
             for line in lines
         ],
@@ -1065,13 +1084,14 @@ ENROLMENT_KEYWORDS = (
     K("enrolment.trainees", "Stagiaires de ce client (liste : full_name)", [{"full_name": "Sacha Dupont"}]),
     K(
         "enrolment.funding_lines",
-        "Financements (liste : payer, scheme, amount, reference)",
+        "Financements (liste : payer, scheme, amount, reference, basis)",
         [
             {
                 "payer": "AKTO",
                 "scheme": "2h. Plan de développement des compétences ou autre",
                 "amount": "1 400,00 €",
                 "reference": "PEC-2026-001",
+                "basis": "facturé aux heures réalisées",
             }
         ],
     ),

@@ -21,6 +21,7 @@ from coopforma.training_sessions import selectors
 from coopforma.training_sessions.models import (
     BpfTraineeType,
     EnrolmentStatus,
+    FundingBasis,
     FundingScheme,
     ParticipantStatus,
     PayerKind,
@@ -403,6 +404,28 @@ class FundingLineForm(forms.Form):
     reference = forms.CharField(
         label=_("Référence (n° de prise en charge, dossier CPF…)"), max_length=100, required=False
     )
+    basis = forms.ChoiceField(
+        label=_("Base de facturation (selon la convention)"),
+        choices=FundingBasis.choices,
+        initial=FundingBasis.FLAT,
+        required=False,  # empty: flat (the service's default)
+        help_text=_(
+            "Aux heures réalisées, la facture suit les heures émargées : les heures non réalisées ne sont pas dues "
+            "(Code du travail, art. L6354-1)."
+        ),
+    )
+    hourly_rate_cents = MoneyField(
+        label=_("Taux horaire HT par stagiaire (€)"),
+        required=False,
+        help_text=_("Facultatif : à défaut, le montant divisé par les heures-stagiaires prévues."),
+    )
+    dropout_fee_percent = forms.IntegerField(
+        label=_("Dédit en cas d'abandon (% des heures non réalisées)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("Seulement avec la base « heures réalisées, plus le dédit de la convention »."),
+    )
 
     def __init__(self, *args: Any, line: Any = None, **kwargs: Any) -> None:
         if line is not None:
@@ -414,6 +437,9 @@ class FundingLineForm(forms.Form):
                     "scheme": line.scheme,
                     "amount_cents": line.amount_cents,
                     "reference": line.reference,
+                    "basis": line.basis,
+                    "hourly_rate_cents": line.hourly_rate_cents,
+                    "dropout_fee_percent": line.dropout_fee_percent,
                 },
             )
         super().__init__(*args, **kwargs)

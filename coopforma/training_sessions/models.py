@@ -245,6 +245,15 @@ class FundingScheme(models.TextChoices):
     SKILLS_PLAN = "skills_plan", _("2h. Plan de développement des compétences ou autre")
 
 
+class FundingBasis(models.TextChoices):
+    """What the convention says the payer owes when hours are not all delivered (Code du travail L6354-1: the
+    sums received for hours not delivered are refunded, unless the convention provides a drop-out clause)."""
+
+    FLAT = "flat", _("Prix forfaitaire, dû en entier")
+    HOURS = "hours", _("Heures réalisées au taux horaire")
+    DROPOUT_CLAUSE = "dropout_clause", _("Heures réalisées, plus le dédit de la convention en cas d'abandon")
+
+
 class FundingLine(TenantModel):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="funding_lines")
     payer_kind = models.CharField(_("payeur"), max_length=20, choices=PayerKind.choices)
@@ -257,6 +266,13 @@ class FundingLine(TenantModel):
     scheme = models.CharField(_("dispositif"), max_length=30, choices=FundingScheme.choices, blank=True)
     amount_cents = models.PositiveIntegerField(_("montant HT (centimes)"))
     reference = models.CharField(_("référence (n° de prise en charge, dossier CPF…)"), max_length=100, blank=True)
+    basis = models.CharField(
+        _("base de facturation"), max_length=20, choices=FundingBasis.choices, default=FundingBasis.FLAT
+    )
+    # Heures réalisées: the hourly rate per trainee; empty = the amount divided by the planned trainee-hours.
+    hourly_rate_cents = models.PositiveIntegerField(_("taux horaire HT (centimes)"), null=True, blank=True)
+    # Clause de dédit: the share of the unrealised hours of a trainee who abandoned that is still due.
+    dropout_fee_percent = models.PositiveSmallIntegerField(_("dédit en cas d'abandon (%)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ligne de financement")

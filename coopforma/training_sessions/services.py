@@ -28,6 +28,7 @@ from coopforma.training_sessions.models import (
     BpfTraineeType,
     Enrolment,
     EnrolmentStatus,
+    FundingBasis,
     FundingLine,
     FundingScheme,
     Participant,
@@ -76,6 +77,17 @@ BPF_DEFAULTS = {
 }
 
 SCHEME_REQUIRED = {PayerKind.OPCO}
+FUNDING_LINE_FIELDS = (
+    "payer_kind",
+    "payer_name",
+    "scheme",
+    "amount_cents",
+    "reference",
+    "basis",
+    "hourly_rate_cents",
+    "dropout_fee_percent",
+)
+NULLABLE_FUNDING_FIELDS = {"amount_cents", "hourly_rate_cents", "dropout_fee_percent"}
 SCHEME_ALLOWED = {PayerKind.OPCO, PayerKind.CPF}
 
 
@@ -312,7 +324,7 @@ def _set_session_trainers(actor: Actor, session: Session, wanted: set[int]) -> d
             % {"name": trainer.full_name}
         )
     added = Trainer.objects.filter(pk__in=wanted - current)
-    if added.exclude(organisation=actor.organisation).exists():
+    if added.exclude(organisation=actor.organisation).exists() or added.count() != len(wanted - current):
         errors.append(_("Formateur·rice introuvable dans votre organisme."))
     for trainer in added.filter(organisation=actor.organisation):
         if not trainer.can_deliver:
@@ -888,11 +900,65 @@ def _clean_funding_line(line: FundingLine) -> None:
         )
     if line.amount_cents is None or line.amount_cents <= 0:
         errors["amount_cents"].append(_("Le montant doit être supérieur à 0."))
+    errors.update(_basis_errors(line))
     _raise(errors)
 
 
+# Who may be billed a drop-out indemnity: the buyer itself (company, individual, another OF, an employer), never a
+# funder, which pays only for the hours delivered (Code du travail L6354-1).
+DROPOUT_CLAUSE_PAYERS = {
+    PayerKind.COMPANY,
+    PayerKind.INDIVIDUAL,
+    PayerKind.OTHER_OF,
+    PayerKind.PUBLIC_EMPLOYER,
+    PayerKind.OTHER,
+}
+
+
+def _basis_errors(line: FundingLine) -> dict[str, list[str]]:
+    """The billing basis of a funding line: flat, hours realised (optional hourly rate), or hours realised plus the
+    convention's drop-out clause (a percentage of the hours not realised by a trainee who abandoned)."""
+    errors: dict[str, list[str]] = {"basis": [], "hourly_rate_cents": [], "dropout_fee_percent": []}
+    line.basis = line.basis or FundingBasis.FLAT
+    if line.basis not in FundingBasis.values:
+        errors["basis"].append(_("Base de facturation inconnue : « %(v)s ».") % {"v": line.basis})
+        return errors
+    if line.hourly_rate_cents is not None:
+        if line.basis == FundingBasis.FLAT:
+            errors["hourly_rate_cents"].append(
+                _("Un taux horaire ne s'indique que pour une facturation aux heures réalisées.")
+            )
+        elif line.hourly_rate_cents <= 0:
+            errors["hourly_rate_cents"].append(_("Le taux horaire doit être supérieur à 0."))
+    if line.basis == FundingBasis.DROPOUT_CLAUSE:
+        if line.payer_kind not in DROPOUT_CLAUSE_PAYERS:
+            errors["basis"].append(
+                _(
+                    "%(payer)s ne paie que les heures réalisées : un dédit pour abandon ne se facture qu'au client, "
+                    "jamais à un financeur (Code du travail, art. L6354-1)."
+                )
+                % {"payer": line.get_payer_kind_display()}
+            )
+        if line.dropout_fee_percent is None or not 1 <= line.dropout_fee_percent <= 100:
+            errors["dropout_fee_percent"].append(
+                _("Indiquez le dédit prévu par la convention : un pourcentage de 1 à 100 des heures non réalisées.")
+            )
+    elif line.dropout_fee_percent is not None:
+        errors["dropout_fee_percent"].append(
+            _("Un dédit ne s'indique qu'avec la base « heures réalisées, plus le dédit de la convention ».")
+        )
+    return errors
+
+
 def _line_data(line: FundingLine) -> dict[str, Any]:
-    return {"payer_kind": line.payer_kind, "amount_cents": line.amount_cents, "scheme": line.scheme}
+    return {
+        "payer_kind": line.payer_kind,
+        "amount_cents": line.amount_cents,
+        "scheme": line.scheme,
+        "basis": line.basis,
+        "hourly_rate_cents": line.hourly_rate_cents,
+        "dropout_fee_percent": line.dropout_fee_percent,
+    }
 
 
 def _replace_funding_lines(actor: Actor, enrolment: Enrolment, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -904,10 +970,10 @@ def _replace_funding_lines(actor: Actor, enrolment: Enrolment, lines: list[dict[
             raise ValidationError({"funding_lines": _("Ligne de financement n° %(n)s introuvable.") % {"n": line_id}})
         line = existing.get(line_id) if line_id else FundingLine(organisation=actor.organisation, enrolment=enrolment)
         assert line is not None
-        for key in ("payer_kind", "payer_name", "scheme", "amount_cents", "reference"):
+        for key in FUNDING_LINE_FIELDS:
             if key in data or not line.pk:
                 value = data.get(key)
-                setattr(line, key, value if value is not None else ("" if key != "amount_cents" else None))
+                setattr(line, key, value if value is not None or key in NULLABLE_FUNDING_FIELDS else "")
         try:
             _clean_funding_line(line)
         except ValidationError as exc:
@@ -935,8 +1001,12 @@ def funding_line_create(
     payer_name: str = "",
     scheme: str = "",
     reference: str = "",
+    basis: str = FundingBasis.FLAT,
+    hourly_rate_cents: int | None = None,
+    dropout_fee_percent: int | None = None,
 ) -> FundingLine:
-    """Who pays part of the price (cadre C of the BPF); the lines' total may not exceed the price."""
+    """Who pays part of the price (cadre C of the BPF) and on which basis (flat, hours realised, drop-out clause);
+    the lines' total may not exceed the price."""
     found = selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
     _session_for_update(actor, found.session_id)
     enrolment = Enrolment.objects.select_for_update().get(pk=found.pk)
@@ -948,6 +1018,9 @@ def funding_line_create(
         scheme=scheme or "",
         amount_cents=amount_cents,
         reference=reference or "",
+        basis=basis or FundingBasis.FLAT,
+        hourly_rate_cents=hourly_rate_cents,
+        dropout_fee_percent=dropout_fee_percent,
     )
     _clean_funding_line(line)
     total = _funding_total(enrolment) + line.amount_cents
@@ -966,9 +1039,9 @@ def funding_line_update(*, actor: Actor, funding_line_id: int, **fields: Any) ->
     line = FundingLine.objects.select_for_update().select_related("enrolment").get(pk=found.pk)
     before = snapshot(line)
     for key, value in fields.items():
-        if key not in {"payer_kind", "payer_name", "scheme", "amount_cents", "reference"}:
+        if key not in FUNDING_LINE_FIELDS:
             raise ValueError(f"funding_line_update: unknown field {key}")
-        setattr(line, key, value if value is not None or key == "amount_cents" else "")
+        setattr(line, key, value if value is not None or key in NULLABLE_FUNDING_FIELDS else "")
     _clean_funding_line(line)
     total = _funding_total(line.enrolment, exclude_id=line.pk) + line.amount_cents
     if total > line.enrolment.price_cents:
@@ -1209,3 +1282,92 @@ def place_update(*, actor: Actor, place_id: int, **fields: Any) -> Place:
     if changes:
         log_action(actor=actor, obj=place, action="sessions.place.updated", data={"changes": changes})
     return place
+
+
+# --- Deleting an enrolment or a participant (API) -----------------------------------------------------------
+
+
+def _documents_of(model: type, pk: int) -> bool:
+    """Whether a document (convention, contract, convocation, certificate…) was generated for this record."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from coopforma.documents.models import Document
+
+    return Document.objects.filter(subject_type=ContentType.objects.get_for_model(model), subject_id=pk).exists()
+
+
+def _evidence_of(participants: list[Participant]) -> str:
+    """Why these participants may not be deleted (their émargement, a document about them), or ""."""
+    for participant in participants:
+        if participant.slot_attendances.exists() or participant.attendance_records.exists():
+            return _(
+                "%(name)s a déjà émargé : l'émargement est une preuve de réalisation à conserver (Code du travail, "
+                "art. R6313-3). Passez l'état à « Annulé·e » ou « Abandon » au lieu de supprimer."
+            ) % {"name": participant.trainee.full_name}
+        if _documents_of(Participant, participant.pk):
+            return _(
+                "Un document a été établi pour %(name)s (convocation, attestation…) : il se conserve. Passez l'état à "
+                "« Annulé·e » au lieu de supprimer."
+            ) % {"name": participant.trainee.full_name}
+    return ""
+
+
+@transaction.atomic
+def enrolment_delete(*, actor: Actor, enrolment_id: int) -> None:
+    """Delete an enrolment entered by mistake, with its funding lines and participants. Refused once anything
+    was issued or recorded for it (an invoice or quote, a document, an émargement): cancel it instead."""
+    found = selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    _session_for_update(actor, found.session_id)
+    enrolment = Enrolment.objects.select_for_update().select_related("client").get(pk=found.pk)
+    participants = list(enrolment.participants.select_related("trainee"))
+    reason = _evidence_of(participants)
+    if not reason and _documents_of(Enrolment, enrolment.pk):
+        reason = _(
+            "Une convention, un contrat ou un devis a été établi pour cette inscription : il se conserve. Passez "
+            "l'inscription à l'état « Annulée » au lieu de la supprimer."
+        )
+    if reason:
+        raise ValidationError({"enrolment": reason})
+    data = {
+        "client": enrolment.client.name,
+        "price_cents": enrolment.price_cents,
+        "participants": [p.trainee.full_name for p in participants],
+        "funding_lines": [_line_data(line) for line in enrolment.funding_lines.all()],
+    }
+    try:
+        with transaction.atomic():
+            enrolment.delete()
+    except ProtectedError:  # billing.Invoice / InvoiceLine protect it
+        raise ValidationError(
+            {
+                "enrolment": _(
+                    "Cette inscription a un devis ou une facture : une pièce de facturation ne se supprime pas (Code "
+                    "de commerce, art. L441-9). Passez l'inscription à l'état « Annulée » et corrigez par un avoir."
+                )
+            }
+        ) from None
+    log_action(actor=actor, obj=found.session, action="sessions.enrolment.deleted", data=data)
+
+
+@transaction.atomic
+def participant_delete(*, actor: Actor, participant_id: int) -> None:
+    """Remove a trainee added by mistake. Refused once they signed or a document names them: cancel instead."""
+    found = selectors.participant_get(actor=actor, participant_id=participant_id)
+    _session_for_update(actor, found.session_id)
+    participant = Participant.objects.select_for_update().select_related("trainee", "session").get(pk=found.pk)
+    reason = _evidence_of([participant])
+    if reason:
+        raise ValidationError({"participant": reason})
+    data = {"trainee": participant.trainee.full_name, "enrolment_id": participant.enrolment_id}
+    try:
+        with transaction.atomic():
+            participant.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {
+                "participant": _(
+                    "Des preuves de réalisation désignent ce ou cette stagiaire : passez l'état à « Annulé·e »."
+                )
+            }
+        ) from None
+    log_action(actor=actor, obj=participant.session, action="sessions.participant.deleted", data=data)

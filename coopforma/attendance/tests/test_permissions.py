@@ -67,6 +67,8 @@ API = [
     ("session_attendance", "get", "sessions/{s}/attendance", None, expect(200, manager=200, anonymous=401)),
     ("slot_attendance", "get", "slots/{slot}/attendance", None, expect(200, anonymous=401)),
     ("slot_open", "post", "slots/{slot}/open", None, expect(200, anonymous=401)),
+    # The scan upload, sent without a file: who may run the slot reaches the rule (422), the others never do.
+    ("slot_scan_without_file", "post", "slots/{slot}/scans", None, expect(422, anonymous=401)),
     ("slot_close_not_open", "post", "slots/{slot}/close", {"trainer_name": "X"}, expect(422, anonymous=401)),
     (
         "slot_mark",

@@ -6,18 +6,33 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import override_settings
 
 from coopforma.accounts.models import Organisation, User
 from coopforma.billing import cpf
 from coopforma.billing.models import Invoice, InvoiceSequence, MemberShare, Payment
+from coopforma.billing.realised import line_due, trainee_hours
 from coopforma.dashboard.demo import DEMO_SLUG
-from coopforma.training_sessions.models import Enrolment
+from coopforma.training_sessions.models import Enrolment, Participant
+from tests.module_data import load_once
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    var_dir = tmp_path_factory.mktemp("var")
+
+    def load() -> None:
+        with override_settings(VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media"):
+            call_command("demo", stdout=io.StringIO())
+
+    with load_once(django_db_blocker, load):
+        yield var_dir
 
 
 @pytest.fixture
-def demo_org(db, settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.VAR_DIR = tmp_path
-    call_command("demo", stdout=io.StringIO())
+def demo_org(loaded_demo, db, settings):  # type: ignore[no-untyped-def]
+    settings.VAR_DIR = loaded_demo
+    settings.MEDIA_ROOT = loaded_demo / "media"
     return Organisation.objects.get(slug=DEMO_SLUG)
 
 
@@ -56,3 +71,23 @@ def test_demo_has_a_coherent_billing(demo_org, web):
     page = web(admin).get(f"/o/{DEMO_SLUG}/billing/")
     assert page.status_code == 200
     assert issued.first().number in page.content.decode()
+
+
+def test_demo_invoices_follow_the_hours_realised(demo_org):
+    # The trainee who left after the first half-day (3 h 30 of 14 h) pays those hours only: 520 € × 3.5 / 14.
+    dropout = Participant.objects.get(session__organisation=demo_org, status="dropped_out")
+    (invoice,) = Invoice.objects.filter(enrolment=dropout.enrolment, kind="invoice", status="issued")
+    assert invoice.total_ht_cents == 13000
+    assert "3\u00a0h\u00a030 réalisées sur 14\u00a0h (abandon)" in invoice.lines.get().label
+    # Every OPCO invoice bills the attended hours of each trainee, never the planned ones.
+    opco = Invoice.objects.filter(organisation=demo_org, kind="invoice", status="issued", payer_kind="opco")
+    partial = 0
+    for piece in opco:
+        funding_line = piece.lines.first().funding_line
+        trainees = trainee_hours(piece.enrolment)
+        assert piece.total_ht_cents == line_due(funding_line, trainees).total_cents, piece.number
+        assert piece.lines.count() == len(trainees)
+        partial += piece.total_ht_cents < funding_line.amount_cents
+    assert partial >= 1
+    first = Invoice.objects.get(organisation=demo_org, number="F-2025-0001")
+    assert "17\u00a0h\u00a030 réalisées sur 21\u00a0h" in " ".join(first.lines.values_list("label", flat=True))

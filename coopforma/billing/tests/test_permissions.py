@@ -91,6 +91,7 @@ WEB = [
         {"amount_cents": "10", "reason": "x", "issued_on": "{today}"},
         expect(302),
     ),
+    ("unrealised_credit_note", "post", "{i}/unrealised-credit-note/", {}, expect(302)),
     ("payment", "get", "{i}/payment/", None, expect(200)),
     (
         "payment_post",
@@ -140,6 +141,14 @@ API = [
         expect(201, anonymous=401),
     ),
     ("credit_note", "post", "billing/pieces/{i}/credit-notes", {"amount_cents": 100}, expect(201, anonymous=401)),
+    (  # a flat price bills no hour not realised: nothing owed, the credit note refused with the rule
+        "unrealised",
+        "get",
+        "billing/pieces/{i}/unrealised-hours",
+        None,
+        expect(204, view=204, anonymous=401),
+    ),
+    ("unrealised_post", "post", "billing/pieces/{i}/unrealised-hours/credit-note", {}, expect(422, anonymous=401)),
     (
         "statement",
         "get",

@@ -10,6 +10,7 @@ Places are shared: anyone may add one, only admin, quality and managers edit the
 
 import pytest
 
+from coopforma.people.tests.factories import ClientFactory
 from coopforma.training_sessions.tests.conftest import paris
 from coopforma.training_sessions.tests.factories import (
     EnrolmentFactory,
@@ -43,7 +44,12 @@ def world(org, session, other_session, trainer, company, place):  # type: ignore
     enrolment = EnrolmentFactory(session=session, client=company, price_cents=200000)
     line = FundingLineFactory(enrolment=enrolment, amount_cents=50000)
     participant = ParticipantFactory(enrolment=enrolment)
+    # On the other structure's session: hidden from `manager` and `trainer` (the lesser roles get 404).
+    hidden = EnrolmentFactory(session=other_session, client=ClientFactory(organisation=org, name="Autre client"))
+    hidden_participant = ParticipantFactory(enrolment=hidden)
     return {
+        "hidden": hidden.pk,
+        "hidden_participant": hidden_participant.pk,
         "org": org.slug,
         "s": session.pk,
         "other": other_session.pk,
@@ -130,6 +136,24 @@ API = [
         {**expect(201, anonymous=401), "manager": 404, "trainer": 404},
     ),
     ("enrolment_patch", "patch", "/enrolments/{enrolment}", {"notes": "ok"}, expect(200, anonymous=401)),
+    ("enrolment_get", "get", "/enrolments/{enrolment}", None, expect(200, anonymous=401)),
+    ("enrolment_delete", "delete", "/enrolments/{enrolment}", None, expect(204, anonymous=401)),
+    (
+        "enrolment_delete_hidden",
+        "delete",
+        "/enrolments/{hidden}",
+        None,
+        {**expect(204, anonymous=401), "manager": 404, "trainer": 404},
+    ),
+    ("participant_get", "get", "/participants/{participant}", None, expect(200, anonymous=401)),
+    ("participant_delete", "delete", "/participants/{participant}", None, expect(204, anonymous=401)),
+    (
+        "participant_delete_hidden",
+        "delete",
+        "/participants/{hidden_participant}",
+        None,
+        {**expect(204, anonymous=401), "manager": 404, "trainer": 404},
+    ),
     ("trainees_list", "get", "/sessions/{s}/trainees", None, expect(200, anonymous=401)),
     (
         "trainees_create",

@@ -462,3 +462,24 @@ def test_a_trainee_entrusted_by_another_of_is_named_without_a_type(web, admin_us
     assert browser.post(url(org, f"{session.pk}/participants/new/"), data).status_code == 302
     participant = Participant.objects.get(enrolment=enrolment)
     assert participant.trainee.last_name == "Confié" and participant.bpf_trainee_type == ""
+
+
+def test_a_funding_line_states_its_basis_in_french(web, admin_user, org, session, company):
+    enrolment = EnrolmentFactory(session=session, client=company, price_cents=100000)
+    browser = web(admin_user)
+    create = url(org, f"{session.pk}/enrolments/{enrolment.pk}/funding/new/")
+    page = html(browser.get(create))
+    assert "Heures réalisées au taux horaire" in page and "Base de facturation" in page
+    refused = browser.post(
+        create,
+        {"payer_kind": "opco", "payer_name": "AKTO", "scheme": "skills_plan", "amount_cents": "600",
+         "basis": "dropout_clause", "dropout_fee_percent": "30"},
+    )  # fmt: skip
+    assert refused.status_code == 200 and "L6354-1" in html(refused) and not enrolment.funding_lines.exists()
+    browser.post(
+        create,
+        {"payer_kind": "opco", "payer_name": "AKTO", "scheme": "skills_plan", "amount_cents": "600",
+         "basis": "hours", "hourly_rate_cents": "40"},
+    )  # fmt: skip
+    line = enrolment.funding_lines.get()
+    assert (line.basis, line.hourly_rate_cents) == ("hours", 4000)
