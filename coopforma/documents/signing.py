@@ -256,15 +256,19 @@ def signature_request(*, actor: Any, document_id: int, signatory: str | None = N
 
     `signatory` (« head », « delegate ») changes who signs for the organisation: the document is issued again
     (version n+1, final) naming that person, and the signatures are requested on that version."""
-    if signatory:
-        if signatory not in organisation_signatories(actor.organisation):
-            raise ValidationError(
-                {"signatory": _("Choisissez une personne renseignée comme signataire sur la page « Organisme ».")}
-            )
-        document = _staff_document(actor=actor, document_id=document_id)
-        if document.status == DocumentStatus.FINAL and signatory != document_signatory(document):
-            with transaction.atomic():
+    with transaction.atomic():  # a new version and its signatures, or nothing
+        if signatory:
+            if signatory not in organisation_signatories(actor.organisation):
+                raise ValidationError(
+                    {"signatory": _("Choisissez une personne renseignée comme signataire sur la page « Organisme ».")}
+                )
+            document = _staff_document(actor=actor, document_id=document_id)
+            if document.status == DocumentStatus.FINAL and signatory != document_signatory(document):
                 document_id = _reissue_for(actor=actor, document=document, signatory=signatory).pk
+        return _request(actor=actor, document_id=document_id)
+
+
+def _request(*, actor: Any, document_id: int) -> list[Signature]:
     with transaction.atomic():
         document = _staff_document(actor=actor, document_id=document_id, for_update=True)
         if document.status != DocumentStatus.FINAL:

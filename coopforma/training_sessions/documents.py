@@ -263,11 +263,28 @@ def _session_data(session: Session) -> dict[str, Any]:
         day = fr_date(slot.starts_at)
         if day not in days:
             days.append(day)
+    training = session.training
+    code = (programme.get("certification_code") or "").strip()
+    register = {CertificationKind.RNCP: "rncp", CertificationKind.RS: "rs"}.get(certification, "")
+    number = "".join(c for c in code if c.isdigit())
+    level = programme.get("rncp_level")
     return {
         **category_data(_session_category(session)),
         "id": session.pk,
         "title": session.title,
         "reference": f"S-{session.pk:05d}",
+        "access_delay": training.access_delay,
+        "price_inter": fr_money(training.price_inter_cents) if training.price_inter_cents else "",
+        "price_intra": fr_money(training.price_intra_cents) if training.price_intra_cents else "",
+        "is_certifying": certification != CertificationKind.NONE,
+        "certification_code": code,
+        "certification_level": f"niveau {level}" if level else "",
+        "certification_url": f"https://www.francecompetences.fr/recherche/{register}/{number}/"
+        if register and number
+        else "",
+        "is_distance": modality_code in (Modality.REMOTE, Modality.HYBRID) or any(s.is_remote for s in slots),
+        # The programme's own date: when the training (its programme) was validated, else last changed.
+        "programme_date": fr_date(training.validated_at or training.updated_at),
         "summary": programme.get("summary", ""),
         "objectives": [str(o) for o in programme.get("objectives") or [] if str(o).strip()],
         "audience": programme.get("audience", ""),
@@ -327,6 +344,7 @@ def _client_data(enrolment: Enrolment) -> dict[str, Any]:
         "kind": str(ClientKind(client.kind).label),
         "is_individual": client.kind == ClientKind.INDIVIDUAL,
         "is_training_org": client.kind == ClientKind.TRAINING_ORG,
+        "is_public_body": client.kind == ClientKind.PUBLIC_BODY,
         "siret": client.siret,
         "nda": client.nda,
         "address": _join(client.street, f"{client.postal_code} {client.city}".strip()),
@@ -369,7 +387,8 @@ def enrolment_data(enrolment: Enrolment, *, issued: dt.date) -> dict[str, Any]:
     count = len(participants) or enrolment.entrusted_trainees
     return {
         "id": enrolment.pk,
-        "reference": f"{issued:%Y}-{enrolment.pk:05d}",
+        # From the record (the enrolment's creation), never the day of rendering: a 2025 convention stays 2025-….
+        "reference": f"{timezone.localtime(enrolment.created_at):%Y}-{enrolment.pk:05d}",
         "price": fr_money(price),
         "price_cents": price,
         "vat": fr_money(vat),
@@ -981,6 +1000,15 @@ SESSION_KEYWORDS = (
     K("session.all_remote", "Tous les créneaux sont à distance (oui/non)", False),
     K("session.any_remote", "Au moins un créneau est à distance (oui/non)", False),
     K("session.certification", "Certification visée", "Action non certifiante"),
+    K("session.is_certifying", "Action certifiante (oui/non)", False),
+    K("session.certification_code", "Code RNCP ou RS", ""),
+    K("session.certification_level", "Niveau RNCP", ""),
+    K("session.certification_url", "Fiche France compétences de la certification", ""),
+    K("session.access_delay", "Délai d'accès", "Inscription jusqu'à 15 jours avant le début"),
+    K("session.price_inter", "Prix inter par stagiaire (HT)", "1 400,00 €"),
+    K("session.price_intra", "Prix intra par groupe (HT)", ""),
+    K("session.is_distance", "Tout ou partie à distance (oui/non)", False),
+    K("session.programme_date", "Date du programme (validation de la formation)", "02/02/2026"),
     K("session.start_date", "Premier jour", "02/03/2026"),
     K("session.end_date", "Dernier jour", "03/03/2026"),
     K("session.period", "Période de réalisation", "du 02/03/2026 au 03/03/2026"),
@@ -1060,6 +1088,7 @@ CLIENT_KEYWORDS = (
     K("client.kind", "Type de client", "Entreprise ou association employeuse"),
     K("client.is_individual", "Le client est un particulier (oui/non)", False),
     K("client.is_training_org", "Le client est un organisme de formation (oui/non)", False),
+    K("client.is_public_body", "Le client est un organisme public (oui/non)", False),
     K("client.siret", "SIRET du client", "73282932000074"),
     K("client.nda", "NDA du client (organisme de formation)", ""),
     K("client.address", "Adresse du client", "5 rue des Lilas, 29000 Quimper"),

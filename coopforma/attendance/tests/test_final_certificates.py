@@ -12,6 +12,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from coopforma.attendance import selectors, services
@@ -21,7 +22,9 @@ from coopforma.training_sessions.tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
-PARIS = dt.timezone(dt.timedelta(hours=1))  # November to March: CET
+TODAY = timezone.localdate()  # the frozen instant (tests/clock.py), or COOPFORMA_TEST_NOW
+NEXT_WEEK = TODAY + dt.timedelta(days=7)
+DAY_1, DAY_2 = TODAY - dt.timedelta(days=15), TODAY - dt.timedelta(days=14)
 
 
 def pdf_text(data: bytes) -> str:
@@ -34,7 +37,7 @@ def _url(name: str, **kwargs: object) -> str:
 
 
 def _slot(session, trainer, day: dt.date, hour: int):  # type: ignore[no-untyped-def]
-    starts = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=PARIS)
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
     slot = SlotFactory(session=session, starts_at=starts, ends_at=starts + dt.timedelta(hours=3, minutes=30))
     slot.trainers.add(trainer)
     return slot
@@ -56,16 +59,16 @@ def _generate(client, kind: str, participant) -> Document:  # type: ignore[no-un
 @pytest.fixture
 def future_slots(session, trainer):  # type: ignore[no-untyped-def]
     """A session that has not started (as session 19 of the demo): two half-days next week."""
-    return [_slot(session, trainer, dt.date(2026, 11, 24), 9), _slot(session, trainer, dt.date(2026, 11, 24), 14)]
+    return [_slot(session, trainer, NEXT_WEEK, 9), _slot(session, trainer, NEXT_WEEK, 14)]
 
 
 @pytest.fixture
 def past_slots(session, trainer):  # type: ignore[no-untyped-def]
-    """Three half-days in early November: the 2nd (am, pm) and the 3rd (am)."""
+    """Three half-days two weeks ago: day 1 (am, pm) and day 2 (am)."""
     return [
-        _slot(session, trainer, dt.date(2026, 11, 2), 9),
-        _slot(session, trainer, dt.date(2026, 11, 2), 14),
-        _slot(session, trainer, dt.date(2026, 11, 3), 9),
+        _slot(session, trainer, DAY_1, 9),
+        _slot(session, trainer, DAY_1, 14),
+        _slot(session, trainer, DAY_2, 9),
     ]
 
 
@@ -80,7 +83,7 @@ def test_no_final_document_before_the_session_has_run(kind, web, admin_user, fut
 
     response = client.post(_url("finalise", pk=draft.pk), follow=True)
     page = response.content.decode()
-    assert "la formation n&#x27;est pas terminée (dernier créneau le 24/11/2026 à 17 h 30)" in page
+    assert f"la formation n&#x27;est pas terminée (dernier créneau le {NEXT_WEEK:%d/%m/%Y} à 17 h 30)" in page
     assert "R6313-3" in page if kind == "certificate" else "L6353-1" in page
     draft.refresh_from_db()
     assert draft.status == DocumentStatus.DRAFT and not draft.sha256
@@ -104,7 +107,7 @@ def test_ended_but_attendance_not_closed_is_refused(web, admin_user, trainer_act
     client = web(admin_user)
     draft = _generate(client, "certificate", alice)
     page = client.post(_url("finalise", pk=draft.pk), follow=True).content.decode()
-    assert "l&#x27;émargement n&#x27;est pas clos pour le(s) créneau(x) du 03/11/2026 09 h 00" in page
+    assert f"l&#x27;émargement n&#x27;est pas clos pour le(s) créneau(x) du {DAY_2:%d/%m/%Y} 09 h 00" in page
     draft.refresh_from_db()
     assert draft.status == DocumentStatus.DRAFT
 
@@ -115,7 +118,8 @@ def test_each_trainee_gets_their_own_dates_and_hours(web, admin_user, trainer_ac
     _run(trainer_actor, past_slots[1], alice)
     _run(trainer_actor, past_slots[2], alice)
     client = web(admin_user)
-    expected = ((alice, ("02/11/2026", "03/11/2026"), "10 h 30"), (bruno, ("02/11/2026",) * 2, "3 h 30"))
+    day_1, day_2 = f"{DAY_1:%d/%m/%Y}", f"{DAY_2:%d/%m/%Y}"
+    expected = ((alice, (day_1, day_2), "10 h 30"), (bruno, (day_1, day_1), "3 h 30"))
     for participant, period, hours in expected:
         draft = _generate(client, "certificate", participant)
         assert client.post(_url("finalise", pk=draft.pk)).status_code == 302
@@ -131,7 +135,7 @@ def test_each_trainee_gets_their_own_dates_and_hours(web, admin_user, trainer_ac
     draft = _generate(client, "attestation", bruno)
     assert client.post(_url("finalise", pk=draft.pk)).status_code == 302
     text = pdf_text(document_read(Document.objects.get(pk=draft.pk)))
-    assert "du 02/11/2026 au 02/11/2026" in text and "3 h 30" in text
+    assert f"du {day_1} au {day_1}" in text and "3 h 30" in text
 
 
 def test_a_draft_made_before_closing_must_be_generated_again(web, admin_user, trainer_actor, past_slots, alice):

@@ -206,3 +206,18 @@ def test_staff_download_gives_the_signed_copy(delegated, admin_actor, web, admin
     assert len(PdfReader(io.BytesIO(original)).pages) == len(pages) - 1
     by_api = api(admin_user, org).get(f"/api/v1/documents/{document.pk}/file")
     assert by_api.status_code == 200 and "Certificat de signatures électroniques" in pdf_text(by_api.content)
+
+
+def test_a_refused_change_of_signatory_leaves_no_new_version(delegated, admin_actor, web, admin_user, org):
+    org.delegate_email = ""
+    org.signatory = "head"
+    org.save()
+    document = _final_convention(delegated, admin_actor)  # names Claire Dubois
+    page = web(admin_user).post(
+        reverse("documents:signature_request", kwargs={"org": org.slug, "pk": document.pk}),
+        {"signatory": "delegate"},
+        follow=True,
+    )
+    assert "L&#x27;e-mail de Jean Délégué, qui signe pour l&#x27;organisme, manque" in page.content.decode()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FINAL and not Document.objects.filter(previous=document).exists()
