@@ -32,6 +32,7 @@ from coopforma.attendance.models import AttendanceRecord
 from coopforma.core.backup import MANIFEST, media_names
 from coopforma.documents.models import Document
 from coopforma.documents.services import MissingData, document_finalise, document_generate
+from coopforma.documents.tests.factories import deliver
 from coopforma.reporting.selectors import current_fiscal_year
 from coopforma.training_sessions.models import Participant, Slot
 
@@ -60,7 +61,15 @@ def finalise_certificates(org: Organisation, count: int) -> list[Document]:
     admin = Membership.objects.filter(organisation=org, role=Role.ADMIN).first().user
     actor = make_actor(admin, org)
     made = []
-    for participant in Participant.objects.filter(organisation=org).order_by("pk")[: count * 3]:
+    delivered: set[int] = set()
+    now = timezone.now()
+    ended = Participant.objects.filter(organisation=org).exclude(session__slots__ends_at__gt=now)
+    for participant in ended.order_by("pk")[: count * 3]:
+        # A certificate is final only once the training is delivered: run the émargement first (issue 11).
+        session = participant.session
+        if session.pk not in delivered and session.slots.exclude(attendance__state="closed").exists():
+            deliver(session, actor)
+        delivered.add(session.pk)
         try:
             draft = document_generate(actor=actor, kind="certificate", subject=participant)
         except MissingData:

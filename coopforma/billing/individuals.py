@@ -62,6 +62,11 @@ def _invoiced_to_trainee(enrolment: Enrolment, exclude_id: int | None = None) ->
     return invoiced - credited
 
 
+def invoiced_to_trainee(enrolment: Enrolment) -> int:
+    """What the trainee was invoiced so far (issued invoices minus credit notes), in cents."""
+    return _invoiced_to_trainee(enrolment)
+
+
 def amount_due_now(enrolment: Enrolment, day: dt.date) -> int:
     """What may be invoiced to the trainee on `day`, given what was already invoiced."""
     return max(individual_amount_due_by(enrolment, day) - _invoiced_to_trainee(enrolment), 0)

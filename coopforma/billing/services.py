@@ -623,6 +623,26 @@ def _consumer_draft(*, actor: Actor, enrolment: Enrolment, label: str, open_piec
                 % {"schedule": individuals.schedule_text(enrolment)}
             }
         )
+    notes = individuals.schedule_text(enrolment)
+    hours_label = ""
+    # A contract billed on the hours realised (L6353-7, L6354-1): once they are known, the trainee owes their value
+    # (and the drop-out clause, if any), never the schedule's instalments beyond it.
+    lines = list(enrolment.funding_lines.all())
+    if any(line.basis in realised.BY_HOURS for line in lines) and realised.hours_known(enrolment):
+        trainees = realised.trainee_hours(enrolment)
+        owed = sum(realised.line_due(line, trainees).total_cents for line in lines)
+        owed += max(enrolment.price_cents - sum(line.amount_cents for line in lines), 0)
+        due = min(due, max(owed - individuals.invoiced_to_trainee(enrolment), 0))
+        notes = " ".join(n for n in [realised.hours_summary(trainees), notes] if n)
+        hours_label = ", ".join(f"{t.name} : {t.text}" for t in trainees)
+        if due <= 0:
+            raise ValidationError(
+                {
+                    "enrolment": _(
+                        "Rien à facturer : les heures réalisées sont déjà facturées (Code du travail, art. L6354-1)."
+                    )
+                }
+            )
     whole = due == enrolment.price_cents and not open_pieces
     return _create_draft(
         actor=actor,
@@ -636,12 +656,18 @@ def _consumer_draft(*, actor: Actor, enrolment: Enrolment, label: str, open_piec
         recipient_email=enrolment.client.email,
         lines=[
             {
-                "label": label if whole else f"{label} — {_('échéance(s) exigible(s) du contrat')}",
+                "label": (
+                    f"{label} — {hours_label}"
+                    if hours_label
+                    else label
+                    if whole
+                    else f"{label} — {_('échéance(s) exigible(s) du contrat')}"
+                ),
                 "unit_price_cents": due,
                 "enrolment": enrolment,
             }
         ],
-        notes=individuals.schedule_text(enrolment),
+        notes=notes,
     )
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from coopforma.documents.models import DocumentStatus
 from coopforma.documents.services import document_finalise, document_generate
+from coopforma.documents.tests.factories import deliver
 from coopforma.documents.tests.test_generation import world  # noqa: F401
 from coopforma.public.tests.helpers import final_document, pdf_bytes
 
@@ -25,6 +26,7 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def issued(world, admin_actor, other_org):  # type: ignore[no-untyped-def]  # noqa: F811
     """A certificate finalised through the service, a signed convention, a draft and another organisation's final."""
+    deliver(world.session, admin_actor)  # a certificate is final only once the training is delivered
     certificate = document_finalise(
         actor=admin_actor,
         document_id=document_generate(actor=admin_actor, kind="certificate", subject=world.participant).pk,
