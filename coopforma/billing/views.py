@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.billing import cpf, facturx, forms, individuals, selectors, services
+from coopforma.billing import cpf, facturx, forms, individuals, reminders, selectors, services
 from coopforma.billing.accounting import accounting_lines
 from coopforma.billing.documents import preview_pdf
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
@@ -59,6 +59,15 @@ class InvoiceDetailView(OrgViewMixin, TemplateView):
             invoice=detail.invoice,
             history=detail.history,
             can_manage=self.actor.has("billing.manage"),
+            reminders=selectors.invoice_reminders(actor=self.actor, invoice=detail.invoice),
+        )
+        invoice = detail.invoice
+        context["overdue"] = (
+            invoice.kind == InvoiceKind.INVOICE
+            and invoice.status == InvoiceStatus.ISSUED
+            and invoice.due_on is not None
+            and invoice.due_on < timezone.localdate()
+            and invoice.balance_cents > 0
         )
         if detail.invoice.status == InvoiceStatus.DRAFT:
             context["issue_form"] = forms.IssueForm()
@@ -248,6 +257,18 @@ class DeleteDraftView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
         services.invoice_delete_draft(actor=self.actor, invoice=invoice)
         return _("Brouillon supprimé."), None
+
+
+class RemindView(_PieceAction):
+    """« Relancer maintenant »: the next reminder of an overdue invoice, e-mailed at once."""
+
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        reminder = reminders.invoice_remind(actor=self.actor, invoice=invoice)
+        return _("Relance %(rank)s de la facture %(number)s envoyée à %(to)s.") % {
+            "rank": reminder.rank,
+            "number": invoice.number,
+            "to": reminder.to,
+        }, invoice
 
 
 class LineDeleteView(_PieceAction):
@@ -574,3 +595,34 @@ class AccountingExportView(OrgViewMixin, TemplateView):
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+# --- Reminders of overdue invoices -------------------------------------------------------------------------
+
+
+class RemindersView(OrgViewMixin, FormView):
+    """The reminder settings and e-mail text (with their placeholders) and the last reminders sent."""
+
+    template_name = T + "reminders.html"
+    form_class = forms.ReminderSettingsForm
+    required_flag = "billing.manage"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = reminders.reminder_settings_of(self.actor.organisation)
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["reminders"] = selectors.reminder_list(actor=self.actor)
+        context["placeholders"] = reminders.PLACEHOLDERS
+        return context
+
+    def form_valid(self, form: forms.ReminderSettingsForm) -> HttpResponse:
+        try:
+            reminders.reminder_settings_update(actor=self.actor, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Réglages des relances enregistrés."))
+        return redirect("billing:reminders", org=self.actor.organisation.slug)
