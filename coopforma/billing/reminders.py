@@ -131,11 +131,13 @@ def reminder_settings_update(*, actor: Actor, **fields: Any) -> ReminderSettings
 
 
 def overdue_invoices(organisation_id: int, today: dt.date) -> Any:
-    """Issued invoices (not quotes, not credit notes) past their due date with a balance left, with
+    """Issued invoices (not quotes, not credit notes, not CPF: the Caisse des dépôts pays what is declared in EDOF)
+    past their due date with a balance left, with
     `balance_cents`, the number of reminders sent and the date of the last one."""
     qs = Invoice.objects.filter(
         organisation_id=organisation_id, kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, due_on__lt=today
     )
+    qs = qs.exclude(payer_kind=PayerKind.CPF)  # the Caisse des dépôts pays through EDOF, not on an e-mail
     return (
         with_amounts(qs)
         .filter(balance_cents__gt=0)

@@ -116,6 +116,11 @@ def test_paid_credited_quotes_and_credit_notes_are_not_reminded(
     assert mails() == []
 
 
+def test_a_cpf_invoice_is_not_reminded_by_email(enabled, org, client_company):
+    raw_issued(org, client_company, payer_kind="cpf")  # paid by the Caisse des dépôts through EDOF
+    assert send().sent == [] and send().without_email == []
+
+
 def test_a_partly_paid_invoice_is_reminded_for_what_is_left(enabled, admin_actor, overdue):
     services.payment_record(actor=admin_actor, invoice=overdue, amount_cents=40000, paid_on=dt.date(2026, 10, 5))
     send()
