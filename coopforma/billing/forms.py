@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coopforma.billing.models import FunderKind, Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
+from coopforma.billing.models import FunderKind, Invoice, InvoiceKind, InvoiceStatus, PaymentMethod, ReminderSettings
 from coopforma.core.forms import MoneyField, date_input
 from coopforma.training_sessions.models import FundingScheme, PayerKind
 
@@ -204,3 +204,35 @@ class AccountingExportForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("La fin de la période précède son début."))
         return data
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    """The reminder settings and texts; the service checks the delays and the placeholders."""
+
+    class Meta:
+        model = ReminderSettings
+        fields = ["enabled", "days_1", "days_2", "days_3", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("days_1", "days_2", "days_3"):
+            self.fields[name].widget.attrs["max"] = 366
+            self.fields[name].validators.append(_max_days)
+        for name in ("days_2", "days_3"):  # empty: no such reminder
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("days_2", "days_3"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
+
+    def _post_clean(self) -> None:  # the service validates and saves; no model validation here
+        pass
+
+
+def _max_days(value: int) -> None:
+    if value is not None and value > 366:
+        raise ValidationError(_("Au plus 366 jours après l'échéance."))

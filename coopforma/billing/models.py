@@ -331,3 +331,66 @@ class ClosedFiscalYear(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "fiscal_year"], name="closed_fiscal_year_unique")
         ]
+
+
+# --- Reminders of overdue invoices ------------------------------------------------------------------------------
+
+DEFAULT_REMINDER_SUBJECT = "{relance} : facture {numero} échue le {echeance}"
+DEFAULT_REMINDER_BODY = (
+    "Bonjour,\n\n"
+    "Sauf erreur de notre part, la facture {numero} du {emission}, échue le {echeance}, reste impayée : "
+    "{montant_du} restent dus.\n\n"
+    "Si vous avez réglé cette somme entre-temps, merci de ne pas tenir compte de ce message. Sinon, nous vous "
+    "remercions de procéder au paiement dans les meilleurs délais.\n"
+    "{penalites}\n"
+    "Cordialement,\n{organisme}"
+)
+
+
+class ReminderSettings(TenantModel):
+    """An organisation's reminders of overdue invoices: on or off, the delays after the due date (days) of up to
+    three reminders (0 = no such reminder), and the e-mail text with its placeholders (`billing.reminders`)."""
+
+    enabled = models.BooleanField(_("relances automatiques activées"), default=False)
+    days_1 = models.PositiveSmallIntegerField(_("1re relance, jours après l'échéance"), default=7)
+    days_2 = models.PositiveSmallIntegerField(_("2e relance, jours après l'échéance (0 : aucune)"), default=21)
+    days_3 = models.PositiveSmallIntegerField(_("3e relance, jours après l'échéance (0 : aucune)"), default=45)
+    subject = models.CharField(_("objet de l'e-mail"), max_length=200, default=DEFAULT_REMINDER_SUBJECT)
+    body = models.TextField(_("texte de l'e-mail"), default=DEFAULT_REMINDER_BODY)
+
+    class Meta:
+        verbose_name = _("réglages des relances")
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="reminder_settings_unique")]
+
+    def delays(self) -> list[int]:
+        """The delays of the reminders that exist, by rank (1, 2, 3): [7, 21, 45]; stops at the first 0."""
+        found = []
+        for days in (self.days_1, self.days_2, self.days_3):
+            if not days:
+                break
+            found.append(days)
+        return found
+
+
+class Reminder(TenantModel):
+    """One reminder e-mailed about an overdue invoice (the invoice itself, issued, never changes): rank 1 to 3,
+    at most one per rank (a unique constraint: never twice, even when two runs overlap)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    rank = models.PositiveSmallIntegerField(_("rang"))
+    sent_at = models.DateTimeField(_("envoyée le"))
+    to = models.EmailField(_("destinataire"))
+    balance_cents = models.BigIntegerField(_("montant dû (centimes)"))
+    email = models.ForeignKey("core.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("relance")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "rank"], name="reminder_rank_unique"),
+            models.CheckConstraint(condition=models.Q(rank__gte=1, rank__lte=3), name="reminder_rank_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Relance {self.rank} — {self.invoice}"

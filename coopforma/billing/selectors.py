@@ -37,6 +37,7 @@ from coopforma.billing.models import (
     InvoiceStatus,
     MemberShare,
     Payment,
+    Reminder,
 )
 from coopforma.core.log import history_for
 from coopforma.people.models import MemberStructure
@@ -305,3 +306,15 @@ def funder_for_payer(*, organisation_id: int, payer_name: str, payer_kind: str) 
         if len(candidates) == 1:
             return candidates[0]
     return None
+
+
+def reminder_list(*, actor: Actor, limit: int = 100) -> list[Reminder]:
+    """The last reminders of overdue invoices sent by the organisation (flag `billing.manage`)."""
+    actor.require("billing.manage")
+    qs = Reminder.objects.filter(organisation_id=actor.organisation_id).select_related("invoice", "sent_by")
+    return list(qs.order_by("-sent_at", "-id")[:limit])
+
+
+def invoice_reminders(*, actor: Actor, invoice: Invoice) -> list[Reminder]:
+    """The reminders of one invoice the actor sees (`invoice` comes from `invoice_get`)."""
+    return list(Reminder.objects.filter(organisation_id=actor.organisation_id, invoice=invoice).order_by("rank"))

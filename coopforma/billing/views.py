@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from coopforma.accounts.mixins import OrgViewMixin
-from coopforma.billing import cpf, facturx, forms, individuals, realised, selectors, services
+from coopforma.billing import cpf, facturx, forms, individuals, realised, reminders, selectors, services
 from coopforma.billing.accounting import accounting_lines
 from coopforma.billing.documents import preview_pdf
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
@@ -60,6 +60,15 @@ class InvoiceDetailView(OrgViewMixin, TemplateView):
             history=detail.history,
             can_manage=self.actor.has("billing.manage"),
             unrealised=realised.unrealised_proposal(detail.invoice),
+            reminders=selectors.invoice_reminders(actor=self.actor, invoice=detail.invoice),
+        )
+        invoice = detail.invoice
+        context["overdue"] = (
+            invoice.kind == InvoiceKind.INVOICE
+            and invoice.status == InvoiceStatus.ISSUED
+            and invoice.due_on is not None
+            and invoice.due_on < timezone.localdate()
+            and invoice.balance_cents > 0
         )
         if detail.invoice.status == InvoiceStatus.DRAFT:
             context["issue_form"] = forms.IssueForm()
@@ -257,6 +266,18 @@ class UnrealisedCreditNoteView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
         note = services.credit_note_create_for_unrealised_hours(actor=self.actor, invoice=invoice)
         return _("Avoir %(number)s émis pour les heures non réalisées.") % {"number": note.number}, note
+
+
+class RemindView(_PieceAction):
+    """« Relancer maintenant »: the next reminder of an overdue invoice, e-mailed at once."""
+
+    def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
+        reminder = reminders.invoice_remind(actor=self.actor, invoice=invoice)
+        return _("Relance %(rank)s de la facture %(number)s envoyée à %(to)s.") % {
+            "rank": reminder.rank,
+            "number": invoice.number,
+            "to": reminder.to,
+        }, invoice
 
 
 class LineDeleteView(_PieceAction):
@@ -583,3 +604,34 @@ class AccountingExportView(OrgViewMixin, TemplateView):
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+# --- Reminders of overdue invoices -------------------------------------------------------------------------
+
+
+class RemindersView(OrgViewMixin, FormView):
+    """The reminder settings and e-mail text (with their placeholders) and the last reminders sent."""
+
+    template_name = T + "reminders.html"
+    form_class = forms.ReminderSettingsForm
+    required_flag = "billing.manage"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = reminders.reminder_settings_of(self.actor.organisation)
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["reminders"] = selectors.reminder_list(actor=self.actor)
+        context["placeholders"] = reminders.PLACEHOLDERS
+        return context
+
+    def form_valid(self, form: forms.ReminderSettingsForm) -> HttpResponse:
+        try:
+            reminders.reminder_settings_update(actor=self.actor, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Réglages des relances enregistrés."))
+        return redirect("billing:reminders", org=self.actor.organisation.slug)

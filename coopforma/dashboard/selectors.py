@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coopforma.accounts.actor import Actor
-from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, Reminder
 from coopforma.billing.selectors import with_amounts
 from coopforma.catalogue.models import ActionCategory, TrainingStatus
 from coopforma.catalogue.selectors import training_list, uncertified_categories_sold
@@ -229,7 +229,8 @@ def _qualiopi_scope_tasks(actor: Actor, today: dt.date) -> list[Task]:
 
 
 def _billing_tasks(actor: Actor, today: dt.date) -> list[Task]:
-    """Issued invoices past their due date with something still to pay (one query)."""
+    """Issued invoices past their due date with something still to pay, and the reminders sent this month (two
+    queries)."""
     if not actor.has("billing.manage"):
         return []
     late = (
@@ -244,17 +245,28 @@ def _billing_tasks(actor: Actor, today: dt.date) -> list[Task]:
         .filter(balance_cents__gt=0)
         .aggregate(n=Count("pk"), total=Sum("balance_cents"))
     )
-    if not late["n"]:
-        return []
-    return [
-        Task(
-            _("%(n)s facture(s) échue(s) à encaisser : %(total)s")
-            % {"n": late["n"], "total": format_cents(late["total"])},
-            "billing:list",
-            query="?overdue=on",
-            level="err",
+    month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
+    reminded = Reminder.objects.filter(organisation=actor.organisation, sent_at__gte=month_start).count()
+    tasks = []
+    if late["n"]:
+        tasks.append(
+            Task(
+                _("%(n)s facture(s) échue(s) à encaisser : %(total)s")
+                % {"n": late["n"], "total": format_cents(late["total"])},
+                "billing:list",
+                query="?overdue=on",
+                level="err",
+            )
         )
-    ]
+    if late["n"] or reminded:
+        tasks.append(
+            Task(
+                _("%(n)s relance(s) de factures échues envoyée(s) ce mois-ci") % {"n": reminded},
+                "billing:reminders",
+                level="info",
+            )
+        )
+    return tasks
 
 
 def _quality_tasks(actor: Actor, today: dt.date) -> list[Task]:

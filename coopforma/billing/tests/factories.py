@@ -6,7 +6,7 @@ from typing import Any
 
 import factory
 
-from coopforma.billing.models import Invoice, InvoiceLine, MemberShare, Payment
+from coopforma.billing.models import Invoice, InvoiceLine, MemberShare, Payment, Reminder, ReminderSettings
 from coopforma.people.tests.factories import ClientFactory
 
 
@@ -74,3 +74,14 @@ def objects_with_id(i: int, **records: Any) -> None:
         contribution_cents=14000,
         due_cents=126000,
     )
+    # A reminder of the invoice and the organisation's reminder texts (the reminders page shows both).
+    Reminder.objects.create(
+        pk=i,
+        organisation=org,
+        invoice=invoice,
+        rank=1,
+        sent_at=dt.datetime(2026, 4, 10, 8, 0, tzinfo=dt.UTC),
+        to=f"{records['mark']}@example.org",
+        balance_cents=139900,
+    )
+    ReminderSettings.objects.create(organisation=org, subject=f"Relance {records['mark']} {{numero}}")

@@ -1,15 +1,22 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """`coopforma billing fec --org <slug> --from AAAA-MM-JJ --to AAAA-MM-JJ [--journal] [--output DIR]`: writes the
-FEC (<SIREN>FEC<AAAAMMJJ>.txt, A47 A-1 LPF) and, with --journal, the journal CSV of the period."""
+FEC (<SIREN>FEC<AAAAMMJJ>.txt, A47 A-1 LPF) and, with --journal, the journal CSV of the period.
+
+`coopforma billing remind --due [--dry-run] [--org <slug>]`: e-mails the reminders of overdue invoices that are
+due (organisations that turned reminders on); --dry-run lists them and writes nothing.
+Cron (every day):  0 8 * * *  coopforma billing remind --due
+"""
 
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from coopforma.accounts.models import Organisation
 from coopforma.billing.accounting import organisation_lines
+from coopforma.billing.reminders import invoice_reminders_send_due
 from coopforma.formats.fec import UnbalancedEntry, fec_filename, write_fec, write_journal_csv
 
 
@@ -31,8 +38,15 @@ class Command(BaseCommand):
         fec.add_argument("--to", dest="end", required=True, help="dernier jour (date de clôture), AAAA-MM-JJ")
         fec.add_argument("--journal", action="store_true", help="écrit aussi journal-<du>-<au>.csv")
         fec.add_argument("--output", default=".", help="dossier de sortie (par défaut : le dossier courant)")
+        remind = sub.add_parser("remind", help="Envoie les relances dues des factures échues.")
+        remind.add_argument("--due", action="store_true", help="tout ce qui est dû maintenant")
+        remind.add_argument("--dry-run", action="store_true", help="liste les relances sans rien envoyer ni écrire")
+        remind.add_argument("--org", default=None, help="slug de l'organisation")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            self.remind(options)
+            return
         org = Organisation.objects.filter(slug=options["org"]).first()
         if org is None:
             raise CommandError(f"Aucune organisation « {options['org']} ».")
@@ -56,3 +70,19 @@ class Command(BaseCommand):
             journal_path = output / f"journal-{start:%Y%m%d}-{end:%Y%m%d}.csv"
             journal_path.write_bytes(journal)
             self.stdout.write(f"{journal_path}")
+
+    def remind(self, options: dict[str, Any]) -> None:
+        if not options["due"]:
+            raise CommandError("usage : coopforma billing remind --due [--dry-run] [--org <slug>]")
+        organisation = None
+        if options["org"]:
+            organisation = Organisation.objects.filter(slug=options["org"]).first()
+            if organisation is None:
+                raise CommandError(f"Aucune organisation « {options['org']} ».")
+        summary = invoice_reminders_send_due(now=timezone.now(), organisation=organisation, dry_run=options["dry_run"])
+        prefix = "[simulation] " if options["dry_run"] else ""
+        for planned in summary.sent:
+            self.stdout.write(f"{prefix}{planned.invoice.number} : relance {planned.rank} à {planned.to}")
+        for invoice in summary.without_email:
+            self.stdout.write(f"{invoice.number} : aucune adresse e-mail pour {invoice.recipient_name}")
+        self.stdout.write(prefix + str(summary))
