@@ -242,7 +242,9 @@ def person_inventory(*, person: models.Model) -> list[Section]:
         mails = OutboundEmail.objects.filter(organisation_id=org_id, to__iexact=email).order_by("created_at", "pk")
         if mails.exists():
             names = ("to", "subject", "body", "status", "sent_at")
-            sections.append(_records(_section("emails", _("E-mails envoyés"), OutboundEmail, names, org_id), mails))
+            s = _section("emails", _("E-mails envoyés"), OutboundEmail, names, org_id)
+            s.fields = {**s.fields, "attachments": _("pièces jointes")}
+            sections.append(_records(s, mails, lambda m: {"attachments": ", ".join(m.attachment_names)}))
     entries = person_history(person=person)
     if entries:
         s = _section("history", _("Journal des actions"), ActivityLog, ("object_repr", "actor_label"), org_id)

@@ -158,7 +158,7 @@ def _scrub_outbox(person: models.Model, needles: list[str]) -> int:
     count = 0
     if email:
         count += OutboundEmail.objects.filter(organisation_id=org_id, to__iexact=email).update(
-            to=f"personne-effacee-{person.pk}@example.invalid", subject=ERASED, body=ERASED, html=""
+            to=f"personne-effacee-{person.pk}@example.invalid", subject=ERASED, body=ERASED, html="", attachments=[]
         )
     if needles:
         pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
@@ -356,7 +356,8 @@ def _purge_org(organisation: Organisation, today: dt.date, dry_run: bool) -> lis
     for mail in mails.order_by("pk"):
         items.append(PurgeItem(organisation.slug, _("texte de l'e-mail"), f"{mail.pk} ({mail.created_at:%d/%m/%Y})"))
     if not dry_run:
-        mails.update(subject=ERASED, body=ERASED, html="", sealed_secrets="")
+        # The attachment references go with the text (the files themselves follow their own category).
+        mails.update(subject=ERASED, body=ERASED, html="", sealed_secrets="", attachments=[])
     # 2. Prospects never enrolled, after the last contact.
     cutoff = _cutoff(organisation, retention.PROSPECTS, today)
     trainees = Trainee.objects.filter(organisation=organisation, updated_at__date__lt=cutoff, participations=None)
