@@ -24,7 +24,7 @@ from coopforma.attendance.services import attendance_participant_erase, attendan
 from coopforma.core.log import log_action
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.core.money import format_cents
-from coopforma.evaluations.models import Answer, QuestionnaireKind, Response
+from coopforma.evaluations.models import Answer, Invitation, QuestionnaireKind, Response
 from coopforma.people.models import Contact, Trainee, Trainer
 from coopforma.privacy import retention, selectors
 from coopforma.privacy.models import Erasure, RetentionPeriod
@@ -388,6 +388,28 @@ def _purge_org(organisation: Organisation, today: dt.date, dry_run: bool) -> lis
     if not dry_run:
         # The attachment references go with the text (the files themselves follow their own category).
         mails.update(subject=ERASED, body=ERASED, html="", sealed_secrets="", attachments=[])
+    # 1b. Named evaluation responses: detached from the person after the « évaluations » period (the answers
+    # stay in the results). The skills assessment follows the trainee (it backs the attestation, L6353-1).
+    cutoff = _cutoff(organisation, retention.EVALUATIONS, today)
+    responses = (
+        Response.objects.filter(
+            organisation=organisation, invitation__isnull=False, survey__session__end_date__lt=cutoff
+        )
+        .exclude(survey__questionnaire__kind=QuestionnaireKind.SKILLS)
+        .select_related("survey__session")
+    )
+    for response in responses.order_by("pk"):
+        items.append(
+            PurgeItem(
+                organisation.slug,
+                _("lien d'une réponse d'évaluation avec la personne"),
+                f"{response.pk} ({response.survey.session.title})",
+            )
+        )
+    if not dry_run:
+        invitations = list(responses.values_list("invitation_id", flat=True))
+        Response.objects.filter(invitation_id__in=invitations).update(invitation=None)
+        Invitation.objects.filter(pk__in=invitations).update(email="")
     # 2. Prospects never enrolled, after the last contact.
     cutoff = _cutoff(organisation, retention.PROSPECTS, today)
     trainees = Trainee.objects.filter(organisation=organisation, updated_at__date__lt=cutoff, participations=None)

@@ -140,3 +140,23 @@ def test_erasure_detaches_the_answers_and_keeps_every_result(org, admin_actor, l
             )
             assert len(old["texts"]) == len(new["texts"])
     assert Response.objects.filter(survey__in=answered.values()).count() == 6
+
+
+def test_the_purge_detaches_named_answers_after_the_evaluation_period(org, alice, answered, capsys):  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=366 * 2), tick=False):
+        call_command("privacy", "purge", "--due", "--dry-run")
+        assert "lien d'une réponse d'évaluation" not in capsys.readouterr().out  # 3 years by default
+    with time_machine.travel(timezone.now() + dt.timedelta(days=366 * 3 + 2), tick=False):
+        call_command("privacy", "purge", "--due", "--dry-run")
+        out = capsys.readouterr().out
+        assert out.count("lien d'une réponse d'évaluation avec la personne") == 2  # Alice's and Bruno's needs
+        before = survey_question_results(answered["needs"])
+        call_command("privacy", "purge", "--due")
+    needs = Invitation.objects.get(survey=answered["needs"], participant=alice)
+    assert not Response.objects.filter(invitation=needs).exists() and needs.email == ""
+    assert needs.answered_at is not None
+    assert survey_question_results(answered["needs"]) == before
+    # The skills assessment stays with the trainee while the proof of the training is kept.
+    assert Response.objects.filter(invitation__survey=answered["skills"], invitation__participant=alice).exists()
