@@ -10,6 +10,11 @@ Secrets never rest in the outbox: a message carrying a one-time link or code pas
 subject, body and html hold a placeholder (`[[secret:0]]`…) where each secret was, and the secrets themselves are
 kept encrypted (Fernet, with a key derived from SECRET_KEY) until the message is sent, then erased. Staff reading
 the outbox see « [lien ou code personnel masqué] »; only the addressee's mailbox receives the real one.
+
+Attachments are references to stored files (`MailAttachment`: storage name, file name, MIME type, optional
+SHA-256), kept as a JSON list on the message and read from `default_storage` when it is actually sent: the outbox
+never copies the files. A file missing or altered (its SHA-256 differs) makes that attempt fail with the file named
+(the message stays in the outbox, recorded as failed, and is retried like any transport error).
 """
 
 import base64
@@ -17,12 +22,14 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.urls import NoReverseMatch, reverse
@@ -36,6 +43,38 @@ MAX_ATTEMPTS = 5
 
 _PLACEHOLDER = re.compile(r"\[\[secret:(\d+)\]\]")
 MASKED = "[lien ou code personnel masqué]"
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """A stored file to attach when the message is sent (core knows only the storage, not who owns the file)."""
+
+    storage_name: str  # the name in default_storage
+    file_name: str  # the name the addressee sees
+    mime_type: str = "application/octet-stream"
+    sha256: str = ""  # when given, the file sent must have this digest
+
+
+class AttachmentError(Exception):
+    """An attachment cannot be read as recorded (missing, unreadable or altered)."""
+
+
+def _read_attachment(item: dict[str, Any]) -> tuple[str, bytes, str]:
+    name = str(item.get("file_name") or "piece-jointe")
+    try:
+        with default_storage.open(str(item["storage_name"]), "rb") as handle:
+            data = handle.read()
+    except (KeyError, OSError) as exc:
+        raise AttachmentError(
+            _("Pièce jointe introuvable : « %(name)s » (fichier %(file)s).")
+            % {"name": name, "file": item.get("storage_name", "?")}
+        ) from exc
+    expected = str(item.get("sha256") or "")
+    if expected and hashlib.sha256(data).hexdigest() != expected:
+        raise AttachmentError(
+            _("Pièce jointe altérée : « %(name)s » ne correspond plus à son empreinte SHA-256.") % {"name": name}
+        )
+    return name, data, str(item.get("mime_type") or "application/octet-stream")
 
 
 def _fernet() -> Fernet:
@@ -91,10 +130,12 @@ def send_mail_logged(
     purpose: str = "",
     about: models.Model | None = None,
     secrets: Sequence[str] = (),
+    attachments: Sequence[MailAttachment] = (),
 ) -> OutboundEmail:
     """Record a message in the outbox and send it in the background once the transaction commits.
 
     `secrets`: the one-time links and codes the message carries; stored encrypted, never in the text (see above).
+    `attachments`: stored files attached when the message is sent (references only, see above).
     """
     secrets = [value for value in secrets if value]
     email = OutboundEmail.objects.create(
@@ -105,6 +146,7 @@ def send_mail_logged(
         html=redact(html or "", secrets),
         sealed_secrets=seal(secrets),
         purpose=purpose,
+        attachments=[asdict(item) for item in attachments],
         ref_type=ContentType.objects.get_for_model(about) if about is not None else None,
         ref_id=about.pk if about is not None else None,
     )
@@ -155,6 +197,8 @@ def deliver(email_id: int) -> OutboundEmail | None:
             message.attach_alternative(reveal(email.html, values), "text/html")
         email.attempts += 1
         try:
+            for item in email.attachments or []:
+                message.attach(*_read_attachment(item))
             message.send()
         except Exception as exc:  # any transport error is recorded and retried
             email.status = OutboundEmailStatus.FAILED

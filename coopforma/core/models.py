@@ -69,6 +69,9 @@ class OutboundEmail(TimeStampedModel):
     # The one-time links and codes of the message, encrypted (core.mail): the subject, body and html above hold
     # placeholders instead, so nobody reading the outbox can use them. Emptied once the message is sent.
     sealed_secrets = models.TextField(blank=True, editable=False)
+    # Files attached when the message is sent, as references to stored files (core.mail.MailAttachment):
+    # [{"storage_name", "file_name", "mime_type", "sha256"}]; read from default_storage at sending time.
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("e-mail envoyé")
@@ -94,3 +97,8 @@ class OutboundEmail(TimeStampedModel):
         from coopforma.core.mail import readable
 
         return readable(self.body)
+
+    @property
+    def attachment_names(self) -> list[str]:
+        """The file names of the attachments (what the outbox page shows)."""
+        return [str(item.get("file_name", "")) for item in self.attachments or [] if isinstance(item, dict)]

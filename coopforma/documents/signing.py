@@ -26,6 +26,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, PdfWriter
@@ -34,7 +35,7 @@ from coopforma.accounts.magic_links import magic_link_create
 from coopforma.accounts.selectors import organisation_signatories, organisation_signatory
 from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
-from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail import MailAttachment, send_mail_logged
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.documents.registry import get_kind
@@ -369,6 +370,16 @@ def _attachments(document: Document) -> list[Document]:
     return found
 
 
+def _mail_attachment(document: Document) -> MailAttachment:
+    """The final PDF of an attached document, as the outbox attaches it when sending (checked against its hash)."""
+    return MailAttachment(
+        storage_name=document.file.name,
+        file_name=f"{slugify(document.title)[:80] or document.kind}-{document.verification_code}.pdf",
+        mime_type="application/pdf",
+        sha256=document.sha256,
+    )
+
+
 def document_diffuse(*, actor: Any, document_id: int) -> Document:
     """Send the document to its client and trainee with a link to their portal; status → diffused."""
     with transaction.atomic():
@@ -387,10 +398,11 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
             )
         attachments = _attachments(document)
         joined = "".join(
-            _("\nJoint, dans le même espace : « %(title)s » (code de vérification %(code)s).")
+            _("\nJoint à ce message et dans le même espace : « %(title)s » (code de vérification %(code)s).")
             % {"title": a.title, "code": a.verification_code}
             for a in attachments
         )
+        files = [_mail_attachment(a) for a in attachments]
         for name, email in recipients:
             _link, token = magic_link_create(organisation=document.organisation, email=email)
             url = site_url(reverse("public:portal_open", kwargs={"token": token}))
@@ -415,6 +427,7 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
                 purpose="document_diffused",
                 about=document,
                 secrets=[url],
+                attachments=files,
             )
             Delivery.objects.create(
                 organisation_id=document.organisation_id,

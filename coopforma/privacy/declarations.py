@@ -77,6 +77,17 @@ PROCESSINGS: dict[str, Processing] = {
             _("L'OF et son prestataire d'envoi d'e-mails"),
         ),
         Processing(
+            "evaluation",
+            _("Évaluation des formations"),
+            _("évaluation de la formation, Qualiopi indicateurs 2, 11, 30"),
+            _(
+                "Obligation de certification (Code du travail L6316-1, R6316-1 ; référentiel national qualité, "
+                "indicateurs 2, 11, 30) et intérêt légitime (RGPD art. 6-1-c et f)"
+            ),
+            _("Stagiaires, contacts des clients, formateur·rices"),
+            _("L'OF, les formateur·rices de la session (résultats), les auditeurs Qualiopi"),
+        ),
+        Processing(
             "history",
             _("Journal des actions"),
             _("Tracer qui a fait quoi (preuve Qualiopi, sécurité)"),
@@ -169,6 +180,23 @@ DECLARATIONS: tuple[Declaration, ...] = (
         _("E-mails envoyés par l'application"),
         ("to", "subject", "body", "status", "sent_at"),
         retention.OUTBOX,
+    ),
+    Declaration(
+        "evaluations.Invitation",
+        "evaluation",
+        _("Envoi des questionnaires d'évaluation de la session (lien personnel par e-mail)"),
+        ("email", "sent_at", "answered_at"),
+        retention.EVALUATIONS,
+    ),
+    Declaration(
+        "evaluations.Response",
+        "evaluation",
+        _(
+            "Réponses données par la personne (ou, pour l'évaluation des acquis, par le ou la formateur·rice "
+            "à son sujet) ; les questionnaires anonymes ne gardent aucun lien avec la personne"
+        ),
+        ("submitted_on",),
+        retention.EVALUATIONS,
     ),
     Declaration(
         "core.ActivityLog",

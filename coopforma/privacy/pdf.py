@@ -57,6 +57,8 @@ def export_markup(data: dict[str, Any]) -> str:
                     ]
                 )
             )
+            if section.get("notes"):
+                out.append(f"_{e(section['notes'])}_\n\n")
             records = section["records"]
             if not records:
                 out.append("Aucune donnée.\n\n")

@@ -30,6 +30,7 @@ TRAINER_EVIDENCE = "trainer_evidence"
 OUTBOX = "outbox"
 PROSPECTS = "prospects"
 HISTORY = "history"
+EVALUATIONS = "evaluations"
 
 CATEGORIES: dict[str, Category] = {
     c.code: c
@@ -92,6 +93,17 @@ CATEGORIES: dict[str, Category] = {
             _("le dernier contact"),
             _("CNIL, référentiel « gestion commerciale » : 3 ans après le dernier contact"),
             maximum=36,
+        ),
+        Category(
+            EVALUATIONS,
+            _("Réponses nominatives aux questionnaires d'évaluation (lien entre la réponse et la personne)"),
+            36,
+            _("la fin de la session"),
+            _(
+                "Qualiopi, indicateurs 2, 11 et 30 : preuves sur le cycle de certification de 3 ans (R6316-3) ; "
+                "ensuite les réponses restent, sans lien avec la personne, dans les résultats agrégés"
+            ),
+            maximum=72,
         ),
         Category(
             HISTORY,

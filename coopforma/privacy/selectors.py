@@ -23,6 +23,7 @@ from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.billing.selectors import with_amounts
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature
+from coopforma.evaluations.models import Answer, Invitation, QuestionType, Response
 from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
 from coopforma.privacy import retention
 from coopforma.privacy.declarations import DECLARATIONS, DECLARED, PROCESSINGS
@@ -117,6 +118,7 @@ class Section:
     retention: str
     fields: dict[str, str]  # name -> French label
     records: list[dict[str, Any]] = field(default_factory=list)
+    notes: str = ""  # what the section does not hold, and why
 
 
 def _value(obj: models.Model, name: str) -> Any:
@@ -242,7 +244,10 @@ def person_inventory(*, person: models.Model) -> list[Section]:
         mails = OutboundEmail.objects.filter(organisation_id=org_id, to__iexact=email).order_by("created_at", "pk")
         if mails.exists():
             names = ("to", "subject", "body", "status", "sent_at")
-            sections.append(_records(_section("emails", _("E-mails envoyés"), OutboundEmail, names, org_id), mails))
+            s = _section("emails", _("E-mails envoyés"), OutboundEmail, names, org_id)
+            s.fields = {**s.fields, "attachments": _("pièces jointes")}
+            sections.append(_records(s, mails, lambda m: {"attachments": ", ".join(m.attachment_names)}))
+    sections.extend(_evaluation_sections(person, org_id))
     entries = person_history(person=person)
     if entries:
         s = _section("history", _("Journal des actions"), ActivityLog, ("object_repr", "actor_label"), org_id)
@@ -254,6 +259,123 @@ def person_inventory(*, person: models.Model) -> list[Section]:
                 lambda a: {"created_at": timezone.localtime(a.created_at).isoformat(), "action": a.action},
             )
         )
+    return sections
+
+
+def person_invitations(*, person: models.Model) -> models.QuerySet[Invitation]:
+    """The evaluation invitations of the person: a trainee's (their questionnaires, and the trainer's assessment
+    of their skills), a client contact's, a trainer's own (their review of the session)."""
+    org_id = person.organisation_id  # type: ignore[attr-defined]
+    condition = {
+        Trainee: Q(participant__trainee=person),
+        Contact: Q(contact=person),
+        Trainer: Q(trainer=person),
+    }.get(type(person), Q(pk__in=[]))
+    return Invitation.objects.filter(organisation_id=org_id).filter(condition)
+
+
+def person_responses(*, person: models.Model) -> models.QuerySet[Response]:
+    """The person's non-anonymous responses (an anonymous response has no invitation: it cannot be found)."""
+    return Response.objects.filter(invitation__in=person_invitations(person=person))
+
+
+def answer_text(answer: Answer, question: dict[str, Any], objectives: list[str]) -> str:
+    """An answer as the person gave it, in words (the labels of the questionnaire as it was sent)."""
+    kind = question.get("type")
+    scale = question.get("scale_max") or 5
+    choices = [str(c) for c in question.get("choices") or []]
+    if kind == QuestionType.TEXT:
+        return answer.text
+    if kind == QuestionType.YES_NO:
+        return "" if answer.value is None else (_("Oui") if answer.value else _("Non"))
+    if kind == QuestionType.SINGLE:
+        value = answer.value
+        return choices[value] if value is not None and 0 <= value < len(choices) else ""
+    if kind == QuestionType.MULTIPLE:
+        return ", ".join(choices[i] for i in answer.choices or [] if isinstance(i, int) and 0 <= i < len(choices))
+    if answer.value is None:
+        return ""
+    rating = f"{answer.value}/{scale}"
+    if kind == QuestionType.OBJECTIVES and answer.objective_index is not None:
+        index = answer.objective_index
+        objective = objectives[index] if 0 <= index < len(objectives) else str(index + 1)
+        return f"{objective} : {rating}"
+    return rating
+
+
+def _evaluation_sections(person: models.Model, org_id: int) -> list[Section]:
+    invitations = list(
+        person_invitations(person=person)
+        .select_related("survey__session", "survey__questionnaire", "response")
+        .order_by("survey__send_on", "pk")
+    )
+    if not invitations:
+        return []
+    anonymous_note = _(
+        "Les réponses aux questionnaires anonymes ne sont reliées à aucune personne : l'OF sait seulement que "
+        "vous avez répondu (date de réponse de l'invitation), jamais ce que vous avez répondu ; elles ne peuvent "
+        "donc figurer ici ni vous être rattachées."
+    )
+    s = _section("evaluation_invitations", _("Questionnaires d'évaluation envoyés"), Invitation, ("email",), org_id)
+    s.fields = {
+        "questionnaire": _("questionnaire"),
+        "session": _("session"),
+        **s.fields,
+        "sent_at": _("envoyé le"),
+        "answered_at": _("répondu le"),
+        "anonymous": _("réponses anonymes"),
+    }
+    s.notes = anonymous_note
+
+    def when(value: dt.datetime | None) -> str:
+        return timezone.localtime(value).isoformat() if value else ""
+
+    def anonymous(invitation: Invitation) -> bool:
+        snapshot = invitation.survey.snapshot or {}
+        return bool(snapshot.get("is_anonymous", invitation.survey.questionnaire.is_anonymous))
+
+    sections = [
+        _records(
+            s,
+            invitations,
+            lambda i: {
+                "questionnaire": (i.survey.snapshot or {}).get("title") or i.survey.questionnaire.title,
+                "session": i.survey.session.title,
+                "sent_at": when(i.sent_at),
+                "answered_at": when(i.answered_at),
+                "anonymous": str(_("Oui") if anonymous(i) else _("Non")),
+            },
+        )
+    ]
+    s = _section("evaluations", _("Réponses aux questionnaires d'évaluation"), Response, ("submitted_on",), org_id)
+    s.fields = {
+        "questionnaire": _("questionnaire"),
+        "session": _("session"),
+        **s.fields,
+        "question": _("question"),
+        "answer": _("réponse"),
+    }
+    s.notes = anonymous_note
+    answered = {i.pk: i for i in invitations if getattr(i, "response", None) is not None}
+    answers = (
+        Answer.objects.filter(response__invitation_id__in=answered)
+        .select_related("response")
+        .order_by("response__submitted_on", "response_id", "id")
+    )
+    for answer in answers:
+        invitation = answered[answer.response.invitation_id]
+        snapshot = invitation.survey.snapshot or {}
+        question = next((q for q in snapshot.get("questions", []) if q.get("id") == answer.question_id), {})
+        s.records.append(
+            {
+                "questionnaire": snapshot.get("title") or invitation.survey.questionnaire.title,
+                "session": invitation.survey.session.title,
+                "submitted_on": answer.response.submitted_on.isoformat(),
+                "question": question.get("label", ""),
+                "answer": answer_text(answer, question, [str(o) for o in snapshot.get("objectives") or []]),
+            }
+        )
+    sections.append(s)
     return sections
 
 

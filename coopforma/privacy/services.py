@@ -24,6 +24,7 @@ from coopforma.attendance.services import attendance_participant_erase, attendan
 from coopforma.core.log import log_action
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.core.money import format_cents
+from coopforma.evaluations.models import Answer, Invitation, QuestionnaireKind, Response
 from coopforma.people.models import Contact, Trainee, Trainer
 from coopforma.privacy import retention, selectors
 from coopforma.privacy.models import Erasure, RetentionPeriod
@@ -158,7 +159,7 @@ def _scrub_outbox(person: models.Model, needles: list[str]) -> int:
     count = 0
     if email:
         count += OutboundEmail.objects.filter(organisation_id=org_id, to__iexact=email).update(
-            to=f"personne-effacee-{person.pk}@example.invalid", subject=ERASED, body=ERASED, html=""
+            to=f"personne-effacee-{person.pk}@example.invalid", subject=ERASED, body=ERASED, html="", attachments=[]
         )
     if needles:
         pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
@@ -168,6 +169,28 @@ def _scrub_outbox(person: models.Model, needles: list[str]) -> int:
             )
             count += 1
     return count
+
+
+def _unlink_evaluations(person: models.Model, *, keep_skills: bool) -> int:
+    """The person's non-anonymous evaluation responses lose their link to the person (`invitation` emptied): the
+    answers stay, so every aggregated result (Qualiopi indicators 2, 11, 30) and response rate is unchanged; their
+    free texts lose the person's name, e-mail and phone. `keep_skills`: the trainer's assessment of a trainee's
+    skills stays linked while the proof of the training is held (it is the basis of the attestation, L6353-1).
+    The invitations keep only *that* they were answered (their e-mail, the person's, is emptied)."""
+    invitations = selectors.person_invitations(person=person)
+    if keep_skills:
+        invitations = invitations.exclude(survey__questionnaire__kind=QuestionnaireKind.SKILLS)
+    responses = list(Response.objects.filter(invitation__in=invitations).values_list("pk", flat=True))
+    needles = [n for n in _needles(person, names=True) if n]
+    if needles and responses:
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+        for answer in Answer.objects.filter(response_id__in=responses).exclude(text=""):
+            if pattern.search(answer.text):
+                Answer.objects.filter(pk=answer.pk).update(text=pattern.sub(ERASED, answer.text))
+    Response.objects.filter(pk__in=responses).update(invitation=None)
+    # A skills invitation is addressed to the trainer, not to the trainee: its e-mail is not the person's.
+    invitations.exclude(survey__questionnaire__kind=QuestionnaireKind.SKILLS).update(email="")
+    return len(responses)
 
 
 def _refuse_open_invoices(actor: Actor | None, person: models.Model) -> None:
@@ -265,6 +288,13 @@ def _erase(actor: Actor | None, person: models.Model, today: dt.date) -> Erasure
     mails = _scrub_outbox(person, needles)
     if mails:
         report.done.append(_("%(n)s e-mail(s) de la boîte d'envoi effacé(s)") % {"n": mails})
+    keep_skills = kind == "trainee" and any(h.category == retention.ATTENDANCE for h in holds)
+    unlinked = _unlink_evaluations(person, keep_skills=keep_skills)
+    if unlinked:
+        report.done.append(
+            _("%(n)s réponse(s) aux questionnaires d'évaluation détachée(s) de la personne (résultats inchangés)")
+            % {"n": unlinked}
+        )
     email = (getattr(person, "email", "") or "").strip()
     if email:
         MagicLink.objects.filter(organisation_id=person.organisation_id, email__iexact=email).delete()  # type: ignore[attr-defined]
@@ -356,7 +386,30 @@ def _purge_org(organisation: Organisation, today: dt.date, dry_run: bool) -> lis
     for mail in mails.order_by("pk"):
         items.append(PurgeItem(organisation.slug, _("texte de l'e-mail"), f"{mail.pk} ({mail.created_at:%d/%m/%Y})"))
     if not dry_run:
-        mails.update(subject=ERASED, body=ERASED, html="", sealed_secrets="")
+        # The attachment references go with the text (the files themselves follow their own category).
+        mails.update(subject=ERASED, body=ERASED, html="", sealed_secrets="", attachments=[])
+    # 1b. Named evaluation responses: detached from the person after the « évaluations » period (the answers
+    # stay in the results). The skills assessment follows the trainee (it backs the attestation, L6353-1).
+    cutoff = _cutoff(organisation, retention.EVALUATIONS, today)
+    responses = (
+        Response.objects.filter(
+            organisation=organisation, invitation__isnull=False, survey__session__end_date__lt=cutoff
+        )
+        .exclude(survey__questionnaire__kind=QuestionnaireKind.SKILLS)
+        .select_related("survey__session")
+    )
+    for response in responses.order_by("pk"):
+        items.append(
+            PurgeItem(
+                organisation.slug,
+                _("lien d'une réponse d'évaluation avec la personne"),
+                f"{response.pk} ({response.survey.session.title})",
+            )
+        )
+    if not dry_run:
+        invitations = list(responses.values_list("invitation_id", flat=True))
+        Response.objects.filter(invitation_id__in=invitations).update(invitation=None)
+        Invitation.objects.filter(pk__in=invitations).update(email="")
     # 2. Prospects never enrolled, after the last contact.
     cutoff = _cutoff(organisation, retention.PROSPECTS, today)
     trainees = Trainee.objects.filter(organisation=organisation, updated_at__date__lt=cutoff, participations=None)

@@ -176,3 +176,40 @@ def test_the_migration_masks_the_links_and_codes_of_old_messages(org):
     assert "ABCDE12345" in stored["document_diffused"].body and "/p/" not in stored["document_diffused"].body
     assert stored["quality.digest"].body == old["quality.digest"][1]  # an ordinary address stays
     assert stored["signature_request"].subject == "Document à signer : Convention"
+
+
+def test_attachments_are_read_from_storage_when_sent(org, settings, tmp_path, django_capture_on_commit_callbacks):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from coopforma.core.mail import MailAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    data = b"%PDF-1.7 programme"
+    name = default_storage.save("docs/programme.pdf", ContentFile(data))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = send_mail_logged(
+            organisation=org,
+            to="marie@example.org",
+            subject="S",
+            body="B",
+            attachments=[
+                MailAttachment(name, "programme.pdf", "application/pdf", hashlib.sha256(data).hexdigest()),
+                MailAttachment("docs/absent.pdf", "reglement.pdf", "application/pdf"),
+            ],
+        )
+    email.refresh_from_db()
+    assert email.status == OutboundEmailStatus.FAILED and mail.outbox == []
+    expected = "AttachmentError: Pièce jointe introuvable : « reglement.pdf » (fichier docs/absent.pdf)."
+    assert email.last_error == expected
+    assert email.attachment_names == ["programme.pdf", "reglement.pdf"]
+    default_storage.save("docs/absent.pdf", ContentFile(b"%PDF-1.7 rules"))
+    call_command("send_queued_mail")
+    email.refresh_from_db()
+    assert email.status == OutboundEmailStatus.SENT
+    assert mail.outbox[0].attachments == [
+        ("programme.pdf", data, "application/pdf"),
+        ("reglement.pdf", b"%PDF-1.7 rules", "application/pdf"),
+    ]

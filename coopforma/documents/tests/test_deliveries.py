@@ -3,13 +3,18 @@
 trainees, and attached to the convocation that says they are — and Qualiopi indicator 9 counts only deliveries."""
 
 import datetime as dt
+import hashlib
 import re
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import transaction
 
+from coopforma.core.models import OutboundEmail, OutboundEmailStatus
 from coopforma.documents.models import Delivery, Document, DocumentStatus
 from coopforma.documents.services import document_finalise, document_generate
 from coopforma.people.tests.factories import ClientFactory, TraineeFactory
@@ -92,7 +97,7 @@ def test_the_convocation_carries_the_programme_and_the_rules_to_the_trainee_port
     convocation = _final(admin_actor, "convocation", world.sacha)
     _diffuse(web, admin_user, org, convocation)
     [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
-    assert "Joint, dans le même espace : « " + rules.title in message.body
+    assert "Joint à ce message et dans le même espace : « " + rules.title in message.body
     assert programme.title in message.body
     delivered = Delivery.objects.filter(email="sacha@example.org")
     assert set(delivered.values_list("document_id", flat=True)) == {convocation.pk, programme.pk, rules.pk}
@@ -104,6 +109,67 @@ def test_the_convocation_carries_the_programme_and_the_rules_to_the_trainee_port
     assert client.get(f"/p/espace/documents/{rules.pk}/").status_code == 200
     # Alex received nothing: the rules are not in their portal.
     assert not Delivery.objects.filter(email="alex@example.org").exists()
+
+
+def _stored(document):  # type: ignore[no-untyped-def]
+    with default_storage.open(document.file.name, "rb") as handle:
+        return handle.read()
+
+
+def test_the_convocation_e_mail_carries_the_final_pdfs_of_the_programme_and_the_rules(
+    web, org, admin_user, admin_actor, world
+):  # type: ignore[no-untyped-def]
+    programme = _final(admin_actor, "programme", world.session)
+    rules = _final(admin_actor, "rules", world.session)
+    convocation = _final(admin_actor, "convocation", world.sacha)
+    _diffuse(web, admin_user, org, convocation)
+    [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
+    assert len(message.attachments) == 2
+    sent = {name: (content, mime) for name, content, mime in message.attachments}
+    for document in (programme, rules):
+        [(name, (content, mime))] = [(n, v) for n, v in sent.items() if document.verification_code in n]
+        assert name.endswith(".pdf") and mime == "application/pdf"
+        assert content.startswith(b"%PDF-")
+        assert hashlib.sha256(content).hexdigest() == document.sha256 == hashlib.sha256(_stored(document)).hexdigest()
+    # The outbox keeps references, not copies, and its page names the files.
+    stored = OutboundEmail.objects.get(to="sacha@example.org", purpose="document_diffused")
+    assert {item["storage_name"] for item in stored.attachments} == {programme.file.name, rules.file.name}
+    page = web(admin_user).get(f"/o/{org.slug}/documents/outbox/").content.decode()
+    assert "Pièces jointes :" in page and rules.verification_code in page and programme.verification_code in page
+
+
+def test_a_missing_attachment_fails_clearly_and_the_message_is_retried(web, org, admin_user, admin_actor, world):  # type: ignore[no-untyped-def]
+    _final(admin_actor, "programme", world.session)
+    rules = _final(admin_actor, "rules", world.session)
+    convocation = _final(admin_actor, "convocation", world.sacha)
+    data = _stored(rules)
+    default_storage.delete(rules.file.name)
+    _diffuse(web, admin_user, org, convocation)
+    assert not [m for m in mail.outbox if m.to == ["sacha@example.org"]]
+    stored = OutboundEmail.objects.get(to="sacha@example.org", purpose="document_diffused")
+    assert stored.status == OutboundEmailStatus.FAILED and stored.attempts == 1
+    assert "Pièce jointe introuvable" in stored.last_error and rules.file.name in stored.last_error
+    page = web(admin_user).get(f"/o/{org.slug}/documents/outbox/?status=failed").content.decode()
+    assert "Pièce jointe introuvable" in page
+    # The file is restored: the next run sends the message with both PDFs.
+    default_storage.save(rules.file.name, ContentFile(data))
+    call_command("send_queued_mail")
+    stored.refresh_from_db()
+    assert stored.status == OutboundEmailStatus.SENT and stored.attempts == 2 and stored.last_error == ""
+    [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
+    assert len(message.attachments) == 2
+
+
+def test_an_altered_attachment_is_not_sent(web, org, admin_user, admin_actor, world):  # type: ignore[no-untyped-def]
+    _final(admin_actor, "programme", world.session)
+    rules = _final(admin_actor, "rules", world.session)
+    convocation = _final(admin_actor, "convocation", world.sacha)
+    default_storage.delete(rules.file.name)
+    default_storage.save(rules.file.name, ContentFile(b"%PDF-1.7 forged"))
+    _diffuse(web, admin_user, org, convocation)
+    assert not [m for m in mail.outbox if m.to == ["sacha@example.org"]]
+    stored = OutboundEmail.objects.get(to="sacha@example.org", purpose="document_diffused")
+    assert stored.status == OutboundEmailStatus.FAILED and "SHA-256" in stored.last_error
 
 
 def test_indicator_9_counts_only_what_reached_each_trainee(api, web, org, admin_user, admin_actor, quality_user, world):

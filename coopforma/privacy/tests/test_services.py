@@ -43,6 +43,9 @@ def errors(exc: ValidationError) -> str:
 
 
 def test_export_holds_every_personal_datum_with_source_and_purpose(admin_actor, lived):
+    OutboundEmail.objects.filter(to="alice@example.org").update(
+        attachments=[{"storage_name": "documents/p.pdf", "file_name": "programme-XYZ.pdf", "mime_type": "x"}]
+    )
     archive = services.privacy_export(actor=admin_actor, person=lived)
     data, pdf = unzip(archive.content)
     assert data["schema"] == "coopforma.privacy.export/1"
@@ -52,6 +55,7 @@ def test_export_holds_every_personal_datum_with_source_and_purpose(admin_actor, 
     assert sections["person"]["records"][0]["adaptation_needs"] == "Fauteuil roulant"
     assert sections["attendance_log"]["records"][0]["ip"] == "10.0.0.7"
     assert sections["emails"]["records"][0]["subject"] == "Votre convocation"
+    assert sections["emails"]["records"][0]["attachments"] == "programme-XYZ.pdf"
     for section in sections.values():
         assert section["source"] and section["purpose"] and section["legal_basis"] and section["retention"]
     assert "Code du travail" in sections["attendance"]["retention"]
@@ -113,6 +117,7 @@ def test_erasure_after_the_holds_replaces_them_everywhere_and_the_chain_verifies
     bodies = " ".join(m.to + m.subject + m.body for m in OutboundEmail.objects.all())
     assert "Alice" not in bodies and "alice@example.org" not in bodies
     assert "Bruno Petit" in bodies  # someone else's data stays
+    assert all(m.attachments == [] for m in OutboundEmail.objects.filter(to__endswith="@example.invalid"))
     assert bpf_of(org, year) == bpf_before  # the past year's BPF counts the same trainees and hours
 
 
@@ -178,7 +183,8 @@ def test_retention_periods_respect_the_law(admin_actor, quality_actor):
 
 def test_purge_dry_run_lists_then_the_purge_anonymises(org, lived, alice, bruno, capsys):
     prospect = TraineeFactory(organisation=org, first_name="Paul", last_name="Prospect", email="paul@example.org")
-    OutboundEmail.objects.update(status="sent")
+    attached = [{"storage_name": "documents/r.pdf", "file_name": "reglement-interieur-ABC.pdf", "mime_type": "x"}]
+    OutboundEmail.objects.update(status="sent", attachments=attached)
     with time_machine.travel(timezone.now() + dt.timedelta(days=120), tick=False):
         call_command("privacy", "purge", "--due", "--dry-run")
         out = capsys.readouterr().out
@@ -187,6 +193,7 @@ def test_purge_dry_run_lists_then_the_purge_anonymises(org, lived, alice, bruno,
         assert OutboundEmail.objects.filter(body__contains="Alice").exists()
         call_command("privacy", "purge", "--due")
         assert not OutboundEmail.objects.filter(body__contains="Alice").exists()
+        assert list(OutboundEmail.objects.values_list("attachments", flat=True)) == [[], []]  # references too
     with time_machine.travel(timezone.now() + dt.timedelta(days=366 * 7), tick=False):
         call_command("privacy", "purge", "--due", "--dry-run")
         out = capsys.readouterr().out
