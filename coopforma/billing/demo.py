@@ -26,6 +26,8 @@ PAID_AFTER = dt.timedelta(days=30)
 
 def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
     actor = actor_for(users["admin"], org, Role.ADMIN)
+    # The national funders' addresses (seeded by a migration; a flushed database has lost them).
+    services.funders_seed()
     enrolments = (
         Enrolment.objects.filter(
             organisation=org,

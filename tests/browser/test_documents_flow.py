@@ -76,6 +76,9 @@ def test_edit_generate_sign_as_client_and_verify_the_convention(
     mail.outbox.clear()
     org, session, enrolment = world.org, world.session, world.enrolment
     signatory = enrolment.client.contacts.get(is_signatory=True)  # Claire Contact, the client's signatory
+    # The OF signs through its legal representative, named on the « Organisme » page (issue 11, point 3).
+    org.head_name, org.head_email = org.head_name or "Camille Direction", "direction@coop.example"
+    org.save()
 
     # 1. The quality manager adds a sentence to the convention template.
     log_in(page, quality_user)
@@ -99,12 +102,13 @@ def test_edit_generate_sign_as_client_and_verify_the_convention(
     document = Document.objects.get(kind="convention", subject_id=enrolment.pk)
     assert document.status == DocumentStatus.FINAL and document.template == template
 
-    # 3. She sends it for signature: the OF (quality manager) and the client's signatory get a link each.
+    # 3. She sends it for signature: the OF's legal representative and the client's signatory get a link each.
     page.get_by_role("link", name="Signatures et diffusion Convention de formation Scop Exemple").click()
     page.get_by_role("button", name="Envoyer en signature").click()
     page.wait_for_load_state()
     signatures = {s.role: s for s in Signature.objects.filter(document=document)}
     assert set(signatures) == {"quality", "client"}
+    assert signatures["quality"].signer_email == "direction@coop.example"  # never the quality manager's mailbox
     assert signatures["client"].signer_email == signatory.email and signatures["client"].signer_name == str(signatory)
 
     # 4. The client, without an account, signs through the e-mailed link and code (own browser context).
@@ -113,7 +117,7 @@ def test_edit_generate_sign_as_client_and_verify_the_convention(
     signatures["client"].refresh_from_db()
     assert signatures["client"].status == SignatureStatus.SIGNED
     assert signatures["client"].document_sha256 == document.sha256
-    # The OF signs too (its link went to the quality manager): then the signed copy is built.
+    # The OF signs too (its link went to its legal representative): then the signed copy is built.
     sign_through_email(client_page, signatures["quality"])
     document.refresh_from_db()
     assert document.status == DocumentStatus.SIGNED and document.signed_file
