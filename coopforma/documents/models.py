@@ -151,6 +151,9 @@ class Signature(TenantModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)  # the hash the signer saw and signed
+    # What the signer stated by ticking it when signing, e.g. the express request of L221-25 Code de la
+    # consommation: [{"article": …, "text": …, "at": ISO 8601}].
+    statements = models.JSONField(_("déclarations faites en signant"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("signature")

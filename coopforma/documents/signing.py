@@ -590,10 +590,36 @@ def _check_drawn(drawn: str) -> str:
     return drawn
 
 
+EXPRESS_REQUEST_ARTICLE = "L221-25 du Code de la consommation"
+EXPRESS_REQUEST = gettext_lazy(
+    "Je demande expressément que la formation commence avant la fin de mon délai de rétractation. Si je me "
+    "rétracte ensuite, je ne dois que le montant de la formation fournie jusqu'à ma rétractation (article L221-25 "
+    "du Code de la consommation)."
+)
+
+
+def express_request_needed(signature: Signature) -> bool:
+    """A consumer signing a contract whose training starts within the withdrawal period must expressly ask for it
+    to start (L221-25 Code de la consommation): a statement they tick, recorded with their signature."""
+    document = signature.document
+    enrolment = (document.context or {}).get("enrolment") or {}
+    return (
+        document.kind == "contract" and signature.role != "quality" and bool(enrolment.get("starts_within_withdrawal"))
+    )
+
+
 def signature_sign(
-    *, signature: Signature, code: str, typed_name: str, drawn_signature: str = "", ip: str | None, user_agent: str
+    *,
+    signature: Signature,
+    code: str,
+    typed_name: str,
+    drawn_signature: str = "",
+    express_request: bool = False,
+    ip: str | None,
+    user_agent: str,
 ) -> Signature:
-    """Sign with the e-mailed code and the typed name; the hash of the stored file must be the document's."""
+    """Sign with the e-mailed code and the typed name; the hash of the stored file must be the document's. A consumer
+    whose training starts within the withdrawal period also ticks the express request (L221-25), recorded here."""
     drawn = _check_drawn(drawn_signature)
     error: dict[str, str] | None = None
     completed = False
@@ -624,6 +650,15 @@ def signature_sign(
                 "typed_name": _("Le nom saisi ne correspond pas au nom du ou de la signataire (« %(name)s »).")
                 % {"name": signature.signer_name}
             }
+        elif express_request_needed(signature) and not express_request:
+            error = {
+                "express_request": _(
+                    "La formation commence avant la fin de votre délai de rétractation : pour signer ce contrat, "
+                    "cochez la demande expresse (article L221-25 du Code de la consommation). Sans elle, la "
+                    "formation ne peut pas commencer avant la fin du délai : contactez l'organisme pour une autre "
+                    "date."
+                )
+            }
         if error is None:
             current = file_sha256(document.file) if document.file else ""
             if not document.sha256 or current != document.sha256:
@@ -637,6 +672,10 @@ def signature_sign(
             signature.ip_address = ip or None
             signature.user_agent = (user_agent or "")[:400]
             signature.document_sha256 = current
+            if express_request_needed(signature):
+                signature.statements = [
+                    {"article": EXPRESS_REQUEST_ARTICLE, "text": str(EXPRESS_REQUEST), "at": now.isoformat()}
+                ]
             signature.code_hash = ""
             signature.save()
             log_action(

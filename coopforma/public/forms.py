@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,15 @@ class SignForm(forms.Form):
     typed_name = forms.CharField(label=_("Votre nom et prénom"), max_length=200)
     drawn_signature = forms.CharField(required=False, widget=forms.HiddenInput)
     consent = forms.BooleanField(label=_("J'ai lu le document et je le signe électroniquement."))
+    express_request = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, express_request: str = "", **kwargs: Any) -> None:
+        """`express_request`: the statement the signer must tick (L221-25), or empty when none is asked."""
+        super().__init__(*args, **kwargs)
+        if express_request:
+            self.fields["express_request"].label = express_request
+        else:
+            del self.fields["express_request"]
 
 
 class PortalEmailForm(forms.Form):

@@ -91,9 +91,10 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         signature = signing.signature_for_token(token)
     except signing.SignatureLinkError as exc:
         return _link_error(request, exc)
-    form = SignForm(initial={"typed_name": ""})
+    statement = str(signing.EXPRESS_REQUEST) if signing.express_request_needed(signature) else ""
+    form = SignForm(initial={"typed_name": ""}, express_request=statement)
     if request.method == "POST":
-        form = SignForm(request.POST)
+        form = SignForm(request.POST, express_request=statement)
         if form.is_valid():
             try:
                 signed = signing.signature_sign(
@@ -101,6 +102,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
                     code=form.cleaned_data["code"],
                     typed_name=form.cleaned_data["typed_name"],
                     drawn_signature=form.cleaned_data["drawn_signature"],
+                    express_request=bool(form.cleaned_data.get("express_request")),
                     ip=_client_ip(request),
                     user_agent=request.headers.get("User-Agent", ""),
                 )

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from coopforma.documents import signing
 from coopforma.documents.models import DocumentStatus, Signature, SignatureStatus
-from coopforma.public.tests.helpers import CLIENT_EMAIL, final_document, sign_tokens
+from coopforma.public.tests.helpers import CLIENT_EMAIL, CONTEXT, final_document, sign_tokens
 
 UA = "Mozilla/5.0 (Test) Firefox/140.0"
 
@@ -116,3 +116,44 @@ def test_codes_per_link_are_capped(client, org, admin_actor):
         _code(client, token)
     page = client.post(reverse("public:sign_code", kwargs={"token": token})).content.decode()
     assert "Trop de codes demandés" in page
+
+
+def _contract(org, admin_actor, *, starts_within_withdrawal: bool):  # type: ignore[no-untyped-def]
+    context = {**CONTEXT, "enrolment": {"starts_within_withdrawal": starts_within_withdrawal}}
+    document = final_document(org, title="Contrat Marie Dupont", context=context)
+    document.kind = "contract"
+    document.save(update_fields=["kind"])
+    signing.signature_request(actor=admin_actor, document_id=document.pk)
+    return document, sign_tokens(CLIENT_EMAIL)[-1]
+
+
+def test_a_contract_starting_within_the_withdrawal_period_needs_the_express_request(client, org, admin_actor):
+    """L221-25 Code de la consommation: the consumer expressly asks, by an act of their own recorded with the
+    signature, for the training to start before the end of the withdrawal period."""
+    document, token = _contract(org, admin_actor, starts_within_withdrawal=True)
+    url = reverse("public:sign", kwargs={"token": token})
+    page = client.get(url).content.decode()
+    assert "Je demande expressément que la formation commence" in page and "L221-25" in page
+    code = _code(client, token)
+    fields = {"code": code, "typed_name": "Marie Dupont", "consent": "on"}
+    refused = client.post(url, fields).content.decode()
+    assert "cochez la demande expresse" in refused
+    signature = Signature.objects.get(document=document)
+    assert signature.status == SignatureStatus.PENDING and signature.statements == []
+    done = client.post(url, {**fields, "express_request": "on"})
+    assert "votre signature est enregistrée" in done.content.decode()
+    signature.refresh_from_db()
+    assert signature.status == SignatureStatus.SIGNED
+    (statement,) = signature.statements
+    assert statement["article"] == "L221-25 du Code de la consommation"
+    assert statement["text"].startswith("Je demande expressément") and statement["at"]
+
+
+def test_no_express_request_is_asked_when_the_training_starts_after_the_period(client, org, admin_actor):
+    document, token = _contract(org, admin_actor, starts_within_withdrawal=False)
+    url = reverse("public:sign", kwargs={"token": token})
+    assert "Je demande expressément" not in client.get(url).content.decode()
+    code = _code(client, token)
+    done = client.post(url, {"code": code, "typed_name": "Marie Dupont", "consent": "on"})
+    assert "votre signature est enregistrée" in done.content.decode()
+    assert Signature.objects.get(document=document).statements == []
