@@ -132,6 +132,7 @@ def test(argv: list[str]) -> int:
     steps = [
         [str(bin_dir / "ruff"), "check", "."],
         [str(bin_dir / "ruff"), "format", "--check", "."],
+        [str(bin_dir / "lint-imports"), "--no-cache"],
         [str(py), "manage.py", "check", "--fail-level", "WARNING"],
         [str(py), "manage.py", "makemigrations", "--check", "--dry-run"],
     ]

@@ -1,81 +1,94 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The import contract of docs/architecture.md: an app imports only apps above it."""
+"""The import contract of docs/architecture.md, held by import-linter (`[tool.importlinter]` in pyproject.toml,
+run by `lint-imports` in `python3 dev.py test`); these tests keep the contract complete and show it bites."""
 
 import ast
+import re
+import sys
+import tomllib
 from pathlib import Path
 
+from importlinter.cli import lint_imports
+
 ROOT = Path(__file__).resolve().parents[2]  # coopforma/
-RANK = {
-    "core": 0,
-    "formats": 0,  # pure readers/writers of outside formats: import only core
-    "accounts": 1,
-    "documents": 2,
-    "people": 3,
-    "catalogue": 4,
-    "training_sessions": 5,
-    "attendance": 6,
-    "evaluations": 6,
-    # Bills the hours delivered (L6354-1, the CPF's « service fait »): reads attendance's attended minutes.
-    "billing": 6.5,
-    "quality": 7,
-    "reporting": 7,
-    # Reads every domain app (a person's data, holds) and is read by the public portal and the API.
-    "privacy": 7.5,
-    "public": 8,
-    "network": 8,
-    "interop": 8,
-    "dashboard": 8,
-    "api": 8,
-}
+PYPROJECT = ROOT.parent / "pyproject.toml"
 
 
-def _imports(path: Path) -> set[str]:
+def _contract() -> dict:
+    return tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"][0]
+
+
+def _layered_apps() -> set[str]:
+    return {name.split(".")[1] for line in _contract()["layers"] for name in re.split(r"[|:]", line.replace(" ", ""))}
+
+
+def _apps() -> set[str]:
+    return {p.name for p in ROOT.iterdir() if (p / "apps.py").exists() or p.name == "formats"}
+
+
+def test_every_app_has_its_place_in_the_layers():
+    assert _apps() - _layered_apps() == set(), "add the app to [tool.importlinter] and docs/architecture.md"
+
+
+def test_the_contract_is_kept():
+    assert lint_imports(config_filename=str(PYPROJECT), no_cache=True, no_logo=True) == 0
+
+
+def test_the_contract_catches_an_import_of_an_app_below_through_its_package(tmp_path, monkeypatch, capsys):
+    """The same layers over a copy of the tree's shape: `from <root> import billing` in core is refused."""
+    fake = tmp_path / "fakecoop"
+    for app in _layered_apps():
+        (fake / app).mkdir(parents=True)
+        (fake / app / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("")
+    (fake / "core" / "bad.py").write_text("from fakecoop import billing\n")
+    layers = [line.replace("coopforma.", "fakecoop.") for line in _contract()["layers"]]
+    config = tmp_path / "importlinter.toml"
+    config.write_text(
+        '[tool.importlinter]\nroot_package = "fakecoop"\n[[tool.importlinter.contracts]]\nname = "layers"\n'
+        f'type = "layers"\nlayers = {layers!r}\n'.replace("'", '"')
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("fakecoop", None)
+    assert lint_imports(config_filename=str(config), no_cache=True, no_logo=True) == 1
+    assert "fakecoop.core is not allowed to import fakecoop.billing" in capsys.readouterr().out
+
+
+def _dynamic_imports(path: Path) -> list[str]:
+    """`importlib.import_module("coopforma.…")` escapes static analysis: only tests and migrations may use it."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return found
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and str(node.args[0].value).startswith("coopforma.")
+    ]
 
 
-def _violations() -> list[str]:
-    problems = []
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = path.relative_to(ROOT).parts
-        app = parts[0]
-        if app not in RANK or "tests" in parts or "migrations" in parts:
-            continue
-        for module in _imports(path):
-            if not module.startswith("coopforma."):
-                continue
-            target = module.split(".")[1]
-            if target == app or target not in RANK:
-                continue
-            if RANK[target] >= RANK[app]:
-                problems.append(f"{path.relative_to(ROOT.parent)} imports {module}")
-    return problems
+def _dynamic_violations(root: Path) -> list[str]:
+    return [
+        f"{path.relative_to(root.parent)} imports {module}"
+        for path in sorted(root.rglob("*.py"))
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for module in _dynamic_imports(path)
+    ]
 
 
-def test_every_app_is_ranked():
-    apps = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()}
-    assert apps <= set(RANK), f"add {apps - set(RANK)} to RANK and docs/architecture.md"
+def test_no_app_imports_another_by_name_at_run_time():
+    assert _dynamic_violations(ROOT) == []
 
 
-def test_apps_import_only_apps_above_them():
-    assert _violations() == []
-
-
-def test_the_check_catches_a_violation(tmp_path, monkeypatch):
-    fake = tmp_path / "coopforma"
-    (fake / "core").mkdir(parents=True)
-    (fake / "core" / "bad.py").write_text("from coopforma.people.models import Trainer\n")
-    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", fake)
-    assert _violations() == ["coopforma/core/bad.py imports coopforma.people.models"]
+def test_the_dynamic_import_check_catches_one(tmp_path):
+    (tmp_path / "coopforma" / "core").mkdir(parents=True)
+    (tmp_path / "coopforma" / "core" / "bad.py").write_text(
+        'import importlib\nbilling = importlib.import_module("coopforma.billing.services")\n'
+    )
+    assert _dynamic_violations(tmp_path / "coopforma") == ["coopforma/core/bad.py imports coopforma.billing.services"]
 
 
 def test_every_app_is_described_in_the_architecture_page():
     docs = (ROOT.parent / "docs" / "architecture.md").read_text()
-    apps = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()}
-    assert [app for app in sorted(apps) if f"`{app}`" not in docs] == []
+    assert [app for app in sorted(_apps()) if f"`{app}`" not in docs] == []
