@@ -102,3 +102,26 @@ class OutboundEmail(TimeStampedModel):
     def attachment_names(self) -> list[str]:
         """The file names of the attachments (what the outbox page shows)."""
         return [str(item.get("file_name", "")) for item in self.attachments or [] if isinstance(item, dict)]
+
+
+class PeriodicRunStatus(models.TextChoices):
+    RUNNING = "running", _("En cours")
+    OK = "ok", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+class PeriodicRun(models.Model):
+    """The last run of one periodic job of `coopforma cron` (core.periodic): claimed before it runs."""
+
+    name = models.CharField(_("tâche"), max_length=40, unique=True)
+    last_started_at = models.DateTimeField(_("dernier lancement"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("dernière fin"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=PeriodicRunStatus.choices, blank=True)
+    last_output = models.TextField(_("dernière sortie"), blank=True)
+
+    class Meta:
+        verbose_name = _("tâche périodique")
+        verbose_name_plural = _("tâches périodiques")
+
+    def __str__(self) -> str:
+        return self.name
