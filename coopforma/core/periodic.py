@@ -77,6 +77,7 @@ JOBS: tuple[Job, ...] = (
         ("privacy", "purge", "--due"),
         at=dt.time(3, 30),
     ),
+    Job("attendance", _("Intégrité des registres d'émargement"), ("attendance", "verify"), at=dt.time(6, 45)),
     Job("documents", _("Intégrité des documents émis"), ("documents", "verify", "--quiet"), at=dt.time(6, 30)),
 )
 
