@@ -57,9 +57,9 @@ from coopforma.training_sessions.models import (
     Session,
 )
 
-PREFIXES = {InvoiceKind.INVOICE: "F", InvoiceKind.QUOTE: "D", InvoiceKind.CREDIT_NOTE: "A"}
+PREFIXES: dict[str, str] = {InvoiceKind.INVOICE: "F", InvoiceKind.QUOTE: "D", InvoiceKind.CREDIT_NOTE: "A"}
 PAYMENT_DAYS = 30  # default due date of an invoice and validity of a quote
-CLIENT_PAYER_KIND = {
+CLIENT_PAYER_KIND: dict[str, str] = {
     ClientKind.COMPANY: PayerKind.COMPANY,
     ClientKind.INDIVIDUAL: PayerKind.INDIVIDUAL,
     ClientKind.TRAINING_ORG: PayerKind.OTHER_OF,

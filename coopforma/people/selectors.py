@@ -53,7 +53,7 @@ def _visible_session(scope: Scope, model: type[Model], path: str) -> Q:
     """
 
     def exists(**lookups: Any) -> Q:
-        return Q(Exists(model.objects.filter(pk=OuterRef("pk"), **lookups)))
+        return Q(Exists(model._default_manager.filter(pk=OuterRef("pk"), **lookups)))
 
     if scope.trainer_id is not None:
         return exists(**{f"{path}__trainers": scope.trainer_id})
