@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -324,9 +325,16 @@ def document_finalise(*, actor: Any, document_id: int) -> Document:
     return locked
 
 
+def _stored_name(file: FieldFile) -> str:
+    """The storage name of a document's file (a document is created with its PDF)."""
+    if not file.name:
+        raise FileNotFoundError("The document has no stored file.")
+    return file.name
+
+
 def document_read(document: Document) -> bytes:
     """The stored PDF (final documents: checked against their SHA-256)."""
-    with default_storage.open(document.file.name, "rb") as handle:
+    with default_storage.open(_stored_name(document.file), "rb") as handle:
         data = handle.read()
     if document.sha256 and hashlib.sha256(data).hexdigest() != document.sha256:
         raise ValidationError({"file": _("Le fichier de « %(title)s » a été altéré.") % {"title": document.title}})
@@ -337,7 +345,7 @@ def document_download(document: Document, *, original: bool = False) -> tuple[by
     """What « Télécharger » gives: the signed copy (the original pages and the signatures page) once every
     signature is in, else the stored PDF; `original=True` gives the stored PDF. Each checked against its hash."""
     if document.signed_file and not original:
-        with default_storage.open(document.signed_file.name, "rb") as handle:
+        with default_storage.open(_stored_name(document.signed_file), "rb") as handle:
             data = handle.read()
         if document.signed_sha256 and hashlib.sha256(data).hexdigest() != document.signed_sha256:
             raise ValidationError(
