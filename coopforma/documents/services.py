@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopforma.accounts.actor import Actor
 from coopforma.accounts.selectors import organisation_signatory, signatory_context
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
@@ -132,7 +133,7 @@ def active_template(organisation_id: int, kind_code: str) -> DocumentTemplate | 
     return DocumentTemplate.objects.filter(organisation_id=organisation_id, kind=kind_code, is_active=True).first()
 
 
-def _visible_subject(actor: Any, kind: DocumentKind, subject: Any) -> Any:
+def _visible_subject(actor: Actor, kind: DocumentKind, subject: Any) -> Any:
     """The subject again through the domain's scoped selector: Http404 when the actor may not see it."""
     if getattr(subject, "organisation_id", None) != actor.organisation_id:
         raise Http404
@@ -166,7 +167,7 @@ _READ = object()  # `template` / `latest` not given: _generate reads them
 
 
 def _latest_documents(
-    *, actor: Any, kind: DocumentKind, subject_type: ContentType, subject_ids: list[int]
+    *, actor: Actor, kind: DocumentKind, subject_type: ContentType, subject_ids: list[int]
 ) -> dict[int, Document]:
     """The current (not replaced) document of `kind` of each subject, locked until the transaction ends."""
     latest: dict[int, Document] = {}
@@ -185,7 +186,7 @@ def _latest_documents(
 
 def _generate(
     *,
-    actor: Any,
+    actor: Actor,
     kind: DocumentKind,
     subject: Any,
     template: Any = _READ,
@@ -257,7 +258,7 @@ def _generate(
     return document, pdf
 
 
-def _with_signatory(actor: Any, context: dict[str, Any], choice: str) -> dict[str, Any]:
+def _with_signatory(actor: Actor, context: dict[str, Any], choice: str) -> dict[str, Any]:
     """The context naming `choice` (« head », « delegate ») as the person who signs for the organisation."""
     if not organisation_signatory(actor.organisation, choice):
         raise ValidationError(
@@ -273,14 +274,16 @@ def _with_signatory(actor: Any, context: dict[str, Any], choice: str) -> dict[st
     return {**context, "organisation": organisation}
 
 
-def document_generate(*, actor: Any, kind: DocumentKind | str, subject: Any, signatory: str | None = None) -> Document:
+def document_generate(
+    *, actor: Actor, kind: DocumentKind | str, subject: Any, signatory: str | None = None
+) -> Document:
     """A draft document of `kind` for `subject` (an object the kind knows). Raises MissingData, Http404.
     `signatory` (« head », « delegate ») names another person than the organisation's usual signatory."""
     document, _pdf = _generate(actor=actor, kind=_kind(kind), subject=subject, signatory=signatory)
     return document
 
 
-def document_check_final(*, actor: Any, document: Document) -> None:
+def document_check_final(*, actor: Actor, document: Document) -> None:
     """Refuse (ValidationError, field « status ») a document its kind's registered checks forbid to make final or
     to send for signature: e.g. a certificat de réalisation before the trainee's last slot has ended and its
     émargement is closed (Code du travail R6313-3: the realisation is proven, not planned)."""
@@ -293,7 +296,7 @@ def document_check_final(*, actor: Any, document: Document) -> None:
         raise ValidationError({"status": reasons})
 
 
-def document_finalise(*, actor: Any, document_id: int) -> Document:
+def document_finalise(*, actor: Actor, document_id: int) -> Document:
     """Draft → final: the same text and data rendered without the draft background, stored with its SHA-256."""
     document = document_get(actor=actor, document_id=document_id)
     if document.status != DocumentStatus.DRAFT:
@@ -379,7 +382,7 @@ class BulkResult:
         return buffer.getvalue()
 
 
-def documents_generate_for_session(*, actor: Any, session: Any, kind: DocumentKind | str) -> BulkResult:
+def documents_generate_for_session(*, actor: Actor, session: Any, kind: DocumentKind | str) -> BulkResult:
     """One draft per subject of the session (e.g. each participant); `.pdf` merges them into one file."""
     kind = _kind(kind)
     if not kind.bulk:
