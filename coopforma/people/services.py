@@ -598,7 +598,7 @@ def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, Membershi
                 % {"name": trainer, "state": trainer.get_onboarding_state_display()}
             }
         )
-    email = (trainer.user.email if trainer.user_id else trainer.email).strip().lower()  # type: ignore[union-attr]
+    email = (trainer.user.email if trainer.user is not None else trainer.email).strip().lower()
     if Trainer.objects.filter(organisation=actor.organisation, user__email=email).exclude(pk=trainer.pk).exists():
         raise ValidationError(
             {"email": _("Le compte %(email)s est déjà lié à un autre profil de formateur·rice.") % {"email": email}}
