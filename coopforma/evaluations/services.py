@@ -426,7 +426,7 @@ def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = 
         "anonymous": (" " + _("Vos réponses sont anonymes.")) if survey.questionnaire.is_anonymous else "",
         "org": session.organisation.name,
     }
-    if invitation.participant is not None and survey.questionnaire.kind == QuestionnaireKind.SKILLS:
+    if survey.questionnaire.kind == QuestionnaireKind.SKILLS and invitation.participant is not None:
         body = _("Évaluation des acquis de %(name)s.\n\n") % {"name": invitation.participant.trainee} + body
     send_mail_logged(
         organisation=session.organisation,

@@ -150,7 +150,7 @@ def _validate_complaint(c: Complaint, today: dt.date) -> None:
         errors["answer"] = _("Décrivez la réponse apportée.")
     if c.closed_on and not c.answered_on:
         errors["closed_on"] = _("Une réclamation se clôture après avoir reçu une réponse.")
-    if c.participant is not None and c.session_id and c.participant.session_id != c.session_id:
+    if c.session_id and c.participant is not None and c.participant.session_id != c.session_id:
         errors["participant"] = _("Ce ou cette stagiaire ne participe pas à la session choisie.")
     if errors:
         raise ValidationError(errors)
@@ -164,7 +164,7 @@ def complaint_report(*, actor: Actor, **data: Any) -> Complaint:
         if data.get(key) is not None:
             _check_tenant(actor, data[key])
     complaint = Complaint(reported_by=actor.user, **data)
-    if complaint.session is not None and not complaint.member_structure_id:
+    if not complaint.member_structure_id and complaint.session is not None:
         complaint.member_structure_id = complaint.session.member_structure_id
     received = complaint.received_on or timezone.localdate()
     complaint.acknowledge_due = received + dt.timedelta(days=ACKNOWLEDGE_DAYS)
