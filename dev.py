@@ -3,7 +3,7 @@
 """Coopforma in one command, from a clean clone with only Python 3.11+.
 
     python3 dev.py start   # install, migrate, load the demo cooperative, serve; prints URL and logins
-    python3 dev.py test    # install with the test tools, then lint and run the whole test suite
+    python3 dev.py test    # install with the test tools, then lint, type-check and run the whole test suite
 
 Django 6.1 needs Python 3.12+: the newest Python >= 3.12 found on the machine is used for the virtual
 environment (.venv). When only Python 3.11 is there, Django 5.2 LTS is installed instead (see README).
@@ -135,6 +135,8 @@ def test(argv: list[str]) -> int:
         [str(bin_dir / "lint-imports"), "--no-cache"],
         [str(py), "manage.py", "check", "--fail-level", "WARNING"],
         [str(py), "manage.py", "makemigrations", "--check", "--dry-run"],
+        # Types of the services, selectors and API ([tool.mypy] in pyproject.toml).
+        [str(py), "-m", "mypy"],
     ]
     if "--no-lint" not in argv:
         for step in steps:

@@ -4,7 +4,8 @@
 import datetime as dt
 import hashlib
 import secrets
-from typing import Protocol
+from collections.abc import Iterator
+from typing import ClassVar, Protocol, Self, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -59,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("utilisateur·rice")
@@ -73,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.first_name or self.email
 
-    def _session_hash(self, secret: str | None = None) -> str:
+    def _session_hash(self, secret: str | bytes | None = None) -> str:
         # Version 0 keeps Django's own hash, so sessions opened before this field existed stay valid.
         value = self.password if not self.session_version else f"{self.password}:{self.session_version}"
         return salted_hmac(_SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
@@ -81,7 +82,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_session_auth_hash(self) -> str:
         return self._session_hash()
 
-    def get_session_auth_fallback_hash(self):  # type: ignore[no-untyped-def]
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
         for fallback_secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret=fallback_secret)
 
@@ -336,7 +337,7 @@ class Organisation(TimeStampedModel):
 
         return 0 if self.vat_regime == VatRegime.EXEMPT else VAT_RATE_BP
 
-    def fiscal_year_bounds(self, year: int) -> tuple["timezone.datetime", "timezone.datetime"]:
+    def fiscal_year_bounds(self, year: int) -> tuple[dt.date, dt.date]:
         """The fiscal year named by the calendar year in which it ends (BPF cadre B)."""
         from datetime import date
 
@@ -351,8 +352,11 @@ class HasOrganisation(Protocol):  # the Actor (accounts.actor imports this modul
     def organisation_id(self) -> int: ...
 
 
-class TenantQuerySet(models.QuerySet):
-    def for_actor(self, actor: HasOrganisation) -> "TenantQuerySet":
+_M = TypeVar("_M", bound=models.Model)
+
+
+class TenantQuerySet(models.QuerySet[_M]):
+    def for_actor(self, actor: HasOrganisation) -> Self:
         """The rows of the actor's organisation: the first step of a selector (who sees what inside the
         organisation is the selector's own business)."""
         return self.filter(organisation_id=actor.organisation_id)

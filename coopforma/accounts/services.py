@@ -98,7 +98,7 @@ def organisation_update(
     elif remove_logo and org.logo:
         org.logo, logo_changed = b"", "removed"
     org.save()
-    changes = diff(before, snapshot(org))
+    changes: dict[str, Any] = diff(before, snapshot(org))
     changes.pop("logo", None)
     if logo_changed:
         changes["logo"] = logo_changed

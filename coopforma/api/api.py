@@ -29,7 +29,8 @@ class CoopformaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
         """The OpenAPI document, with the error answers (400, 401, 403, 404, 422) declared on every operation."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return add_error_responses(schema)  # type: ignore[return-value]
+        add_error_responses(schema)
+        return schema
 
 
 api = CoopformaAPI(

@@ -6,6 +6,7 @@ rates as integer percentages, datetimes in ISO 8601 with their offset.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +21,7 @@ from coopforma.api.params import coded
 from coopforma.attendance import selectors, services
 from coopforma.attendance.models import AttendanceStatus, ParticipantAttendance, SignMethod, SlotAttendance, SlotState
 from coopforma.attendance.selectors import SessionAttendance, SlotLive
+from coopforma.training_sessions.models import Participant, Slot
 
 router = Router(tags=["attendance"])
 
@@ -61,10 +63,10 @@ class AttendanceOut(Schema):
     attended_minutes: int
 
 
-def _attendance(participant: object, cell: ParticipantAttendance | None) -> AttendanceOut:
+def _attendance(participant: Participant, cell: ParticipantAttendance | None) -> AttendanceOut:
     return AttendanceOut(
-        participant_id=participant.pk,  # type: ignore[attr-defined]
-        trainee=str(participant.trainee),  # type: ignore[attr-defined]
+        participant_id=participant.pk,
+        trainee=str(participant.trainee),
         status=cell.status if cell else "unknown",
         method=cell.method if cell else "",
         signed_at=_local(cell.signed_at) if cell else None,
@@ -93,12 +95,12 @@ class SlotAttendanceOut(SlotStateOut):
     participants: list[AttendanceOut]
 
 
-def _slot_state(slot: object, head: SlotAttendance | None) -> dict:
+def _slot_state(slot: Slot, head: SlotAttendance | None) -> dict[str, Any]:
     return {
-        "slot_id": slot.pk,  # type: ignore[attr-defined]
-        "starts_at": _local(slot.starts_at),  # type: ignore[attr-defined]
-        "ends_at": _local(slot.ends_at),  # type: ignore[attr-defined]
-        "minutes": slot.minutes,  # type: ignore[attr-defined]
+        "slot_id": slot.pk,
+        "starts_at": _local(slot.starts_at),
+        "ends_at": _local(slot.ends_at),
+        "minutes": slot.minutes,
         "state": head.state if head else "pending",
         "opened_at": _local(head.opened_at) if head else None,
         "closed_at": _local(head.closed_at) if head else None,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from coopforma.accounts.actor import Actor
 from coopforma.api.auth import require
 from coopforma.api.params import FilterYear, Pagination, coded
 from coopforma.billing import cpf, facturx, individuals, realised, selectors, services
@@ -217,7 +218,7 @@ def _schedule(enrolment: Any) -> dict:
     }
 
 
-def _piece(actor: Any, piece_id: int) -> Invoice:
+def _piece(actor: Actor, piece_id: int) -> Invoice:
     return selectors.invoice_get(actor=actor, invoice_id=piece_id)
 
 

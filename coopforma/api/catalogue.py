@@ -6,6 +6,7 @@ Objectives are a list of strings, durations integer minutes, prices integer cent
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -145,7 +146,7 @@ class TrainingFilters(Schema):
 
 @router.get("/trainings", response=list[TrainingOut], summary="List the trainings I may see")
 @paginate(Pagination)
-def training_list(request: HttpRequest, filters: Query[TrainingFilters]):  # type: ignore[no-untyped-def]
+def training_list(request: HttpRequest, filters: Query[TrainingFilters]) -> QuerySet[Training]:
     return selectors.training_list(actor=get_actor(request), filters=filters.model_dump())
 
 

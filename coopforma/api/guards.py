@@ -72,7 +72,7 @@ def _refused(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str
 def refused_values(request: HttpRequest) -> list[dict[str, Any]]:
     """The 422 error items of the values in the request's path, query string and JSON body that no column
     can hold (see the module's docstring)."""
-    found = []
+    found: list[tuple[tuple[str | int, ...], str]] = []
     if request.resolver_match:
         found.extend(_refused({k: str(v) for k, v in request.resolver_match.kwargs.items()}, ("path",)))
     for key, values in request.GET.lists():

@@ -62,7 +62,7 @@ class UserRef(Schema):
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
-        return obj.get_full_name()  # type: ignore[no-any-return]
+        return obj.get_full_name()
 
 
 class MemberOut(Schema):

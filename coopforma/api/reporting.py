@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from coopforma.accounts.actor import Actor
 from coopforma.api.auth import require
 from coopforma.api.params import FilterYear
 from coopforma.reporting import selectors, services
@@ -47,7 +48,7 @@ class ChargesIn(Schema):
     address_public: bool = False
 
 
-def _charges(actor: Any, year: int) -> ChargesOut:
+def _charges(actor: Actor, year: int) -> ChargesOut:
     charges = selectors.bpf_charges_get(actor=actor, year=year)
     if charges is None:
         return ChargesOut(

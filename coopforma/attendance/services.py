@@ -155,6 +155,11 @@ def _current(slot: Slot, participant: Participant) -> ParticipantAttendance | No
     return ParticipantAttendance.objects.filter(slot=slot, participant=participant).first()
 
 
+def _written(slot: Slot, participant: Participant) -> ParticipantAttendance:
+    """The row a signature or mark has just written (one per slot and participant)."""
+    return ParticipantAttendance.objects.get(slot=slot, participant=participant)
+
+
 def _check_participant(slot: Slot, participant: Participant, *, field: str = "participant") -> None:
     if participant.session_id != slot.session_id or participant.organisation_id != slot.organisation_id:
         raise ValidationError(
@@ -370,7 +375,7 @@ def attendance_mark(
             {"participant": _("Ce·tte stagiaire a déjà signé ce créneau.")}, code="already_signed"
         ) from None
     log_action(actor=actor, obj=participant, action=f"attendance.participant.{mark}", data={"slot": slot.pk, **payload})
-    return _current(slot, participant)  # type: ignore[return-value]
+    return _written(slot, participant)
 
 
 CORRECTABLE = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
@@ -474,7 +479,7 @@ def attendance_paper_entry(
     log_action(
         actor=actor, obj=participant, action="attendance.participant.paper_entry", data={"slot": slot.pk, **payload}
     )
-    return _current(slot, participant)  # type: ignore[return-value]
+    return _written(slot, participant)
 
 
 # --- The trainee's phone ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ credit notes are summed in SQL (subqueries), so a list costs the same number of 
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -43,6 +43,19 @@ from coopforma.core.log import history_for
 from coopforma.people.models import MemberStructure
 from coopforma.people.scope import actor_scope
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class InvoiceAmounts(TypedDict):
+    """What `with_amounts` annotates (cents)."""
+
+    paid_cents: int
+    credited_ht_cents: int
+    credited_ttc_cents: int
+    balance_cents: int
+
+
 ISSUED = [InvoiceStatus.ISSUED]
 
 
@@ -52,7 +65,7 @@ def _sum_of(qs: QuerySet, group: str, column: str) -> Coalesce:
     return Coalesce(Subquery(total), Value(0), output_field=BigIntegerField())
 
 
-def with_amounts(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+def with_amounts(qs: QuerySet[Invoice]) -> "QuerySet[WithAnnotations[Invoice, InvoiceAmounts]]":
     """Annotates paid_cents, credited_ht_cents, credited_ttc_cents and balance_cents (invoices; 0 otherwise)."""
     paid = _sum_of(Payment.objects.filter(invoice=OuterRef("pk")), "invoice", "amount_cents")
     notes = Invoice.objects.filter(corrects=OuterRef("pk"), kind=InvoiceKind.CREDIT_NOTE, status=InvoiceStatus.ISSUED)
@@ -113,6 +126,12 @@ def invoice_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Quer
     return qs.select_related("client").order_by(F("issued_on").desc(nulls_first=True), "-id")
 
 
+@overload
+def invoice_get(
+    *, actor: Actor, invoice_id: int, amounts: Literal[True] = True
+) -> "WithAnnotations[Invoice, InvoiceAmounts]": ...
+@overload
+def invoice_get(*, actor: Actor, invoice_id: int, amounts: Literal[False]) -> Invoice: ...
 def invoice_get(*, actor: Actor, invoice_id: int, amounts: bool = True) -> Invoice:
     """One visible piece (with its paid/credited/balance amounts unless `amounts=False`); 404 when missing or not
     visible."""
@@ -141,7 +160,7 @@ def invoice_line_get(*, actor: Actor, invoice_id: int, line_id: int) -> InvoiceL
 
 @dataclass
 class InvoiceDetail:
-    invoice: Invoice
+    invoice: "WithAnnotations[Invoice, InvoiceAmounts]"
     lines: list[InvoiceLine]
     payments: list[Payment]
     credit_notes: list[Invoice]

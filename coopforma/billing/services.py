@@ -57,9 +57,9 @@ from coopforma.training_sessions.models import (
     Session,
 )
 
-PREFIXES = {InvoiceKind.INVOICE: "F", InvoiceKind.QUOTE: "D", InvoiceKind.CREDIT_NOTE: "A"}
+PREFIXES: dict[str, str] = {InvoiceKind.INVOICE: "F", InvoiceKind.QUOTE: "D", InvoiceKind.CREDIT_NOTE: "A"}
 PAYMENT_DAYS = 30  # default due date of an invoice and validity of a quote
-CLIENT_PAYER_KIND = {
+CLIENT_PAYER_KIND: dict[str, str] = {
     ClientKind.COMPANY: PayerKind.COMPANY,
     ClientKind.INDIVIDUAL: PayerKind.INDIVIDUAL,
     ClientKind.TRAINING_ORG: PayerKind.OTHER_OF,
@@ -967,7 +967,7 @@ def _next_sequence(org_id: int, kind: str, year: int, issued_on: dt.date) -> int
         .values_list("issued_on", "number")
         .first()
     )
-    if last and last[0] > issued_on:
+    if last and last[0] is not None and last[0] > issued_on:
         raise ValidationError(
             {
                 "issued_on": _(
@@ -1028,10 +1028,17 @@ def _delivery_weights(session: Session) -> dict[int, int]:
     return dict(sorted(weights.items()))
 
 
+def _corrected_id(note: Invoice) -> int:
+    """The invoice a credit note corrects (always set: a credit note is drafted from it)."""
+    if note.corrects_id is None:
+        raise Invoice.DoesNotExist("A credit note without the invoice it corrects.")
+    return note.corrects_id
+
+
 def _share_rows(invoice: Invoice) -> list[MemberShare]:
     """The member shares of an issued invoice or credit note (basis split by largest remainder, sum exact)."""
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
-        source = list(MemberShare.objects.filter(invoice_id=invoice.corrects_id).order_by("member_structure_id"))
+        source = list(MemberShare.objects.filter(invoice_id=_corrected_id(invoice)).order_by("member_structure_id"))
         parts = split_largest_remainder(invoice.total_ht_cents, {s.member_structure_id: s.basis_cents for s in source})
         rates = {s.member_structure_id: s.contribution_rate for s in source}
     else:
@@ -1075,7 +1082,7 @@ def _check_issue(invoice: Invoice, org: Organisation, issued_on: dt.date) -> int
                 "Indiquez l'adresse de %(name)s : une facture porte le nom et l'adresse de son destinataire "
                 "(art. 242 nonies A de l'annexe II du CGI). Complétez le carnet d'adresses des financeurs."
             ) % {"name": invoice.recipient_name}
-        if invoice.funder_id and invoice.funder.public_buyer and not invoice.recipient_siret:
+        if invoice.funder is not None and invoice.funder.public_buyer and not invoice.recipient_siret:
             errors["recipient_siret"] = _(
                 "%(name)s est un acheteur public : sa facture est déposée sur Chorus Pro, qui exige son SIRET."
             ) % {"name": invoice.recipient_name}
@@ -1093,7 +1100,7 @@ def _issue(*, actor: Actor, invoice: Invoice, issued_on: dt.date) -> Invoice:
     _require_draft(invoice)
     _recompute(invoice, org)
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
-        corrected = Invoice.objects.select_for_update().get(pk=invoice.corrects_id)
+        corrected = Invoice.objects.select_for_update().get(pk=_corrected_id(invoice))
         credited_ht, _ttc = _credited(corrected.pk)
         if credited_ht + invoice.total_ht_cents > corrected.total_ht_cents:
             raise ValidationError(
@@ -1346,7 +1353,7 @@ def _issue_credit_note(*, actor: Actor, note: Invoice, issued_on: dt.date) -> In
     exact = (note.total_vat_cents, note.total_ttc_cents)
     org = actor.organisation
     _require_draft(note)
-    corrected = Invoice.objects.select_for_update().get(pk=note.corrects_id)
+    corrected = Invoice.objects.select_for_update().get(pk=_corrected_id(note))
     year = _check_issue(note, org, issued_on)
     sequence = _next_sequence(org.pk, note.kind, year, issued_on)
     note.fiscal_year = year

@@ -112,7 +112,7 @@ def training_editable(*, actor: Actor, training: Training) -> bool:
 
 def training_session_list(*, actor: Actor, training: Training) -> QuerySet:
     """The sessions of one training the actor may see (through the reverse relation `training.sessions`)."""
-    sessions = training.sessions.all()  # type: ignore[attr-defined]
+    sessions = training.sessions.all()
     scope = actor_scope(actor)
     if not scope.all:
         if scope.trainer_id is not None:

@@ -123,10 +123,11 @@ def _check_rules(training: Training) -> None:
     errors: dict[str, str] = {}
     # A bilan de compétences and a VAE accompaniment have their own BPF objective (cadre F-3, lines e and f),
     # whatever certification they lead to.
-    category_objective = {
+    own_objectives: dict[str, BpfObjective] = {
         ActionCategory.SKILLS_ASSESSMENT: BpfObjective.SKILLS_ASSESSMENT,
         ActionCategory.VAE: BpfObjective.VAE,
-    }.get(training.action_category)
+    }
+    category_objective = own_objectives.get(training.action_category)
     kind, code, level, objective = (
         training.certification_kind,
         training.certification_code,
@@ -320,13 +321,9 @@ def training_create(
         trainers = _resolve_trainers(actor, trainer_ids or [], keep_ids=set())
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    training = Training(
-        organisation=actor.organisation,
-        member_structure_id=structure_id,
-        status=TrainingStatus.DRAFT,
-        created_by=actor.user,
-        **fields,
-    )
+    training = Training(organisation=actor.organisation, status=TrainingStatus.DRAFT, created_by=actor.user, **fields)
+    if structure_id is not None:  # otherwise its error is already in `errors`
+        training.member_structure_id = structure_id
     try:
         _validate(training)
     except ValidationError as exc:

@@ -138,7 +138,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
                 _("« %(title)s » commence le %(date)s avec %(n)s stagiaire(s) pour un minimum de %(min)s")
                 % {
                     "title": s.title,
-                    "date": s.start_date.strftime("%d/%m/%Y"),
+                    "date": s.start_date.strftime("%d/%m/%Y") if s.start_date else "—",
                     "n": s.trainee_count,
                     "min": s.min_capacity,
                 },

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from coopforma.accounts.actor import Actor
 from coopforma.documents.models import Document, DocumentStatus
 from coopforma.documents.registry import DocumentKind, Missing, all_kinds, batch, get_kind
 
@@ -24,7 +25,7 @@ def session_kinds() -> list[DocumentKind]:
     return [k for k in all_kinds() if "resolve_session" in k.extra]
 
 
-def session_resolve(*, actor: Any, session_id: int) -> Any:
+def session_resolve(*, actor: Actor, session_id: int) -> Any:
     """The session through the domain's scoped selector (Http404 when missing or not visible)."""
     kinds = session_kinds()
     if not kinds:
@@ -32,12 +33,12 @@ def session_resolve(*, actor: Any, session_id: int) -> Any:
     return kinds[0].extra["resolve_session"](actor, session_id)
 
 
-def document_subject(*, actor: Any, document: Document) -> Any:
+def document_subject(*, actor: Actor, document: Document) -> Any:
     kind = _kind_or_404(document.kind)
     return kind.extra["resolve"](actor, document.subject_id)
 
 
-def document_get(*, actor: Any, document_id: int) -> Document:
+def document_get(*, actor: Actor, document_id: int) -> Document:
     """One document of the actor's organisation whose subject the actor may see; Http404 otherwise."""
     document = (
         Document.objects.filter(organisation_id=actor.organisation_id, pk=document_id)
@@ -50,7 +51,7 @@ def document_get(*, actor: Any, document_id: int) -> Document:
     return document
 
 
-def document_list(*, actor: Any, session_id: int) -> QuerySet[Document]:
+def document_list(*, actor: Actor, session_id: int) -> QuerySet[Document]:
     """The documents of a visible session, newest first (one query)."""
     session_resolve(actor=actor, session_id=session_id)
     return Document.objects.filter(organisation_id=actor.organisation_id, session_id_ref=session_id).order_by(
@@ -97,7 +98,7 @@ class SessionDocuments:
     sections: list[KindSection]
 
 
-def session_documents(*, actor: Any, session_id: int, with_missing: bool = True) -> SessionDocuments:
+def session_documents(*, actor: Actor, session_id: int, with_missing: bool = True) -> SessionDocuments:
     """For each kind, the session's subjects (enrolments, participants, the session) with their documents.
 
     A constant number of queries whatever the number of trainees: the documents in one query, each kind of
@@ -116,7 +117,7 @@ def session_documents(*, actor: Any, session_id: int, with_missing: bool = True)
 
 def _sections(
     *,
-    actor: Any,
+    actor: Actor,
     session_id: int,
     kinds: list[DocumentKind],
     by_key: dict[tuple[str, int], list[Document]],

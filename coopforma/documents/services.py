@@ -23,10 +23,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopforma.accounts.actor import Actor
 from coopforma.accounts.selectors import organisation_signatory, signatory_context
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
@@ -131,7 +133,7 @@ def active_template(organisation_id: int, kind_code: str) -> DocumentTemplate | 
     return DocumentTemplate.objects.filter(organisation_id=organisation_id, kind=kind_code, is_active=True).first()
 
 
-def _visible_subject(actor: Any, kind: DocumentKind, subject: Any) -> Any:
+def _visible_subject(actor: Actor, kind: DocumentKind, subject: Any) -> Any:
     """The subject again through the domain's scoped selector: Http404 when the actor may not see it."""
     if getattr(subject, "organisation_id", None) != actor.organisation_id:
         raise Http404
@@ -165,7 +167,7 @@ _READ = object()  # `template` / `latest` not given: _generate reads them
 
 
 def _latest_documents(
-    *, actor: Any, kind: DocumentKind, subject_type: ContentType, subject_ids: list[int]
+    *, actor: Actor, kind: DocumentKind, subject_type: ContentType, subject_ids: list[int]
 ) -> dict[int, Document]:
     """The current (not replaced) document of `kind` of each subject, locked until the transaction ends."""
     latest: dict[int, Document] = {}
@@ -184,7 +186,7 @@ def _latest_documents(
 
 def _generate(
     *,
-    actor: Any,
+    actor: Actor,
     kind: DocumentKind,
     subject: Any,
     template: Any = _READ,
@@ -256,7 +258,7 @@ def _generate(
     return document, pdf
 
 
-def _with_signatory(actor: Any, context: dict[str, Any], choice: str) -> dict[str, Any]:
+def _with_signatory(actor: Actor, context: dict[str, Any], choice: str) -> dict[str, Any]:
     """The context naming `choice` (« head », « delegate ») as the person who signs for the organisation."""
     if not organisation_signatory(actor.organisation, choice):
         raise ValidationError(
@@ -272,14 +274,16 @@ def _with_signatory(actor: Any, context: dict[str, Any], choice: str) -> dict[st
     return {**context, "organisation": organisation}
 
 
-def document_generate(*, actor: Any, kind: DocumentKind | str, subject: Any, signatory: str | None = None) -> Document:
+def document_generate(
+    *, actor: Actor, kind: DocumentKind | str, subject: Any, signatory: str | None = None
+) -> Document:
     """A draft document of `kind` for `subject` (an object the kind knows). Raises MissingData, Http404.
     `signatory` (« head », « delegate ») names another person than the organisation's usual signatory."""
     document, _pdf = _generate(actor=actor, kind=_kind(kind), subject=subject, signatory=signatory)
     return document
 
 
-def document_check_final(*, actor: Any, document: Document) -> None:
+def document_check_final(*, actor: Actor, document: Document) -> None:
     """Refuse (ValidationError, field « status ») a document its kind's registered checks forbid to make final or
     to send for signature: e.g. a certificat de réalisation before the trainee's last slot has ended and its
     émargement is closed (Code du travail R6313-3: the realisation is proven, not planned)."""
@@ -292,7 +296,7 @@ def document_check_final(*, actor: Any, document: Document) -> None:
         raise ValidationError({"status": reasons})
 
 
-def document_finalise(*, actor: Any, document_id: int) -> Document:
+def document_finalise(*, actor: Actor, document_id: int) -> Document:
     """Draft → final: the same text and data rendered without the draft background, stored with its SHA-256."""
     document = document_get(actor=actor, document_id=document_id)
     if document.status != DocumentStatus.DRAFT:
@@ -324,9 +328,16 @@ def document_finalise(*, actor: Any, document_id: int) -> Document:
     return locked
 
 
+def _stored_name(file: FieldFile) -> str:
+    """The storage name of a document's file (a document is created with its PDF)."""
+    if not file.name:
+        raise FileNotFoundError("The document has no stored file.")
+    return file.name
+
+
 def document_read(document: Document) -> bytes:
     """The stored PDF (final documents: checked against their SHA-256)."""
-    with default_storage.open(document.file.name, "rb") as handle:
+    with default_storage.open(_stored_name(document.file), "rb") as handle:
         data = handle.read()
     if document.sha256 and hashlib.sha256(data).hexdigest() != document.sha256:
         raise ValidationError({"file": _("Le fichier de « %(title)s » a été altéré.") % {"title": document.title}})
@@ -337,7 +348,7 @@ def document_download(document: Document, *, original: bool = False) -> tuple[by
     """What « Télécharger » gives: the signed copy (the original pages and the signatures page) once every
     signature is in, else the stored PDF; `original=True` gives the stored PDF. Each checked against its hash."""
     if document.signed_file and not original:
-        with default_storage.open(document.signed_file.name, "rb") as handle:
+        with default_storage.open(_stored_name(document.signed_file), "rb") as handle:
             data = handle.read()
         if document.signed_sha256 and hashlib.sha256(data).hexdigest() != document.signed_sha256:
             raise ValidationError(
@@ -371,7 +382,7 @@ class BulkResult:
         return buffer.getvalue()
 
 
-def documents_generate_for_session(*, actor: Any, session: Any, kind: DocumentKind | str) -> BulkResult:
+def documents_generate_for_session(*, actor: Actor, session: Any, kind: DocumentKind | str) -> BulkResult:
     """One draft per subject of the session (e.g. each participant); `.pdf` merges them into one file."""
     kind = _kind(kind)
     if not kind.bulk:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, PdfWriter
 
+from coopforma.accounts.actor import Actor
 from coopforma.accounts.magic_links import magic_link_create
 from coopforma.accounts.selectors import organisation_signatories, organisation_signatory
 from coopforma.core.links import absolute_url
@@ -89,7 +90,7 @@ def file_sha256(field: Any) -> str:
     return digest.hexdigest()
 
 
-def _staff_document(*, actor: Any, document_id: int, for_update: bool = False) -> Document:
+def _staff_document(*, actor: Actor, document_id: int, for_update: bool = False) -> Document:
     actor.require(STAFF_FLAG)
     queryset = Document.objects.filter(organisation_id=actor.organisation_id, pk=document_id)
     if for_update:
@@ -228,13 +229,13 @@ def document_signatory(document: Document) -> str:
     return str(((document.context or {}).get("organisation") or {}).get("signatory") or "")
 
 
-def signatory_choices(*, actor: Any, document_id: int) -> list[tuple[str, str]]:
+def signatory_choices(*, actor: Actor, document_id: int) -> list[tuple[str, str]]:
     """The people the sender may choose to sign for the organisation: (choice, mention)."""
     document = _staff_document(actor=actor, document_id=document_id)
     return [(choice, str(data["mention"])) for choice, data in organisation_signatories(document.organisation).items()]
 
 
-def _reissue_for(*, actor: Any, document: Document, signatory: str) -> Document:
+def _reissue_for(*, actor: Actor, document: Document, signatory: str) -> Document:
     """A new version of a final document naming `signatory`, made final: a final document never changes, and
     it must name the person who actually signs."""
     from coopforma.documents.selectors import document_subject
@@ -252,7 +253,7 @@ def _reissue_for(*, actor: Any, document: Document, signatory: str) -> Document:
     return final
 
 
-def signature_request(*, actor: Any, document_id: int, signatory: str | None = None) -> list[Signature]:
+def signature_request(*, actor: Actor, document_id: int, signatory: str | None = None) -> list[Signature]:
     """Create one signature per required signer of a final document and e-mail each their link.
 
     `signatory` (« head », « delegate ») changes who signs for the organisation: the document is issued again
@@ -269,7 +270,7 @@ def signature_request(*, actor: Any, document_id: int, signatory: str | None = N
         return _request(actor=actor, document_id=document_id)
 
 
-def _request(*, actor: Any, document_id: int) -> list[Signature]:
+def _request(*, actor: Actor, document_id: int) -> list[Signature]:
     with transaction.atomic():
         document = _staff_document(actor=actor, document_id=document_id, for_update=True)
         if document.status != DocumentStatus.FINAL:
@@ -380,7 +381,7 @@ def _mail_attachment(document: Document) -> MailAttachment:
     )
 
 
-def document_diffuse(*, actor: Any, document_id: int) -> Document:
+def document_diffuse(*, actor: Actor, document_id: int) -> Document:
     """Send the document to its client and trainee with a link to their portal; status → diffused."""
     with transaction.atomic():
         document = _staff_document(actor=actor, document_id=document_id, for_update=True)
@@ -462,7 +463,7 @@ def document_diffuse(*, actor: Any, document_id: int) -> Document:
     return document
 
 
-def document_scan_upload(*, actor: Any, document_id: int, upload: Any) -> Document:
+def document_scan_upload(*, actor: Actor, document_id: int, upload: Any) -> Document:
     """Attach the scanned signed copy (PDF only, 10 MB at most); the original file is untouched."""
     if upload is None:
         raise ValidationError({"scan": _("Choisissez le fichier PDF numérisé.")})
@@ -488,7 +489,7 @@ def document_scan_upload(*, actor: Any, document_id: int, upload: Any) -> Docume
     return document
 
 
-def signature_list(*, actor: Any, document_id: int) -> tuple[Document, list[Signature]]:
+def signature_list(*, actor: Actor, document_id: int) -> tuple[Document, list[Signature]]:
     document = _staff_document(actor=actor, document_id=document_id)
     return document, list(document.signatures.all())
 

@@ -8,6 +8,8 @@ holds the answers; when the questionnaire is anonymous the response keeps no lin
 the person (the invitation only records *that* it was answered), so results can never reveal an author.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +112,9 @@ class Survey(TenantModel):
     send_on = models.DateField(_("envoi prévu le"), db_index=True)
     closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
     opened_at = models.DateTimeField(_("ouvert le"), null=True, blank=True)
+
+    # Only on the rows of `evaluations.selectors.surveys_of_session` (with its annotated counts).
+    rate: Decimal | None
 
     class Meta:
         verbose_name = _("envoi de questionnaire")

@@ -10,10 +10,10 @@ rating `v` on 1..n counts when 10·v ≥ 7·n (4 or 5 on a 1–5 scale).
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.lookups import GreaterThanOrEqual
@@ -39,6 +39,9 @@ from coopforma.evaluations.models import (
 from coopforma.people.models import MemberStructure, Trainer
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session, SessionStatus
 from coopforma.training_sessions.selectors import member_structures_for, session_queryset_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- For the quality app (Qualiopi evidence) ------------------------------------------------------------------
 
@@ -241,10 +244,17 @@ def figures_by_session(session_ids: list[int]) -> dict[int, Figures]:
             scale_answers=Count("pk", filter=Q(question__type=QuestionType.SCALE)),
         )
     )
-    for row in answers:
-        key = (row["response__survey__questionnaire__kind"], row["question__measure"])
-        result[row["response__survey__session_id"]].add_measure(
-            key, [row["responses"], row["answers"], row["positive"] or 0, row["total"] or 0, row["scale_answers"]]
+    for answer_row in answers:
+        key = (answer_row["response__survey__questionnaire__kind"], answer_row["question__measure"])
+        result[answer_row["response__survey__session_id"]].add_measure(
+            key,
+            [
+                answer_row["responses"],
+                answer_row["answers"],
+                answer_row["positive"] or 0,
+                answer_row["total"] or 0,
+                answer_row["scale_answers"],
+            ],
         )
     participants = (
         Participant.objects.filter(session_id__in=session_ids, session__status=SessionStatus.DONE)
@@ -257,11 +267,11 @@ def figures_by_session(session_ids: list[int]) -> dict[int, Figures]:
             dropped=Count("pk", filter=Q(status=ParticipantStatus.DROPPED_OUT)),
         )
     )
-    for row in participants:
-        figures = result[row["session_id"]]
-        figures.participants += row["n"]
-        figures.completed += row["completed"]
-        figures.dropped_out += row["dropped"]
+    for participant_row in participants:
+        figures = result[participant_row["session_id"]]
+        figures.participants += participant_row["n"]
+        figures.completed += participant_row["completed"]
+        figures.dropped_out += participant_row["dropped"]
     return result
 
 
@@ -513,7 +523,15 @@ def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:
     return list(questionnaire.questions.annotate(n_answers=Count("answers")).order_by("is_archived", "position", "id"))
 
 
-def surveys_of_session(*, actor: Actor, session_id: int) -> tuple[Session, list[Survey]]:
+class SurveyCounts(TypedDict):
+    n_invitations: int
+    n_answered: int
+    n_responses: int
+
+
+def surveys_of_session(
+    *, actor: Actor, session_id: int
+) -> tuple[Session, list["WithAnnotations[Survey, SurveyCounts]"]]:
     """A visible session (404 otherwise) and its surveys with their counts (one query for the surveys)."""
     session = session_queryset_for(actor).filter(pk=session_id).first()
     if session is None:
@@ -554,9 +572,9 @@ def survey_invitations(survey: Survey) -> list[Invitation]:
 
 
 def invitation_person(invitation: Invitation) -> str:
-    if invitation.participant_id:
+    if invitation.participant is not None:
         return str(invitation.participant.trainee)
-    if invitation.enrolment_id:
+    if invitation.enrolment is not None:
         name = str(invitation.enrolment.client)
         return f"{name} — {invitation.contact}" if invitation.contact_id else name
     if invitation.trainer_id:
@@ -587,7 +605,7 @@ def survey_question_results(survey: Survey) -> list[dict[str, Any]]:
             "response_id", "question_id", "objective_index", "value", "choices", "text"
         )
     )
-    by_question: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_question: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in answers:
         by_question[row["question_id"]].append(row)
     out = []

@@ -426,7 +426,7 @@ def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = 
         "anonymous": (" " + _("Vos réponses sont anonymes.")) if survey.questionnaire.is_anonymous else "",
         "org": session.organisation.name,
     }
-    if invitation.participant_id and survey.questionnaire.kind == QuestionnaireKind.SKILLS:
+    if survey.questionnaire.kind == QuestionnaireKind.SKILLS and invitation.participant is not None:
         body = _("Évaluation des acquis de %(name)s.\n\n") % {"name": invitation.participant.trainee} + body
     send_mail_logged(
         organisation=session.organisation,
@@ -589,7 +589,8 @@ def _is_trainee_invitation(invitation: Invitation) -> bool:
 
 def _trainee_address(actor: Actor, invitation: Invitation) -> str:
     """Where a trainee's new link goes: their address; never shown to staff, who could answer in their place."""
-    address = (invitation.participant.trainee.email or "").strip().lower()
+    participant = invitation.participant
+    address = ((participant.trainee.email if participant is not None else "") or "").strip().lower()
     if not address:
         raise ValidationError(
             {
@@ -673,7 +674,7 @@ def check_can_answer(invitation: Invitation, *, now: dt.datetime) -> None:
         raise _refusal(_("Ce questionnaire est clos : il n'est plus possible d'y répondre."), "closed")
     if survey.status != SurveyStatus.OPEN:
         raise _refusal(_("Ce questionnaire n'est pas encore ouvert."), "not_open")
-    if invitation.participant_id and invitation.participant.status in INACTIVE_PARTICIPANTS:
+    if invitation.participant is not None and invitation.participant.status in INACTIVE_PARTICIPANTS:
         raise _refusal(_("Cette inscription n'est plus active : ce questionnaire ne vous concerne plus."), "inactive")
 
 
@@ -688,7 +689,7 @@ def answers_clean(survey: Survey, data: Mapping[str, Any]) -> list[dict[str, Any
     """Validate posted answers against the survey's snapshot. Field names: q<id> (q<id>_<objective index> for
     objectives; several q<id> values for multiple choices). Returns Answer field dicts; ValidationError with
     one message per field otherwise."""
-    getlist = data.getlist if hasattr(data, "getlist") else (lambda k: data.get(k) or [])  # type: ignore[attr-defined]
+    getlist = data.getlist if hasattr(data, "getlist") else (lambda k: data.get(k) or [])
     errors: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     objectives = survey.snapshot.get("objectives", [])

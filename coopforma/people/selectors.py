@@ -53,7 +53,7 @@ def _visible_session(scope: Scope, model: type[Model], path: str) -> Q:
     """
 
     def exists(**lookups: Any) -> Q:
-        return Q(Exists(model.objects.filter(pk=OuterRef("pk"), **lookups)))
+        return Q(Exists(model._default_manager.filter(pk=OuterRef("pk"), **lookups)))
 
     if scope.trainer_id is not None:
         return exists(**{f"{path}__trainers": scope.trainer_id})
@@ -224,9 +224,11 @@ def client_trainees(*, actor: Actor, client: Client) -> QuerySet[Trainee]:
     return trainee_queryset(actor=actor).filter(client=client).order_by("last_name", "first_name", "pk")
 
 
-def client_enrolments(*, client: Client) -> QuerySet[Model]:
+# Enrolment and Participant live in training_sessions, below people in the import order: the reverse relations
+# are typed (django-stubs knows them), but their model cannot be named here, hence `Any` in these signatures.
+def client_enrolments(*, client: Client) -> QuerySet[Any]:
     """The client's enrolments (newest session first), through the reverse relation `client.enrolments`."""
-    return client.enrolments.select_related("session").order_by("-session__start_date", "-pk")  # type: ignore[attr-defined]
+    return client.enrolments.select_related("session").order_by("-session__start_date", "-pk")
 
 
 def contact_get(*, actor: Actor, client: Client, contact_id: int) -> Contact:
@@ -271,9 +273,9 @@ def trainee_get(*, actor: Actor, trainee_id: int) -> Trainee:
     return trainee
 
 
-def trainee_participations(*, actor: Actor, trainee: Trainee) -> QuerySet[Model]:
+def trainee_participations(*, actor: Actor, trainee: Trainee) -> QuerySet[Any]:
     """The sessions the trainee follows (only those the actor may see), through `trainee.participations`."""
-    participations = trainee.participations.select_related("session")  # type: ignore[attr-defined]
+    participations = trainee.participations.select_related("session")
     scope = actor_scope(actor)
     if not scope.all:
         participations = participations.filter(_visible_session(scope, participations.model, "session"))
@@ -358,7 +360,7 @@ def client_page(*, actor: Actor, client_id: int) -> ClientPage:
 @dataclass
 class TraineePage:
     trainee: Trainee
-    participations: list[Model]
+    participations: list[Any]  # Participant rows with attended_minutes and assiduity
     history: list[ActivityLog]
 
 

@@ -132,9 +132,10 @@ def _validate_member(member: MemberStructure) -> None:
             "name",
             _("Une structure membre s'appelle déjà « %(name)s » dans l'organisme.") % {"name": member.name},
         )
-    rate = member.contribution_rate
+    raw_rate = member.contribution_rate
+    rate: Decimal | None
     try:
-        rate = Decimal(str(rate).replace(",", ".").strip()) if rate not in (None, "") else None
+        rate = Decimal(str(raw_rate).replace(",", ".").strip()) if raw_rate not in (None, "") else None
     except InvalidOperation:
         rate = None
         _add(errors, "contribution_rate", _("Le taux de contribution doit être un nombre, par exemple 10 ou 12,5."))
@@ -337,9 +338,9 @@ def _replace_cv(trainer: Trainer, cv: UploadedFile | bool | None) -> None:
     """New file: checked then stored; False: removed. The old file is deleted once the change is committed."""
     old = trainer.cv.name if trainer.cv else ""
     if cv is False:
-        trainer.cv = ""  # type: ignore[assignment]
-    elif cv:  # already checked by _validate_trainer
-        trainer.cv.save(os.path.basename(cv.name or "cv"), cv, save=False)  # type: ignore[union-attr]
+        trainer.cv = ""
+    elif isinstance(cv, UploadedFile):  # already checked by _validate_trainer
+        trainer.cv.save(os.path.basename(cv.name or "cv"), cv, save=False)
     else:
         return
     if old and old != trainer.cv.name:
@@ -597,7 +598,7 @@ def trainer_invite(*, actor: Actor, trainer_id: int) -> tuple[Trainer, Membershi
                 % {"name": trainer, "state": trainer.get_onboarding_state_display()}
             }
         )
-    email = (trainer.user.email if trainer.user_id else trainer.email).strip().lower()  # type: ignore[union-attr]
+    email = (trainer.user.email if trainer.user is not None else trainer.email).strip().lower()
     if Trainer.objects.filter(organisation=actor.organisation, user__email=email).exclude(pk=trainer.pk).exists():
         raise ValidationError(
             {"email": _("Le compte %(email)s est déjà lié à un autre profil de formateur·rice.") % {"email": email}}

@@ -7,7 +7,7 @@ organisation, for the public notice and the scheduled purge).
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -20,7 +20,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
-from coopforma.billing.selectors import with_amounts
+from coopforma.billing.selectors import InvoiceAmounts, with_amounts
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature
 from coopforma.evaluations.models import Answer, Invitation, QuestionType, Response
@@ -30,7 +30,12 @@ from coopforma.privacy.declarations import DECLARATIONS, DECLARED, PROCESSINGS
 from coopforma.privacy.models import RetentionPeriod
 from coopforma.training_sessions.models import Participant
 
-PERSON_MODELS: dict[str, type[models.Model]] = {"trainee": Trainee, "contact": Contact, "trainer": Trainer}
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+# The people whose data the organisation holds (GDPR subjects with an inventory, an export and an erasure).
+Person = Trainee | Contact | Trainer
+PERSON_MODELS: dict[str, type[Person]] = {"trainee": Trainee, "contact": Contact, "trainer": Trainer}
 PERSON_LABELS = {"trainee": _("stagiaire"), "contact": _("contact"), "trainer": _("formateur·rice")}
 
 # --- Retention ---------------------------------------------------------------------------------------------
@@ -67,24 +72,24 @@ def months_label(months: int) -> str:
 # --- The person ------------------------------------------------------------------------------------------
 
 
-def person_get(*, actor: Actor, kind: str, person_id: int) -> models.Model:
+def person_get(*, actor: Actor, kind: str, person_id: int) -> Person:
     """A trainee, contact or trainer of the actor's organisation (404 otherwise); needs `privacy.manage`."""
     actor.require("privacy.manage")
     model = PERSON_MODELS.get(kind)
     if model is None:
         raise Http404
-    person = model.objects.filter(organisation_id=actor.organisation_id, pk=person_id).first()  # type: ignore[attr-defined]
+    person = model.objects.filter(organisation_id=actor.organisation_id, pk=person_id).first()
     if person is None:
         raise Http404
     return person
 
 
-def person_kind(person: models.Model) -> str:
+def person_kind(person: Person) -> str:
     return next(kind for kind, model in PERSON_MODELS.items() if isinstance(person, model))
 
 
-def person_label(person: models.Model) -> str:
-    return f"{person.first_name} {person.last_name}".strip()  # type: ignore[attr-defined]
+def person_label(person: Person) -> str:
+    return f"{person.first_name} {person.last_name}".strip()
 
 
 def portal_trainees(*, organisation_id: int, email: str) -> list[Trainee]:
@@ -94,13 +99,13 @@ def portal_trainees(*, organisation_id: int, email: str) -> list[Trainee]:
     return list(Trainee.objects.filter(organisation_id=organisation_id, email__iexact=email).order_by("pk"))
 
 
-def _participants(person: models.Model) -> models.QuerySet[Participant]:
+def _participants(person: Person) -> models.QuerySet[Participant]:
     if isinstance(person, Trainee):
         return Participant.objects.filter(trainee=person).select_related("session")
     return Participant.objects.none()
 
 
-def _email(person: models.Model) -> str:
+def _email(person: Person) -> str:
     return (getattr(person, "email", "") or "").strip()
 
 
@@ -137,12 +142,17 @@ def _value(obj: models.Model, name: str) -> Any:
     return value
 
 
+def _verbose_name(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(field.verbose_name if isinstance(field, models.Field) else field.name)
+
+
 def _section(key: str, title: str, model: type[models.Model], names: tuple[str, ...], organisation_id: int) -> Section:
     declaration = DECLARED[model._meta.label]
     processing = PROCESSINGS[declaration.processing]
     category = retention.CATEGORIES[declaration.retention]
     months = retention_months(organisation=organisation_id, category=category.code)
-    labels = {n: str(model._meta.get_field(n).verbose_name) for n in names}
+    labels = {n: _verbose_name(model, n) for n in names}
     return Section(
         key=key,
         title=title,
@@ -166,9 +176,9 @@ def _records(section: Section, rows: Any, extra: Any = None) -> Section:
     return section
 
 
-def person_inventory(*, person: models.Model) -> list[Section]:
+def person_inventory(*, person: Person) -> list[Section]:
     """Every personal datum held on `person`, section by section, with its source, purpose and period."""
-    org_id = person.organisation_id  # type: ignore[attr-defined]
+    org_id = person.organisation_id
     model = type(person)
     declaration = DECLARED[model._meta.label]
     sections = [
@@ -262,10 +272,10 @@ def person_inventory(*, person: models.Model) -> list[Section]:
     return sections
 
 
-def person_invitations(*, person: models.Model) -> models.QuerySet[Invitation]:
+def person_invitations(*, person: Person) -> models.QuerySet[Invitation]:
     """The evaluation invitations of the person: a trainee's (their questionnaires, and the trainer's assessment
     of their skills), a client contact's, a trainer's own (their review of the session)."""
-    org_id = person.organisation_id  # type: ignore[attr-defined]
+    org_id = person.organisation_id
     condition = {
         Trainee: Q(participant__trainee=person),
         Contact: Q(contact=person),
@@ -274,7 +284,7 @@ def person_invitations(*, person: models.Model) -> models.QuerySet[Invitation]:
     return Invitation.objects.filter(organisation_id=org_id).filter(condition)
 
 
-def person_responses(*, person: models.Model) -> models.QuerySet[Response]:
+def person_responses(*, person: Person) -> models.QuerySet[Response]:
     """The person's non-anonymous responses (an anonymous response has no invitation: it cannot be found)."""
     return Response.objects.filter(invitation__in=person_invitations(person=person))
 
@@ -303,7 +313,7 @@ def answer_text(answer: Answer, question: dict[str, Any], objectives: list[str])
     return rating
 
 
-def _evaluation_sections(person: models.Model, org_id: int) -> list[Section]:
+def _evaluation_sections(person: Person, org_id: int) -> list[Section]:
     invitations = list(
         person_invitations(person=person)
         .select_related("survey__session", "survey__questionnaire", "response")
@@ -363,9 +373,14 @@ def _evaluation_sections(person: models.Model, org_id: int) -> list[Section]:
         .order_by("response__submitted_on", "response_id", "id")
     )
     for answer in answers:
-        invitation = answered[answer.response.invitation_id]
+        invitation_id = answer.response.invitation_id
+        if invitation_id is None:  # an anonymous response (never selected above)
+            continue
+        invitation = answered[invitation_id]
         snapshot = invitation.survey.snapshot or {}
-        question = next((q for q in snapshot.get("questions", []) if q.get("id") == answer.question_id), {})
+        question: dict[str, Any] = next(
+            (q for q in snapshot.get("questions", []) if q.get("id") == answer.question_id), {}
+        )
         s.records.append(
             {
                 "questionnaire": snapshot.get("title") or invitation.survey.questionnaire.title,
@@ -379,18 +394,16 @@ def _evaluation_sections(person: models.Model, org_id: int) -> list[Section]:
     return sections
 
 
-def person_documents(*, person: models.Model) -> list[Document]:
+def person_documents(*, person: Person) -> list[Document]:
     """The documents issued about the person (subject: them or one of their participations)."""
     subjects = Q(subject_type=ContentType.objects.get_for_model(type(person)), subject_id=person.pk)
     participant_ids = list(_participants(person).values_list("pk", flat=True))
     if participant_ids:
         subjects |= Q(subject_type=ContentType.objects.get_for_model(Participant), subject_id__in=participant_ids)
-    return list(
-        Document.objects.filter(organisation_id=person.organisation_id).filter(subjects).order_by("pk")  # type: ignore[attr-defined]
-    )
+    return list(Document.objects.filter(organisation_id=person.organisation_id).filter(subjects).order_by("pk"))
 
 
-def person_history_filter(*, person: models.Model) -> Q:
+def person_history_filter(*, person: Person) -> Q:
     """The activity-log entries about the person: on their record or one of their participations."""
     condition = Q(content_type=ContentType.objects.get_for_model(type(person)), object_id=person.pk)
     participant_ids = list(_participants(person).values_list("pk", flat=True))
@@ -399,9 +412,9 @@ def person_history_filter(*, person: models.Model) -> Q:
     return condition
 
 
-def person_history(*, person: models.Model) -> list[ActivityLog]:
+def person_history(*, person: Person) -> list[ActivityLog]:
     return list(
-        ActivityLog.objects.filter(organisation_id=person.organisation_id)  # type: ignore[attr-defined]
+        ActivityLog.objects.filter(organisation_id=person.organisation_id)
         .filter(person_history_filter(person=person))
         .order_by("created_at", "pk")
     )
@@ -426,9 +439,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-def person_holds(*, person: models.Model, today: dt.date) -> list[Hold]:
+def person_holds(*, person: Person, today: dt.date) -> list[Hold]:
     """What the law makes us keep about the person today, with the reason and the end date."""
-    org_id = person.organisation_id  # type: ignore[attr-defined]
+    org_id = person.organisation_id
     holds: list[Hold] = []
 
     def category_hold(code: str, start: dt.date, what: str) -> None:
@@ -437,8 +450,7 @@ def person_holds(*, person: models.Model, today: dt.date) -> list[Hold]:
         if until > today:
             holds.append(Hold(code, what, str(category.source), until))
 
-    ends = [p.session.end_date or p.session.start_date for p in _participants(person)]
-    ends = [d for d in ends if d]
+    ends = [day for p in _participants(person) if (day := p.session.end_date or p.session.start_date)]
     if ends:
         last = max(ends)
         category_hold(
@@ -448,9 +460,11 @@ def person_holds(*, person: models.Model, today: dt.date) -> list[Hold]:
         )
     issued = [d for d in person_documents(person=person) if d.status != DocumentStatus.DRAFT]
     signatures = (
-        Signature.objects.filter(organisation_id=org_id, signer_email__iexact=_email(person)) if _email(person) else []
+        list(Signature.objects.filter(organisation_id=org_id, signer_email__iexact=_email(person)))
+        if _email(person)
+        else []
     )
-    if issued or (signatures and signatures.exists()):
+    if issued or signatures:
         start = max([*(d.finalised_at or d.created_at for d in issued), *(s.created_at for s in signatures)]).date()
         category_hold(retention.DOCUMENTS, start, _("Documents émis et signatures, tels qu'émis (immuables)"))
     for invoice in person_invoices(person=person):
@@ -460,8 +474,7 @@ def person_holds(*, person: models.Model, today: dt.date) -> list[Hold]:
                 retention.INVOICES, closing, _("Pièce %(number)s, telle qu'émise") % {"number": invoice.number}
             )
     if isinstance(person, Trainer):
-        taught = [s.end_date or s.start_date for s in person.sessions.all()]  # type: ignore[attr-defined]
-        taught = [d for d in taught if d]
+        taught = [day for s in person.sessions.all() if (day := s.end_date or s.start_date)]
         if taught:
             category_hold(
                 retention.TRAINER_EVIDENCE,
@@ -471,13 +484,13 @@ def person_holds(*, person: models.Model, today: dt.date) -> list[Hold]:
     return holds
 
 
-def person_invoices(*, person: models.Model) -> list[Invoice]:
+def person_invoices(*, person: Person) -> list["WithAnnotations[Invoice, InvoiceAmounts]"]:
     """The issued invoices that name the person: as recipient (e-mail) or as the client paying personally."""
-    org_id = person.organisation_id  # type: ignore[attr-defined]
+    org_id = person.organisation_id
     condition = Q(pk__in=[])
     if _email(person):
         condition |= Q(recipient_email__iexact=_email(person))
-    if isinstance(person, Trainee) and person.client_id and person.client.kind == ClientKind.INDIVIDUAL:
+    if isinstance(person, Trainee) and person.client is not None and person.client.kind == ClientKind.INDIVIDUAL:
         condition |= Q(client_id=person.client_id)
     if isinstance(person, Contact) and person.client.kind == ClientKind.INDIVIDUAL:
         condition |= Q(client_id=person.client_id)
@@ -485,7 +498,7 @@ def person_invoices(*, person: models.Model) -> list[Invoice]:
     return list(with_amounts(qs.exclude(kind=InvoiceKind.QUOTE)).order_by("issued_on", "pk"))
 
 
-def person_open_invoices(*, person: models.Model) -> list[Invoice]:
+def person_open_invoices(*, person: Person) -> list["WithAnnotations[Invoice, InvoiceAmounts]"]:
     """Issued invoices naming the person with something left to pay: they block erasure of contact details."""
     return [i for i in person_invoices(person=person) if i.kind == InvoiceKind.INVOICE and i.balance_cents > 0]
 

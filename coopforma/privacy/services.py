@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -29,6 +29,7 @@ from coopforma.people.models import Contact, Trainee, Trainer
 from coopforma.privacy import retention, selectors
 from coopforma.privacy.models import Erasure, RetentionPeriod
 from coopforma.privacy.pdf import export_pdf
+from coopforma.privacy.selectors import Person
 from coopforma.training_sessions.models import Enrolment, Participant
 
 EXPORT_SCHEMA = "coopforma.privacy.export/1"
@@ -43,8 +44,8 @@ class Archive:
     content: bytes
 
 
-def _export_data(people: list[models.Model]) -> dict[str, Any]:
-    organisation = people[0].organisation  # type: ignore[attr-defined]
+def _export_data(people: list[Person]) -> dict[str, Any]:
+    organisation = people[0].organisation
     return {
         "schema": EXPORT_SCHEMA,
         "generated_at": timezone.localtime().isoformat(),
@@ -65,7 +66,7 @@ def _export_data(people: list[models.Model]) -> dict[str, Any]:
     }
 
 
-def _archive(people: list[models.Model]) -> Archive:
+def _archive(people: list[Person]) -> Archive:
     data = _export_data(people)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -76,7 +77,7 @@ def _archive(people: list[models.Model]) -> Archive:
     return Archive(f"donnees-{selectors.person_kind(first)}-{first.pk}-{stamp}.zip", buffer.getvalue())
 
 
-def privacy_export(*, actor: Actor, person: models.Model) -> Archive:
+def privacy_export(*, actor: Actor, person: Person) -> Archive:
     """The archive of everything held on `person` (JSON + PDF summary), for the staff (`privacy.manage`)."""
     actor.require("privacy.manage")
     archive = _archive([person])
@@ -86,7 +87,7 @@ def privacy_export(*, actor: Actor, person: models.Model) -> Archive:
 
 def privacy_portal_export(*, organisation_id: int, email: str) -> Archive | None:
     """A trainee's own archive, asked from the portal (their trainee records with that e-mail address)."""
-    people: list[models.Model] = list(selectors.portal_trainees(organisation_id=organisation_id, email=email))
+    people: list[Person] = list(selectors.portal_trainees(organisation_id=organisation_id, email=email))
     if not people:
         return None
     archive = _archive(people)
@@ -105,11 +106,11 @@ class ErasureReport:
     deleted: bool = False
 
 
-def _needles(person: models.Model, *, names: bool) -> list[str]:
+def _needles(person: Person, *, names: bool) -> list[str]:
     values = [getattr(person, "email", ""), getattr(person, "phone", "")]
     if names:
         values.append(selectors.person_label(person))
-        values.append(f"{person.last_name} {person.first_name}")  # type: ignore[attr-defined]
+        values.append(f"{person.last_name} {person.first_name}")
     for name in ("adaptation_needs", "qualifications", "committee_decision", "suspension_reason"):
         values.append(getattr(person, name, ""))
     return [v.strip() for v in values if v and len(v.strip()) >= 4]
@@ -134,8 +135,8 @@ def _text_mentions(qs: Any, column: str, needles: list[str]) -> Any:
     return annotated.filter(condition)
 
 
-def _scrub_history(person: models.Model, needles: list[str], label: str) -> int:
-    org_id = person.organisation_id  # type: ignore[attr-defined]
+def _scrub_history(person: Person, needles: list[str], label: str) -> int:
+    org_id = person.organisation_id
     if not needles:
         return 0
     pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
@@ -153,8 +154,8 @@ def _scrub_history(person: models.Model, needles: list[str], label: str) -> int:
     return count
 
 
-def _scrub_outbox(person: models.Model, needles: list[str]) -> int:
-    org_id = person.organisation_id  # type: ignore[attr-defined]
+def _scrub_outbox(person: Person, needles: list[str]) -> int:
+    org_id = person.organisation_id
     email = (getattr(person, "email", "") or "").strip()
     count = 0
     if email:
@@ -171,7 +172,7 @@ def _scrub_outbox(person: models.Model, needles: list[str]) -> int:
     return count
 
 
-def _unlink_evaluations(person: models.Model, *, keep_skills: bool) -> int:
+def _unlink_evaluations(person: Person, *, keep_skills: bool) -> int:
     """The person's non-anonymous evaluation responses lose their link to the person (`invitation` emptied): the
     answers stay, so every aggregated result (Qualiopi indicators 2, 11, 30) and response rate is unchanged; their
     free texts lose the person's name, e-mail and phone. `keep_skills`: the trainer's assessment of a trainee's
@@ -193,7 +194,7 @@ def _unlink_evaluations(person: models.Model, *, keep_skills: bool) -> int:
     return len(responses)
 
 
-def _refuse_open_invoices(actor: Actor | None, person: models.Model) -> None:
+def _refuse_open_invoices(actor: Actor | None, person: Person) -> None:
     open_invoices = selectors.person_open_invoices(person=person)
     if not open_invoices:
         return
@@ -255,7 +256,7 @@ def _erase_trainer(person: Trainer, holds: list[selectors.Hold], now: dt.datetim
     fields = ["phone", "updated_at"]
     if not keep_identity:
         name = selectors.person_label(person)
-        slots = person.slots.all()  # type: ignore[attr-defined]
+        slots = person.slots.all()
         if attendance_trainer_erase(slots=slots, name=name, now=now):
             report.done.append(_("nom signé sur les émargements effacé (la chaîne reste valide)"))
         person.first_name, person.last_name = _anonymous_name("trainer", person.pk)
@@ -272,7 +273,7 @@ def _erase_trainer(person: Trainer, holds: list[selectors.Hold], now: dt.datetim
     person.save(update_fields=fields)
 
 
-def _erase(actor: Actor | None, person: models.Model, today: dt.date) -> ErasureReport:
+def _erase(actor: Actor | None, person: Person, today: dt.date) -> ErasureReport:
     now = timezone.now()
     kind = selectors.person_kind(person)
     holds = selectors.person_holds(person=person, today=today)
@@ -297,11 +298,16 @@ def _erase(actor: Actor | None, person: models.Model, today: dt.date) -> Erasure
         )
     email = (getattr(person, "email", "") or "").strip()
     if email:
-        MagicLink.objects.filter(organisation_id=person.organisation_id, email__iexact=email).delete()  # type: ignore[attr-defined]
-    {"trainee": _erase_trainee, "contact": _erase_contact, "trainer": _erase_trainer}[kind](person, holds, now, report)
+        MagicLink.objects.filter(organisation_id=person.organisation_id, email__iexact=email).delete()
+    if isinstance(person, Trainee):
+        _erase_trainee(person, holds, now, report)
+    elif isinstance(person, Contact):
+        _erase_contact(person, holds, now, report)
+    else:
+        _erase_trainer(person, holds, now, report)
     kept = [{"category": h.category, "what": h.what, "reason": h.reason, "until": h.until.isoformat()} for h in holds]
     erasure = Erasure.objects.create(
-        organisation_id=person.organisation_id,  # type: ignore[attr-defined]
+        organisation_id=person.organisation_id,
         person_kind=kind,
         person_id=person.pk,
         erased_at=now,
@@ -318,7 +324,7 @@ def _erase(actor: Actor | None, person: models.Model, today: dt.date) -> Erasure
     return report
 
 
-def person_erase(*, actor: Actor, person: models.Model, today: dt.date | None = None) -> ErasureReport:
+def person_erase(*, actor: Actor, person: Person, today: dt.date | None = None) -> ErasureReport:
     """Erase a trainee, contact or trainer (RGPD art. 17) except what a legal hold keeps (art. 17-3-b, e).
 
     Refused while an invoice naming them is unpaid. Issued documents, invoices and the émargement proof are
@@ -425,7 +431,7 @@ def _purge_org(organisation: Organisation, today: dt.date, dry_run: bool) -> lis
         .annotate(last_end=Max("participations__session__end_date"))
         .filter(last_end__lt=today)
     )
-    candidates: list[models.Model] = [*trainees.order_by("pk"), *contacts.order_by("pk")]
+    candidates: list[Person] = [*trainees.order_by("pk"), *contacts.order_by("pk")]
     for trainee in finished.order_by("pk"):
         if not selectors.person_holds(person=trainee, today=today) and not selectors.person_open_invoices(
             person=trainee

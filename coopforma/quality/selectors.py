@@ -9,12 +9,14 @@ quality manager's.
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from coopforma.accounts.actor import Actor
+from coopforma.accounts.models import Organisation, TenantModel, TenantQuerySet
 from coopforma.core.dates import add_months
 from coopforma.people.models import Trainer, TrainerStatus
 from coopforma.people.scope import actor_scope
@@ -61,7 +63,10 @@ def settings_get(*, actor: Actor) -> QualitySettings:
     return QualitySettings.objects.for_actor(actor).first() or QualitySettings(organisation=actor.organisation)
 
 
-def _get(actor: Actor, qs: QuerySet, pk: int, flag: str = "quality.manage"):  # type: ignore[no-untyped-def]
+_T = TypeVar("_T", bound=TenantModel)
+
+
+def _get(actor: Actor, qs: TenantQuerySet[_T], pk: int, flag: str = "quality.manage") -> _T:
     actor.require(flag)
     obj = qs.for_actor(actor).filter(pk=pk).first()
     if obj is None:
@@ -167,7 +172,7 @@ class CalendarStep:
         return "later"
 
 
-def audit_calendar(org, audits: list[Audit]) -> list[CalendarStep]:  # type: ignore[no-untyped-def]
+def audit_calendar(org: Organisation, audits: list[Audit]) -> list[CalendarStep]:
     """The certification cycle from the certificate's dates: the initial audit before the certificate,
     the surveillance audit between the 14th and the 22nd month, the renewal audit before expiry (3 years)."""
     start = org.qualiopi_valid_from
@@ -187,7 +192,7 @@ def audit_calendar(org, audits: list[Audit]) -> list[CalendarStep]:  # type: ign
             )
         ]
     surveillance = (add_months(start, 14), add_months(start, 22))
-    renewal = (add_months(until, -8), until) if until else (None, None)
+    renewal: tuple[dt.date | None, dt.date | None] = (add_months(until, -8), until) if until else (None, None)
     return [
         CalendarStep(AuditKind.INITIAL, str(AuditKind.INITIAL.label), None, start,
                      find(AuditKind.INITIAL, add_months(start, -12), start)),

@@ -40,7 +40,7 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # an uploaded evidence file
 
 def _before(obj: models.Model) -> dict[str, Any]:
     """The stored state (the instance may carry changes of an earlier, refused call)."""
-    return snapshot(type(obj).objects.get(pk=obj.pk))
+    return snapshot(type(obj)._default_manager.get(pk=obj.pk))
 
 
 def _check_tenant(actor: Actor, obj: models.Model) -> None:
@@ -150,7 +150,7 @@ def _validate_complaint(c: Complaint, today: dt.date) -> None:
         errors["answer"] = _("Décrivez la réponse apportée.")
     if c.closed_on and not c.answered_on:
         errors["closed_on"] = _("Une réclamation se clôture après avoir reçu une réponse.")
-    if c.participant_id and c.session_id and c.participant.session_id != c.session_id:
+    if c.session_id and c.participant is not None and c.participant.session_id != c.session_id:
         errors["participant"] = _("Ce ou cette stagiaire ne participe pas à la session choisie.")
     if errors:
         raise ValidationError(errors)
@@ -164,7 +164,7 @@ def complaint_report(*, actor: Actor, **data: Any) -> Complaint:
         if data.get(key) is not None:
             _check_tenant(actor, data[key])
     complaint = Complaint(reported_by=actor.user, **data)
-    if complaint.session_id and not complaint.member_structure_id:
+    if not complaint.member_structure_id and complaint.session is not None:
         complaint.member_structure_id = complaint.session.member_structure_id
     received = complaint.received_on or timezone.localdate()
     complaint.acknowledge_due = received + dt.timedelta(days=ACKNOWLEDGE_DAYS)
@@ -194,7 +194,7 @@ def _validate_action(a: ImprovementAction, today: dt.date) -> None:
     errors: dict[str, str] = {}
     a.indicators = _indicators(errors, a.indicators or [], required=False)
     _not_future(errors, today, done_on=a.done_on)
-    if a.complaint_id and a.complaint.organisation_id != a.organisation_id:
+    if a.complaint is not None and a.complaint.organisation_id != a.organisation_id:
         errors["complaint"] = _("Réclamation d'un autre organisme.")
     if errors:
         raise ValidationError(errors)

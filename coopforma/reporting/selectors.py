@@ -173,15 +173,19 @@ def line_drill(*, bpf: Bpf, code: str) -> Drill:
         invoices = scope.invoices()
         if scope.member_structure_id is not None:
             invoices = invoices.filter(shares__member_structure_id=scope.member_structure_id)
-        qs = invoices.filter(_money_q(code)).select_related("client").order_by("issued_on", "pk")
-        return Drill(code, label, "invoices", qs)
+        return Drill(
+            code,
+            label,
+            "invoices",
+            invoices.filter(_money_q(code)).select_related("client").order_by("issued_on", "pk"),
+        )
     if code in ("E.internal", "E.external"):
         slots = scope.slots()
         unassigned = slots.filter(trainers__isnull=True)
         by_slot = (
-            Slot.trainers.through.objects.filter(slot__in=slots, trainer=OuterRef("pk"))
-            .values("trainer")
-            .annotate(d=duration("slot__"))
+            Slot.objects.filter(pk__in=slots, trainers=OuterRef("pk"))
+            .values("trainers")
+            .annotate(d=duration())
             .values("d")
         )
         by_session = (
@@ -191,7 +195,7 @@ def line_drill(*, bpf: Bpf, code: str) -> Drill:
             .values("d")
         )
         external = is_external_q()
-        qs = (
+        trainers = (
             Trainer.objects.filter(organisation=scope.organisation)
             .filter(Q(slots__in=slots) | Q(sessions__slots__in=unassigned))
             .filter(external if code == "E.external" else ~external)
@@ -203,7 +207,7 @@ def line_drill(*, bpf: Bpf, code: str) -> Drill:
             .select_related("member_structure")
             .order_by("last_name", "first_name", "pk")
         )
-        return Drill(code, label, "trainers", qs)
+        return Drill(code, label, "trainers", trainers)
     q = _participant_q(code, bpf)
     if q is None:
         raise Http404

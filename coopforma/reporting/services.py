@@ -30,17 +30,17 @@ def bpf_charges_save(
     errors: dict[str, str] = {}
     if total_charges_cents is None:
         errors["total_charges_cents"] = _("Indiquez le total des charges liées à l'activité de formation.")
-    values = {
+    amounts = {
         "total_charges_cents": total_charges_cents,
         "trainer_salaries_cents": trainer_salaries_cents or 0,
         "purchases_cents": purchases_cents or 0,
         "turnover_cents": turnover_cents,
-        "address_public": bool(address_public),
     }
-    for name in ("total_charges_cents", "trainer_salaries_cents", "purchases_cents", "turnover_cents"):
-        if values[name] is not None and values[name] < 0:
+    values: dict[str, int | bool | None] = {**amounts, "address_public": bool(address_public)}
+    for name, amount in amounts.items():
+        if amount is not None and amount < 0:
             errors[name] = _("Le montant ne peut pas être négatif.")
-    parts = values["trainer_salaries_cents"] + values["purchases_cents"]
+    parts = (trainer_salaries_cents or 0) + (purchases_cents or 0)
     if not errors and total_charges_cents is not None and parts > total_charges_cents:
         errors["trainer_salaries_cents"] = _(
             "Les salaires des formateur·rices et les achats de prestations sont compris dans le total : "

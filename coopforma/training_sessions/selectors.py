@@ -9,7 +9,7 @@ the sessions they teach (`session.trainers`). Seeing a session is also the right
 import calendar as pycalendar
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
@@ -50,6 +50,9 @@ from coopforma.training_sessions.models import (
     SessionStatus,
     Slot,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SessionTrainer = Session.trainers.through
 TrainingTrainer = Training.trainers.through
@@ -153,7 +156,21 @@ def _sum(qs: QuerySet, fk: str, column: str) -> Coalesce:
     )
 
 
-def with_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
+class SessionCounts(TypedDict):
+    """What `with_counts` annotates."""
+
+    n_participants: int
+    n_entrusted: int
+    n_clients: int
+    n_training_orgs: int
+    n_companies: int
+    revenue_cents: int
+    n_slots: int
+    n_trainees: int
+    audience: str
+
+
+def with_counts(qs: QuerySet[Session]) -> "QuerySet[WithAnnotations[Session, SessionCounts]]":
     """Annotate trainees (participants + entrusted), clients by kind, revenue and the audience badge.
 
     audience: "subcontracted" (only other OFs as clients: we are their subcontractor), "mixed" (other OFs and
@@ -207,23 +224,23 @@ def session_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Quer
     if trainer := filters.get("trainer"):
         trainer_id = getattr(trainer, "pk", trainer)
         qs = qs.filter(Exists(SessionTrainer.objects.filter(session_id=OuterRef("pk"), trainer_id=trainer_id)))
-    qs = (
+    counted = (
         with_counts(qs)
         .select_related("member_structure", "place")
         .prefetch_related(Prefetch("trainers", queryset=Trainer.objects.order_by("last_name", "first_name")))
     )
     if audience := filters.get("audience"):
-        qs = qs.filter(audience=audience)
+        counted = counted.filter(audience=audience)
     if filters.get("to_close"):
-        qs = qs.filter(status__in=TO_CLOSE_STATUSES, end_date__lt=timezone.localdate())
+        counted = counted.filter(status__in=TO_CLOSE_STATUSES, end_date__lt=timezone.localdate())
     if filters.get("upcoming"):
         today = timezone.localdate()
         return (
-            qs.filter(end_date__gte=today)
+            counted.filter(end_date__gte=today)
             .exclude(status=SessionStatus.CANCELLED)
             .order_by(F("start_date").asc(nulls_last=True), "id")
         )
-    return qs.order_by(F("start_date").desc(nulls_first=True), "-id")
+    return counted.order_by(F("start_date").desc(nulls_first=True), "-id")
 
 
 def session_get(*, actor: Actor, session_id: int) -> Session:

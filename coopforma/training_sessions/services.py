@@ -70,7 +70,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 # Cerfa 10443 cadre F-1: the usual trainee type for each kind of client.
-BPF_DEFAULTS = {
+BPF_DEFAULTS: dict[str, str] = {
     ClientKind.COMPANY: BpfTraineeType.PRIVATE_EMPLOYEE,
     ClientKind.INDIVIDUAL: BpfTraineeType.INDIVIDUAL,
     ClientKind.PUBLIC_BODY: BpfTraineeType.OTHER,
@@ -1016,7 +1016,7 @@ def funding_line_create(
         payer_kind=payer_kind,
         payer_name=payer_name or "",
         scheme=scheme or "",
-        amount_cents=amount_cents,
+        amount_cents=amount_cents or 0,  # a missing amount is refused below like a zero one
         reference=reference or "",
         basis=basis or FundingBasis.FLAT,
         hourly_rate_cents=hourly_rate_cents,
