@@ -12,12 +12,13 @@ nowhere).
 from typing import Any
 
 from coopforma.billing.models import Invoice, InvoiceKind
+from coopforma.core.formatting import fr_date, fr_money
 from coopforma.core.hours import format_minutes
 from coopforma.core.identifiers import format_iban
 from coopforma.core.money import VAT_EXEMPT_MENTION, vat_mention
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, Missing, build_context, get_kind, register
-from coopforma.training_sessions.documents import ORGANISATION_KEYWORDS, fr_date, fr_money, organisation_data
+from coopforma.training_sessions.documents import ORGANISATION_KEYWORDS, organisation_data
 
 K = Keyword
 

@@ -21,8 +21,9 @@ from django.utils import timezone, translation
 from coopforma.accounts.models import Organisation, QualiopiCategory, VatRegime
 from coopforma.accounts.selectors import signatory_context
 from coopforma.catalogue.models import CertificationKind, Modality
-from coopforma.core.hours import format_minutes
-from coopforma.core.money import VAT_EXEMPT_MENTION, format_cents, vat_cents, vat_mention
+from coopforma.core.formatting import WEEKDAYS, fr_date, fr_hours, fr_money, fr_time
+from coopforma.core.legal import NDA_DISCLAIMER, nda_mention
+from coopforma.core.money import VAT_EXEMPT_MENTION, vat_cents, vat_mention
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, Missing, register
 from coopforma.people.models import ClientKind
@@ -39,32 +40,7 @@ from coopforma.training_sessions.models import (
     Slot,
 )
 
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-NDA_DISCLAIMER = "Cet enregistrement ne vaut pas agrément de l'État."
-
-
-# --- Formatting ---------------------------------------------------------------------------------------------
-
-
-def fr_date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return value.strftime("%d/%m/%Y")
-
-
-def fr_time(value: dt.datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{local:%H} h {local:%M}"
-
-
-def fr_hours(minutes: int | None) -> str:
-    return format_minutes(minutes or 0).replace("\u00a0", " ")
-
-
-def fr_money(cents: int | None) -> str:
-    return format_cents(cents or 0).replace("\u202f", " ").replace("\u00a0", " ")
+# --- Helpers ------------------------------------------------------------------------------------------------
 
 
 def _join(*parts: str) -> str:
@@ -148,14 +124,6 @@ def organisation_data(org: Organisation, *, category: str | None = None) -> dict
 
 
 def _organisation_data(org: Organisation, category: str | None = None) -> dict[str, Any]:
-    if org.nda:
-        nda_mention = f"Déclaration d'activité enregistrée sous le numéro {org.nda}"
-        nda_mention += (
-            f" auprès du préfet de région {org.nda_region}." if org.nda_region else " auprès du préfet de région."
-        )
-        nda_mention += f" {NDA_DISCLAIMER}"
-    else:
-        nda_mention = "Déclaration d'activité en cours d'enregistrement auprès du préfet de région."
     exempt = org.vat_regime == VatRegime.EXEMPT
     # The day of issue: a document is a snapshot, printed once (STYLE: issued documents are immutable).
     with translation.override("fr"):
@@ -167,7 +135,7 @@ def _organisation_data(org: Organisation, category: str | None = None) -> dict[s
         "naf_code": org.naf_code,
         "nda": org.nda,
         "nda_region": org.nda_region,
-        "nda_mention": nda_mention,
+        "nda_mention": nda_mention(org.nda, org.nda_region),
         "address": org.address,
         "street": org.street,
         "postal_code": org.postal_code,
