@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Qualiopi benchmark: the 32 indicator statuses (coopforma.quality.evidence.compute) of a large OF.
+"""Qualiopi benchmark: the 32 indicator statuses (coopforma.quality.indicator_statuses.compute) of a large OF.
 
     python benchmarks/quality.py                                # 5,000 sessions, 50,000 trainees, SQLite
     python benchmarks/quality.py --sessions 500 --trainees 5000
@@ -88,7 +88,7 @@ def main() -> int:
 
     from benchmarks.generate import BENCH_SLUG, generate
     from coopforma.accounts.models import Organisation
-    from coopforma.quality.evidence import compute, summary
+    from coopforma.quality.indicator_statuses import compute, summary
 
     vendor = connection.vendor
     print(f"Coopforma quality benchmark — {where}")

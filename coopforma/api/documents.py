@@ -7,7 +7,7 @@ the kind says): 201 with the document, or 422 listing the missing data with the 
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -74,7 +74,9 @@ def generate_document(request: HttpRequest, payload: GenerateIn) -> Status:
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"kind": f"Type de document inconnu : {payload.kind}"}) from None
-    subject = kind.extra["resolve"](actor, payload.subject_id)
+    if kind.hooks.resolve is None:
+        raise Http404
+    subject = kind.hooks.resolve(actor, payload.subject_id)
     try:
         document = services.document_generate(actor=actor, kind=kind, subject=subject)
     except services.MissingData as exc:

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema
 
 from coopforma.api.auth import require
 from coopforma.quality import selectors
-from coopforma.quality.evidence import IndicatorStatus, Period
+from coopforma.quality.indicator_statuses import IndicatorStatus, Period
 
 router = Router(tags=["quality"])
 

@@ -18,6 +18,7 @@ from coopforma.attendance.models import (
     SignMethod,
     truncate_to_millisecond,
 )
+from coopforma.core.dates import minutes_between
 from coopforma.training_sessions.models import Slot
 
 PROJECTED_FIELDS = ("status", "method", "signed_at", "arrival_at", "connected_at", "left_at", "reason")
@@ -40,12 +41,6 @@ def _dt(value: Any) -> dt.datetime | None:
     parsed = parse_datetime(value) if isinstance(value, str) and value else None
     # Millisecond precision, as the projection keeps it after a dumpdata/loaddata round trip.
     return truncate_to_millisecond(parsed) if parsed is not None else None
-
-
-def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
-    """Whole minutes from start to end (0 if end is before start), exact in UTC."""
-    seconds = (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()
-    return max(int(seconds // 60), 0)
 
 
 def attended_minutes_for(state: dict[str, Any], slot: Slot) -> int:

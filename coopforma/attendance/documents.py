@@ -28,8 +28,8 @@ from typing import Any
 from django.utils import timezone
 
 from coopforma.attendance.models import SlotState
+from coopforma.core.formatting import fr_date, fr_hours
 from coopforma.documents.registry import Keyword, register_context_provider, register_finalise_check
-from coopforma.training_sessions.documents import fr_date, fr_hours
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session, Slot
 
 BASIS_ATTENDED = "heures réalisées d'après l'émargement"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from coopforma.core.formatting import WEEKDAYS
 from coopforma.core.hours import format_minutes
 from coopforma.documents.rendering import compile_pdf, typst_escape
 
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from coopforma.attendance.selectors import PaperSheet, SessionAttendance
     from coopforma.training_sessions.models import Slot
 
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 STATUS = {
     "present": "Présent·e",
     "late": "En retard",

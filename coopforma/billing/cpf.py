@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 from coopforma.accounts.actor import Actor
 from coopforma.attendance.models import SlotAttendance, SlotState
 from coopforma.attendance.selectors import attended_minutes, percent, rate
+from coopforma.core.formatting import fr_date
 from coopforma.core.hours import format_minutes
 from coopforma.core.log import log_action
 from coopforma.people.models import ClientKind
-from coopforma.training_sessions.documents import fr_date
 from coopforma.training_sessions.models import (
     CpfState,
     Enrolment,

@@ -12,12 +12,13 @@ nowhere).
 from typing import Any
 
 from coopforma.billing.models import Invoice, InvoiceKind
+from coopforma.core.formatting import fr_date, fr_money
 from coopforma.core.hours import format_minutes
 from coopforma.core.identifiers import format_iban
 from coopforma.core.money import VAT_EXEMPT_MENTION, vat_mention
 from coopforma.documents.default_templates import load_default
-from coopforma.documents.registry import DocumentKind, Keyword, Missing, build_context, get_kind, register
-from coopforma.training_sessions.documents import ORGANISATION_KEYWORDS, fr_date, fr_money, organisation_data
+from coopforma.documents.registry import DocumentKind, Keyword, KindHooks, Missing, build_context, get_kind, register
+from coopforma.training_sessions.documents import ORGANISATION_KEYWORDS, organisation_data
 
 K = Keyword
 
@@ -210,6 +211,10 @@ def _resolve(actor: Any, invoice_id: int) -> Invoice:
     return invoice_get(actor=actor, invoice_id=invoice_id, amounts=False)
 
 
+def _label(invoice: Invoice) -> str:
+    return str(invoice)
+
+
 def _kind(code: str, label: str, template: str) -> DocumentKind:
     return DocumentKind(
         code=code,
@@ -220,7 +225,7 @@ def _kind(code: str, label: str, template: str) -> DocumentKind:
         missing=piece_missing,
         default_template=load_default(template),
         description="Pièce de facturation émise (numérotée, mentions légales figées à l'émission).",
-        extra={"resolve": _resolve, "label": lambda invoice: str(invoice)},
+        hooks=KindHooks(resolve=_resolve, label=_label),
     )
 
 

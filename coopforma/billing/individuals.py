@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from coopforma.core.formatting import fr_date
 from coopforma.core.log import log_action
 from coopforma.core.money import format_cents
 from coopforma.people.models import ClientKind
-from coopforma.training_sessions.documents import fr_date
 from coopforma.training_sessions.models import Enrolment, PayerKind
 from coopforma.training_sessions.selectors import (
     contract_signature,

@@ -28,8 +28,8 @@ from coopforma.attendance.models import SlotAttendance, SlotState
 from coopforma.attendance.selectors import attended_minutes
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.billing.rules import split_largest_remainder
+from coopforma.core.formatting import fr_date
 from coopforma.core.hours import format_minutes
-from coopforma.training_sessions.documents import fr_date
 from coopforma.training_sessions.models import (
     Enrolment,
     FundingBasis,

@@ -41,12 +41,13 @@ from coopforma.billing.models import (
 )
 from coopforma.billing.rules import contribution_cents, fiscal_year_of, national_funders, split_largest_remainder
 from coopforma.billing.selectors import funder_for_payer
+from coopforma.core.formatting import fr_date
 from coopforma.core.hours import format_minutes
 from coopforma.core.identifiers import compact, format_iban
+from coopforma.core.legal import nda_mention
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents, vat_cents, vat_mention
 from coopforma.people.models import Client, ClientKind, MemberStructure, TrainerEmployer
-from coopforma.training_sessions.documents import NDA_DISCLAIMER, fr_date
 from coopforma.training_sessions.models import (
     CpfState,
     Enrolment,
@@ -929,13 +930,6 @@ def invoice_delete_draft(*, actor: Actor, invoice: Invoice) -> None:
 
 def legal_snapshot(org: Organisation, vat_rate_bp: int) -> dict[str, Any]:
     """The seller's mentions printed on the piece, frozen at issue (art. 242 nonies A annexe II CGI, L6352-12)."""
-    if org.nda:
-        nda_mention = f"Déclaration d'activité enregistrée sous le numéro {org.nda}" + (
-            f" auprès du préfet de région {org.nda_region}." if org.nda_region else " auprès du préfet de région."
-        )
-        nda_mention += f" {NDA_DISCLAIMER}"
-    else:
-        nda_mention = "Déclaration d'activité en cours d'enregistrement auprès du préfet de région."
     return {
         "name": org.name,
         "legal_form": org.legal_form,
@@ -943,7 +937,7 @@ def legal_snapshot(org: Organisation, vat_rate_bp: int) -> dict[str, Any]:
         "siret": org.siret,
         "naf_code": org.naf_code,
         "nda": org.nda,
-        "nda_mention": nda_mention,
+        "nda_mention": nda_mention(org.nda, org.nda_region),
         "email": org.email,
         "phone": org.phone,
         "vat_number": org.vat_number,

@@ -2,8 +2,8 @@
 """What the public page of a training (/f/<org>/<training>/) shows, item by item.
 
 One list for two readers: the public page renders these items, and the Qualiopi indicator 1 judge
-(quality.evidence.judge_1) checks the same items, so its status says what the public actually sees. Indicator 1
-(guide de lecture V9) asks, for each offer: prerequisites, objectives, duration, access methods and delays,
+(quality.indicator_statuses.judge_1) checks the same items, so its status says what the public actually sees.
+Indicator 1 (guide de lecture V9) asks, for each offer: prerequisites, objectives, duration, access methods and delays,
 prices, contacts, methods, assessment methods and accessibility for people with disabilities; for a certifying
 action, the exact title and RNCP/RS code of the certification.
 """

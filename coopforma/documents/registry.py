@@ -8,8 +8,8 @@ object, so it has nothing to reach into), and what data is missing to produce it
 it). Like pretix's `DEFAULT_VARIABLES` (src/pretix/base/pdf.py), but registered explicitly by each app's
 `AppConfig.ready()`.
 
-Hooks a kind may carry in `extra` (the engine never imports the domain): `resolve(actor, id)` (the subject
-through the domain's scoped selector, Http404 otherwise), `session_id(subject)`, `label(subject)`,
+The hooks a kind carries (`KindHooks`, typed; the engine never imports the domain): `resolve(actor, id)` (the
+subject through the domain's scoped selector, Http404 otherwise), `session_id(subject)`, `label(subject)`,
 `resolve_session(actor, id)`, `subjects_for_session(actor, session_id)`, `applies(subject)`, and `batch()`: a
 context manager within which the kind's contexts and missing-data checks share what they read (the session,
 its slots, the organisation…) instead of reading it once per document — see `batch()` below.
@@ -22,8 +22,8 @@ own `batch` context manager (entered by `batch()` with the kind's, so a bulk run
 `keywords` (added to the kind, or replacing the kind's keyword of the same name, e.g. to update a label).
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,6 +44,31 @@ class Missing:
 
 
 @dataclass(frozen=True)
+class KindHooks:
+    """What the engine asks the domain that registered a kind about its subjects; None: the kind has no such hook.
+
+    A kind generated from a session's pages has `resolve`, `session_id`, `label`, `resolve_session` and
+    `subjects_for_session`; `operator_subjects` lets the command line render it; billing pieces only have
+    `resolve` and `label` (they are laid out when issued)."""
+
+    # (actor, subject id) -> the subject through the domain's scoped selector (Http404: missing or not theirs)
+    resolve: Callable[[Any, int], Any] | None = None
+    session_id: Callable[[Any], int] | None = None  # subject -> the id of its session
+    label: Callable[[Any], str] | None = None  # subject -> how a list names it (the client, the trainee…)
+    # (actor, session id) -> the session, Http404 when not visible
+    resolve_session: Callable[[Any, int], Any] | None = None
+    # (actor, session id) -> the subjects of the session the actor may see (not cancelled)
+    subjects_for_session: Callable[[Any, int], Iterable[Any]] | None = None
+    operator_subjects: Callable[[int], Iterable[Any]] | None = None  # session id -> every subject (unscoped: CLI)
+    preview_subjects: Callable[[Any], Iterable[tuple[str, Any]]] | None = None  # actor -> (label, subject) to preview
+    applies: Callable[[Any], bool] | None = None  # subject -> whether this kind is produced for it
+    batch: Callable[[], AbstractContextManager[None]] | None = None  # see `batch()` below
+    attachments: tuple[str, ...] = ()  # kinds of the session delivered with it (the convocation: programme, rules)
+    # session id -> (name, e-mail) of whom a document of the whole session is diffused to
+    session_recipients: Callable[[int], Iterable[tuple[str, str]]] | None = None
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     code: str  # "convention", "contract", "programme", "convocation", "rules", "attendance_sheet",
     # "certificate", "attestation", "quote"
@@ -58,7 +83,7 @@ class DocumentKind:
     default_signers: tuple[str, ...] = ()  # among "quality", "client", "trainee", "trainer"
     description: str = ""
     bulk: bool = False  # may be generated for all participants of a session at once
-    extra: dict[str, Any] = field(default_factory=dict)
+    hooks: KindHooks = field(default_factory=KindHooks)
 
     def sample_context(self) -> dict[str, Any]:
         """A context built from the keywords' examples: used to check and preview a template."""
@@ -177,13 +202,13 @@ def all_kinds() -> list[DocumentKind]:
 
 @contextmanager
 def batch(*kinds: DocumentKind) -> Iterator[None]:
-    """Enter the `extra["batch"]` context of each kind once (kinds of one domain share it), and the `batch` of
+    """Enter the `hooks.batch` context of each kind once (kinds of one domain share it), and the `batch` of
     each of their context providers: for work over many subjects of the same session, so that their shared data
     is read once. A kind without one is left as is."""
     with ExitStack() as stack:
         entered: list[Any] = []
         for kind in kinds:
-            hooks = [kind.extra.get("batch")] + [entry.batch for entry in _PROVIDERS.get(kind.code, ())]
+            hooks = [kind.hooks.batch] + [entry.batch for entry in _PROVIDERS.get(kind.code, ())]
             for hook in hooks:
                 if hook is not None and hook not in entered:
                     entered.append(hook)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Reads of issued documents. Visibility follows the subject: an actor sees a document when the kind's
-resolver (`kind.extra["resolve"]`, the domain's scoped `<noun>_get`) lets them see its subject."""
+resolver (`kind.hooks.resolve`, the domain's scoped `<noun>_get`) lets them see its subject."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,20 +22,22 @@ def _kind_or_404(code: str) -> DocumentKind:
 
 def session_kinds() -> list[DocumentKind]:
     """The kinds whose subjects belong to a session (they carry the session hooks)."""
-    return [k for k in all_kinds() if "resolve_session" in k.extra]
+    return [k for k in all_kinds() if k.hooks.resolve_session is not None]
 
 
 def session_resolve(*, actor: Actor, session_id: int) -> Any:
     """The session through the domain's scoped selector (Http404 when missing or not visible)."""
-    kinds = session_kinds()
-    if not kinds:
-        raise Http404
-    return kinds[0].extra["resolve_session"](actor, session_id)
+    for kind in session_kinds():
+        if kind.hooks.resolve_session is not None:
+            return kind.hooks.resolve_session(actor, session_id)
+    raise Http404
 
 
 def document_subject(*, actor: Actor, document: Document) -> Any:
     kind = _kind_or_404(document.kind)
-    return kind.extra["resolve"](actor, document.subject_id)
+    if kind.hooks.resolve is None:
+        raise Http404
+    return kind.hooks.resolve(actor, document.subject_id)
 
 
 def document_get(*, actor: Actor, document_id: int) -> Document:
@@ -126,11 +128,13 @@ def _sections(
     sections = []
     subjects_cache: dict[Any, list[Any]] = {}
     for kind in kinds:
-        hook = kind.extra["subjects_for_session"]
+        hook = kind.hooks.subjects_for_session
+        if hook is None:
+            continue
         if hook not in subjects_cache:
             subjects_cache[hook] = hook(actor, session_id)
-        applies = kind.extra.get("applies")
-        label = kind.extra.get("label", str)
+        applies = kind.hooks.applies
+        label = kind.hooks.label or str
         rows = [
             SubjectRow(
                 subject=subject,

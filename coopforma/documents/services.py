@@ -2,7 +2,7 @@
 """Generation and finalisation of documents: generic over the registered kinds.
 
 A kind (registry.DocumentKind) brings everything domain-specific: the context of a subject, what is missing,
-and in `extra` the resolvers that check the actor may see the subject (`resolve(actor, id)`, which raises
+and in `hooks` the resolvers that check the actor may see the subject (`resolve(actor, id)`, which raises
 Http404). These services never import a domain app.
 
 Workflow: `document_generate` makes a draft (PDF with a « BROUILLON » background) from the organisation's
@@ -137,11 +137,13 @@ def _visible_subject(actor: Actor, kind: DocumentKind, subject: Any) -> Any:
     """The subject again through the domain's scoped selector: Http404 when the actor may not see it."""
     if getattr(subject, "organisation_id", None) != actor.organisation_id:
         raise Http404
-    return kind.extra["resolve"](actor, subject.pk)
+    if kind.hooks.resolve is None:
+        raise Http404
+    return kind.hooks.resolve(actor, subject.pk)
 
 
 def subject_label(kind: DocumentKind, subject: Any) -> str:
-    label = kind.extra.get("label")
+    label = kind.hooks.label
     return label(subject) if label else str(subject)
 
 
@@ -232,7 +234,7 @@ def _generate(
             if latest is not None:
                 Document.objects.filter(pk=latest.pk).update(status=DocumentStatus.REPLACED, updated_at=timezone.now())
         document.title = f"{kind.label} — {label}"[:300]
-        session_of = kind.extra.get("session_id")
+        session_of = kind.hooks.session_id
         document.session_id_ref = session_of(subject) if session_of else None
         document.template = template
         document.template_body = body
@@ -387,13 +389,15 @@ def documents_generate_for_session(*, actor: Actor, session: Any, kind: Document
     kind = _kind(kind)
     if not kind.bulk:
         raise ValidationError({"kind": _("« %(kind)s » ne se génère pas en lot.") % {"kind": kind.label}})
-    kind.extra["resolve_session"](actor, session.pk)  # 404 when the session is not visible
+    if kind.hooks.resolve_session is None or kind.hooks.subjects_for_session is None:
+        raise Http404
+    kind.hooks.resolve_session(actor, session.pk)  # 404 when the session is not visible
     result = BulkResult()
     template = active_template(actor.organisation_id, kind.code)
     # Inside the batch, what every document shares (organisation, session, slots, trainees…) is read once; one
     # transaction for the whole run (one commit instead of one per document).
     with batch(kind), transaction.atomic():
-        subjects = list(kind.extra["subjects_for_session"](actor, session.pk))
+        subjects = list(kind.hooks.subjects_for_session(actor, session.pk))
         latest: dict[int, Document] = {}
         if subjects:
             subject_type = ContentType.objects.get_for_model(type(subjects[0]))

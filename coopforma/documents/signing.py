@@ -39,7 +39,7 @@ from coopforma.core.log import log_action
 from coopforma.core.mail import MailAttachment, send_mail_logged
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
-from coopforma.documents.registry import get_kind
+from coopforma.documents.registry import KindHooks, get_kind
 from coopforma.documents.rendering import compile_pdf, typst_escape
 from coopforma.documents.services import document_check_final
 
@@ -317,7 +317,7 @@ def _recipients(document: Document) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     people = _client_signers(document.context or {}) + _trainee_signers(document.context or {})
     pairs = [(s.name, s.email) for s in people if s.email]
-    hook = _kind_extra(document.kind).get("session_recipients")
+    hook = _kind_hooks(document.kind).session_recipients
     if not pairs and hook is not None and document.session_id_ref:
         pairs = list(hook(document.session_id_ref))
     for name, email in pairs:
@@ -326,11 +326,11 @@ def _recipients(document: Document) -> list[tuple[str, str]]:
     return found
 
 
-def _kind_extra(code: str) -> dict[str, Any]:
+def _kind_hooks(code: str) -> KindHooks:
     try:
-        return get_kind(code).extra
+        return get_kind(code).hooks
     except LookupError:  # a kind no longer registered: a plain document
-        return {}
+        return KindHooks()
 
 
 # What may be attached: issued (final, signed or already diffused), not replaced.
@@ -340,7 +340,7 @@ ATTACHABLE_STATUSES = (DocumentStatus.FINAL, DocumentStatus.SIGNED, DocumentStat
 def _attachments(document: Document) -> list[Document]:
     """The issued documents of the session this kind of document says it carries (the convocation: programme
     and règlement intérieur), the latest of each kind; ValidationError naming those not issued yet."""
-    wanted = _kind_extra(document.kind).get("attachments", ())
+    wanted = _kind_hooks(document.kind).attachments
     found, lacking = [], []
     for code in wanted:
         attached = (

@@ -96,9 +96,9 @@ def template_events(*, actor: Actor, kind: DocumentKind) -> QuerySet[ActivityLog
 
 
 def preview_subjects(*, actor: Actor, kind: DocumentKind) -> list[tuple[str, Any]]:
-    """Real records the preview may use, when the kind provides them (`extra["preview_subjects"]`)."""
+    """Real records the preview may use, when the kind provides them (`hooks.preview_subjects`)."""
     actor.require(TEMPLATE_FLAG)
-    provider = kind.extra.get("preview_subjects")
+    provider = kind.hooks.preview_subjects
     if not callable(provider):
         return []
     return list(provider(actor))[:PREVIEW_SUBJECTS_MAX]

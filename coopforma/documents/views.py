@@ -26,7 +26,7 @@ def _kind(code: str) -> DocumentKind:
     except LookupError:
         raise Http404 from None
     # Kinds generated from a session's pages only (billing pieces make their PDFs when issued).
-    if "resolve" not in kind.extra or "session_id" not in kind.extra:
+    if kind.hooks.resolve is None or kind.hooks.session_id is None:
         raise Http404
     return kind
 
@@ -69,8 +69,10 @@ class DocumentGenerateView(_SessionPage):
 
     def post(self, request: HttpRequest, org: str, kind: str, subject_id: int) -> HttpResponse:
         document_kind = _kind(kind)
-        subject = document_kind.extra["resolve"](self.actor, subject_id)
-        session_id = document_kind.extra["session_id"](subject)
+        if document_kind.hooks.resolve is None or document_kind.hooks.session_id is None:
+            raise Http404  # `_kind` refuses these kinds already; this tells the type checker
+        subject = document_kind.hooks.resolve(self.actor, subject_id)
+        session_id = document_kind.hooks.session_id(subject)
         try:
             document = services.document_generate(actor=self.actor, kind=document_kind, subject=subject)
         except services.MissingData as exc:

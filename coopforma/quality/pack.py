@@ -29,7 +29,7 @@ from coopforma.accounts.models import Organisation
 from coopforma.core.links import site_base
 from coopforma.core.log import log_action
 from coopforma.documents.models import Document
-from coopforma.quality import evidence as ev
+from coopforma.quality import indicator_statuses
 from coopforma.quality.models import (
     Audit,
     AuditPack,
@@ -68,7 +68,7 @@ def _safe_name(pk: int, name: str, default_ext: str = "") -> str:
 
 
 def _documents(org: Organisation, start: dt.date | None, end: dt.date | None) -> list[Document]:
-    qs = Document.objects.filter(organisation=org, status__in=ev.ISSUED).exclude(file="")
+    qs = Document.objects.filter(organisation=org, status__in=indicator_statuses.ISSUED).exclude(file="")
     if start:
         qs = qs.filter(finalised_at__date__gte=start)
     if end:
@@ -81,7 +81,7 @@ def write_pack(
 ) -> dict[str, int]:
     """Write the zip of `org`'s quality system for the period into `out`; returns counts."""
     today = timezone.localdate()
-    statuses = ev.compute(org, period=ev.Period(start, end), today=today)
+    statuses = indicator_statuses.compute(org, period=indicator_statuses.Period(start, end), today=today)
     site = site_base()
     evidence_files: dict[int, PackFile] = {}
     for status in statuses:
@@ -108,7 +108,8 @@ def write_pack(
         archive.writestr(
             "index.html",
             render_to_string(
-                "quality/pack/index.html", {**common, "statuses": statuses, "summary": ev.summary(statuses)}
+                "quality/pack/index.html",
+                {**common, "statuses": statuses, "summary": indicator_statuses.summary(statuses)},
             ),
         )
         for status in statuses:

@@ -20,7 +20,7 @@ from coopforma.accounts.models import Organisation, TenantModel, TenantQuerySet
 from coopforma.core.dates import add_months
 from coopforma.people.models import Trainer, TrainerStatus
 from coopforma.people.scope import actor_scope
-from coopforma.quality import evidence
+from coopforma.quality import indicator_statuses
 from coopforma.quality.indicators import BY_NUMBER, MINORS_MAKING_A_MAJOR, surveillance_scope
 from coopforma.quality.models import (
     Audit,
@@ -45,14 +45,14 @@ def member_ids_for(actor: Actor) -> frozenset[int] | None:
 
 
 def statuses_for(
-    *, actor: Actor, period: evidence.Period | None = None, today: dt.date | None = None
-) -> list[evidence.IndicatorStatus]:
-    return evidence.compute(actor.organisation, member_ids=member_ids_for(actor), period=period, today=today)
+    *, actor: Actor, period: indicator_statuses.Period | None = None, today: dt.date | None = None
+) -> list[indicator_statuses.IndicatorStatus]:
+    return indicator_statuses.compute(actor.organisation, member_ids=member_ids_for(actor), period=period, today=today)
 
 
 def indicator_status_get(
-    *, actor: Actor, number: int, period: evidence.Period | None = None
-) -> evidence.IndicatorStatus:
+    *, actor: Actor, number: int, period: indicator_statuses.Period | None = None
+) -> indicator_statuses.IndicatorStatus:
     if number not in BY_NUMBER:
         raise Http404
     return next(s for s in statuses_for(actor=actor, period=period) if s.number == number)

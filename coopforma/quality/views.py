@@ -19,8 +19,7 @@ from coopforma.accounts.mixins import OrgViewMixin
 from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
-from coopforma.quality import evidence as ev
-from coopforma.quality import forms, selectors, services
+from coopforma.quality import forms, indicator_statuses, selectors, services
 from coopforma.quality.indicators import BY_NUMBER, CRITERIA
 
 STATE_LABELS = {
@@ -32,11 +31,11 @@ STATE_LABELS = {
 }
 
 
-def _period(request: HttpRequest) -> tuple[forms.PeriodForm, ev.Period]:
+def _period(request: HttpRequest) -> tuple[forms.PeriodForm, indicator_statuses.Period]:
     form = forms.PeriodForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        return form, ev.Period(form.cleaned_data.get("start"), form.cleaned_data.get("end"))
-    return form, ev.Period()
+        return form, indicator_statuses.Period(form.cleaned_data.get("start"), form.cleaned_data.get("end"))
+    return form, indicator_statuses.Period()
 
 
 class DashboardView(OrgViewMixin, TemplateView):
@@ -53,7 +52,7 @@ class DashboardView(OrgViewMixin, TemplateView):
         context.update(
             period_form=period_form,
             by_criterion=by_criterion,
-            summary=ev.summary(statuses),
+            summary=indicator_statuses.summary(statuses),
             scoped=selectors.member_ids_for(self.actor) is not None,
             can_manage=self.actor.has("quality.manage"),
         )

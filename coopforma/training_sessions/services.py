@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.catalogue.models import Modality, TrainingStatus
+from coopforma.core.dates import minutes_between
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents
 from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
@@ -105,11 +106,6 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if timezone.is_aware(value) else value.replace(tzinfo=_tz())
-
-
-def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
-    """Exact minutes (computed in UTC, so a DST change inside the span is counted right)."""
-    return int((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() // 60)
 
 
 def describe_span(start: dt.datetime, end: dt.datetime) -> str:

@@ -8,6 +8,7 @@ from coopforma.accounts.roles import Role
 from coopforma.core.models import ActivityLog
 from coopforma.documents import rendering
 from coopforma.documents.models import DocumentTemplate
+from coopforma.documents.registry import KindHooks
 from coopforma.documents.template_selectors import active_template, template_preview
 from coopforma.documents.template_services import template_reset, template_save
 from coopforma.documents.tests.test_template_support import DEFAULT_BODY, make_kind, registered
@@ -158,7 +159,7 @@ def test_preview_reports_problems_instead_of_raising(kind, admin_actor):
 
 def test_preview_with_real_data_and_missing_items(admin_actor):
     subjects = [("Réel complet", {"name": "Alex Réel"}), ("Réel incomplet", {"name": "Zoé", "incomplete": True})]
-    kind = make_kind("test_real", extra={"preview_subjects": lambda actor: subjects})
+    kind = make_kind("test_real", hooks=KindHooks(preview_subjects=lambda actor: subjects))
     with registered(kind):
         preview = template_preview(actor=admin_actor, kind=kind, body="{{ trainee.full_name }}", subject=1)
         assert preview.subject_label == "Réel incomplet"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from coopforma.core.models import ActivityLog
 from coopforma.documents.models import DocumentTemplate
+from coopforma.documents.registry import KindHooks
 from coopforma.documents.tests.test_template_support import DEFAULT_BODY, make_kind, registered
 
 HOSTILE = "<script>alert(1)</script>"
@@ -239,7 +240,7 @@ def test_hostile_template_never_reaches_the_preview_page(web, admin_user, org, k
 
 def test_preview_with_real_hostile_data(web, admin_user, org):
     subjects = [("Stagiaire <b>réel</b>", {"name": HOSTILE, "incomplete": True})]
-    kind = make_kind("test_real", extra={"preview_subjects": lambda actor: subjects})
+    kind = make_kind("test_real", hooks=KindHooks(preview_subjects=lambda actor: subjects))
     with registered(kind):
         client = web(admin_user)
         page = client.get(url("template_edit", org, kind=kind.code))

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from coopforma.quality import evidence as ev
+from coopforma.quality import indicator_statuses
 from coopforma.quality.models import AuditPack
 from coopforma.quality.tests.conftest import make_session
 from coopforma.training_sessions.models import Participant
@@ -24,7 +24,7 @@ def five(training):  # type: ignore[no-untyped-def]
 
 
 def _eight(org):  # type: ignore[no-untyped-def]
-    return next(s for s in ev.compute(org) if s.number == 8)
+    return next(s for s in indicator_statuses.compute(org) if s.number == 8)
 
 
 def _participant_urls(org, session):  # type: ignore[no-untyped-def]
@@ -37,18 +37,20 @@ def test_the_lists_keep_the_first_links_in_order_and_the_exact_counts(monkeypatc
     whole = _eight(org)
     assert whole.missing_total == 5 and len(whole.missing) == 5 and whole.missing_more == 0
     assert [link.url for link in whole.missing] == _participant_urls(org, five)
-    monkeypatch.setattr(ev, "LINKS_SHOWN", 3)
+    monkeypatch.setattr(indicator_statuses, "LINKS_SHOWN", 3)
     bounded = _eight(org)
     assert bounded.missing == whole.missing[:3]
     assert bounded.missing_total == 5 and bounded.missing_more == 2 and bounded.counted_total == 0
     assert (bounded.status, bounded.explanation) == (whole.status, whole.explanation)
     assert bounded.explanation.startswith("0 sur 5 ")
-    nine = next(s for s in ev.compute(org) if s.number == 9)  # 5 trainees without convocation nor rules delivered
+    nine = next(
+        s for s in indicator_statuses.compute(org) if s.number == 9
+    )  # 5 trainees without convocation nor rules delivered
     assert nine.missing_total == 5 and len(nine.missing) == 3 and nine.explanation.startswith("0 sur 5 ")
 
 
 def test_the_indicator_page_says_how_many_are_not_listed(monkeypatch, web, quality_user, org, five):
-    monkeypatch.setattr(ev, "LINKS_SHOWN", 3)
+    monkeypatch.setattr(indicator_statuses, "LINKS_SHOWN", 3)
     client = web(quality_user)
     page = client.get(f"/o/{org.slug}/quality/indicators/8/").content.decode()
     assert "Ce qui manque (5)" in page
@@ -67,7 +69,7 @@ def test_an_unbounded_list_says_nothing_more(web, quality_user, org, five):
 
 
 def test_the_api_bounds_the_lists_and_gives_the_totals(monkeypatch, api, quality_user, org, five):
-    monkeypatch.setattr(ev, "LINKS_SHOWN", 3)
+    monkeypatch.setattr(indicator_statuses, "LINKS_SHOWN", 3)
     eight = api(quality_user, org).get("/api/v1/quality/indicators/8").json()
     assert eight["missing_total"] == 5 and eight["counted_total"] == 0
     assert [link["url"] for link in eight["missing"]] == _participant_urls(org, five)[:3]
@@ -79,7 +81,7 @@ def test_the_api_bounds_the_lists_and_gives_the_totals(monkeypatch, api, quality
 def test_the_audit_pack_says_how_many_are_not_listed(
     monkeypatch, web, quality_user, org, five, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(ev, "LINKS_SHOWN", 3)
+    monkeypatch.setattr(indicator_statuses, "LINKS_SHOWN", 3)
     client = web(quality_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/o/{org.slug}/quality/packs/", {"start": "", "end": ""})

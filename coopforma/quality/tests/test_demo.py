@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from coopforma.accounts.models import Organisation, User
 from coopforma.core.dates import add_months
 from coopforma.dashboard.demo import DEMO_SLUG, demo_load
-from coopforma.quality import evidence as ev
+from coopforma.quality import indicator_statuses
 from coopforma.quality.models import Audit, Complaint, NonConformity
 from tests.module_data import load_once
 
@@ -39,17 +39,25 @@ def demo_org(loaded_demo, db, settings):  # type: ignore[no-untyped-def]
 
 
 def test_demo_statuses_are_mixed_and_explained(demo_org):
-    statuses = ev.compute(demo_org)
-    by_status = ev.summary(statuses)
-    assert by_status[ev.MET] >= 5 and by_status[ev.MISSING] >= 1 and by_status[ev.PARTIAL] >= 1
-    assert by_status[ev.NOT_APPLICABLE] >= 1
+    statuses = indicator_statuses.compute(demo_org)
+    by_status = indicator_statuses.summary(statuses)
+    assert (
+        by_status[indicator_statuses.MET] >= 5
+        and by_status[indicator_statuses.MISSING] >= 1
+        and by_status[indicator_statuses.PARTIAL] >= 1
+    )
+    assert by_status[indicator_statuses.NOT_APPLICABLE] >= 1
     s = {x.number: x for x in statuses}
-    assert s[31].status == ev.MET and s[23].status == ev.MET and s[25].status == ev.PARTIAL
-    assert s[22].status == ev.MISSING
+    assert (
+        s[31].status == indicator_statuses.MET
+        and s[23].status == indicator_statuses.MET
+        and s[25].status == indicator_statuses.PARTIAL
+    )
+    assert s[22].status == indicator_statuses.MISSING
     # The subcontracted trainer is checked; the session entrusted to them has SIRET and NDA but no contract issued.
-    assert s[27].status == ev.PARTIAL
+    assert s[27].status == indicator_statuses.PARTIAL
     assert [link.label for link in s[27].missing if "contrat de sous-traitance émis" in link.label]
-    assert s[14].status == ev.NOT_APPLICABLE  # no apprenticeship
+    assert s[14].status == indicator_statuses.NOT_APPLICABLE  # no apprenticeship
     assert all(x.explanation for x in statuses)
 
 

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         render.add_argument(
             "--kind",
             help="type de document (tous si omis) : "
-            + ", ".join(k.code for k in all_kinds() if "operator_subjects" in k.extra),
+            + ", ".join(k.code for k in all_kinds() if k.hooks.operator_subjects is not None),
         )
         render.add_argument("--out", required=True, help="dossier où écrire les PDF")
         verify = sub.add_parser(
@@ -61,16 +61,16 @@ class Command(BaseCommand):
             return
         if options["action"] != "render":  # pragma: no cover - argparse refuses other actions
             raise CommandError("action inconnue")
-        kinds = [k for k in all_kinds() if "operator_subjects" in k.extra]
+        kinds = [k for k in all_kinds() if k.hooks.operator_subjects is not None]
         if options.get("kind"):
             try:
                 kinds = [get_kind(options["kind"])]
             except LookupError:
                 raise CommandError(f"type de document inconnu : {options['kind']}") from None
-            if "operator_subjects" not in kinds[0].extra:
+            if kinds[0].hooks.operator_subjects is None:
                 # Billing pieces (invoice, credit note, quote) are laid out when they are issued, from their own
                 # record, not from a session: there is nothing to render here.
-                session_kinds = ", ".join(k.code for k in all_kinds() if "operator_subjects" in k.extra)
+                session_kinds = ", ".join(k.code for k in all_kinds() if k.hooks.operator_subjects is not None)
                 raise CommandError(
                     f"« {kinds[0].label} » ne se produit pas à partir d'une session : ce document est mis en forme "
                     f"quand il est émis, depuis sa page (menu Facturation). Types produits par cette commande : "
@@ -83,8 +83,11 @@ class Command(BaseCommand):
         made = 0
         found_session = False
         for kind in kinds:
-            subjects = kind.extra["operator_subjects"](session_id)
-            applies = kind.extra.get("applies")
+            operator_subjects = kind.hooks.operator_subjects
+            if operator_subjects is None:  # pragma: no cover - the kinds above all have it
+                continue
+            subjects = operator_subjects(session_id)
+            applies = kind.hooks.applies
             for subject in subjects:
                 found_session = True
                 if applies is not None and not applies(subject):
