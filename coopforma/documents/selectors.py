@@ -2,6 +2,7 @@
 """Reads of issued documents. Visibility follows the subject: an actor sees a document when the kind's
 resolver (`kind.hooks.resolve`, the domain's scoped `<noun>_get`) lets them see its subject."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +127,7 @@ def _sections(
     with_missing: bool,
 ) -> list[KindSection]:
     sections = []
-    subjects_cache: dict[Any, list[Any]] = {}
+    subjects_cache: dict[Any, Iterable[Any]] = {}
     for kind in kinds:
         hook = kind.hooks.subjects_for_session
         if hook is None:
