@@ -9,6 +9,8 @@ RANK = {
     "core": 0,
     "formats": 0,  # pure readers/writers of outside formats: import only core
     "accounts": 1,
+    # Listens to core's activity log (action names only): imports core and accounts, no domain app.
+    "webhooks": 1.5,
     "documents": 2,
     "people": 3,
     "catalogue": 4,
