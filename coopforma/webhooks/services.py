@@ -101,8 +101,12 @@ def endpoint_update(
     events = _events_check(events)
     with transaction.atomic():
         endpoint = _locked(actor, endpoint_id)
-        before = {"url": endpoint.url, "events": endpoint.events, "description": endpoint.description,
-                  "is_active": endpoint.is_active}  # fmt: skip
+        before = {
+            "url": endpoint.url,
+            "events": endpoint.events,
+            "description": endpoint.description,
+            "is_active": endpoint.is_active,
+        }
         endpoint.url, endpoint.events, endpoint.is_active = url, events, is_active
         endpoint.description = description.strip()[:200]
         endpoint.save(update_fields=["url", "events", "description", "is_active", "updated_at"])

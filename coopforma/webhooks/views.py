@@ -70,8 +70,12 @@ class EndpointUpdateView(OrgViewMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         endpoint = self.endpoint()
-        return {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events,
-                "is_active": endpoint.is_active}  # fmt: skip
+        return {
+            "url": endpoint.url,
+            "description": endpoint.description,
+            "events": endpoint.events,
+            "is_active": endpoint.is_active,
+        }
 
     def endpoint(self) -> Any:
         if not hasattr(self, "_endpoint"):

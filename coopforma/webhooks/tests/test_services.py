@@ -173,9 +173,13 @@ def test_another_organisations_admin_cannot_touch_our_endpoint(org, other_org, s
         services.endpoint_secret_rotate(actor=foreign, endpoint_id=endpoint.pk)
     with pytest.raises(WebhookEndpoint.DoesNotExist):
         services.endpoint_update(
-            actor=foreign, endpoint_id=endpoint.pk, url="https://evil.example.net/", events=["invoice.issued"],
-            description="", is_active=True,
-        )  # fmt: skip
+            actor=foreign,
+            endpoint_id=endpoint.pk,
+            url="https://evil.example.net/",
+            events=["invoice.issued"],
+            description="",
+            is_active=True,
+        )
     with pytest.raises(WebhookDelivery.DoesNotExist):
         services.delivery_replay(actor=foreign, delivery_id=delivery.pk)
     endpoint.refresh_from_db()

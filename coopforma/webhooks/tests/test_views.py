@@ -76,8 +76,13 @@ def test_the_secret_is_shown_once_then_never_again(web, admin_user, org):
     assert secret.startswith("whsec_") and secret in response.content.decode()
     assert "Copiez ce secret maintenant" in response.content.decode()
     delivery = delivery_make(endpoint)
-    pages = [base(org), f"{base(org)}{endpoint.pk}/", f"{base(org)}{endpoint.pk}/edit/",
-             f"{base(org)}deliveries/{delivery.pk}/", f"/o/{org.slug}/"]  # fmt: skip
+    pages = [
+        base(org),
+        f"{base(org)}{endpoint.pk}/",
+        f"{base(org)}{endpoint.pk}/edit/",
+        f"{base(org)}deliveries/{delivery.pk}/",
+        f"/o/{org.slug}/",
+    ]
     for page in pages:
         content = client.get(page).content.decode()
         assert secret not in content, page
