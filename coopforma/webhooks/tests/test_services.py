@@ -401,3 +401,16 @@ def test_a_real_request_reaches_a_local_server_signed(org, admin_actor, settings
     assert outcomes == {f"{base}/hook": "succeeded", f"{base}/redirect": "pending"}
     assert WebhookAttempt.objects.get(delivery__endpoint__url=f"{base}/hook").response_excerpt == "merci"
     assert WebhookAttempt.objects.get(delivery__endpoint__url=f"{base}/redirect").status_code == 302
+
+
+def test_the_command_delivers_what_is_due(org, recorder):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    recorder(200)
+    with time_machine.travel(frozen_now(), tick=False):
+        delivery_make(endpoint_make(org))
+        out = StringIO()
+        call_command("deliver_webhooks", "--due", stdout=out)
+    assert out.getvalue().strip() == "remis : 1, à retenter : 0, abandonnés : 0"
