@@ -414,3 +414,21 @@ def test_the_command_delivers_what_is_due(org, recorder):
         out = StringIO()
         call_command("deliver_webhooks", "--due", stdout=out)
     assert out.getvalue().strip() == "remis : 1, à retenter : 0, abandonnés : 0"
+
+
+def test_a_real_service_emits_its_event_without_being_edited(
+    org, admin_actor, recorder, django_capture_on_commit_callbacks
+):
+    from coopforma.people.tests.factories import ClientFactory
+    from coopforma.training_sessions.services import enrolment_create
+
+    fake = recorder(200)
+    endpoint_make(org, events=["enrolment.created"])
+    session = SessionFactory(training__organisation=org)
+    client = ClientFactory(organisation=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrolment_create(actor=admin_actor, session_id=session.pk, client_id=client.pk, price_cents=90000)
+    payload = json.loads(fake.calls[0][1])
+    assert payload["type"] == "enrolment.created"
+    assert payload["data"]["object"]["id"] == enrolment.pk
+    assert (payload["data"]["price_cents"], payload["data"]["client"]["id"]) == (90000, client.pk)
