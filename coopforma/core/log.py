@@ -52,10 +52,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 # Functions called with each new entry, inside the caller's transaction (the webhooks app registers one in its
 # AppConfig.ready to turn some actions into events; core imports no app above it).
-_LISTENERS: list[Callable[[ActivityLog], None]] = []
+_LISTENERS: list[Callable[[ActivityLog], object]] = []
 
 
-def on_logged(listener: Callable[[ActivityLog], None]) -> None:
+def on_logged(listener: Callable[[ActivityLog], object]) -> None:
     """Call `listener(entry)` after each `log_action` (once, however often it is registered)."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
