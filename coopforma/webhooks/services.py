@@ -41,6 +41,9 @@ RETRY_DELAYS = (
 # While an attempt is under way its delivery is not due (another worker or the cron leaves it alone).
 LEASE = timedelta(minutes=10)
 USER_AGENT = "Coopforma-Webhooks/1"
+# Deliveries done or given up are deleted after this long: their bodies carry personal data (names in labels)
+# that the privacy app's erasure does not reach (RGPD art. 5-1-e, storage limitation); replays are for recent ones.
+KEEP_DELIVERIES = timedelta(days=30)
 
 
 # --- endpoints --------------------------------------------------------------------------------------------------
@@ -311,3 +314,11 @@ def due_delivery_ids(*, limit: int = 200) -> list[int]:
         .order_by("next_attempt_at", "id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def deliveries_purge() -> int:
+    """Delete the deliveries done or given up more than KEEP_DELIVERIES ago (with their attempts); how many."""
+    deleted, _rows = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED], updated_at__lt=timezone.now() - KEEP_DELIVERIES
+    ).delete()
+    return deleted

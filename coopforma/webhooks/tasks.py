@@ -36,7 +36,9 @@ def enqueue_delivery(delivery_id: int, *, run_after: datetime | None = None) -> 
 
 
 def deliver_due(*, limit: int = 200) -> dict[str, int]:
-    """Make every attempt that is due now (the periodic job); counts by outcome."""
+    """Make every attempt that is due now (the periodic job); counts by outcome. Also deletes the deliveries
+    finished more than services.KEEP_DELIVERIES ago."""
+    services.deliveries_purge()
     counts = {"succeeded": 0, "pending": 0, "failed": 0}
     for delivery_id in services.due_delivery_ids(limit=limit):
         delivery = services.delivery_attempt(delivery_id)

@@ -62,18 +62,20 @@ def endpoint_url_check(url: str) -> str:
         return url
     if parts.scheme != "https":
         raise ValidationError({"url": _("L'adresse doit commencer par https://.")}, code="scheme")
-    if local or host.endswith((".local", ".internal", ".lan", ".home.arpa")) or "." not in host.strip("[]"):
-        raise ValidationError(
-            {"url": _("L'adresse doit être joignable sur Internet (pas une machine locale ou interne).")},
-            code="private",
-        )
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        return url  # a name: checked again, resolved, when it is called
-    if not _public(host):
+        pass  # a name: checked below, and again, resolved, when it is called
+    else:
+        if not _public(host):
+            raise ValidationError(
+                {"url": _("L'adresse doit être joignable sur Internet (pas une adresse privée ou réservée).")},
+                code="private",
+            )
+        return url
+    if local or host.endswith((".local", ".internal", ".lan", ".home.arpa")) or "." not in host:
         raise ValidationError(
-            {"url": _("L'adresse doit être joignable sur Internet (pas une adresse privée ou réservée).")},
+            {"url": _("L'adresse doit être joignable sur Internet (pas une machine locale ou interne).")},
             code="private",
         )
     return url

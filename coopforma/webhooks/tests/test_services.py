@@ -135,6 +135,14 @@ def test_unknown_or_no_events_are_refused(admin_actor):
     assert not WebhookEndpoint.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.org/in", "https://93.184.216.34/in", "https://[2606:4700::1]/in"]
+)
+def test_a_public_https_address_is_accepted(admin_actor, url):
+    endpoint, _secret = services.endpoint_create(actor=admin_actor, url=url, events=["invoice.issued"])
+    assert endpoint.url == url
+
+
 def test_local_addresses_only_where_allowed(admin_actor, settings):
     settings.WEBHOOKS_ALLOW_LOCAL = True
     endpoint, _secret = services.endpoint_create(
@@ -432,3 +440,19 @@ def test_a_real_service_emits_its_event_without_being_edited(
     assert payload["type"] == "enrolment.created"
     assert payload["data"]["object"]["id"] == enrolment.pk
     assert (payload["data"]["price_cents"], payload["data"]["client"]["id"]) == (90000, client.pk)
+
+
+def test_finished_deliveries_are_deleted_after_30_days(org, recorder):
+    recorder(200)
+    endpoint = endpoint_make(org)
+    with time_machine.travel(frozen_now(), tick=False) as clock:
+        done = delivery_make(endpoint, status="succeeded", next_attempt_at=None)
+        given_up = delivery_make(endpoint, status="failed", next_attempt_at=None)
+        waiting = delivery_make(endpoint, next_attempt_at=frozen_now() + dt.timedelta(days=40))
+        clock.shift(dt.timedelta(days=29))
+        tasks.deliver_due()
+        assert WebhookDelivery.objects.count() == 3
+        clock.shift(dt.timedelta(days=2))
+        tasks.deliver_due()
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert not WebhookDelivery.objects.filter(pk__in=[done.pk, given_up.pk]).exists()
