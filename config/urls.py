@@ -33,6 +33,7 @@ urlpatterns = [
                 path("quality/", include("coopforma.quality.urls")),
                 path("bpf/", include("coopforma.reporting.urls")),
                 path("privacy/", include("coopforma.privacy.urls")),
+                path("settings/webhooks/", include("coopforma.webhooks.urls")),
             ]
         ),
     ),

@@ -23,14 +23,15 @@ from coopforma.api import (
 from coopforma.api.auth import TokenAuth
 from coopforma.api.errors import add_error_responses, error_body, validation_error_payload
 from coopforma.api.guards import guarded
+from coopforma.api.webhooks import add_webhooks
 
 
 class CoopformaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
-        """The OpenAPI document, with the error answers (400, 401, 403, 404, 422) declared on every operation."""
+        """The OpenAPI document, with the error answers (400, 401, 403, 404, 422) declared on every operation and
+        the webhook events (api/webhooks.py)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        add_error_responses(schema)
-        return schema
+        return add_webhooks(add_error_responses(schema))  # type: ignore[return-value,arg-type]
 
 
 api = CoopformaAPI(

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """log_action: the one way business events are recorded (history = Qualiopi evidence later)."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+# Functions called with each new entry, inside the caller's transaction (the webhooks app registers one in its
+# AppConfig.ready to turn some actions into events; core imports no app above it).
+_LISTENERS: list[Callable[[ActivityLog], object]] = []
+
+
+def on_logged(listener: Callable[[ActivityLog], object]) -> None:
+    """Call `listener(entry)` after each `log_action` (once, however often it is registered)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
 def log_action(*, actor: Any, obj: models.Model, action: str, data: dict[str, Any] | None = None) -> ActivityLog:
     """Record `action` ("domain.noun.verb") done by `actor` (a User, an Actor or None for the system)."""
     user = getattr(actor, "user", actor)
@@ -57,7 +69,7 @@ def log_action(*, actor: Any, obj: models.Model, action: str, data: dict[str, An
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is None and obj._meta.label_lower == "accounts.organisation":
         organisation_id = obj.pk
-    return ActivityLog.objects.create(
+    entry = ActivityLog.objects.create(
         organisation_id=organisation_id,
         actor=user,
         actor_label=(user.get_full_name() or user.email) if user else "système",
@@ -67,6 +79,9 @@ def log_action(*, actor: Any, obj: models.Model, action: str, data: dict[str, An
         action=action,
         data=_jsonable(data or {}),
     )
+    for listener in _LISTENERS:
+        listener(entry)
+    return entry
 
 
 def history_for(obj: models.Model) -> models.QuerySet[ActivityLog]:

@@ -34,6 +34,8 @@ class Job:
         if self.at is not None:
             return str(_("chaque jour à %(time)s") % {"time": self.at.strftime("%H h %M")})
         minutes = int(self.every.total_seconds() // 60) if self.every else 0
+        if minutes == 1:
+            return str(_("chaque minute"))
         if minutes % 60 == 0:
             return str(_("toutes les %(n)d h") % {"n": minutes // 60}) if minutes > 60 else str(_("toutes les heures"))
         return str(_("toutes les %(n)d min") % {"n": minutes})
@@ -57,6 +59,12 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
+    Job(
+        "webhooks",
+        _("Webhooks : envois et nouvelles tentatives"),
+        ("deliver_webhooks", "--due"),
+        every=dt.timedelta(minutes=1),
+    ),
     Job("mail", _("E-mails en attente ou en échec"), ("send_queued_mail",), every=dt.timedelta(minutes=15)),
     Job(
         "evaluations",

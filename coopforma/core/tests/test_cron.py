@@ -50,10 +50,14 @@ def test_a_first_run_runs_every_job_then_nothing_is_due_at_the_same_moment(calls
 
 def test_each_job_comes_back_at_its_own_rhythm(calls):
     list(periodic.run_due(now=paris(2026, 12, 3, 9, 0)))
-    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 14))] == []
+    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 14))] == ["webhooks"]
     # A cron line every minute may start a few seconds late: 15 minutes later the mail runs again.
-    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 15, 0))] == ["mail"]
-    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 10, 0, 20))] == ["mail", "evaluations"]
+    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 15, 0))] == ["webhooks", "mail"]
+    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 10, 0, 20))] == [
+        "webhooks",
+        "mail",
+        "evaluations",
+    ]
     # Daily jobs: once a day at their local hour (Paris), not 24 h after whenever they last ran.
     next_night = [o.job.name for o in periodic.run_due(now=paris(2026, 12, 4, 3, 30))]
     assert "privacy" in next_night and "quality" not in next_night
@@ -118,7 +122,11 @@ def test_list_and_run_one_job(calls):
     assert calls == [("quality", "remind", "--due")]
     text = out.getvalue()
     assert "quality (Échéances qualité" in text
-    assert "chaque jour à 07 h 00" in text and "dernier passage : 03/12/2026 09:00 (Terminé)" in text
+    assert (
+        "chaque minute" in text
+        and "chaque jour à 07 h 00" in text
+        and "dernier passage : 03/12/2026 09:00 (Terminé)" in text
+    )
     assert "dernier passage : jamais" in text
     with pytest.raises(CommandError, match="Tâche inconnue « mial »"):
         call_command("cron", "--run", "mial")
