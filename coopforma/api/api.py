@@ -31,7 +31,8 @@ class CoopformaAPI(NinjaAPI):
         """The OpenAPI document, with the error answers (400, 401, 403, 404, 422) declared on every operation and
         the webhook events (api/webhooks.py)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return add_webhooks(add_error_responses(schema))  # type: ignore[return-value,arg-type]
+        add_webhooks(add_error_responses(schema))  # both complete the document in place
+        return schema
 
 
 api = CoopformaAPI(
