@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""One mixin for every organisation page: resolves the actor from the URL and checks a flag."""
+"""One mixin for every organisation page: resolves the actor from the URL and checks a flag; the two bases
+of the organisation's form and list pages (the mechanics are in `core.views`)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 
 from coopforma.accounts.actor import Actor, actor_from_slug
+from coopforma.core.views import FilteredListView, ServiceFormView
 
 
 class OrgViewMixin(LoginRequiredMixin):
@@ -27,3 +29,11 @@ class OrgViewMixin(LoginRequiredMixin):
         context["actor"] = self.actor
         context["org"] = self.actor.organisation
         return context
+
+
+class OrgFormView(OrgViewMixin, ServiceFormView):
+    """A form under /o/<org>/ answered by one service: override `perform(form)` (see `core.views`)."""
+
+
+class OrgListView(OrgViewMixin, FilteredListView):
+    """A filtered, paginated list under /o/<org>/: override `get_queryset(filters)` (see `core.views`)."""

@@ -11,9 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 
 from coopforma.accounts import selectors, services
 from coopforma.accounts.forms import (
@@ -23,7 +23,7 @@ from coopforma.accounts.forms import (
     OrganisationForm,
     PasswordForgottenForm,
 )
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgViewMixin
 from coopforma.accounts.models import MembershipState
 from coopforma.core.forms import add_service_errors
 
@@ -152,36 +152,34 @@ def _joined(request: HttpRequest, membership: Any) -> HttpResponse:
     return redirect("dashboard:home", org=membership.organisation.slug)
 
 
-class OrganisationSettingsView(OrgViewMixin, FormView):
+class OrganisationSettingsView(OrgFormView):
     template_name = "accounts/organisation_form.html"
     form_class = OrganisationForm
     required_flag = "org.manage"
 
-    def get_form_kwargs(self) -> dict:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.actor.organisation
-        return kwargs
+    def get_object(self) -> Any:
+        return self.actor.organisation
 
     def get_context_data(self, **kwargs: object) -> dict:
         context = super().get_context_data(**kwargs)
         context["has_logo"] = bool(self.actor.organisation.logo)
         return context
 
-    def form_valid(self, form: OrganisationForm) -> HttpResponse:
+    def perform(self, form: OrganisationForm) -> Any:
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         data["share_capital_cents"] = form.cleaned_data["share_capital"]
-        try:
-            services.organisation_update(
-                actor=self.actor, logo=form.cleaned_data["logo"], remove_logo=form.cleaned_data["remove_logo"], **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Les informations de l'organisme sont enregistrées."))
-        return redirect("org:settings", org=self.actor.organisation.slug)
+        return services.organisation_update(
+            actor=self.actor, logo=form.cleaned_data["logo"], remove_logo=form.cleaned_data["remove_logo"], **data
+        )
+
+    def get_success_message(self, organisation: Any) -> str:
+        return _("Les informations de l'organisme sont enregistrées.")
+
+    def success_url_for(self, organisation: Any) -> str:
+        return reverse("org:settings", kwargs={"org": self.actor.organisation.slug})
 
 
-class MembershipListView(OrgViewMixin, FormView):
+class MembershipListView(OrgFormView):
     """The organisation's people and their state; the form invites someone (or changes an active member's role).
 
     What the admin is told never depends on whether the address has an account in another organisation: an
@@ -197,26 +195,20 @@ class MembershipListView(OrgViewMixin, FormView):
         context["memberships"] = selectors.membership_list(actor=self.actor)
         return context
 
-    def form_valid(self, form: MembershipForm) -> HttpResponse:
-        try:
-            membership = services.membership_invite(actor=self.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def perform(self, form: MembershipForm) -> Any:
+        self.email = form.cleaned_data["email"]
+        return services.membership_invite(actor=self.actor, **form.cleaned_data)
+
+    def get_success_message(self, membership: Any) -> str:
         if membership.state == MembershipState.INVITED:
-            messages.success(
-                self.request,
-                _(
-                    "Invitation envoyée à %(email)s : la personne reçoit un lien personnel pour l'accepter ou la "
-                    "refuser. Elle n'a accès à l'organisme qu'après avoir accepté."
-                )
-                % {"email": form.cleaned_data["email"].strip().lower()},
-            )
-        else:
-            messages.success(
-                self.request, _("Rôle enregistré pour %(email)s.") % {"email": form.cleaned_data["email"].lower()}
-            )
-        return redirect("org:memberships", org=self.actor.organisation.slug)
+            return _(
+                "Invitation envoyée à %(email)s : la personne reçoit un lien personnel pour l'accepter ou la "
+                "refuser. Elle n'a accès à l'organisme qu'après avoir accepté."
+            ) % {"email": self.email.strip().lower()}
+        return _("Rôle enregistré pour %(email)s.") % {"email": self.email.lower()}
+
+    def success_url_for(self, membership: Any) -> str:
+        return reverse("org:memberships", kwargs={"org": self.actor.organisation.slug})
 
 
 class MembershipActionView(OrgViewMixin, View):
@@ -256,7 +248,7 @@ class MembershipActionView(OrgViewMixin, View):
         return redirect("org:memberships", org=self.actor.organisation.slug)
 
 
-class ApiTokenView(OrgViewMixin, FormView):
+class ApiTokenView(OrgFormView):
     template_name = "accounts/api_tokens.html"
     form_class = ApiTokenForm
 
@@ -265,12 +257,12 @@ class ApiTokenView(OrgViewMixin, FormView):
         context["tokens"] = selectors.api_token_list(actor=self.actor)
         return context
 
-    def form_valid(self, form: ApiTokenForm) -> HttpResponse:
-        try:
-            token, key = services.api_token_create(actor=self.actor, name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def perform(self, form: ApiTokenForm) -> Any:
+        return services.api_token_create(actor=self.actor, name=form.cleaned_data["name"])
+
+    def done(self, created: Any) -> HttpResponse:
+        """The key is shown once, on this page (never stored in clear, never in a redirect)."""
+        token, key = created
         return self.render_to_response(self.get_context_data(form=ApiTokenForm(), new_key=key, new_token=token))
 
 

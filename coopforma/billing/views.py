@@ -11,18 +11,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.billing import cpf, facturx, forms, individuals, realised, reminders, selectors, services
 from coopforma.billing.accounting import accounting_lines
 from coopforma.billing.documents import preview_pdf
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
-from coopforma.core.forms import add_service_errors
-from coopforma.core.pagination import paginate
 from coopforma.documents.services import document_read
 from coopforma.formats.fec import fec_filename, write_fec, write_journal_csv
 from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
@@ -34,17 +33,14 @@ def _detail(actor: Any, invoice: Invoice) -> HttpResponse:
     return redirect("billing:detail", org=actor.organisation.slug, pk=invoice.pk)
 
 
-class InvoiceListView(OrgViewMixin, TemplateView):
+class InvoiceListView(OrgListView):
     template_name = T + "list.html"
     required_flag = "billing.view"
+    filter_form_class = forms.InvoiceFilterForm
+    context_object_name = "invoices"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form = forms.InvoiceFilterForm(self.request.GET or None)
-        filters = form.filters() if form.is_bound else {}
-        page = paginate(self.request, selectors.invoice_list(actor=self.actor, filters=filters))
-        context.update(filter_form=form, page_obj=page, invoices=page.object_list)
-        return context
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
+        return selectors.invoice_list(actor=self.actor, filters=filters)
 
 
 class InvoiceDetailView(OrgViewMixin, TemplateView):
@@ -76,8 +72,9 @@ class InvoiceDetailView(OrgViewMixin, TemplateView):
         return context
 
 
-class _PieceForm(OrgViewMixin, FormView):
-    """A form about one visible piece (`self.invoice`), answered by one service call."""
+class _PieceForm(OrgFormView):
+    """A form about one visible piece (`self.invoice`), answered by one service call: `perform(form)` returns
+    the piece to show next, `get_success_message(piece)` says what was done."""
 
     template_name = T + "form.html"
     required_flag = "billing.manage"
@@ -104,17 +101,8 @@ class _PieceForm(OrgViewMixin, FormView):
     def get_title(self) -> str:
         return self.title
 
-    def act(self, form: Any) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            message = self.act(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return _detail(self.actor, getattr(self, "target", self.invoice))
+    def success_url_for(self, piece: Invoice) -> str:
+        return reverse("billing:detail", kwargs={"org": self.actor.organisation.slug, "pk": piece.pk})
 
 
 class InvoiceEditView(_PieceForm):
@@ -131,9 +119,12 @@ class InvoiceEditView(_PieceForm):
     def get_initial(self) -> dict[str, Any]:
         return {name: getattr(self.invoice, name) for name in services.DRAFT_FIELDS}
 
-    def act(self, form: Any) -> str:
+    def perform(self, form: Any) -> Invoice:
         fields = {k: v for k, v in form.cleaned_data.items() if k in services.DRAFT_FIELDS}
         services.invoice_update(actor=self.actor, invoice=self.invoice, **fields)
+        return self.invoice
+
+    def get_success_message(self, piece: Invoice) -> str:
         return _("Brouillon enregistré.")
 
 
@@ -141,8 +132,11 @@ class LineAddView(_PieceForm):
     form_class = forms.LineForm
     title = gettext_lazy("Ajouter une ligne")
 
-    def act(self, form: Any) -> str:
+    def perform(self, form: Any) -> Invoice:
         services.invoice_line_add(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return self.invoice
+
+    def get_success_message(self, piece: Invoice) -> str:
         return _("Ligne ajoutée.")
 
 
@@ -163,8 +157,11 @@ class LineEditView(_PieceForm):
             "unit_price_cents": self.line.unit_price_cents,
         }
 
-    def act(self, form: Any) -> str:
+    def perform(self, form: Any) -> Invoice:
         services.invoice_line_update(actor=self.actor, line=self.line, **form.cleaned_data)
+        return self.invoice
+
+    def get_success_message(self, piece: Invoice) -> str:
         return _("Ligne modifiée.")
 
 
@@ -175,8 +172,10 @@ class IssueView(_PieceForm):
     def get_title(self) -> str:
         return _("Émettre : %(piece)s") % {"piece": self.invoice}
 
-    def act(self, form: Any) -> str:
-        issued = services.invoice_issue(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+    def perform(self, form: Any) -> Invoice:
+        return services.invoice_issue(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+
+    def get_success_message(self, issued: Invoice) -> str:
         return _("%(kind)s %(number)s émis(e).") % {"kind": issued.get_kind_display(), "number": issued.number}
 
 
@@ -187,9 +186,11 @@ class CreditNoteView(_PieceForm):
     def get_title(self) -> str:
         return _("Avoir sur la facture %(number)s") % {"number": self.invoice.number}
 
-    def act(self, form: Any) -> str:
-        self.target = services.credit_note_create(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
-        return _("Avoir %(number)s émis.") % {"number": self.target.number}
+    def perform(self, form: Any) -> Invoice:
+        return services.credit_note_create(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+
+    def get_success_message(self, note: Invoice) -> str:
+        return _("Avoir %(number)s émis.") % {"number": note.number}
 
 
 class PaymentView(_PieceForm):
@@ -204,8 +205,11 @@ class PaymentView(_PieceForm):
         initial["amount_cents"] = max(self.invoice.balance_cents, 0) or None
         return initial
 
-    def act(self, form: Any) -> str:
+    def perform(self, form: Any) -> Invoice:
         services.payment_record(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return self.invoice
+
+    def get_success_message(self, piece: Invoice) -> str:
         return _("Paiement enregistré.")
 
 
@@ -516,7 +520,7 @@ class StatementCsvView(StatementView):
 # --- Fiscal years -------------------------------------------------------------------------------------------
 
 
-class FiscalYearView(OrgViewMixin, FormView):
+class FiscalYearView(OrgFormView):
     template_name = T + "years.html"
     form_class = forms.CloseYearForm
     required_flag = "billing.manage"
@@ -530,17 +534,18 @@ class FiscalYearView(OrgViewMixin, FormView):
         context["closed"] = selectors.closed_years(actor=self.actor)
         return context
 
-    def form_valid(self, form: forms.CloseYearForm) -> HttpResponse:
-        try:
-            services.fiscal_year_close(actor=self.actor, year=form.cleaned_data["year"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Exercice %(year)s clôturé.") % {"year": form.cleaned_data["year"]})
-        return redirect("billing:years", org=self.actor.organisation.slug)
+    def perform(self, form: forms.CloseYearForm) -> int:
+        services.fiscal_year_close(actor=self.actor, year=form.cleaned_data["year"])
+        return int(form.cleaned_data["year"])
+
+    def get_success_message(self, year: int) -> str:
+        return _("Exercice %(year)s clôturé.") % {"year": year}
+
+    def success_url_for(self, year: int) -> str:
+        return reverse("billing:years", kwargs={"org": self.actor.organisation.slug})
 
 
-class FundersView(OrgViewMixin, FormView):
+class FundersView(OrgFormView):
     """The funders' address book: the national list (read-only) and the organisation's own funders."""
 
     template_name = T + "funders.html"
@@ -557,14 +562,14 @@ class FundersView(OrgViewMixin, FormView):
         context["can_manage"] = self.actor.has("billing.manage")
         return context
 
-    def form_valid(self, form: forms.FunderForm) -> HttpResponse:
-        try:
-            funder = services.funder_create(actor=self.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s est ajouté au carnet d'adresses.") % {"name": funder.name})
-        return redirect("billing:funders", org=self.actor.organisation.slug)
+    def perform(self, form: forms.FunderForm) -> Any:
+        return services.funder_create(actor=self.actor, **form.cleaned_data)
+
+    def get_success_message(self, funder: Any) -> str:
+        return _("%(name)s est ajouté au carnet d'adresses.") % {"name": funder.name}
+
+    def success_url_for(self, funder: Any) -> str:
+        return reverse("billing:funders", kwargs={"org": self.actor.organisation.slug})
 
 
 class AccountingExportView(OrgViewMixin, TemplateView):
@@ -609,17 +614,15 @@ class AccountingExportView(OrgViewMixin, TemplateView):
 # --- Reminders of overdue invoices -------------------------------------------------------------------------
 
 
-class RemindersView(OrgViewMixin, FormView):
+class RemindersView(OrgFormView):
     """The reminder settings and e-mail text (with their placeholders) and the last reminders sent."""
 
     template_name = T + "reminders.html"
     form_class = forms.ReminderSettingsForm
     required_flag = "billing.manage"
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = reminders.reminder_settings_of(self.actor.organisation)
-        return kwargs
+    def get_object(self) -> Any:
+        return reminders.reminder_settings_of(self.actor.organisation)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -627,11 +630,11 @@ class RemindersView(OrgViewMixin, FormView):
         context["placeholders"] = reminders.PLACEHOLDERS
         return context
 
-    def form_valid(self, form: forms.ReminderSettingsForm) -> HttpResponse:
-        try:
-            reminders.reminder_settings_update(actor=self.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Réglages des relances enregistrés."))
-        return redirect("billing:reminders", org=self.actor.organisation.slug)
+    def perform(self, form: forms.ReminderSettingsForm) -> Any:
+        return reminders.reminder_settings_update(actor=self.actor, **form.cleaned_data)
+
+    def get_success_message(self, settings: Any) -> str:
+        return _("Réglages des relances enregistrés.")
+
+    def success_url_for(self, settings: Any) -> str:
+        return reverse("billing:reminders", kwargs={"org": self.actor.organisation.slug})

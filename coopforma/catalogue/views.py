@@ -7,44 +7,42 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.catalogue import selectors, services
 from coopforma.catalogue.forms import ReturnForm, TrainingFilterForm, TrainingForm
 from coopforma.catalogue.models import Training, TrainingStatus
-from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
-from coopforma.core.pagination import paginate
 
 
 def _detail(view: OrgViewMixin, training_id: int) -> HttpResponse:
     return redirect("catalogue:detail", org=view.actor.organisation.slug, pk=training_id)
 
 
+def _detail_url(view: OrgViewMixin, training_id: int) -> str:
+    return reverse("catalogue:detail", kwargs={"org": view.actor.organisation.slug, "pk": training_id})
+
+
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class TrainingListView(OrgViewMixin, TemplateView):
+class TrainingListView(OrgListView):
     template_name = "catalogue/training_list.html"
+    results_template_name = "catalogue/_training_results.html"  # htmx refreshes only the results
+    context_object_name = "trainings"
 
-    def get_template_names(self) -> list[str]:
-        # htmx refreshes only the results when a filter changes.
-        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
-            return ["catalogue/_training_results.html"]
-        return [self.template_name]
+    def get_filter_form(self) -> TrainingFilterForm:
+        return TrainingFilterForm(self.request.GET, actor=self.actor)  # always bound: its filters() has defaults
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form = TrainingFilterForm(self.request.GET, actor=self.actor)
-        trainings = selectors.training_list(actor=self.actor, filters=form.filters())
-        page = paginate(self.request, trainings)
-        context.update(filter_form=form, page_obj=page, trainings=page.object_list)
-        return context
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
+        return selectors.training_list(actor=self.actor, filters=filters)
 
 
 class TrainingDetailView(OrgViewMixin, TemplateView):
@@ -70,58 +68,47 @@ class TrainingDetailView(OrgViewMixin, TemplateView):
         return context
 
 
-class TrainingCreateView(OrgViewMixin, FormView):
+class TrainingCreateView(OrgFormView):
     template_name = "catalogue/training_form.html"
     form_class = TrainingForm
     required_flag = "catalogue.create"
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "actor": self.actor}
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.actor}
 
-    def form_valid(self, form: TrainingForm) -> HttpResponse:
-        try:
-            training = services.training_create(actor=self.actor, **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Formation « %(title)s » créée en brouillon.") % {"title": training.title})
-        return _detail(self, training.pk)
+    def perform(self, form: TrainingForm) -> Training:
+        return services.training_create(actor=self.actor, **form.service_data())
+
+    def get_success_message(self, training: Training) -> str:
+        return _("Formation « %(title)s » créée en brouillon.") % {"title": training.title}
+
+    def success_url_for(self, training: Training) -> str:
+        return _detail_url(self, training.pk)
 
 
-class TrainingUpdateView(OrgViewMixin, FormView):
+class TrainingUpdateView(OrgFormView):
     template_name = "catalogue/training_form.html"
     form_class = TrainingForm
-    training: Training
 
-    def get_training(self) -> Training:
-        if not hasattr(self, "training"):
-            self.training = selectors.training_get(actor=self.actor, training_id=int(self.kwargs["pk"]))
-            if not selectors.training_editable(actor=self.actor, training=self.training):
-                raise PermissionDenied("catalogue.edit")
-        return self.training
+    @cached_property
+    def training(self) -> Training:
+        training = selectors.training_get(actor=self.actor, training_id=int(self.kwargs["pk"]))
+        if not selectors.training_editable(actor=self.actor, training=training):
+            raise PermissionDenied("catalogue.edit")
+        return training
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_training()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_training()
-        return super().post(request, *args, **kwargs)
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "actor": self.actor, "training": self.get_training()}
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.actor, "training": self.training}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(training=self.get_training(), **kwargs)
+        return super().get_context_data(training=self.training, **kwargs)
 
-    def form_valid(self, form: TrainingForm) -> HttpResponse:
-        was_validated = self.training.status == TrainingStatus.VALIDATED
-        try:
-            training = services.training_update(actor=self.actor, training_id=self.training.pk, **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        if was_validated and training.status == TrainingStatus.DRAFT:
+    def perform(self, form: TrainingForm) -> Training:
+        self.was_validated = self.training.status == TrainingStatus.VALIDATED
+        return services.training_update(actor=self.actor, training_id=self.training.pk, **form.service_data())
+
+    def done(self, training: Training) -> HttpResponse:
+        if self.was_validated and training.status == TrainingStatus.DRAFT:
             messages.warning(
                 self.request,
                 _(
@@ -190,7 +177,7 @@ class TrainingDuplicateView(TrainingActionView):
         return copy
 
 
-class TrainingReturnView(OrgViewMixin, FormView):
+class TrainingReturnView(OrgFormView):
     """Back to draft with a comment (flag `catalogue.validate`)."""
 
     template_name = "catalogue/training_return.html"
@@ -201,13 +188,13 @@ class TrainingReturnView(OrgViewMixin, FormView):
         training = selectors.training_get(actor=self.actor, training_id=int(self.kwargs["pk"]))
         return super().get_context_data(training=training, **kwargs)
 
-    def form_valid(self, form: ReturnForm) -> HttpResponse:
-        try:
-            training = services.training_return_to_draft(
-                actor=self.actor, training_id=int(self.kwargs["pk"]), comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Formation renvoyée en brouillon avec votre commentaire."))
-        return _detail(self, training.pk)
+    def perform(self, form: ReturnForm) -> Training:
+        return services.training_return_to_draft(
+            actor=self.actor, training_id=int(self.kwargs["pk"]), comment=form.cleaned_data["comment"]
+        )
+
+    def get_success_message(self, training: Training) -> str:
+        return _("Formation renvoyée en brouillon avec votre commentaire.")
+
+    def success_url_for(self, training: Training) -> str:
+        return _detail_url(self, training.pk)

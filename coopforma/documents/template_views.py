@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView, View
 from coopforma.accounts.mixins import OrgViewMixin
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
+from coopforma.core.views import is_htmx
 from coopforma.documents import template_selectors as selectors
 from coopforma.documents import template_services as services
 from coopforma.documents.registry import DocumentKind, Keyword
@@ -177,7 +178,7 @@ class TemplatePreviewView(TemplateKindMixin, View):
             "preview": preview,
             "problem_message": problem_message,
         }
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             return render(request, "documents/template_preview.html", context)
         # Without JavaScript: the editor again, with what was typed and the preview below it.
         context.update(

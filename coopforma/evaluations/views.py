@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgViewMixin
 from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.evaluations import selectors, services
@@ -149,29 +150,26 @@ class ResultsCsvView(OrgViewMixin, View):
 # --- Questionnaires ---------------------------------------------------------------------------------------------
 
 
-class QuestionnaireListView(OrgViewMixin, TemplateView):
+class QuestionnaireListView(OrgFormView):
     required_flag = "evaluations.manage"
     template_name = T + "questionnaire_list.html"
+    form_class = QuestionnaireCreateForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         services.questionnaires_ensure_defaults(self.actor.organisation)
         context = super().get_context_data(**kwargs)
         context["questionnaires"] = selectors.questionnaire_list(actor=self.actor)
-        context["form"] = getattr(self, "form", None) or QuestionnaireCreateForm()
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.form = QuestionnaireCreateForm(request.POST)
-        if self.form.is_valid():
-            data = dict(self.form.cleaned_data)
-            try:
-                questionnaire = services.questionnaire_create(actor=self.actor, **data)
-            except ValidationError as exc:
-                add_service_errors(self.form, exc)
-            else:
-                messages.success(request, _("Questionnaire créé : ajoutez ses questions."))
-                return redirect(_url(self.actor, "questionnaire", questionnaire_id=questionnaire.pk))
-        return self.render_to_response(self.get_context_data())
+    def perform(self, form: QuestionnaireCreateForm) -> Any:
+        data = dict(form.cleaned_data)
+        return services.questionnaire_create(actor=self.actor, **data)
+
+    def get_success_message(self, questionnaire: Any) -> str:
+        return _("Questionnaire créé : ajoutez ses questions.")
+
+    def success_url_for(self, questionnaire: Any) -> str:
+        return _url(self.actor, "questionnaire", questionnaire_id=questionnaire.pk)
 
 
 class QuestionnaireView(OrgViewMixin, TemplateView):
@@ -223,33 +221,34 @@ class QuestionnaireView(OrgViewMixin, TemplateView):
         return self.render_to_response(self.get_context_data(), status=200)
 
 
-class QuestionEditView(OrgViewMixin, TemplateView):
+class QuestionEditView(OrgFormView):
     required_flag = "evaluations.manage"
     template_name = T + "question_form.html"
+    form_class = QuestionForm
+
+    @cached_property
+    def question(self) -> Any:
+        return selectors.question_get(actor=self.actor, question_id=self.kwargs["question_id"])
+
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        # The form edits its own instance: the service gets the question as it is stored.
+        return {"instance": selectors.question_get(actor=self.actor, question_id=self.question.pk)}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         question = selectors.question_get(actor=self.actor, question_id=self.kwargs["question_id"])
-        context.update(
-            question=question,
-            frozen=services.question_was_sent(question),
-            form=getattr(self, "form", None) or QuestionForm(instance=question),
-        )
+        context.update(question=question, frozen=services.question_was_sent(question))
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        question = selectors.question_get(actor=self.actor, question_id=kwargs["question_id"])
-        copy = selectors.question_get(actor=self.actor, question_id=question.pk)  # the form edits its own instance
-        self.form = QuestionForm(request.POST, instance=copy)
-        if self.form.is_valid():
-            try:
-                services.question_update(actor=self.actor, question=question, **self.form.values())
-            except ValidationError as exc:
-                add_service_errors(self.form, exc)
-            else:
-                messages.success(request, _("Question enregistrée."))
-                return redirect(_url(self.actor, "questionnaire", questionnaire_id=question.questionnaire_id))
-        return self.render_to_response(self.get_context_data())
+    def perform(self, form: QuestionForm) -> Any:
+        services.question_update(actor=self.actor, question=self.question, **form.values())
+        return self.question
+
+    def get_success_message(self, question: Any) -> str:
+        return _("Question enregistrée.")
+
+    def success_url_for(self, question: Any) -> str:
+        return _url(self.actor, "questionnaire", questionnaire_id=question.questionnaire_id)
 
 
 class QuestionActionView(OrgViewMixin, View):
@@ -422,9 +421,13 @@ class AssessView(OrgViewMixin, TemplateView):
 # --- Published indicators --------------------------------------------------------------------------------------
 
 
-class IndicatorListView(OrgViewMixin, TemplateView):
+class IndicatorListView(OrgFormView):
     required_flag = "evaluations.manage"
     template_name = T + "indicators.html"
+    form_class = IndicatorForm
+
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        return {"organisation": self.actor.organisation}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -440,40 +443,35 @@ class IndicatorListView(OrgViewMixin, TemplateView):
                     "label": selectors.PUBLISHABLE.get(indicator.measure, indicator.measure),
                 }
             )
-        context.update(
-            rows=rows,
-            form=getattr(self, "form", None) or IndicatorForm(organisation=self.actor.organisation),
-        )
+        context.update(rows=rows)
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.form = IndicatorForm(request.POST, organisation=self.actor.organisation)
-        if self.form.is_valid():
-            try:
-                services.indicator_save(actor=self.actor, **self.form.values())
-            except ValidationError as exc:
-                add_service_errors(self.form, exc)
-            else:
-                messages.success(request, _("Indicateur ajouté."))
-                return redirect(_url(self.actor, "indicators"))
-        return self.render_to_response(self.get_context_data())
+    def perform(self, form: IndicatorForm) -> Any:
+        return services.indicator_save(actor=self.actor, **form.values())
+
+    def get_success_message(self, indicator: Any) -> str:
+        return _("Indicateur ajouté.")
+
+    def success_url_for(self, indicator: Any) -> str:
+        return _url(self.actor, "indicators")
 
 
-class IndicatorEditView(OrgViewMixin, TemplateView):
+class IndicatorEditView(OrgFormView):
     required_flag = "evaluations.manage"
     template_name = T + "indicator_form.html"
+    form_class = IndicatorForm
 
     def indicator(self) -> PublishedIndicator:
         return selectors.indicator_get(actor=self.actor, indicator_id=self.kwargs["indicator_id"])
 
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        # The form edits its own instance: the service gets the indicator as it is stored.
+        return {"instance": self.indicator(), "organisation": self.actor.organisation}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         indicator = self.indicator()
-        context.update(
-            indicator=indicator,
-            form=getattr(self, "form", None) or IndicatorForm(instance=indicator, organisation=self.actor.organisation),
-            history=history_for(indicator)[:20],
-        )
+        context.update(indicator=indicator, history=history_for(indicator)[:20])
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -482,13 +480,16 @@ class IndicatorEditView(OrgViewMixin, TemplateView):
             services.indicator_delete(actor=self.actor, indicator=indicator)
             messages.success(request, _("Indicateur retiré."))
             return redirect(_url(self.actor, "indicators"))
-        self.form = IndicatorForm(request.POST, instance=self.indicator(), organisation=self.actor.organisation)
-        if self.form.is_valid():
-            try:
-                services.indicator_save(actor=self.actor, indicator=indicator, **self.form.values())
-            except ValidationError as exc:
-                add_service_errors(self.form, exc)
-            else:
-                messages.success(request, _("Indicateur enregistré."))
-                return redirect(_url(self.actor, "indicators"))
-        return self.render_to_response(self.get_context_data())
+        self.stored = indicator
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: IndicatorForm) -> Any:
+        indicator = self.stored
+        services.indicator_save(actor=self.actor, indicator=indicator, **form.values())
+        return indicator
+
+    def get_success_message(self, indicator: Any) -> str:
+        return _("Indicateur enregistré.")
+
+    def success_url_for(self, indicator: Any) -> str:
+        return _url(self.actor, "indicators")

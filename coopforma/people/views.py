@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.accounts.models import MembershipState
 from coopforma.core.forms import add_service_errors
-from coopforma.core.pagination import paginate
 from coopforma.core.query import query_id
+from coopforma.core.views import is_htmx
 from coopforma.people import selectors, services
 from coopforma.people.forms import (
     ClientFilterForm,
@@ -51,88 +51,19 @@ ONBOARDING_LABELS = {
 }
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _filters(form: BaseForm) -> dict[str, Any]:
-    """A filter form's cleaned values ({} when what was typed is not valid: the unfiltered list)."""
-    if hasattr(form, "filters"):
-        return form.filters()  # type: ignore[no-any-return]
-    return dict(form.cleaned_data) if form.is_valid() else {}
-
-
-class ListPageView(OrgViewMixin, TemplateView):
-    """A filtered, paginated list: `filter_form(data)` parses the query string, `rows(filters)` selects."""
-
-    def filter_form(self, data: Any) -> BaseForm:
-        raise NotImplementedError
-
-    def rows(self, filters: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form = self.filter_form(self.request.GET or None)
-        context["filter_form"] = form
-        context["page_obj"] = paginate(self.request, self.rows(_filters(form) if form.is_bound else {}))
-        context["filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
-        return context
-
-
-class ServiceFormView(OrgViewMixin, FormView):
-    """A form whose valid data goes to one service; the service's errors are shown inline (nothing is lost)."""
-
-    success_message = ""
-
-    @cached_property
-    def object(self) -> Model | None:
-        return None
-
-    def form_extra_kwargs(self) -> dict[str, Any]:
-        return {}
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs.update(self.form_extra_kwargs())
-        if self.object is not None:
-            kwargs["instance"] = self.object
-        return kwargs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["object"] = self.object
-        return context
-
-    def save(self, form: Any) -> Model:
-        raise NotImplementedError
-
-    def success_url_for(self, obj: Model) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            obj = self.save(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message % {"name": obj})
-        return redirect(self.success_url_for(obj))
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"people:{name}", kwargs={"org": self.actor.organisation.slug, **kwargs})
+def _url(view: OrgViewMixin, name: str, **kwargs: Any) -> str:
+    return reverse(f"people:{name}", kwargs={"org": view.actor.organisation.slug, **kwargs})
 
 
 # --- Member structures -------------------------------------------------------------------------------------
 
 
-class MemberListView(ListPageView):
+class MemberListView(OrgListView):
     template_name = "people/member_list.html"
 
-    def filter_form(self, data: Any) -> BaseForm:
-        return MemberFilterForm(data)
+    filter_form_class = MemberFilterForm
 
-    def rows(self, filters: dict[str, Any]) -> Any:
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
         return selectors.member_list(actor=self.actor, filters=filters)
 
 
@@ -154,30 +85,29 @@ class MemberDetailView(OrgViewMixin, TemplateView):
         return context
 
 
-class MemberFormMixin(ServiceFormView):
+class MemberFormMixin(OrgFormView):
     template_name = "people/member_form.html"
     form_class = MemberForm
     required_flag = "members.manage"
 
     def success_url_for(self, obj: Model) -> str:
-        return self.url("member_detail", pk=obj.pk)
+        return _url(self, "member_detail", pk=obj.pk)
 
 
 class MemberCreateView(MemberFormMixin):
     success_message = gettext_lazy("Structure membre « %(name)s » créée.")
 
-    def save(self, form: MemberForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.member_create(actor=self.actor, **form.service_data())
 
 
 class MemberUpdateView(MemberFormMixin):
     success_message = gettext_lazy("Structure membre « %(name)s » enregistrée.")
 
-    @cached_property
-    def object(self) -> Model | None:
+    def get_object(self) -> Model | None:
         return selectors.member_get(actor=self.actor, member_id=int(self.kwargs["pk"]))
 
-    def save(self, form: MemberForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.member_update(actor=self.actor, member_id=self.object.pk, **form.service_data())  # type: ignore[union-attr]
 
 
@@ -227,13 +157,15 @@ class MemberManagerRemoveView(OrgViewMixin, View):
 # --- Trainers ----------------------------------------------------------------------------------------------
 
 
-class TrainerListView(ListPageView):
+class TrainerListView(OrgListView):
     template_name = "people/trainer_list.html"
 
-    def filter_form(self, data: Any) -> BaseForm:
-        return TrainerFilterForm(data, members=selectors.member_queryset(actor=self.actor).order_by("name"))
+    filter_form_class = TrainerFilterForm
 
-    def rows(self, filters: dict[str, Any]) -> Any:
+    def filter_form_kwargs(self) -> dict[str, Any]:
+        return {"members": selectors.member_queryset(actor=self.actor).order_by("name")}
+
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
         return selectors.trainer_list(actor=self.actor, filters=filters)
 
 
@@ -337,7 +269,7 @@ class TrainerCvView(OrgViewMixin, View):
         return FileResponse(handle, as_attachment=True, filename=os.path.basename(trainer.cv.name))
 
 
-class TrainerCreateView(ServiceFormView):
+class TrainerCreateView(OrgFormView):
     template_name = "people/trainer_form.html"
     form_class = TrainerForm
     required_flag = "trainers.propose"
@@ -354,19 +286,18 @@ class TrainerCreateView(ServiceFormView):
             initial["member_structure"] = structure
         return initial
 
-    def save(self, form: TrainerForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.trainer_propose(actor=self.actor, **form.service_data())
 
     def success_url_for(self, obj: Model) -> str:
-        return self.url("trainer_detail", pk=obj.pk)
+        return _url(self, "trainer_detail", pk=obj.pk)
 
 
-class TrainerUpdateView(ServiceFormView):
+class TrainerUpdateView(OrgFormView):
     template_name = "people/trainer_form.html"
     success_message = gettext_lazy("Profil de %(name)s enregistré.")
 
-    @cached_property
-    def object(self) -> Trainer:
+    def get_object(self) -> Trainer:
         return selectors.trainer_get(actor=self.actor, trainer_id=int(self.kwargs["pk"]))
 
     @cached_property
@@ -382,23 +313,22 @@ class TrainerUpdateView(ServiceFormView):
     def form_extra_kwargs(self) -> dict[str, Any]:
         return {"members": selectors.member_choices(actor=self.actor, include_id=self.object.member_structure_id)}
 
-    def save(self, form: Any) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.trainer_update(actor=self.actor, trainer_id=self.object.pk, **form.service_data())
 
     def success_url_for(self, obj: Model) -> str:
-        return self.url("trainer_detail", pk=obj.pk)
+        return _url(self, "trainer_detail", pk=obj.pk)
 
 
 # --- Clients and contacts ----------------------------------------------------------------------------------
 
 
-class ClientListView(ListPageView):
+class ClientListView(OrgListView):
     template_name = "people/client_list.html"
 
-    def filter_form(self, data: Any) -> BaseForm:
-        return ClientFilterForm(data)
+    filter_form_class = ClientFilterForm
 
-    def rows(self, filters: dict[str, Any]) -> Any:
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
         return selectors.client_list(actor=self.actor, filters=filters)
 
 
@@ -414,13 +344,13 @@ class ClientDetailView(OrgViewMixin, TemplateView):
         return context
 
 
-class ClientFormMixin(ServiceFormView):
+class ClientFormMixin(OrgFormView):
     template_name = "people/client_form.html"
     form_class = ClientForm
     required_flag = "clients.create"
 
     def success_url_for(self, obj: Model) -> str:
-        return self.url("client_detail", pk=obj.pk)
+        return _url(self, "client_detail", pk=obj.pk)
 
 
 class ClientCreateView(ClientFormMixin):
@@ -438,15 +368,14 @@ class ClientCreateView(ClientFormMixin):
             form.fields["member_structure"].required = True
         return form
 
-    def save(self, form: ClientForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.client_create(actor=self.actor, **form.service_data())
 
 
 class ClientUpdateView(ClientFormMixin):
     success_message = gettext_lazy("Client « %(name)s » enregistré.")
 
-    @cached_property
-    def object(self) -> Client:
+    def get_object(self) -> Client:
         client = selectors.client_get(actor=self.actor, client_id=int(self.kwargs["pk"]))
         if not selectors.client_may_edit(actor=self.actor, client=client):
             raise PermissionDenied
@@ -457,7 +386,7 @@ class ClientUpdateView(ClientFormMixin):
             return {"members": selectors.member_choices(actor=self.actor, include_id=self.object.member_structure_id)}
         return {"members": None}
 
-    def save(self, form: ClientForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.client_update(actor=self.actor, client_id=self.object.pk, **form.service_data())
 
 
@@ -498,13 +427,13 @@ class ContactViewMixin(OrgViewMixin):
         return render(self.request, "people/contact_form.html", context)
 
     def done(self, message: str) -> HttpResponse:
-        if _is_htmx(self.request):
+        if is_htmx(self.request):
             return self.section()
         messages.success(self.request, message)
         return redirect("people:client_detail", org=self.actor.organisation.slug, pk=self.client.pk)
 
     def form_or_section(self, form: ContactForm, form_url: str, editing: int | None) -> HttpResponse:
-        if _is_htmx(self.request):
+        if is_htmx(self.request):
             return self.section(form, editing=editing, form_url=form_url)
         return self.page(form, form_url)
 
@@ -569,13 +498,15 @@ class ContactDeleteView(ContactViewMixin, View):
 # --- Trainees ----------------------------------------------------------------------------------------------
 
 
-class TraineeListView(ListPageView):
+class TraineeListView(OrgListView):
     template_name = "people/trainee_list.html"
 
-    def filter_form(self, data: Any) -> BaseForm:
-        return TraineeFilterForm(data, clients=selectors.client_filter_choices(actor=self.actor))
+    filter_form_class = TraineeFilterForm
 
-    def rows(self, filters: dict[str, Any]) -> Any:
+    def filter_form_kwargs(self) -> dict[str, Any]:
+        return {"clients": selectors.client_filter_choices(actor=self.actor)}
+
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
         return selectors.trainee_list(actor=self.actor, filters=filters)
 
 
@@ -589,7 +520,7 @@ class TraineeDetailView(OrgViewMixin, TemplateView):
         return context
 
 
-class TraineeFormMixin(ServiceFormView):
+class TraineeFormMixin(OrgFormView):
     template_name = "people/trainee_form.html"
     form_class = TraineeForm
     required_flag = "clients.create"
@@ -611,22 +542,21 @@ class TraineeFormMixin(ServiceFormView):
         return form
 
     def success_url_for(self, obj: Model) -> str:
-        return self.url("trainee_detail", pk=obj.pk)
+        return _url(self, "trainee_detail", pk=obj.pk)
 
 
 class TraineeCreateView(TraineeFormMixin):
     success_message = gettext_lazy("Stagiaire %(name)s enregistré·e.")
 
-    def save(self, form: TraineeForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.trainee_create(actor=self.actor, **form.service_data())
 
 
 class TraineeUpdateView(TraineeFormMixin):
     success_message = gettext_lazy("Stagiaire %(name)s enregistré·e.")
 
-    @cached_property
-    def object(self) -> Model | None:
+    def get_object(self) -> Model | None:
         return selectors.trainee_get(actor=self.actor, trainee_id=int(self.kwargs["pk"]))
 
-    def save(self, form: TraineeForm) -> Model:
+    def perform(self, form: Any) -> Model:
         return services.trainee_update(actor=self.actor, trainee_id=self.object.pk, **form.service_data())  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgViewMixin
 from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
@@ -128,63 +128,32 @@ class EvidenceDeleteView(OrgViewMixin, TemplateView):
 # --- Generic form pages ----------------------------------------------------------------------------------------
 
 
-class FormPage(OrgViewMixin, TemplateView):
-    """GET shows the form; POST parses it and calls the service; errors keep the input."""
+class FormPage(OrgFormView):
+    """GET shows the form; POST parses it and calls the service (`perform`); errors keep the input."""
 
     template_name = "quality/form.html"
     required_flag = "quality.manage"
-    form_class: type = forms.WatchForm
+    form_class: type | None = forms.WatchForm
     title: Any = ""
     success_message: Any = gettext_lazy("Enregistré.")
     with_actor = False
 
-    def get_object(self) -> Model | None:
-        return None
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.actor} if self.with_actor else {}
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
-        raise NotImplementedError
+    def get_success_message(self, obj: Any) -> str:
+        return str(self.success_message)
 
-    def success_url(self, obj: Model) -> str:
-        return self.request.path
-
-    def make_form(self, data: Any = None, files: Any = None) -> Any:
-        kwargs: dict[str, Any] = {"instance": self.object} if self.object is not None else {}
-        if self.with_actor:
-            kwargs["actor"] = self.actor
-        if data is None:
-            kwargs["initial"] = self.initial()
-        return self.form_class(data, files, **kwargs)
-
-    def initial(self) -> dict[str, Any]:
-        return {}
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return super().dispatch(request, *args, **kwargs)
-
-    def setup_object(self) -> None:
-        self.object = self.get_object()
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.setup_object()
-        return self.render_to_response(self.get_context_data(form=self.make_form()))
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.setup_object()
-        form = self.make_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                obj = self.save(form.cleaned_data, self.object)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, str(self.success_message))
-                return redirect(self.success_url(obj))
-        return self.render_to_response(self.get_context_data(form=form))
+    def unbound_form(self) -> Any:
+        """The form as on GET (another form of the page was posted)."""
+        kwargs = self.get_form_kwargs()
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        return self.get_form_class()(**kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
-        context["object"] = self.object
         if self.object is not None:
             context["history"] = history_for(self.object)[:50]
         return context
@@ -201,10 +170,11 @@ class SettingsView(FormPage):
     def get_object(self) -> Model | None:
         return selectors.settings_get(actor=self.actor)
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.settings_update(actor=self.actor, **_fields(forms.SettingsForm, data))
 
-    def success_url(self, obj: Model) -> str:
+    def success_url_for(self, obj: Model) -> str:
         return reverse("quality:dashboard", kwargs={"org": self.actor.organisation.slug})
 
 
@@ -217,10 +187,11 @@ class ComplaintReportView(FormPage):
         "Merci : la réclamation est enregistrée et transmise au ou à la responsable qualité."
     )
 
-    def initial(self) -> dict[str, Any]:
+    def get_initial(self) -> dict[str, Any]:
         return {"received_on": timezone.localdate(), "kind": "complaint"}
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.complaint_report(actor=self.actor, **data)
 
 
@@ -232,7 +203,9 @@ class ComplaintEditView(FormPage):
     def get_object(self) -> Model | None:
         return selectors.complaint_get(actor=self.actor, complaint_id=int(str(self.kwargs["pk"])))
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
+        obj = self.object
         return services.complaint_update(actor=self.actor, complaint=obj, **data)  # type: ignore[arg-type]
 
 
@@ -241,14 +214,15 @@ class ImprovementCreateView(FormPage):
     with_actor = True
     title = gettext_lazy("Nouvelle action d'amélioration")
 
-    def initial(self) -> dict[str, Any]:
+    def get_initial(self) -> dict[str, Any]:
         complaint = self.request.GET.get("complaint")
         return {"complaint": complaint, "source": "complaint"} if complaint and complaint.isdigit() else {}
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.improvement_create(actor=self.actor, **data)
 
-    def success_url(self, obj: Model) -> str:
+    def success_url_for(self, obj: Model) -> str:
         return reverse("quality:improvements", kwargs={"org": self.actor.organisation.slug})
 
 
@@ -258,10 +232,12 @@ class ImprovementEditView(ImprovementCreateView):
     def get_object(self) -> Model | None:
         return selectors.improvement_get(actor=self.actor, improvement_id=int(str(self.kwargs["pk"])))
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
+        obj = self.object
         return services.improvement_update(actor=self.actor, improvement=obj, **data)  # type: ignore[arg-type]
 
-    def success_url(self, obj: Model) -> str:
+    def success_url_for(self, obj: Model) -> str:
         return self.request.path
 
 
@@ -269,13 +245,14 @@ class WatchCreateView(FormPage):
     form_class = forms.WatchForm
     title = gettext_lazy("Nouvelle entrée de veille")
 
-    def initial(self) -> dict[str, Any]:
+    def get_initial(self) -> dict[str, Any]:
         return {"seen_on": timezone.localdate()}
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.watch_create(actor=self.actor, **data)
 
-    def success_url(self, obj: Model) -> str:
+    def success_url_for(self, obj: Model) -> str:
         return reverse("quality:watch", kwargs={"org": self.actor.organisation.slug})
 
 
@@ -285,10 +262,12 @@ class WatchEditView(WatchCreateView):
     def get_object(self) -> Model | None:
         return selectors.watch_get(actor=self.actor, entry_id=int(str(self.kwargs["pk"])))
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
+        obj = self.object
         return services.watch_update(actor=self.actor, entry=obj, **data)  # type: ignore[arg-type]
 
-    def success_url(self, obj: Model) -> str:
+    def success_url_for(self, obj: Model) -> str:
         return self.request.path
 
 
@@ -299,7 +278,9 @@ class NonConformityEditView(FormPage):
     def get_object(self) -> Model | None:
         return selectors.nonconformity_get(actor=self.actor, nonconformity_id=int(str(self.kwargs["pk"])))
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
+        obj = self.object
         return services.nonconformity_update(actor=self.actor, nonconformity=obj, **data)  # type: ignore[arg-type]
 
 
@@ -323,10 +304,8 @@ class RegisterView(FormPage):
     def row(self, obj: Any) -> Row:
         raise NotImplementedError
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.setup_object()
-        form = self.make_form() if self.form_class is not None else None
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_form(self, form_class: Any = None) -> Any:
+        return None if self.form_class is None else super().get_form(form_class)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.form_class is None:  # a register without a form on its page: rows are added on their own page
@@ -437,7 +416,7 @@ class CheckListView(RegisterView):
     with_actor = True
     success_message = gettext_lazy("Vérification enregistrée.")
 
-    def initial(self) -> dict[str, Any]:
+    def get_initial(self) -> dict[str, Any]:
         return {"checked_on": timezone.localdate()}
 
     def queryset(self) -> Any:
@@ -449,7 +428,8 @@ class CheckListView(RegisterView):
         flags = [yes if v else no for v in (c.contract_signed, c.nda_checked, c.qualiopi_checked)]
         return url, [str(c.trainer), _d(c.checked_on), *flags, _d(c.next_check_on)]
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.check_create(actor=self.actor, **data)
 
 
@@ -488,7 +468,8 @@ class AuditListView(RegisterView):
         context["today"] = timezone.localdate()
         return context
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.audit_create(actor=self.actor, **data)
 
 
@@ -509,7 +490,6 @@ class AuditEditView(FormPage):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "nc-indicator" not in request.POST:
             return super().post(request, *args, **kwargs)
-        self.setup_object()
         nc_form = forms.NonConformityForm(request.POST, prefix="nc")
         if nc_form.is_valid():
             try:
@@ -519,9 +499,11 @@ class AuditEditView(FormPage):
             else:
                 messages.success(request, _("Non-conformité enregistrée."))
                 return redirect(request.path)
-        return self.render_to_response(self.get_context_data(form=self.make_form(), nc_form=nc_form))
+        return self.render_to_response(self.get_context_data(form=self.unbound_form(), nc_form=nc_form))
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
+        obj = self.object
         return services.audit_update(actor=self.actor, audit=obj, **data)  # type: ignore[arg-type]
 
 
@@ -536,9 +518,6 @@ class AuditPackListView(RegisterView):
     form_class = forms.PeriodForm
     success_message = gettext_lazy("Le dossier d'audit est en préparation ; il apparaîtra ici une fois prêt.")
 
-    def make_form(self, data: Any = None, files: Any = None) -> Any:
-        return forms.PeriodForm(data)
-
     def queryset(self) -> Any:
         return selectors.audit_pack_list(actor=self.actor)
 
@@ -550,7 +529,8 @@ class AuditPackListView(RegisterView):
         state = p.get_status_display() + (f" ({p.error})" if p.error else "")
         return url, [timezone.localtime(p.created_at).strftime("%d/%m/%Y %H:%M"), period, state]
 
-    def save(self, data: dict[str, Any], obj: Model | None) -> Model:
+    def perform(self, form: Any) -> Model:
+        data = form.cleaned_data
         return services.audit_pack_request(actor=self.actor, period_start=data.get("start"), period_end=data.get("end"))
 
 

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.catalogue.models import Modality
-from coopforma.core.forms import add_service_errors
 from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
 from coopforma.core.query import query_id, query_text
+from coopforma.core.views import is_htmx
 from coopforma.training_sessions import selectors, services
 from coopforma.training_sessions.forms import (
     AddDayForm,
@@ -41,26 +41,22 @@ from coopforma.training_sessions.models import Session
 T = "training_sessions/"
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 # --- Sessions -----------------------------------------------------------------------------------------------
 
 
-class SessionListView(OrgViewMixin, TemplateView):
+class SessionListView(OrgListView):
     template_name = T + "session_list.html"
+    filter_form_class = SessionFilterForm
+    context_object_name = "sessions"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form = SessionFilterForm(self.request.GET or None, actor=self.actor)
-        filters = form.filters() if form.is_bound else {}
-        page = paginate(self.request, selectors.session_list(actor=self.actor, filters=filters))
-        context.update(filter_form=form, page_obj=page, sessions=page.object_list)
-        return context
+    def filter_form_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.actor}
+
+    def get_queryset(self, filters: dict[str, Any]) -> Any:
+        return selectors.session_list(actor=self.actor, filters=filters)
 
 
-class SessionCreateView(OrgViewMixin, FormView):
+class SessionCreateView(OrgFormView):
     template_name = T + "session_create.html"
     form_class = SessionCreateForm
     required_flag = "sessions.create"
@@ -74,14 +70,14 @@ class SessionCreateView(OrgViewMixin, FormView):
         training = query_id(self.request, "training")
         return {"training": training} if training else {}
 
-    def form_valid(self, form: SessionCreateForm) -> HttpResponse:
-        try:
-            session = services.session_create(actor=self.actor, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Session « %(title)s » créée.") % {"title": session.title})
-        return redirect("sessions:detail", org=self.actor.organisation.slug, pk=session.pk)
+    def perform(self, form: SessionCreateForm) -> Any:
+        return services.session_create(actor=self.actor, **form.service_kwargs())
+
+    def get_success_message(self, session: Any) -> str:
+        return _("Session « %(title)s » créée.") % {"title": session.title}
+
+    def success_url_for(self, session: Any) -> str:
+        return reverse("sessions:detail", kwargs={"org": self.actor.organisation.slug, "pk": session.pk})
 
 
 class SessionMixin(OrgViewMixin):
@@ -137,7 +133,7 @@ class SessionDetailView(SessionMixin, TemplateView):
         return context
 
 
-class SessionEditView(SessionMixin, FormView):
+class SessionEditView(SessionMixin, OrgFormView):
     template_name = T + "session_form.html"
     form_class = SessionEditForm
 
@@ -146,17 +142,17 @@ class SessionEditView(SessionMixin, FormView):
         kwargs.update(actor=self.actor, session=self.session)
         return kwargs
 
-    def form_valid(self, form: SessionEditForm) -> HttpResponse:
-        try:
-            services.session_update(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Session enregistrée."))
-        return redirect(self.detail_url())
+    def perform(self, form: SessionEditForm) -> Any:
+        return services.session_update(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Session enregistrée.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url()
 
 
-class ProgrammeView(SessionMixin, FormView):
+class ProgrammeView(SessionMixin, OrgFormView):
     template_name = T + "programme_form.html"
     form_class = ProgrammeForm
 
@@ -165,17 +161,19 @@ class ProgrammeView(SessionMixin, FormView):
         kwargs["programme"] = self.session.programme or {}
         return kwargs
 
-    def form_valid(self, form: ProgrammeForm) -> HttpResponse:
-        try:
-            services.session_programme_update(actor=self.actor, session_id=self.session.pk, programme=form.programme())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Programme de la session enregistré (la formation n'est pas modifiée)."))
-        return redirect(self.detail_url("programme"))
+    def perform(self, form: ProgrammeForm) -> Any:
+        return services.session_programme_update(
+            actor=self.actor, session_id=self.session.pk, programme=form.programme()
+        )
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Programme de la session enregistré (la formation n'est pas modifiée).")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url("programme")
 
 
-class StatusView(SessionMixin, FormView):
+class StatusView(SessionMixin, OrgFormView):
     template_name = T + "status_form.html"
     form_class = StatusForm
 
@@ -194,26 +192,26 @@ class StatusView(SessionMixin, FormView):
         context["today"] = timezone.localdate()
         return context
 
-    def form_valid(self, form: StatusForm) -> HttpResponse:
-        try:
-            session = services.session_transition(
-                actor=self.actor,
-                session_id=self.session.pk,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data.get("reason") or "",
-                cancel_enrolments=form.cleaned_data.get("cancel_enrolments") or False,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("La session est maintenant « %(s)s ».") % {"s": session.get_status_display()})
-        return redirect(self.detail_url())
+    def perform(self, form: StatusForm) -> Any:
+        return services.session_transition(
+            actor=self.actor,
+            session_id=self.session.pk,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data.get("reason") or "",
+            cancel_enrolments=form.cleaned_data.get("cancel_enrolments") or False,
+        )
+
+    def get_success_message(self, session: Any) -> str:
+        return _("La session est maintenant « %(s)s ».") % {"s": session.get_status_display()}
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url()
 
 
 # --- Slots --------------------------------------------------------------------------------------------------
 
 
-class SlotCreateView(SessionMixin, FormView):
+class SlotCreateView(SessionMixin, OrgFormView):
     template_name = T + "slot_form.html"
     form_class = SlotForm
     prefix = "slot"
@@ -228,19 +226,21 @@ class SlotCreateView(SessionMixin, FormView):
             return render_slots(self.request, self.session.pk, slot_form=form)
         return super().form_invalid(form)
 
-    def form_valid(self, form: SlotForm) -> HttpResponse:
-        try:
-            slot = services.slot_create(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Créneau du %(slot)s ajouté.") % {"slot": slot})
-        if is_htmx(self.request):
-            return render_slots(self.request, self.session.pk)
-        return redirect(self.detail_url("slots"))
+    def perform(self, form: SlotForm) -> Any:
+        return services.slot_create(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
+
+    def get_success_message(self, slot: Any) -> str:
+        return _("Créneau du %(slot)s ajouté.") % {"slot": slot}
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url("slots")
+
+    def done(self, obj: Any) -> HttpResponse:
+        response = super().done(obj)
+        return render_slots(self.request, self.session.pk) if is_htmx(self.request) else response
 
 
-class SlotAddDayView(SessionMixin, FormView):
+class SlotAddDayView(SessionMixin, OrgFormView):
     """The quick "add a day" button of the detail page (default hours, the session's place and trainers)."""
 
     template_name = T + "slot_add_day.html"
@@ -252,19 +252,21 @@ class SlotAddDayView(SessionMixin, FormView):
             return render_slots(self.request, self.session.pk, add_day_form=form)
         return super().form_invalid(form)
 
-    def form_valid(self, form: AddDayForm) -> HttpResponse:
-        try:
-            slots = services.slot_add_day(actor=self.actor, session_id=self.session.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(n)s créneau(x) ajouté(s).") % {"n": len(slots)})
-        if is_htmx(self.request):
-            return render_slots(self.request, self.session.pk)
-        return redirect(self.detail_url("slots"))
+    def perform(self, form: AddDayForm) -> Any:
+        return services.slot_add_day(actor=self.actor, session_id=self.session.pk, **form.cleaned_data)
+
+    def get_success_message(self, slots: Any) -> str:
+        return _("%(n)s créneau(x) ajouté(s).") % {"n": len(slots)}
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url("slots")
+
+    def done(self, obj: Any) -> HttpResponse:
+        response = super().done(obj)
+        return render_slots(self.request, self.session.pk) if is_htmx(self.request) else response
 
 
-class SlotEditView(SessionMixin, FormView):
+class SlotEditView(SessionMixin, OrgFormView):
     template_name = T + "slot_form.html"
     form_class = SlotForm
     prefix = "slot"
@@ -283,16 +285,16 @@ class SlotEditView(SessionMixin, FormView):
         context["slot"] = self.slot
         return context
 
-    def form_valid(self, form: SlotForm) -> HttpResponse:
-        try:
-            services.slot_update(
-                actor=self.actor, session_id=self.session.pk, slot_id=self.slot.pk, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Créneau enregistré."))
-        return redirect(self.detail_url("slots"))
+    def perform(self, form: SlotForm) -> Any:
+        return services.slot_update(
+            actor=self.actor, session_id=self.session.pk, slot_id=self.slot.pk, **form.service_kwargs()
+        )
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Créneau enregistré.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url("slots")
 
 
 class SlotDeleteView(SessionMixin, TemplateView):
@@ -319,7 +321,7 @@ class SlotDeleteView(SessionMixin, TemplateView):
 # --- Enrolments and funding lines ---------------------------------------------------------------------------
 
 
-class EnrolmentCreateView(SessionMixin, FormView):
+class EnrolmentCreateView(SessionMixin, OrgFormView):
     template_name = T + "enrolment_form.html"
     form_class = EnrolmentForm
 
@@ -332,17 +334,17 @@ class EnrolmentCreateView(SessionMixin, FormView):
         client = query_id(self.request, "client")
         return {"client": client} if client else {}
 
-    def form_valid(self, form: EnrolmentForm) -> HttpResponse:
-        try:
-            enrolment = services.enrolment_create(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("« %(client)s » est inscrit à la session.") % {"client": enrolment.client})
-        return redirect(self.detail_url(f"enrolment-{enrolment.pk}"))
+    def perform(self, form: EnrolmentForm) -> Any:
+        return services.enrolment_create(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
+
+    def get_success_message(self, enrolment: Any) -> str:
+        return _("« %(client)s » est inscrit à la session.") % {"client": enrolment.client}
+
+    def success_url_for(self, enrolment: Any) -> str:
+        return self.detail_url(f"enrolment-{enrolment.pk}")
 
 
-class EnrolmentEditView(SessionMixin, FormView):
+class EnrolmentEditView(SessionMixin, OrgFormView):
     template_name = T + "enrolment_form.html"
     form_class = EnrolmentForm
 
@@ -371,17 +373,17 @@ class EnrolmentEditView(SessionMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: EnrolmentForm) -> HttpResponse:
-        try:
-            services.enrolment_update(actor=self.actor, enrolment_id=self.enrolment.pk, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Inscription enregistrée."))
-        return redirect(self.detail_url(f"enrolment-{self.enrolment.pk}"))
+    def perform(self, form: EnrolmentForm) -> Any:
+        return services.enrolment_update(actor=self.actor, enrolment_id=self.enrolment.pk, **form.service_kwargs())
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Inscription enregistrée.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url(f"enrolment-{self.enrolment.pk}")
 
 
-class FundingLineCreateView(SessionMixin, FormView):
+class FundingLineCreateView(SessionMixin, OrgFormView):
     template_name = T + "funding_line_form.html"
     form_class = FundingLineForm
 
@@ -399,17 +401,17 @@ class FundingLineCreateView(SessionMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: FundingLineForm) -> HttpResponse:
-        try:
-            services.funding_line_create(actor=self.actor, enrolment_id=self.enrolment.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Ligne de financement ajoutée."))
-        return redirect(self.detail_url(f"enrolment-{self.enrolment.pk}"))
+    def perform(self, form: FundingLineForm) -> Any:
+        return services.funding_line_create(actor=self.actor, enrolment_id=self.enrolment.pk, **form.cleaned_data)
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Ligne de financement ajoutée.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url(f"enrolment-{self.enrolment.pk}")
 
 
-class FundingLineEditView(SessionMixin, FormView):
+class FundingLineEditView(SessionMixin, OrgFormView):
     template_name = T + "funding_line_form.html"
     form_class = FundingLineForm
 
@@ -433,14 +435,14 @@ class FundingLineEditView(SessionMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: FundingLineForm) -> HttpResponse:
-        try:
-            services.funding_line_update(actor=self.actor, funding_line_id=self.line.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Ligne de financement enregistrée."))
-        return redirect(self.detail_url(f"enrolment-{self.line.enrolment_id}"))
+    def perform(self, form: FundingLineForm) -> Any:
+        return services.funding_line_update(actor=self.actor, funding_line_id=self.line.pk, **form.cleaned_data)
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Ligne de financement enregistrée.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url(f"enrolment-{self.line.enrolment_id}")
 
 
 class FundingLineDeleteView(SessionMixin, TemplateView):
@@ -473,7 +475,7 @@ class FundingLineDeleteView(SessionMixin, TemplateView):
 # --- Participants -------------------------------------------------------------------------------------------
 
 
-class ParticipantCreateView(SessionMixin, FormView):
+class ParticipantCreateView(SessionMixin, OrgFormView):
     template_name = T + "participant_form.html"
     form_class = ParticipantForm
 
@@ -503,26 +505,22 @@ class ParticipantCreateView(SessionMixin, FormView):
         context.update(enrolments=self.enrolments, search=query_text(self.request, "q"))
         return context
 
-    def form_valid(self, form: ParticipantForm) -> HttpResponse:
-        try:
-            participant = services.participant_add(
-                actor=self.actor, session_id=self.session.pk, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("%(name)s est inscrit·e à la session.") % {"name": participant.trainee.full_name}
-        )
+    def perform(self, form: ParticipantForm) -> Any:
+        return services.participant_add(actor=self.actor, session_id=self.session.pk, **form.service_kwargs())
+
+    def get_success_message(self, participant: Any) -> str:
+        return _("%(name)s est inscrit·e à la session.") % {"name": participant.trainee.full_name}
+
+    def success_url_for(self, participant: Any) -> str:
         if self.request.POST.get("then") == "another":
             url = reverse(
                 "sessions:participant_create", kwargs={"org": self.actor.organisation.slug, "pk": self.session.pk}
             )
-            return redirect(f"{url}?enrolment={participant.enrolment_id}")
-        return redirect(self.detail_url("participants"))
+            return f"{url}?enrolment={participant.enrolment_id}"
+        return self.detail_url("participants")
 
 
-class ParticipantEditView(SessionMixin, FormView):
+class ParticipantEditView(SessionMixin, OrgFormView):
     template_name = T + "participant_edit.html"
     form_class = ParticipantEditForm
 
@@ -540,14 +538,14 @@ class ParticipantEditView(SessionMixin, FormView):
         context.update(participant=self.participant, history=history_for(self.participant)[:50])
         return context
 
-    def form_valid(self, form: ParticipantEditForm) -> HttpResponse:
-        try:
-            services.participant_update(actor=self.actor, participant_id=self.participant.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Participant·e enregistré·e."))
-        return redirect(self.detail_url("participants"))
+    def perform(self, form: ParticipantEditForm) -> Any:
+        return services.participant_update(actor=self.actor, participant_id=self.participant.pk, **form.cleaned_data)
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Participant·e enregistré·e.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url("participants")
 
 
 # --- Calendar -----------------------------------------------------------------------------------------------
@@ -601,22 +599,22 @@ class PlaceListView(OrgViewMixin, TemplateView):
         return context
 
 
-class PlaceCreateView(OrgViewMixin, FormView):
+class PlaceCreateView(OrgFormView):
     template_name = T + "place_form.html"
     form_class = PlaceForm
     required_flag = "sessions.create"
 
-    def form_valid(self, form: PlaceForm) -> HttpResponse:
-        try:
-            place = services.place_create(actor=self.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Lieu « %(name)s » créé.") % {"name": place.name})
-        return redirect("sessions:place_list", org=self.actor.organisation.slug)
+    def perform(self, form: PlaceForm) -> Any:
+        return services.place_create(actor=self.actor, **form.cleaned_data)
+
+    def get_success_message(self, place: Any) -> str:
+        return _("Lieu « %(name)s » créé.") % {"name": place.name}
+
+    def success_url_for(self, _obj: Any) -> str:
+        return reverse("sessions:place_list", kwargs={"org": self.actor.organisation.slug})
 
 
-class PlaceEditView(OrgViewMixin, FormView):
+class PlaceEditView(OrgFormView):
     template_name = T + "place_form.html"
     form_class = PlaceForm
 
@@ -637,23 +635,21 @@ class PlaceEditView(OrgViewMixin, FormView):
         if not selectors.place_can_edit(self.actor):
             raise PermissionDenied
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.place
-        return kwargs
+    def get_object(self) -> Any:
+        return self.place
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(place=self.place, history=history_for(self.place)[:50])
         return context
 
-    def form_valid(self, form: PlaceForm) -> HttpResponse:
+    def perform(self, form: PlaceForm) -> Any:
         # The ModelForm already put the typed values on its instance: hand them to the service (which re-reads).
         data = {name: form.cleaned_data[name] for name in PlaceForm.Meta.fields}
-        try:
-            services.place_update(actor=self.actor, place_id=self.place.pk, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Lieu enregistré."))
-        return redirect("sessions:place_list", org=self.actor.organisation.slug)
+        return services.place_update(actor=self.actor, place_id=self.place.pk, **data)
+
+    def get_success_message(self, _obj: Any) -> str:
+        return _("Lieu enregistré.")
+
+    def success_url_for(self, _obj: Any) -> str:
+        return reverse("sessions:place_list", kwargs={"org": self.actor.organisation.slug})
