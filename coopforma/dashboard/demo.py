@@ -31,7 +31,16 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coopforma.accounts.models import Membership, Organisation, User
+from coopforma.accounts import demo as accounts_demo
+from coopforma.accounts.demo import (  # noqa: F401  (the names the tests and benchmarks import from here)
+    ACCOUNTS,
+    DEMO_NAME,
+    DEMO_SLUG,
+    DemoContext,
+    luhn_check_digit,
+    siret_for,
+)
+from coopforma.accounts.models import Organisation, User
 from coopforma.accounts.roles import Role
 from coopforma.attendance.demo import load_demo as attendance_demo
 from coopforma.billing.demo import load_demo as billing_demo
@@ -43,39 +52,11 @@ from coopforma.quality.demo import load_demo as quality_demo
 from coopforma.reporting.demo import load_demo as reporting_demo
 from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
 
-DEMO_SLUG = "cooperative-demo"
-DEMO_NAME = "Coopérative de formation Ensemble"
 CREDENTIALS_FILE = "demo-credentials.json"
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # Half-days: 09:00–12:30 and 13:30–17:00 (7 hours a day).
 HALF_DAYS = ((dt.time(9, 0), dt.time(12, 30)), (dt.time(13, 30), dt.time(17, 0)))
 DAY_MINUTES = 7 * 60
-
-
-# --- Identifiers ----------------------------------------------------------------------------------
-
-
-def luhn_check_digit(digits: str) -> str:
-    """The digit that makes `digits + it` pass the Luhn test (INSEE's key for SIREN and SIRET)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:  # every second digit from the right, counting the missing check digit
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
-
-
-def siret_for(number: int, establishment: int = 1) -> str:
-    """A valid, fictional SIRET: SIREN (8 digits + Luhn key) + NIC (4 digits + Luhn key on all 14)."""
-    base = f"{number % 10**8:08d}"
-    if base == "35600000":  # La Poste's SIREN follows another rule; never generate it
-        base = "35600001"
-    siren = base + luhn_check_digit(base)
-    nic = f"{establishment % 10**4:04d}"
-    return siren + nic + luhn_check_digit(siren + nic)
 
 
 # --- Calendar -------------------------------------------------------------------------------------
@@ -110,51 +91,6 @@ def paris(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 # --- The data -------------------------------------------------------------------------------------
-
-ORGANISATION = {
-    "name": DEMO_NAME,
-    "slug": DEMO_SLUG,
-    "legal_form": "SCIC SAS à capital variable",
-    "siret": siret_for(84_213_057),
-    "naf_code": "85.59A",
-    "nda": "84691234569",
-    "nda_region": "Auvergne-Rhône-Alpes",
-    "street": "14 rue des Tisserands",
-    "postal_code": "69004",
-    "city": "Lyon",
-    "phone": "04 78 28 14 60",
-    "email": "contact@ensemble.example",
-    "website": "https://ensemble.example/",
-    "head_name": "Claire Dubois",
-    "head_title": "Présidente",
-    "head_email": "claire.dubois@ensemble.example",
-    "vat_regime": "exempt",
-    "qualiopi_categories": ["training"],
-    "qualiopi_certifier": "AFNOR Certification",
-    "qualiopi_certificate_number": "FR-QUA-2024-0457",
-    "disability_referent_name": "Samia Benhamou",
-    "disability_referent_email": "handicap@ensemble.example",
-    "disability_referent_phone": "04 78 28 14 62",
-    "consumer_mediator_name": "Médiateur de la consommation CM2C, 49 rue de Ponthieu, 75008 Paris",
-    "consumer_mediator_website": "https://www.cm2c.net",
-}
-
-
-@dataclass(frozen=True)
-class AccountSpec:
-    key: str
-    email: str
-    first_name: str
-    last_name: str
-    role: str
-
-
-ACCOUNTS = [
-    AccountSpec("admin", "claire.dubois@ensemble.example", "Claire", "Dubois", Role.ADMIN),
-    AccountSpec("quality", "hugo.marchand@ensemble.example", "Hugo", "Marchand", Role.QUALITY),
-    AccountSpec("manager", "martine.girard@ateliers-du-rhone.example", "Martine", "Girard", Role.MEMBER_MANAGER),
-    AccountSpec("trainer", "lea.moreau@ateliers-du-rhone.example", "Léa", "Moreau", Role.TRAINER),
-]
 
 STRUCTURES = {
     "cae": {
@@ -1076,15 +1012,9 @@ def _save(obj: models.Model, *, log: str | None = None) -> Any:
 
 @transaction.atomic
 def _build(*, accounts: list[DemoAccount], today: dt.date) -> Organisation:
-    org = _save(
-        Organisation(
-            **ORGANISATION,
-            qualiopi_valid_from=dt.date(today.year - 2, 3, 18),
-            qualiopi_valid_until=dt.date(today.year + 1, 3, 17),
-        ),
-        log="organisation",
-    )
-    users = _build_users(org, accounts)
+    ctx = DemoContext(today=today, passwords={a.email: a.password for a in accounts})
+    accounts_demo.load(ctx)
+    org, users = ctx.org, ctx.users
     structures = _build_structures(org, manager=users["manager"])
     trainers = _build_trainers(org, structures, users=users)
     trainings = _build_trainings(org, structures, trainers, users=users)
@@ -1104,21 +1034,6 @@ def _build(*, accounts: list[DemoAccount], today: dt.date) -> Organisation:
     for load in (evaluations_demo, attendance_demo, billing_demo, quality_demo, reporting_demo):
         load(org, today=today, users=users)
     return org
-
-
-def _build_users(org: Organisation, accounts: list[DemoAccount]) -> dict[str, User]:
-    users = {}
-    for spec, account in zip(ACCOUNTS, accounts, strict=True):
-        user = User.objects.filter(email=spec.email).first() or User(email=spec.email)
-        user.first_name, user.last_name = spec.first_name, spec.last_name
-        user.full_clean(exclude=["password"])
-        user.set_password(account.password)
-        user.save()
-        membership = Membership(user=user, organisation=org, role=spec.role)
-        _save(membership)
-        log_action(actor=None, obj=org, action="demo.membership.created", data={"user": spec.email, "role": spec.role})
-        users[spec.key] = user
-    return users
 
 
 def _build_structures(org: Organisation, *, manager: User) -> dict[str, MemberStructure]:
