@@ -42,14 +42,14 @@ from coopforma.accounts.demo import (  # noqa: F401  (the names the tests and be
 )
 from coopforma.accounts.models import Organisation, User
 from coopforma.accounts.roles import Role
-from coopforma.attendance.demo import load_demo as attendance_demo
-from coopforma.billing.demo import load_demo as billing_demo
+from coopforma.attendance import demo as attendance_demo
+from coopforma.billing import demo as billing_demo
 from coopforma.catalogue.models import Training
 from coopforma.core.log import log_action
-from coopforma.evaluations.demo import load_demo as evaluations_demo
+from coopforma.evaluations import demo as evaluations_demo
 from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
-from coopforma.quality.demo import load_demo as quality_demo
-from coopforma.reporting.demo import load_demo as reporting_demo
+from coopforma.quality import demo as quality_demo
+from coopforma.reporting import demo as reporting_demo
 from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
 
 CREDENTIALS_FILE = "demo-credentials.json"
@@ -1031,8 +1031,8 @@ def _build(*, accounts: list[DemoAccount], today: dt.date) -> Organisation:
         pools=pools,
     )
     # Each later app adds its part of the demo from the records above (order: who reads whom).
-    for load in (evaluations_demo, attendance_demo, billing_demo, quality_demo, reporting_demo):
-        load(org, today=today, users=users)
+    for part in (evaluations_demo, attendance_demo, billing_demo, quality_demo, reporting_demo):
+        part.load(ctx)
     return org
 
 

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it.
+"""This app's part of the demo cooperative, built from the records the earlier parts created
+(`dashboard.demo` calls the parts in order).
 
 For every finished session: the « à chaud » questionnaire, the trainer's skills assessment and the client's
 questionnaire, opened at the end of the session (no e-mail), answered by most people with deterministic
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from coopforma.accounts.models import Organisation, User
+from coopforma.accounts.demo import DemoContext
 from coopforma.evaluations import services
 from coopforma.evaluations.models import PublishedIndicator, Questionnaire, QuestionType, Survey, SurveyStatus
 from coopforma.training_sessions.models import Session, SessionStatus
@@ -46,7 +47,8 @@ def _answers(survey: Survey, rng: random.Random) -> dict[str, Any]:
     return data
 
 
-def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
+def load(ctx: DemoContext) -> None:
+    org, today = ctx.org, ctx.today
     services.questionnaires_ensure_defaults(org)
     rng = random.Random(20260501)
     questionnaires = {q.kind: q for q in Questionnaire.objects.filter(organisation=org)}

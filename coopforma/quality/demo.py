@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it.
+"""This app's part of the demo cooperative, built from the records the earlier parts created
+(`dashboard.demo` calls the parts in order).
 
 The quality system of a real OF in its third year: the audits of its certificate (the initial audit before
 the certificate's start, a surveillance audit in the 14–22-month window with a minor non-conformity since
@@ -14,6 +15,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from coopforma.accounts.demo import DemoContext
 from coopforma.accounts.models import Organisation, User
 from coopforma.core.dates import add_months
 from coopforma.core.log import log_action
@@ -51,7 +53,8 @@ def _save(obj, action: str):  # type: ignore[no-untyped-def]
     return obj
 
 
-def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
+def load(ctx: DemoContext) -> None:
+    org, today, users = ctx.org, ctx.today, ctx.users
     quality = users["quality"]
     certified_on = org.qualiopi_valid_from or dt.date(today.year - 2, 3, 18)
     _audits(org, certified_on=certified_on, today=today)
