@@ -7,6 +7,8 @@ questionnaire, opened at the end of the session (no e-mail), answered by most pe
 answers (a fixed seed); the most recent session keeps pending invitations and stays open (opened three days
 before loading at the latest, so a demo user can answer through a fresh link from its survey page). Sessions
 still to come get their surveys planned. The trainees' satisfaction is published on the public training pages.
+Through the evaluations services, except the history they cannot write (past surveys and their answers, see the
+comments).
 """
 
 import datetime as dt
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from coopforma.accounts.demo import DemoContext
 from coopforma.evaluations import services
-from coopforma.evaluations.models import PublishedIndicator, Questionnaire, QuestionType, Survey, SurveyStatus
+from coopforma.evaluations.models import Questionnaire, QuestionType, Survey
 from coopforma.training_sessions.models import Session, SessionStatus
 
 COMMENTS = [
@@ -63,6 +65,7 @@ def load(ctx: DemoContext) -> None:
         if latest:  # opened three days ago at the latest, so that its links still work when the demo is tried
             ended = max(ended, timezone.now() - dt.timedelta(days=3))
         for kind in ("hot", "skills", "client"):
+            # History by the ORM: `surveys_plan` does not create a survey whose answering window is over.
             survey = Survey.objects.create(
                 organisation=org, session=session, questionnaire=questionnaires[kind], send_on=session.end_date
             )
@@ -76,10 +79,13 @@ def load(ctx: DemoContext) -> None:
                     continue  # never answered
                 answered = ended + dt.timedelta(hours=1 + rng.randrange(60))
                 rows = services.answers_clean(survey, _answers(survey, rng))
+                # History: `response_submit` refuses an answer once the survey is closed (as these past ones
+                # are now); the answer is saved as it would have been, at `answered`.
                 services._save_response(invitation, rows, answered)
             if not latest and survey.closes_at and survey.closes_at < timezone.now():
-                Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
+                services.survey_close(survey=survey, now=survey.closes_at)
     for session in Session.objects.filter(organisation=org, status__in=services.PLANNED_SESSIONS, end_date__gte=today):
         services.surveys_plan(session=session, today=today)
-    PublishedIndicator.objects.create(organisation=org, measure="satisfaction", per_training=False, min_sample=5)
-    PublishedIndicator.objects.create(organisation=org, measure="completion", per_training=False, min_sample=5)
+    quality = ctx.actor("quality")
+    for measure in ("satisfaction", "completion"):
+        services.indicator_save(actor=quality, measure=measure, per_training=False, min_sample=5, period_months=12)

@@ -21,8 +21,9 @@ from coopforma.catalogue.models import Training
 from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import history_for
 from coopforma.core.models import ActivityLog
-from coopforma.dashboard.demo import DEMO_SLUG, generate_password, luhn_check_digit, siret_for
+from coopforma.dashboard.demo import ACCOUNTS, DEMO_SLUG, generate_password, luhn_check_digit, siret_for
 from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
+from coopforma.reporting.selectors import current_fiscal_year
 from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
 from tests.module_data import load_once
 
@@ -376,3 +377,19 @@ def test_benchmark_generator_small(db, now):  # type: ignore[no-untyped-def]
         obj.full_clean()
     with pytest.raises(ValueError):
         generate(sessions=10, trainees=20)
+
+
+def test_demo_snapshot_describes_the_loaded_demo(org, tmp_path):  # type: ignore[no-untyped-def]
+    """`coopforma demo_snapshot` (to compare the demo before and after a change): the BPF of its three years, the
+    tables' counts, the invoices and the sessions, as JSON."""
+    path = tmp_path / "snapshot.json"
+    call_command("demo_snapshot", output=path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    year = current_fiscal_year(org)
+    assert sorted(data["bpf"]) == [str(year - 2), str(year - 1), str(year)]
+    assert data["bpf"][str(year - 1)]["year"] == year - 1
+    assert data["counts"]["training_sessions.Session"] == Session.objects.filter(organisation=org).count()
+    numbers = [i["number"] for i in data["invoices"] if i["number"]]
+    assert numbers and len(numbers) == len(set(numbers))
+    assert len(data["sessions"]) == data["counts"]["training_sessions.Session"]
+    assert [email for email, _role in data["logins"]] == sorted(a.email for a in ACCOUNTS)
