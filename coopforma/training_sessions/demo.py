@@ -192,7 +192,7 @@ SESSIONS = [
 
 
 class _Calendar:
-    """Books whole days for trainers and places so that no two slots of one of them overlap."""
+    """Finds whole free days for a session's trainers and place (the services refuse any overlap)."""
 
     def __init__(self, anchor_monday: dt.date) -> None:
         self.anchor = anchor_monday
@@ -223,11 +223,13 @@ def _session_status(spec: SessionSpec, starts: dt.datetime, ends: dt.datetime, n
     return "running" if starts <= now else "confirmed"
 
 
+# A participant's status as the session stands; a cancelled session's participants are registered, then cancelled
+# with it (session_transition with cancel_enrolments).
 PARTICIPANT_STATUS = {
     "done": "completed",
     "running": "attending",
     "confirmed": "registered",
-    "cancelled": "cancelled",
+    "cancelled": "registered",
     "draft": "registered",
 }
 
