@@ -13,15 +13,18 @@ from coopforma.dashboard.demo_snapshot import demo_snapshot
 
 
 class Command(BaseCommand):
-    help = "Print the loaded demo's BPF of its years, table counts, invoices and sessions as JSON."
+    help = (
+        "Démonstration : décrit la coopérative chargée en JSON (BPF de ses trois années, nombre de lignes par "
+        "table, factures, sessions), pour comparer deux chargements."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--output", type=Path, help="write to this file instead of the standard output")
+        parser.add_argument("--output", type=Path, help="fichier où écrire (sinon : la sortie standard)")
 
     def handle(self, *args: object, **options: object) -> None:
         org = Organisation.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
-            raise CommandError("The demo is not loaded: run `coopforma demo` first.")
+            raise CommandError("La démonstration n'est pas chargée : lancez d'abord « coopforma demo ».")
         text = json.dumps(demo_snapshot(org, today=timezone.localdate()), ensure_ascii=False, indent=1, default=str)
         output = options.get("output")
         if isinstance(output, Path):
