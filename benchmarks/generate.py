@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from coopforma.accounts.demo import siret_for
 from coopforma.accounts.models import Membership, Organisation, User
 from coopforma.accounts.roles import Role
 from coopforma.catalogue.models import Training
-from coopforma.dashboard.demo import HALF_DAYS, is_working_day, paris, siret_for
 from coopforma.people.models import Client, MemberStructure, Trainee, Trainer
+from coopforma.training_sessions.demo import HALF_DAYS, is_working_day, paris
 from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
 
 BENCH_SLUG = "bench"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it, and loaded
+"""This app's part of the demo cooperative, built from the records the earlier parts created
+(`dashboard.demo` calls the parts in order), and loaded
 before billing (the CPF « service fait » and the invoices follow the hours realised).
 
 Émargement of every past slot of the sessions that are over, through the attendance services (the hash chains
@@ -14,14 +15,15 @@ import datetime as dt
 from django.utils import timezone
 
 from coopforma.accounts.actor import actor_for
-from coopforma.accounts.models import Organisation, User
+from coopforma.accounts.demo import DemoContext
 from coopforma.accounts.roles import Role
 from coopforma.attendance import services as attendance
 from coopforma.attendance.models import SignMethod
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session, SessionStatus, Slot
 
 
-def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
+def load(ctx: DemoContext) -> None:
+    org, today, users = ctx.org, ctx.today, ctx.users
     actor = actor_for(users["admin"], org, Role.ADMIN)
     cutoff = timezone.make_aware(dt.datetime.combine(today, dt.time()), timezone.get_current_timezone())
     done = list(

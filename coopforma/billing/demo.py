@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it.
+"""This app's part of the demo cooperative, built from the records the earlier parts created
+(`dashboard.demo` calls the parts in order).
 
 Every finished session is invoiced a few days after its end (one invoice per direct funder, one to the client for
 the rest), in date order so the numbering stays chronological; invoices older than 45 days are paid (the OPCO of
@@ -14,7 +15,7 @@ Deterministic: no randomness.
 import datetime as dt
 
 from coopforma.accounts.actor import actor_for
-from coopforma.accounts.models import Organisation, User
+from coopforma.accounts.demo import DemoContext
 from coopforma.accounts.roles import Role
 from coopforma.billing import cpf, individuals, services
 from coopforma.billing.models import Invoice, InvoiceKind
@@ -24,7 +25,8 @@ INVOICE_DELAY = dt.timedelta(days=3)
 PAID_AFTER = dt.timedelta(days=30)
 
 
-def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
+def load(ctx: DemoContext) -> None:
+    org, today, users = ctx.org, ctx.today, ctx.users
     actor = actor_for(users["admin"], org, Role.ADMIN)
     # The national funders' addresses (seeded by a migration; a flushed database has lost them).
     services.funders_seed()

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it.
+"""This app's part of the demo cooperative, built from the records the earlier parts created
+(`dashboard.demo` calls the parts in order).
 
 For every finished session: the « à chaud » questionnaire, the trainer's skills assessment and the client's
 questionnaire, opened at the end of the session (no e-mail), answered by most people with deterministic
 answers (a fixed seed); the most recent session keeps pending invitations and stays open (opened three days
 before loading at the latest, so a demo user can answer through a fresh link from its survey page). Sessions
 still to come get their surveys planned. The trainees' satisfaction is published on the public training pages.
+Through the evaluations services, except the history they cannot write (past surveys and their answers, see the
+comments).
 """
 
 import datetime as dt
@@ -14,9 +17,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from coopforma.accounts.models import Organisation, User
+from coopforma.accounts.demo import DemoContext
 from coopforma.evaluations import services
-from coopforma.evaluations.models import PublishedIndicator, Questionnaire, QuestionType, Survey, SurveyStatus
+from coopforma.evaluations.models import Questionnaire, QuestionType, Survey
 from coopforma.training_sessions.models import Session, SessionStatus
 
 COMMENTS = [
@@ -46,7 +49,8 @@ def _answers(survey: Survey, rng: random.Random) -> dict[str, Any]:
     return data
 
 
-def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
+def load(ctx: DemoContext) -> None:
+    org, today = ctx.org, ctx.today
     services.questionnaires_ensure_defaults(org)
     rng = random.Random(20260501)
     questionnaires = {q.kind: q for q in Questionnaire.objects.filter(organisation=org)}
@@ -61,6 +65,7 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
         if latest:  # opened three days ago at the latest, so that its links still work when the demo is tried
             ended = max(ended, timezone.now() - dt.timedelta(days=3))
         for kind in ("hot", "skills", "client"):
+            # History by the ORM: `surveys_plan` does not create a survey whose answering window is over.
             survey = Survey.objects.create(
                 organisation=org, session=session, questionnaire=questionnaires[kind], send_on=session.end_date
             )
@@ -74,10 +79,13 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
                     continue  # never answered
                 answered = ended + dt.timedelta(hours=1 + rng.randrange(60))
                 rows = services.answers_clean(survey, _answers(survey, rng))
+                # History: `response_submit` refuses an answer once the survey is closed (as these past ones
+                # are now); the answer is saved as it would have been, at `answered`.
                 services._save_response(invitation, rows, answered)
             if not latest and survey.closes_at and survey.closes_at < timezone.now():
-                Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
+                services.survey_close(survey=survey, now=survey.closes_at)
     for session in Session.objects.filter(organisation=org, status__in=services.PLANNED_SESSIONS, end_date__gte=today):
         services.surveys_plan(session=session, today=today)
-    PublishedIndicator.objects.create(organisation=org, measure="satisfaction", per_training=False, min_sample=5)
-    PublishedIndicator.objects.create(organisation=org, measure="completion", per_training=False, min_sample=5)
+    quality = ctx.actor("quality")
+    for measure in ("satisfaction", "completion"):
+        services.indicator_save(actor=quality, measure=measure, per_training=False, min_sample=5, period_months=12)

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""This app's part of the demo cooperative, built from the records `dashboard.demo` created before it.
+"""This app's part of the demo cooperative, built from the records the earlier parts created
+(`dashboard.demo` calls the parts in order).
 
 The quality system of a real OF in its third year: the audits of its certificate (the initial audit before
 the certificate's start, a surveillance audit in the 14–22-month window with a minor non-conformity since
 lifted), a complaint and an incident handled, a drop-out followed up, improvement actions, the watch log, the
 monitoring of the subcontracted trainer, and a few procedures written as evidence. Gaps are left on purpose
 (no skills-development plan for indicator 22, one watch entry not yet exploited, CVs not uploaded…), so the
-dashboard shows mixed, honest statuses.
+dashboard shows mixed, honest statuses. Everything is recorded through the quality services by the quality
+manager, with the dates on which it happened (the services refuse only dates in the future).
 """
 
 import datetime as dt
@@ -14,23 +16,16 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from coopforma.accounts.models import Organisation, User
+from coopforma.accounts.actor import Actor
+from coopforma.accounts.demo import DemoContext
 from coopforma.core.dates import add_months
-from coopforma.core.log import log_action
 from coopforma.people.models import Trainer, TrainerStatus
+from coopforma.quality import services
 from coopforma.quality.models import (
-    Audit,
     AuditKind,
-    Complaint,
     ComplaintKind,
-    Evidence,
-    ImprovementAction,
-    NonConformity,
     Severity,
-    SubcontractorCheck,
-    WatchEntry,
 )
-from coopforma.quality.services import ACKNOWLEDGE_DAYS, ANSWER_DAYS
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session
 
 COMPLAINTS_PROCEDURE = """Procédure de traitement des réclamations et des aléas — Coopérative de formation Ensemble
@@ -44,17 +39,11 @@ COMPLAINTS_PROCEDURE = """Procédure de traitement des réclamations et des alé
 """
 
 
-def _save(obj, action: str):  # type: ignore[no-untyped-def]
-    obj.full_clean()
-    obj.save()
-    log_action(actor=None, obj=obj, action=f"demo.{action}.created")
-    return obj
-
-
-def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> None:
-    quality = users["quality"]
+def load(ctx: DemoContext) -> None:
+    org, today, users = ctx.org, ctx.today, ctx.users
+    actor = ctx.actor("quality")
     certified_on = org.qualiopi_valid_from or dt.date(today.year - 2, 3, 18)
-    _audits(org, certified_on=certified_on, today=today)
+    _audits(actor, certified_on=certified_on, today=today)
     past = list(
         Session.objects.filter(organisation=org, end_date__lt=today - dt.timedelta(days=60))
         .exclude(status="cancelled")
@@ -64,50 +53,38 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
     if past:
         session = past[0]
         received = session.end_date + dt.timedelta(days=3)
-        complaint = _save(
-            Complaint(
-                organisation=org,
-                kind=ComplaintKind.COMPLAINT,
-                received_on=received,
-                source="Cliente (responsable formation de l'entreprise)",
-                description="Les supports de la formation ont été envoyés aux stagiaires dix jours après la fin de "
-                "la session au lieu du lendemain, comme annoncé dans le programme.",
-                session=session,
-                member_structure=session.member_structure,
-                acknowledge_due=received + dt.timedelta(days=ACKNOWLEDGE_DAYS),
-                answer_due=received + dt.timedelta(days=ANSWER_DAYS),
-                acknowledged_on=received + dt.timedelta(days=1),
-                analysis="Envoi laissé à la charge de chaque formateur·rice, sans rappel ni vérification.",
-                answered_on=received + dt.timedelta(days=8),
-                answer="Excuses présentées, supports envoyés le jour même ; l'envoi est désormais automatique.",
-                closed_on=received + dt.timedelta(days=15),
-                reported_by=quality,
-            ),
-            "complaint",
+        complaint = services.complaint_report(
+            actor=actor,
+            kind=ComplaintKind.COMPLAINT,
+            received_on=received,
+            source="Cliente (responsable formation de l'entreprise)",
+            description="Les supports de la formation ont été envoyés aux stagiaires dix jours après la fin de "
+            "la session au lieu du lendemain, comme annoncé dans le programme.",
+            session=session,
+            member_structure=session.member_structure,
+            acknowledged_on=received + dt.timedelta(days=1),
+            analysis="Envoi laissé à la charge de chaque formateur·rice, sans rappel ni vérification.",
+            answered_on=received + dt.timedelta(days=8),
+            answer="Excuses présentées, supports envoyés le jour même ; l'envoi est désormais automatique.",
+            closed_on=received + dt.timedelta(days=15),
         )
     if len(past) > 1:
         session = past[1]
         day = session.start_date or today - dt.timedelta(days=90)
-        _save(
-            Complaint(
-                organisation=org,
-                kind=ComplaintKind.INCIDENT,
-                received_on=day,
-                source="Formateur·rice",
-                description="Salle indisponible le matin du premier jour (dégât des eaux) : session déplacée dans "
-                "la salle de réunion de la coopérative.",
-                session=session,
-                member_structure=session.member_structure,
-                acknowledge_due=day + dt.timedelta(days=ACKNOWLEDGE_DAYS),
-                answer_due=day + dt.timedelta(days=ANSWER_DAYS),
-                acknowledged_on=day,
-                analysis="Aléa extérieur ; le déplacement a pris une heure, rattrapée en fin de journée.",
-                answered_on=day,
-                answer="Stagiaires prévenus par SMS ; horaires tenus ; lieu de repli noté pour chaque session.",
-                closed_on=day + dt.timedelta(days=2),
-                reported_by=quality,
-            ),
-            "complaint",
+        services.complaint_report(
+            actor=actor,
+            kind=ComplaintKind.INCIDENT,
+            received_on=day,
+            source="Formateur·rice",
+            description="Salle indisponible le matin du premier jour (dégât des eaux) : session déplacée dans "
+            "la salle de réunion de la coopérative.",
+            session=session,
+            member_structure=session.member_structure,
+            acknowledged_on=day,
+            analysis="Aléa extérieur ; le déplacement a pris une heure, rattrapée en fin de journée.",
+            answered_on=day,
+            answer="Stagiaires prévenus par SMS ; horaires tenus ; lieu de repli noté pour chaque session.",
+            closed_on=day + dt.timedelta(days=2),
         )
     dropout = (
         Participant.objects.filter(organisation=org, status=ParticipantStatus.DROPPED_OUT, session__end_date__lt=today)
@@ -117,124 +94,103 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
     )
     if dropout is not None:
         day = dropout.session.end_date or today
-        _save(
-            Complaint(
-                organisation=org,
-                kind=ComplaintKind.DROPOUT,
-                received_on=day,
-                source="Formateur·rice",
-                description="Absence à partir du deuxième jour.",
-                session=dropout.session,
-                participant=dropout,
-                member_structure=dropout.session.member_structure,
-                acknowledge_due=day + dt.timedelta(days=ACKNOWLEDGE_DAYS),
-                answer_due=day + dt.timedelta(days=ANSWER_DAYS),
-                acknowledged_on=day,
-                analysis="Appel du stagiaire : surcharge de travail, l'employeur n'a pas libéré le temps prévu.",
-                answered_on=day + dt.timedelta(days=2),
-                answer="Échange avec l'employeur ; place proposée sur la session suivante.",
-                closed_on=day + dt.timedelta(days=2),
-                reported_by=quality,
-            ),
-            "complaint",
+        services.complaint_report(
+            actor=actor,
+            kind=ComplaintKind.DROPOUT,
+            received_on=day,
+            source="Formateur·rice",
+            description="Absence à partir du deuxième jour.",
+            session=dropout.session,
+            participant=dropout,
+            member_structure=dropout.session.member_structure,
+            acknowledged_on=day,
+            analysis="Appel du stagiaire : surcharge de travail, l'employeur n'a pas libéré le temps prévu.",
+            answered_on=day + dt.timedelta(days=2),
+            answer="Échange avec l'employeur ; place proposée sur la session suivante.",
+            closed_on=day + dt.timedelta(days=2),
         )
     if complaint is not None:
-        _save(
-            ImprovementAction(
-                organisation=org,
-                source="complaint",
-                complaint=complaint,
-                cause="Envoi des supports laissé à l'initiative de chaque formateur·rice.",
-                action="Déposer les supports dans l'espace stagiaire avant la fin de la session ; "
-                "vérification par la responsable qualité lors de la clôture.",
-                owner=quality,
-                due_on=complaint.received_on + dt.timedelta(days=30),
-                done_on=complaint.received_on + dt.timedelta(days=20),
-                effect="Plus aucun retard constaté sur les sessions suivantes.",
-                indicators=[19, 32],
-            ),
-            "improvement",
+        services.improvement_create(
+            actor=actor,
+            source="complaint",
+            complaint=complaint,
+            cause="Envoi des supports laissé à l'initiative de chaque formateur·rice.",
+            action="Déposer les supports dans l'espace stagiaire avant la fin de la session ; "
+            "vérification par la responsable qualité lors de la clôture.",
+            owner=users["quality"],
+            due_on=complaint.received_on + dt.timedelta(days=30),
+            done_on=complaint.received_on + dt.timedelta(days=20),
+            effect="Plus aucun retard constaté sur les sessions suivantes.",
+            indicators=[19, 32],
         )
-    _save(
-        ImprovementAction(
-            organisation=org,
-            source="evaluation",
-            cause="Évaluations à chaud : le rythme du troisième jour est jugé trop dense par plusieurs groupes.",
-            action="Alléger le déroulé du jour 3 de la formation de formateurs et tester une séquence en sous-groupes.",
-            owner=users["trainer"],
-            due_on=today + dt.timedelta(days=45),
-            indicators=[6, 32],
-        ),
-        "improvement",
+    services.improvement_create(
+        actor=actor,
+        source="evaluation",
+        cause="Évaluations à chaud : le rythme du troisième jour est jugé trop dense par plusieurs groupes.",
+        action="Alléger le déroulé du jour 3 de la formation de formateurs et tester une séquence en sous-groupes.",
+        owner=users["trainer"],
+        due_on=today + dt.timedelta(days=45),
+        indicators=[6, 32],
     )
-    _watch(org, today=today)
+    _watch(actor, today=today)
     subcontractor = Trainer.objects.filter(organisation=org, status=TrainerStatus.SUBCONTRACTOR).first()
     if subcontractor is not None:
-        _save(
-            SubcontractorCheck(
-                organisation=org,
-                trainer=subcontractor,
-                checked_on=today - dt.timedelta(days=120),
-                contract_signed=True,
-                nda_checked=True,
-                qualiopi_checked=True,
-                notes="Certificat Qualiopi en cours de validité, contrat de sous-traitance signé, CV à jour.",
-                next_check_on=today + dt.timedelta(days=245),
-            ),
-            "subcontractor_check",
+        services.check_create(
+            actor=actor,
+            trainer=subcontractor,
+            checked_on=today - dt.timedelta(days=120),
+            contract_signed=True,
+            nda_checked=True,
+            qualiopi_checked=True,
+            notes="Certificat Qualiopi en cours de validité, contrat de sous-traitance signé, CV à jour.",
+            next_check_on=today + dt.timedelta(days=245),
         )
-    _evidence(org, today=today, quality=quality)
+    _evidence(actor, today=today)
 
 
-def _audits(org: Organisation, *, certified_on: dt.date, today: dt.date) -> None:
-    certifier = org.qualiopi_certifier or "AFNOR Certification"
+def _audits(actor: Actor, *, certified_on: dt.date, today: dt.date) -> None:
+    certifier = actor.organisation.qualiopi_certifier or "AFNOR Certification"
     initial_on = certified_on - dt.timedelta(days=26)
-    _save(
-        Audit(
-            organisation=org,
-            kind=AuditKind.INITIAL,
-            planned_on=initial_on,
-            done_on=initial_on,
-            certifier=certifier,
-            auditor="Anne Lemaire",
-            notes="Audit initial sur site, une journée ; aucune non-conformité majeure.",
-        ),
-        "audit",
+    services.audit_create(
+        actor=actor,
+        kind=AuditKind.INITIAL,
+        planned_on=initial_on,
+        done_on=initial_on,
+        certifier=certifier,
+        auditor="Anne Lemaire",
+        notes="Audit initial sur site, une journée ; aucune non-conformité majeure.",
     )
     surveillance_on = add_months(certified_on, 17)
     if surveillance_on <= today:
-        audit = _save(
-            Audit(
-                organisation=org,
-                kind=AuditKind.SURVEILLANCE,
-                planned_on=surveillance_on,
-                done_on=surveillance_on,
-                certifier=certifier,
-                auditor="Anne Lemaire",
-                remote=True,
-                notes="Audit de surveillance à distance : une non-conformité mineure.",
-            ),
-            "audit",
+        audit = services.audit_create(
+            actor=actor,
+            kind=AuditKind.SURVEILLANCE,
+            planned_on=surveillance_on,
+            done_on=surveillance_on,
+            certifier=certifier,
+            auditor="Anne Lemaire",
+            remote=True,
+            notes="Audit de surveillance à distance : une non-conformité mineure.",
         )
         closed = min(surveillance_on + dt.timedelta(days=75), today)
-        _save(
-            NonConformity(
-                organisation=org,
-                audit=audit,
-                indicator=23,
-                severity=Severity.MINOR,
-                description="La veille réglementaire est tenue mais son exploitation n'est pas tracée.",
-                due_on=add_months(surveillance_on, 6),
-                action_plan="Registre de veille dans Coopforma, avec pour chaque entrée ce qui a changé chez nous.",
-                closed_on=closed,
-                closure_note="Registre de veille tenu depuis ; mise à jour des conditions générales "
-                "(reste à charge CPF) tracée.",
-            ),
-            "nonconformity",
+        nonconformity = services.nonconformity_create(
+            actor=actor,
+            audit=audit,
+            indicator=23,
+            severity=Severity.MINOR,
+            description="La veille réglementaire est tenue mais son exploitation n'est pas tracée.",
+            action_plan="Registre de veille dans Coopforma, avec pour chaque entrée ce qui a changé chez nous.",
+        )
+        services.nonconformity_update(
+            actor=actor,
+            nonconformity=nonconformity,
+            closed_on=closed,
+            closure_note="Registre de veille tenu depuis ; mise à jour des conditions générales "
+            "(reste à charge CPF) tracée.",
         )
 
 
-def _watch(org: Organisation, *, today: dt.date) -> None:
+def _watch(actor: Actor, *, today: dt.date) -> None:
     entries = [
         (23, 200, "Décret n° 2024-394 du 29 avril 2024 (participation forfaitaire CPF)",
          "Une participation du titulaire s'applique désormais aux formations financées par le CPF.",
@@ -247,20 +203,17 @@ def _watch(org: Organisation, *, today: dt.date) -> None:
          "Retours d'expérience sur les classes inversées pour les formations courtes.", ""),
     ]  # fmt: skip
     for number, days_ago, source, summary, change in entries:
-        _save(
-            WatchEntry(
-                organisation=org,
-                indicator=number,
-                seen_on=today - dt.timedelta(days=days_ago),
-                source=source,
-                summary=summary,
-                practice_change=change,
-            ),
-            "watch",
+        services.watch_create(
+            actor=actor,
+            indicator=number,
+            seen_on=today - dt.timedelta(days=days_ago),
+            source=source,
+            summary=summary,
+            practice_change=change,
         )
 
 
-def _evidence(org: Organisation, *, today: dt.date, quality: User) -> None:
+def _evidence(actor: Actor, *, today: dt.date) -> None:
     notes = [
         ([6], True, "Procédure de conception des programmes",
          "Chaque programme est conçu par le ou la formateur·rice avec la fiche de conception (objectifs, "
@@ -276,30 +229,24 @@ def _evidence(org: Organisation, *, today: dt.date, quality: User) -> None:
          "Supports déposés dans l'espace stagiaire avant la fin de chaque session (action d'amélioration)."),
     ]  # fmt: skip
     for numbers, covers, title, note in notes:
-        _save(
-            Evidence(
-                organisation=org,
-                title=title,
-                indicators=numbers,
-                covers=covers,
-                note=note,
-                dated=today - dt.timedelta(days=90),
-                created_by=quality,
-            ),
-            "evidence",
+        services.evidence_create(
+            actor=actor,
+            title=title,
+            indicators=numbers,
+            covers=covers,
+            note=note,
+            dated=today - dt.timedelta(days=90),
         )
-    procedure = Evidence(
-        organisation=org,
+    # One fixed name: loading the demo again reuses the file instead of piling up copies.
+    name = "quality/evidence/demo/procedure-reclamations.txt"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(COMPLAINTS_PROCEDURE.encode()))
+    services.evidence_create(
+        actor=actor,
         title="Procédure de traitement des réclamations et des aléas",
         indicators=[31],
         covers=True,
         note="Affichée dans le livret d'accueil et sur le site.",
         dated=today - dt.timedelta(days=300),
-        created_by=quality,
+        file=name,
     )
-    # One fixed name: loading the demo again reuses the file instead of piling up copies.
-    name = "quality/evidence/demo/procedure-reclamations.txt"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(COMPLAINTS_PROCEDURE.encode()))
-    procedure.file.name = name
-    _save(procedure, "evidence")

@@ -21,8 +21,9 @@ from coopforma.catalogue.models import Training
 from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import history_for
 from coopforma.core.models import ActivityLog
-from coopforma.dashboard.demo import DEMO_SLUG, generate_password, luhn_check_digit, siret_for
+from coopforma.dashboard.demo import ACCOUNTS, DEMO_SLUG, generate_password, luhn_check_digit, siret_for
 from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
+from coopforma.reporting.selectors import current_fiscal_year
 from coopforma.training_sessions.models import Enrolment, FundingLine, Participant, Place, Session, Slot
 from tests.module_data import load_once
 
@@ -315,21 +316,23 @@ def test_every_record_passes_full_clean(org):  # type: ignore[no-untyped-def]
 
 
 def test_main_records_have_a_history(org):  # type: ignore[no-untyped-def]
+    """Every record was created through its app's service, which logged it (then its later events)."""
     for model, action in [
-        (Session, "demo.session.created"),
-        (Trainer, "demo.trainer.created"),
-        (Training, "demo.training.created"),
-        (Client, "demo.client.created"),
-        (Trainee, "demo.trainee.created"),
-        (Enrolment, "demo.enrolment.created"),
+        (Session, "sessions.session.created"),
+        (Trainer, "people.trainer.proposed"),
+        (Training, "catalogue.training.created"),
+        (Client, "people.client.created"),
+        (Trainee, "people.trainee.created"),
+        (Enrolment, "sessions.enrolment.created"),
+        (Place, "sessions.place.created"),
+        (MemberStructure, "people.member.created"),
     ]:
         for obj in model.objects.filter(organisation=org):
             actions = [log.action for log in history_for(obj)]
-            # Created once; then a CPF-funded enrolment records its EDOF cycle (entry, service fait, invoice), and
-            # an individual's the signature of their contract.
-            assert actions[-1:] == [action], obj
-            assert all(a.startswith(("billing.cpf.", "billing.contract.")) for a in actions[:-1]), (obj, actions)
-    assert history_for(org).filter(action="demo.organisation.created").exists()
+            assert actions[-1:] == [action], (obj, actions)
+            assert action not in actions[:-1], (obj, actions)
+    assert history_for(org).filter(action="accounts.organisation.created").exists()
+    assert not ActivityLog.objects.filter(action__regex=r"^demo\.(session|trainer|training|client|trainee)").exists()
 
 
 def test_luhn_helper_makes_valid_sirets():  # type: ignore[no-untyped-def]
@@ -374,3 +377,19 @@ def test_benchmark_generator_small(db, now):  # type: ignore[no-untyped-def]
         obj.full_clean()
     with pytest.raises(ValueError):
         generate(sessions=10, trainees=20)
+
+
+def test_demo_snapshot_describes_the_loaded_demo(org, tmp_path):  # type: ignore[no-untyped-def]
+    """`coopforma demo_snapshot` (to compare the demo before and after a change): the BPF of its three years, the
+    tables' counts, the invoices and the sessions, as JSON."""
+    path = tmp_path / "snapshot.json"
+    call_command("demo_snapshot", output=path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    year = current_fiscal_year(org)
+    assert sorted(data["bpf"]) == [str(year - 2), str(year - 1), str(year)]
+    assert data["bpf"][str(year - 1)]["year"] == year - 1
+    assert data["counts"]["training_sessions.Session"] == Session.objects.filter(organisation=org).count()
+    numbers = [i["number"] for i in data["invoices"] if i["number"]]
+    assert numbers and len(numbers) == len(set(numbers))
+    assert len(data["sessions"]) == data["counts"]["training_sessions.Session"]
+    assert [email for email, _role in data["logins"]] == sorted(a.email for a in ACCOUNTS)
