@@ -1060,6 +1060,26 @@ def _share_rows(invoice: Invoice) -> list[MemberShare]:
     return rows
 
 
+def _missing_address_message(invoice: Invoice) -> str:
+    """Why an invoice to a funder without an address is refused, which field is missing and where to fill it."""
+    funder = invoice.funder if invoice.funder_id else None
+    if funder is not None and not funder.address_complete:
+        parts = ((_("rue"), funder.street), (_("code postal"), funder.postal_code), (_("ville"), funder.city))
+        missing = [label for label, value in parts if not value.strip()]
+        return _(
+            "Adresse de %(name)s manquante (%(missing)s) : Coopforma ne fournit pas l'adresse de facturation de ce "
+            "financeur. Renseignez le champ « Adresse du destinataire » de ce brouillon (« Modifier le brouillon »), "
+            "et pour les prochaines factures ajoutez %(name)s avec son adresse dans Facturation → « Financeurs » : "
+            "votre fiche remplace celle de la liste nationale. Une facture porte le nom et l'adresse de son "
+            "destinataire (art. 242 nonies A de l'annexe II du CGI)."
+        ) % {"name": invoice.recipient_name, "missing": ", ".join(missing)}
+    return _(
+        "Indiquez l'adresse de %(name)s dans le champ « Adresse du destinataire » de ce brouillon (« Modifier le "
+        "brouillon ») : une facture porte le nom et l'adresse de son destinataire (art. 242 nonies A de l'annexe II "
+        "du CGI). Complétez aussi le carnet d'adresses des financeurs (Facturation → « Financeurs »)."
+    ) % {"name": invoice.recipient_name}
+
+
 def _check_issue(invoice: Invoice, org: Organisation, issued_on: dt.date) -> int:
     """Every check before a number is taken; returns the fiscal year."""
     errors = {}
@@ -1071,10 +1091,7 @@ def _check_issue(invoice: Invoice, org: Organisation, issued_on: dt.date) -> int
         errors["recipient_name"] = _("Indiquez le destinataire de la pièce.")
     elif invoice.kind == InvoiceKind.INVOICE and (invoice.funder_id or invoice.recipient_name != invoice.client.name):
         if not invoice.recipient_address.strip():
-            errors["recipient_address"] = _(
-                "Indiquez l'adresse de %(name)s : une facture porte le nom et l'adresse de son destinataire "
-                "(art. 242 nonies A de l'annexe II du CGI). Complétez le carnet d'adresses des financeurs."
-            ) % {"name": invoice.recipient_name}
+            errors["recipient_address"] = _missing_address_message(invoice)
         if invoice.funder_id and invoice.funder.public_buyer and not invoice.recipient_siret:
             errors["recipient_siret"] = _(
                 "%(name)s est un acheteur public : sa facture est déposée sur Chorus Pro, qui exige son SIRET."

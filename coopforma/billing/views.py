@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -111,10 +111,21 @@ class _PieceForm(OrgViewMixin, FormView):
         try:
             message = self.act(form)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, _on_form(form, exc))
             return self.form_invalid(form)
         messages.success(self.request, message)
         return _detail(self.actor, getattr(self, "target", self.invoice))
+
+
+def _on_form(form: Any, exc: ValidationError) -> ValidationError:
+    """The service's refusals on fields this form does not have (issuing checks the draft's recipient, lines…)
+    shown at the top of the form as the service's French sentence, without the field's code."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    errors: dict[str, list[Any]] = {}
+    for field, items in exc.error_dict.items():
+        errors.setdefault(field if field in form.fields else NON_FIELD_ERRORS, []).extend(items)
+    return ValidationError(errors)
 
 
 class InvoiceEditView(_PieceForm):
