@@ -450,8 +450,14 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
         enrolment = Enrolment.objects.select_for_update().select_related("session", "client").get(pk=enrolment.pk)
         already = _open_invoices_of(enrolment)
         # An invoice converted from the enrolment's quote bills the client's share only (`quote_convert`): the
-        # funders' invoices are still to be made, the client's part is not made again.
-        converted = [i for i in already if i.quote_id and not i.funder_id] if is_funded_by_others(enrolment) else []
+        # funders' invoices are still to be made, the client's part is not made again. One that billed more than
+        # that share (converted before this rule: the whole price) still blocks, else the funders would be billed
+        # the same amounts a second time.
+        others = sum(f.amount_cents for f in enrolment.funding_lines.all() if is_third_party(f, enrolment.client))
+        share = enrolment.price_cents - others
+        converted = (
+            [i for i in already if i.quote_id and not i.funder_id and i.total_ht_cents <= share] if others else []
+        )
         already = [i for i in already if i not in converted]
         if already and not (enrolment.client.kind == ClientKind.INDIVIDUAL and not is_funded_by_others(enrolment)):
             raise ValidationError(

@@ -613,3 +613,16 @@ def test_a_quote_is_not_converted_once_the_clients_share_is_invoiced(admin_actor
 def test_a_quote_without_third_party_funding_converts_whole(admin_actor, enrolment):
     invoice = services.quote_convert(actor=admin_actor, quote=_accepted_quote(admin_actor, enrolment))
     assert invoice.total_ht_cents == enrolment.price_cents and "Part restant" not in invoice.notes
+
+
+def test_an_invoice_converted_for_the_whole_price_still_blocks_the_funders_invoices(admin_actor, enrolment):
+    """Converted before the funding was known (or before this rule): it billed the whole price, so the OPCO is not
+    invoiced the same amount again."""
+    from coopforma.training_sessions.tests.factories import FundingLineFactory
+
+    invoice = services.quote_convert(actor=admin_actor, quote=_accepted_quote(admin_actor, enrolment))
+    assert invoice.total_ht_cents == 140000
+    FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="AKTO", amount_cents=100000)
+    with pytest.raises(ValidationError, match="déjà facturée"):
+        services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    assert Invoice.objects.filter(kind="invoice").count() == 1
