@@ -169,7 +169,7 @@ class MarkIn(Schema):
     participant_id: int
     mark: str = coded(Mark)
     status: str = Field("", description="with `paper` or `correct`: present, late or absent (as the signed sheet says)")
-    reason: str = ""
+    reason: str = Field("", description="required with `paper` once the slot has ended (why the sheet is entered late)")
     arrival_at: dt.datetime | None = None
 
 

@@ -84,7 +84,11 @@ class PaperEntryForm(_ParticipantForm):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     reason = forms.CharField(
-        label=_("Remarque (facultatif)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Motif"),
+        help_text=_("Obligatoire une fois le créneau terminé : pourquoi la feuille est saisie après coup."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

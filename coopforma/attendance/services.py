@@ -452,11 +452,23 @@ def attendance_paper_entry(
     origin: Origin | None = None,
     now: dt.datetime | None = None,
 ) -> ParticipantAttendance:
-    """Paper fallback: the trainer enters what the signed paper sheet says, kept as such (`paper_entry`)."""
+    """Paper fallback: the trainer enters what the signed paper sheet says, kept as such (`paper_entry`).
+
+    Entered once the slot has ended, the entry is a late transcription: its reason is then required and kept
+    in the chain (why the sheet is transcribed afterwards); during the slot it stays optional."""
     _require_run(actor, slot)
     _check_participant(slot, participant)
     if status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT):
         raise ValidationError({"status": _("D'après la feuille papier : présent·e, en retard ou absent·e.")})
+    if (now or timezone.now()) >= slot.ends_at and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Le créneau est terminé : indiquez le motif de cette saisie tardive d'après la feuille papier."
+                )
+            },
+            code="reason_required",
+        )
     arrival_at = _late_arrival(slot, status, arrival)
     head = _lock_unclosed(slot)
     if _already_signed(slot, participant):

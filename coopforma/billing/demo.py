@@ -98,8 +98,9 @@ def load(ctx: DemoContext) -> None:
             reference=f"Acompte {invoice.recipient_name}",
         )
 
-    # Quotes for upcoming sessions: one accepted and turned into an invoice, one still a draft.
-    upcoming = list(
+    # Quotes for upcoming sessions: one accepted and turned into an invoice, one still a draft. The invoice from a
+    # quote bills the client's share only (what no OPCO pays): an enrolment with such a share is taken first.
+    candidates = list(
         Enrolment.objects.filter(
             organisation=org,
             status=EnrolmentStatus.CONFIRMED,
@@ -109,9 +110,16 @@ def load(ctx: DemoContext) -> None:
         )
         .exclude(client__kind="individual")  # a holder funded by the CPF gets no quote; an individual, a contract
         .select_related("session", "client")
-        .order_by("session__start_date", "pk")[:2]
+        .prefetch_related("funding_lines")
+        .order_by("session__start_date", "pk")
     )
-    if upcoming:
+
+    def client_share(enrolment: Enrolment) -> int:
+        others = [f for f in enrolment.funding_lines.all() if services.is_third_party(f, enrolment.client)]
+        return enrolment.price_cents - sum(f.amount_cents for f in others)
+
+    upcoming = sorted(candidates, key=lambda e: client_share(e) <= 0)[:2]
+    if upcoming and client_share(upcoming[0]) > 0:
         quote = services.quote_create_for_enrolment(actor=actor, enrolment=upcoming[0])
         quote = services.invoice_issue(actor=actor, invoice=quote, issued_on=today)
         services.quote_accept(actor=actor, quote=quote)

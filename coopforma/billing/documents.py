@@ -226,6 +226,7 @@ def _kind(code: str, label: str, template: str) -> DocumentKind:
         default_template=load_default(template),
         description="Pièce de facturation émise (numérotée, mentions légales figées à l'émission).",
         hooks=KindHooks(resolve=_resolve, label=_label),
+        pdf_standard="a-3b",  # Factur-X embeds its CII XML in a PDF/A-3 (billing/facturx.py)
     )
 
 

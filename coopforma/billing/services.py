@@ -450,6 +450,16 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().select_related("session", "client").get(pk=enrolment.pk)
         already = _open_invoices_of(enrolment)
+        # An invoice converted from the enrolment's quote bills the client's share only (`quote_convert`): the
+        # funders' invoices are still to be made, the client's part is not made again. One that billed more than
+        # that share (converted before this rule: the whole price) still blocks, else the funders would be billed
+        # the same amounts a second time.
+        others = sum(f.amount_cents for f in enrolment.funding_lines.all() if is_third_party(f, enrolment.client))
+        share = enrolment.price_cents - others
+        converted = (
+            [i for i in already if i.quote_id and not i.funder_id and i.total_ht_cents <= share] if others else []
+        )
+        already = [i for i in already if i not in converted]
         if already and not (enrolment.client.kind == ClientKind.INDIVIDUAL and not is_funded_by_others(enrolment)):
             raise ValidationError(
                 {
@@ -503,22 +513,8 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
         # The client's part: its own flat lines and the price no line covers, in one line (as the convention
         # says); its own lines billed on hours realised, one line per trainee (and the drop-out clause apart).
         client_lines: list[dict[str, Any]] = []
-        if not cpf.holder_pays_through_cpf(enrolment):
-            flat_own = [line for line in own_lines if line.basis not in realised.BY_HOURS]
-            uncovered = max(enrolment.price_cents - sum(line.amount_cents for line in all_lines), 0)
-            flat_amount = uncovered + sum(line.amount_cents for line in flat_own)
-            if flat_amount > 0:
-                client_lines.append(
-                    {
-                        "label": label + (f" — {_('reste à charge après financements')}" if funders else ""),
-                        "unit_price_cents": flat_amount,
-                        "enrolment": enrolment,
-                        "funding_line": flat_own[0] if len(flat_own) == 1 and not uncovered else None,
-                    }
-                )
-            for line in own_lines:
-                if line.basis in realised.BY_HOURS:
-                    client_lines.extend(_hours_lines(label, realised.line_due(line, trainees), trainees, enrolment))
+        if not cpf.holder_pays_through_cpf(enrolment) and not converted:
+            client_lines = _client_share_lines(enrolment, enrolment.price_cents, label, all_lines, trainees)
         if sum(line["unit_price_cents"] for line in client_lines) > 0:
             created.append(
                 _create_draft(
@@ -594,6 +590,34 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[
                 }
             )
     return created
+
+
+def _client_share_lines(
+    enrolment: Enrolment, price_cents: int, label: str, all_lines: list[Any], trainees: list[Any]
+) -> list[dict[str, Any]]:
+    """The client's part of `price_cents`: its own flat lines and the price no funding line covers, in one line (as
+    the convention says); its own lines billed on hours realised, one line per trainee (and the drop-out clause
+    apart). What third parties pay (an OPCO, a Région…) is theirs to be invoiced, never the client's."""
+    client = enrolment.client
+    own_lines = [line for line in all_lines if not is_third_party(line, client)]
+    funded_by_others = len(own_lines) < len(all_lines)
+    flat_own = [line for line in own_lines if line.basis not in realised.BY_HOURS]
+    uncovered = max(price_cents - sum(line.amount_cents for line in all_lines), 0)
+    flat_amount = uncovered + sum(line.amount_cents for line in flat_own)
+    lines: list[dict[str, Any]] = []
+    if flat_amount > 0:
+        lines.append(
+            {
+                "label": label + (f" — {_('reste à charge après financements')}" if funded_by_others else ""),
+                "unit_price_cents": flat_amount,
+                "enrolment": enrolment,
+                "funding_line": flat_own[0] if len(flat_own) == 1 and not uncovered else None,
+            }
+        )
+    for line in own_lines:
+        if line.basis in realised.BY_HOURS:
+            lines.extend(_hours_lines(label, realised.line_due(line, trainees), trainees, enrolment))
+    return lines
 
 
 def is_funded_by_others(enrolment: Enrolment) -> bool:
@@ -1061,6 +1085,26 @@ def _share_rows(invoice: Invoice) -> list[MemberShare]:
     return rows
 
 
+def _missing_address_message(invoice: Invoice) -> str:
+    """Why an invoice to a funder without an address is refused, which field is missing and where to fill it."""
+    funder = invoice.funder if invoice.funder_id else None
+    if funder is not None and not funder.address_complete:
+        parts = ((_("rue"), funder.street), (_("code postal"), funder.postal_code), (_("ville"), funder.city))
+        missing = [label for label, value in parts if not value.strip()]
+        return _(
+            "Adresse de %(name)s manquante (%(missing)s) : Coopforma ne fournit pas l'adresse de facturation de ce "
+            "financeur. Renseignez le champ « Adresse du destinataire » de ce brouillon (« Modifier le brouillon »), "
+            "et pour les prochaines factures ajoutez %(name)s avec son adresse dans Facturation → « Financeurs » : "
+            "votre fiche remplace celle de la liste nationale. Une facture porte le nom et l'adresse de son "
+            "destinataire (art. 242 nonies A de l'annexe II du CGI)."
+        ) % {"name": invoice.recipient_name, "missing": ", ".join(missing)}
+    return _(
+        "Indiquez l'adresse de %(name)s dans le champ « Adresse du destinataire » de ce brouillon (« Modifier le "
+        "brouillon ») : une facture porte le nom et l'adresse de son destinataire (art. 242 nonies A de l'annexe II "
+        "du CGI). Complétez aussi le carnet d'adresses des financeurs (Facturation → « Financeurs »)."
+    ) % {"name": invoice.recipient_name}
+
+
 def _check_issue(invoice: Invoice, org: Organisation, issued_on: dt.date) -> int:
     """Every check before a number is taken; returns the fiscal year."""
     errors = {}
@@ -1072,10 +1116,7 @@ def _check_issue(invoice: Invoice, org: Organisation, issued_on: dt.date) -> int
         errors["recipient_name"] = _("Indiquez le destinataire de la pièce.")
     elif invoice.kind == InvoiceKind.INVOICE and (invoice.funder_id or invoice.recipient_name != invoice.client.name):
         if not invoice.recipient_address.strip():
-            errors["recipient_address"] = _(
-                "Indiquez l'adresse de %(name)s : une facture porte le nom et l'adresse de son destinataire "
-                "(art. 242 nonies A de l'annexe II du CGI). Complétez le carnet d'adresses des financeurs."
-            ) % {"name": invoice.recipient_name}
+            errors["recipient_address"] = _missing_address_message(invoice)
         if invoice.funder is not None and invoice.funder.public_buyer and not invoice.recipient_siret:
             errors["recipient_siret"] = _(
                 "%(name)s est un acheteur public : sa facture est déposée sur Chorus Pro, qui exige son SIRET."
@@ -1198,8 +1239,59 @@ def quote_decline(*, actor: Actor, quote: Invoice) -> Invoice:
     return _quote_decision(actor, quote, InvoiceStatus.DECLINED, "billing.quote.decline")
 
 
+def _quote_funded_share(quote: Invoice) -> tuple[list[dict[str, Any]], str] | None:
+    """The client's lines of a quote whose enrolment has funding lines paid by third parties (an OPCO, a Région…),
+    and those lines in words; None when nobody else pays (the quote's lines are invoiced as they are).
+
+    The quote states the whole price with the funding in its notes (`quote_create_for_enrolment`); each funder is
+    invoiced on its own line's basis (`invoice_create_for_enrolment`). Invoicing the whole quoted price to the client
+    as well would bill those amounts twice: the client is invoiced the quoted price less the funders' amounts, as
+    the client's share of `invoice_create_for_enrolment` is. Refused when nothing is left to the client, or when the
+    client's share is already invoiced."""
+    if not quote.enrolment_id:
+        return None
+    enrolment = Enrolment.objects.select_related("session", "client").get(pk=quote.enrolment_id)
+    all_lines = list(enrolment.funding_lines.all())
+    funders = [line for line in all_lines if is_third_party(line, enrolment.client)]
+    if not funders:
+        return None
+    words = " ; ".join(
+        f"{line.payer_name or line.get_payer_kind_display()} ({format_cents(line.amount_cents)})" for line in funders
+    )
+    billed = [i for i in _open_invoices_of(enrolment) if not i.funder_id and i.recipient_name == quote.recipient_name]
+    if billed:
+        raise ValidationError(
+            {
+                "quote": _(
+                    "La part du client est déjà facturée (%(pieces)s) : ce devis ne se transforme pas en une seconde "
+                    "facture. Annulez d'abord la facture par un avoir, ou supprimez le brouillon."
+                )
+                % {"pieces": ", ".join(str(i) for i in billed)}
+            }
+        )
+    price = quote.total_ht_cents
+    own_by_hours = [line for line in all_lines if line not in funders and line.basis in realised.BY_HOURS]
+    if own_by_hours:
+        realised.check_hours_known(enrolment)
+    trainees = realised.trainee_hours(enrolment) if realised.hours_known(enrolment) else []
+    lines = _client_share_lines(enrolment, price, _session_label(enrolment.session), all_lines, trainees)
+    if sum(line["unit_price_cents"] for line in lines) <= 0:
+        raise ValidationError(
+            {
+                "quote": _(
+                    "Rien à facturer au client sur ce devis : son prix (%(price)s HT) est entièrement pris en charge "
+                    "par %(funders)s, qui se facture(nt) directement (« Préparer les factures » sur la facturation de "
+                    "l'inscription). Transformer le devis facturerait ces sommes deux fois."
+                )
+                % {"price": format_cents(price), "funders": words}
+            }
+        )
+    return lines, words
+
+
 def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
-    """An accepted (or issued, then accepted) quote → a draft invoice with the same recipient and lines."""
+    """An accepted (or issued, then accepted) quote → a draft invoice with the same recipient and lines; when the
+    enrolment has funding lines paid by third parties, only the client's share (`_quote_funded_share`)."""
     _manage(actor)
     with transaction.atomic():
         locked = _locked(actor, quote.pk)
@@ -1212,25 +1304,28 @@ def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
             )
         if locked.enrolment_id:
             _refuse_holder_pieces(Enrolment.objects.select_related("client").get(pk=locked.enrolment_id))
+        funded = _quote_funded_share(locked)
         if locked.status == InvoiceStatus.ISSUED:
             locked = quote_accept(actor=actor, quote=locked)
-        lines = [
-            {
-                "label": line.label,
-                "quantity": line.quantity,
-                "unit_price_cents": line.unit_price_cents,
-                "enrolment": line.enrolment,
-                "funding_line": line.funding_line,
+        notes = _("Selon notre devis %(number)s accepté.") % {"number": locked.number}
+        if funded is None:
+            lines = [
+                {
+                    "label": line.label,
+                    "quantity": line.quantity,
+                    "unit_price_cents": line.unit_price_cents,
+                    "enrolment": line.enrolment,
+                    "funding_line": line.funding_line,
+                }
+                for line in locked.lines.all()
+            ]
+        else:
+            lines, funders_text = funded
+            notes += " " + _("Part restant à votre charge : %(funders)s facturé(s) directement au(x) financeur(s).") % {
+                "funders": funders_text
             }
-            for line in locked.lines.all()
-        ]
         invoice = _create_draft(
-            actor=actor,
-            kind=InvoiceKind.INVOICE,
-            **_same_recipient(locked),
-            quote=locked,
-            lines=lines,
-            notes=_("Selon notre devis %(number)s accepté.") % {"number": locked.number},
+            actor=actor, kind=InvoiceKind.INVOICE, **_same_recipient(locked), quote=locked, lines=lines, notes=notes
         )
         log_action(actor=actor, obj=locked, action="billing.quote.convert", data={"invoice_id": invoice.pk})
     return invoice

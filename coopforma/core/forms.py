@@ -39,14 +39,15 @@ class MoneyField(forms.CharField):
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names (others at the top of the form)."""
+    """Show a service's ValidationError next to the fields it names; a refusal on a field the form does not have
+    (issuing checks the draft's recipient, lines…) goes at the top, as the service's French sentence alone (the
+    field's name is our code, never shown)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None
             if field == NON_FIELD_ERRORS:
                 target = None
             for error in errors:
-                message = error if target else ValidationError(f"{field} : {' '.join(error.messages)}")
-                form.add_error(target, message)
+                form.add_error(target, error)
     else:
         form.add_error(None, exc)

@@ -83,6 +83,7 @@ class DocumentKind:
     default_signers: tuple[str, ...] = ()  # among "quality", "client", "trainee", "trainer"
     description: str = ""
     bulk: bool = False  # may be generated for all participants of a session at once
+    pdf_standard: str = ""  # "a-3b": the final PDF is PDF/A-3b (invoices: the base of their Factur-X)
     hooks: KindHooks = field(default_factory=KindHooks)
 
     def sample_context(self) -> dict[str, Any]:

@@ -323,8 +323,15 @@ def run_markup(source: str, context: dict[str, Any]) -> str:
     return blobs[0].decode("utf-8")
 
 
-def run_pdf(markup: str, *, inputs: dict[str, str], tagged: bool, max_pages: int | None) -> bytes:
-    request = {"op": "pdf", "markup": markup, "inputs": inputs, "tagged": tagged, "max_pages": max_pages}
+def run_pdf(markup: str, *, inputs: dict[str, str], tagged: bool, max_pages: int | None, standard: str = "") -> bytes:
+    request = {
+        "op": "pdf",
+        "markup": markup,
+        "inputs": inputs,
+        "tagged": tagged,
+        "max_pages": max_pages,
+        "standard": standard,
+    }
     _header, blobs = pool().run(request)
     return blobs[0]
 

@@ -117,7 +117,12 @@ def handle(request: dict[str, Any], rendering: Any, pdfium: Any) -> tuple[dict[s
         max_pages = request.get("max_pages") or limits["pages"]
         markup, inputs = request["markup"], request["inputs"]
         with no_new_files():
-            pdf = rendering.compile_here(markup, inputs=inputs, tagged=request["op"] == "pdf" and request["tagged"])
+            pdf = rendering.compile_here(
+                markup,
+                inputs=inputs,
+                tagged=request["op"] == "pdf" and request["tagged"],
+                standard=request.get("standard", "") if request["op"] == "pdf" else "",
+            )
         count = page_count(pdfium, pdf)
         blobs = [pdf] if request["op"] == "pdf" else []
         if count > max_pages:

@@ -429,25 +429,40 @@ def _problem(exc: Exception) -> TemplateProblem:
     return TemplateProblem(f"mise en page impossible : {_PATH.sub('', message)}")
 
 
-def compile_here(markup: str, *, inputs: dict[str, str] | None = None, tagged: bool = True) -> bytes:
-    """markup → PDF in this process, without the worker's limits: what the render worker runs."""
+def compile_here(
+    markup: str, *, inputs: dict[str, str] | None = None, tagged: bool = True, standard: str = ""
+) -> bytes:
+    """markup → PDF in this process, without the worker's limits: what the render worker runs. `standard`: a PDF
+    standard typst writes and checks (« a-3b »: PDF/A-3b, the base of a Factur-X invoice), none when empty."""
     if _PACKAGE.search(markup):
         raise TemplateProblem(PACKAGE_MESSAGE)
     try:
-        return compiler().compile(input=markup.encode("utf-8"), format="pdf", sys_inputs=inputs or {}, pdf_tags=tagged)
+        return compiler().compile(
+            input=markup.encode("utf-8"),
+            format="pdf",
+            sys_inputs=inputs or {},
+            pdf_tags=tagged,
+            pdf_standards=[standard] if standard else [],
+        )
     except typst.TypstError as exc:
         raise _problem(exc) from exc
 
 
 def compile_pdf(
-    markup: str, *, inputs: dict[str, str] | None = None, tagged: bool = True, max_pages: int | None = None
+    markup: str,
+    *,
+    inputs: dict[str, str] | None = None,
+    tagged: bool = True,
+    max_pages: int | None = None,
+    standard: str = "",
 ) -> bytes:
     """typst markup → PDF bytes (`inputs` are read by the markup as `sys.inputs`), in a render worker. Raises
     TemplateProblem, also when the PDF has more than `max_pages` pages (default: the DOCUMENTS_MAX_PAGES setting).
 
     `tagged`: a tagged PDF (its structure for screen readers). Working copies (drafts) leave it out: they
-    compile faster and merge 35 % faster; every final document is tagged."""
-    return render_pool.run_pdf(markup, inputs=inputs or {}, tagged=tagged, max_pages=max_pages)
+    compile faster and merge 35 % faster; every final document is tagged.
+    `standard`: « a-3b » for a PDF/A-3b (what a kind asks with `DocumentKind.pdf_standard`), else none."""
+    return render_pool.run_pdf(markup, inputs=inputs or {}, tagged=tagged, max_pages=max_pages, standard=standard)
 
 
 def preview_pages(

@@ -110,8 +110,9 @@ def _qr_for(code: str) -> str:
     return qr_svg(verification_url(code))
 
 
-def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: bool) -> bytes:
-    """Template text + context → PDF bytes, with the engine's footer (and QR code when `code` is given).
+def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: bool, standard: str = "") -> bytes:
+    """Template text + context → PDF bytes, with the engine's footer (and QR code when `code` is given);
+    `standard` (« a-3b ») makes the final PDF a PDF/A (a draft never is).
 
     A template checked with the examples may still fail on real data (too many pages, too long): ValidationError
     with the reason, so that the page shows it and nothing is written."""
@@ -122,7 +123,7 @@ def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: b
         # them as `sys.inputs.at("image_<name>")`; they travel with the stored context, so finalising redraws them.
         for name, svg in (context.get("images") or {}).items():
             inputs[f"image_{name}"] = str(svg)
-        return compile_pdf(markup, inputs=inputs or None, tagged=not draft)
+        return compile_pdf(markup, inputs=inputs or None, tagged=not draft, standard="" if draft else standard)
     except TemplateProblem as problem:
         raise ValidationError(
             {"template": _("Le modèle ne peut pas produire ce document : %(problem)s.") % {"problem": problem}}
@@ -285,6 +286,14 @@ def document_generate(
     return document
 
 
+def _pdf_standard(kind_code: str) -> str:
+    """The PDF standard the kind asks for its final PDF (« a-3b » for invoices and credit notes), else none."""
+    try:
+        return get_kind(kind_code).pdf_standard
+    except LookupError:
+        return ""
+
+
 def document_check_final(*, actor: Actor, document: Document) -> None:
     """Refuse (ValidationError, field « status ») a document its kind's registered checks forbid to make final or
     to send for signature: e.g. a certificat de réalisation before the trainee's last slot has ended and its
@@ -312,7 +321,13 @@ def document_finalise(*, actor: Actor, document_id: int) -> Document:
             }
         )
     document_check_final(actor=actor, document=document)
-    pdf = render_pdf(document.template_body, document.context, code=document.verification_code, draft=False)
+    pdf = render_pdf(
+        document.template_body,
+        document.context,
+        code=document.verification_code,
+        draft=False,
+        standard=_pdf_standard(document.kind),
+    )
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status != DocumentStatus.DRAFT:

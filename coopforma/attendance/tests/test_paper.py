@@ -174,3 +174,94 @@ def test_paper_entry_view_invalid_keeps_what_was_typed(web, trainer_user, org, s
     assert "Indiquez une heure d'arrivée comprise dans le créneau" in page
     assert "Train en retard" in page and f'<option value="{alice.pk}" selected>' in page
     assert not AttendanceRecord.objects.filter(kind="paper_entry").exists()
+
+
+# --- A paper entry made after the slot ended states its reason ------------------------------------------------
+
+
+@pytest.fixture
+def ended_slot(session, trainer, now):  # type: ignore[no-untyped-def]
+    """A 3 h 30 slot that ended an hour ago."""
+    slot = SlotFactory(
+        session=session, starts_at=now - dt.timedelta(minutes=270), ends_at=now - dt.timedelta(minutes=60)
+    )
+    slot.trainers.add(trainer)
+    return slot
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_paper_entry_after_the_end_without_reason_is_refused_and_writes_nothing(
+    trainer_actor, ended_slot, alice, reason
+):
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_paper_entry(
+            actor=trainer_actor, slot=ended_slot, participant=alice, status="present", reason=reason
+        )
+    assert "motif" in refused.value.message_dict["reason"][0]
+    assert not AttendanceRecord.objects.filter(slot=ended_slot).exists()
+    assert not ParticipantAttendance.objects.filter(slot=ended_slot).exists()
+    assert not ActivityLog.objects.filter(action="attendance.participant.paper_entry").exists()
+
+
+def test_paper_entry_at_the_very_end_already_needs_the_reason(trainer_actor, slot, alice):
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_paper_entry(
+            actor=trainer_actor, slot=slot, participant=alice, status="present", now=slot.ends_at
+        )
+    assert list(refused.value.message_dict) == ["reason"]
+
+
+def test_paper_entry_after_the_end_with_its_reason_is_kept(trainer_actor, ended_slot, alice):
+    cell = services.attendance_paper_entry(
+        actor=trainer_actor,
+        slot=ended_slot,
+        participant=alice,
+        status="present",
+        reason="Feuille retrouvée dans le classeur de la salle",
+    )
+    assert cell.method == "paper" and cell.attended_minutes == ended_slot.minutes
+    record = AttendanceRecord.objects.get(slot=ended_slot, kind="paper_entry")
+    assert record.payload["reason"] == "Feuille retrouvée dans le classeur de la salle"
+
+
+def test_paper_entry_during_the_slot_needs_no_reason(trainer_actor, slot, alice):
+    cell = services.attendance_paper_entry(
+        actor=trainer_actor, slot=slot, participant=alice, status="present", now=slot.ends_at - dt.timedelta(seconds=1)
+    )
+    assert cell.method == "paper"
+    assert AttendanceRecord.objects.get(slot=slot, kind="paper_entry").payload["reason"] == ""
+
+
+def test_paper_entry_view_after_the_end_shows_the_missing_reason(web, trainer_user, org, ended_slot, alice):
+    response = web(trainer_user).post(
+        slot_url(org, ended_slot, "paper/"), {"paper-participant": alice.pk, "paper-status": "present"}
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "indiquez le motif de cette saisie tardive" in page
+    assert not AttendanceRecord.objects.filter(slot=ended_slot).exists()
+
+    done = web(trainer_user).post(
+        slot_url(org, ended_slot, "paper/"),
+        {"paper-participant": alice.pk, "paper-status": "present", "paper-reason": "Saisie au retour de la salle"},
+    )
+    assert done.status_code == 302
+    assert AttendanceRecord.objects.get(slot=ended_slot).payload["reason"] == "Saisie au retour de la salle"
+
+
+def test_api_paper_entry_after_the_end_without_reason_is_422_on_reason(api, trainer_user, org, ended_slot, alice):
+    path = f"/api/v1/slots/{ended_slot.pk}/attendance"
+    refused = api(trainer_user, org).post(
+        path, {"participant_id": alice.pk, "mark": "paper", "status": "present"}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert "motif" in refused.json()["detail"][0]["msg"]
+    assert not AttendanceRecord.objects.filter(slot=ended_slot).exists()
+
+    accepted = api(trainer_user, org).post(
+        path,
+        {"participant_id": alice.pk, "mark": "paper", "status": "present", "reason": "Feuille transcrite le soir"},
+        content_type="application/json",
+    )
+    assert accepted.status_code == 201 and accepted.json()["status"] == "present"

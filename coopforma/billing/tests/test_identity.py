@@ -3,11 +3,13 @@
 logo (settings page, validated); a funder's invoice carries the funder's address from the address book, the
 trainees and their hours, Chorus Pro fields for public buyers, and no internal code."""
 
+import html
 import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
@@ -217,3 +219,65 @@ def test_funders_page_is_read_only_for_quality_and_closed_to_others(org, quality
     assert web(quality_user).post(f"/o/{org.slug}/billing/funders/", data).status_code == 403
     assert web(stranger).get(f"/o/{org.slug}/billing/funders/").status_code == 404
     assert not Funder.objects.filter(name="R").exists()
+
+
+MISSING_ADDRESS = ("OCAPIAT", "OPCO 2i", "OPCO EP", "OPCO Mobilités")
+
+
+def test_the_four_opcos_without_a_known_address_ship_none():
+    """No invented address: the national entries of these four OPCOs carry no street nor postcode and say so."""
+    for name in MISSING_ADDRESS:
+        funder = Funder.objects.get(organisation__isnull=True, name=name)
+        assert funder.address_to_check and not funder.address_complete
+        assert funder.street == "" and funder.postal_code == ""
+    complete = Funder.objects.filter(organisation__isnull=True, kind="opco").exclude(name__in=MISSING_ADDRESS)
+    assert all(f.address_complete and not f.address_to_check for f in complete)
+
+
+@pytest.mark.parametrize("name", MISSING_ADDRESS)
+def test_issuing_to_an_opco_without_address_says_which_field_and_where(
+    admin_actor, admin_user, enrolment, web, org, name
+):
+    from coopforma.training_sessions.tests.factories import FundingLineFactory
+
+    FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name=name, amount_cents=50000)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    opco = next(d for d in drafts if d.funder_id)
+    assert opco.recipient_name == name and opco.recipient_address == ""
+
+    response = web(admin_user).post(
+        f"/o/{org.slug}/billing/{opco.pk}/issue/", {"issued_on": timezone.localdate().isoformat()}
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"Adresse de {name} manquante (rue, code postal)" in page
+    assert "« Adresse du destinataire »" in page and "« Modifier le brouillon »" in page
+    assert "Facturation → « Financeurs »" in page and "242 nonies A" in page
+    assert "recipient_address :" not in page  # the sentence, without the field's code
+    assert Invoice.objects.get(pk=opco.pk).number == ""
+
+    # Filled on the draft, the invoice is issued with that address.
+    edit = web(admin_user).post(
+        f"/o/{org.slug}/billing/{opco.pk}/edit/",
+        {"recipient_name": name, "recipient_address": "1 rue de l'Exemple\n75001 Paris", "payer_kind": "opco"},
+    )
+    assert edit.status_code == 302, edit.content.decode()[:1500]
+    issued = services.invoice_issue(actor=admin_actor, invoice=Invoice.objects.get(pk=opco.pk))
+    assert issued.number and issued.recipient_address.endswith("75001 Paris")
+
+
+def test_an_organisation_entry_completes_a_national_opco_for_the_next_invoices(
+    admin_actor, enrolment, web, admin_user, org
+):
+    from coopforma.training_sessions.tests.factories import FundingLineFactory
+
+    response = web(admin_user).post(
+        f"/o/{org.slug}/billing/funders/",
+        {"kind": "opco", "name": "OPCO EP", "street": "1 rue de l'Exemple", "postal_code": "75001", "city": "Paris"},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="OPCO EP", amount_cents=50000)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    opco = next(d for d in drafts if d.funder_id)
+    assert opco.recipient_address == "1 rue de l'Exemple\n75001 Paris"
+    assert services.invoice_issue(actor=admin_actor, invoice=opco).number

@@ -1,21 +1,15 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """A finished-this-week session of `member` with two trainees, émargement, an e-mail and history."""
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
 from coopforma.attendance import services as attendance
+from coopforma.attendance.tests import conftest as attendance_fixtures
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.core.mail import send_mail_logged
-from coopforma.people.tests.factories import ClientFactory, TraineeFactory
-from coopforma.training_sessions.tests.factories import (
-    EnrolmentFactory,
-    ParticipantFactory,
-    SessionFactory,
-    SlotFactory,
-)
+from coopforma.people.tests.factories import TraineeFactory
+from coopforma.training_sessions.tests.factories import ParticipantFactory, SessionFactory
 
 
 @pytest.fixture
@@ -30,20 +24,11 @@ def session(org, member, trainer):  # type: ignore[no-untyped-def]
     return session
 
 
-@pytest.fixture
-def slot(session, trainer):  # type: ignore[no-untyped-def]
-    now = timezone.now().replace(microsecond=0)
-    slot = SlotFactory(
-        session=session, starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(minutes=205)
-    )
-    slot.trainers.add(trainer)
-    return slot
-
-
-@pytest.fixture
-def enrolment(org, member, session):  # type: ignore[no-untyped-def]
-    company = ClientFactory(organisation=org, member_structure=member, name="Boulangerie Coop", kind="company")
-    return EnrolmentFactory(session=session, client=company)
+# The émargement fixtures' own `now`, `slot` (started 5 minutes ago, 3 h 30) and `enrolment` (a company of
+# `member`), over this package's `session`.
+now = attendance_fixtures.now
+slot = attendance_fixtures.slot
+enrolment = attendance_fixtures.enrolment
 
 
 def make_participant(enrolment, first_name: str, last_name: str):  # type: ignore[no-untyped-def]
