@@ -121,7 +121,7 @@ class EvidenceDeleteView(OrgViewMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         item = selectors.evidence_get(actor=self.actor, evidence_id=int(str(kwargs["pk"])))
         number = item.indicators[0] if item.indicators else 1
-        services.evidence_delete(actor=self.actor, evidence=item)
+        services.evidence_delete(actor=self.actor, evidence_id=item.pk)
         messages.success(request, _("Preuve supprimée."))
         return redirect("quality:indicator", org=self.actor.organisation.slug, number=number)
 
@@ -234,7 +234,7 @@ class ComplaintEditView(FormPage):
         return selectors.complaint_get(actor=self.actor, complaint_id=int(str(self.kwargs["pk"])))
 
     def save(self, data: dict[str, Any], obj: Model | None) -> Model:
-        return services.complaint_update(actor=self.actor, complaint=obj, **data)  # type: ignore[arg-type]
+        return services.complaint_update(actor=self.actor, complaint_id=obj.pk, **data)  # type: ignore[union-attr]
 
 
 class ImprovementCreateView(FormPage):
@@ -260,7 +260,7 @@ class ImprovementEditView(ImprovementCreateView):
         return selectors.improvement_get(actor=self.actor, improvement_id=int(str(self.kwargs["pk"])))
 
     def save(self, data: dict[str, Any], obj: Model | None) -> Model:
-        return services.improvement_update(actor=self.actor, improvement=obj, **data)  # type: ignore[arg-type]
+        return services.improvement_update(actor=self.actor, improvement_id=obj.pk, **data)  # type: ignore[union-attr]
 
     def success_url(self, obj: Model) -> str:
         return self.request.path
@@ -287,7 +287,7 @@ class WatchEditView(WatchCreateView):
         return selectors.watch_get(actor=self.actor, entry_id=int(str(self.kwargs["pk"])))
 
     def save(self, data: dict[str, Any], obj: Model | None) -> Model:
-        return services.watch_update(actor=self.actor, entry=obj, **data)  # type: ignore[arg-type]
+        return services.watch_update(actor=self.actor, entry_id=obj.pk, **data)  # type: ignore[union-attr]
 
     def success_url(self, obj: Model) -> str:
         return self.request.path
@@ -301,7 +301,7 @@ class NonConformityEditView(FormPage):
         return selectors.nonconformity_get(actor=self.actor, nonconformity_id=int(str(self.kwargs["pk"])))
 
     def save(self, data: dict[str, Any], obj: Model | None) -> Model:
-        return services.nonconformity_update(actor=self.actor, nonconformity=obj, **data)  # type: ignore[arg-type]
+        return services.nonconformity_update(actor=self.actor, nonconformity_id=obj.pk, **data)  # type: ignore[union-attr]
 
 
 # --- Register lists (a table and, for some, a form to add a row) ------------------------------------------------
@@ -514,7 +514,11 @@ class AuditEditView(FormPage):
         nc_form = forms.NonConformityForm(request.POST, prefix="nc")
         if nc_form.is_valid():
             try:
-                services.nonconformity_create(actor=self.actor, audit=self.object, **nc_form.cleaned_data)
+                services.nonconformity_create(
+                    actor=self.actor,
+                    audit_id=self.object.pk,  # type: ignore[union-attr]
+                    **nc_form.cleaned_data,
+                )
             except ValidationError as exc:
                 add_service_errors(nc_form, exc)
             else:
@@ -523,7 +527,7 @@ class AuditEditView(FormPage):
         return self.render_to_response(self.get_context_data(form=self.make_form(), nc_form=nc_form))
 
     def save(self, data: dict[str, Any], obj: Model | None) -> Model:
-        return services.audit_update(actor=self.actor, audit=obj, **data)  # type: ignore[arg-type]
+        return services.audit_update(actor=self.actor, audit_id=obj.pk, **data)  # type: ignore[union-attr]
 
 
 class AuditPackListView(RegisterView):
