@@ -64,7 +64,7 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
             survey = Survey.objects.create(
                 organisation=org, session=session, questionnaire=questionnaires[kind], send_on=session.end_date
             )
-            services.survey_open(survey=survey, now=ended, notify=False)
+            services.survey_open(survey_id=survey.pk, now=ended, notify=False)
             survey.refresh_from_db()
             invitations = list(survey.invitations.select_related("survey__questionnaire", "participant").order_by("pk"))
             for n, invitation in enumerate(invitations):
@@ -78,6 +78,6 @@ def load_demo(org: Organisation, *, today: dt.date, users: dict[str, User]) -> N
             if not latest and survey.closes_at and survey.closes_at < timezone.now():
                 Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
     for session in Session.objects.filter(organisation=org, status__in=services.PLANNED_SESSIONS, end_date__gte=today):
-        services.surveys_plan(session=session, today=today)
+        services.surveys_plan(session_id=session.pk, today=today)
     PublishedIndicator.objects.create(organisation=org, measure="satisfaction", per_training=False, min_sample=5)
     PublishedIndicator.objects.create(organisation=org, measure="completion", per_training=False, min_sample=5)
