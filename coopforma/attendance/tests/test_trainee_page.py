@@ -32,8 +32,8 @@ def test_trainee_page_shows_attended_over_planned_hours(web, admin_user, admin_a
     before = web(admin_user).get(url).text
     assert "7\xa0h" in before and "émargement non saisi" in before  # nothing entered yet: no hours claimed
 
-    services.attendance_paper_entry(actor=admin_actor, slot=first, participant=alice, status="present")
-    services.attendance_paper_entry(actor=admin_actor, slot=second, participant=alice, status="absent")
+    services.attendance_paper_entry(actor=admin_actor, slot_id=first.pk, participant_id=alice.pk, status="present")
+    services.attendance_paper_entry(actor=admin_actor, slot_id=second.pk, participant_id=alice.pk, status="absent")
     page = web(admin_user).get(url).text
     assert "3\xa0h\xa030 / 7\xa0h" in page
     assert "50 %" in page

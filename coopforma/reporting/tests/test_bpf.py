@@ -108,7 +108,9 @@ def world(org, member, other_member, trainer, admin_actor):  # type: ignore[no-u
         (m1, dave, "late", dt.time(10, 0)),
         (m2, dave, "present", None),
     ]:
-        attendance.attendance_paper_entry(actor=admin_actor, slot=s, participant=p, status=status, arrival=arrival)
+        attendance.attendance_paper_entry(
+            actor=admin_actor, slot_id=s.pk, participant_id=p.pk, status=status, arrival=arrival
+        )
 
     s3 = SessionFactory(training=t1, title="Sous-traitée", subcontracted_out=True)
     slot(s3, at(2025, 6, 10, 9), at(2025, 6, 10, 12))
@@ -469,12 +471,12 @@ def test_the_emargement_state_decides_between_planned_and_attended_hours(
     participant(session, company, "Chris", "c")
     participant(session, company, "Dora", "a", status="dropped_out")
     attendance.paper_scan_upload(
-        actor=admin_actor, slot=scan_only, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
+        actor=admin_actor, slot_id=scan_only.pk, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
     )
-    attendance.slot_open(actor=admin_actor, slot=opened, now=opened.starts_at)
-    attendance.slot_open(actor=admin_actor, slot=closed, now=closed.starts_at)
-    attendance.attendance_paper_entry(actor=admin_actor, slot=closed, participant=paula, status="present")
-    attendance.slot_close(actor=admin_actor, slot=closed, trainer_name="Formatrice", now=closed.ends_at)
+    attendance.slot_open(actor=admin_actor, slot_id=opened.pk, now=opened.starts_at)
+    attendance.slot_open(actor=admin_actor, slot_id=closed.pk, now=closed.starts_at)
+    attendance.attendance_paper_entry(actor=admin_actor, slot_id=closed.pk, participant_id=paula.pk, status="present")
+    attendance.slot_close(actor=admin_actor, slot_id=closed.pk, trainer_name="Formatrice", now=closed.ends_at)
     states = dict(SlotAttendance.objects.filter(slot__session=session).values_list("slot_id", "state"))
     assert states == {scan_only.pk: "pending", opened.pk: "open", closed.pk: "closed"}
 

@@ -75,7 +75,9 @@ def g_world(org, member, admin_user, admin_actor, api):  # type: ignore[no-untyp
         (january, "Nora", "present"),
         (january, "Omar", "absent"),
     ]:
-        attendance.attendance_paper_entry(actor=admin_actor, slot=slot, participant=named[who], status=status)
+        attendance.attendance_paper_entry(
+            actor=admin_actor, slot_id=slot.pk, participant_id=named[who].pk, status=status
+        )
     issued_invoice(
         org=org, client=formaterra, total_ht_cents=450000, payer_kind="other_of", issued_on=dt.date(2025, 12, 31)
     )
