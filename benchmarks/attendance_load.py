@@ -140,7 +140,7 @@ def _populate(clients: int) -> tuple[int, list[str]]:
         )
         participant = ParticipantFactory(enrolment=enrolment, trainee=trainee)
         tokens.append(services.link_issue(participant=participant))
-    services.slot_open(actor=actor, slot=slot)
+    services.slot_open(actor=actor, slot_id=slot.pk)
     return slot.pk, tokens
 
 

@@ -186,18 +186,16 @@ def slot_attendance(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
 @router.post("/slots/{slot_id}/open", response=SlotAttendanceOut)
 def slot_open(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
     actor = get_actor(request)
-    slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
-    services.slot_open(actor=actor, slot=slot, origin=services.Origin.of(request))
+    services.slot_open(actor=actor, slot_id=slot_id, origin=services.Origin.of(request))
     return _slot_out(selectors.slot_live(actor=actor, slot_id=slot_id))
 
 
 @router.post("/slots/{slot_id}/close", response=SlotAttendanceOut)
 def slot_close(request: HttpRequest, slot_id: int, payload: CloseIn) -> SlotAttendanceOut:
     actor = get_actor(request)
-    slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
     services.slot_close(
         actor=actor,
-        slot=slot,
+        slot_id=slot_id,
         trainer_name=payload.trainer_name,
         confirm_unsigned=payload.confirm_unsigned,
         origin=services.Origin.of(request),
@@ -216,8 +214,8 @@ def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
     if payload.mark == "paper":
         cell = services.attendance_paper_entry(
             actor=actor,
-            slot=live.slot,
-            participant=participant,
+            slot_id=live.slot.pk,
+            participant_id=participant.pk,
             status=payload.status,
             reason=payload.reason,
             arrival=payload.arrival_at,
@@ -226,8 +224,8 @@ def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
     elif payload.mark == "correct":
         cell = services.attendance_correct(
             actor=actor,
-            slot=live.slot,
-            participant=participant,
+            slot_id=live.slot.pk,
+            participant_id=participant.pk,
             status=payload.status,
             reason=payload.reason,
             arrival=payload.arrival_at,
@@ -236,8 +234,8 @@ def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
     else:
         cell = services.attendance_mark(
             actor=actor,
-            slot=live.slot,
-            participant=participant,
+            slot_id=live.slot.pk,
+            participant_id=participant.pk,
             mark=payload.mark,
             reason=payload.reason,
             arrival=payload.arrival_at,
@@ -255,14 +253,13 @@ def slot_scan_upload(
     """The signed paper sheet of a slot (multipart field `scan`: PDF, JPEG or PNG, 10 Mo at most), stored with its
     SHA-256 and recorded in the slot's chain: the proof behind the paper entries."""
     actor = get_actor(request)
-    slot = selectors.slot_run_get(actor=actor, slot_id=slot_id)
-    record = services.paper_scan_upload(actor=actor, slot=slot, upload=scan, origin=services.Origin.of(request))
+    record = services.paper_scan_upload(actor=actor, slot_id=slot_id, upload=scan, origin=services.Origin.of(request))
     payload = record.payload
     return Status(
         201,
         ScanOut(
             record_id=record.pk,
-            slot_id=slot.pk,
+            slot_id=slot_id,
             sha256=payload["sha256"],
             size=payload["size"],
             content_type=payload["content_type"],

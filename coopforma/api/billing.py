@@ -239,9 +239,9 @@ def create_drafts(request: HttpRequest, enrolment_id: int, payload: DraftIn) -> 
     actor = require(request, "billing.manage")
     enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
     if payload.kind == InvoiceKind.QUOTE:
-        created = [services.quote_create_for_enrolment(actor=actor, enrolment=enrolment)]
+        created = [services.quote_create_for_enrolment(actor=actor, enrolment_id=enrolment.pk)]
     elif payload.kind == InvoiceKind.INVOICE:
-        created = services.invoice_create_for_enrolment(actor=actor, enrolment=enrolment)
+        created = services.invoice_create_for_enrolment(actor=actor, enrolment_id=enrolment.pk)
     else:
         raise ValidationError({"kind": "quote ou invoice."})
     return Status(201, [_piece(actor, i.pk) for i in created])
@@ -287,21 +287,21 @@ def record_contract_signature(request: HttpRequest, enrolment_id: int, payload: 
 @router.post("/billing/pieces/{piece_id}/issue", response=PieceDetailOut)
 def issue_piece(request: HttpRequest, piece_id: int, payload: IssueIn) -> Invoice:
     actor = require(request, "billing.manage")
-    services.invoice_issue(actor=actor, invoice=_piece(actor, piece_id), issued_on=payload.issued_on)
+    services.invoice_issue(actor=actor, invoice_id=piece_id, issued_on=payload.issued_on)
     return _piece(actor, piece_id)
 
 
 @router.post("/billing/pieces/{piece_id}/payments", response={201: PaymentOut})
 def record_payment(request: HttpRequest, piece_id: int, payload: PaymentIn) -> Status[Payment]:
     actor = require(request, "billing.manage")
-    payment = services.payment_record(actor=actor, invoice=_piece(actor, piece_id), **payload.dict())
+    payment = services.payment_record(actor=actor, invoice_id=piece_id, **payload.dict())
     return Status(201, payment)
 
 
 @router.post("/billing/pieces/{piece_id}/credit-notes", response={201: PieceDetailOut})
 def create_credit_note(request: HttpRequest, piece_id: int, payload: CreditNoteIn) -> Status[Invoice]:
     actor = require(request, "billing.manage")
-    note = services.credit_note_create(actor=actor, invoice=_piece(actor, piece_id), **payload.dict())
+    note = services.credit_note_create(actor=actor, invoice_id=piece_id, **payload.dict())
     return Status(201, _piece(actor, note.pk))
 
 
@@ -325,7 +325,7 @@ def credit_unrealised_hours(request: HttpRequest, piece_id: int, payload: IssueI
     """Issue that credit note (refused, with the rule, when the invoice bills no hour not realised)."""
     actor = require(request, "billing.manage")
     note = services.credit_note_create_for_unrealised_hours(
-        actor=actor, invoice=_piece(actor, piece_id), issued_on=payload.issued_on
+        actor=actor, invoice_id=piece_id, issued_on=payload.issued_on
     )
     return Status(201, _piece(actor, note.pk))
 

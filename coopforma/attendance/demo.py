@@ -42,17 +42,19 @@ def load(ctx: DemoContext) -> None:
         trainer_name = ", ".join(t.full_name for t in session.trainers.all()) or "Formateur·rice"
         slots = list(Slot.objects.filter(session=session, ends_at__lte=cutoff).order_by("starts_at"))
         for index, slot in enumerate(slots):
-            attendance.slot_open(actor=actor, slot=slot, now=slot.starts_at - dt.timedelta(minutes=5))
+            attendance.slot_open(actor=actor, slot_id=slot.pk, now=slot.starts_at - dt.timedelta(minutes=5))
             for n, participant in enumerate(participants):
                 at = slot.starts_at + dt.timedelta(minutes=1 + n)
                 if participant.status == ParticipantStatus.DROPPED_OUT and index > 0:
-                    attendance.attendance_mark(actor=actor, slot=slot, participant=participant, mark="absent", now=at)
+                    attendance.attendance_mark(
+                        actor=actor, slot_id=slot.pk, participant_id=participant.pk, mark="absent", now=at
+                    )
                 elif not excused_done and index == 1 and n == 0 and len(participants) > 3:
                     excused_done = True
                     attendance.attendance_mark(
                         actor=actor,
-                        slot=slot,
-                        participant=participant,
+                        slot_id=slot.pk,
+                        participant_id=participant.pk,
                         mark="excused",
                         reason="Arrêt maladie (justificatif reçu)",
                         now=at,
@@ -61,12 +63,20 @@ def load(ctx: DemoContext) -> None:
                     late_done = True
                     arrival = slot.starts_at + dt.timedelta(minutes=40)
                     attendance.attendance_mark(
-                        actor=actor, slot=slot, participant=participant, mark="late", arrival=arrival, now=arrival
+                        actor=actor,
+                        slot_id=slot.pk,
+                        participant_id=participant.pk,
+                        mark="late",
+                        arrival=arrival,
+                        now=arrival,
                     )
                     attendance.attendance_sign(
-                        participant=participant, slot=slot, method=SignMethod.QR, now=arrival + dt.timedelta(minutes=1)
+                        participant=participant,
+                        slot_id=slot.pk,
+                        method=SignMethod.QR,
+                        now=arrival + dt.timedelta(minutes=1),
                     )
                 else:
                     method = SignMethod.REMOTE if slot.is_remote else SignMethod.QR  # on site: the QR code
-                    attendance.attendance_sign(participant=participant, slot=slot, method=method, now=at)
-            attendance.slot_close(actor=actor, slot=slot, trainer_name=trainer_name, now=slot.ends_at)
+                    attendance.attendance_sign(participant=participant, slot_id=slot.pk, method=method, now=at)
+            attendance.slot_close(actor=actor, slot_id=slot.pk, trainer_name=trainer_name, now=slot.ends_at)

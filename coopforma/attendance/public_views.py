@@ -86,11 +86,11 @@ def slot_action(request: HttpRequest, slot_id: int) -> HttpResponse:
     origin = services.Origin.of(request)
     try:
         if action in ("connected", "left"):
-            services.attendance_connection(participant=participant, slot=slot, event=action, origin=origin)
+            services.attendance_connection(participant=participant, slot_id=slot.pk, event=action, origin=origin)
             done = _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
         else:
             method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK  # on site: refused, the QR is needed
-            services.attendance_sign(participant=participant, slot=slot, method=method, origin=origin)
+            services.attendance_sign(participant=participant, slot_id=slot.pk, method=method, origin=origin)
             done = _("Merci, votre signature est enregistrée.")
     except ValidationError as exc:
         context = _home_context(request) | {"message": " ".join(exc.messages), "level": "error"}
@@ -122,7 +122,7 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, T + "qr_confirm.html", context | {"error": _("Choisissez la personne qui signe.")})
     try:
         services.attendance_sign(
-            participant=participant, slot=slot, method=SignMethod.QR, origin=services.Origin.of(request)
+            participant=participant, slot_id=slot.pk, method=SignMethod.QR, origin=services.Origin.of(request)
         )
     except ValidationError as exc:
         return render(request, T + "message.html", {"message": " ".join(exc.messages), "level": "error"})

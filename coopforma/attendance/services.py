@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,8 @@ from coopforma.attendance.models import (
     SlotState,
     truncate_to_millisecond,
 )
-from coopforma.attendance.selectors import slot_can_correct, slot_can_run
+from coopforma.attendance.selectors import slot_can_correct, slot_can_run, slot_get
+from coopforma.core.locking import id_or_404
 from coopforma.core.log import log_action
 from coopforma.core.mail import send_mail_logged
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Slot
@@ -70,8 +72,35 @@ def trainee_label(participant: Participant) -> str:
     return f"trainee:{participant.pk}"
 
 
+def _slot(actor: Actor, slot_id: int) -> Slot:
+    """A slot of a session the actor sees (the selector's rule); Http404 otherwise."""
+    return slot_get(actor=actor, slot_id=id_or_404(slot_id))
+
+
+def _trainee_slot(participant: Participant, slot_id: int) -> Slot:
+    """A slot of the trainee's organisation; Http404 otherwise (its session is checked with the trainee's)."""
+    slot = Slot.objects.filter(organisation_id=participant.organisation_id, pk=id_or_404(slot_id)).first()
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def _participant(slot: Slot, participant_id: int) -> Participant:
+    """A participant of the slot's organisation; Http404 otherwise (its session is checked by the caller)."""
+    participant = (
+        Participant.objects.filter(organisation_id=slot.organisation_id, pk=id_or_404(participant_id))
+        .select_related("trainee")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
+
+
 def _lock(slot: Slot) -> SlotAttendance:
-    head = SlotAttendance.objects.select_for_update().filter(slot=slot).first()
+    """What every change of a slot's émargement writes: its chain head, locked until the transaction ends (the
+    slot comes from the actor's organisation, so the head does too)."""
+    head = SlotAttendance.objects.select_for_update().filter(slot=slot, organisation_id=slot.organisation_id).first()
     if head is not None:
         return head
     SlotAttendance.objects.get_or_create(slot=slot, defaults={"organisation_id": slot.organisation_id})
@@ -183,9 +212,10 @@ def _require_run(actor: Actor, slot: Slot) -> None:
 
 @transaction.atomic
 def slot_open(
-    *, actor: Actor, slot: Slot, origin: Origin | None = None, now: dt.datetime | None = None
+    *, actor: Actor, slot_id: int, origin: Origin | None = None, now: dt.datetime | None = None
 ) -> SlotAttendance:
     """Open the émargement: from 15 minutes before the start until the trainer closes it."""
+    slot = _slot(actor, slot_id)
     _require_run(actor, slot)
     now = now or timezone.now()
     head = _lock(slot)
@@ -213,7 +243,7 @@ def slot_open(
 def slot_close(
     *,
     actor: Actor,
-    slot: Slot,
+    slot_id: int,
     trainer_name: str,
     confirm_unsigned: bool = False,
     origin: Origin | None = None,
@@ -224,6 +254,7 @@ def slot_close(
     No hour without a signature (R6313-3: the proof is the émargement): a trainee marked late who never signed
     is not counted. Closing with such trainees asks the trainer's confirmation (`confirm_unsigned`); once
     confirmed, each is recorded absent with the reason, so that nothing unsigned counts."""
+    slot = _slot(actor, slot_id)
     _require_run(actor, slot)
     now = now or timezone.now()
     trainer_name = (trainer_name or "").strip()
@@ -310,8 +341,8 @@ def _arrival(slot: Slot, arrival: dt.time | dt.datetime | None) -> dt.datetime |
 def attendance_mark(
     *,
     actor: Actor,
-    slot: Slot,
-    participant: Participant,
+    slot_id: int,
+    participant_id: int,
     mark: str,
     reason: str = "",
     arrival: dt.time | dt.datetime | None = None,
@@ -319,7 +350,9 @@ def attendance_mark(
     now: dt.datetime | None = None,
 ) -> ParticipantAttendance:
     """The trainer marks a trainee absent, late (arrival time), excused (justification) or signs for them (reason)."""
+    slot = _slot(actor, slot_id)
     _require_run(actor, slot)
+    participant = _participant(slot, participant_id)
     _check_participant(slot, participant)
     if mark not in MARKS:
         raise ValidationError(
@@ -385,8 +418,8 @@ CORRECTABLE = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus
 def attendance_correct(
     *,
     actor: Actor,
-    slot: Slot,
-    participant: Participant,
+    slot_id: int,
+    participant_id: int,
     status: str,
     reason: str,
     arrival: dt.time | dt.datetime | None = None,
@@ -394,12 +427,14 @@ def attendance_correct(
     now: dt.datetime | None = None,
 ) -> ParticipantAttendance:
     """A correction is a new `corrected` record (the old ones stay). After closing: quality manager only."""
+    slot = _slot(actor, slot_id)
     head = _lock(slot)
     if head.state == SlotState.CLOSED:
         if not slot_can_correct(actor, slot):
             raise PermissionDenied("attendance.correct")
     else:
         _require_run(actor, slot)
+    participant = _participant(slot, participant_id)
     _check_participant(slot, participant)
     reason = (reason or "").strip()
     if not reason:
@@ -444,8 +479,8 @@ def attendance_correct(
 def attendance_paper_entry(
     *,
     actor: Actor,
-    slot: Slot,
-    participant: Participant,
+    slot_id: int,
+    participant_id: int,
     status: str,
     reason: str = "",
     arrival: dt.time | dt.datetime | None = None,
@@ -456,7 +491,9 @@ def attendance_paper_entry(
 
     Entered once the slot has ended, the entry is a late transcription: its reason is then required and kept
     in the chain (why the sheet is transcribed afterwards); during the slot it stays optional."""
+    slot = _slot(actor, slot_id)
     _require_run(actor, slot)
+    participant = _participant(slot, participant_id)
     _check_participant(slot, participant)
     if status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT):
         raise ValidationError({"status": _("D'après la feuille papier : présent·e, en retard ou absent·e.")})
@@ -513,9 +550,11 @@ def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) 
 
 
 def attendance_sign(
-    *, participant: Participant, slot: Slot, method: str, origin: Origin | None = None, now: dt.datetime | None = None
+    *, participant: Participant, slot_id: int, method: str, origin: Origin | None = None, now: dt.datetime | None = None
 ) -> AttendanceRecord:
-    """The trainee signs an open slot. Once: a second time is refused.
+    """The trainee signs an open slot. Once: a second time is refused. `participant` is who signs, as their
+    personal link or the QR page identified them (the trainee's actor); the slot is looked up in their
+    organisation (Http404 otherwise).
 
     Presence: on an on-site slot only the rotating QR code on the trainer's screen signs (`method` QR, which the
     QR page gives only after checking the code's signature and 45-second window); the personal link alone would
@@ -529,6 +568,7 @@ def attendance_sign(
     back and the second is told it already signed."""
     if method not in (SignMethod.QR, SignMethod.LINK, SignMethod.REMOTE):
         raise ValidationError({"method": "unknown method"})
+    slot = _trainee_slot(participant, slot_id)
     if method != SignMethod.QR and not slot.is_remote:
         raise ValidationError(
             {
@@ -573,12 +613,14 @@ def _sign_locked(
 
 @transaction.atomic
 def attendance_connection(
-    *, participant: Participant, slot: Slot, event: str, origin: Origin | None = None, now: dt.datetime | None = None
+    *, participant: Participant, slot_id: int, event: str, origin: Origin | None = None, now: dt.datetime | None = None
 ) -> AttendanceRecord:
-    """Remote slots: the trainee declares « Je suis connecté·e » (start) and « Je quitte » (end)."""
+    """Remote slots: the trainee declares « Je suis connecté·e » (start) and « Je quitte » (end). `participant`
+    is who declares (as for `attendance_sign`); the slot is looked up in their organisation (Http404 otherwise)."""
     kind = {"connected": RecordKind.CONNECTED, "left": RecordKind.DISCONNECTED}.get(event)
     if kind is None:
         raise ValidationError({"event": "unknown event"})
+    slot = _trainee_slot(participant, slot_id)
     if not slot.is_remote:  # on site, the trainer's marks say who arrived late or left early
         raise ValidationError(
             {"slot": _("La connexion et le départ se déclarent seulement pour un créneau à distance.")},
@@ -631,8 +673,9 @@ def link_resolve(*, token: str) -> Participant | None:
 
 
 @transaction.atomic
-def links_send(*, actor: Actor, slot: Slot, base_url: str) -> int:
+def links_send(*, actor: Actor, slot_id: int, base_url: str) -> int:
     """E-mail each active participant of the slot's session their personal émargement link. Returns the count."""
+    slot = _slot(actor, slot_id)
     _require_run(actor, slot)
     participants = (
         Participant.objects.filter(session_id=slot.session_id)
@@ -697,10 +740,11 @@ def scan_read(record: AttendanceRecord) -> bytes:
 
 @transaction.atomic
 def paper_scan_upload(
-    *, actor: Actor, slot: Slot, upload: Any, origin: Origin | None = None, now: dt.datetime | None = None
+    *, actor: Actor, slot_id: int, upload: Any, origin: Origin | None = None, now: dt.datetime | None = None
 ) -> AttendanceRecord:
     """The signed paper sheet of a slot (PDF, JPEG or PNG, 10 Mo at most), stored with its SHA-256 and recorded in
     the slot's chain (`paper_scan`): the proof that the paper entries come from a signed sheet. Any state."""
+    slot = _slot(actor, slot_id)
     _require_run(actor, slot)
     if upload is None:
         raise ValidationError({"scan": _("Choisissez le fichier de la feuille signée (PDF, JPEG ou PNG).")})

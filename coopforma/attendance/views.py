@@ -106,8 +106,8 @@ class _SlotAction(SlotPageView):
         """The arguments every per-trainee change shares (mark, correct, paper entry)."""
         return {
             "actor": self.actor,
-            "slot": slot,
-            "participant": form.chosen(),
+            "slot_id": slot.pk,
+            "participant_id": form.chosen().pk,
             "reason": form.cleaned_data["reason"],
             "arrival": form.cleaned_data["arrival"],
             "origin": services.Origin.of(self.request),
@@ -118,7 +118,7 @@ class _SlotAction(SlotPageView):
 class SlotOpenView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            services.slot_open(actor=self.actor, slot=self.slot(), origin=services.Origin.of(request))
+            services.slot_open(actor=self.actor, slot_id=self.kwargs["slot_id"], origin=services.Origin.of(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -135,7 +135,7 @@ class SlotCloseView(_SlotAction):
             form,
             lambda f: services.slot_close(
                 actor=self.actor,
-                slot=slot,
+                slot_id=slot.pk,
                 trainer_name=f.cleaned_data["trainer_name"],
                 confirm_unsigned=f.cleaned_data["confirm_unsigned"],
                 origin=services.Origin.of(request),
@@ -171,7 +171,7 @@ class SlotCorrectView(_SlotAction):
 
 class SlotSendLinksView(_SlotAction):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        count = services.links_send(actor=self.actor, slot=self.slot(), base_url=site_base())
+        count = services.links_send(actor=self.actor, slot_id=self.kwargs["slot_id"], base_url=site_base())
         messages.success(request, _("%(count)s lien(s) d'émargement envoyé(s) par e-mail.") % {"count": count})
         return redirect(self.slot_url())
 
@@ -296,7 +296,7 @@ class SlotScanUploadView(_SlotAction):
             "scan_form",
             form,
             lambda f: services.paper_scan_upload(
-                actor=self.actor, slot=slot, upload=f.cleaned_data["scan"], origin=services.Origin.of(request)
+                actor=self.actor, slot_id=slot.pk, upload=f.cleaned_data["scan"], origin=services.Origin.of(request)
             ),
             lambda f, record: (
                 _("Feuille signée enregistrée (SHA-256 %(sha)s…).") % {"sha": record.payload["sha256"][:12]}

@@ -58,9 +58,10 @@ def load(ctx: DemoContext) -> None:
             )
             enrolment.refresh_from_db()
         drafts.extend(
-            (issued_on, draft) for draft in services.invoice_create_for_enrolment(actor=actor, enrolment=enrolment)
+            (issued_on, draft)
+            for draft in services.invoice_create_for_enrolment(actor=actor, enrolment_id=enrolment.pk)
         )
-    issued = [services.invoice_issue(actor=actor, invoice=draft, issued_on=day) for day, draft in drafts]
+    issued = [services.invoice_issue(actor=actor, invoice_id=draft.pk, issued_on=day) for day, draft in drafts]
 
     # A partial credit note on the most recent client invoice (half a day postponed), a week after it.
     client_invoices = [i for i in issued if i.payer_kind == "company"]
@@ -68,7 +69,7 @@ def load(ctx: DemoContext) -> None:
         target = client_invoices[-1]
         services.credit_note_create(
             actor=actor,
-            invoice=target,
+            invoice_id=target.pk,
             amount_cents=target.total_ht_cents // 4,
             reason="Geste commercial : une demi-journée reportée",
             issued_on=min(target.issued_on + dt.timedelta(days=7), today),
@@ -80,7 +81,7 @@ def load(ctx: DemoContext) -> None:
     for invoice in old:
         services.payment_record(
             actor=actor,
-            invoice=invoice,
+            invoice_id=invoice.pk,
             amount_cents=services.balance_cents(invoice),
             paid_on=min(invoice.issued_on + PAID_AFTER, today),
             method="transfer",
@@ -91,7 +92,7 @@ def load(ctx: DemoContext) -> None:
         invoice = recent_opco[-1]
         services.payment_record(
             actor=actor,
-            invoice=invoice,
+            invoice_id=invoice.pk,
             amount_cents=invoice.total_ttc_cents // 2,
             paid_on=today,
             method="transfer",
@@ -120,11 +121,11 @@ def load(ctx: DemoContext) -> None:
 
     upcoming = sorted(candidates, key=lambda e: client_share(e) <= 0)[:2]
     if upcoming and client_share(upcoming[0]) > 0:
-        quote = services.quote_create_for_enrolment(actor=actor, enrolment=upcoming[0])
-        quote = services.invoice_issue(actor=actor, invoice=quote, issued_on=today)
-        services.quote_accept(actor=actor, quote=quote)
-        invoice = services.quote_convert(actor=actor, quote=quote)
-        services.invoice_issue(actor=actor, invoice=invoice, issued_on=today)
+        quote = services.quote_create_for_enrolment(actor=actor, enrolment_id=upcoming[0].pk)
+        quote = services.invoice_issue(actor=actor, invoice_id=quote.pk, issued_on=today)
+        services.quote_accept(actor=actor, quote_id=quote.pk)
+        invoice = services.quote_convert(actor=actor, quote_id=quote.pk)
+        services.invoice_issue(actor=actor, invoice_id=invoice.pk, issued_on=today)
     if len(upcoming) > 1:
-        services.quote_create_for_enrolment(actor=actor, enrolment=upcoming[1])
+        services.quote_create_for_enrolment(actor=actor, enrolment_id=upcoming[1].pk)
     assert Invoice.objects.filter(organisation=org, kind=InvoiceKind.INVOICE).exists() or not drafts

@@ -40,11 +40,12 @@ from coopforma.billing.models import (
     PaymentMethod,
 )
 from coopforma.billing.rules import contribution_cents, fiscal_year_of, national_funders, split_largest_remainder
-from coopforma.billing.selectors import funder_for_payer
+from coopforma.billing.selectors import funder_for_payer, invoice_queryset_for
 from coopforma.core.formatting import fr_date
 from coopforma.core.hours import format_minutes
 from coopforma.core.identifiers import compact, format_iban
 from coopforma.core.legal import nda_mention
+from coopforma.core.locking import id_or_404, lock_for_update
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents, vat_cents, vat_mention
 from coopforma.people.models import Client, ClientKind, MemberStructure, TrainerEmployer
@@ -93,11 +94,26 @@ def _manage(actor: Actor) -> None:
 
 
 def _locked(actor: Actor, invoice_id: int) -> Invoice:
-    """The piece of the actor's organisation, locked until the transaction ends (404 semantics: missing → error)."""
-    invoice = Invoice.objects.select_for_update().filter(organisation_id=actor.organisation_id, pk=invoice_id).first()
-    if invoice is None:
-        raise ValidationError({"invoice": _("Cette pièce n'existe pas.")})
-    return invoice
+    """The piece the actor sees, locked until the transaction ends; Http404 when missing or not theirs."""
+    return lock_for_update(invoice_queryset_for(actor), invoice_id)
+
+
+def _locked_enrolment(actor: Actor, enrolment_id: int) -> Enrolment:
+    """The organisation's enrolment, locked; Http404 when missing or another organisation's."""
+    return lock_for_update(Enrolment.objects.for_actor(actor).select_related("session", "client"), enrolment_id)
+
+
+def _locked_line(actor: Actor, line_id: int) -> tuple[Invoice, InvoiceLine]:
+    """A line of a piece the actor sees, with its piece locked (a line changes only under its piece's lock)."""
+    invoice_id = (
+        InvoiceLine.objects.filter(pk=id_or_404(line_id), invoice__organisation_id=actor.organisation_id)
+        .values_list("invoice_id", flat=True)
+        .first()
+    )
+    invoice = _locked(actor, invoice_id)  # the piece first, as every billing write does: no lock-order inversion
+    line = lock_for_update(InvoiceLine.objects.filter(invoice=invoice), line_id)
+    line.invoice = invoice
+    return invoice, line
 
 
 def _require_draft(invoice: Invoice) -> None:
@@ -268,9 +284,7 @@ def _session_label(session: Session) -> str:
     return _("Formation « %(title)s »") % {"title": session.title} + (f" — {details}" if details else "")
 
 
-def _enrolment_for_billing(actor: Actor, enrolment: Enrolment) -> Enrolment:
-    if enrolment.organisation_id != actor.organisation_id:
-        raise ValidationError({"enrolment": _("Cette inscription n'existe pas.")})
+def _enrolment_for_billing(enrolment: Enrolment) -> Enrolment:
     if enrolment.status == EnrolmentStatus.CANCELLED:
         raise ValidationError({"enrolment": _("Cette inscription est annulée : elle ne se facture pas.")})
     if enrolment.price_cents <= 0:
@@ -440,15 +454,14 @@ def _hours_lines(
     return lines
 
 
-def invoice_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> list[Invoice]:
+def invoice_create_for_enrolment(*, actor: Actor, enrolment_id: int) -> list[Invoice]:
     """Draft invoices of an enrolment: one per third-party funding line (an OPCO paying directly, the CDC…), with
     that line's payer kind and scheme, and one to the client for the price minus what those funders pay. A line
     billed on hours realised bills the attended hours, one invoice line per trainee (Code du travail L6354-1);
     once the hours are known, every invoice lists the trainees with their realised hours."""
     _manage(actor)
-    enrolment = _enrolment_for_billing(actor, enrolment)
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().select_related("session", "client").get(pk=enrolment.pk)
+        enrolment = _enrolment_for_billing(_locked_enrolment(actor, enrolment_id))
         already = _open_invoices_of(enrolment)
         # An invoice converted from the enrolment's quote bills the client's share only (`quote_convert`): the
         # funders' invoices are still to be made, the client's part is not made again. One that billed more than
@@ -768,19 +781,19 @@ def _refuse_holder_pieces(enrolment: Enrolment) -> None:
         )
 
 
-def quote_create_for_enrolment(*, actor: Actor, enrolment: Enrolment) -> Invoice:
+def quote_create_for_enrolment(*, actor: Actor, enrolment_id: int) -> Invoice:
     """A draft quote to the client for the enrolment's price (its funding lines are listed in the notes). None for
     a holder funded by their CPF."""
     _manage(actor)
-    enrolment = _enrolment_for_billing(actor, enrolment)
-    _refuse_holder_pieces(enrolment)
-    client = enrolment.client
-    funding = [
-        f"{line.payer_name or line.get_payer_kind_display()} : {format_cents(line.amount_cents)}"
-        for line in enrolment.funding_lines.all()
-        if is_third_party(line, client)
-    ]
     with transaction.atomic():
+        enrolment = _enrolment_for_billing(_locked_enrolment(actor, enrolment_id))
+        _refuse_holder_pieces(enrolment)
+        client = enrolment.client
+        funding = [
+            f"{line.payer_name or line.get_payer_kind_display()} : {format_cents(line.amount_cents)}"
+            for line in enrolment.funding_lines.all()
+            if is_third_party(line, client)
+        ]
         return _create_draft(
             actor=actor,
             kind=InvoiceKind.QUOTE,
@@ -847,14 +860,14 @@ def _recompute(invoice: Invoice, org: Organisation | None = None) -> None:
     )
 
 
-def invoice_update(*, actor: Actor, invoice: Invoice, **fields: Any) -> Invoice:
+def invoice_update(*, actor: Actor, invoice_id: int, **fields: Any) -> Invoice:
     """Edit a draft's recipient, payer category, dates and texts."""
     _manage(actor)
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("Ce champ ne se modifie pas.")})
     with transaction.atomic():
-        locked = _locked(actor, invoice.pk)
+        locked = _locked(actor, invoice_id)
         _require_draft(locked)
         before = snapshot(locked, list(DRAFT_FIELDS))
         for name, value in fields.items():
@@ -880,12 +893,12 @@ def invoice_update(*, actor: Actor, invoice: Invoice, **fields: Any) -> Invoice:
 
 
 def invoice_line_add(
-    *, actor: Actor, invoice: Invoice, label: str, unit_price_cents: int, quantity: int = 1
+    *, actor: Actor, invoice_id: int, label: str, unit_price_cents: int, quantity: int = 1
 ) -> InvoiceLine:
     _manage(actor)
     _check_line(label, quantity, unit_price_cents)
     with transaction.atomic():
-        locked = _locked(actor, invoice.pk)
+        locked = _locked(actor, invoice_id)
         _require_draft(locked)
         position = (InvoiceLine.objects.filter(invoice=locked).count()) + 1
         line = _new_line(locked, position=position, label=label, quantity=quantity, unit_price_cents=unit_price_cents)
@@ -900,12 +913,12 @@ def invoice_line_add(
 
 
 def invoice_line_update(
-    *, actor: Actor, line: InvoiceLine, label: str, unit_price_cents: int, quantity: int = 1
+    *, actor: Actor, line_id: int, label: str, unit_price_cents: int, quantity: int = 1
 ) -> InvoiceLine:
     _manage(actor)
     _check_line(label, quantity, unit_price_cents)
     with transaction.atomic():
-        locked = _locked(actor, line.invoice_id)
+        locked, line = _locked_line(actor, line_id)
         _require_draft(locked)
         before = snapshot(line, LINE_FIELDS)
         line.label = label[:300]
@@ -923,10 +936,10 @@ def invoice_line_update(
     return line
 
 
-def invoice_line_remove(*, actor: Actor, line: InvoiceLine) -> None:
+def invoice_line_remove(*, actor: Actor, line_id: int) -> None:
     _manage(actor)
     with transaction.atomic():
-        locked = _locked(actor, line.invoice_id)
+        locked, line = _locked_line(actor, line_id)
         _require_draft(locked)
         label = line.label
         line.delete()
@@ -934,11 +947,11 @@ def invoice_line_remove(*, actor: Actor, line: InvoiceLine) -> None:
         log_action(actor=actor, obj=locked, action="billing.invoice_line.remove", data={"label": label})
 
 
-def invoice_delete_draft(*, actor: Actor, invoice: Invoice) -> None:
+def invoice_delete_draft(*, actor: Actor, invoice_id: int) -> None:
     """A draft has no number: it may be deleted. An issued piece never is."""
     _manage(actor)
     with transaction.atomic():
-        locked = _locked(actor, invoice.pk)
+        locked = _locked(actor, invoice_id)
         _require_draft(locked)
         log_action(
             actor=actor,
@@ -1197,22 +1210,22 @@ def _attach_pdf(actor: Actor, invoice: Invoice) -> None:
     invoice.document = document
 
 
-def invoice_issue(*, actor: Actor, invoice: Invoice, issued_on: dt.date | None = None) -> Invoice:
+def invoice_issue(*, actor: Actor, invoice_id: int, issued_on: dt.date | None = None) -> Invoice:
     """Issue a draft quote or invoice: next gapless number, frozen legal mentions and totals, member shares, PDF."""
     _manage(actor)
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
-        locked = _locked(actor, invoice.pk)
+        locked = _locked(actor, invoice_id)
         return _issue(actor=actor, invoice=locked, issued_on=issued_on)
 
 
 # --- Quotes -------------------------------------------------------------------------------------------------
 
 
-def _quote_decision(actor: Actor, quote: Invoice, status: str, action: str) -> Invoice:
+def _quote_decision(actor: Actor, quote_id: int, status: str, action: str) -> Invoice:
     _manage(actor)
     with transaction.atomic():
-        locked = _locked(actor, quote.pk)
+        locked = _locked(actor, quote_id)
         if locked.kind != InvoiceKind.QUOTE:
             raise ValidationError({"kind": _("Seul un devis s'accepte ou se refuse.")})
         if locked.status != InvoiceStatus.ISSUED:
@@ -1231,12 +1244,12 @@ def _quote_decision(actor: Actor, quote: Invoice, status: str, action: str) -> I
     return locked
 
 
-def quote_accept(*, actor: Actor, quote: Invoice) -> Invoice:
-    return _quote_decision(actor, quote, InvoiceStatus.ACCEPTED, "billing.quote.accept")
+def quote_accept(*, actor: Actor, quote_id: int) -> Invoice:
+    return _quote_decision(actor, quote_id, InvoiceStatus.ACCEPTED, "billing.quote.accept")
 
 
-def quote_decline(*, actor: Actor, quote: Invoice) -> Invoice:
-    return _quote_decision(actor, quote, InvoiceStatus.DECLINED, "billing.quote.decline")
+def quote_decline(*, actor: Actor, quote_id: int) -> Invoice:
+    return _quote_decision(actor, quote_id, InvoiceStatus.DECLINED, "billing.quote.decline")
 
 
 def _quote_funded_share(quote: Invoice) -> tuple[list[dict[str, Any]], str] | None:
@@ -1289,12 +1302,12 @@ def _quote_funded_share(quote: Invoice) -> tuple[list[dict[str, Any]], str] | No
     return lines, words
 
 
-def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
+def quote_convert(*, actor: Actor, quote_id: int) -> Invoice:
     """An accepted (or issued, then accepted) quote → a draft invoice with the same recipient and lines; when the
     enrolment has funding lines paid by third parties, only the client's share (`_quote_funded_share`)."""
     _manage(actor)
     with transaction.atomic():
-        locked = _locked(actor, quote.pk)
+        locked = _locked(actor, quote_id)
         if locked.kind != InvoiceKind.QUOTE or locked.status not in (InvoiceStatus.ISSUED, InvoiceStatus.ACCEPTED):
             raise ValidationError({"status": _("Seul un devis émis ou accepté se transforme en facture.")})
         existing = Invoice.objects.filter(quote=locked, kind=InvoiceKind.INVOICE).first()
@@ -1306,7 +1319,7 @@ def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
             _refuse_holder_pieces(Enrolment.objects.select_related("client").get(pk=locked.enrolment_id))
         funded = _quote_funded_share(locked)
         if locked.status == InvoiceStatus.ISSUED:
-            locked = quote_accept(actor=actor, quote=locked)
+            locked = quote_accept(actor=actor, quote_id=locked.pk)
         notes = _("Selon notre devis %(number)s accepté.") % {"number": locked.number}
         if funded is None:
             lines = [
@@ -1337,7 +1350,7 @@ def quote_convert(*, actor: Actor, quote: Invoice) -> Invoice:
 def credit_note_create(
     *,
     actor: Actor,
-    invoice: Invoice,
+    invoice_id: int,
     amount_cents: int | None = None,
     reason: str = "",
     issued_on: dt.date | None = None,
@@ -1347,7 +1360,7 @@ def credit_note_create(
     _manage(actor)
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
-        corrected = _locked(actor, invoice.pk)
+        corrected = _locked(actor, invoice_id)
         if corrected.kind != InvoiceKind.INVOICE or corrected.status != InvoiceStatus.ISSUED:
             raise ValidationError({"invoice": _("Un avoir corrige une facture émise.")})
         credited_ht, credited_ttc = _credited(corrected.pk)
@@ -1408,13 +1421,13 @@ def credit_note_create(
 
 
 def credit_note_create_for_unrealised_hours(
-    *, actor: Actor, invoice: Invoice, issued_on: dt.date | None = None
+    *, actor: Actor, invoice_id: int, issued_on: dt.date | None = None
 ) -> Invoice:
     """The credit note of the hours not realised that an issued invoice billed (Code du travail L6354-1: the OF
     refunds the sums unduly received). Refused when the invoice bills nothing beyond the hours realised."""
     _manage(actor)
     with transaction.atomic():
-        locked = _locked(actor, invoice.pk)
+        locked = _locked(actor, invoice_id)
         proposal = realised.unrealised_proposal(locked)
         if proposal is None:
             raise ValidationError(
@@ -1427,7 +1440,11 @@ def credit_note_create_for_unrealised_hours(
                 }
             )
         note = credit_note_create(
-            actor=actor, invoice=locked, amount_cents=proposal.amount_cents, reason=proposal.reason, issued_on=issued_on
+            actor=actor,
+            invoice_id=locked.pk,
+            amount_cents=proposal.amount_cents,
+            reason=proposal.reason,
+            issued_on=issued_on,
         )
         log_action(
             actor=actor,
@@ -1477,7 +1494,7 @@ def _issue_credit_note(*, actor: Actor, note: Invoice, issued_on: dt.date) -> In
 def payment_record(
     *,
     actor: Actor,
-    invoice: Invoice,
+    invoice_id: int,
     amount_cents: int,
     paid_on: dt.date,
     method: str = PaymentMethod.TRANSFER,
@@ -1486,7 +1503,7 @@ def payment_record(
     """Record a payment of an issued invoice: positive, never above the balance, not in a closed fiscal year."""
     _manage(actor)
     with transaction.atomic():
-        locked = _locked(actor, invoice.pk)
+        locked = _locked(actor, invoice_id)
         if locked.kind != InvoiceKind.INVOICE or locked.status != InvoiceStatus.ISSUED:
             raise ValidationError({"invoice": _("Un paiement se rattache à une facture émise.")})
         errors = {}

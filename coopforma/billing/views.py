@@ -121,7 +121,7 @@ class InvoiceEditView(_PieceForm):
 
     def perform(self, form: Any) -> Invoice:
         fields = {k: v for k, v in form.cleaned_data.items() if k in services.DRAFT_FIELDS}
-        services.invoice_update(actor=self.actor, invoice=self.invoice, **fields)
+        services.invoice_update(actor=self.actor, invoice_id=self.invoice.pk, **fields)
         return self.invoice
 
     def get_success_message(self, piece: Invoice) -> str:
@@ -133,7 +133,7 @@ class LineAddView(_PieceForm):
     title = gettext_lazy("Ajouter une ligne")
 
     def perform(self, form: Any) -> Invoice:
-        services.invoice_line_add(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        services.invoice_line_add(actor=self.actor, invoice_id=self.invoice.pk, **form.cleaned_data)
         return self.invoice
 
     def get_success_message(self, piece: Invoice) -> str:
@@ -158,7 +158,7 @@ class LineEditView(_PieceForm):
         }
 
     def perform(self, form: Any) -> Invoice:
-        services.invoice_line_update(actor=self.actor, line=self.line, **form.cleaned_data)
+        services.invoice_line_update(actor=self.actor, line_id=self.line.pk, **form.cleaned_data)
         return self.invoice
 
     def get_success_message(self, piece: Invoice) -> str:
@@ -173,7 +173,7 @@ class IssueView(_PieceForm):
         return _("Émettre : %(piece)s") % {"piece": self.invoice}
 
     def perform(self, form: Any) -> Invoice:
-        return services.invoice_issue(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return services.invoice_issue(actor=self.actor, invoice_id=self.invoice.pk, **form.cleaned_data)
 
     def get_success_message(self, issued: Invoice) -> str:
         return _("%(kind)s %(number)s émis(e).") % {"kind": issued.get_kind_display(), "number": issued.number}
@@ -187,7 +187,7 @@ class CreditNoteView(_PieceForm):
         return _("Avoir sur la facture %(number)s") % {"number": self.invoice.number}
 
     def perform(self, form: Any) -> Invoice:
-        return services.credit_note_create(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        return services.credit_note_create(actor=self.actor, invoice_id=self.invoice.pk, **form.cleaned_data)
 
     def get_success_message(self, note: Invoice) -> str:
         return _("Avoir %(number)s émis.") % {"number": note.number}
@@ -206,7 +206,7 @@ class PaymentView(_PieceForm):
         return initial
 
     def perform(self, form: Any) -> Invoice:
-        services.payment_record(actor=self.actor, invoice=self.invoice, **form.cleaned_data)
+        services.payment_record(actor=self.actor, invoice_id=self.invoice.pk, **form.cleaned_data)
         return self.invoice
 
     def get_success_message(self, piece: Invoice) -> str:
@@ -240,19 +240,19 @@ class _PieceAction(OrgViewMixin, View):
 
 class AcceptView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
-        services.quote_accept(actor=self.actor, quote=invoice)
+        services.quote_accept(actor=self.actor, quote_id=invoice.pk)
         return _("Devis %(number)s accepté.") % {"number": invoice.number}, invoice
 
 
 class DeclineView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
-        services.quote_decline(actor=self.actor, quote=invoice)
+        services.quote_decline(actor=self.actor, quote_id=invoice.pk)
         return _("Devis %(number)s refusé.") % {"number": invoice.number}, invoice
 
 
 class ConvertView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
-        created = services.quote_convert(actor=self.actor, quote=invoice)
+        created = services.quote_convert(actor=self.actor, quote_id=invoice.pk)
         return _("Facture préparée à partir du devis %(number)s : vérifiez-la puis émettez-la.") % {
             "number": invoice.number
         }, created
@@ -260,7 +260,7 @@ class ConvertView(_PieceAction):
 
 class DeleteDraftView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
-        services.invoice_delete_draft(actor=self.actor, invoice=invoice)
+        services.invoice_delete_draft(actor=self.actor, invoice_id=invoice.pk)
         return _("Brouillon supprimé."), None
 
 
@@ -268,7 +268,7 @@ class UnrealisedCreditNoteView(_PieceAction):
     """The credit note of the hours not realised that the invoice billed (Code du travail L6354-1)."""
 
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
-        note = services.credit_note_create_for_unrealised_hours(actor=self.actor, invoice=invoice)
+        note = services.credit_note_create_for_unrealised_hours(actor=self.actor, invoice_id=invoice.pk)
         return _("Avoir %(number)s émis pour les heures non réalisées.") % {"number": note.number}, note
 
 
@@ -287,7 +287,7 @@ class RemindView(_PieceAction):
 class LineDeleteView(_PieceAction):
     def act(self, invoice: Invoice) -> tuple[str, Invoice | None]:
         line = selectors.invoice_line_get(actor=self.actor, invoice_id=invoice.pk, line_id=self.kwargs["line_pk"])
-        services.invoice_line_remove(actor=self.actor, line=line)
+        services.invoice_line_remove(actor=self.actor, line_id=line.pk)
         return _("Ligne supprimée."), invoice
 
 
@@ -321,9 +321,9 @@ class EnrolmentBillingView(OrgViewMixin, TemplateView):
         kind = request.POST.get("kind")
         try:
             if kind == InvoiceKind.QUOTE:
-                created = [services.quote_create_for_enrolment(actor=self.actor, enrolment=enrolment)]
+                created = [services.quote_create_for_enrolment(actor=self.actor, enrolment_id=enrolment.pk)]
             elif kind == InvoiceKind.INVOICE:
-                created = services.invoice_create_for_enrolment(actor=self.actor, enrolment=enrolment)
+                created = services.invoice_create_for_enrolment(actor=self.actor, enrolment_id=enrolment.pk)
             else:
                 raise ValidationError({"kind": _("Choisissez un devis ou une facture.")})
         except ValidationError as exc:

@@ -69,7 +69,7 @@ def load(ctx: DemoContext) -> None:
             survey = Survey.objects.create(
                 organisation=org, session=session, questionnaire=questionnaires[kind], send_on=session.end_date
             )
-            services.survey_open(survey=survey, now=ended, notify=False)
+            services.survey_open(survey_id=survey.pk, now=ended, notify=False)
             survey.refresh_from_db()
             invitations = list(survey.invitations.select_related("survey__questionnaire", "participant").order_by("pk"))
             for n, invitation in enumerate(invitations):
@@ -83,9 +83,9 @@ def load(ctx: DemoContext) -> None:
                 # are now); the answer is saved as it would have been, at `answered`.
                 services._save_response(invitation, rows, answered)
             if not latest and survey.closes_at and survey.closes_at < timezone.now():
-                services.survey_close(survey=survey, now=survey.closes_at)
+                services.survey_close(survey_id=survey.pk, now=survey.closes_at)
     for session in Session.objects.filter(organisation=org, status__in=services.PLANNED_SESSIONS, end_date__gte=today):
-        services.surveys_plan(session=session, today=today)
+        services.surveys_plan(session_id=session.pk, today=today)
     quality = ctx.actor("quality")
     for measure in ("satisfaction", "completion"):
         services.indicator_save(actor=quality, measure=measure, per_training=False, min_sample=5, period_months=12)

@@ -32,6 +32,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import Training
 from coopforma.core.links import absolute_url
+from coopforma.core.locking import id_or_404, lock_for_update
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.mail import send_mail_logged
 from coopforma.evaluations.models import (
@@ -75,6 +76,15 @@ def _refusal(message: str, code: str) -> ValidationError:
 def _require(actor: Actor, flag: str) -> None:
     if not actor.has(flag):
         raise PermissionDenied(flag)
+
+
+def _survey_locked(actor: Actor | None, survey_id: int) -> Survey:
+    """The survey, locked; in the actor's organisation when an actor acts (Http404 otherwise), any when the
+    scheduler runs (`actor` None)."""
+    surveys = Survey.objects.select_related("questionnaire", "session__organisation")
+    if actor is not None:
+        surveys = surveys.filter(organisation_id=actor.organisation_id)
+    return lock_for_update(surveys, survey_id)
 
 
 # --- Questionnaires ---------------------------------------------------------------------------------------------
@@ -153,8 +163,9 @@ def questionnaire_create(*, actor: Actor, kind: str, respondent: str, **values: 
 
 
 @transaction.atomic
-def questionnaire_update(*, actor: Actor, questionnaire: Questionnaire, **values: Any) -> Questionnaire:
+def questionnaire_update(*, actor: Actor, questionnaire_id: int, **values: Any) -> Questionnaire:
     _require(actor, "evaluations.manage")
+    questionnaire = lock_for_update(Questionnaire.objects.for_actor(actor), questionnaire_id)
     before = snapshot(questionnaire, QUESTIONNAIRE_FIELDS)
     for name, value in values.items():
         if name in QUESTIONNAIRE_FIELDS:
@@ -219,8 +230,9 @@ def question_was_sent(question: Question) -> bool:
 
 
 @transaction.atomic
-def question_add(*, actor: Actor, questionnaire: Questionnaire, **values: Any) -> Question:
+def question_add(*, actor: Actor, questionnaire_id: int, **values: Any) -> Question:
     _require(actor, "evaluations.manage")
+    questionnaire = lock_for_update(Questionnaire.objects.for_actor(actor), questionnaire_id)
     cleaned = _clean_question(values)
     last = questionnaire.questions.aggregate(m=Max("position"))["m"] or 0
     question = Question.objects.create(
@@ -231,10 +243,11 @@ def question_add(*, actor: Actor, questionnaire: Questionnaire, **values: Any) -
 
 
 @transaction.atomic
-def question_update(*, actor: Actor, question: Question, **values: Any) -> Question:
+def question_update(*, actor: Actor, question_id: int, **values: Any) -> Question:
     """Edit a question never sent. A question already sent is frozen (its answers keep their meaning):
     archive it and add a new one (the new version)."""
     _require(actor, "evaluations.manage")
+    question = lock_for_update(Question.objects.for_actor(actor), question_id)
     if question_was_sent(question):
         raise ValidationError(
             {
@@ -258,10 +271,11 @@ def question_update(*, actor: Actor, question: Question, **values: Any) -> Quest
 
 
 @transaction.atomic
-def question_remove(*, actor: Actor, question: Question) -> str:
+def question_remove(*, actor: Actor, question_id: int) -> str:
     """Delete a question never sent; archive one already sent (not asked any more, answers kept).
     Returns "deleted" or "archived"."""
     _require(actor, "evaluations.manage")
+    question = lock_for_update(Question.objects.for_actor(actor), question_id)
     data = {"question": question.pk, "label": question.label}
     if question_was_sent(question):
         question.is_archived = True
@@ -275,9 +289,15 @@ def question_remove(*, actor: Actor, question: Question) -> str:
 
 
 @transaction.atomic
-def question_move(*, actor: Actor, question: Question, direction: str) -> None:
-    """Swap the question with its neighbour ("up" or "down") among the questions still asked."""
+def question_move(*, actor: Actor, question_id: int, direction: str) -> None:
+    """Swap the question with its neighbour ("up" or "down") among the questions still asked (under the lock of
+    their questionnaire: the order is the questionnaire's)."""
     _require(actor, "evaluations.manage")
+    questionnaire_id = (
+        Question.objects.for_actor(actor).filter(pk=id_or_404(question_id)).values_list("questionnaire_id", flat=True)
+    ).first()
+    questionnaire = lock_for_update(Questionnaire.objects.for_actor(actor), questionnaire_id)
+    question = questionnaire.questions.get(pk=question_id)
     siblings = list(question.questionnaire.questions.filter(is_archived=False).order_by("position", "id"))
     index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -302,11 +322,16 @@ def send_date(questionnaire: Questionnaire, session: Session) -> dt.date | None:
     return session.end_date + dt.timedelta(days=questionnaire.send_offset_days) if session.end_date else None
 
 
-def surveys_plan(*, session: Session, today: dt.date | None = None, actor: Actor | None = None) -> list[Survey]:
+def surveys_plan(*, session_id: int, today: dt.date | None = None, actor: Actor | None = None) -> list[Survey]:
     """Create the missing surveys of a session from the organisation's active questionnaires (shipped ones are
     copied first). A survey is not created when it would already be closed (its send date + opening time is
-    past). Returns the surveys created."""
+    past). Returns the surveys created. With an actor, a session they see (Http404 otherwise); without, the
+    scheduler's (any). Creating twice is stopped by the unique constraint, so nothing needs a lock."""
     today = today or timezone.localdate()
+    sessions = Session.objects.select_related("organisation") if actor is None else session_queryset_for(actor)
+    session = sessions.filter(pk=id_or_404(session_id)).first()
+    if session is None:
+        raise Http404
     questionnaires_ensure_defaults(session.organisation)
     existing = set(session.surveys.values_list("questionnaire_id", flat=True))
     created = []
@@ -441,14 +466,13 @@ def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = 
 
 @transaction.atomic
 def survey_open(
-    *, survey: Survey, now: dt.datetime | None = None, actor: Actor | None = None, notify: bool = True
+    *, survey_id: int, now: dt.datetime | None = None, actor: Actor | None = None, notify: bool = True
 ) -> int:
     """Open a scheduled survey: freeze its questions, create one invitation per person, e-mail the links
-    (`notify=False`: no e-mail, used by the demo for past sessions). Returns the number of e-mails sent."""
+    (`notify=False`: no e-mail, used by the demo for past sessions). Returns the number of e-mails sent. With an
+    actor, a survey of their organisation (Http404 otherwise); without, the scheduler's."""
     now = now or timezone.now()
-    survey = (
-        Survey.objects.select_for_update().select_related("questionnaire", "session__organisation").get(pk=survey.pk)
-    )
+    survey = _survey_locked(actor, survey_id)
     if survey.status != SurveyStatus.SCHEDULED:
         raise ValidationError({"survey": _("Ce questionnaire a déjà été envoyé.")})
     survey.snapshot = _snapshot(survey)
@@ -470,10 +494,11 @@ def survey_open(
     return sent
 
 
-def survey_send_now(*, actor: Actor, survey: Survey) -> int:
+@transaction.atomic
+def survey_send_now(*, actor: Actor, survey_id: int) -> int:
     """« Envoyer maintenant »: open a scheduled survey before its date."""
-    _require_survey_manage(actor, survey)
-    return survey_open(survey=survey, actor=actor)
+    _require_survey_manage(actor, _survey_locked(actor, survey_id))
+    return survey_open(survey_id=survey_id, actor=actor)
 
 
 def _require_survey_manage(actor: Actor, survey: Survey) -> None:
@@ -483,18 +508,22 @@ def _require_survey_manage(actor: Actor, survey: Survey) -> None:
 
 
 @transaction.atomic
-def survey_close(*, survey: Survey, now: dt.datetime | None = None, actor: Actor | None = None) -> None:
+def survey_close(*, survey_id: int, now: dt.datetime | None = None, actor: Actor | None = None) -> None:
+    """Close an open survey. With an actor, a survey of their organisation (Http404 otherwise) they manage."""
     now = now or timezone.now()
+    survey = _survey_locked(actor, survey_id)
     if actor is not None:
         _require_survey_manage(actor, survey)
     Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED, closes_at=min(now, survey.closes_at or now))
     log_action(actor=actor, obj=survey, action="evaluations.survey.close", data={"session": survey.session_id})
 
 
-def survey_remind(*, survey: Survey, now: dt.datetime | None = None, force: bool = False) -> int:
+def survey_remind(*, survey_id: int, now: dt.datetime | None = None, force: bool = False) -> int:
     """E-mail again who has not answered: after `reminder_days` since the last e-mail, at most
-    `max_reminders` times (`force`: now, still within the maximum). Returns the count."""
+    `max_reminders` times (`force`: now, still within the maximum). Returns the count. The scheduler's (any
+    organisation): staff go through `survey_remind_now`."""
     now = now or timezone.now()
+    survey = Survey.objects.select_related("questionnaire").get(pk=id_or_404(survey_id))
     questionnaire = survey.questionnaire
     due = now - dt.timedelta(days=questionnaire.reminder_days)
     invitations = (
@@ -518,11 +547,13 @@ def survey_remind(*, survey: Survey, now: dt.datetime | None = None, force: bool
     return count
 
 
-def survey_remind_now(*, actor: Actor, survey: Survey) -> int:
+@transaction.atomic
+def survey_remind_now(*, actor: Actor, survey_id: int) -> int:
+    survey = _survey_locked(actor, survey_id)
     _require_survey_manage(actor, survey)
     if survey.status != SurveyStatus.OPEN:
         raise ValidationError({"survey": _("Seul un questionnaire ouvert peut être relancé.")})
-    count = survey_remind(survey=survey, force=True)
+    count = survey_remind(survey_id=survey.pk, force=True)
     log_action(actor=actor, obj=survey.session, action="evaluations.survey.remind", data={"count": count})
     return count
 
@@ -557,20 +588,20 @@ def send_due(*, now: dt.datetime | None = None, organisation: Organisation | Non
         sessions = sessions.filter(organisation=organisation)
     horizon = today - dt.timedelta(days=400)
     for session in sessions.filter(end_date__gte=horizon):
-        report.planned += len(surveys_plan(session=session, today=today))
+        report.planned += len(surveys_plan(session_id=session.pk, today=today))
     surveys = Survey.objects.select_related("questionnaire", "session__organisation")
     if organisation is not None:
         surveys = surveys.filter(organisation=organisation)
     for survey in surveys.filter(status=SurveyStatus.SCHEDULED, send_on__lte=today):
         if survey.session.status == SessionStatus.CANCELLED:
             continue
-        report.sent += survey_open(survey=survey, now=now)
+        report.sent += survey_open(survey_id=survey.pk, now=now)
         report.opened += 1
     for survey in surveys.filter(status=SurveyStatus.OPEN, closes_at__lte=now):
-        survey_close(survey=survey, now=now)
+        survey_close(survey_id=survey.pk, now=now)
         report.closed += 1
     for survey in surveys.filter(status=SurveyStatus.OPEN):
-        report.reminded += survey_remind(survey=survey, now=now)
+        report.reminded += survey_remind(survey_id=survey.pk, now=now)
     return report
 
 
@@ -614,12 +645,18 @@ def _trainee_address(actor: Actor, invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitation_new_link(*, actor: Actor, invitation: Invitation) -> NewLink:
+def invitation_new_link(*, actor: Actor, invitation_id: int) -> NewLink:
     """A new link for one person (the previous one stops working), e-mailed to them when they have an address.
 
     A trainee's link is only ever e-mailed to the trainee: shown on a staff page, a trainer could answer in the
     trainee's place (and an anonymous questionnaire would no longer be). Only a person with no address who is not
     a trainee (a funder, a client without e-mail) gets a link shown once, to hand over."""
+    invitation = lock_for_update(
+        Invitation.objects.filter(organisation_id=actor.organisation_id).select_related(
+            "survey__questionnaire", "survey__session", "participant__trainee"
+        ),
+        invitation_id,
+    )
     _require_survey_manage(actor, invitation.survey)
     if invitation.answered_at:
         raise ValidationError({"invitation": _("Cette personne a déjà répondu.")})
@@ -772,17 +809,17 @@ def response_submit(*, survey_id: int, token: str, data: Mapping[str, Any], now:
     return _save_response(invitation, rows, now)
 
 
+def _assessments_for(actor: Actor) -> Any:
+    return Invitation.objects.filter(
+        organisation_id=actor.organisation_id,
+        survey__questionnaire__kind=QuestionnaireKind.SKILLS,
+        survey__session__in=session_queryset_for(actor),
+    ).select_related("survey__questionnaire", "survey__session", "participant__trainee")
+
+
 def assessment_get(*, actor: Actor, invitation_id: int) -> Invitation:
     """A skills assessment (one trainee) the actor may fill in: a trainer of the session, or the quality team."""
-    invitation = (
-        Invitation.objects.filter(
-            pk=invitation_id,
-            survey__questionnaire__kind=QuestionnaireKind.SKILLS,
-            survey__session__in=session_queryset_for(actor),
-        )
-        .select_related("survey__questionnaire", "survey__session", "participant__trainee")
-        .first()
-    )
+    invitation = _assessments_for(actor).filter(pk=id_or_404(invitation_id)).first()
     if invitation is None:
         raise Http404
     return invitation
@@ -790,10 +827,11 @@ def assessment_get(*, actor: Actor, invitation_id: int) -> Invitation:
 
 @transaction.atomic
 def skills_assess(
-    *, actor: Actor, invitation: Invitation, data: Mapping[str, Any], now: dt.datetime | None = None
+    *, actor: Actor, invitation_id: int, data: Mapping[str, Any], now: dt.datetime | None = None
 ) -> Response:
     """The trainer's assessment of one trainee's acquired skills, from the staff page."""
     now = now or timezone.now()
+    invitation = lock_for_update(_assessments_for(actor), invitation_id)
     if not (actor.has("evaluations.manage") or invitation.survey.session.trainers.filter(user=actor.user).exists()):
         raise PermissionDenied
     check_can_answer(invitation, now=now)
@@ -832,8 +870,12 @@ def _clean_indicator(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def indicator_save(*, actor: Actor, indicator: PublishedIndicator | None = None, **values: Any) -> PublishedIndicator:
+def indicator_save(*, actor: Actor, indicator_id: int | None = None, **values: Any) -> PublishedIndicator:
+    """Create an indicator (`indicator_id` None) or change one of the actor's organisation (Http404 otherwise)."""
     _require(actor, "evaluations.manage")
+    indicator = None
+    if indicator_id is not None:
+        indicator = lock_for_update(PublishedIndicator.objects.for_actor(actor), indicator_id)
     current = {k: getattr(indicator, k) for k in INDICATOR_FIELDS} if indicator else {}
     cleaned = _clean_indicator(actor, current | values)
     if indicator is None:
@@ -852,7 +894,8 @@ def indicator_save(*, actor: Actor, indicator: PublishedIndicator | None = None,
 
 
 @transaction.atomic
-def indicator_delete(*, actor: Actor, indicator: PublishedIndicator) -> None:
+def indicator_delete(*, actor: Actor, indicator_id: int) -> None:
     _require(actor, "evaluations.manage")
+    indicator = lock_for_update(PublishedIndicator.objects.for_actor(actor), indicator_id)
     log_action(actor=actor, obj=indicator, action="evaluations.indicator.delete", data={"measure": indicator.measure})
     indicator.delete()

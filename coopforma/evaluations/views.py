@@ -199,7 +199,9 @@ class QuestionnaireView(OrgViewMixin, TemplateView):
             self.question_form = QuestionForm(request.POST, prefix="new")
             if self.question_form.is_valid():
                 try:
-                    services.question_add(actor=self.actor, questionnaire=questionnaire, **self.question_form.values())
+                    services.question_add(
+                        actor=self.actor, questionnaire_id=questionnaire.pk, **self.question_form.values()
+                    )
                 except ValidationError as exc:
                     add_service_errors(self.question_form, exc)
                 else:
@@ -212,7 +214,7 @@ class QuestionnaireView(OrgViewMixin, TemplateView):
             if self.form.is_valid():
                 values = {name: self.form.cleaned_data[name] for name in QuestionnaireForm.Meta.fields}
                 try:
-                    services.questionnaire_update(actor=self.actor, questionnaire=questionnaire, **values)
+                    services.questionnaire_update(actor=self.actor, questionnaire_id=questionnaire.pk, **values)
                 except ValidationError as exc:
                     add_service_errors(self.form, exc)
                 else:
@@ -241,7 +243,7 @@ class QuestionEditView(OrgFormView):
         return context
 
     def perform(self, form: QuestionForm) -> Any:
-        services.question_update(actor=self.actor, question=self.question, **form.values())
+        services.question_update(actor=self.actor, question_id=self.question.pk, **form.values())
         return self.question
 
     def get_success_message(self, question: Any) -> str:
@@ -260,9 +262,9 @@ class QuestionActionView(OrgViewMixin, View):
         question = selectors.question_get(actor=self.actor, question_id=kwargs["question_id"])
         action = request.POST.get("action")
         if action in ("up", "down"):
-            services.question_move(actor=self.actor, question=question, direction=action)
+            services.question_move(actor=self.actor, question_id=question.pk, direction=action)
         elif action == "remove":
-            done = services.question_remove(actor=self.actor, question=question)
+            done = services.question_remove(actor=self.actor, question_id=question.pk)
             messages.success(
                 request,
                 _("Question archivée : elle a déjà été envoyée, ses réponses restent lisibles.")
@@ -297,20 +299,20 @@ class SessionSurveysView(OrgViewMixin, TemplateView):
         action = request.POST.get("action")
         try:
             if action == "plan":
-                created = services.surveys_plan(session=session, actor=self.actor)
+                created = services.surveys_plan(session_id=session.pk, actor=self.actor)
                 messages.success(request, _("%(n)s envoi(s) programmé(s).") % {"n": len(created)})
             else:
                 survey = selectors.survey_get(actor=self.actor, survey_id=int(request.POST.get("survey") or 0))
                 if survey.session_id != session.pk:
                     raise Http404
                 if action == "send":
-                    sent = services.survey_send_now(actor=self.actor, survey=survey)
+                    sent = services.survey_send_now(actor=self.actor, survey_id=survey.pk)
                     messages.success(request, _("Questionnaire envoyé (%(n)s e-mail(s)).") % {"n": sent})
                 elif action == "remind":
-                    count = services.survey_remind_now(actor=self.actor, survey=survey)
+                    count = services.survey_remind_now(actor=self.actor, survey_id=survey.pk)
                     messages.success(request, _("%(n)s relance(s) envoyée(s).") % {"n": count})
                 elif action == "close":
-                    services.survey_close(actor=self.actor, survey=survey)
+                    services.survey_close(actor=self.actor, survey_id=survey.pk)
                     messages.success(request, _("Questionnaire clos."))
                 else:
                     messages.error(request, _("Action inconnue."))
@@ -355,7 +357,7 @@ class InvitationLinkView(OrgViewMixin, View):
         if invitation is None:
             raise Http404
         try:
-            link = services.invitation_new_link(actor=self.actor, invitation=invitation)
+            link = services.invitation_new_link(actor=self.actor, invitation_id=invitation.pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -404,7 +406,7 @@ class AssessView(OrgViewMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         invitation = services.assessment_get(actor=self.actor, invitation_id=kwargs["invitation_id"])
         try:
-            services.skills_assess(actor=self.actor, invitation=invitation, data=request.POST)
+            services.skills_assess(actor=self.actor, invitation_id=invitation.pk, data=request.POST)
         except ValidationError as exc:
             self.data = request.POST
             self.errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
@@ -477,7 +479,7 @@ class IndicatorEditView(OrgFormView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         indicator = self.indicator()
         if request.POST.get("action") == "delete":
-            services.indicator_delete(actor=self.actor, indicator=indicator)
+            services.indicator_delete(actor=self.actor, indicator_id=indicator.pk)
             messages.success(request, _("Indicateur retiré."))
             return redirect(_url(self.actor, "indicators"))
         self.stored = indicator
@@ -485,7 +487,7 @@ class IndicatorEditView(OrgFormView):
 
     def perform(self, form: IndicatorForm) -> Any:
         indicator = self.stored
-        services.indicator_save(actor=self.actor, indicator=indicator, **form.values())
+        services.indicator_save(actor=self.actor, indicator_id=indicator.pk if indicator else None, **form.values())
         return indicator
 
     def get_success_message(self, indicator: Any) -> str:

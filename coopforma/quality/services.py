@@ -2,7 +2,8 @@
 """Writes of the quality app: settings, evidence, the registers, audits and non-conformities, audit packs.
 
 Every function checks the actor's flag, validates (ValidationError with a dict field -> message), saves in a
-transaction and logs the event ("quality.<noun>.<verb>").
+transaction and logs the event ("quality.<noun>.<verb>"). Updates take the record's id and lock it inside their
+transaction (404 for "missing or not yours"); they change only the fields named in `EDITABLE`.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.core.dates import add_months
+from coopforma.core.locking import lock_for_update
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.quality.indicators import BY_NUMBER, SUBCONTRACTOR_PER_CONTRACT
 from coopforma.quality.models import (
@@ -38,9 +40,48 @@ NC_MONTHS = {Severity.MAJOR: 3, Severity.MINOR: 6}
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # an uploaded evidence file
 
 
-def _before(obj: models.Model) -> dict[str, Any]:
-    """The stored state (the instance may carry changes of an earlier, refused call)."""
-    return snapshot(type(obj)._default_manager.get(pk=obj.pk))
+# The fields each update service may change (the forms' fields); any other name is refused.
+EDITABLE: dict[type[models.Model], frozenset[str]] = {
+    QualitySettings: frozenset(
+        {
+            "certifying",
+            "alternance",
+            "work_based",
+            "subcontracting",
+            "acts_as_subcontractor",
+            "principal_keeps",
+            "new_entrant",
+        }
+    ),
+    Complaint: frozenset(
+        {
+            "kind",
+            "received_on",
+            "source",
+            "description",
+            "session",
+            "participant",
+            "member_structure",
+            "acknowledged_on",
+            "analysis",
+            "answered_on",
+            "answer",
+            "closed_on",
+        }
+    ),
+    ImprovementAction: frozenset(
+        {"source", "complaint", "cause", "action", "owner", "due_on", "done_on", "effect", "indicators"}
+    ),
+    WatchEntry: frozenset({"indicator", "seen_on", "source", "summary", "practice_change"}),
+    Audit: frozenset({"kind", "planned_on", "done_on", "certifier", "auditor", "remote", "report", "notes"}),
+    NonConformity: frozenset({"description", "action_plan", "closed_on", "closure_note", "closure_proof"}),
+}
+
+
+def _locked(actor: Actor, model: type[Any], pk: int, flag: str = "quality.manage") -> Any:
+    """The organisation's record `pk`, locked; 404 when missing or another organisation's."""
+    actor.require(flag)
+    return lock_for_update(model.objects.for_actor(actor), pk)
 
 
 def _check_tenant(actor: Actor, obj: models.Model) -> None:
@@ -58,6 +99,10 @@ def _save(actor: Actor, obj: Any, *, action: str, before: dict[str, Any] | None 
 
 
 def _apply(obj: Any, data: dict[str, Any]) -> None:
+    """Set the editable fields of `data` on `obj`; a name outside `EDITABLE` is a programming error."""
+    unknown = sorted(set(data) - EDITABLE[type(obj)])
+    if unknown:
+        raise TypeError(f"{type(obj).__name__}: fields not editable here: {', '.join(unknown)}")
     for name, value in data.items():
         setattr(obj, name, value)
 
@@ -101,7 +146,7 @@ def settings_update(*, actor: Actor, **data: Any) -> QualitySettings:
                 }
             )
         data["principal_keeps"] = keeps
-    obj, _created = QualitySettings.objects.get_or_create(organisation=actor.organisation)
+    obj, _created = QualitySettings.objects.select_for_update().get_or_create(organisation=actor.organisation)
     before = snapshot(obj)
     _apply(obj, data)
     return _save(actor, obj, action="quality.settings.updated", before=before)
@@ -128,9 +173,8 @@ def evidence_create(*, actor: Actor, **data: Any) -> Evidence:
 
 
 @transaction.atomic
-def evidence_delete(*, actor: Actor, evidence: Evidence) -> None:
-    actor.require("quality.manage")
-    _check_tenant(actor, evidence)
+def evidence_delete(*, actor: Actor, evidence_id: int) -> None:
+    evidence = _locked(actor, Evidence, evidence_id)
     log_action(actor=actor, obj=evidence, action="quality.evidence.deleted", data={"title": evidence.title})
     evidence.delete()
 
@@ -175,13 +219,12 @@ def complaint_report(*, actor: Actor, **data: Any) -> Complaint:
 
 
 @transaction.atomic
-def complaint_update(*, actor: Actor, complaint: Complaint, **data: Any) -> Complaint:
-    actor.require("quality.manage")
-    _check_tenant(actor, complaint)
+def complaint_update(*, actor: Actor, complaint_id: int, **data: Any) -> Complaint:
+    complaint = _locked(actor, Complaint, complaint_id)
     for key in ("session", "participant", "member_structure"):
         if data.get(key) is not None:
             _check_tenant(actor, data[key])
-    before = _before(complaint)
+    before = snapshot(complaint)
     _apply(complaint, data)
     _validate_complaint(complaint, timezone.localdate())
     return _save(actor, complaint, action="quality.complaint.updated", before=before)
@@ -209,10 +252,9 @@ def improvement_create(*, actor: Actor, **data: Any) -> ImprovementAction:
 
 
 @transaction.atomic
-def improvement_update(*, actor: Actor, improvement: ImprovementAction, **data: Any) -> ImprovementAction:
-    actor.require("quality.manage")
-    _check_tenant(actor, improvement)
-    before = _before(improvement)
+def improvement_update(*, actor: Actor, improvement_id: int, **data: Any) -> ImprovementAction:
+    improvement = _locked(actor, ImprovementAction, improvement_id)
+    before = snapshot(improvement)
     _apply(improvement, data)
     _validate_action(improvement, timezone.localdate())
     return _save(actor, improvement, action="quality.improvement.updated", before=before)
@@ -234,10 +276,9 @@ def watch_create(*, actor: Actor, **data: Any) -> WatchEntry:
 
 
 @transaction.atomic
-def watch_update(*, actor: Actor, entry: WatchEntry, **data: Any) -> WatchEntry:
-    actor.require("quality.manage")
-    _check_tenant(actor, entry)
-    before = _before(entry)
+def watch_update(*, actor: Actor, entry_id: int, **data: Any) -> WatchEntry:
+    entry = _locked(actor, WatchEntry, entry_id)
+    before = snapshot(entry)
     _apply(entry, data)
     _validate_watch(entry, timezone.localdate())
     return _save(actor, entry, action="quality.watch.updated", before=before)
@@ -278,10 +319,9 @@ def audit_create(*, actor: Actor, **data: Any) -> Audit:
 
 
 @transaction.atomic
-def audit_update(*, actor: Actor, audit: Audit, **data: Any) -> Audit:
-    actor.require("quality.manage")
-    _check_tenant(actor, audit)
-    before = _before(audit)
+def audit_update(*, actor: Actor, audit_id: int, **data: Any) -> Audit:
+    audit = _locked(actor, Audit, audit_id)
+    before = snapshot(audit)
     _apply(audit, data)
     _validate_audit(audit, timezone.localdate())
     return _save(actor, audit, action="quality.audit.updated", before=before)
@@ -292,10 +332,9 @@ def nonconformity_due(audit: Audit, severity: str) -> dt.date:
 
 
 @transaction.atomic
-def nonconformity_create(*, actor: Actor, audit: Audit, **data: Any) -> NonConformity:
-    """Record a non-conformity found at `audit`; its deadline follows its severity (3 or 6 months)."""
-    actor.require("quality.manage")
-    _check_tenant(actor, audit)
+def nonconformity_create(*, actor: Actor, audit_id: int, **data: Any) -> NonConformity:
+    """Record a non-conformity found at the audit; its deadline follows its severity (3 or 6 months)."""
+    audit = _locked(actor, Audit, audit_id)
     nc = NonConformity(audit=audit, **data)
     if nc.severity in Severity.values:
         nc.due_on = nonconformity_due(audit, nc.severity)
@@ -310,11 +349,10 @@ def nonconformity_create(*, actor: Actor, audit: Audit, **data: Any) -> NonConfo
 
 
 @transaction.atomic
-def nonconformity_update(*, actor: Actor, nonconformity: NonConformity, **data: Any) -> NonConformity:
+def nonconformity_update(*, actor: Actor, nonconformity_id: int, **data: Any) -> NonConformity:
     """Write the action plan; close it with a proof (a note or a file)."""
-    actor.require("quality.manage")
-    _check_tenant(actor, nonconformity)
-    before = _before(nonconformity)
+    nonconformity = _locked(actor, NonConformity, nonconformity_id)
+    before = snapshot(nonconformity)
     _apply(nonconformity, data)
     errors: dict[str, str] = {}
     _not_future(errors, timezone.localdate(), closed_on=nonconformity.closed_on)

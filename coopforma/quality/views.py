@@ -120,7 +120,7 @@ class EvidenceDeleteView(OrgViewMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         item = selectors.evidence_get(actor=self.actor, evidence_id=int(str(kwargs["pk"])))
         number = item.indicators[0] if item.indicators else 1
-        services.evidence_delete(actor=self.actor, evidence=item)
+        services.evidence_delete(actor=self.actor, evidence_id=item.pk)
         messages.success(request, _("Preuve supprimée."))
         return redirect("quality:indicator", org=self.actor.organisation.slug, number=number)
 
@@ -206,7 +206,7 @@ class ComplaintEditView(FormPage):
     def perform(self, form: Any) -> Model:
         data = form.cleaned_data
         obj = self.object
-        return services.complaint_update(actor=self.actor, complaint=obj, **data)  # type: ignore[arg-type]
+        return services.complaint_update(actor=self.actor, complaint_id=obj.pk, **data)  # type: ignore[union-attr]
 
 
 class ImprovementCreateView(FormPage):
@@ -235,7 +235,7 @@ class ImprovementEditView(ImprovementCreateView):
     def perform(self, form: Any) -> Model:
         data = form.cleaned_data
         obj = self.object
-        return services.improvement_update(actor=self.actor, improvement=obj, **data)  # type: ignore[arg-type]
+        return services.improvement_update(actor=self.actor, improvement_id=obj.pk, **data)  # type: ignore[union-attr]
 
     def success_url_for(self, obj: Model) -> str:
         return self.request.path
@@ -265,7 +265,7 @@ class WatchEditView(WatchCreateView):
     def perform(self, form: Any) -> Model:
         data = form.cleaned_data
         obj = self.object
-        return services.watch_update(actor=self.actor, entry=obj, **data)  # type: ignore[arg-type]
+        return services.watch_update(actor=self.actor, entry_id=obj.pk, **data)  # type: ignore[union-attr]
 
     def success_url_for(self, obj: Model) -> str:
         return self.request.path
@@ -281,7 +281,7 @@ class NonConformityEditView(FormPage):
     def perform(self, form: Any) -> Model:
         data = form.cleaned_data
         obj = self.object
-        return services.nonconformity_update(actor=self.actor, nonconformity=obj, **data)  # type: ignore[arg-type]
+        return services.nonconformity_update(actor=self.actor, nonconformity_id=obj.pk, **data)  # type: ignore[union-attr]
 
 
 # --- Register lists (a table and, for some, a form to add a row) ------------------------------------------------
@@ -493,7 +493,11 @@ class AuditEditView(FormPage):
         nc_form = forms.NonConformityForm(request.POST, prefix="nc")
         if nc_form.is_valid():
             try:
-                services.nonconformity_create(actor=self.actor, audit=self.object, **nc_form.cleaned_data)
+                services.nonconformity_create(
+                    actor=self.actor,
+                    audit_id=self.object.pk,  # type: ignore[union-attr]
+                    **nc_form.cleaned_data,
+                )
             except ValidationError as exc:
                 add_service_errors(nc_form, exc)
             else:
@@ -504,7 +508,7 @@ class AuditEditView(FormPage):
     def perform(self, form: Any) -> Model:
         data = form.cleaned_data
         obj = self.object
-        return services.audit_update(actor=self.actor, audit=obj, **data)  # type: ignore[arg-type]
+        return services.audit_update(actor=self.actor, audit_id=obj.pk, **data)  # type: ignore[union-attr]
 
 
 class AuditPackListView(RegisterView):

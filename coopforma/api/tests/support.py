@@ -80,7 +80,7 @@ def records(org, member, admin_actor) -> dict[str, Any]:  # type: ignore[no-unty
         pk=i, enrolment=enrolment, trainee=TraineeFactory(pk=i, organisation=org, client=client)
     )
     member_with_id = MemberStructure.objects.create(organisation=org, name="Structure 424242", kind="scop", pk=i)
-    attendance.slot_open(actor=admin_actor, slot=slot, now=slot.starts_at)
+    attendance.slot_open(actor=admin_actor, slot_id=slot.pk, now=slot.starts_at)
     invoice = Invoice.objects.create(
         pk=i,
         organisation=org,

@@ -20,5 +20,5 @@ def objects_with_id(i: int, **records: Any) -> None:
     not part of the hashed record)."""
     actor = actor_for(records["admin"], records["org"], Role.ADMIN)
     upload = SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 " + records["mark"].encode())
-    scan = services.paper_scan_upload(actor=actor, slot=records["slot"], upload=upload)
+    scan = services.paper_scan_upload(actor=actor, slot_id=records["slot"].pk, upload=upload)
     AttendanceRecord.objects.filter(pk=scan.pk).update(id=i)

@@ -35,8 +35,8 @@ def test_open_mark_read_close(api, trainer_user, org, slot, alice, bruno, sessio
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"] == ["body", "reason"]
 
-    services.attendance_sign(participant=alice, slot=slot, method="qr")
-    services.attendance_sign(participant=bruno, slot=slot, method="qr")  # late, then signs on arrival
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    services.attendance_sign(participant=bruno, slot_id=slot.pk, method="qr")  # late, then signs on arrival
     body = client.get(f"{BASE}/slots/{slot.pk}/attendance").json()
     assert [(p["trainee"], p["status"], p["attended_minutes"]) for p in body["participants"]] == [
         ("Alice Martin", "present", 210),
@@ -53,8 +53,8 @@ def test_open_mark_read_close(api, trainer_user, org, slot, alice, bruno, sessio
 
 
 def test_correct_after_close_needs_quality(api, trainer_user, quality_user, org, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
-    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo")
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo")
     data = {"participant_id": alice.pk, "mark": "correct", "status": "absent", "reason": "Parti·e à 9 h"}
     path = f"{BASE}/slots/{slot.pk}/attendance"
     assert api(trainer_user, org).post(path, data, content_type="application/json").status_code == 403

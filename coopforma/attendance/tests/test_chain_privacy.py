@@ -23,14 +23,14 @@ reseal_migration = importlib.import_module("coopforma.attendance.migrations.0003
 def _chain(trainer_actor, admin_actor, slot, alice, bruno, now):
     """A closed slot whose events carry sub-millisecond timestamps, reasons, IPs and a trainer's name."""
     odd = now + dt.timedelta(seconds=1, microseconds=234567)
-    services.slot_open(actor=trainer_actor, slot=slot, now=odd)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk, now=odd)
     services.attendance_sign(
-        participant=alice, slot=slot, method="qr", origin=services.Origin("10.0.0.7", "Phone"), now=odd
+        participant=alice, slot_id=slot.pk, method="qr", origin=services.Origin("10.0.0.7", "Phone"), now=odd
     )
     services.attendance_mark(
-        actor=admin_actor, slot=slot, participant=bruno, mark="excused", reason="Arrêt maladie de Bruno"
+        actor=admin_actor, slot_id=slot.pk, participant_id=bruno.pk, mark="excused", reason="Arrêt maladie de Bruno"
     )
-    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo Formateur", now=odd)
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo Formateur", now=odd)
 
 
 def test_dumpdata_loaddata_round_trip_keeps_the_chain_valid(

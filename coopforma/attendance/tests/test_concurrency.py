@@ -19,7 +19,7 @@ pytestmark = [
 
 
 def test_concurrent_signatures_keep_one_chain(trainer_actor, slot, enrolment):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     participants = [make_participant(enrolment, f"P{i}", f"Nom{i}") for i in range(6)]
     barrier = threading.Barrier(12)
     outcomes: list[str] = []
@@ -29,7 +29,7 @@ def test_concurrent_signatures_keep_one_chain(trainer_actor, slot, enrolment):
 
         try:
             barrier.wait()
-            services.attendance_sign(participant=participant, slot=slot, method="qr")
+            services.attendance_sign(participant=participant, slot_id=slot.pk, method="qr")
             outcomes.append("ok")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])

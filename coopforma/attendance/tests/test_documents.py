@@ -40,10 +40,10 @@ def four_slots(session, trainer):  # type: ignore[no-untyped-def]
 
 def _sign(trainer_actor, slot, *participants):  # type: ignore[no-untyped-def]
     now = slot.starts_at + dt.timedelta(minutes=1)
-    services.slot_open(actor=trainer_actor, slot=slot, now=now)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk, now=now)
     for participant in participants:
-        services.attendance_sign(participant=participant, slot=slot, method="qr", now=now)
-    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo Formateur", now=now)
+        services.attendance_sign(participant=participant, slot_id=slot.pk, method="qr", now=now)
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo Formateur", now=now)
 
 
 def test_kinds_carry_the_attendance_keywords():
@@ -92,9 +92,13 @@ def test_planned_hours_kept_and_labelled_without_attendance(admin_actor, four_sl
 def test_late_arrival_counts_from_arrival(admin_actor, trainer_actor, four_slots, alice):
     slot = four_slots[0]
     now = slot.starts_at + dt.timedelta(minutes=1)
-    services.slot_open(actor=trainer_actor, slot=slot, now=now)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk, now=now)
     services.attendance_mark(
-        actor=trainer_actor, slot=slot, participant=alice, mark="late", arrival=slot.starts_at + dt.timedelta(hours=1)
+        actor=trainer_actor,
+        slot_id=slot.pk,
+        participant_id=alice.pk,
+        mark="late",
+        arrival=slot.starts_at + dt.timedelta(hours=1),
     )
     document = document_generate(actor=admin_actor, kind="certificate", subject=alice)
     assert document.context["trainee"]["hours_minutes"] == 150

@@ -45,10 +45,10 @@ def _slot(session, trainer, day: dt.date, hour: int):  # type: ignore[no-untyped
 
 def _run(trainer_actor, slot, *participants):  # type: ignore[no-untyped-def]
     now = slot.starts_at + dt.timedelta(minutes=1)
-    services.slot_open(actor=trainer_actor, slot=slot, now=now)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk, now=now)
     for participant in participants:
-        services.attendance_sign(participant=participant, slot=slot, method="qr", now=now)
-    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo Formateur", now=now)
+        services.attendance_sign(participant=participant, slot_id=slot.pk, method="qr", now=now)
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo Formateur", now=now)
 
 
 def _generate(client, kind: str, participant) -> Document:  # type: ignore[no-untyped-def]

@@ -52,8 +52,8 @@ def test_slot_sheet_pdf_has_a_line_per_trainee_and_the_slot_facts(web, trainer_u
 
 
 def test_slot_sheet_prints_what_phones_already_signed(web, trainer_user, trainer_actor, org, slot, alice, bruno):
-    services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="qr")
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
     text = text_of(web(trainer_user).get(slot_url(org, slot, "sheet.pdf")).content)
     assert "Signé" in text and "QR code" in text
 
@@ -70,9 +70,9 @@ def test_session_sheet_has_every_half_day(web, manager_user, org, session, slot,
 
 
 def test_session_export_pdf_has_hours_and_states(web, admin_user, trainer_actor, org, session, slot, alice, bruno):
-    services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="qr")
-    services.attendance_mark(actor=trainer_actor, slot=slot, participant=bruno, mark="absent")
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    services.attendance_mark(actor=trainer_actor, slot_id=slot.pk, participant_id=bruno.pk, mark="absent")
     response = web(admin_user).get(f"/o/{org.slug}/attendance/sessions/{session.pk}/export.pdf")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     text = text_of(response.content)
@@ -95,7 +95,9 @@ def test_pages_link_to_the_paper_documents(web, trainer_user, org, session, slot
 
 def test_scan_upload_service_stores_the_file_with_its_sha256_in_the_chain(trainer_actor, slot, media):
     record = services.paper_scan_upload(
-        actor=trainer_actor, slot=slot, upload=SimpleUploadedFile("feuille.pdf", PDF, content_type="application/pdf")
+        actor=trainer_actor,
+        slot_id=slot.pk,
+        upload=SimpleUploadedFile("feuille.pdf", PDF, content_type="application/pdf"),
     )
     assert record.kind == "paper_scan" and record.participant_id is None
     assert record.payload["sha256"] == hashlib.sha256(PDF).hexdigest()
@@ -115,15 +117,15 @@ def test_scan_upload_service_stores_the_file_with_its_sha256_in_the_chain(traine
 )
 def test_scan_upload_refuses_other_types_and_big_files(trainer_actor, slot, name, data, message):
     with pytest.raises(ValidationError) as exc:
-        services.paper_scan_upload(actor=trainer_actor, slot=slot, upload=SimpleUploadedFile(name, data))
+        services.paper_scan_upload(actor=trainer_actor, slot_id=slot.pk, upload=SimpleUploadedFile(name, data))
     assert message in " ".join(exc.value.messages) and name in " ".join(exc.value.messages)
     assert not AttendanceRecord.objects.filter(kind="paper_scan").exists()
 
 
 def test_scan_upload_refuses_the_same_file_twice_and_a_tampered_file_is_detected(trainer_actor, slot, media):
-    record = services.paper_scan_upload(actor=trainer_actor, slot=slot, upload=SimpleUploadedFile("a.png", PNG))
+    record = services.paper_scan_upload(actor=trainer_actor, slot_id=slot.pk, upload=SimpleUploadedFile("a.png", PNG))
     with pytest.raises(ValidationError, match="déjà enregistré"):
-        services.paper_scan_upload(actor=trainer_actor, slot=slot, upload=SimpleUploadedFile("b.png", PNG))
+        services.paper_scan_upload(actor=trainer_actor, slot_id=slot.pk, upload=SimpleUploadedFile("b.png", PNG))
     (media / record.payload["file"]).write_bytes(PNG + b"x")
     with pytest.raises(ValidationError, match="altéré"):
         services.scan_read(record)

@@ -33,7 +33,7 @@ def expect(runner: int, *, manager: int = 403, anonymous: int = 302) -> dict[str
 def world(org, session, slot, alice, admin_actor, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     scan = services.paper_scan_upload(
-        actor=admin_actor, slot=slot, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
+        actor=admin_actor, slot_id=slot.pk, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
     )
     return {"org": org.slug, "slot": slot.pk, "s": session.pk, "p": alice.pk, "scan": scan.pk}
 

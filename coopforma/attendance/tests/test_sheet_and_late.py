@@ -54,8 +54,8 @@ def test_no_blank_paper_sheet_once_electronic_signing_started(
     client = web(trainer_user)
     page = client.get(f"/o/{org.slug}/attendance/slots/{slot.pk}/").content.decode().replace("&#x27;", "'")
     assert "Feuille papier (PDF)" in page and "Télécharger la feuille d'émargement du créneau" in page
-    services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="qr")
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
     page = client.get(f"/o/{org.slug}/attendance/slots/{slot.pk}/").content.decode().replace("&#x27;", "'")
     assert "Feuille papier (PDF)" not in page and "Télécharger la feuille d'émargement du créneau" not in page
     assert "aucune feuille papier vierge n'est proposée" in page and "Relevé de l'émargement du créneau" in page
@@ -90,11 +90,15 @@ def test_an_on_site_convocation_says_qr_code_or_sheet(admin_actor, org, session,
 def test_late_and_never_signed_counts_nothing_and_closing_asks_confirmation(
     web, trainer_user, trainer_actor, org, slot, alice, bruno
 ):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     arrival = slot.starts_at + dt.timedelta(hours=1)
-    services.attendance_mark(actor=trainer_actor, slot=slot, participant=alice, mark="late", arrival=arrival)
-    services.attendance_mark(actor=trainer_actor, slot=slot, participant=bruno, mark="late", arrival=arrival)
-    services.attendance_sign(participant=bruno, slot=slot, method="qr")  # Bruno signs when he arrives
+    services.attendance_mark(
+        actor=trainer_actor, slot_id=slot.pk, participant_id=alice.pk, mark="late", arrival=arrival
+    )
+    services.attendance_mark(
+        actor=trainer_actor, slot_id=slot.pk, participant_id=bruno.pk, mark="late", arrival=arrival
+    )
+    services.attendance_sign(participant=bruno, slot_id=slot.pk, method="qr")  # Bruno signs when he arrives
     client = web(trainer_user)
     url = f"/o/{org.slug}/attendance/slots/{slot.pk}/close/"
     page = client.post(url, {"close-trainer_name": "Théo Formateur"}).content.decode().replace("&#x27;", "'")
@@ -113,9 +117,13 @@ def test_late_and_never_signed_counts_nothing_and_closing_asks_confirmation(
 
 
 def test_closing_through_the_api_needs_the_same_confirmation(api, trainer_user, trainer_actor, org, slot, alice):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     services.attendance_mark(
-        actor=trainer_actor, slot=slot, participant=alice, mark="late", arrival=slot.starts_at + dt.timedelta(hours=1)
+        actor=trainer_actor,
+        slot_id=slot.pk,
+        participant_id=alice.pk,
+        mark="late",
+        arrival=slot.starts_at + dt.timedelta(hours=1),
     )
     client = api(trainer_user, org)
     refused = client.post(

@@ -34,15 +34,15 @@ def test_trainee_page_shows_attended_over_planned_hours(web, admin_user, admin_a
 
     services.attendance_paper_entry(
         actor=admin_actor,
-        slot=first,
-        participant=alice,
+        slot_id=first.pk,
+        participant_id=alice.pk,
         status="present",
         reason="Feuille papier signée transcrite après le créneau",
     )
     services.attendance_paper_entry(
         actor=admin_actor,
-        slot=second,
-        participant=alice,
+        slot_id=second.pk,
+        participant_id=alice.pk,
         status="absent",
         reason="Feuille papier signée transcrite après le créneau",
     )

@@ -66,7 +66,7 @@ def test_slot_page_open_mark_close(web, org, trainer_user, slot, alice, bruno):
 
 
 def test_on_behalf_without_reason_rerenders_with_typed_values(web, org, trainer_user, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     client = web(trainer_user)
     response = client.post(
         url("slot_mark", org, slot_id=slot.pk),
@@ -79,7 +79,7 @@ def test_on_behalf_without_reason_rerenders_with_typed_values(web, org, trainer_
 
 
 def test_late_without_arrival_keeps_the_form(web, org, trainer_user, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     response = web(trainer_user).post(
         url("slot_mark", org, slot_id=slot.pk),
         {"mark-participant": alice.pk, "mark-mark": "late", "mark-reason": "Train en retard"},
@@ -89,16 +89,16 @@ def test_late_without_arrival_keeps_the_form(web, org, trainer_user, slot, alice
 
 
 def test_close_without_name_is_refused(web, org, trainer_user, slot, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     response = web(trainer_user).post(url("slot_close", org, slot_id=slot.pk), {"close-trainer_name": " "})
     assert response.status_code == 200 and "Tapez votre nom" in response.text
     assert SlotAttendance.objects.get(slot=slot).state == "open"
 
 
 def test_correction_after_close(web, org, trainer_user, quality_user, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_mark(actor=trainer_actor, slot=slot, participant=alice, mark="absent")
-    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo")
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_mark(actor=trainer_actor, slot_id=slot.pk, participant_id=alice.pk, mark="absent")
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo")
     data = {"correct-participant": alice.pk, "correct-status": "present", "correct-reason": "Feuille retrouvée"}
     assert web(trainer_user).post(url("slot_correct", org, slot_id=slot.pk), data).status_code == 403
     client = web(quality_user)
@@ -117,12 +117,12 @@ def test_send_links(web, org, trainer_user, slot, alice, django_capture_on_commi
 
 
 def test_session_page_and_export(web, org, trainer_user, session, slot, alice, bruno, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
-    services.attendance_sign(participant=alice, slot=slot, method="qr")
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
     services.attendance_mark(
         actor=trainer_actor,
-        slot=slot,
-        participant=bruno,
+        slot_id=slot.pk,
+        participant_id=bruno.pk,
         mark="late",
         arrival=slot.starts_at + dt.timedelta(minutes=30),
     )
@@ -148,13 +148,13 @@ def test_session_page_queries_constant(
 ):
     from coopforma.attendance.tests.conftest import make_participant
 
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     client = web(trainer_user)
 
     def add(n: int, start: int) -> None:
         for i in range(start, start + n):
             participant = make_participant(enrolment, f"T{i}", f"Nom{i:03d}")
-            services.attendance_sign(participant=participant, slot=slot, method="qr")
+            services.attendance_sign(participant=participant, slot_id=slot.pk, method="qr")
 
     add(3, 0)
     with django_assert_max_num_queries(20) as ctx:
@@ -170,7 +170,7 @@ def test_session_page_queries_constant(
 
 
 def test_phone_signs_with_the_rotating_qr(org, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(alice)
     token = qr_token(slot.pk)
     qr_url = reverse("emargement:qr", kwargs={"token": token})
@@ -185,7 +185,7 @@ def test_phone_signs_with_the_rotating_qr(org, slot, alice, trainer_actor):
 
 
 def test_phone_refuses_expired_and_forged_qr(org, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(alice)
     with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=3 * WINDOW_SECONDS)):
         old = qr_token(slot.pk)
@@ -200,7 +200,7 @@ def test_phone_refuses_expired_and_forged_qr(org, slot, alice, trainer_actor):
 
 
 def test_phone_without_link_or_of_another_session(org, slot, alice, other_session, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     token_url = reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)})
     response = Client().get(token_url)
     assert "Ouvrez d&#x27;abord le lien reçu par e-mail" in response.text
@@ -218,10 +218,10 @@ def test_phone_not_open_then_closed(org, slot, alice, trainer_actor):
     home = phone.get(reverse("emargement:home"))
     assert "Pas encore ouvert" in home.text and "Réunions coopératives" in home.text
     assert "pas encore ouvert" in phone.post(action, {"action": "sign"}).text
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     assert "votre signature est enregistrée" in phone.post(action, {"action": "sign"}).text
     assert "Vous avez déjà signé ce créneau" in phone.post(action, {"action": "sign"}).text
-    services.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo")
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo")
     qr_response = phone.post(reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)}))
     assert "clos" in qr_response.text
     assert AttendanceRecord.objects.filter(participant=alice).count() == 1
@@ -229,7 +229,7 @@ def test_phone_not_open_then_closed(org, slot, alice, trainer_actor):
 
 def test_on_site_slot_needs_the_qr_code_not_the_personal_link_alone(org, slot, alice, trainer_actor):
     assert not slot.is_remote
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(alice)
     home = phone.get(reverse("emargement:home"))
     assert "scannez avec ce téléphone le QR code" in home.text and 'value="sign"' not in home.text
@@ -245,7 +245,7 @@ def test_on_site_slot_needs_the_qr_code_not_the_personal_link_alone(org, slot, a
 
 
 def test_a_qr_code_older_than_its_window_is_refused(org, slot, alice, trainer_actor):
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(alice)
     start = dt.datetime(2026, 3, 2, 9, 0, 10, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
@@ -263,7 +263,7 @@ def test_a_shared_phone_signs_the_trainee_chosen_never_the_first(org, slot, enro
     from coopforma.attendance.tests.conftest import make_participant
 
     carol = make_participant(enrolment, "Carol", "Abel")  # first by name, but not on this phone
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(bruno)
     phone_for(alice, phone)  # the phone now holds Alice's link first, then Bruno's
     qr_url = reverse("emargement:qr", kwargs={"token": qr_token(slot.pk)})
@@ -282,7 +282,7 @@ def test_a_shared_phone_signs_the_trainee_chosen_never_the_first(org, slot, enro
 def test_a_shared_phone_on_a_remote_slot_signs_the_trainee_of_the_button(org, slot, alice, bruno, trainer_actor):
     slot.remote_url = "https://visio.example/salle"
     slot.save()
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(bruno)
     phone_for(alice, phone)
     home = phone.get(reverse("emargement:home"))
@@ -296,7 +296,7 @@ def test_a_shared_phone_on_a_remote_slot_signs_the_trainee_of_the_button(org, sl
 def test_phone_remote_slot(org, slot, alice, trainer_actor):
     slot.remote_url = "https://visio.example/salle"
     slot.save()
-    services.slot_open(actor=trainer_actor, slot=slot)
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     phone = phone_for(alice)
     home = phone.get(reverse("emargement:home"))
     assert "Je suis connecté·e" in home.text

@@ -19,11 +19,13 @@ TODAY = dt.date(2026, 11, 17)  # frozen test time
 @pytest.fixture
 def booked(org, admin_actor, enrolment, opco_line):  # type: ignore[no-untyped-def]
     """Two invoices (client 400 €, AKTO 1 000 €), a payment of 600 € by AKTO and a credit note of 100 € to AKTO."""
-    client_invoice, opco = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    client_invoice = services.invoice_issue(actor=admin_actor, invoice=client_invoice)
-    opco = services.invoice_issue(actor=admin_actor, invoice=opco)
-    services.payment_record(actor=admin_actor, invoice=opco, amount_cents=60000, paid_on=TODAY, reference="VIR AKTO")
-    services.credit_note_create(actor=admin_actor, invoice=opco, amount_cents=10000, reason="Absence")
+    client_invoice, opco = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    client_invoice = services.invoice_issue(actor=admin_actor, invoice_id=client_invoice.pk)
+    opco = services.invoice_issue(actor=admin_actor, invoice_id=opco.pk)
+    services.payment_record(
+        actor=admin_actor, invoice_id=opco.pk, amount_cents=60000, paid_on=TODAY, reference="VIR AKTO"
+    )
+    services.credit_note_create(actor=admin_actor, invoice_id=opco.pk, amount_cents=10000, reason="Absence")
     return client_invoice, opco
 
 

@@ -58,14 +58,14 @@ def test_bad_input_gets_422_with_the_field(api, admin_user, admin_actor, org, en
     from coopforma.billing import services
 
     client = api(admin_user, org)
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     future = (TODAY + dt.timedelta(days=2)).isoformat()
     response = client.post(
         f"/api/v1/billing/pieces/{draft.pk}/issue", {"issued_on": future}, content_type="application/json"
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "issued_on"]
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     for payload, field in [
         ({"amount_cents": 140001, "paid_on": TODAY.isoformat()}, "amount_cents"),
         ({"amount_cents": -1, "paid_on": TODAY.isoformat()}, "amount_cents"),
@@ -91,7 +91,7 @@ def test_bad_input_gets_422_with_the_field(api, admin_user, admin_actor, org, en
 def test_other_organisation_gets_404(api, stranger, other_org, admin_actor, enrolment, member):
     from coopforma.billing import services
 
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     client = api(stranger, other_org)
     assert client.get(f"/api/v1/billing/pieces/{draft.pk}").status_code == 404
     assert (

@@ -21,7 +21,7 @@ def test_concurrent_issues_get_consecutive_numbers(admin_actor, org, session):
     drafts = []
     for i in range(6):
         enrolment = EnrolmentFactory(session=session, client=ClientFactory(organisation=org, name=f"Client {i}"))
-        drafts.extend(services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment))
+        drafts.extend(services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk))
     barrier = threading.Barrier(len(drafts))
     errors: list[BaseException] = []
 
@@ -30,7 +30,7 @@ def test_concurrent_issues_get_consecutive_numbers(admin_actor, org, session):
 
         try:
             barrier.wait()
-            services.invoice_issue(actor=admin_actor, invoice=draft)
+            services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
         except BaseException as exc:
             errors.append(exc)
         finally:

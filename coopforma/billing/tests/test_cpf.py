@@ -50,13 +50,15 @@ def cpf_enrolment(org, session, holder):  # type: ignore[no-untyped-def]
 def _emargement(session, actor, *, absent_on_second: bool) -> None:  # type: ignore[no-untyped-def]
     participant = Participant.objects.get(session=session)
     for index, slot in enumerate(session.slots.order_by("starts_at")):
-        attendance.slot_open(actor=actor, slot=slot, now=slot.starts_at - dt.timedelta(minutes=5))
+        attendance.slot_open(actor=actor, slot_id=slot.pk, now=slot.starts_at - dt.timedelta(minutes=5))
         at = slot.starts_at + dt.timedelta(minutes=1)
         if index == 1 and absent_on_second:
-            attendance.attendance_mark(actor=actor, slot=slot, participant=participant, mark="absent", now=at)
+            attendance.attendance_mark(
+                actor=actor, slot_id=slot.pk, participant_id=participant.pk, mark="absent", now=at
+            )
         else:
-            attendance.attendance_sign(participant=participant, slot=slot, method=SignMethod.QR, now=at)
-        attendance.slot_close(actor=actor, slot=slot, trainer_name="Léa Martin", now=slot.ends_at)
+            attendance.attendance_sign(participant=participant, slot_id=slot.pk, method=SignMethod.QR, now=at)
+        attendance.slot_close(actor=actor, slot_id=slot.pk, trainer_name="Léa Martin", now=slot.ends_at)
 
 
 def _page(web, user, org, enrolment):  # type: ignore[no-untyped-def]
@@ -98,7 +100,7 @@ def test_cpf_cycle_through_the_pages_bills_the_caisse_des_depots_pro_rata(
     )
     label = draft.lines.get().label.replace("\u00a0", " ")
     assert "CPF-000042" in label and "3 h 30 réalisées sur 7 h, taux de réalisation 50 %" in label
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=dt.date(2026, 3, 6))
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 3, 6))
     assert Enrolment.objects.get(pk=cpf_enrolment.pk).cpf_state == "invoiced"
     assert "Facturée à la Caisse des dépôts" in _page(web, admin_user, org, cpf_enrolment)
     # BPF: line C.2e, nothing in C.9 (individuals at their own expense).
@@ -112,7 +114,7 @@ def test_a_remaining_share_is_documented_never_invoiced_to_the_holder(admin_acto
     services.cpf.cpf_entry_declare(actor=admin_actor, enrolment=cpf_enrolment, entered_on=dt.date(2026, 3, 2))
     _emargement(session, admin_actor, absent_on_second=False)
     services.cpf.cpf_service_done_declare(actor=admin_actor, enrolment=cpf_enrolment, declared_on=dt.date(2026, 3, 4))
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=cpf_enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=cpf_enrolment.pk)
     assert draft.payer_kind == "cpf" and draft.total_ht_cents == 140000
     assert "Reste à charge du titulaire : 100,00" in draft.notes and "ne le lui facture pas" in draft.notes
 
@@ -127,12 +129,12 @@ def test_an_old_quote_to_a_cpf_holder_cannot_become_an_invoice(admin_actor, org,
         recipient_name=holder.name,
     )
     with pytest.raises(services.ValidationError, match="ni devis, ni contrat, ni facture au titulaire"):
-        services.invoice_issue(actor=admin_actor, invoice=quote)
+        services.invoice_issue(actor=admin_actor, invoice_id=quote.pk)
     Invoice.objects.filter(pk=quote.pk).update(
         status=InvoiceStatus.ACCEPTED, number="D-2026-0001", fiscal_year=2026, sequence=1, issued_on=dt.date(2026, 3, 1)
     )
     with pytest.raises(services.ValidationError, match="Mon Compte Formation"):
-        services.quote_convert(actor=admin_actor, quote=quote)
+        services.quote_convert(actor=admin_actor, quote_id=quote.pk)
     assert not Invoice.objects.filter(kind="invoice").exists()
 
 

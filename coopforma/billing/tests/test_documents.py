@@ -25,8 +25,8 @@ def test_default_templates_use_only_known_keywords_and_render(code):
 
 
 def test_the_issued_pdf_is_verifiable_publicly(admin_actor, enrolment):
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     page = Client().get(f"/v/{invoice.document.verification_code}")
     if page.status_code == 301:
         page = Client().get(page["Location"])
@@ -38,8 +38,8 @@ def test_the_issued_pdf_is_verifiable_publicly(admin_actor, enrolment):
 @pytest.mark.parametrize("code", ["invoice", "credit_note", "billing_quote"])
 def test_billing_pieces_cannot_be_generated_through_the_session_documents_pages(code, admin_actor, enrolment, web):
     """Their PDF is made when the piece is issued, once: the generic « generate » route does not know them."""
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     url = f"/o/{invoice.organisation.slug}/documents/generate/{code}/{invoice.pk}/"
     assert web(admin_actor.user).post(url).status_code == 404
     assert invoice.document.kind == "invoice"
@@ -51,8 +51,8 @@ def test_documents_verify_checks_the_issued_invoice_pdf(admin_actor, enrolment, 
     from django.core.management import call_command
 
     settings.MEDIA_ROOT = tmp_path
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     out = io.StringIO()
     call_command("documents", "verify", stdout=out)
     assert out.getvalue().startswith("OK : 1 fichier(s)")

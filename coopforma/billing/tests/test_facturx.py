@@ -30,8 +30,8 @@ def _xpath(xml: bytes, path: str) -> list[str]:
 def issued(org, admin_actor, enrolment, opco_line):  # type: ignore[no-untyped-def]
     org.iban, org.bic = "FR7630006000011234567890189", "AGRIFRPP"
     org.save()
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    return [services.invoice_issue(actor=admin_actor, invoice=d) for d in drafts]
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    return [services.invoice_issue(actor=admin_actor, invoice_id=d.pk) for d in drafts]
 
 
 def test_the_invoice_page_downloads_a_valid_en16931_xml(org, admin_user, web, issued):
@@ -68,7 +68,7 @@ def test_the_facturx_pdf_embeds_the_same_xml(org, admin_user, web, issued):
 
 def test_a_credit_note_is_type_381_and_names_the_invoice(org, admin_user, admin_actor, web, issued):
     invoice = issued[1]
-    note = services.credit_note_create(actor=admin_actor, invoice=invoice, amount_cents=12345, reason="Absence")
+    note = services.credit_note_create(actor=admin_actor, invoice_id=invoice.pk, amount_cents=12345, reason="Absence")
     xml = web(admin_user).get(f"/o/{org.slug}/billing/{note.pk}/facturx.xml").content
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
     assert _xpath(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["381"]
@@ -81,8 +81,8 @@ def test_a_subject_organisation_states_the_vat(org, admin_actor, admin_user, web
     org.save()
     enrolment.price_cents = 123459
     enrolment.save()
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     xml = web(admin_user).get(f"/o/{org.slug}/billing/{invoice.pk}/facturx.xml").content
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
     assert _xpath(xml, "//ram:ApplicableTradeTax/ram:CategoryCode/text()")[0] == "S"
@@ -104,8 +104,8 @@ def test_a_public_buyer_gets_the_chorus_pro_references(org, admin_actor, admin_u
     )
     FundingLineFactory(enrolment=enrolment, payer_kind="region", payer_name="Région Bretagne", amount_cents=60000,
                        reference="EJ-2026-77")  # fmt: skip
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    region = services.invoice_issue(actor=admin_actor, invoice=next(d for d in drafts if d.funder_id))
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    region = services.invoice_issue(actor=admin_actor, invoice_id=next(d for d in drafts if d.funder_id).pk)
     xml = web(admin_user).get(f"/o/{org.slug}/billing/{region.pk}/facturx.xml").content
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
     assert _xpath(xml, "//ram:BuyerReference/text()") == ["FORMATION"]
@@ -125,10 +125,10 @@ def test_the_api_serves_the_facturx(api, admin_user, org, issued):
 def test_no_facturx_for_a_draft_or_a_quote_or_another_organisation(
     org, admin_user, admin_actor, web, api, enrolment, stranger, other_org, quality_user
 ):
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     assert web(admin_user).get(f"/o/{org.slug}/billing/{draft.pk}/facturx.xml").status_code == 404
     assert api(admin_user, org).get(f"/api/v1/billing/pieces/{draft.pk}/facturx.pdf").status_code == 404
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     assert web(stranger).get(f"/o/{other_org.slug}/billing/{invoice.pk}/facturx.xml").status_code == 404
     assert api(stranger, other_org).get(f"/api/v1/billing/pieces/{invoice.pk}/facturx.xml").status_code == 404
     assert web(quality_user).get(f"/o/{org.slug}/billing/{invoice.pk}/facturx.xml").status_code == 200

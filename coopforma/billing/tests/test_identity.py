@@ -139,10 +139,10 @@ def test_an_opco_invoice_carries_the_funder_address_trainees_hours_and_seller_id
         organisation=identified_org, client=enrolment.client, first_name="Sacha", last_name="Dupont"
     )
     ParticipantFactory(enrolment=enrolment, trainee=trainee)
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     opco = next(d for d in drafts if d.funder_id)
     assert opco.funder.name == "AKTO" and "14 rue Riquet" in opco.recipient_address
-    invoice = services.invoice_issue(actor=admin_actor, invoice=opco)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=opco.pk)
     text = _text(document_read(invoice.document))
     assert "AKTO" in text and "14 rue Riquet" in text and "75019 Paris" in text
     assert "Sacha Dupont" in text and "7 h prévues" in text
@@ -158,10 +158,10 @@ def test_a_funder_without_address_blocks_the_issue_with_the_rule(admin_actor, en
     from coopforma.training_sessions.tests.factories import FundingLineFactory
 
     FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="OCAPIAT", amount_cents=50000)
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     opco = next(d for d in drafts if d.funder_id)
     with pytest.raises(Exception) as error:
-        services.invoice_issue(actor=admin_actor, invoice=opco)
+        services.invoice_issue(actor=admin_actor, invoice_id=opco.pk)
     assert "242 nonies A" in str(error.value)
     assert Invoice.objects.get(pk=opco.pk).number == ""
 
@@ -190,9 +190,9 @@ def test_a_public_buyer_invoice_carries_chorus_fields(admin_actor, enrolment, we
         amount_cents=60000,
         reference="EJ-2026-77",
     )
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     region = next(d for d in drafts if d.funder_id)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=region)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=region.pk)
     text = _text(document_read(invoice.document))
     assert "Code service : FORMATION" in text and "N° d'engagement : EJ-2026-77" in text
     assert "23350001600040" in text

@@ -79,7 +79,7 @@ def test_an_individual_pays_by_the_contract_schedule(web, api, admin_user, admin
         response = browser.post(base, {"kind": "invoice"})
         (advance,) = Invoice.objects.filter(enrolment=consumer_enrolment)
         assert advance.total_ht_cents == 42000 and response.status_code == 302
-        services.invoice_issue(actor=admin_actor, invoice=advance)
+        services.invoice_issue(actor=admin_actor, invoice_id=advance.pk)
         page = html.unescape(browser.post(base, {"kind": "invoice"}, follow=True).content.decode())
         assert "Rien n'est exigible à ce jour" in page
     advance.refresh_from_db()
@@ -88,14 +88,16 @@ def test_an_individual_pays_by_the_contract_schedule(web, api, admin_user, admin
     assert "40 €" not in text and "pénalités" not in text.lower() and "L6353-6" in text
     # A payment dated inside the withdrawal period is refused; after it, accepted.
     with pytest.raises(services.ValidationError, match="aucune somme ne peut être exigée ni reçue"):
-        services.payment_record(actor=admin_actor, invoice=advance, amount_cents=42000, paid_on=dt.date(2026, 3, 7))
+        services.payment_record(
+            actor=admin_actor, invoice_id=advance.pk, amount_cents=42000, paid_on=dt.date(2026, 3, 7)
+        )
     assert not Payment.objects.exists()
-    services.payment_record(actor=admin_actor, invoice=advance, amount_cents=42000, paid_on=dt.date(2026, 3, 9))
+    services.payment_record(actor=admin_actor, invoice_id=advance.pk, amount_cents=42000, paid_on=dt.date(2026, 3, 9))
     # The balance once the training has proceeded.
     with at(dt.date(2026, 4, 7)):
-        (balance,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=consumer_enrolment)
+        (balance,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=consumer_enrolment.pk)
         assert balance.total_ht_cents == 98000
-        services.invoice_issue(actor=admin_actor, invoice=balance)
+        services.invoice_issue(actor=admin_actor, invoice_id=balance.pk)
 
 
 def test_an_invoice_beyond_the_schedule_is_refused_with_the_article(admin_actor, consumer_enrolment):
@@ -105,14 +107,14 @@ def test_an_invoice_beyond_the_schedule_is_refused_with_the_article(admin_actor,
         actor=admin_actor, enrolment=consumer_enrolment, signed_on=dt.date(2026, 2, 20), at_distance=True
     )
     # At a distance: 14 days, up to 6 March inclusive.
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=consumer_enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=consumer_enrolment.pk)
     assert draft.total_ht_cents == 140000  # today (17 November 2026) everything is due
     with pytest.raises(services.ValidationError, match="court jusqu'au 06/03/2026 inclus"):
-        services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=dt.date(2026, 3, 6))
+        services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 3, 6))
     with pytest.raises(services.ValidationError, match=r"rend exigibles 420,00.*L6353-6"):
-        services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=dt.date(2026, 3, 10))
+        services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 3, 10))
     assert Invoice.objects.get(pk=draft.pk).status == "draft"
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=dt.date(2026, 4, 6))
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 4, 6))
     assert invoice.number and "40 €" not in invoice.payment_terms
 
 
@@ -136,13 +138,13 @@ def test_contract_signature_api_refusals(api, admin_user, quality_user, stranger
 
 
 def test_professional_buyers_keep_the_late_payment_mentions(admin_actor, enrolment):
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     assert "40 €" in draft.payment_terms and "L441-10" in draft.payment_terms
 
 
 def test_a_quote_to_an_individual_is_not_an_order_and_has_consumer_terms(admin_actor, consumer_enrolment):
-    quote = services.quote_create_for_enrolment(actor=admin_actor, enrolment=consumer_enrolment)
-    quote = services.invoice_issue(actor=admin_actor, invoice=quote)
+    quote = services.quote_create_for_enrolment(actor=admin_actor, enrolment_id=consumer_enrolment.pk)
+    quote = services.invoice_issue(actor=admin_actor, invoice_id=quote.pk)
     text = pdf_text(quote)
     assert "Ce devis ne vaut pas commande" in text and "L6353-3" in text
     assert "40 €" not in text and "pénalités" not in text.lower()

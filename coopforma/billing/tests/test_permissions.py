@@ -35,16 +35,17 @@ def expect(
 @pytest.fixture
 def world(org, member, admin_actor, enrolment, session, trainer, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    (invoice,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=invoice)
+    (invoice,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=invoice.pk)
     (draft,) = services.invoice_create_for_enrolment(
         actor=admin_actor,
-        enrolment=services.Enrolment.objects.create(
+        enrolment_id=services.Enrolment.objects.create(
             organisation=org, session=session, client=_other_client(org), price_cents=50000
-        ),
+        ).pk,
     )
     quote = services.invoice_issue(
-        actor=admin_actor, invoice=services.quote_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        actor=admin_actor,
+        invoice_id=services.quote_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk).pk,
     )
     today = timezone.localdate()
     return {

@@ -27,15 +27,19 @@ def _trainee(enrolment, first, last):  # type: ignore[no-untyped-def]
 def _emargement(actor, session, absent=()):  # type: ignore[no-untyped-def]
     """Every slot opened, each trainee signed for (or marked absent on the slots listed), then closed."""
     for index, slot in enumerate(session.slots.order_by("starts_at")):
-        attendance.slot_open(actor=actor, slot=slot, now=slot.starts_at)
+        attendance.slot_open(actor=actor, slot_id=slot.pk, now=slot.starts_at)
         for participant in session.participants.all():
             if (participant.pk, index) in absent:
-                attendance.attendance_mark(actor=actor, slot=slot, participant=participant, mark="absent")
+                attendance.attendance_mark(actor=actor, slot_id=slot.pk, participant_id=participant.pk, mark="absent")
             else:
                 attendance.attendance_mark(
-                    actor=actor, slot=slot, participant=participant, mark="on_behalf", reason="Feuille papier"
+                    actor=actor,
+                    slot_id=slot.pk,
+                    participant_id=participant.pk,
+                    mark="on_behalf",
+                    reason="Feuille papier",
                 )
-        attendance.slot_close(actor=actor, slot=slot, trainer_name="Léa Formatrice", now=slot.ends_at)
+        attendance.slot_close(actor=actor, slot_id=slot.pk, trainer_name="Léa Formatrice", now=slot.ends_at)
 
 
 @pytest.fixture
@@ -50,7 +54,7 @@ def test_an_opco_on_hours_realised_is_billed_the_attended_hours_trainee_by_train
     opco_line.save()
     bruno = two_trainees[1]
     _emargement(admin_actor, session, absent={(bruno.pk, 1)})  # Bruno misses the second half-day
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     opco = next(d for d in drafts if d.payer_kind == "opco")
     # 1 000 € for 2 × 7 h planned; 7 h + 3 h 30 realised → 750 €, split by the hours of each.
     assert opco.total_ht_cents == 75000
@@ -61,7 +65,7 @@ def test_an_opco_on_hours_realised_is_billed_the_attended_hours_trainee_by_train
     client = next(d for d in drafts if d.payer_kind == "company")
     assert client.total_ht_cents == 40000
     assert "Bruno Petit, 3\u00a0h\u00a030 réalisées sur 7\u00a0h" in client.notes
-    issued = services.invoice_issue(actor=admin_actor, invoice=opco)
+    issued = services.invoice_issue(actor=admin_actor, invoice_id=opco.pk)
     text = pdf_text(issued)
     assert "Bruno Petit" in text and "réalisées sur" in text and "750,00" in text
 
@@ -74,7 +78,7 @@ def test_an_hourly_rate_bills_hours_times_rate_never_above_the_line(
     _emargement(admin_actor, session, absent={(two_trainees[1].pk, 0), (two_trainees[1].pk, 1)})
     opco = next(
         d
-        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
         if d.payer_kind == "opco"
     )
     assert opco.total_ht_cents == 28000  # 7 h × 40 €; Bruno's line is at 0 €
@@ -85,9 +89,9 @@ def test_hours_realised_wait_for_the_end_of_the_emargement(admin_actor, session,
     opco_line.basis = "hours"
     opco_line.save()
     first = session.slots.order_by("starts_at").first()
-    attendance.slot_open(actor=admin_actor, slot=first, now=first.starts_at)
+    attendance.slot_open(actor=admin_actor, slot_id=first.pk, now=first.starts_at)
     with pytest.raises(ValidationError) as exc:
-        services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     assert "n'est pas clos" in str(exc.value) and not Invoice.objects.filter(enrolment=enrolment).exists()
 
 
@@ -125,7 +129,7 @@ def test_the_dropout_clause_bills_its_indemnity_apart_and_never_to_a_funder(admi
         dropout_fee_percent=30,
     )
     _emargement(admin_actor, session, absent={(ada.pk, 1)})
-    (invoice,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (invoice,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     lines = list(invoice.lines.order_by("position"))
     # 3 h 30 of 7 h realised: 700 €; the clause: 30 % of the 700 € not realised, on its own line.
     assert [line.amount_cents for line in lines] == [70000, 21000]
@@ -135,23 +139,23 @@ def test_the_dropout_clause_bills_its_indemnity_apart_and_never_to_a_funder(admi
 def test_unrealised_hours_already_billed_give_a_credit_note(admin_actor, session, enrolment, opco_line, two_trainees):
     _emargement(admin_actor, session, absent={(two_trainees[1].pk, 1)})
     opco = next(
-        services.invoice_issue(actor=admin_actor, invoice=d)
-        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        services.invoice_issue(actor=admin_actor, invoice_id=d.pk)
+        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
         if d.payer_kind == "opco"
     )
     assert opco.total_ht_cents == 100000  # billed flat, as the line then said
-    services.payment_record(actor=admin_actor, invoice=opco, amount_cents=100000, paid_on=opco.issued_on)
+    services.payment_record(actor=admin_actor, invoice_id=opco.pk, amount_cents=100000, paid_on=opco.issued_on)
     with pytest.raises(ValidationError) as exc:  # flat: nothing to refund
-        services.credit_note_create_for_unrealised_hours(actor=admin_actor, invoice=opco)
+        services.credit_note_create_for_unrealised_hours(actor=admin_actor, invoice_id=opco.pk)
     assert "L6354-1" in str(exc.value)
     sessions.funding_line_update(actor=admin_actor, funding_line_id=opco_line.pk, basis="hours")
-    note = services.credit_note_create_for_unrealised_hours(actor=admin_actor, invoice=opco)
+    note = services.credit_note_create_for_unrealised_hours(actor=admin_actor, invoice_id=opco.pk)
     assert note.kind == "credit_note" and note.total_ht_cents == 25000 and note.corrects_id == opco.pk
     assert "L6354-1" in note.notes and "Bruno Petit, 3\u00a0h\u00a030 réalisées sur 7\u00a0h" in note.notes
     assert services.balance_cents(opco) == -25000  # to refund
     assert "L6354-1" in pdf_text(note)
     with pytest.raises(ValidationError):  # once only
-        services.credit_note_create_for_unrealised_hours(actor=admin_actor, invoice=opco)
+        services.credit_note_create_for_unrealised_hours(actor=admin_actor, invoice_id=opco.pk)
     opco.refresh_from_db()
     assert opco.total_ht_cents == 100000  # the issued invoice is unchanged
 
@@ -180,8 +184,8 @@ def test_the_invoice_page_proposes_the_credit_note_and_the_admin_issues_it(
 ):
     _emargement(admin_actor, session, absent={(two_trainees[1].pk, 1)})
     opco = next(
-        services.invoice_issue(actor=admin_actor, invoice=d)
-        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        services.invoice_issue(actor=admin_actor, invoice_id=d.pk)
+        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
         if d.payer_kind == "opco"
     )
     sessions.funding_line_update(actor=admin_actor, funding_line_id=opco_line.pk, basis="hours")
@@ -205,8 +209,8 @@ def test_the_api_shows_and_issues_the_credit_note_of_unrealised_hours(
 ):
     _emargement(admin_actor, session, absent={(two_trainees[1].pk, 1)})
     opco = next(
-        services.invoice_issue(actor=admin_actor, invoice=d)
-        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        services.invoice_issue(actor=admin_actor, invoice_id=d.pk)
+        for d in services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
         if d.payer_kind == "opco"
     )
     client = api(admin_user, org)

@@ -46,8 +46,8 @@ def enabled(org):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def overdue(admin_actor, enrolment):  # type: ignore[no-untyped-def]
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    return services.invoice_issue(actor=admin_actor, invoice=draft, issued_on=ISSUED)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    return services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=ISSUED)
 
 
 def raw_issued(org, client, *, kind="invoice", due_on=dt.date(2026, 10, 1), n=900, **fields):  # type: ignore[no-untyped-def]
@@ -108,9 +108,9 @@ def test_not_yet_due_and_not_enabled_are_not_reminded(org, admin_actor, enrolmen
 def test_paid_credited_quotes_and_credit_notes_are_not_reminded(
     enabled, org, admin_actor, enrolment, overdue, client_company
 ):
-    services.payment_record(actor=admin_actor, invoice=overdue, amount_cents=140000, paid_on=dt.date(2026, 10, 5))
+    services.payment_record(actor=admin_actor, invoice_id=overdue.pk, amount_cents=140000, paid_on=dt.date(2026, 10, 5))
     other = raw_issued(org, client_company, n=901)
-    services.credit_note_create(actor=admin_actor, invoice=other, reason="Erreur de destinataire")
+    services.credit_note_create(actor=admin_actor, invoice_id=other.pk, reason="Erreur de destinataire")
     raw_issued(org, client_company, kind="quote", n=902)
     assert send().sent == []
     assert mails() == []
@@ -122,7 +122,7 @@ def test_a_cpf_invoice_is_not_reminded_by_email(enabled, org, client_company):
 
 
 def test_a_partly_paid_invoice_is_reminded_for_what_is_left(enabled, admin_actor, overdue):
-    services.payment_record(actor=admin_actor, invoice=overdue, amount_cents=40000, paid_on=dt.date(2026, 10, 5))
+    services.payment_record(actor=admin_actor, invoice_id=overdue.pk, amount_cents=40000, paid_on=dt.date(2026, 10, 5))
     send()
     (mail,) = mails()
     assert format_cents(100000) in mail.body
@@ -212,8 +212,8 @@ def test_remind_now_sends_the_next_rank_from_the_invoice_page(web, admin_user, o
 
 
 def test_remind_now_refuses_an_invoice_not_overdue(web, admin_user, org, admin_actor, enrolment):
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)  # due in 30 days
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)  # due in 30 days
     client = web(admin_user)
     detail = reverse("billing:detail", kwargs={"org": org.slug, "pk": invoice.pk})
     assert "Relancer maintenant" not in client.get(detail).content.decode()

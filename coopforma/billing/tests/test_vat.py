@@ -57,8 +57,8 @@ def test_convention_quote_invoice_and_credit_note_print_the_same_vat(subject_org
         text = _text(document_read(document_generate(actor=admin_actor, kind=kind, subject=enrolment)))
         assert "246,92 €" in text and "1 481,51 €" in text, (kind, text)
         assert "246,91" not in text
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     assert (invoice.total_ht_cents, invoice.total_vat_cents, invoice.total_ttc_cents) == (123459, 24692, 148151)
     text = _text(document_read(invoice.document))
     assert "246,92 €" in text and "1 481,51 €" in text
@@ -76,10 +76,10 @@ def test_every_exempt_document_prints_the_one_wording(org, admin_actor, session,
         _text(document_read(document_generate(actor=admin_actor, kind=kind, subject=enrolment)))
         for kind in ("convention", "quote")
     ]
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     texts.append(_text(document_read(invoice.document)))
-    note = services.credit_note_create(actor=admin_actor, invoice=invoice)
+    note = services.credit_note_create(actor=admin_actor, invoice_id=invoice.pk)
     texts.append(_text(document_read(note.document)))
     for text in texts:
         assert "Exonération de TVA, article 261-4-4° a du Code général des impôts." in text, text

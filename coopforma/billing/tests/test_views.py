@@ -67,8 +67,8 @@ def test_quote_to_invoice_to_payment_to_the_members_share(web, org, admin_user, 
 
 def test_forms_keep_the_input_and_say_what_is_wrong(web, org, admin_user, admin_actor, enrolment):
     client = web(admin_user)
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     response = client.post(
         url(org, f"{invoice.pk}/payment/"),
         {"amount_cents": "2000,00", "paid_on": TODAY.isoformat(), "method": "cheque"},
@@ -93,7 +93,7 @@ def test_forms_keep_the_input_and_say_what_is_wrong(web, org, admin_user, admin_
 
 
 def test_the_draft_form_requires_the_payer_category(web, org, admin_user, admin_actor, enrolment):
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     response = web(admin_user).post(url(org, f"{draft.pk}/edit/"), {"recipient_name": "Scop Exemple", "payer_kind": ""})
     assert "Choisissez qui paie cette facture" in response.content.decode()
     response = web(admin_user).post(
@@ -106,7 +106,7 @@ def test_the_draft_form_requires_the_payer_category(web, org, admin_user, admin_
 
 def test_draft_lines_from_the_page(web, org, admin_user, admin_actor, enrolment):
     client = web(admin_user)
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     client.post(url(org, f"{draft.pk}/lines/add/"), {"label": "Support", "quantity": "2", "unit_price_cents": "12,50"})
     draft.refresh_from_db()
     assert draft.total_ht_cents == 142500
@@ -124,9 +124,9 @@ def test_enrolment_with_an_opco_prepares_two_invoices(web, org, admin_user, enro
 
 
 def test_statement_csv_for_accounting(web, org, admin_user, admin_actor, enrolment, member):
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
-    invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
-    note = services.credit_note_create(actor=admin_actor, invoice=invoice, amount_cents=10000, reason="Remise")
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
+    invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
+    note = services.credit_note_create(actor=admin_actor, invoice_id=invoice.pk, amount_cents=10000, reason="Remise")
     start = TODAY.replace(month=1, day=1).isoformat()
     response = web(admin_user).get(url(org, f"statement.csv?member={member.pk}&start={start}&end={TODAY}"))
     assert response["Content-Type"].startswith("text/csv")
@@ -154,10 +154,10 @@ def _pieces(org, admin_actor, session, n):  # type: ignore[no-untyped-def]
     for i in range(n):
         enrolment = EnrolmentFactory(session=session, client=ClientFactory(organisation=org, name=f"Client {i}"))
         FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="AKTO", amount_cents=50000)
-        for draft in services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment):
-            invoice = services.invoice_issue(actor=admin_actor, invoice=draft)
-            services.payment_record(actor=admin_actor, invoice=invoice, amount_cents=100, paid_on=TODAY)
-        services.credit_note_create(actor=admin_actor, invoice=invoice, amount_cents=100)
+        for draft in services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk):
+            invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
+            services.payment_record(actor=admin_actor, invoice_id=invoice.pk, amount_cents=100, paid_on=TODAY)
+        services.credit_note_create(actor=admin_actor, invoice_id=invoice.pk, amount_cents=100)
 
 
 def _count(client, path):  # type: ignore[no-untyped-def]
@@ -191,7 +191,7 @@ def test_a_template_that_cannot_lay_out_a_draft_says_why_instead_of_failing(
     from coopforma.billing.documents import kind_code
     from coopforma.documents.models import DocumentTemplate
 
-    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     # A template saved when it still worked, that no longer fits the records (a keyword since removed).
     DocumentTemplate.objects.create(
         organisation=org, kind=kind_code(draft), name="Ancien", body="{{ removed.keyword }}"

@@ -100,14 +100,14 @@ def test_admin_is_told_of_overdue_invoices_and_the_link_lists_them(web, admin_us
     for days_ago in (60, 10):  # due 30 days after issue: the first is overdue, the second not yet
         line = InvoiceLineFactory(invoice=InvoiceFactory(organisation=org), unit_price_cents=125050)
         day = timezone.localdate() - dt.timedelta(days=days_ago)
-        issued.append(billing.invoice_issue(actor=admin_actor, invoice=line.invoice, issued_on=day))
+        issued.append(billing.invoice_issue(actor=admin_actor, invoice_id=line.invoice.pk, issued_on=day))
     client = web(admin_user)
     page = client.get(url(org)).content.decode().replace("\u202f", " ").replace("\xa0", " ")
     assert "1 facture(s) échue(s) à encaisser : 1 250,50 €" in page
     listing = client.get(reverse("billing:list", kwargs={"org": org.slug}) + "?overdue=on").content.decode()
     assert issued[0].number in listing and issued[1].number not in listing
     billing.payment_record(
-        actor=admin_actor, invoice=issued[0], amount_cents=125050, paid_on=timezone.localdate(), method="transfer"
+        actor=admin_actor, invoice_id=issued[0].pk, amount_cents=125050, paid_on=timezone.localdate(), method="transfer"
     )
     assert "échue(s) à encaisser" not in client.get(url(org)).content.decode()
 

@@ -35,7 +35,7 @@ def deliver(session: Any, actor: Any) -> None:
     participants = list(session.participants.exclude(status="cancelled"))
     for slot in session.slots.order_by("starts_at"):
         now = slot.starts_at + dt.timedelta(minutes=1)
-        services.slot_open(actor=actor, slot=slot, now=now)
+        services.slot_open(actor=actor, slot_id=slot.pk, now=now)
         for participant in participants:
-            services.attendance_sign(participant=participant, slot=slot, method="qr", now=now)
-        services.slot_close(actor=actor, slot=slot, trainer_name="Ada Admin", now=now)
+            services.attendance_sign(participant=participant, slot_id=slot.pk, method="qr", now=now)
+        services.slot_close(actor=actor, slot_id=slot.pk, trainer_name="Ada Admin", now=now)

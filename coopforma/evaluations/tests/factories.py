@@ -36,7 +36,7 @@ def open_survey(session: Session, kind: str = "hot") -> tuple[Survey, dict[int, 
     survey = Survey.objects.create(
         organisation=session.organisation, session=session, questionnaire=q, send_on=timezone.localdate()
     )
-    services.survey_open(survey=survey)
+    services.survey_open(survey_id=survey.pk)
     survey.refresh_from_db()
     return survey, {i.pk: services.token_for(i) for i in survey.invitations.all()}
 
@@ -55,6 +55,6 @@ def objects_with_id(i: int, **records: Any) -> None:
     survey = Survey.objects.create(
         pk=i, organisation=org, session=records["session"], questionnaire=q, send_on=timezone.localdate()
     )
-    services.survey_open(survey=survey, notify=False)
+    services.survey_open(survey_id=survey.pk, notify=False)
     Invitation.objects.filter(survey=survey, participant=records["participant"]).update(id=i)
     PublishedIndicator.objects.create(pk=i, organisation=org, measure="satisfaction", training=records["training"])

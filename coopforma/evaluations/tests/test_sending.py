@@ -66,24 +66,24 @@ def test_a_sent_question_is_frozen_and_archived_instead_of_deleted(session, admi
     )
     services.questionnaires_ensure_defaults(session.organisation)
     q = Questionnaire.objects.get(organisation=session.organisation, kind="hot")
-    fresh = services.question_add(actor=admin_actor, questionnaire=q, type="text", label="Nouvelle question")
-    services.question_update(actor=admin_actor, question=fresh, type="text", label="Reformulée")
+    fresh = services.question_add(actor=admin_actor, questionnaire_id=q.pk, type="text", label="Nouvelle question")
+    services.question_update(actor=admin_actor, question_id=fresh.pk, type="text", label="Reformulée")
     survey = Survey.objects.create(
         organisation=q.organisation, session=session, questionnaire=q, send_on=session.end_date
     )
-    services.survey_open(survey=survey, notify=False)
+    services.survey_open(survey_id=survey.pk, notify=False)
     sent = Question.objects.get(pk=fresh.pk)
     with pytest.raises(Exception, match="déjà été envoyée"):
-        services.question_update(actor=admin_actor, question=sent, type="text", label="Changée")
-    assert services.question_remove(actor=admin_actor, question=sent) == "archived"
+        services.question_update(actor=admin_actor, question_id=sent.pk, type="text", label="Changée")
+    assert services.question_remove(actor=admin_actor, question_id=sent.pk) == "archived"
     assert Question.objects.filter(pk=fresh.pk, is_archived=True).exists()
-    other = services.question_add(actor=admin_actor, questionnaire=q, type="yes_no", label="Jamais envoyée")
-    assert services.question_remove(actor=admin_actor, question=other) == "deleted"
+    other = services.question_add(actor=admin_actor, questionnaire_id=q.pk, type="yes_no", label="Jamais envoyée")
+    assert services.question_remove(actor=admin_actor, question_id=other.pk) == "deleted"
 
 
 def test_bad_question_input_is_refused_field_by_field(admin_actor, org):
     services.questionnaires_ensure_defaults(org)
     q = Questionnaire.objects.filter(organisation=org).first()
     with pytest.raises(Exception) as exc:
-        services.question_add(actor=admin_actor, questionnaire=q, type="single", label="", choices=["seul"])
+        services.question_add(actor=admin_actor, questionnaire_id=q.pk, type="single", label="", choices=["seul"])
     assert set(exc.value.message_dict) == {"label", "choices"}

@@ -57,14 +57,18 @@ def bruno(enrolment):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def lived(org, trainer_actor, admin_actor, slot, alice, bruno):  # type: ignore[no-untyped-def]
     """Alice signed (from 10.0.0.7), Bruno was excused with a reason naming him; an e-mail to Alice."""
-    attendance.slot_open(actor=trainer_actor, slot=slot)
+    attendance.slot_open(actor=trainer_actor, slot_id=slot.pk)
     attendance.attendance_sign(
-        participant=alice, slot=slot, method="qr", origin=attendance.Origin("10.0.0.7", "Firefox Alice")
+        participant=alice, slot_id=slot.pk, method="qr", origin=attendance.Origin("10.0.0.7", "Firefox Alice")
     )
     attendance.attendance_mark(
-        actor=admin_actor, slot=slot, participant=bruno, mark="excused", reason="Certificat médical de Bruno Petit"
+        actor=admin_actor,
+        slot_id=slot.pk,
+        participant_id=bruno.pk,
+        mark="excused",
+        reason="Certificat médical de Bruno Petit",
     )
-    attendance.slot_close(actor=trainer_actor, slot=slot, trainer_name="Théo Formateur")
+    attendance.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo Formateur")
     send_mail_logged(
         organisation=org, to="alice@example.org", subject="Votre convocation", body="Bonjour Alice Martin, à lundi."
     )

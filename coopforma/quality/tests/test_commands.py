@@ -79,7 +79,7 @@ def test_audit_pack_command_validates_its_options(org, other_org, tmp_path):
 def test_remind_due_mails_the_quality_team_once(org, quality_actor, admin_user, manager_user):
     audit = services.audit_create(actor=quality_actor, kind="surveillance", planned_on=TODAY - dt.timedelta(days=170),
                                   done_on=TODAY - dt.timedelta(days=170))  # fmt: skip
-    nc = services.nonconformity_create(actor=quality_actor, audit=audit, indicator=23, severity="minor",
+    nc = services.nonconformity_create(actor=quality_actor, audit_id=audit.pk, indicator=23, severity="minor",
                                        description="Veille non exploitée")  # fmt: skip
     assert nc.due_on <= TODAY + dt.timedelta(days=30)
     services.improvement_create(actor=quality_actor, source="other", cause="c", action="Refaire le livret",

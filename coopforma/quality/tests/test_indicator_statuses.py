@@ -152,7 +152,7 @@ def test_watch_registers_feed_23_to_25(org, quality_actor):
                           summary="Nouveau décret", practice_change="")  # fmt: skip
     assert status(org, 23).status == indicator_statuses.PARTIAL
     entry = WatchEntry.objects.get()
-    services.watch_update(actor=quality_actor, entry=entry, practice_change="CGV mises à jour")
+    services.watch_update(actor=quality_actor, entry_id=entry.pk, practice_change="CGV mises à jour")
     assert status(org, 23).status == indicator_statuses.MET
     assert status(org, 24).status == indicator_statuses.MISSING
 
@@ -166,8 +166,9 @@ def test_complaints_late_answers_are_missing(org, quality_actor):
     s = status(org, 31)
     assert s.status == indicator_statuses.MISSING and "en retard" in s.missing[0].label
     assert s.missing[0].url == f"/o/{org.slug}/quality/complaints/{complaint.pk}/"
-    services.complaint_update(actor=quality_actor, complaint=complaint, acknowledged_on=TODAY - dt.timedelta(days=39),
-                              answered_on=TODAY, answer="Excuses et geste commercial")  # fmt: skip
+    services.complaint_update(actor=quality_actor, complaint_id=complaint.pk,
+                              acknowledged_on=TODAY - dt.timedelta(days=39), answered_on=TODAY,
+                              answer="Excuses et geste commercial")  # fmt: skip
     assert status(org, 31).status == indicator_statuses.MET
 
 
@@ -184,7 +185,7 @@ def test_an_open_nonconformity_caps_the_status(org, quality_actor):
     services.evidence_create(actor=quality_actor, title="Plan", indicators=[22], covers=True, note="ok",
                              dated=TODAY, file=None, member_structure=None)  # fmt: skip
     audit = services.audit_create(actor=quality_actor, kind="surveillance", planned_on=TODAY, done_on=TODAY)
-    services.nonconformity_create(actor=quality_actor, audit=audit, indicator=22, severity="major",
+    services.nonconformity_create(actor=quality_actor, audit_id=audit.pk, indicator=22, severity="major",
                                   description="Pas d'entretiens professionnels")  # fmt: skip
     s = status(org, 22)
     assert s.status == indicator_statuses.PARTIAL and "1 non-conformité ouverte" in s.explanation

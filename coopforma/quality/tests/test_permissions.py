@@ -42,7 +42,7 @@ def world(org, quality_actor, trainer, django_capture_on_commit_callbacks):  # t
                                               due_on=TODAY)  # fmt: skip
     watch = services.watch_create(actor=quality_actor, indicator=23, seen_on=TODAY, source="JO", summary="s")
     audit = services.audit_create(actor=quality_actor, kind="initial", planned_on=TODAY - dt.timedelta(days=3))
-    nc = services.nonconformity_create(actor=quality_actor, audit=audit, indicator=1, severity="minor",
+    nc = services.nonconformity_create(actor=quality_actor, audit_id=audit.pk, indicator=1, severity="minor",
                                        description="d")  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         pack = services.audit_pack_request(actor=quality_actor, period_start=None, period_end=None)

@@ -224,7 +224,7 @@ def test_pages_take_a_constant_number_of_queries(web, quality_user, quality_acto
                                         due_on=TODAY, owner=quality_actor.user)  # fmt: skip
             services.watch_create(actor=quality_actor, indicator=23, seen_on=TODAY, source="s", summary="s")
             audit = services.audit_create(actor=quality_actor, kind="surveillance", planned_on=TODAY)
-            services.nonconformity_create(actor=quality_actor, audit=audit, indicator=1, severity="minor",
+            services.nonconformity_create(actor=quality_actor, audit_id=audit.pk, indicator=1, severity="minor",
                                           description="d")  # fmt: skip
 
     grow(1)

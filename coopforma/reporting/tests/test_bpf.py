@@ -110,8 +110,8 @@ def world(org, member, other_member, trainer, admin_actor):  # type: ignore[no-u
     ]:
         attendance.attendance_paper_entry(
             actor=admin_actor,
-            slot=s,
-            participant=p,
+            slot_id=s.pk,
+            participant_id=p.pk,
             status=status,
             arrival=arrival,
             reason="Feuille papier signée transcrite après le créneau",
@@ -476,18 +476,18 @@ def test_the_emargement_state_decides_between_planned_and_attended_hours(
     participant(session, company, "Chris", "c")
     participant(session, company, "Dora", "a", status="dropped_out")
     attendance.paper_scan_upload(
-        actor=admin_actor, slot=scan_only, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
+        actor=admin_actor, slot_id=scan_only.pk, upload=SimpleUploadedFile("feuille.pdf", b"%PDF-1.4 signed sheet")
     )
-    attendance.slot_open(actor=admin_actor, slot=opened, now=opened.starts_at)
-    attendance.slot_open(actor=admin_actor, slot=closed, now=closed.starts_at)
+    attendance.slot_open(actor=admin_actor, slot_id=opened.pk, now=opened.starts_at)
+    attendance.slot_open(actor=admin_actor, slot_id=closed.pk, now=closed.starts_at)
     attendance.attendance_paper_entry(
         actor=admin_actor,
-        slot=closed,
-        participant=paula,
+        slot_id=closed.pk,
+        participant_id=paula.pk,
         status="present",
         reason="Feuille papier signée transcrite après le créneau",
     )
-    attendance.slot_close(actor=admin_actor, slot=closed, trainer_name="Formatrice", now=closed.ends_at)
+    attendance.slot_close(actor=admin_actor, slot_id=closed.pk, trainer_name="Formatrice", now=closed.ends_at)
     states = dict(SlotAttendance.objects.filter(slot__session=session).values_list("slot_id", "state"))
     assert states == {scan_only.pk: "pending", opened.pk: "open", closed.pk: "closed"}
 

@@ -77,8 +77,8 @@ def g_world(org, member, admin_user, admin_actor, api):  # type: ignore[no-untyp
     ]:
         attendance.attendance_paper_entry(
             actor=admin_actor,
-            slot=slot,
-            participant=named[who],
+            slot_id=slot.pk,
+            participant_id=named[who].pk,
             status=status,
             reason="Feuille papier signée transcrite après le créneau",
         )

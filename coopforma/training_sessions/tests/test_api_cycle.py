@@ -66,8 +66,10 @@ def test_deleting_refuses_what_was_signed_or_invoiced(api, admin_user, admin_act
     enrolment = EnrolmentFactory(session=session, client=company, price_cents=100000)
     signed = ParticipantFactory(enrolment=enrolment)
     slot = SlotFactory(session=session, starts_at=paris(2026, 3, 2, 9), ends_at=paris(2026, 3, 2, 12, 30))
-    attendance.slot_open(actor=admin_actor, slot=slot, now=slot.starts_at)
-    attendance.attendance_mark(actor=admin_actor, slot=slot, participant=signed, mark="on_behalf", reason="Papier")
+    attendance.slot_open(actor=admin_actor, slot_id=slot.pk, now=slot.starts_at)
+    attendance.attendance_mark(
+        actor=admin_actor, slot_id=slot.pk, participant_id=signed.pk, mark="on_behalf", reason="Papier"
+    )
     refused = _json(client, "delete", f"{API}/participants/{signed.pk}")
     assert refused.status_code == 422 and "R6313-3" in refused.content.decode()
     refused = _json(client, "delete", f"{API}/enrolments/{enrolment.pk}")
@@ -77,7 +79,7 @@ def test_deleting_refuses_what_was_signed_or_invoiced(api, admin_user, admin_act
     from coopforma.billing import services as billing
 
     invoiced = EnrolmentFactory(session=session, client=_client(org), price_cents=50000)
-    billing.quote_create_for_enrolment(actor=admin_actor, enrolment=invoiced)
+    billing.quote_create_for_enrolment(actor=admin_actor, enrolment_id=invoiced.pk)
     refused = _json(client, "delete", f"{API}/enrolments/{invoiced.pk}")
     assert refused.status_code == 422 and "L441-9" in refused.content.decode()
     assert Enrolment.objects.filter(pk=invoiced.pk).exists()
