@@ -175,7 +175,7 @@ def _audits(actor: Actor, *, certified_on: dt.date, today: dt.date) -> None:
         closed = min(surveillance_on + dt.timedelta(days=75), today)
         nonconformity = services.nonconformity_create(
             actor=actor,
-            audit=audit,
+            audit_id=audit.pk,
             indicator=23,
             severity=Severity.MINOR,
             description="La veille réglementaire est tenue mais son exploitation n'est pas tracée.",
@@ -183,7 +183,7 @@ def _audits(actor: Actor, *, certified_on: dt.date, today: dt.date) -> None:
         )
         services.nonconformity_update(
             actor=actor,
-            nonconformity=nonconformity,
+            nonconformity_id=nonconformity.pk,
             closed_on=closed,
             closure_note="Registre de veille tenu depuis ; mise à jour des conditions générales "
             "(reste à charge CPF) tracée.",

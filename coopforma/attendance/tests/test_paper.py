@@ -197,7 +197,7 @@ def test_paper_entry_after_the_end_without_reason_is_refused_and_writes_nothing(
 ):
     with pytest.raises(ValidationError) as refused:
         services.attendance_paper_entry(
-            actor=trainer_actor, slot=ended_slot, participant=alice, status="present", reason=reason
+            actor=trainer_actor, slot_id=ended_slot.pk, participant_id=alice.pk, status="present", reason=reason
         )
     assert "motif" in refused.value.message_dict["reason"][0]
     assert not AttendanceRecord.objects.filter(slot=ended_slot).exists()
@@ -208,7 +208,7 @@ def test_paper_entry_after_the_end_without_reason_is_refused_and_writes_nothing(
 def test_paper_entry_at_the_very_end_already_needs_the_reason(trainer_actor, slot, alice):
     with pytest.raises(ValidationError) as refused:
         services.attendance_paper_entry(
-            actor=trainer_actor, slot=slot, participant=alice, status="present", now=slot.ends_at
+            actor=trainer_actor, slot_id=slot.pk, participant_id=alice.pk, status="present", now=slot.ends_at
         )
     assert list(refused.value.message_dict) == ["reason"]
 
@@ -216,8 +216,8 @@ def test_paper_entry_at_the_very_end_already_needs_the_reason(trainer_actor, slo
 def test_paper_entry_after_the_end_with_its_reason_is_kept(trainer_actor, ended_slot, alice):
     cell = services.attendance_paper_entry(
         actor=trainer_actor,
-        slot=ended_slot,
-        participant=alice,
+        slot_id=ended_slot.pk,
+        participant_id=alice.pk,
         status="present",
         reason="Feuille retrouvée dans le classeur de la salle",
     )
@@ -228,7 +228,11 @@ def test_paper_entry_after_the_end_with_its_reason_is_kept(trainer_actor, ended_
 
 def test_paper_entry_during_the_slot_needs_no_reason(trainer_actor, slot, alice):
     cell = services.attendance_paper_entry(
-        actor=trainer_actor, slot=slot, participant=alice, status="present", now=slot.ends_at - dt.timedelta(seconds=1)
+        actor=trainer_actor,
+        slot_id=slot.pk,
+        participant_id=alice.pk,
+        status="present",
+        now=slot.ends_at - dt.timedelta(seconds=1),
     )
     assert cell.method == "paper"
     assert AttendanceRecord.objects.get(slot=slot, kind="paper_entry").payload["reason"] == ""

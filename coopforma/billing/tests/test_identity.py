@@ -241,7 +241,7 @@ def test_issuing_to_an_opco_without_address_says_which_field_and_where(
     from coopforma.training_sessions.tests.factories import FundingLineFactory
 
     FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name=name, amount_cents=50000)
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     opco = next(d for d in drafts if d.funder_id)
     assert opco.recipient_name == name and opco.recipient_address == ""
 
@@ -262,7 +262,7 @@ def test_issuing_to_an_opco_without_address_says_which_field_and_where(
         {"recipient_name": name, "recipient_address": "1 rue de l'Exemple\n75001 Paris", "payer_kind": "opco"},
     )
     assert edit.status_code == 302, edit.content.decode()[:1500]
-    issued = services.invoice_issue(actor=admin_actor, invoice=Invoice.objects.get(pk=opco.pk))
+    issued = services.invoice_issue(actor=admin_actor, invoice_id=Invoice.objects.get.pk(pk=opco.pk))
     assert issued.number and issued.recipient_address.endswith("75001 Paris")
 
 
@@ -277,7 +277,7 @@ def test_an_organisation_entry_completes_a_national_opco_for_the_next_invoices(
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="OPCO EP", amount_cents=50000)
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     opco = next(d for d in drafts if d.funder_id)
     assert opco.recipient_address == "1 rue de l'Exemple\n75001 Paris"
-    assert services.invoice_issue(actor=admin_actor, invoice=opco).number
+    assert services.invoice_issue(actor=admin_actor, invoice_id=opco.pk).number

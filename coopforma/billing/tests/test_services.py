@@ -575,15 +575,15 @@ def test_pdf_of_a_quote_reads_back(admin_actor, enrolment, opco_line):
 
 def _accepted_quote(actor, enrolment):  # type: ignore[no-untyped-def]
     quote = services.invoice_issue(
-        actor=actor, invoice=services.quote_create_for_enrolment(actor=actor, enrolment=enrolment)
+        actor=actor, invoice_id=services.quote_create_for_enrolment.pk(actor=actor, enrolment=enrolment)
     )
-    return services.quote_accept(actor=actor, quote=quote)
+    return services.quote_accept(actor=actor, quote_id=quote.pk)
 
 
 def test_a_funded_quote_converts_into_the_clients_share_only(admin_actor, enrolment, opco_line):
     quote = _accepted_quote(admin_actor, enrolment)
     assert quote.total_ht_cents == 140000 and "AKTO" in quote.notes  # the whole price, the funding in the notes
-    invoice = services.quote_convert(actor=admin_actor, quote=quote)
+    invoice = services.quote_convert(actor=admin_actor, quote_id=quote.pk)
     assert invoice.quote_id == quote.pk and invoice.funder_id is None
     assert invoice.total_ht_cents == 40000  # 1 400 € − AKTO's 1 000 €
     (line,) = invoice.lines.all()
@@ -591,12 +591,12 @@ def test_a_funded_quote_converts_into_the_clients_share_only(admin_actor, enrolm
     assert "Part restant à votre charge : AKTO (" in invoice.notes
 
     # The OPCO is invoiced from the enrolment, the client's part not a second time: 1 400 € billed in all.
-    (opco,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    (opco,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     assert opco.payer_kind == "opco" and opco.total_ht_cents == 100000
     billed = Invoice.objects.filter(enrolment=enrolment, kind="invoice").aggregate(t=Sum("total_ht_cents"))["t"]
     assert billed == enrolment.price_cents
     with pytest.raises(ValidationError, match="déjà facturée"):
-        services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
 
 
 def test_a_quote_entirely_funded_on_hours_realised_is_not_converted(admin_actor, admin_user, web, org, enrolment):
@@ -605,7 +605,7 @@ def test_a_quote_entirely_funded_on_hours_realised_is_not_converted(admin_actor,
     FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="AKTO", amount_cents=140000, basis="hours")
     quote = _accepted_quote(admin_actor, enrolment)
     with pytest.raises(ValidationError) as exc:
-        services.quote_convert(actor=admin_actor, quote=quote)
+        services.quote_convert(actor=admin_actor, quote_id=quote.pk)
     message = " ".join(exc.value.message_dict["quote"])
     assert "entièrement pris en charge par AKTO" in message and "deux fois" in message
     assert not Invoice.objects.filter(kind="invoice").exists()
@@ -617,15 +617,15 @@ def test_a_quote_entirely_funded_on_hours_realised_is_not_converted(admin_actor,
 
 def test_a_quote_is_not_converted_once_the_clients_share_is_invoiced(admin_actor, enrolment, opco_line):
     quote = _accepted_quote(admin_actor, enrolment)
-    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+    drafts = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     assert sorted(d.total_ht_cents for d in drafts) == [40000, 100000]
     with pytest.raises(ValidationError, match="La part du client est déjà facturée"):
-        services.quote_convert(actor=admin_actor, quote=quote)
+        services.quote_convert(actor=admin_actor, quote_id=quote.pk)
     assert Invoice.objects.filter(kind="invoice").count() == 2
 
 
 def test_a_quote_without_third_party_funding_converts_whole(admin_actor, enrolment):
-    invoice = services.quote_convert(actor=admin_actor, quote=_accepted_quote(admin_actor, enrolment))
+    invoice = services.quote_convert(actor=admin_actor, quote_id=_accepted_quote.pk(admin_actor, enrolment))
     assert invoice.total_ht_cents == enrolment.price_cents and "Part restant" not in invoice.notes
 
 
@@ -634,9 +634,9 @@ def test_an_invoice_converted_for_the_whole_price_still_blocks_the_funders_invoi
     invoiced the same amount again."""
     from coopforma.training_sessions.tests.factories import FundingLineFactory
 
-    invoice = services.quote_convert(actor=admin_actor, quote=_accepted_quote(admin_actor, enrolment))
+    invoice = services.quote_convert(actor=admin_actor, quote_id=_accepted_quote.pk(admin_actor, enrolment))
     assert invoice.total_ht_cents == 140000
     FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="AKTO", amount_cents=100000)
     with pytest.raises(ValidationError, match="déjà facturée"):
-        services.invoice_create_for_enrolment(actor=admin_actor, enrolment=enrolment)
+        services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=enrolment.pk)
     assert Invoice.objects.filter(kind="invoice").count() == 1
