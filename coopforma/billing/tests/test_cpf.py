@@ -5,10 +5,11 @@ import datetime as dt
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from coopforma.attendance import services as attendance
 from coopforma.attendance.models import SignMethod
-from coopforma.billing import services
+from coopforma.billing import cpf, services
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.people.tests.factories import ClientFactory, TraineeFactory
 from coopforma.reporting.bpf import compute_bpf
@@ -111,9 +112,9 @@ def test_cpf_cycle_through_the_pages_bills_the_caisse_des_depots_pro_rata(
 def test_a_remaining_share_is_documented_never_invoiced_to_the_holder(admin_actor, session, cpf_enrolment):
     Enrolment.objects.filter(pk=cpf_enrolment.pk).update(price_cents=150000)
     cpf_enrolment.refresh_from_db()
-    services.cpf.cpf_entry_declare(actor=admin_actor, enrolment=cpf_enrolment, entered_on=dt.date(2026, 3, 2))
+    cpf.cpf_entry_declare(actor=admin_actor, enrolment=cpf_enrolment, entered_on=dt.date(2026, 3, 2))
     _emargement(session, admin_actor, absent_on_second=False)
-    services.cpf.cpf_service_done_declare(actor=admin_actor, enrolment=cpf_enrolment, declared_on=dt.date(2026, 3, 4))
+    cpf.cpf_service_done_declare(actor=admin_actor, enrolment=cpf_enrolment, declared_on=dt.date(2026, 3, 4))
     (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=cpf_enrolment.pk)
     assert draft.payer_kind == "cpf" and draft.total_ht_cents == 140000
     assert "Reste à charge du titulaire : 100,00" in draft.notes and "ne le lui facture pas" in draft.notes
@@ -128,12 +129,12 @@ def test_an_old_quote_to_a_cpf_holder_cannot_become_an_invoice(admin_actor, org,
         payer_kind="individual",
         recipient_name=holder.name,
     )
-    with pytest.raises(services.ValidationError, match="ni devis, ni contrat, ni facture au titulaire"):
+    with pytest.raises(ValidationError, match="ni devis, ni contrat, ni facture au titulaire"):
         services.invoice_issue(actor=admin_actor, invoice_id=quote.pk)
     Invoice.objects.filter(pk=quote.pk).update(
         status=InvoiceStatus.ACCEPTED, number="D-2026-0001", fiscal_year=2026, sequence=1, issued_on=dt.date(2026, 3, 1)
     )
-    with pytest.raises(services.ValidationError, match="Mon Compte Formation"):
+    with pytest.raises(ValidationError, match="Mon Compte Formation"):
         services.quote_convert(actor=admin_actor, quote_id=quote.pk)
     assert not Invoice.objects.filter(kind="invoice").exists()
 

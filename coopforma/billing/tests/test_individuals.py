@@ -10,6 +10,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from coopforma.billing import services
@@ -87,7 +88,7 @@ def test_an_individual_pays_by_the_contract_schedule(web, api, admin_user, admin
     assert "Échéancier du contrat de formation" in text and "420,00" in text
     assert "40 €" not in text and "pénalités" not in text.lower() and "L6353-6" in text
     # A payment dated inside the withdrawal period is refused; after it, accepted.
-    with pytest.raises(services.ValidationError, match="aucune somme ne peut être exigée ni reçue"):
+    with pytest.raises(ValidationError, match="aucune somme ne peut être exigée ni reçue"):
         services.payment_record(
             actor=admin_actor, invoice_id=advance.pk, amount_cents=42000, paid_on=dt.date(2026, 3, 7)
         )
@@ -109,9 +110,9 @@ def test_an_invoice_beyond_the_schedule_is_refused_with_the_article(admin_actor,
     # At a distance: 14 days, up to 6 March inclusive.
     (draft,) = services.invoice_create_for_enrolment(actor=admin_actor, enrolment_id=consumer_enrolment.pk)
     assert draft.total_ht_cents == 140000  # today (17 November 2026) everything is due
-    with pytest.raises(services.ValidationError, match="court jusqu'au 06/03/2026 inclus"):
+    with pytest.raises(ValidationError, match="court jusqu'au 06/03/2026 inclus"):
         services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 3, 6))
-    with pytest.raises(services.ValidationError, match=r"rend exigibles 420,00.*L6353-6"):
+    with pytest.raises(ValidationError, match=r"rend exigibles 420,00.*L6353-6"):
         services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 3, 10))
     assert Invoice.objects.get(pk=draft.pk).status == "draft"
     invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk, issued_on=dt.date(2026, 4, 6))

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from coopforma.billing import services
+from coopforma.training_sessions.models import Enrolment
 from tests.permissions import API_ROLES, ROLES, api_client, fill, web_client, web_send
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def world(org, member, admin_actor, enrolment, session, trainer, settings, tmp_p
     invoice = services.invoice_issue(actor=admin_actor, invoice_id=invoice.pk)
     (draft,) = services.invoice_create_for_enrolment(
         actor=admin_actor,
-        enrolment_id=services.Enrolment.objects.create(
+        enrolment_id=Enrolment.objects.create(
             organisation=org, session=session, client=_other_client(org), price_cents=50000
         ).pk,
     )
