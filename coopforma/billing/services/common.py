@@ -3,6 +3,7 @@
 right to manage, and the locks (a piece, an enrolment, a line under its piece's lock)."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
@@ -81,6 +82,8 @@ def _locked_line(actor: Actor, line_id: int) -> tuple[Invoice, InvoiceLine]:
         .values_list("invoice_id", flat=True)
         .first()
     )
+    if invoice_id is None:
+        raise Http404
     invoice = _locked(actor, invoice_id)  # the piece first, as every billing write does: no lock-order inversion
     line = lock_for_update(InvoiceLine.objects.filter(invoice=invoice), line_id)
     line.invoice = invoice
