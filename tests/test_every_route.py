@@ -187,7 +187,7 @@ def _kinds(route: str) -> list[str]:
 
     if "templates/" in route:
         return ["convention"]
-    return [k.code for k in all_kinds() if "resolve" in k.extra and "session_id" in k.extra]
+    return [k.code for k in all_kinds() if k.hooks.resolve is not None and k.hooks.session_id is not None]
 
 
 def concrete(route: str, slug: str, ids: dict[str, int] | int) -> list[str]:
