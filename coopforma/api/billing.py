@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -22,7 +21,7 @@ from coopforma.api.params import FilterYear, Pagination, coded
 from coopforma.billing import cpf, facturx, individuals, realised, selectors, services
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentMethod
 from coopforma.training_sessions.models import FundingScheme, PayerKind
-from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
+from coopforma.training_sessions.selectors import enrolment_get
 
 router = Router(tags=["billing"])
 
@@ -206,17 +205,6 @@ class ContractSignatureIn(Schema):
     at_distance: bool = False
 
 
-def _schedule(enrolment: Any) -> dict:
-    signature = contract_signature(enrolment)
-    return {
-        "enrolment_id": enrolment.pk,
-        "contract_signed_on": signature.signed_on if signature else None,
-        "at_distance": signature.at_distance if signature else False,
-        "withdrawal_ends_on": signature.withdrawal_ends_on if signature else None,
-        "instalments": individual_payment_schedule(enrolment),
-    }
-
-
 def _piece(actor: Any, piece_id: int) -> Invoice:
     return selectors.invoice_get(actor=actor, invoice_id=piece_id)
 
@@ -271,8 +259,7 @@ def declare_cpf_service_done(request: HttpRequest, enrolment_id: int, payload: C
 @router.get("/billing/enrolments/{enrolment_id}/schedule", response=ScheduleOut)
 def get_schedule(request: HttpRequest, enrolment_id: int) -> dict:
     """The payment schedule of a trainee paying personally (L6353-6)."""
-    actor = require(request, "billing.view")
-    return _schedule(enrolment_get(actor=actor, enrolment_id=enrolment_id))
+    return selectors.payment_schedule_get(actor=require(request, "billing.view"), enrolment_id=enrolment_id)
 
 
 @router.post("/billing/enrolments/{enrolment_id}/contract-signature", response=ScheduleOut)
@@ -280,7 +267,7 @@ def record_contract_signature(request: HttpRequest, enrolment_id: int, payload: 
     actor = require(request, "billing.manage")
     enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
     individuals.contract_signature_record(actor=actor, enrolment=enrolment, **payload.dict())
-    return _schedule(enrolment_get(actor=actor, enrolment_id=enrolment_id))
+    return selectors.payment_schedule_get(actor=actor, enrolment_id=enrolment_id)
 
 
 @router.post("/billing/pieces/{piece_id}/issue", response=PieceDetailOut)
@@ -335,18 +322,13 @@ def member_statement(
 ) -> dict:
     """The member structure's shares of the pieces issued from `start` to `end` (inclusive); by default the
     current fiscal year."""
-    actor = require(request, "billing.view")
-    org = actor.organisation
-    first, after = org.fiscal_year_bounds(services.fiscal_year(org, timezone.localdate()))
-    start = start or first
-    end = end or after - dt.timedelta(days=1)
-    if end < start:
-        raise ValidationError({"end": "La fin de la période précède son début."})
-    statement = selectors.member_statement(actor=actor, member_id=member_id, start=start, end=end)
+    statement = selectors.member_statement_for_period(
+        actor=require(request, "billing.view"), member_id=member_id, start=start, end=end
+    )
     return {
         "member_structure_id": statement.member.pk,
-        "start": start,
-        "end": end,
+        "start": statement.start,
+        "end": statement.end,
         "turnover_cents": statement.turnover_cents,
         "contribution_cents": statement.contribution_cents,
         "due_cents": statement.due_cents,
