@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import BeforeValidator, create_model
 
-from coopforma.api.auth import require
+from coopforma.api.auth import get_actor, permission
 from coopforma.api.params import FilterYear
 from coopforma.reporting import selectors, services
 from coopforma.reporting.bpf import C_LINES, F1_LINES, F3_LINES
@@ -129,16 +129,18 @@ BpfOut = create_model(  # type: ignore[call-overload]
 
 
 @router.get("/bpf/{year}", response=BpfOut, by_alias=True)
+@permission("bpf.view")
 def bpf_get(request: HttpRequest, year: int) -> dict[str, Any]:
     """The organisation's BPF of the fiscal year `year` (named by the calendar year in which it ends)."""
-    actor = require(request, "bpf.view")
+    actor = get_actor(request)
     return bpf_json(selectors.bpf_get(actor=actor, year=year))
 
 
 @router.get("/bpf/{year}/members/{member_id}", response=BpfOut, by_alias=True)
+@permission("bpf.member_report")
 def bpf_member_get(request: HttpRequest, year: int, member_id: int) -> dict[str, Any]:
     """The same report restricted to one member structure (`is_cerfa`: false); member managers: their own."""
-    actor = require(request, "bpf.member_report")
+    actor = get_actor(request)
     return bpf_json(selectors.member_report_get(actor=actor, year=year, member_id=member_id))
 
 
@@ -183,14 +185,16 @@ def _charges(actor: Any, year: int) -> ChargesOut:
 
 
 @router.get("/bpf/{year}/charges", response=ChargesOut)
+@permission("bpf.edit")
 def bpf_charges_get(request: HttpRequest, year: FilterYear) -> ChargesOut:
     """Frame D of the fiscal year `year` (total empty: not entered yet, the BPF cannot be filed); admin only."""
-    return _charges(require(request, "bpf.edit"), year)
+    return _charges(get_actor(request), year)
 
 
 @router.put("/bpf/{year}/charges", response=ChargesOut)
-def bpf_charges_put(request: HttpRequest, year: FilterYear, payload: ChargesIn) -> ChargesOut:
+@permission("bpf.edit")
+def bpf_charges_update(request: HttpRequest, year: FilterYear, payload: ChargesIn) -> ChargesOut:
     """Enter or replace frame D (the two « dont » lines may not exceed the total)."""
-    actor = require(request, "bpf.edit")
+    actor = get_actor(request)
     services.bpf_charges_save(actor=actor, year=year, **payload.dict())
     return _charges(actor, year)
