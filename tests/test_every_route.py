@@ -518,7 +518,7 @@ def test_the_bodies_are_valid(_operations, api, org, admin_user, objects_of_org)
             response = _send(client, method, url, body)
             transaction.set_rollback(True)
         schema_error = response.status_code == 422 and any(
-            item["loc"][0] in ("query", "path") or len(item["loc"]) > 2 for item in response.json()["detail"]
+            item["loc"][0] in ("query", "path") or len(item["loc"]) > 2 for item in response.json()["errors"]
         )
         if response.status_code == 404 or schema_error:
             wrong.append(f"{method} {url} {body} -> {response.status_code} {response.content[:300]!r}")

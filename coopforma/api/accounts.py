@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from coopforma.accounts import services
 from coopforma.accounts.models import Organisation, QualiopiCategory, SignatoryChoice, TradeRegistry, VatRegime
-from coopforma.api.auth import get_actor, require
+from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded
 
 router = Router(tags=["accounts"])
@@ -36,7 +36,8 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The person and organisation of this token")
-def me(request: HttpRequest) -> dict:
+@permission(MEMBER)
+def me_get(request: HttpRequest) -> dict:
     actor = get_actor(request)
     return {
         "email": actor.user.email,
@@ -176,14 +177,16 @@ def _unknown(value: object) -> str:
     response=OrganisationSettingsOut,
     summary="The organisation's identity, signatories, fiscal and accounting settings",
 )
+@permission("org.view_all")
 def organisation_get(request: HttpRequest) -> dict[str, Any]:
-    actor = require(request, "org.view_all")
+    actor = get_actor(request)
     return _settings_out(actor.organisation)
 
 
 @router.patch("/organisation", response=OrganisationSettingsOut, summary="Change the organisation's settings")
+@permission("org.manage")
 def organisation_update(request: HttpRequest, payload: OrganisationSettingsPatch) -> dict[str, Any]:
-    actor = require(request, "org.manage")
+    actor = get_actor(request)
     fields = payload.model_dump(exclude_unset=True)
     nulls = [name for name, value in fields.items() if value is None and name not in _NULLABLE]
     if nulls:

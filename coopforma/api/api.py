@@ -1,12 +1,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The API, versioned under /api/v1/; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from coopforma.api import (
     accounts,
@@ -14,6 +11,7 @@ from coopforma.api import (
     billing,
     catalogue,
     documents,
+    errors,
     evaluations,
     people,
     quality,
@@ -21,18 +19,43 @@ from coopforma.api import (
     sessions,
 )
 from coopforma.api.auth import TokenAuth
-from coopforma.api.errors import add_error_responses, error_body, validation_error_payload
 from coopforma.api.guards import guarded
 from coopforma.api.webhooks import add_webhooks
 
+WHO = {"member": "any member of the organisation; what each role sees is scoped", "public": "no token"}
+
 
 class CoopformaAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """The route's function name, `<noun>_<verb>` (`invoice_issue`, `session_list`): test_routes.py checks it."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
-        """The OpenAPI document, with the error answers (400, 401, 403, 404, 422) declared on every operation and
-        the webhook events (api/webhooks.py)."""
+        """The OpenAPI document, with the error answers (400, 401, 403, 404, 422: one envelope, `ErrorOut`)
+        declared on every operation, and the webhook events (api/webhooks.py)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        add_webhooks(add_error_responses(schema))  # both complete the document in place
+        self._add_permissions(schema)
+        errors.add_error_responses(schema)  # completes the document in place
+        add_webhooks(schema)
         return schema
+
+    def _add_permissions(self, schema: dict) -> None:
+        """Each operation says who may call it (`x-permission`: its flag, `member` or `public`; auth.permission)."""
+        declared = {}
+        for router in self._get_bound_routers():
+            for path, path_view in router.path_operations.items():
+                for operation in path_view.operations:
+                    for method in operation.methods:
+                        flag = getattr(operation.view_func, "permission", None)
+                        declared[(method.lower(), "/" + path.lstrip("/"))] = flag
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                flag = declared.get((method, "/" + path.split("/api/v1/", 1)[-1]))
+                if flag:
+                    operation["x-permission"] = flag
+                    who = WHO.get(flag, "a flag of the token's role")
+                    note = f"Permission: `{flag}` ({who})."
+                    operation["description"] = f"{operation.get('description') or ''}\n\n{note}".strip()
 
 
 api = CoopformaAPI(
@@ -47,32 +70,7 @@ api = CoopformaAPI(
 api.add_decorator(guarded)
 
 
-@api.exception_handler(DjangoValidationError)
-def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    return api.create_response(request, validation_error_payload(exc), status=422)
-
-
-@api.exception_handler(PermissionDenied)
-def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, error_body("Permission denied", "forbidden"), status=403)
-
-
-@api.exception_handler(Http404)
-def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, error_body("Not found", "not_found"), status=404)
-
-
-@api.exception_handler(AuthenticationError)
-def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, error_body("Unauthorized", "unauthorized"), status=401)
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """ninja's own refusals: an unreadable body (400), a throttled client (429)."""
-    code = {400: "bad_request", 429: "throttled"}.get(exc.status_code, "error")
-    return api.create_response(request, error_body(str(exc), code), status=exc.status_code)
-
+errors.install(api)
 
 api.add_router("/", accounts.router)
 api.add_router("/", people.router)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from coopforma.api.auth import get_actor
+from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded
 from coopforma.attendance import selectors, services
 from coopforma.attendance.models import AttendanceStatus, ParticipantAttendance, SignMethod, SlotAttendance, SlotState
@@ -174,16 +174,19 @@ class MarkIn(Schema):
 
 
 @router.get("/sessions/{session_id}/attendance", response=SessionAttendanceOut)
-def session_attendance(request: HttpRequest, session_id: int) -> SessionAttendanceOut:
+@permission(MEMBER)
+def session_attendance_get(request: HttpRequest, session_id: int) -> SessionAttendanceOut:
     return _session_out(selectors.session_attendance(actor=get_actor(request), session_id=session_id))
 
 
 @router.get("/slots/{slot_id}/attendance", response=SlotAttendanceOut)
-def slot_attendance(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
+@permission(MEMBER)
+def slot_attendance_get(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
     return _slot_out(selectors.slot_live(actor=get_actor(request), slot_id=slot_id))
 
 
 @router.post("/slots/{slot_id}/open", response=SlotAttendanceOut)
+@permission(MEMBER)
 def slot_open(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
     actor = get_actor(request)
     services.slot_open(actor=actor, slot_id=slot_id, origin=services.Origin.of(request))
@@ -191,6 +194,7 @@ def slot_open(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
 
 
 @router.post("/slots/{slot_id}/close", response=SlotAttendanceOut)
+@permission(MEMBER)
 def slot_close(request: HttpRequest, slot_id: int, payload: CloseIn) -> SlotAttendanceOut:
     actor = get_actor(request)
     services.slot_close(
@@ -204,7 +208,8 @@ def slot_close(request: HttpRequest, slot_id: int, payload: CloseIn) -> SlotAtte
 
 
 @router.post("/slots/{slot_id}/attendance", response={201: AttendanceOut})
-def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
+@permission(MEMBER)
+def attendance_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
     actor = get_actor(request)
     live = selectors.slot_live(actor=actor, slot_id=slot_id)
     participant = next((r.participant for r in live.rows if r.participant.pk == payload.participant_id), None)
@@ -245,6 +250,7 @@ def slot_mark(request: HttpRequest, slot_id: int, payload: MarkIn) -> Status:
 
 
 @router.post("/slots/{slot_id}/scans", response={201: ScanOut})
+@permission(MEMBER)
 def slot_scan_upload(
     request: HttpRequest,
     slot_id: int,

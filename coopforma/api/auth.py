@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """One auth and permission layer for the API: a personal token (Bearer) bound to one organisation."""
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
@@ -8,6 +12,7 @@ from ninja.security import HttpBearer
 
 from coopforma.accounts.actor import Actor, actor_for
 from coopforma.accounts.models import ApiToken, Membership
+from coopforma.accounts.roles import FLAGS
 
 
 class TokenAuth(HttpBearer):
@@ -41,3 +46,38 @@ def require(request: HttpRequest, flag: str) -> Actor:
     if not actor.has(flag):
         raise PermissionDenied(flag)
     return actor
+
+
+# --- What each route declares (test_routes.py checks that every route of the API declares one) ---------------
+
+# Any member of the token's organisation: the route's selector or service scopes what the role sees and may do
+# (a trainer their sessions, a member manager their structure's records) and refuses the rest (403/404).
+MEMBER = "member"
+# No token: the route sets `auth=None` (none today).
+PUBLIC = "public"
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def permission(flag: str) -> Callable[[V], V]:
+    """Declare who may call a route: a flag of accounts.roles.FLAGS (a token whose role lacks it gets 403 before
+    the route runs), `MEMBER` or `PUBLIC`. Put it right under the router's decorator:
+
+        @router.post("/billing/pieces/{piece_id}/issue", response=PieceDetailOut)
+        @permission("billing.manage")
+        def invoice_issue(request, piece_id: int, payload: IssueIn): ...
+    """
+    if flag not in (MEMBER, PUBLIC) and flag not in FLAGS:
+        raise ValueError(f"Unknown permission flag: {flag}")
+
+    def decorate(view_func: V) -> V:
+        @functools.wraps(view_func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if flag not in (MEMBER, PUBLIC):
+                require(request, flag)
+            return view_func(request, *args, **kwargs)
+
+        wrapper.permission = flag  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

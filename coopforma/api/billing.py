@@ -13,17 +13,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from coopforma.accounts.actor import Actor
-from coopforma.api.auth import require
-from coopforma.api.params import FilterYear, Pagination, coded
+from coopforma.api.auth import get_actor, permission
+from coopforma.api.params import FilterYear, coded, paged
 from coopforma.billing import cpf, facturx, individuals, realised, selectors, services
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentMethod
+from coopforma.training_sessions import selectors as session_selectors
 from coopforma.training_sessions.models import FundingScheme, PayerKind
-from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
 router = Router(tags=["billing"])
 
@@ -207,37 +205,29 @@ class ContractSignatureIn(Schema):
     at_distance: bool = False
 
 
-def _schedule(enrolment: Any) -> dict:
-    signature = contract_signature(enrolment)
-    return {
-        "enrolment_id": enrolment.pk,
-        "contract_signed_on": signature.signed_on if signature else None,
-        "at_distance": signature.at_distance if signature else False,
-        "withdrawal_ends_on": signature.withdrawal_ends_on if signature else None,
-        "instalments": individual_payment_schedule(enrolment),
-    }
-
-
 def _piece(actor: Actor, piece_id: int) -> Invoice:
     return selectors.invoice_get(actor=actor, invoice_id=piece_id)
 
 
 @router.get("/billing/pieces", response=list[PieceOut])
-@paginate(Pagination)
-def list_pieces(request: HttpRequest, filters: Query[PieceFilters]) -> Any:
-    actor = require(request, "billing.view")
+@permission("billing.view")
+@paged
+def invoice_list(request: HttpRequest, filters: Query[PieceFilters]) -> Any:
+    actor = get_actor(request)
     return selectors.invoice_list(actor=actor, filters=filters.dict(exclude_none=True))
 
 
 @router.get("/billing/pieces/{piece_id}", response=PieceDetailOut)
-def get_piece(request: HttpRequest, piece_id: int) -> Invoice:
-    return _piece(require(request, "billing.view"), piece_id)
+@permission("billing.view")
+def invoice_get(request: HttpRequest, piece_id: int) -> Invoice:
+    return _piece(get_actor(request), piece_id)
 
 
 @router.post("/billing/enrolments/{enrolment_id}/drafts", response={201: list[PieceOut]})
-def create_drafts(request: HttpRequest, enrolment_id: int, payload: DraftIn) -> Status[list[Invoice]]:
-    actor = require(request, "billing.manage")
-    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+@permission("billing.manage")
+def invoice_drafts_create(request: HttpRequest, enrolment_id: int, payload: DraftIn) -> Status[list[Invoice]]:
+    actor = get_actor(request)
+    enrolment = session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
     if payload.kind == InvoiceKind.QUOTE:
         created = [services.quote_create_for_enrolment(actor=actor, enrolment_id=enrolment.pk)]
     elif payload.kind == InvoiceKind.INVOICE:
@@ -248,59 +238,68 @@ def create_drafts(request: HttpRequest, enrolment_id: int, payload: DraftIn) -> 
 
 
 @router.get("/billing/enrolments/{enrolment_id}/cpf", response=CpfOut)
-def get_cpf(request: HttpRequest, enrolment_id: int) -> Any:
-    actor = require(request, "billing.view")
-    return enrolment_get(actor=actor, enrolment_id=enrolment_id)
+@permission("billing.view")
+def cpf_get(request: HttpRequest, enrolment_id: int) -> Any:
+    actor = get_actor(request)
+    return session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
 
 
 @router.post("/billing/enrolments/{enrolment_id}/cpf/entry", response=CpfOut)
-def declare_cpf_entry(request: HttpRequest, enrolment_id: int, payload: CpfEntryIn) -> Any:
-    actor = require(request, "billing.manage")
-    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+@permission("billing.manage")
+def cpf_entry_declare(request: HttpRequest, enrolment_id: int, payload: CpfEntryIn) -> Any:
+    actor = get_actor(request)
+    enrolment = session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
     cpf.cpf_entry_declare(actor=actor, enrolment=enrolment, entered_on=payload.entered_on)
-    return enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    return session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
 
 
 @router.post("/billing/enrolments/{enrolment_id}/cpf/service-done", response=CpfOut)
-def declare_cpf_service_done(request: HttpRequest, enrolment_id: int, payload: CpfServiceDoneIn) -> Any:
-    actor = require(request, "billing.manage")
-    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+@permission("billing.manage")
+def cpf_service_done_declare(request: HttpRequest, enrolment_id: int, payload: CpfServiceDoneIn) -> Any:
+    actor = get_actor(request)
+    enrolment = session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
     cpf.cpf_service_done_declare(actor=actor, enrolment=enrolment, declared_on=payload.declared_on)
-    return enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    return session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
 
 
 @router.get("/billing/enrolments/{enrolment_id}/schedule", response=ScheduleOut)
-def get_schedule(request: HttpRequest, enrolment_id: int) -> dict:
+@permission("billing.view")
+def payment_schedule_get(request: HttpRequest, enrolment_id: int) -> selectors.PaymentSchedule:
     """The payment schedule of a trainee paying personally (L6353-6)."""
-    actor = require(request, "billing.view")
-    return _schedule(enrolment_get(actor=actor, enrolment_id=enrolment_id))
+    return selectors.payment_schedule_get(actor=get_actor(request), enrolment_id=enrolment_id)
 
 
 @router.post("/billing/enrolments/{enrolment_id}/contract-signature", response=ScheduleOut)
-def record_contract_signature(request: HttpRequest, enrolment_id: int, payload: ContractSignatureIn) -> dict:
-    actor = require(request, "billing.manage")
-    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+@permission("billing.manage")
+def contract_signature_record(
+    request: HttpRequest, enrolment_id: int, payload: ContractSignatureIn
+) -> selectors.PaymentSchedule:
+    actor = get_actor(request)
+    enrolment = session_selectors.enrolment_get(actor=actor, enrolment_id=enrolment_id)
     individuals.contract_signature_record(actor=actor, enrolment=enrolment, **payload.dict())
-    return _schedule(enrolment_get(actor=actor, enrolment_id=enrolment_id))
+    return selectors.payment_schedule_get(actor=actor, enrolment_id=enrolment_id)
 
 
 @router.post("/billing/pieces/{piece_id}/issue", response=PieceDetailOut)
-def issue_piece(request: HttpRequest, piece_id: int, payload: IssueIn) -> Invoice:
-    actor = require(request, "billing.manage")
+@permission("billing.manage")
+def invoice_issue(request: HttpRequest, piece_id: int, payload: IssueIn) -> Invoice:
+    actor = get_actor(request)
     services.invoice_issue(actor=actor, invoice_id=piece_id, issued_on=payload.issued_on)
     return _piece(actor, piece_id)
 
 
 @router.post("/billing/pieces/{piece_id}/payments", response={201: PaymentOut})
-def record_payment(request: HttpRequest, piece_id: int, payload: PaymentIn) -> Status[Payment]:
-    actor = require(request, "billing.manage")
+@permission("billing.manage")
+def payment_record(request: HttpRequest, piece_id: int, payload: PaymentIn) -> Status[Payment]:
+    actor = get_actor(request)
     payment = services.payment_record(actor=actor, invoice_id=piece_id, **payload.dict())
     return Status(201, payment)
 
 
 @router.post("/billing/pieces/{piece_id}/credit-notes", response={201: PieceDetailOut})
-def create_credit_note(request: HttpRequest, piece_id: int, payload: CreditNoteIn) -> Status[Invoice]:
-    actor = require(request, "billing.manage")
+@permission("billing.manage")
+def credit_note_create(request: HttpRequest, piece_id: int, payload: CreditNoteIn) -> Status[Invoice]:
+    actor = get_actor(request)
     note = services.credit_note_create(actor=actor, invoice_id=piece_id, **payload.dict())
     return Status(201, _piece(actor, note.pk))
 
@@ -314,16 +313,18 @@ class UnrealisedOut(Schema):
 
 
 @router.get("/billing/pieces/{piece_id}/unrealised-hours", response={200: UnrealisedOut, 204: None})
-def unrealised_hours(request: HttpRequest, piece_id: int) -> Any:
+@permission("billing.view")
+def unrealised_hours_get(request: HttpRequest, piece_id: int) -> Any:
     """The credit note owed for hours not realised that an issued invoice billed; 204 when there is none."""
-    proposal = realised.unrealised_proposal(_piece(require(request, "billing.view"), piece_id))
+    proposal = realised.unrealised_proposal(_piece(get_actor(request), piece_id))
     return proposal if proposal is not None else Status(204, None)
 
 
 @router.post("/billing/pieces/{piece_id}/unrealised-hours/credit-note", response={201: PieceDetailOut})
-def credit_unrealised_hours(request: HttpRequest, piece_id: int, payload: IssueIn) -> Status[Invoice]:
+@permission("billing.manage")
+def unrealised_hours_credit(request: HttpRequest, piece_id: int, payload: IssueIn) -> Status[Invoice]:
     """Issue that credit note (refused, with the rule, when the invoice bills no hour not realised)."""
-    actor = require(request, "billing.manage")
+    actor = get_actor(request)
     note = services.credit_note_create_for_unrealised_hours(
         actor=actor, invoice_id=piece_id, issued_on=payload.issued_on
     )
@@ -331,23 +332,19 @@ def credit_unrealised_hours(request: HttpRequest, piece_id: int, payload: IssueI
 
 
 @router.get("/billing/members/{member_id}/statement", response=StatementOut)
-def member_statement(
+@permission("billing.view")
+def member_statement_get(
     request: HttpRequest, member_id: int, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict:
     """The member structure's shares of the pieces issued from `start` to `end` (inclusive); by default the
     current fiscal year."""
-    actor = require(request, "billing.view")
-    org = actor.organisation
-    first, after = org.fiscal_year_bounds(services.fiscal_year(org, timezone.localdate()))
-    start = start or first
-    end = end or after - dt.timedelta(days=1)
-    if end < start:
-        raise ValidationError({"end": "La fin de la période précède son début."})
-    statement = selectors.member_statement(actor=actor, member_id=member_id, start=start, end=end)
+    statement = selectors.member_statement_for_period(
+        actor=get_actor(request), member_id=member_id, start=start, end=end
+    )
     return {
         "member_structure_id": statement.member.pk,
-        "start": start,
-        "end": end,
+        "start": statement.start,
+        "end": statement.end,
         "turnover_cents": statement.turnover_cents,
         "contribution_cents": statement.contribution_cents,
         "due_cents": statement.due_cents,
@@ -369,9 +366,10 @@ def member_statement(
 
 
 @router.get("/billing/pieces/{piece_id}/facturx.pdf")
-def piece_facturx_pdf(request: HttpRequest, piece_id: int) -> HttpResponse:
+@permission("billing.view")
+def facturx_pdf_get(request: HttpRequest, piece_id: int) -> HttpResponse:
     """The Factur-X PDF (EN 16931 profile, CII XML embedded) of an issued invoice or credit note."""
-    invoice = _piece(require(request, "billing.view"), piece_id)
+    invoice = _piece(get_actor(request), piece_id)
     try:
         data = facturx.facturx_pdf(invoice)
     except facturx.FacturXUnavailable as exc:
@@ -382,9 +380,10 @@ def piece_facturx_pdf(request: HttpRequest, piece_id: int) -> HttpResponse:
 
 
 @router.get("/billing/pieces/{piece_id}/facturx.xml")
-def piece_facturx_xml(request: HttpRequest, piece_id: int) -> HttpResponse:
+@permission("billing.view")
+def facturx_xml_get(request: HttpRequest, piece_id: int) -> HttpResponse:
     """The CII XML (EN 16931 profile) of an issued invoice or credit note."""
-    invoice = _piece(require(request, "billing.view"), piece_id)
+    invoice = _piece(get_actor(request), piece_id)
     try:
         data = facturx.cii_xml(invoice)
     except facturx.FacturXUnavailable as exc:

@@ -9,10 +9,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
-from coopforma.api.auth import get_actor, require
-from coopforma.api.params import Pagination, coded
+from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.params import coded, paged
 from coopforma.catalogue import selectors, services
 from coopforma.catalogue.models import CertificationKind, Modality, Training, TrainingStatus
 from coopforma.catalogue.nsf import NSF_LABELS
@@ -145,33 +144,39 @@ class TrainingFilters(Schema):
 
 
 @router.get("/trainings", response=list[TrainingOut], summary="List the trainings I may see")
-@paginate(Pagination)
+@permission(MEMBER)
+@paged
 def training_list(request: HttpRequest, filters: Query[TrainingFilters]) -> QuerySet[Training]:
     return selectors.training_list(actor=get_actor(request), filters=filters.model_dump())
 
 
 @router.post("/trainings", response={201: TrainingOut}, summary="Create a draft training")
+@permission("catalogue.create")
 def training_create(request: HttpRequest, payload: TrainingIn) -> Status:
-    actor = require(request, "catalogue.create")
+    actor = get_actor(request)
     return Status(201, services.training_create(actor=actor, **payload.model_dump()))
 
 
 @router.get("/trainings/{training_id}", response=TrainingOut, summary="One training")
-def training_detail(request: HttpRequest, training_id: int) -> Training:
+@permission(MEMBER)
+def training_get(request: HttpRequest, training_id: int) -> Training:
     return selectors.training_get(actor=get_actor(request), training_id=training_id)
 
 
 @router.patch("/trainings/{training_id}", response=TrainingOut, summary="Change a training")
+@permission(MEMBER)
 def training_update(request: HttpRequest, training_id: int, payload: TrainingPatch) -> Training:
     data = payload.model_dump(exclude_unset=True)
     return services.training_update(actor=get_actor(request), training_id=training_id, **data)
 
 
 @router.post("/trainings/{training_id}/submit", response=TrainingOut, summary="Submit the programme for validation")
+@permission(MEMBER)
 def training_submit(request: HttpRequest, training_id: int) -> Training:
     return services.training_submit(actor=get_actor(request), training_id=training_id)
 
 
 @router.post("/trainings/{training_id}/validate", response=TrainingOut, summary="Validate the programme")
+@permission("catalogue.validate")
 def training_validate(request: HttpRequest, training_id: int) -> Training:
-    return services.training_validate(actor=require(request, "catalogue.validate"), training_id=training_id)
+    return services.training_validate(actor=get_actor(request), training_id=training_id)

@@ -7,12 +7,15 @@ the kind says): 201 with the document, or 422 listing the missing data with the 
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from coopforma.api.auth import get_actor
-from coopforma.api.errors import ValidationErrorOut
+from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.errors import ErrorOut, field_error, refusal_body
+from coopforma.api.params import paged
 from coopforma.documents import selectors, services
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
@@ -49,31 +52,35 @@ class MissingOut(Schema):
     url: str
 
 
-class MissingErrorOut(ValidationErrorOut):
-    """422: a refused value, or the data a document needs and lacks (`missing`, with the pages that fix it)."""
+class MissingErrorOut(ErrorOut):
+    """422: the error envelope; for the data a document needs and lacks, also `missing` (with the pages that fix
+    it)."""
 
     missing: list[MissingOut] = []
 
 
 @router.get("/documents", response=list[DocumentOut])
-def list_documents(request: HttpRequest, session: int) -> list[Document]:
-    return list(selectors.document_list(actor=get_actor(request), session_id=session)[:500])
+@permission(MEMBER)
+@paged
+def document_list(request: HttpRequest, session: int) -> QuerySet[Document]:
+    """The documents of a session, paginated."""
+    return selectors.document_list(actor=get_actor(request), session_id=session)
 
 
 @router.get("/documents/{document_id}", response=DocumentOut)
-def get_document(request: HttpRequest, document_id: int) -> Document:
+@permission(MEMBER)
+def document_get(request: HttpRequest, document_id: int) -> Document:
     return selectors.document_get(actor=get_actor(request), document_id=document_id)
 
 
 @router.post("/documents", response={201: DocumentOut, 422: MissingErrorOut})
-def generate_document(request: HttpRequest, payload: GenerateIn) -> Status:
+@permission(MEMBER)
+def document_generate(request: HttpRequest, payload: GenerateIn) -> Status:
     actor = get_actor(request)
     try:
         kind = get_kind(payload.kind)
     except LookupError:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"kind": f"Type de document inconnu : {payload.kind}"}) from None
+        raise ValidationError({"kind": _("Type de document inconnu : %(kind)s") % {"kind": payload.kind}}) from None
     if kind.hooks.resolve is None:
         raise Http404
     subject = kind.hooks.resolve(actor, payload.subject_id)
@@ -81,29 +88,21 @@ def generate_document(request: HttpRequest, payload: GenerateIn) -> Status:
         document = services.document_generate(actor=actor, kind=kind, subject=subject)
     except services.MissingData as exc:
         labels = "; ".join(m.label for m in exc.missing)
-        return Status(
-            422,
-            {
-                "detail": [
-                    {
-                        "loc": ["body", "subject_id"],
-                        "msg": _("Données manquantes : %(labels)s.") % {"labels": labels},
-                        "type": "missing",
-                    }
-                ],
-                "missing": [{"label": m.label, "url": m.url} for m in exc.missing],
-            },
-        )
+        message = _("Données manquantes : %(labels)s.") % {"labels": labels}
+        body = refusal_body([field_error(["body", "subject_id"], message, "missing")], code="missing_data")
+        return Status(422, {**body, "missing": [{"label": m.label, "url": m.url} for m in exc.missing]})
     return Status(201, document)
 
 
 @router.post("/documents/{document_id}/finalise", response=DocumentOut)
-def finalise_document(request: HttpRequest, document_id: int) -> Document:
+@permission(MEMBER)
+def document_finalise(request: HttpRequest, document_id: int) -> Document:
     return services.document_finalise(actor=get_actor(request), document_id=document_id)
 
 
 @router.get("/documents/{document_id}/file")
-def document_file(request: HttpRequest, document_id: int, original: bool = False) -> HttpResponse:
+@permission(MEMBER)
+def document_file_get(request: HttpRequest, document_id: int, original: bool = False) -> HttpResponse:
     """The signed copy once every signature is in (`?original=true`: the stored original), else the PDF."""
     document = selectors.document_get(actor=get_actor(request), document_id=document_id)
     data, filename = services.document_download(document, original=original)

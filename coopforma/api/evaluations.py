@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from coopforma.api.auth import require
-from coopforma.api.params import FilterYear
+from coopforma.api.auth import get_actor, permission
+from coopforma.api.params import FilterYear, paged
 from coopforma.evaluations import selectors
 from coopforma.evaluations.models import QuestionnaireKind
 
@@ -66,10 +66,11 @@ def _metrics(figures: selectors.Figures) -> list[MetricOut]:
 
 
 @router.get("/evaluations/results", response=ResultsOut)
-def results(request: HttpRequest, filters: Query[ResultsFilters]) -> ResultsOut:
+@permission("evaluations.view")
+def evaluation_results_get(request: HttpRequest, filters: Query[ResultsFilters]) -> ResultsOut:
     """Aggregates of the sessions the token's user may see (trainers: their sessions; member managers: their
     structure's)."""
-    actor = require(request, "evaluations.view")
+    actor = get_actor(request)
     data = filters.dict()
     grouping = data.pop("by")
     res = selectors.results_get(actor=actor, filters=data, grouping=grouping)
@@ -106,8 +107,10 @@ class SurveyOut(Schema):
 
 
 @router.get("/sessions/{session_id}/surveys", response=list[SurveyOut])
-def session_surveys(request: HttpRequest, session_id: int) -> list[SurveyOut]:
-    actor = require(request, "evaluations.view")
+@permission("evaluations.view")
+@paged
+def survey_list(request: HttpRequest, session_id: int) -> list[SurveyOut]:
+    actor = get_actor(request)
     _session, surveys = selectors.surveys_of_session(actor=actor, session_id=session_id)
     return [
         SurveyOut(
@@ -153,8 +156,10 @@ class QuestionnaireOut(Schema):
 
 
 @router.get("/evaluations/questionnaires", response=list[QuestionnaireOut])
-def questionnaires(request: HttpRequest) -> list[QuestionnaireOut]:
-    actor = require(request, "evaluations.manage")
+@permission("evaluations.manage")
+@paged
+def questionnaire_list(request: HttpRequest) -> list[QuestionnaireOut]:
+    actor = get_actor(request)
     items = selectors.questionnaire_list(actor=actor).prefetch_related("questions").order_by("kind", "title")
     return [
         QuestionnaireOut(

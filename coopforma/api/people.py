@@ -16,16 +16,14 @@ from typing import Any, Literal, TypeVar
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from coopforma.api.auth import get_actor, require
-from coopforma.api.params import Pagination, coded
+from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.params import coded, paged
 from coopforma.people import selectors, services
 from coopforma.people.models import Client, ClientKind, MemberKind, MemberStructure, Trainee, Trainer, TrainerStatus
 
 router = Router(tags=["people"])
-MAX_LIMIT = 200
 T = TypeVar("T")
 
 # Service error keys (model field names) -> the names the API's bodies use.
@@ -122,25 +120,29 @@ class MemberFilters(Schema):
 
 
 @router.get("/members", response=list[MemberOut])
-@paginate(Pagination, max_limit=MAX_LIMIT)
+@permission(MEMBER)
+@paged
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     return selectors.member_list(actor=get_actor(request), filters=filters.model_dump())
 
 
 @router.get("/members/{member_id}", response=MemberDetailOut)
-def member_detail(request: HttpRequest, member_id: int) -> MemberStructure:
+@permission(MEMBER)
+def member_get(request: HttpRequest, member_id: int) -> MemberStructure:
     return selectors.member_get(actor=get_actor(request), member_id=member_id)
 
 
 @router.post("/members", response={201: MemberDetailOut})
+@permission("members.manage")
 def member_create(request: HttpRequest, payload: MemberIn) -> Status:
-    actor = require(request, "members.manage")
+    actor = get_actor(request)
     return Status(201, _call(services.member_create, actor=actor, **payload.model_dump()))
 
 
 @router.patch("/members/{member_id}", response=MemberDetailOut)
+@permission("members.manage")
 def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) -> MemberStructure:
-    actor = require(request, "members.manage")
+    actor = get_actor(request)
     _call(services.member_update, actor=actor, member_id=member_id, **_patch(payload))
     return selectors.member_get(actor=actor, member_id=member_id)
 
@@ -234,23 +236,27 @@ class TrainerFilters(Schema):
 
 
 @router.get("/trainers", response=list[TrainerOut])
-@paginate(Pagination, max_limit=MAX_LIMIT)
+@permission(MEMBER)
+@paged
 def trainer_list(request: HttpRequest, filters: Query[TrainerFilters]) -> Any:
     return selectors.trainer_list(actor=get_actor(request), filters=filters.model_dump())
 
 
 @router.get("/trainers/{trainer_id}", response=TrainerOut)
-def trainer_detail(request: HttpRequest, trainer_id: int) -> Trainer:
+@permission(MEMBER)
+def trainer_get(request: HttpRequest, trainer_id: int) -> Trainer:
     return selectors.trainer_get(actor=get_actor(request), trainer_id=trainer_id)
 
 
 @router.post("/trainers", response={201: TrainerOut})
+@permission("trainers.propose")
 def trainer_create(request: HttpRequest, payload: TrainerIn) -> Status:
-    actor = require(request, "trainers.propose")
+    actor = get_actor(request)
     return Status(201, _call(services.trainer_propose, actor=actor, **payload.model_dump()))
 
 
 @router.patch("/trainers/{trainer_id}", response=TrainerOut)
+@permission(MEMBER)
 def trainer_update(request: HttpRequest, trainer_id: int, payload: TrainerPatch) -> Trainer:
     actor = get_actor(request)
     _call(services.trainer_update, actor=actor, trainer_id=trainer_id, **_patch(payload))
@@ -258,8 +264,9 @@ def trainer_update(request: HttpRequest, trainer_id: int, payload: TrainerPatch)
 
 
 @router.post("/trainers/{trainer_id}/decision", response=TrainerOut)
-def trainer_decision(request: HttpRequest, trainer_id: int, payload: DecisionIn) -> Trainer:
-    actor = require(request, "trainers.validate")
+@permission("trainers.validate")
+def trainer_decide(request: HttpRequest, trainer_id: int, payload: DecisionIn) -> Trainer:
+    actor = get_actor(request)
     _call(services.trainer_decide, actor=actor, trainer_id=trainer_id, **payload.model_dump())
     return selectors.trainer_get(actor=actor, trainer_id=trainer_id)
 
@@ -340,23 +347,27 @@ class ClientFilters(Schema):
 
 
 @router.get("/clients", response=list[ClientOut])
-@paginate(Pagination, max_limit=MAX_LIMIT)
+@permission(MEMBER)
+@paged
 def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> Any:
     return selectors.client_list(actor=get_actor(request), filters=filters.model_dump())
 
 
 @router.get("/clients/{client_id}", response=ClientDetailOut)
-def client_detail(request: HttpRequest, client_id: int) -> Client:
+@permission(MEMBER)
+def client_get(request: HttpRequest, client_id: int) -> Client:
     return selectors.client_get(actor=get_actor(request), client_id=client_id)
 
 
 @router.post("/clients", response={201: ClientDetailOut})
+@permission("clients.create")
 def client_create(request: HttpRequest, payload: ClientIn) -> Status:
-    actor = require(request, "clients.create")
+    actor = get_actor(request)
     return Status(201, _call(services.client_create, actor=actor, **payload.model_dump()))
 
 
 @router.patch("/clients/{client_id}", response=ClientDetailOut)
+@permission(MEMBER)
 def client_update(request: HttpRequest, client_id: int, payload: ClientPatch) -> Client:
     actor = get_actor(request)
     data = _patch(payload, nullable=frozenset({"member_structure_id"}))
@@ -403,23 +414,27 @@ class TraineeFilters(Schema):
 
 
 @router.get("/trainees", response=list[TraineeOut])
-@paginate(Pagination, max_limit=MAX_LIMIT)
+@permission(MEMBER)
+@paged
 def trainee_list(request: HttpRequest, filters: Query[TraineeFilters]) -> Any:
     return selectors.trainee_list(actor=get_actor(request), filters=filters.model_dump())
 
 
 @router.get("/trainees/{trainee_id}", response=TraineeOut)
-def trainee_detail(request: HttpRequest, trainee_id: int) -> Trainee:
+@permission(MEMBER)
+def trainee_get(request: HttpRequest, trainee_id: int) -> Trainee:
     return selectors.trainee_get(actor=get_actor(request), trainee_id=trainee_id)
 
 
 @router.post("/trainees", response={201: TraineeOut})
+@permission("clients.create")
 def trainee_create(request: HttpRequest, payload: TraineeIn) -> Status:
-    actor = require(request, "clients.create")
+    actor = get_actor(request)
     return Status(201, _call(services.trainee_create, actor=actor, **payload.model_dump()))
 
 
 @router.patch("/trainees/{trainee_id}", response=TraineeOut)
+@permission(MEMBER)
 def trainee_update(request: HttpRequest, trainee_id: int, payload: TraineePatch) -> Trainee:
     data = _patch(payload, nullable=frozenset({"client_id"}))
     return _call(services.trainee_update, actor=get_actor(request), trainee_id=trainee_id, **data)

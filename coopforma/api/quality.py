@@ -14,7 +14,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from coopforma.api.auth import require
+from coopforma.api.auth import get_actor, permission
+from coopforma.api.params import paged
 from coopforma.quality import selectors
 from coopforma.quality.indicator_statuses import IndicatorStatus, Period
 
@@ -81,13 +82,16 @@ def _out(s: IndicatorStatus) -> IndicatorOut:
 
 
 @router.get("/quality/indicators", response=list[IndicatorOut])
-def indicators(request: HttpRequest, period: Query[PeriodIn]) -> list[IndicatorOut]:
+@permission("quality.view")
+@paged
+def indicator_list(request: HttpRequest, period: Query[PeriodIn]) -> list[IndicatorOut]:
     """The 32 indicators with their status computed from the records and the uploaded evidence."""
-    actor = require(request, "quality.view")
+    actor = get_actor(request)
     return [_out(s) for s in selectors.statuses_for(actor=actor, period=_period(period))]
 
 
 @router.get("/quality/indicators/{number}", response=IndicatorOut)
-def indicator(request: HttpRequest, number: int, period: Query[PeriodIn]) -> IndicatorOut:
-    actor = require(request, "quality.view")
+@permission("quality.view")
+def indicator_get(request: HttpRequest, number: int, period: Query[PeriodIn]) -> IndicatorOut:
+    actor = get_actor(request)
     return _out(selectors.indicator_status_get(actor=actor, number=number, period=_period(period)))

@@ -11,10 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
-from coopforma.api.auth import get_actor, require
-from coopforma.api.params import FilterYear, Pagination, coded
+from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.params import FilterYear, coded, paged
 from coopforma.people.models import ClientKind
 from coopforma.training_sessions import selectors, services
 from coopforma.training_sessions.models import (
@@ -341,14 +340,16 @@ class PlacePatch(Schema):
 
 
 @router.get("/sessions", response=list[SessionOut])
-@paginate(Pagination)
-def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
+@permission(MEMBER)
+@paged
+def session_list(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
     return selectors.session_list(actor=get_actor(request), filters=filters.dict(exclude_none=True))
 
 
 @router.post("/sessions", response={201: SessionDetailOut})
-def create_session(request: HttpRequest, payload: SessionIn) -> Status[Session]:
-    actor = require(request, "sessions.create")
+@permission("sessions.create")
+def session_create(request: HttpRequest, payload: SessionIn) -> Status[Session]:
+    actor = get_actor(request)
     data = payload.dict()
     extra = {"trainer_ids": data.pop("trainer_ids"), "subcontracted_out": data.pop("subcontracted_out")}
     session = services.session_create(actor=actor, **data)
@@ -359,12 +360,14 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[Session]:
 
 
 @router.get("/sessions/{session_id}", response=SessionDetailOut)
-def get_session(request: HttpRequest, session_id: int) -> Session:
+@permission(MEMBER)
+def session_get(request: HttpRequest, session_id: int) -> Session:
     return selectors.session_get(actor=get_actor(request), session_id=session_id)
 
 
 @router.patch("/sessions/{session_id}", response=SessionDetailOut)
-def update_session(request: HttpRequest, session_id: int, payload: SessionPatch) -> Session:
+@permission(MEMBER)
+def session_update(request: HttpRequest, session_id: int, payload: SessionPatch) -> Session:
     actor = get_actor(request)
     # null is "no change", except for the place (null: no main place)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "place_id"}
@@ -389,20 +392,23 @@ def update_session(request: HttpRequest, session_id: int, payload: SessionPatch)
 
 
 @router.post("/sessions/{session_id}/slots", response={201: SlotOut})
-def create_slot(request: HttpRequest, session_id: int, payload: SlotIn) -> Status[Slot]:
+@permission(MEMBER)
+def slot_create(request: HttpRequest, session_id: int, payload: SlotIn) -> Status[Slot]:
     slot = services.slot_create(actor=get_actor(request), session_id=session_id, **payload.dict())
     return Status(201, slot)
 
 
 @router.patch("/sessions/{session_id}/slots/{slot_id}", response=SlotOut)
-def update_slot(request: HttpRequest, session_id: int, slot_id: int, payload: SlotPatch) -> Slot:
+@permission(MEMBER)
+def slot_update(request: HttpRequest, session_id: int, slot_id: int, payload: SlotPatch) -> Slot:
     return services.slot_update(
         actor=get_actor(request), session_id=session_id, slot_id=slot_id, **payload.dict(exclude_unset=True)
     )
 
 
 @router.delete("/sessions/{session_id}/slots/{slot_id}", response={204: None})
-def delete_slot(request: HttpRequest, session_id: int, slot_id: int) -> Status[None]:
+@permission(MEMBER)
+def slot_delete(request: HttpRequest, session_id: int, slot_id: int) -> Status[None]:
     services.slot_delete(actor=get_actor(request), session_id=session_id, slot_id=slot_id)
     return Status(204, None)
 
@@ -411,12 +417,15 @@ def delete_slot(request: HttpRequest, session_id: int, slot_id: int) -> Status[N
 
 
 @router.get("/sessions/{session_id}/enrolments", response=list[EnrolmentOut])
-def list_enrolments(request: HttpRequest, session_id: int) -> list[Enrolment]:
+@permission(MEMBER)
+@paged
+def enrolment_list(request: HttpRequest, session_id: int) -> list[Enrolment]:
     return selectors.enrolment_list(actor=get_actor(request), session_id=session_id)
 
 
 @router.post("/sessions/{session_id}/enrolments", response={201: EnrolmentOut})
-def create_enrolment(request: HttpRequest, session_id: int, payload: EnrolmentIn) -> Status[Enrolment]:
+@permission(MEMBER)
+def enrolment_create(request: HttpRequest, session_id: int, payload: EnrolmentIn) -> Status[Enrolment]:
     """The enrolment and its funding lines in one request (all or nothing)."""
     actor = get_actor(request)
     lines = [line.dict(exclude_unset=True) for line in payload.funding_lines]
@@ -427,19 +436,22 @@ def create_enrolment(request: HttpRequest, session_id: int, payload: EnrolmentIn
 
 
 @router.get("/enrolments/{enrolment_id}", response=EnrolmentOut)
-def get_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
+@permission(MEMBER)
+def enrolment_get(request: HttpRequest, enrolment_id: int) -> Enrolment:
     return selectors.enrolment_get(actor=get_actor(request), enrolment_id=enrolment_id)
 
 
 @router.delete("/enrolments/{enrolment_id}", response={204: None})
-def delete_enrolment(request: HttpRequest, enrolment_id: int) -> Status[None]:
+@permission(MEMBER)
+def enrolment_delete(request: HttpRequest, enrolment_id: int) -> Status[None]:
     """Only an enrolment entered by mistake: refused (422, with the rule) once invoiced, documented or signed."""
     services.enrolment_delete(actor=get_actor(request), enrolment_id=enrolment_id)
     return Status(204, None)
 
 
 @router.patch("/enrolments/{enrolment_id}", response=EnrolmentOut)
-def update_enrolment(request: HttpRequest, enrolment_id: int, payload: EnrolmentPatch) -> Enrolment:
+@permission(MEMBER)
+def enrolment_update(request: HttpRequest, enrolment_id: int, payload: EnrolmentPatch) -> Enrolment:
     actor = get_actor(request)
     data = payload.dict(exclude_unset=True)
     if data.get("funding_lines") is not None:
@@ -452,12 +464,15 @@ def update_enrolment(request: HttpRequest, enrolment_id: int, payload: Enrolment
 
 
 @router.get("/sessions/{session_id}/trainees", response=list[ParticipantOut])
-def list_participants(request: HttpRequest, session_id: int) -> list[Participant]:
+@permission(MEMBER)
+@paged
+def participant_list(request: HttpRequest, session_id: int) -> list[Participant]:
     return selectors.participant_list(actor=get_actor(request), session_id=session_id)
 
 
 @router.post("/sessions/{session_id}/trainees", response={201: ParticipantOut})
-def add_participant(request: HttpRequest, session_id: int, payload: ParticipantIn) -> Status[Participant]:
+@permission(MEMBER)
+def participant_create(request: HttpRequest, session_id: int, payload: ParticipantIn) -> Status[Participant]:
     actor = get_actor(request)
     participant = services.participant_add(
         actor=actor,
@@ -472,19 +487,22 @@ def add_participant(request: HttpRequest, session_id: int, payload: ParticipantI
 
 
 @router.get("/participants/{participant_id}", response=ParticipantOut)
-def get_participant(request: HttpRequest, participant_id: int) -> Participant:
+@permission(MEMBER)
+def participant_get(request: HttpRequest, participant_id: int) -> Participant:
     return selectors.participant_get(actor=get_actor(request), participant_id=participant_id)
 
 
 @router.delete("/participants/{participant_id}", response={204: None})
-def delete_participant(request: HttpRequest, participant_id: int) -> Status[None]:
+@permission(MEMBER)
+def participant_delete(request: HttpRequest, participant_id: int) -> Status[None]:
     """Only a trainee added by mistake: refused (422, with the rule) once they signed or a document names them."""
     services.participant_delete(actor=get_actor(request), participant_id=participant_id)
     return Status(204, None)
 
 
 @router.patch("/participants/{participant_id}", response=ParticipantOut)
-def update_participant(request: HttpRequest, participant_id: int, payload: ParticipantPatch) -> Participant:
+@permission(MEMBER)
+def participant_update(request: HttpRequest, participant_id: int, payload: ParticipantPatch) -> Participant:
     actor = get_actor(request)
     services.participant_update(actor=actor, participant_id=participant_id, **payload.dict(exclude_unset=True))
     return selectors.participant_get(actor=actor, participant_id=participant_id)
@@ -494,17 +512,20 @@ def update_participant(request: HttpRequest, participant_id: int, payload: Parti
 
 
 @router.get("/places", response=list[PlaceOut])
-@paginate(Pagination)
-def list_places(request: HttpRequest, q: str = "") -> Any:
+@permission(MEMBER)
+@paged
+def place_list(request: HttpRequest, q: str = "") -> Any:
     return selectors.place_list(actor=get_actor(request), filters={"q": q})
 
 
 @router.post("/places", response={201: PlaceOut})
-def create_place(request: HttpRequest, payload: PlaceIn) -> Status[Place]:
-    actor = require(request, "sessions.create")
+@permission("sessions.create")
+def place_create(request: HttpRequest, payload: PlaceIn) -> Status[Place]:
+    actor = get_actor(request)
     return Status(201, services.place_create(actor=actor, **payload.dict()))
 
 
 @router.patch("/places/{place_id}", response=PlaceOut)
-def update_place(request: HttpRequest, place_id: int, payload: PlacePatch) -> Place:
+@permission(MEMBER)
+def place_update(request: HttpRequest, place_id: int, payload: PlacePatch) -> Place:
     return services.place_update(actor=get_actor(request), place_id=place_id, **payload.dict(exclude_unset=True))

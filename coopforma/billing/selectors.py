@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.roles import Role
@@ -39,9 +40,11 @@ from coopforma.billing.models import (
     Payment,
     Reminder,
 )
+from coopforma.billing.rules import fiscal_year_of
 from coopforma.core.log import history_for
 from coopforma.people.models import MemberStructure
 from coopforma.people.scope import actor_scope
+from coopforma.training_sessions.selectors import contract_signature, enrolment_get, individual_payment_schedule
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -296,6 +299,46 @@ def member_statement(*, actor: Actor, member_id: int, start: dt.date, end: dt.da
         turnover_cents=totals["turnover"] or 0,
         contribution_cents=totals["contribution"] or 0,
         due_cents=totals["due"] or 0,
+    )
+
+
+def member_statement_for_period(
+    *, actor: Actor, member_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> MemberStatement:
+    """`member_statement` from `start` to `end` (inclusive), each by default the bound of the current fiscal
+    year; a period ending before it starts is refused (ValidationError on `end`)."""
+    org = actor.organisation
+    first, after = org.fiscal_year_bounds(fiscal_year_of(org.fiscal_year_start_month, timezone.localdate()))
+    start = start or first
+    end = end or after - dt.timedelta(days=1)
+    if end < start:
+        raise ValidationError({"end": _("La fin de la période précède son début.")})
+    return member_statement(actor=actor, member_id=member_id, start=start, end=end)
+
+
+# --- A trainee paying personally: the contract's signature and the payment schedule (L6353-3 to L6353-7) ------
+
+
+@dataclass(frozen=True)
+class PaymentSchedule:
+    enrolment_id: int
+    contract_signed_on: dt.date | None
+    at_distance: bool
+    withdrawal_ends_on: dt.date | None
+    instalments: list[Any]
+
+
+def payment_schedule_get(*, actor: Actor, enrolment_id: int) -> PaymentSchedule:
+    """The payment schedule of an enrolment of a trainee paying personally (L6353-6), with the contract's
+    signature and the end of the withdrawal period; 404 for an enrolment the actor may not see."""
+    enrolment = enrolment_get(actor=actor, enrolment_id=enrolment_id)
+    signature = contract_signature(enrolment)
+    return PaymentSchedule(
+        enrolment_id=enrolment.pk,
+        contract_signed_on=signature.signed_on if signature else None,
+        at_distance=signature.at_distance if signature else False,
+        withdrawal_ends_on=signature.withdrawal_ends_on if signature else None,
+        instalments=individual_payment_schedule(enrolment),
     )
 
 

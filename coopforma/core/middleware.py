@@ -70,5 +70,6 @@ class RequestSizeLimitMiddleware:
     def _refuse(self, request: HttpRequest, status: int, message: str) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
             code = {400: "bad_request", 411: "length_required", 413: "request_too_large"}[status]
-            return JsonResponse({"detail": message, "code": code}, status=status)
+            # the API's error envelope (coopforma/api/errors.py; core may not import api)
+            return JsonResponse({"detail": message, "code": code, "errors": []}, status=status)
         return render(request, "request_refused.html", {"message": message}, status=status)

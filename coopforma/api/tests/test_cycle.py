@@ -31,7 +31,7 @@ def test_frame_d_is_read_and_replaced_by_the_admin_only(api, admin_user, quality
     assert empty["total_charges_cents"] is None
     body = {"total_charges_cents": 1_000_000, "trainer_salaries_cents": 600_000, "purchases_cents": 500_000}
     refused = _send(admin, "put", f"{V1}/bpf/2026/charges", body)
-    assert refused.status_code == 422 and "ne peut pas le dépasser" in refused.json()["detail"][0]["msg"]
+    assert refused.status_code == 422 and "ne peut pas le dépasser" in refused.json()["errors"][0]["message"]
     assert not BpfCharges.objects.filter(organisation=org).exists()
     saved = _send(admin, "put", f"{V1}/bpf/2026/charges", {**body, "purchases_cents": 150_000})
     assert saved.status_code == 200 and saved.json()["purchases_cents"] == 150_000
@@ -53,7 +53,7 @@ def test_a_session_is_created_with_its_trainers_and_subcontracting(
     assert created.json()["trainer_ids"] == [other_trainer.pk] and created.json()["subcontracted_out"] is True
     count = Session.objects.count()
     unknown = _send(api(admin_user, org), "post", f"{V1}/sessions", {**body, "trainer_ids": [987654]})
-    assert unknown.status_code == 422 and "introuvable" in unknown.json()["detail"][0]["msg"]
+    assert unknown.status_code == 422 and "introuvable" in unknown.json()["errors"][0]["message"]
     assert Session.objects.count() == count  # nothing written
 
 
@@ -63,9 +63,9 @@ def test_a_committee_decision_is_recorded_with_the_date_of_the_meeting(api, admi
     admin = api(admin_user, org)
     url = f"{V1}/trainers/{candidate.pk}/decision"
     future = _send(admin, "post", url, {"decision": "validate", "reason": "Comité", "decided_on": "2026-12-01"})
-    assert future.status_code == 422 and "futur" in future.json()["detail"][0]["msg"]
+    assert future.status_code == 422 and "futur" in future.json()["errors"][0]["message"]
     early = _send(admin, "post", url, {"decision": "validate", "reason": "Comité", "decided_on": "2026-09-01"})
-    assert early.status_code == 422 and "candidature" in early.json()["detail"][0]["msg"]
+    assert early.status_code == 422 and "candidature" in early.json()["errors"][0]["message"]
     body = {"decision": "validate", "reason": "Comité pédagogique du 3 novembre", "decided_on": "2026-11-03"}
     assert _send(api(manager_user, org), "post", url, body).status_code == 403
     ok = _send(admin, "post", url, body)
@@ -84,7 +84,7 @@ def test_the_signed_sheet_scan_is_uploaded_through_the_api(
     url = f"{V1}/slots/{slot.pk}/scans"
     admin = api(admin_user, org)
     bad = admin.post(url, {"scan": SimpleUploadedFile("feuille.txt", b"hello", content_type="text/plain")})
-    assert bad.status_code == 422 and "ni un PDF" in bad.json()["detail"][0]["msg"]
+    assert bad.status_code == 422 and "ni un PDF" in bad.json()["errors"][0]["message"]
     foreign = api(stranger, other_org).post(url, {"scan": SimpleUploadedFile("f.pdf", PDF)})
     assert foreign.status_code == 404
     ok = admin.post(url, {"scan": SimpleUploadedFile("feuille.pdf", PDF, content_type="application/pdf")})

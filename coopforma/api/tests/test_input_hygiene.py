@@ -22,7 +22,7 @@ FUNCTION_FIXTURES = settings(
 
 def locs(response) -> list[list]:  # type: ignore[no-untyped-def]
     assert response.status_code == 422, response.content
-    return [error["loc"] for error in response.json()["detail"]]
+    return [error["loc"] for error in response.json()["errors"]]
 
 
 def send(client, method: str, url: str, body: dict):  # type: ignore[no-untyped-def]
@@ -37,7 +37,7 @@ def test_a_nul_or_a_lone_surrogate_in_a_name_is_refused(api, admin_user, org, be
     count = Place.objects.count()
     response = send(client, "POST", f"{API}/places", {"name": before + bad + after, "city": "Rennes"})
     assert locs(response) == [["body", "name"]]
-    assert "Caractère interdit" in response.json()["detail"][0]["msg"]
+    assert "Caractère interdit" in response.json()["errors"][0]["message"]
     assert Place.objects.count() == count
 
 
@@ -120,7 +120,7 @@ def test_deleting_a_slot_with_an_emargement_is_refused_with_a_message(api, admin
     before = database_digest()
     response = api(admin_user, org).delete(f"{API}/sessions/{RECORD_ID}/slots/{slot.pk}")
     assert response.status_code == 422
-    assert "a un émargement" in response.json()["detail"][0]["msg"]
+    assert "a un émargement" in response.json()["errors"][0]["message"]
     assert database_digest() == before
 
 
@@ -128,5 +128,5 @@ def test_removing_an_invoiced_funding_line_is_refused_with_a_message(api, admin_
     before = database_digest()
     response = send(api(admin_user, org), "PATCH", f"{API}/enrolments/{RECORD_ID}", {"funding_lines": []})
     assert locs(response) == [["body", "funding_lines"]]
-    assert "est facturée" in response.json()["detail"][0]["msg"]
+    assert "est facturée" in response.json()["errors"][0]["message"]
     assert database_digest() == before

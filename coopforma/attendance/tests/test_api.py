@@ -33,7 +33,7 @@ def test_open_mark_read_close(api, trainer_user, org, slot, alice, bruno, sessio
         content_type="application/json",
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "reason"]
 
     services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
     services.attendance_sign(participant=bruno, slot_id=slot.pk, method="qr")  # late, then signs on arrival

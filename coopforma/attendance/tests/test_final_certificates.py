@@ -97,7 +97,7 @@ def test_api_refuses_to_finalise_a_provisional_certificate(api, admin_user, org,
     assert created.status_code == 201
     response = client.post(f"/api/v1/documents/{created.json()['id']}/finalise")
     assert response.status_code == 422
-    assert "n'est pas terminée" in response.json()["detail"][0]["msg"]
+    assert "n'est pas terminée" in response.json()["errors"][0]["message"]
     assert Document.objects.get(pk=created.json()["id"]).status == DocumentStatus.DRAFT
 
 

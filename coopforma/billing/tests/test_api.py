@@ -64,7 +64,7 @@ def test_bad_input_gets_422_with_the_field(api, admin_user, admin_actor, org, en
         f"/api/v1/billing/pieces/{draft.pk}/issue", {"issued_on": future}, content_type="application/json"
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "issued_on"]
+    assert response.json()["errors"][0]["loc"] == ["body", "issued_on"]
     invoice = services.invoice_issue(actor=admin_actor, invoice_id=draft.pk)
     for payload, field in [
         ({"amount_cents": 140001, "paid_on": TODAY.isoformat()}, "amount_cents"),
@@ -75,13 +75,13 @@ def test_bad_input_gets_422_with_the_field(api, admin_user, admin_actor, org, en
             f"/api/v1/billing/pieces/{invoice.pk}/payments", payload, content_type="application/json"
         )
         assert response.status_code == 422, payload
-        assert response.json()["detail"][0]["loc"] == ["body", field]
+        assert response.json()["errors"][0]["loc"] == ["body", field]
     response = client.post(
         f"/api/v1/billing/pieces/{invoice.pk}/credit-notes", {"amount_cents": 140001}, content_type="application/json"
     )
-    assert response.status_code == 422 and "dépasse" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422 and "dépasse" in response.json()["errors"][0]["message"]
     response = client.post(f"/api/v1/billing/pieces/{invoice.pk}/issue", {}, content_type="application/json")
-    assert response.status_code == 422 and "émise" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422 and "émise" in response.json()["errors"][0]["message"]
     response = client.post(
         f"/api/v1/billing/enrolments/{enrolment.pk}/drafts", {"kind": "receipt"}, content_type="application/json"
     )

@@ -145,10 +145,10 @@ def test_cpf_api_cycle_and_refusals(api, admin_user, quality_user, stranger, oth
     state = client.get(url).json()
     assert (state["cpf_funded"], state["state"], state["state_label"]) == (True, "", "Non déclarée")
     response = client.post(url + "/entry", {"entered_on": "2026-12-01"}, content_type="application/json")
-    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "entered_on"]
-    assert "futur" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["body", "entered_on"]
+    assert "futur" in response.json()["errors"][0]["message"]
     response = client.post(url + "/service-done", {}, content_type="application/json")
-    assert response.status_code == 422 and "Déclarez d'abord l'entrée" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422 and "Déclarez d'abord l'entrée" in response.json()["errors"][0]["message"]
     # Another organisation's admin (our ids, their slug and ours) and a reader without billing.manage.
     assert api(stranger, other_org).get(url).status_code == 404
     assert (
@@ -164,11 +164,11 @@ def test_cpf_api_cycle_and_refusals(api, admin_user, quality_user, stranger, oth
     response = client.post(url + "/entry", {"entered_on": "2026-03-02"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["state"] == "entry_declared"
     response = client.post(url + "/entry", {"entered_on": "2026-03-02"}, content_type="application/json")
-    assert response.status_code == 422 and "déjà déclarée" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422 and "déjà déclarée" in response.json()["errors"][0]["message"]
     drafts = client.post(
         f"/api/v1/billing/enrolments/{cpf_enrolment.pk}/drafts", {"kind": "quote"}, content_type="application/json"
     )
-    assert drafts.status_code == 422 and "CPF" in drafts.json()["detail"][0]["msg"]
+    assert drafts.status_code == 422 and "CPF" in drafts.json()["errors"][0]["message"]
 
 
 def test_a_company_enrolment_has_no_cpf_dossier(api, admin_user, org, enrolment):
@@ -177,4 +177,5 @@ def test_a_company_enrolment_has_no_cpf_dossier(api, admin_user, org, enrolment)
         {"entered_on": "2026-03-02"},
         content_type="application/json",
     )
-    assert response.status_code == 422 and "n'a pas de financement par le CPF" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422
+    assert "n'a pas de financement par le CPF" in response.json()["errors"][0]["message"]

@@ -123,7 +123,7 @@ def test_contract_signature_api_refusals(api, admin_user, quality_user, stranger
     url = f"/api/v1/billing/enrolments/{consumer_enrolment.pk}/contract-signature"
     client = api(admin_user, org)
     response = client.post(url, {"signed_on": "2026-12-24"}, content_type="application/json")
-    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "signed_on"]
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["body", "signed_on"]
     assert (
         api(quality_user, org).post(url, {"signed_on": "2026-02-25"}, content_type="application/json").status_code
         == 403
@@ -135,7 +135,7 @@ def test_contract_signature_api_refusals(api, admin_user, quality_user, stranger
     assert Enrolment.objects.get(pk=consumer_enrolment.pk).contract_signed_on is None
     assert client.post(url, {"signed_on": "2026-02-25"}, content_type="application/json").status_code == 200
     response = client.post(url, {"signed_on": "2026-02-26"}, content_type="application/json")
-    assert response.status_code == 422 and "ne change plus" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 422 and "ne change plus" in response.json()["errors"][0]["message"]
 
 
 def test_professional_buyers_keep_the_late_payment_mentions(admin_actor, enrolment):

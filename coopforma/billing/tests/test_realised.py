@@ -214,7 +214,7 @@ def test_the_api_shows_and_issues_the_credit_note_of_unrealised_hours(
         if d.payer_kind == "opco"
     )
     client = api(admin_user, org)
-    (listed,) = client.get(f"/api/v1/sessions/{session.pk}/enrolments").json()
+    (listed,) = client.get(f"/api/v1/sessions/{session.pk}/enrolments").json()["items"]
     funding = listed["funding_lines"]
     assert [line["basis"] for line in funding if line["payer_kind"] == "opco"] == ["flat"]
     refused = client.post(

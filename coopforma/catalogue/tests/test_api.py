@@ -68,7 +68,7 @@ def test_create_422_with_field_errors(api, admin_user, org, member):
         content_type="application/json",
     )
     assert response.status_code == 422
-    errors = {tuple(e["loc"]): e["msg"] for e in response.json()["detail"]}
+    errors = {tuple(e["loc"]): e["message"] for e in response.json()["errors"]}
     assert "RNCP35219" in errors[("body", "certification_code")]
     assert "niveau RNCP" in errors[("body", "rncp_level")]
     assert "trop court" in errors[("body", "objectives")]
@@ -99,7 +99,7 @@ def test_patch_changes_only_what_is_sent(api, manager_user, org, member):
     assert training.content == "Jour 1 : diagnostic. Jour 2 : animation."
     response = client.patch(f"{BASE}/{training.pk}", {"formacode": "12"}, content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "formacode"]
+    assert response.json()["errors"][0]["loc"] == ["body", "formacode"]
 
 
 def test_submit_and_validate(api, manager_user, quality_user, org, member):
@@ -118,14 +118,15 @@ def test_submit_incomplete_is_422_listing_the_missing_items(api, manager_user, o
     training = TrainingFactory(organisation=org, member_structure=member, status="draft", content="", methods="")
     response = api(manager_user, org).post(f"{BASE}/{training.pk}/submit")
     assert response.status_code == 422
-    assert response.json()["detail"] == [
-        {
-            "loc": ["body"],
-            "msg": "Programme incomplet, impossible de soumettre le programme : il manque Contenu, "
-            "Méthodes pédagogiques et moyens.",
-            "type": "invalid",
-        }
-    ]
+    message = (
+        "Programme incomplet, impossible de soumettre le programme : il manque Contenu, "
+        "Méthodes pédagogiques et moyens."
+    )
+    assert response.json() == {
+        "detail": message,
+        "code": "invalid",
+        "errors": [{"loc": ["body"], "field": "", "message": message, "code": "invalid"}],
+    }
 
 
 def test_a_cqp_registered_at_the_rncp_without_a_level_can_be_entered(api, admin_user, org, member):

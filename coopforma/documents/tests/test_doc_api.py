@@ -17,7 +17,7 @@ def test_generate_list_finalise_download(world, api, admin_user, admin_actor, or
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["kind"] == "certificate" and body["status"] == "draft" and body["session_id"] == world.session.pk
-    listing = client.get(f"/api/v1/documents?session={world.session.pk}").json()
+    listing = client.get(f"/api/v1/documents?session={world.session.pk}").json()["items"]
     assert [d["id"] for d in listing] == [body["id"]]
     final = client.post(f"/api/v1/documents/{body['id']}/finalise").json()
     assert final["status"] == "final" and len(final["sha256"]) == 64

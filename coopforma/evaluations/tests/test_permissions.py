@@ -81,9 +81,9 @@ def test_api_permissions(session, training, api, org, other_org, stranger, train
     assert api(stranger, other_org).get(f"/api/v1/sessions/{session.pk}/surveys").status_code == 404
     assert api(trainer_user, org).get("/api/v1/evaluations/questionnaires").status_code == 403
     assert api(other_trainer.user, org).get(f"/api/v1/sessions/{session.pk}/surveys").status_code == 404
-    surveys = api(trainer_user, org).get(f"/api/v1/sessions/{session.pk}/surveys").json()
+    surveys = api(trainer_user, org).get(f"/api/v1/sessions/{session.pk}/surveys").json()["items"]
     assert [(s["kind"], s["invitations"], s["answered"]) for s in surveys] == [("hot", 3, 0)]
-    assert len(api(quality_user, org).get("/api/v1/evaluations/questionnaires").json()) == 7
+    assert api(quality_user, org).get("/api/v1/evaluations/questionnaires").json()["count"] == 7
     other = finished_session(training=training)
     other.trainers.add(other_trainer)
     results = api(trainer_user, org).get("/api/v1/evaluations/results?by=trainer").json()

@@ -20,7 +20,7 @@ def patch(client, path, data):  # type: ignore[no-untyped-def]
 
 
 def fields_in_error(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {tuple(d["loc"])[-1]: d["msg"] for d in response.json()["detail"]}
+    return {tuple(d["loc"])[-1]: d["message"] for d in response.json()["errors"]}
 
 
 # --- Members -----------------------------------------------------------------------------------------------

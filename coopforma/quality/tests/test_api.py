@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_indicators_with_explanations_and_links(api, quality_user, org, session):
-    rows = api(quality_user, org).get("/api/v1/quality/indicators").json()
-    assert [r["number"] for r in rows] == list(range(1, 33))
+    body = api(quality_user, org).get("/api/v1/quality/indicators").json()
+    rows = body["items"]
+    assert body["count"] == 32 and [r["number"] for r in rows] == list(range(1, 33))
     eight = rows[7]
     assert eight["status"] == "missing" and eight["explanation"].startswith("0 sur 3")
     assert all(

@@ -73,7 +73,7 @@ def test_the_api_bounds_the_lists_and_gives_the_totals(monkeypatch, api, quality
     eight = api(quality_user, org).get("/api/v1/quality/indicators/8").json()
     assert eight["missing_total"] == 5 and eight["counted_total"] == 0
     assert [link["url"] for link in eight["missing"]] == _participant_urls(org, five)[:3]
-    rows = api(quality_user, org).get("/api/v1/quality/indicators").json()
+    rows = api(quality_user, org).get("/api/v1/quality/indicators").json()["items"]
     assert rows[7]["missing_total"] == 5 and len(rows[7]["missing"]) == 3
     assert rows[4]["counted_total"] == len(rows[4]["counted"])  # indicator 5: one training, nothing cut
 

@@ -106,4 +106,4 @@ def test_api(request, api, org, other_org, world, role, name, path, expected):  
     wanted = 200 if role == "stranger" else expected[role]
     assert response.status_code == wanted, f"{role} {path}"
     if role == "stranger" and name == "indicators":
-        assert all(not row["evidence_ids"] for row in response.json())
+        assert all(not row["evidence_ids"] for row in response.json()["items"])

@@ -251,6 +251,19 @@ def test_every_line_of_the_main_world_through_the_api(world, api, admin_user, or
     assert data["can_file"] is False
 
 
+def test_the_api_answers_the_json_export_through_its_typed_schema(world, api, admin_user, org, admin_actor):
+    """`BpfOut` (the OpenAPI's schema of /bpf/{year}) changes nothing of the body: the same keys in the same
+    order, the same values as the JSON export of the page."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from coopforma.reporting import selectors
+
+    response = api(admin_user, org).get("/api/v1/bpf/2025")
+    expected = json.loads(json.dumps(bpf_json(selectors.bpf_get(actor=admin_actor, year=2025)), cls=DjangoJSONEncoder))
+    assert list(response.json()) == list(expected)
+    assert response.json() == expected
+
+
 def test_the_session_spanning_two_years_is_split_by_slot_date(world, org):
     data = bpf_json(compute_bpf(org, 2026))
     compare(

@@ -21,7 +21,7 @@ API = "/api/v1"
 def locs(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """{field: message} of a 422 answer."""
     assert response.status_code == 422, response.content
-    return {(e["loc"][-1] if len(e["loc"]) > 1 else "__all__"): e["msg"] for e in response.json()["detail"]}
+    return {(e["loc"][-1] if len(e["loc"]) > 1 else "__all__"): e["message"] for e in response.json()["errors"]}
 
 
 def test_list_sessions(api, admin_user, org, session, other_session, company):
@@ -174,7 +174,7 @@ def test_enrolments(api, admin_user, org, session, company):
     )
     assert "dispositif" in locs(missing_scheme)["funding_lines[0].scheme"]
     assert FundingLine.objects.count() == 2
-    listing = client.get(f"{API}/sessions/{session.pk}/enrolments").json()
+    listing = client.get(f"{API}/sessions/{session.pk}/enrolments").json()["items"]
     assert [e["id"] for e in listing] == [enrolment_id] and len(listing[0]["funding_lines"]) == 2
     cancelled = client.patch(
         f"{API}/enrolments/{enrolment_id}", {"status": "cancelled"}, content_type="application/json"
@@ -224,7 +224,7 @@ def test_trainees(api, admin_user, org, session, company, partner_of):
         content_type="application/json",
     )
     assert locs(full)["__all__"] == "La session est complète : 2 places sur 2."
-    listing = client.get(f"{API}/sessions/{session.pk}/trainees").json()
+    listing = client.get(f"{API}/sessions/{session.pk}/trainees").json()["items"]
     assert [p["last_name"] for p in listing] == ["Martin", "Nouvelle"]
     participant = Participant.objects.get(trainee=existing)
     response = client.patch(
