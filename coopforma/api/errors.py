@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -75,10 +76,39 @@ def refusal_body(errors: list[dict[str, Any]], code: str = "invalid") -> dict[st
     return error_body(detail, code, errors)
 
 
+# Pydantic's messages are English: the usual ones said in French (the others keep pydantic's wording).
+PYDANTIC_FR: dict[str, Any] = {
+    "missing": gettext_lazy("Champ obligatoire."),
+    "int_parsing": gettext_lazy("Un nombre entier est attendu."),
+    "int_type": gettext_lazy("Un nombre entier est attendu."),
+    "float_parsing": gettext_lazy("Un nombre est attendu."),
+    "bool_parsing": gettext_lazy("Vrai ou faux (true/false) est attendu."),
+    "string_type": gettext_lazy("Un texte est attendu."),
+    "date_from_datetime_parsing": gettext_lazy("Une date AAAA-MM-JJ est attendue."),
+    "date_parsing": gettext_lazy("Une date AAAA-MM-JJ est attendue."),
+    "date_type": gettext_lazy("Une date AAAA-MM-JJ est attendue."),
+    "datetime_parsing": gettext_lazy("Une date et une heure ISO 8601 sont attendues."),
+    "datetime_from_date_parsing": gettext_lazy("Une date et une heure ISO 8601 sont attendues."),
+    "list_type": gettext_lazy("Une liste est attendue."),
+    "dict_type": gettext_lazy("Un objet JSON est attendu."),
+    "model_attributes_type": gettext_lazy("Un objet JSON est attendu."),
+    "json_invalid": gettext_lazy("Le JSON envoyé est illisible."),
+    "extra_forbidden": gettext_lazy("Ce champ n'existe pas."),
+    "enum": gettext_lazy("Valeur inconnue."),
+    "literal_error": gettext_lazy("Valeur inconnue."),
+}
+
+
 def ninja_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
-    """ninja's errors (pydantic's, and those of `guards.guarded`) as items of `errors`."""
+    """ninja's errors (pydantic's, and those of `guards.guarded`) as items of `errors`, in French where pydantic's
+    message is one of the usual ones."""
     return [
-        field_error(error.get("loc", ["body"]), error.get("msg", ""), error.get("type", "")) for error in exc.errors
+        field_error(
+            error.get("loc", ["body"]),
+            PYDANTIC_FR.get(error.get("type", ""), error.get("msg", "")),
+            error.get("type", ""),
+        )
+        for error in exc.errors
     ]
 
 

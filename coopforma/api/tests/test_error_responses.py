@@ -116,3 +116,20 @@ def test_403_404_and_401_are_the_same_envelope_in_french(
     assert response.status_code == status
     body = response.json()
     assert body["code"] == code and body["detail"].startswith(detail) and body["errors"] == []
+
+
+def test_pydantics_usual_refusals_are_said_in_french_and_in_english_on_request(api, admin_user, org):
+    client = api(admin_user, org)
+    missing = client.get("/api/v1/documents")
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0] | {"loc": None} == {
+        "loc": None,
+        "field": "session",
+        "message": "Champ obligatoire.",
+        "code": "missing",
+    }
+    assert missing.json()["detail"] == "Champ obligatoire."
+    not_a_number = client.get("/api/v1/documents?session=douze")
+    assert not_a_number.json()["errors"][0]["message"] == "Un nombre entier est attendu."
+    english = client.get("/api/v1/documents", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["errors"][0]["message"] == "Field required."
