@@ -261,8 +261,8 @@ def test_api_paper_entry_after_the_end_without_reason_is_422_on_reason(api, trai
         path, {"participant_id": alice.pk, "mark": "paper", "status": "present"}, content_type="application/json"
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "reason"]
-    assert "motif" in refused.json()["detail"][0]["msg"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "reason"]
+    assert "motif" in refused.json()["errors"][0]["message"]
     assert not AttendanceRecord.objects.filter(slot=ended_slot).exists()
 
     accepted = api(trainer_user, org).post(

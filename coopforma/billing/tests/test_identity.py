@@ -262,7 +262,7 @@ def test_issuing_to_an_opco_without_address_says_which_field_and_where(
         {"recipient_name": name, "recipient_address": "1 rue de l'Exemple\n75001 Paris", "payer_kind": "opco"},
     )
     assert edit.status_code == 302, edit.content.decode()[:1500]
-    issued = services.invoice_issue(actor=admin_actor, invoice_id=Invoice.objects.get.pk(pk=opco.pk))
+    issued = services.invoice_issue(actor=admin_actor, invoice_id=opco.pk)
     assert issued.number and issued.recipient_address.endswith("75001 Paris")
 
 

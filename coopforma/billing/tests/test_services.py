@@ -575,7 +575,7 @@ def test_pdf_of_a_quote_reads_back(admin_actor, enrolment, opco_line):
 
 def _accepted_quote(actor, enrolment):  # type: ignore[no-untyped-def]
     quote = services.invoice_issue(
-        actor=actor, invoice_id=services.quote_create_for_enrolment.pk(actor=actor, enrolment=enrolment)
+        actor=actor, invoice_id=services.quote_create_for_enrolment(actor=actor, enrolment_id=enrolment.pk).pk
     )
     return services.quote_accept(actor=actor, quote_id=quote.pk)
 
@@ -625,7 +625,7 @@ def test_a_quote_is_not_converted_once_the_clients_share_is_invoiced(admin_actor
 
 
 def test_a_quote_without_third_party_funding_converts_whole(admin_actor, enrolment):
-    invoice = services.quote_convert(actor=admin_actor, quote_id=_accepted_quote.pk(admin_actor, enrolment))
+    invoice = services.quote_convert(actor=admin_actor, quote_id=_accepted_quote(admin_actor, enrolment).pk)
     assert invoice.total_ht_cents == enrolment.price_cents and "Part restant" not in invoice.notes
 
 
@@ -634,7 +634,7 @@ def test_an_invoice_converted_for_the_whole_price_still_blocks_the_funders_invoi
     invoiced the same amount again."""
     from coopforma.training_sessions.tests.factories import FundingLineFactory
 
-    invoice = services.quote_convert(actor=admin_actor, quote_id=_accepted_quote.pk(admin_actor, enrolment))
+    invoice = services.quote_convert(actor=admin_actor, quote_id=_accepted_quote(admin_actor, enrolment).pk)
     assert invoice.total_ht_cents == 140000
     FundingLineFactory(enrolment=enrolment, payer_kind="opco", payer_name="AKTO", amount_cents=100000)
     with pytest.raises(ValidationError, match="déjà facturée"):
