@@ -105,7 +105,7 @@ def ninja_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
     return [
         field_error(
             error.get("loc", ["body"]),
-            PYDANTIC_FR.get(error.get("type", ""), error.get("msg", "")),
+            str(PYDANTIC_FR.get(error.get("type", "")) or error.get("msg", "")),
             error.get("type", ""),
         )
         for error in exc.errors
