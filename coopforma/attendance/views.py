@@ -2,6 +2,7 @@
 """The trainer's live slot page (htmx polling), the session's attendance and hours, the CSV export."""
 
 import csv
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +19,7 @@ from django.views.generic import TemplateView, View
 from coopforma.accounts.mixins import OrgViewMixin
 from coopforma.attendance import paper, selectors, services
 from coopforma.attendance.forms import CloseForm, CorrectForm, MarkForm, PaperEntryForm, ScanForm
+from coopforma.attendance.models import AttendanceStatus
 from coopforma.attendance.qr import qr_svg
 from coopforma.core.forms import add_service_errors
 from coopforma.core.hours import minutes_to_hours
@@ -185,6 +188,11 @@ class SessionAttendanceView(OrgViewMixin, TemplateView):
         return context
 
 
+def _local(value: dt.datetime | None) -> str:
+    """A CSV date and time as the user reads it: Europe/Paris wall-clock time, « 03/12/2026 10:00 »."""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
 class SessionExportView(OrgViewMixin, View):
     """One line per trainee and slot: status, method, times, minutes (hours as exact decimals)."""
 
@@ -196,17 +204,17 @@ class SessionExportView(OrgViewMixin, View):
         writer = csv.writer(response, delimiter=";")
         writer.writerow(
             [
-                "stagiaire",
-                "créneau",
-                "début",
-                "fin",
-                "présence",
-                "mode",
-                "signé le",
-                "arrivée",
-                "motif",
-                "minutes suivies",
-                "heures suivies",
+                _("stagiaire"),
+                _("créneau"),
+                _("début"),
+                _("fin"),
+                _("présence"),
+                _("mode"),
+                _("signé le"),
+                _("arrivée"),
+                _("motif"),
+                _("minutes suivies"),
+                _("heures suivies"),
             ]
         )
         for line in summary.lines:
@@ -216,15 +224,16 @@ class SessionExportView(OrgViewMixin, View):
                     [
                         str(line.participant.trainee),
                         slot.pk,
-                        slot.starts_at.isoformat(),
-                        slot.ends_at.isoformat(),
-                        cell.status if cell else "unknown",
-                        cell.method if cell else "",
-                        cell.signed_at.isoformat() if cell and cell.signed_at else "",
-                        cell.arrival_at.isoformat() if cell and cell.arrival_at else "",
+                        _local(slot.starts_at),
+                        _local(slot.ends_at),
+                        cell.get_status_display() if cell else AttendanceStatus.UNKNOWN.label,
+                        cell.get_method_display() if cell and cell.method else "",
+                        _local(cell.signed_at) if cell else "",
+                        _local(cell.arrival_at) if cell else "",
                         cell.reason if cell else "",
                         minutes,
-                        str(minutes_to_hours(minutes)),
+                        # A French spreadsheet reads « 3,5 »: the decimal comma, as the « ; » separator says.
+                        str(minutes_to_hours(minutes)).replace(".", ","),
                     ]
                 )
         return response

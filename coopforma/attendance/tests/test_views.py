@@ -2,11 +2,13 @@
 """The trainer's slot page and the trainee's phone, through the HTTP client."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coopforma.attendance import services
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance, SlotAttendance
@@ -136,11 +138,13 @@ def test_session_page_and_export(web, org, trainer_user, session, slot, alice, b
     assert csv_response["Content-Type"].startswith("text/csv")
     lines = csv_response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("stagiaire;créneau")
-    assert any(
-        line.startswith("Alice Martin;") and line.endswith(";present;qr;" + line.split(";")[6] + ";;;210;3.5")
-        for line in lines
-    )
+    alice_line = next(line.split(";") for line in lines if line.startswith("Alice Martin;"))
+    local = timezone.localtime(slot.starts_at).strftime("%d/%m/%Y %H:%M")  # Paris wall-clock time, not UTC
+    assert alice_line[2] == local and "+00:00" not in ";".join(lines)
+    assert alice_line[4:6] == ["Présent·e", "QR code"] and alice_line[-2:] == ["210", "3,5"]
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", alice_line[6])
     assert any("Bruno Petit" in line and line.endswith(";180;3") for line in lines)
+    assert "present" not in csv_response.content.decode("utf-8-sig")
 
 
 def test_session_page_queries_constant(
