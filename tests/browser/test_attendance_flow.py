@@ -53,7 +53,10 @@ def sign_on_phone(phone, link: str, name: str, slot_id: int) -> None:  # type: i
     phone.get_by_role("button", name="Je signe").click()
     phone.get_by_text(f"Merci {name.split()[0]}, votre signature est enregistrée.").wait_for()
     phone.get_by_role("link", name="Voir mes créneaux").click()
-    assert phone.get_by_text(re.compile(r"Signé à \d\d:\d\d")).first.is_visible()
+    phone.wait_for_url("**/e/moi/")
+    signed = phone.get_by_text(re.compile(r"Signé à \d\d:\d\d")).first
+    signed.wait_for()  # the click starts a navigation; is_visible() alone would read the page being left
+    assert signed.is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
 
 
