@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance, SlotAttendance
@@ -54,9 +55,8 @@ def sign_on_phone(phone, link: str, name: str, slot_id: int) -> None:  # type: i
     phone.get_by_text(f"Merci {name.split()[0]}, votre signature est enregistrée.").wait_for()
     phone.get_by_role("link", name="Voir mes créneaux").click()
     phone.wait_for_url("**/e/moi/")
-    signed = phone.get_by_text(re.compile(r"Signé à \d\d:\d\d")).first
-    signed.wait_for()  # the click starts a navigation; is_visible() alone would read the page being left
-    assert signed.is_visible()
+    # expect() waits: the click starts a navigation, and is_visible() alone would read the page being left.
+    expect(phone.get_by_text(re.compile(r"Signé à \d\d:\d\d")).first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
 
 
@@ -89,10 +89,10 @@ def test_trainer_opens_two_trainees_sign_on_phones_trainer_closes_certificate_sh
     page.goto(f"/o/{org.slug}/attendance/slots/{slot.pk}/")
     page.get_by_role("button", name="Ouvrir l'émargement").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Ouvert", exact=True).first.is_visible()
+    expect(page.get_by_text("Ouvert", exact=True).first).to_be_visible()
     page.get_by_role("button", name="Envoyer les liens d'émargement").click()
     page.wait_for_load_state()
-    assert page.get_by_text("2 lien(s) d'émargement envoyé(s) par e-mail.").is_visible()
+    expect(page.get_by_text("2 lien(s) d'émargement envoyé(s) par e-mail.")).to_be_visible()
 
     # Each trainee signs on their own phone.
     sign_on_phone(phone, personal_link("alice@example.org"), "Alice Martin", slot.pk)
@@ -109,7 +109,7 @@ def test_trainer_opens_two_trainees_sign_on_phones_trainer_closes_certificate_sh
     page.get_by_label("Votre nom (signature du formateur·rice)").fill("Théo Formateur")
     page.get_by_role("button", name="Je signe et je clos l'émargement").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Clos", exact=True).first.is_visible()
+    expect(page.get_by_text("Clos", exact=True).first).to_be_visible()
     assert "Théo Formateur" in page.content()
 
     head = SlotAttendance.objects.get(slot=slot)
