@@ -77,3 +77,28 @@ def test_a_queued_email_is_sent_by_one_run_of_the_worker(org, settings):
     email = OutboundEmail.objects.get(pk=email.pk)
     assert email.status == OutboundEmailStatus.SENT
     assert [m.to for m in mail.outbox] == [["marie@example.org"]]
+
+
+def _dev_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "dev.py"
+    spec = importlib.util.spec_from_file_location("coopforma_dev", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dev_start_says_emails_are_sent_and_where_to_read_them():
+    from django.urls import reverse
+
+    from coopforma.accounts.demo import DEMO_SLUG
+
+    dev = _dev_module()
+    assert reverse("documents:catcher", kwargs={"org": DEMO_SLUG}) == dev.DEMO_MAILBOX
+    notice = dev.mail_notice("8080", {})
+    assert "background worker" in notice and f"http://127.0.0.1:8080{dev.DEMO_MAILBOX}" in notice
+    assert "smtp.example.coop" in dev.mail_notice("8000", {"EMAIL_HOST": "smtp.example.coop"})
+    assert "printed on this console" in dev.mail_notice("8000", {"MAIL_CATCHER": "false"})
