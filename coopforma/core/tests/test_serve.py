@@ -102,3 +102,14 @@ def test_dev_start_says_emails_are_sent_and_where_to_read_them():
     assert "background worker" in notice and f"http://127.0.0.1:8080{dev.DEMO_MAILBOX}" in notice
     assert "smtp.example.coop" in dev.mail_notice("8000", {"EMAIL_HOST": "smtp.example.coop"})
     assert "printed on this console" in dev.mail_notice("8000", {"MAIL_CATCHER": "false"})
+
+
+def test_after_ctrl_c_the_children_get_time_to_finish_before_being_terminated():
+    import signal
+
+    # A child that ignores nothing but needs 0.3 s to finish (as the task worker finishing its task).
+    supervisor = Supervisor(commands={"web": _sleep(0.3)}, log=lambda line: None)
+    supervisor.start("web")
+    supervisor.request_stop(signal.SIGINT)
+    supervisor.stop(timeout=4)
+    assert supervisor.processes["web"].returncode == 0  # ended by itself, not terminated (-15)

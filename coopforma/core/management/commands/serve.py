@@ -6,6 +6,7 @@ minute), supervised: a worker that stops is restarted, Ctrl+C or SIGTERM stops t
 `--no-worker` serves the web only, for deployments that run `coopforma db_worker` and the cron line themselves.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -73,12 +74,14 @@ class Supervisor:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _next_start: dict[str, float] = field(default_factory=dict)
     _stopping: bool = False
+    _signal: int = 0
 
     def start(self, name: str) -> None:
         self.processes[name] = subprocess.Popen(self.commands[name], cwd=self.cwd)
 
-    def request_stop(self, *_args: object) -> None:
+    def request_stop(self, signum: int = signal.SIGTERM, *_args: object) -> None:
         self._stopping = True
+        self._signal = signum
 
     def run(self, *, tick: float = 0.5) -> int:
         """Start everything, watch until the web server ends or a stop is requested; return the exit code."""
@@ -123,9 +126,16 @@ class Supervisor:
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """SIGTERM to every running child (gunicorn and the worker stop gracefully), SIGKILL after `timeout`."""
         running = [process for process in self.processes.values() if process.poll() is None]
+        deadline = time.monotonic() + timeout
+        if self._signal == signal.SIGINT:
+            # Ctrl+C in a terminal reached the children too: let them finish (a second signal would make the task
+            # worker drop the task it runs) and terminate only those still there after half the delay.
+            for process in running:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(max(deadline - timeout / 2 - time.monotonic(), 0.1))
+            running = [process for process in running if process.poll() is None]
         for process in running:
             process.terminate()
-        deadline = time.monotonic() + timeout
         for process in running:
             try:
                 process.wait(max(deadline - time.monotonic(), 0.1))
