@@ -366,7 +366,9 @@ def register_resender(purpose: str) -> Callable[[Resender], Resender]:
 
 def can_resend(email: OutboundEmail) -> bool:
     """Whether « Renvoyer » is offered (email_resend says why not, in French, when it refuses)."""
-    return email.status != OutboundEmailStatus.QUEUED and (not has_secrets(email) or email.purpose in _RESENDERS)
+    if email.status == OutboundEmailStatus.QUEUED or email.to.lower().endswith(".invalid"):
+        return False
+    return not has_secrets(email) or email.purpose in _RESENDERS
 
 
 def email_resend(*, actor: Any, email_id: Any) -> OutboundEmail:
@@ -376,6 +378,8 @@ def email_resend(*, actor: Any, email_id: Any) -> OutboundEmail:
     its stored text is masked. Refused, writing nothing, when that service cannot resend it."""
     with transaction.atomic():
         email = lock_for_update(OutboundEmail.objects.filter(organisation_id=actor.organisation_id), email_id)
+        if email.to.lower().endswith(".invalid"):  # the address was erased (RGPD): there is nobody to send to
+            raise ValidationError(_("L'adresse de ce message a été effacée : il ne peut pas être renvoyé."))
         if email.status == OutboundEmailStatus.QUEUED:
             raise ValidationError(
                 _("Ce message est encore en attente d'envoi : il partira sans qu'il faille le renvoyer.")

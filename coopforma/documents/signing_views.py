@@ -101,6 +101,11 @@ class OutboxResendView(OrgViewMixin, View):
 class _CatcherMixin(OrgViewMixin):
     required_flag = OUTBOX_FLAG
 
+    def caught_of(self) -> str | None:
+        """Whose caught messages this page shows: a staff account (a technician) reads every one, the messages
+        of no organisation included (« mot de passe oublié »); the demo's staff read their organisation's."""
+        return None if getattr(self.request.user, "is_staff", False) else self.actor.organisation.slug
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not catcher_open_to(request, str(kwargs["org"])):
             raise Http404  # (anonymous: OrgViewMixin sends to the login page)
@@ -114,7 +119,7 @@ class CatcherListView(_CatcherMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["messages_caught"] = mailcatcher.caught_list(organisation=self.actor.organisation.slug)
+        context["messages_caught"] = mailcatcher.caught_list(organisation=self.caught_of())
         return context
 
 
@@ -123,7 +128,7 @@ class CatcherDetailView(_CatcherMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        caught = mailcatcher.caught_get(message_id=str(kwargs["message_id"]), organisation=self.actor.organisation.slug)
+        caught = mailcatcher.caught_get(message_id=str(kwargs["message_id"]), organisation=self.caught_of())
         if caught is None:
             raise Http404
         context["caught"] = caught
@@ -132,9 +137,7 @@ class CatcherDetailView(_CatcherMixin, TemplateView):
 
 class CatcherAttachmentView(_CatcherMixin, View):
     def get(self, request: HttpRequest, org: str, message_id: str, index: int) -> HttpResponse:
-        found = mailcatcher.caught_attachment(
-            message_id=message_id, organisation=self.actor.organisation.slug, index=int(index)
-        )
+        found = mailcatcher.caught_attachment(message_id=message_id, organisation=self.caught_of(), index=int(index))
         if found is None:
             raise Http404
         info, data = found

@@ -122,6 +122,18 @@ def test_a_message_with_a_one_time_link_is_never_resent_as_stored(org, admin_use
     assert OutboundEmail.objects.count() == 1 and DeliveryAttempt.objects.count() == 1 and mail.outbox == []
 
 
+def test_a_message_whose_address_was_erased_is_not_resent(org, admin_actor):
+    from django.core.exceptions import ValidationError
+
+    from coopforma.core.mail import email_resend
+
+    email = _plain(org)
+    OutboundEmail.objects.filter(pk=email.pk).update(to="personne-effacee-7@example.invalid", body="[effacé]")
+    with pytest.raises(ValidationError, match="effacée"):
+        email_resend(actor=admin_actor, email_id=email.pk)
+    assert OutboundEmail.objects.count() == 1 and DeliveryAttempt.objects.count() == 1
+
+
 def test_resending_a_signing_link_issues_a_fresh_link(org, admin_actor, admin_user, web):
     document = final_document(org, signers=("client",))
     signing.signature_request(actor=admin_actor, document_id=document.pk)
@@ -211,7 +223,9 @@ def test_the_test_mailbox_is_closed_to_real_organisations_and_without_the_catche
     assert _url("catcher", org) not in client.get(_url("outbox", org)).content.decode()
     admin_user.is_staff = True
     admin_user.save(update_fields=["is_staff"])
-    assert "Votre espace" in client.get(_url("catcher", org)).content.decode()  # a staff account (technician)
+    send_mail_logged(organisation=None, to="oubli@example.org", subject="Mot de passe oublié", body="x")
+    listing = client.get(_url("catcher", org)).content.decode()
+    assert "Votre espace" in listing and "Mot de passe oublié" in listing  # a staff account (technician): all
     settings.MAIL_CATCHER = False  # SMTP configured: no catcher, no page
     assert client.get(_url("catcher", org)).status_code == 404
 
