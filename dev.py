@@ -122,7 +122,27 @@ def start(argv: list[str]) -> int:
             return 1
     if "--no-serve" in argv:
         return 0
+    say(mail_notice(port, env))
     return run(py, "-m", "coopforma.core.cli", "serve", "--port", port, env=env)
+
+
+DEMO_MAILBOX = "/o/cooperative-demo/documents/outbox/test-mailbox/"  # the demo organisation's test mailbox
+
+
+def mail_notice(port: str, env: dict[str, str]) -> str:
+    """What `start` says about e-mails: they are sent by the worker `serve` starts, and where to read them."""
+    if env.get("EMAIL_HOST"):
+        host = env["EMAIL_HOST"]
+        return f"e-mails are sent by the background worker through {host} (E-mails page: /o/<org>/documents/outbox/)."
+    if env.get("MAIL_CATCHER", "true").strip().lower() not in {"1", "true", "yes", "on"}:
+        return (
+            "e-mails are sent by the background worker and printed on this console (no EMAIL_HOST, MAIL_CATCHER off)."
+        )
+    return (
+        "e-mails are sent by the background worker; with no EMAIL_HOST nothing leaves this machine: each message is "
+        f"caught, read it in the app at http://127.0.0.1:{port}{DEMO_MAILBOX} (« E-mails envoyés » → « Boîte de "
+        "test », as the demo's admin or quality manager) or in var/mail/."
+    )
 
 
 def test(argv: list[str]) -> int:

@@ -189,8 +189,13 @@ if os.environ.get("S3_BUCKET"):
     }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# E-mail: console in development, SMTP once EMAIL_HOST is set (Django 6.1's MAILERS; EMAIL_* on 5.2).
+# E-mail: SMTP once EMAIL_HOST is set (Django 6.1's MAILERS; EMAIL_* on 5.2). Without it (development, the demo),
+# the local catcher keeps each message as a file in var/mail/ (printed on the console too), readable in the app
+# on the E-mails page of the demo organisation and by staff accounts (is_staff); MAIL_CATCHER=false turns it off
+# (messages are then only printed). Never on when EMAIL_HOST is set (docs/signatures-and-portal.md).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+MAIL_CATCHER = not EMAIL_HOST and env_bool("MAIL_CATCHER", True)
+MAIL_CATCHER_DIR = VAR_DIR / "mail"
 _MAILER = (
     {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -203,7 +208,11 @@ _MAILER = (
         },
     }
     if EMAIL_HOST
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    else {
+        "BACKEND": "coopforma.core.mailcatcher.CatcherBackend"
+        if MAIL_CATCHER
+        else "django.core.mail.backends.console.EmailBackend"
+    }
 )
 if django.VERSION >= (6, 1):
     MAILERS = {"default": _MAILER}

@@ -14,6 +14,7 @@ if "MAILERS" in globals():
 else:  # pragma: no cover - Django 5.2
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS_BACKEND}}
+MAIL_CATCHER = False  # no test mailbox: messages stay in memory (a test turns it on with its own directory)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # In memory, per xdist worker (":memory:" and not "": pytest-django leaves the name alone only for Django's
     # own engine or ":memory:", and ours is coopforma.core.sqlite3).

@@ -47,8 +47,10 @@ FOREIGN_MARK = "Bidule"
 YEAR = 2026  # the records' year (slots of March 2026, invoices, BPF)
 INDICATOR = 31  # a Qualiopi indicator with evidence of `org`
 # Path parameters that name no record: each gets real values of its own.
-NOT_RECORDS = {"org", "year", "number", "fmt", "code", "kind"}
-VALUES = {"year": [str(YEAR)], "number": [str(INDICATOR)], "fmt": ["json", "csv"], "code": ["F1.total"]}
+NOT_RECORDS = {"org", "year", "number", "fmt", "code", "kind", "index", "message_id"}
+VALUES = {"year": [str(YEAR)], "number": [str(INDICATOR)], "fmt": ["json", "csv"], "code": ["F1.total"], "index": ["0"]}
+# "index": an attachment's rank in its message; "message_id": a message of the test mailbox (a file, closed here).
+VALUES["message_id"] = ["20261203T101010000000-0123456789ab"]
 # Query parameters through which pages take a record's id (filters, pre-filled forms, a template's version).
 QUERY_IDS = ("training", "client", "enrolment", "session", "trainer", "member", "member_structure", "complaint",
              "participant", "from")  # fmt: skip

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The `coopforma` console command: Django's manage.py with this project's settings.
 
-coopforma serve [--port 8000]   the web server (gunicorn, several workers) with static files
+coopforma serve [--port 8000]   the web server (gunicorn, several workers) with static files, the task
+                                worker (e-mails…) and cron; --no-worker serves the web only
 coopforma demo                  load the demo cooperative (idempotent) and print the logins
 coopforma createadmin           create an organisation administrator
 coopforma backup --out FILE     database, media files and a SHA-256 manifest in one archive

@@ -11,6 +11,11 @@ subject, body and html hold a placeholder (`[[secret:0]]`…) where each secret 
 kept encrypted (Fernet, with a key derived from SECRET_KEY) until the message is sent, then erased. Staff reading
 the outbox see « [lien ou code personnel masqué] »; only the addressee's mailbox receives the real one.
 
+Every attempt is recorded (`DeliveryAttempt`: when, sent or not, the reason in French) and staff may send a message
+again (`email_resend`): a new message copying the old one; one whose text held a one-time link or code is never
+copied (its secrets are gone once sent) but sent anew by the service that created it, with a fresh link, when that
+service registered a resender for its purpose (`register_resender`), and refused otherwise.
+
 Attachments are references to stored files (`MailAttachment`: storage name, file name, MIME type, optional
 SHA-256), kept as a JSON list on the message and read from `default_storage` when it is actually sent: the outbox
 never copies the files. A file missing or altered (its SHA-256 differs) makes that attempt fail with the file named
@@ -21,7 +26,8 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+import smtplib
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,15 +35,20 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopforma.core import mailcatcher
 from coopforma.core.links import absolute_url
-from coopforma.core.models import OutboundEmail, OutboundEmailStatus
+from coopforma.core.locking import id_or_404, lock_for_update
+from coopforma.core.log import log_action
+from coopforma.core.models import DeliveryAttempt, OutboundEmail, OutboundEmailStatus
 
 MAX_ATTEMPTS = 5
 
@@ -180,18 +191,44 @@ def privacy_footer(email: OutboundEmail) -> str:
     return "\n\n-- \n" + _("Vos données personnelles : %(url)s") % {"url": absolute_url(path)}
 
 
+def explain_error(exc: BaseException) -> str:
+    """What went wrong when sending, in French, for the staff reading the outbox."""
+    if isinstance(exc, AttachmentError):
+        return str(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return _("Le serveur d'envoi refuse l'adresse du ou de la destinataire : vérifiez-la.")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return _("Le serveur d'envoi refuse l'adresse d'expédition (réglage DEFAULT_FROM_EMAIL).")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return _(
+            "Le serveur d'envoi refuse l'identifiant ou le mot de passe "
+            "(réglages EMAIL_HOST_USER et EMAIL_HOST_PASSWORD)."
+        )
+    if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError)):
+        return _(
+            "Le serveur d'envoi est injoignable (réglages EMAIL_HOST et EMAIL_PORT) ; une nouvelle tentative suivra."
+        )
+    if isinstance(exc, smtplib.SMTPException):
+        return _("Le serveur d'envoi a refusé le message.")
+    return _("Erreur inattendue pendant l'envoi.")
+
+
 def deliver(email_id: int) -> OutboundEmail | None:
-    """Send one queued or failed message now with the configured mailer; record the outcome."""
+    """Send one queued or failed message now with the configured mailer; record the outcome and the attempt."""
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status == OutboundEmailStatus.SENT:
             return email
         values = unseal(email.sealed_secrets)
+        headers = {}
+        if mailcatcher.is_on() and email.organisation_id is not None:
+            headers[mailcatcher.ORG_HEADER] = email.organisation.slug
         message = EmailMultiAlternatives(
             subject=reveal(email.subject, values),
             body=reveal(email.body, values) + privacy_footer(email),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
+            headers=headers,
         )
         if email.html:
             message.attach_alternative(reveal(email.html, values), "text/html")
@@ -203,12 +240,18 @@ def deliver(email_id: int) -> OutboundEmail | None:
         except Exception as exc:  # any transport error is recorded and retried
             email.status = OutboundEmailStatus.FAILED
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            attempt = DeliveryAttempt(ok=False, error=explain_error(exc), detail=email.last_error)
         else:
             email.status = OutboundEmailStatus.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
             email.sealed_secrets = ""  # delivered: the secrets are no longer kept anywhere
+            attempt = DeliveryAttempt(ok=True)
         email.save(update_fields=["attempts", "status", "last_error", "sent_at", "sealed_secrets", "updated_at"])
+        attempt.email = email
+        attempt.organisation_id = email.organisation_id
+        attempt.at = timezone.now()
+        attempt.save()
     return email
 
 
@@ -237,3 +280,134 @@ def outbox_list(*, actor: Any, status: str = "") -> models.QuerySet[OutboundEmai
     if status in OutboundEmailStatus.values:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def has_secrets(email: OutboundEmail) -> bool:
+    """Whether the stored message held a one-time link or code (masked in the outbox)."""
+    return any(_PLACEHOLDER.search(text or "") for text in (email.subject, email.body, email.html))
+
+
+def outbox_get(*, actor: Any, email_id: Any) -> OutboundEmail:
+    """One message of the actor's organisation (Http404 for "missing or not yours"); the view checks the flag."""
+    email = (
+        OutboundEmail.objects.filter(organisation_id=actor.organisation_id, pk=id_or_404(email_id))
+        .select_related("resent_from")
+        .prefetch_related("delivery_attempts", "resends")
+        .first()
+    )
+    if email is None:
+        raise Http404
+    return email
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    index: int
+    file_name: str
+    mime_type: str
+    size: int | None  # None when the stored file is missing
+
+
+def attachment_infos(email: OutboundEmail) -> list[AttachmentInfo]:
+    """The message's attachments as staff see them: name, type and size of the stored file."""
+    infos = []
+    for index, item in enumerate(email.attachments or []):
+        if not isinstance(item, dict):
+            continue
+        try:
+            size: int | None = default_storage.size(str(item["storage_name"]))
+        except (KeyError, OSError, NotImplementedError):
+            size = None
+        infos.append(
+            AttachmentInfo(
+                index=index,
+                file_name=str(item.get("file_name") or "piece-jointe"),
+                mime_type=str(item.get("mime_type") or "application/octet-stream"),
+                size=size,
+            )
+        )
+    return infos
+
+
+def attachment_open(*, actor: Any, email_id: Any, index: int) -> tuple[AttachmentInfo, Any]:
+    """One attachment of one of the actor's organisation's messages, opened for reading (Http404 otherwise)."""
+    email = outbox_get(actor=actor, email_id=email_id)
+    items = email.attachments or []
+    if not 0 <= index < len(items) or not isinstance(items[index], dict):
+        raise Http404
+    item = items[index]
+    try:
+        handle = default_storage.open(str(item["storage_name"]), "rb")
+    except (KeyError, OSError) as exc:
+        raise Http404 from exc
+    info = AttachmentInfo(
+        index=index,
+        file_name=str(item.get("file_name") or "piece-jointe"),
+        mime_type=str(item.get("mime_type") or "application/octet-stream"),
+        size=None,
+    )
+    return info, handle
+
+
+Resender = Callable[..., OutboundEmail]
+_RESENDERS: dict[str, Resender] = {}
+
+
+def register_resender(purpose: str) -> Callable[[Resender], Resender]:
+    """Declare how a message of `purpose` carrying a one-time link is sent again: `fn(*, actor, email)` issues a
+    fresh link through its own service and returns the new message (or raises ValidationError in French)."""
+
+    def decorator(fn: Resender) -> Resender:
+        _RESENDERS[purpose] = fn
+        return fn
+
+    return decorator
+
+
+def can_resend(email: OutboundEmail) -> bool:
+    """Whether « Renvoyer » is offered (email_resend says why not, in French, when it refuses)."""
+    if email.status == OutboundEmailStatus.QUEUED or email.to.lower().endswith(".invalid"):
+        return False
+    return not has_secrets(email) or email.purpose in _RESENDERS
+
+
+def email_resend(*, actor: Any, email_id: Any) -> OutboundEmail:
+    """Send a message of the organisation again: a new message in the outbox (one new attempt once sent).
+
+    A message with a one-time link or code is sent anew by the service that made it (fresh link), never copied:
+    its stored text is masked. Refused, writing nothing, when that service cannot resend it."""
+    with transaction.atomic():
+        email = lock_for_update(OutboundEmail.objects.filter(organisation_id=actor.organisation_id), email_id)
+        if email.to.lower().endswith(".invalid"):  # the address was erased (RGPD): there is nobody to send to
+            raise ValidationError(_("L'adresse de ce message a été effacée : il ne peut pas être renvoyé."))
+        if email.status == OutboundEmailStatus.QUEUED:
+            raise ValidationError(
+                _("Ce message est encore en attente d'envoi : il partira sans qu'il faille le renvoyer.")
+            )
+        if has_secrets(email):
+            resender = _RESENDERS.get(email.purpose)
+            if resender is None:
+                raise ValidationError(
+                    _(
+                        "Ce message contenait un lien ou un code personnel à usage unique : il ne peut pas être "
+                        "renvoyé tel quel. Envoyez-en un nouveau depuis la page d'où il est parti."
+                    )
+                )
+            new = resender(actor=actor, email=email)
+        else:
+            new = OutboundEmail.objects.create(
+                organisation_id=email.organisation_id,
+                to=email.to,
+                subject=email.subject,
+                body=email.body,
+                html=email.html,
+                purpose=email.purpose,
+                attachments=email.attachments,
+                ref_type_id=email.ref_type_id,
+                ref_id=email.ref_id,
+            )
+            transaction.on_commit(lambda: enqueue_sending(new.pk), robust=True)
+        OutboundEmail.objects.filter(pk=new.pk).update(resent_from=email)
+        new.resent_from = email
+        log_action(actor=actor, obj=email, action="core.email.resent", data={"new_email": new.pk, "to": email.to})
+    return new

@@ -72,6 +72,10 @@ class OutboundEmail(TimeStampedModel):
     # Files attached when the message is sent, as references to stored files (core.mail.MailAttachment):
     # [{"storage_name", "file_name", "mime_type", "sha256"}]; read from default_storage at sending time.
     attachments = models.JSONField(_("pièces jointes"), default=list, blank=True, editable=False)
+    # A « Renvoyer » of staff: the message this one sends again (core.mail.email_resend).
+    resent_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends", editable=False
+    )
 
     class Meta:
         verbose_name = _("e-mail envoyé")
@@ -102,6 +106,27 @@ class OutboundEmail(TimeStampedModel):
     def attachment_names(self) -> list[str]:
         """The file names of the attachments (what the outbox page shows)."""
         return [str(item.get("file_name", "")) for item in self.attachments or [] if isinstance(item, dict)]
+
+
+class DeliveryAttempt(models.Model):
+    """One attempt at sending an outbox message (core.mail.deliver): when, whether it left, why not (in French)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="delivery_attempts")
+    at = models.DateTimeField(_("le"), db_index=True)
+    ok = models.BooleanField(_("envoyé"))
+    error = models.TextField(_("erreur"), blank=True)  # what went wrong, in French (core.mail.explain_error)
+    detail = models.TextField(_("détail technique"), blank=True)  # the transport's own words, for a technician
+
+    class Meta:
+        verbose_name = _("tentative d'envoi")
+        verbose_name_plural = _("tentatives d'envoi")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.email_id} {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'échec'}"
 
 
 class PeriodicRunStatus(models.TextChoices):

@@ -7,3 +7,7 @@ class DocumentsConfig(AppConfig):
     name = "coopforma.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        # The outbox's « Renvoyer » of a signing link goes through signing (core.mail.register_resender).
+        from coopforma.documents import signing  # noqa: F401

@@ -36,7 +36,7 @@ from coopforma.accounts.magic_links import magic_link_create
 from coopforma.accounts.selectors import organisation_signatories, organisation_signatory
 from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
-from coopforma.core.mail import MailAttachment, send_mail_logged
+from coopforma.core.mail import MailAttachment, register_resender, send_mail_logged
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.documents.registry import KindHooks, get_kind
@@ -206,14 +206,14 @@ def document_signers(document: Document) -> list[Signer]:
 # --- Staff side: request, diffuse, scan --------------------------------------------------------------------
 
 
-def _send_signature_link(signature: Signature, token: str, document: Document) -> None:
+def _send_signature_link(signature: Signature, token: str, document: Document) -> OutboundEmail:
     url = site_url(reverse("public:sign", kwargs={"token": token}))
     body = _(
         "Bonjour %(name)s,\n\n%(org)s vous invite à signer électroniquement le document « %(title)s ».\n\n"
         "Ouvrez ce lien personnel (valable 14 jours, utilisable une seule fois) :\n%(url)s\n\n"
         "Un code de confirmation vous sera envoyé par e-mail au moment de signer."
     ) % {"name": signature.signer_name, "org": document.organisation.name, "title": document.title, "url": url}
-    send_mail_logged(
+    return send_mail_logged(
         organisation=document.organisation,
         to=signature.signer_email,
         subject=_("Document à signer : %(title)s") % {"title": document.title},
@@ -780,3 +780,35 @@ def signature_new_link(*, signature: Signature) -> str:
         signature.expires_at = max(signature.expires_at, timezone.now() + timedelta(days=1))
         signature.save(update_fields=["token_hash", "expires_at", "updated_at"])
     return token
+
+
+@register_resender("signature_request")
+def signature_link_resend(*, actor: Actor, email: OutboundEmail) -> OutboundEmail:
+    """« Renvoyer » a signing link from the outbox: a fresh link for the signer's pending signature, e-mailed anew
+    (the previous link stops working). Refused when nobody waits to sign any more."""
+    signature = None
+    if email.ref_type_id == ContentType.objects.get_for_model(Document).pk and email.ref_id:
+        signature = (
+            Signature.objects.filter(
+                organisation_id=actor.organisation_id,
+                document_id=email.ref_id,
+                signer_email__iexact=email.to,
+                status=SignatureStatus.PENDING,
+            )
+            .select_related("document__organisation")
+            .order_by("id")
+            .first()
+        )
+    if signature is None:
+        raise ValidationError(
+            _("Plus aucune signature n'attend cette personne sur ce document : il n'y a pas de lien à renvoyer.")
+        )
+    token = signature_new_link(signature=signature)
+    new = _send_signature_link(signature, token, signature.document)
+    log_action(
+        actor=actor,
+        obj=signature.document,
+        action="documents.signature.link_resent",
+        data={"signer": signature.signer_name},
+    )
+    return new

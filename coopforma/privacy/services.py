@@ -22,7 +22,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import MagicLink, Organisation
 from coopforma.attendance.services import attendance_participant_erase, attendance_trainer_erase
 from coopforma.core.log import log_action
-from coopforma.core.models import ActivityLog, OutboundEmail
+from coopforma.core.models import ActivityLog, DeliveryAttempt, OutboundEmail
 from coopforma.core.money import format_cents
 from coopforma.evaluations.models import Answer, Invitation, QuestionnaireKind, Response
 from coopforma.people.models import Contact, Trainee, Trainer
@@ -159,6 +159,10 @@ def _scrub_outbox(person: Person, needles: list[str]) -> int:
     email = (getattr(person, "email", "") or "").strip()
     count = 0
     if email:
+        # The transport's words on a failed attempt may quote the address (« recipient refused: … »).
+        DeliveryAttempt.objects.filter(email__organisation_id=org_id, email__to__iexact=email, ok=False).update(
+            detail=""
+        )
         count += OutboundEmail.objects.filter(organisation_id=org_id, to__iexact=email).update(
             to=f"personne-effacee-{person.pk}@example.invalid", subject=ERASED, body=ERASED, html="", attachments=[]
         )

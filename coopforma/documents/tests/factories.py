@@ -4,7 +4,10 @@
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
+from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Document, DocumentTemplate
 from coopforma.public.tests.helpers import final_document
 
@@ -22,6 +25,18 @@ def objects_with_id(i: int, **records: Any) -> None:
     )
     DocumentTemplate.objects.create(
         pk=i, organisation=org, kind="convention", name=f"Modèle {mark}", body=f"= {mark}\n", is_active=False
+    )
+    # A message of the outbox (the « E-mails envoyés » pages), sent, with one stored attachment.
+    stored = default_storage.save(f"outbox-{i}/programme.pdf", ContentFile(b"%PDF-1.7 " + mark.encode()))
+    OutboundEmail.objects.create(
+        pk=i,
+        organisation=org,
+        to=f"{mark.lower()}@example.org",
+        subject=f"Convocation {mark}",
+        body=f"Bonjour {mark}",
+        status="sent",
+        attempts=1,
+        attachments=[{"storage_name": stored, "file_name": f"{mark}.pdf", "mime_type": "application/pdf"}],
     )
 
 

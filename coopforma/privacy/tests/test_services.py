@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance
 from coopforma.attendance.verify import verify_all
 from coopforma.billing.tests.factories import InvoiceFactory
-from coopforma.core.models import ActivityLog, OutboundEmail
+from coopforma.core.models import ActivityLog, DeliveryAttempt, OutboundEmail
 from coopforma.people.models import Trainee
 from coopforma.people.tests.factories import ContactFactory, TraineeFactory
 from coopforma.privacy import selectors, services
@@ -103,6 +103,11 @@ def test_erasure_after_the_holds_replaces_them_everywhere_and_the_chain_verifies
 ):
     year = timezone.localdate().year
     bpf_before = bpf_of(org, year)
+    refused = "SMTPRecipientsRefused: {'alice@example.org': (550, b'unknown')}"
+    for to_alice in OutboundEmail.objects.filter(to="alice@example.org"):
+        DeliveryAttempt.objects.create(
+            organisation=org, email=to_alice, at=timezone.now(), ok=False, error="refusée", detail=refused
+        )
     with time_machine.travel(timezone.now() + dt.timedelta(days=366 * 7), tick=False):
         report = services.person_erase(actor=admin_actor, person=alice.trainee)
         assert report.kept == []
@@ -117,6 +122,8 @@ def test_erasure_after_the_holds_replaces_them_everywhere_and_the_chain_verifies
     bodies = " ".join(m.to + m.subject + m.body for m in OutboundEmail.objects.all())
     assert "Alice" not in bodies and "alice@example.org" not in bodies
     assert "Bruno Petit" in bodies  # someone else's data stays
+    assert DeliveryAttempt.objects.filter(ok=False).exists()
+    assert not DeliveryAttempt.objects.filter(detail__icontains="alice").exists()  # the transport quoted her address
     assert all(m.attachments == [] for m in OutboundEmail.objects.filter(to__endswith="@example.invalid"))
     assert bpf_of(org, year) == bpf_before  # the past year's BPF counts the same trainees and hours
 
