@@ -7,3 +7,8 @@ class DocumentsConfig(AppConfig):
     name = "coopforma.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from coopforma.documents.mails import register_mail_texts
+
+        register_mail_texts()
