@@ -406,6 +406,11 @@ def document_diffuse(*, actor: Actor, document_id: int) -> Document:
             for a in attachments
         )
         files = [_mail_attachment(a) for a in attachments]
+        hooks = _kind_hooks(document.kind)
+        if hooks.extra_files is not None and document.session_id_ref:
+            for title, extra in hooks.extra_files(document.session_id_ref):
+                joined += _("\nJoint à ce message : « %(title)s ».") % {"title": title}
+                files.append(extra)
         for name, email in recipients:
             _link, token = magic_link_create(organisation=document.organisation, email=email)
             url = site_url(reverse("public:portal_open", kwargs={"token": token}))

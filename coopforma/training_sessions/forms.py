@@ -538,8 +538,11 @@ class ParticipantEditForm(forms.Form):
 class PlaceForm(forms.ModelForm):
     class Meta:
         model = Place
-        fields = ["name", "street", "postal_code", "city", "accessibility", "capacity"]
-        widgets = {"accessibility": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "street", "postal_code", "city", "access_notes", "accessibility", "capacity"]
+        widgets = {
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+            "access_notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class SessionFilterForm(forms.Form):
