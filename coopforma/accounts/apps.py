@@ -7,3 +7,8 @@ class AccountsConfig(AppConfig):
     name = "coopforma.accounts"
     label = "accounts"
     verbose_name = _("Comptes et organisations")
+
+    def ready(self) -> None:
+        from coopforma.accounts.mails import register_mail_texts
+
+        register_mail_texts()

@@ -28,6 +28,8 @@ FLAGS: dict[str, set[str]] = {
     "catalogue.validate": {Role.ADMIN, Role.QUALITY},
     # Edit the organisation's document templates (conventions, contracts, certificates…).
     "documents.templates": {Role.ADMIN, Role.QUALITY},
+    # Edit the texts of the e-mails the application sends for the organisation (« Textes des e-mails »).
+    "mails.texts": {Role.ADMIN, Role.QUALITY},
     "catalogue.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
     "sessions.create": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
     # Edit the organisation's places (shared by every session); anyone who creates sessions may add one.

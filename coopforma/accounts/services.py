@@ -21,12 +21,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
+from coopforma.accounts.mails import MEMBERSHIP_INVITATION
 from coopforma.accounts.models import ApiToken, Membership, MembershipState, Organisation, User
 from coopforma.accounts.roles import Role
 from coopforma.core.identifiers import compact
 from coopforma.core.links import absolute_url
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
 
 
 def _clean_identifiers(data: dict[str, Any]) -> dict[str, Any]:
@@ -229,23 +231,22 @@ def _send_invitation(membership: Membership, *, inviter: User | None) -> None:
     url = absolute_url(reverse("accounts:invitation_open", kwargs={"token": token}))
     # The same text for a new address and for a person who already has an account (the outbox is readable by the
     # organisation's staff): the page behind the link tells them apart.
-    send_mail_logged(
-        organisation=organisation,
-        to=membership.user.email,
-        subject=_("Invitation à rejoindre %(org)s sur Coopforma") % {"org": organisation.name},
-        body=_(
-            "Bonjour,\n\n%(inviter)s vous invite à rejoindre l'organisme de formation %(org)s sur Coopforma, avec le "
-            "rôle « %(role)s ».\n\nPour accepter ou refuser, ouvrez ce lien personnel (valable %(days)s jours) :\n"
-            "%(url)s\n\nSi vous ne connaissez pas cet organisme, refusez l'invitation ou ignorez ce message : "
-            "sans votre accord, il n'a aucun accès à votre compte."
-        )
-        % {
+    subject, body = mail_text_render(
+        organisation_id=organisation.pk,
+        code=MEMBERSHIP_INVITATION.code,
+        values={
             "inviter": (inviter.get_full_name() or inviter.email) if inviter else organisation.name,
             "org": organisation.name,
             "role": membership.get_role_display(),
             "days": INVITATION_VALIDITY.days,
             "url": url,
         },
+    )
+    send_mail_logged(
+        organisation=organisation,
+        to=membership.user.email,
+        subject=subject,
+        body=body,
         purpose="membership_invitation",
         about=membership,
         secrets=[url],

@@ -314,6 +314,7 @@ class PlaceOut(Schema):
     street: str
     postal_code: str
     city: str
+    access_notes: str
     accessibility: str
     capacity: int | None
 
@@ -323,6 +324,7 @@ class PlaceIn(Schema):
     street: str = ""
     postal_code: str = ""
     city: str = ""
+    access_notes: str = ""
     accessibility: str = ""
     capacity: int | None = Field(None, ge=0)
 
@@ -332,6 +334,7 @@ class PlacePatch(Schema):
     street: str | None = None
     postal_code: str | None = None
     city: str | None = None
+    access_notes: str | None = None
     accessibility: str | None = None
     capacity: int | None = Field(None, ge=0)
 

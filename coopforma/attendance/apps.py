@@ -12,3 +12,7 @@ class AttendanceConfig(AppConfig):
         from coopforma.attendance.documents import register_providers
 
         register_providers()
+
+        from coopforma.attendance.mails import register_mail_texts
+
+        register_mail_texts()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.attendance import chain
+from coopforma.attendance.mails import ATTENDANCE_LINK
 from coopforma.attendance.models import (
     PERSONAL_PAYLOAD_KEYS,
     SIGNATURE_KINDS,
@@ -41,6 +42,7 @@ from coopforma.attendance.selectors import slot_can_correct, slot_can_run, slot_
 from coopforma.core.locking import id_or_404
 from coopforma.core.log import log_action
 from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Slot
 
 OPEN_BEFORE = dt.timedelta(minutes=15)
@@ -689,17 +691,15 @@ def links_send(*, actor: Actor, slot_id: int, base_url: str) -> int:
             continue
         token = link_issue(participant=participant)
         url = base_url.rstrip("/") + reverse("emargement:link", kwargs={"token": token})
-        body = _(
-            "Bonjour %(name)s,\n\nVoici votre lien personnel d'émargement pour la session « %(session)s » :\n"
-            "%(url)s\n\n"
-            "Ouvrez-le sur votre téléphone : il vous identifie. En salle, signez en scannant le QR code affiché "
-            "par votre formateur·rice ; à distance, signez depuis ce lien quand le créneau est ouvert. "
-            "Ne le transmettez pas.\n"
-        ) % {"name": participant.trainee.first_name, "session": participant.session.title, "url": url}
+        subject, body = mail_text_render(
+            organisation_id=actor.organisation_id,
+            code=ATTENDANCE_LINK.code,
+            values={"name": participant.trainee.first_name, "session": participant.session.title, "url": url},
+        )
         send_mail_logged(
             organisation=actor.organisation,
             to=email,
-            subject=_("Votre lien d'émargement — %(session)s") % {"session": participant.session.title},
+            subject=subject,
             body=body,
             purpose="attendance.link",
             about=participant,

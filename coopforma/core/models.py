@@ -150,3 +150,23 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MailTextOverride(TimeStampedModel):
+    """An organisation's own subject and body for one of the e-mails the application sends (core.mail_texts)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("e-mail"), max_length=60)
+    subject = models.CharField(_("objet"), max_length=300)
+    body = models.TextField(_("texte"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("texte d'e-mail de l'organisme")
+        verbose_name_plural = _("textes d'e-mails de l'organisme")
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="mail_text_once_per_org")]
+
+    def __str__(self) -> str:
+        return self.code

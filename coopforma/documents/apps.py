@@ -11,3 +11,6 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         # The outbox's « Renvoyer » of a signing link goes through signing (core.mail.register_resender).
         from coopforma.documents import signing  # noqa: F401
+        from coopforma.documents.mails import register_mail_texts
+
+        register_mail_texts()

@@ -27,6 +27,8 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from coopforma.core.mail import MailAttachment
+
 
 @dataclass(frozen=True)
 class Keyword:
@@ -64,6 +66,9 @@ class KindHooks:
     applies: Callable[[Any], bool] | None = None  # subject -> whether this kind is produced for it
     batch: Callable[[], AbstractContextManager[None]] | None = None  # see `batch()` below
     attachments: tuple[str, ...] = ()  # kinds of the session delivered with it (the convocation: programme, rules)
+    # session id -> files made for the occasion and e-mailed with it, as (title, attachment) (the convocation: the
+    # access map of the session's places)
+    extra_files: Callable[[int], list[tuple[str, MailAttachment]]] | None = None
     # session id -> (name, e-mail) of whom a document of the whole session is diffused to
     session_recipients: Callable[[int], Iterable[tuple[str, str]]] | None = None
 

@@ -37,7 +37,9 @@ from coopforma.accounts.selectors import organisation_signatories, organisation_
 from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
 from coopforma.core.mail import MailAttachment, register_resender, send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
 from coopforma.core.models import OutboundEmail
+from coopforma.documents import mails
 from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.documents.registry import KindHooks, get_kind
 from coopforma.documents.rendering import compile_pdf, typst_escape
@@ -208,15 +210,15 @@ def document_signers(document: Document) -> list[Signer]:
 
 def _send_signature_link(signature: Signature, token: str, document: Document) -> OutboundEmail:
     url = site_url(reverse("public:sign", kwargs={"token": token}))
-    body = _(
-        "Bonjour %(name)s,\n\n%(org)s vous invite à signer électroniquement le document « %(title)s ».\n\n"
-        "Ouvrez ce lien personnel (valable 14 jours, utilisable une seule fois) :\n%(url)s\n\n"
-        "Un code de confirmation vous sera envoyé par e-mail au moment de signer."
-    ) % {"name": signature.signer_name, "org": document.organisation.name, "title": document.title, "url": url}
+    subject, body = mail_text_render(
+        organisation_id=document.organisation_id,
+        code=mails.SIGNATURE_REQUEST.code,
+        values={"name": signature.signer_name, "org": document.organisation.name, "title": document.title, "url": url},
+    )
     return send_mail_logged(
         organisation=document.organisation,
         to=signature.signer_email,
-        subject=_("Document à signer : %(title)s") % {"title": document.title},
+        subject=subject,
         body=body,
         purpose="signature_request",
         about=document,
@@ -404,27 +406,30 @@ def document_diffuse(*, actor: Actor, document_id: int) -> Document:
             for a in attachments
         )
         files = [_mail_attachment(a) for a in attachments]
+        hooks = _kind_hooks(document.kind)
+        if hooks.extra_files is not None and document.session_id_ref:
+            for title, extra in hooks.extra_files(document.session_id_ref):
+                joined += _("\nJoint à ce message : « %(title)s ».") % {"title": title}
+                files.append(extra)
         for name, email in recipients:
             _link, token = magic_link_create(organisation=document.organisation, email=email)
             url = site_url(reverse("public:portal_open", kwargs={"token": token}))
-            send_mail_logged(
-                organisation=document.organisation,
-                to=email,
-                subject=_("Document de %(org)s : %(title)s")
-                % {"org": document.organisation.name, "title": document.title},
-                body=_(
-                    "Bonjour %(name)s,\n\n%(org)s met à votre disposition le document « %(title)s ».\n"
-                    "Consultez-le et téléchargez-le dans votre espace (lien valable 7 jours) :\n%(url)s\n\n"
-                    "Code de vérification du document : %(code)s"
-                )
-                % {
+            subject, body = mail_text_render(
+                organisation_id=document.organisation_id,
+                code=mails.DOCUMENT_DIFFUSED.code,
+                values={
                     "name": name,
                     "org": document.organisation.name,
                     "title": document.title,
                     "url": url,
                     "code": document.verification_code,
-                }
-                + joined,
+                },
+            )
+            send_mail_logged(
+                organisation=document.organisation,
+                to=email,
+                subject=subject,
+                body=body + joined,
                 purpose="document_diffused",
                 about=document,
                 secrets=[url],
@@ -547,15 +552,16 @@ def signature_send_code(*, signature: Signature) -> None:
         signature.code_sent_at = timezone.now()
         signature.code_attempts = 0
         signature.save(update_fields=["code_hash", "code_sent_at", "code_attempts", "updated_at"])
+        subject, body = mail_text_render(
+            organisation_id=signature.document.organisation_id,
+            code=mails.SIGNATURE_CODE.code,
+            values={"name": signature.signer_name, "title": signature.document.title, "code": code},
+        )
         send_mail_logged(
             organisation=signature.document.organisation,
             to=signature.signer_email,
-            subject=_("Votre code de signature"),  # never the code: subjects show in notifications and lists
-            body=_(
-                "Bonjour %(name)s,\n\nVotre code pour signer « %(title)s » est : %(code)s\n"
-                "Il est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message."
-            )
-            % {"name": signature.signer_name, "title": signature.document.title, "code": code},
+            subject=subject,  # never the code: subjects show in notifications and lists (refused on save)
+            body=body,
             purpose="signature_code",
             about=signature,
             secrets=[code],

@@ -12,3 +12,7 @@ class EvaluationsConfig(AppConfig):
         from coopforma.evaluations.documents import register_providers
 
         register_providers()
+
+        from coopforma.evaluations.mails import register_mail_texts
+
+        register_mail_texts()

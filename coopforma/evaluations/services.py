@@ -35,6 +35,8 @@ from coopforma.core.links import absolute_url
 from coopforma.core.locking import id_or_404, lock_for_update
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
+from coopforma.evaluations import mails
 from coopforma.evaluations.models import (
     Answer,
     Invitation,
@@ -438,19 +440,18 @@ def _mail(invitation: Invitation, token: str | None = None, *, reminder: bool = 
     survey = invitation.survey
     url = invitation_url(invitation, token)
     session = survey.session
-    subject = (_("Rappel : %(title)s") if reminder else "%(title)s") % {"title": survey.questionnaire.title}
-    body = _(
-        "Bonjour,\n\n"
-        "Dans le cadre de la formation « %(session)s », merci de répondre à ce court questionnaire "
-        "(quelques minutes, sur téléphone ou ordinateur, sans compte) :\n\n%(url)s\n\n"
-        "Il est ouvert jusqu'au %(closes)s.%(anonymous)s\n\n%(org)s"
-    ) % {
-        "session": session.title,
-        "url": url,
-        "closes": timezone.localtime(survey.closes_at).strftime("%d/%m/%Y") if survey.closes_at else "—",
-        "anonymous": (" " + _("Vos réponses sont anonymes.")) if survey.questionnaire.is_anonymous else "",
-        "org": session.organisation.name,
-    }
+    subject, body = mail_text_render(
+        organisation_id=session.organisation_id,
+        code=(mails.REMINDER if reminder else mails.INVITATION).code,
+        values={
+            "title": survey.questionnaire.title,
+            "session": session.title,
+            "url": url,
+            "closes": timezone.localtime(survey.closes_at).strftime("%d/%m/%Y") if survey.closes_at else "—",
+            "anonymous": (" " + _("Vos réponses sont anonymes.")) if survey.questionnaire.is_anonymous else "",
+            "org": session.organisation.name,
+        },
+    )
     if survey.questionnaire.kind == QuestionnaireKind.SKILLS and invitation.participant is not None:
         body = _("Évaluation des acquis de %(name)s.\n\n") % {"name": invitation.participant.trainee} + body
     send_mail_logged(

@@ -7,3 +7,8 @@ class PublicConfig(AppConfig):
     name = "coopforma.public"
     label = "public"
     verbose_name = _("Pages publiques")
+
+    def ready(self) -> None:
+        from coopforma.public.mails import register_mail_texts
+
+        register_mail_texts()

@@ -2,11 +2,12 @@
 """Writes of the no-login pages: the portal's magic links."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from coopforma.accounts.magic_links import magic_link_create
 from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
 from coopforma.documents.signing import site_url
+from coopforma.public.mails import PORTAL_LINK
 from coopforma.public.selectors import portal_organisations
 
 
@@ -17,15 +18,14 @@ def portal_link_request(*, email: str) -> int:
     for organisation in organisations:
         _link, token = magic_link_create(organisation=organisation, email=email)
         url = site_url(reverse("public:portal_open", kwargs={"token": token}))
+        subject, body = mail_text_render(
+            organisation_id=organisation.pk, code=PORTAL_LINK.code, values={"org": organisation.name, "url": url}
+        )
         send_mail_logged(
             organisation=organisation,
             to=email,
-            subject=_("Votre espace %(org)s") % {"org": organisation.name},
-            body=_(
-                "Bonjour,\n\nVoici votre lien personnel vers votre espace %(org)s (documents, signatures, "
-                "sessions). Il est valable 7 jours :\n%(url)s\n\nSi vous n'avez rien demandé, ignorez ce message."
-            )
-            % {"org": organisation.name, "url": url},
+            subject=subject,
+            body=body,
             purpose="portal_link",
             secrets=[url],
         )

@@ -81,6 +81,7 @@ PLACES = {
         "city": "Lyon",
         "capacity": 20,
         "accessibility": "Accès par ascenseur ; salle au 1er étage ; métro Saxe-Gambetta à 300 m.",
+        "access_notes": "Métro D Saxe-Gambetta, sortie rue de la Thibaudière ; sonner à « La Fabrique commune ».",
     },
     "villeurbanne": {
         "name": "Salle de l'Atelier partagé",

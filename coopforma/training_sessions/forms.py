@@ -538,8 +538,11 @@ class ParticipantEditForm(forms.Form):
 class PlaceForm(forms.ModelForm):
     class Meta:
         model = Place
-        fields = ["name", "street", "postal_code", "city", "accessibility", "capacity"]
-        widgets = {"accessibility": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "street", "postal_code", "city", "access_notes", "accessibility", "capacity"]
+        widgets = {
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+            "access_notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class SessionFilterForm(forms.Form):
@@ -580,3 +583,19 @@ class CalendarFilterForm(SessionFilterForm):
         super().__init__(*args, **kwargs)
         for name in ("q", "status", "year", "audience", "upcoming", "to_close"):
             del self.fields[name]
+
+
+class SessionEmailForm(forms.Form):
+    """A free e-mail to the session's people (the service checks the rules and counts the addresses)."""
+
+    GROUP_CHOICES = [
+        ("trainees", _("Les stagiaires")),
+        ("contacts", _("Les contacts des clients")),
+        ("trainers", _("Les formateur·rices")),
+    ]
+
+    groups = forms.MultipleChoiceField(
+        label=_("Destinataires"), choices=GROUP_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    subject = forms.CharField(label=_("Objet"), max_length=200, required=False)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}), required=False)

@@ -24,6 +24,12 @@ class Place(TenantModel):
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     accessibility = models.TextField(_("accessibilité"), blank=True)
+    # Printed on the access map sent with each convocation (training_sessions/documents/access_map.py).
+    access_notes = models.TextField(
+        _("accès"),
+        blank=True,
+        help_text=_("Transports, stationnement, entrée, étage, code de la porte… : joint aux convocations."),
+    )
     capacity = models.PositiveIntegerField(_("capacité"), null=True, blank=True)
 
     class Meta:

@@ -638,3 +638,50 @@ def individual_amount_due_by(enrolment: Enrolment, day: dt.date) -> int:
     if contract_signature(enrolment) is None:
         return 0
     return sum(i.amount_cents for i in individual_payment_schedule(enrolment) if i.due_on and i.due_on <= day)
+
+
+# --- A free e-mail to a session's people ----------------------------------------------------------------------
+
+
+@dataclass
+class MailRecipient:
+    name: str
+    email: str  # "" when the person has no address
+
+
+# The groups a free e-mail may be written to, in the order the page shows them.
+MAIL_GROUPS = ("trainees", "contacts", "trainers")
+
+
+def session_mail_audience(*, actor: Actor, session_id: int) -> dict[str, list[MailRecipient]]:
+    """Who a free e-mail from the session may reach, per group: its trainees (not cancelled), the contact of each
+    client enrolled (the client's own address when the enrolment names no contact) and its trainers. 404 when
+    the session is not visible to the actor (seeing a session is the right to write to its people)."""
+    session = session_queryset_for(actor).filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    participants = (
+        Participant.objects.filter(session=session)
+        .exclude(status=ParticipantStatus.CANCELLED)
+        .select_related("trainee")
+        .order_by("trainee__last_name", "trainee__first_name")
+    )
+    enrolments = (
+        Enrolment.objects.filter(session=session)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .select_related("client", "contact")
+        .order_by("client__name")
+    )
+    contacts = []
+    for enrolment in enrolments:
+        if enrolment.contact is not None and enrolment.contact.email:
+            who = f"{enrolment.contact} ({enrolment.client.name})"
+            contacts.append(MailRecipient(who, enrolment.contact.email))
+        else:
+            contacts.append(MailRecipient(enrolment.client.name, enrolment.client.email))
+    trainers = session.trainers.order_by("last_name", "first_name")
+    return {
+        "trainees": [MailRecipient(p.trainee.full_name, p.trainee.email) for p in participants],
+        "contacts": contacts,
+        "trainers": [MailRecipient(t.full_name, t.email) for t in trainers],
+    }

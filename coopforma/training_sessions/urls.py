@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.SessionDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.SessionEditView.as_view(), name="edit"),
     path("<int:pk>/programme/", views.ProgrammeView.as_view(), name="programme"),
+    path("<int:pk>/email/", views.SessionEmailView.as_view(), name="email"),
     path("<int:pk>/status/", views.StatusView.as_view(), name="status"),
     path("<int:pk>/slots/new/", views.SlotCreateView.as_view(), name="slot_create"),
     path("<int:pk>/slots/add-day/", views.SlotAddDayView.as_view(), name="slot_add_day"),

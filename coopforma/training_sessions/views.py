@@ -32,6 +32,7 @@ from coopforma.training_sessions.forms import (
     ProgrammeForm,
     SessionCreateForm,
     SessionEditForm,
+    SessionEmailForm,
     SessionFilterForm,
     SlotForm,
     StatusForm,
@@ -203,6 +204,46 @@ class StatusView(SessionMixin, OrgFormView):
 
     def get_success_message(self, session: Any) -> str:
         return _("La session est maintenant « %(s)s ».") % {"s": session.get_status_display()}
+
+    def success_url_for(self, _obj: Any) -> str:
+        return self.detail_url()
+
+
+class SessionEmailView(SessionMixin, OrgFormView):
+    """« Écrire un e-mail »: a free message to the trainees, the clients' contacts and/or the trainers of a session
+    the actor sees (admin and quality all; a manager and a trainer their own sessions)."""
+
+    template_name = T + "session_email.html"
+    form_class = SessionEmailForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        audience = selectors.session_mail_audience(actor=self.actor, session_id=self.session.pk)
+        labels = dict(SessionEmailForm.GROUP_CHOICES)
+        context["audience"] = [
+            {
+                "key": key,
+                "label": labels[key],
+                "with_email": [r for r in audience[key] if r.email],
+                "without_email": [r for r in audience[key] if not r.email],
+            }
+            for key in selectors.MAIL_GROUPS
+        ]
+        return context
+
+    def perform(self, form: SessionEmailForm) -> Any:
+        return services.session_email_send(
+            actor=self.actor,
+            session_id=self.session.pk,
+            subject=form.cleaned_data.get("subject") or "",
+            body=form.cleaned_data.get("body") or "",
+            groups=form.cleaned_data.get("groups") or [],
+        )
+
+    def get_success_message(self, count: Any) -> str:
+        return _("Message mis en file d'envoi pour %(n)s destinataire(s) : suivez-le dans la page E-mails.") % {
+            "n": count
+        }
 
     def success_url_for(self, _obj: Any) -> str:
         return self.detail_url()

@@ -16,8 +16,10 @@ from django.db import transaction
 
 from coopforma.core.models import OutboundEmail, OutboundEmailStatus
 from coopforma.documents.models import Delivery, Document, DocumentStatus
+from coopforma.documents.rendering import typst_escape
 from coopforma.documents.services import document_finalise, document_generate
 from coopforma.people.tests.factories import ClientFactory, TraineeFactory
+from coopforma.training_sessions.documents.access_map import access_map_markup, session_places
 from coopforma.training_sessions.tests.factories import (
     PARIS,
     EnrolmentFactory,
@@ -124,7 +126,7 @@ def test_the_convocation_e_mail_carries_the_final_pdfs_of_the_programme_and_the_
     convocation = _final(admin_actor, "convocation", world.sacha)
     _diffuse(web, admin_user, org, convocation)
     [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
-    assert len(message.attachments) == 2
+    assert len(message.attachments) == 3  # the programme, the rules and the access map
     sent = {name: (content, mime) for name, content, mime in message.attachments}
     for document in (programme, rules):
         [(name, (content, mime))] = [(n, v) for n, v in sent.items() if document.verification_code in n]
@@ -133,9 +135,42 @@ def test_the_convocation_e_mail_carries_the_final_pdfs_of_the_programme_and_the_
         assert hashlib.sha256(content).hexdigest() == document.sha256 == hashlib.sha256(_stored(document)).hexdigest()
     # The outbox keeps references, not copies, and its page names the files.
     stored = OutboundEmail.objects.get(to="sacha@example.org", purpose="document_diffused")
-    assert {item["storage_name"] for item in stored.attachments} == {programme.file.name, rules.file.name}
+    assert {item["storage_name"] for item in stored.attachments} >= {programme.file.name, rules.file.name}
     page = web(admin_user).get(f"/o/{org.slug}/documents/outbox/").content.decode()
     assert "Pièces jointes :" in page and rules.verification_code in page and programme.verification_code in page
+
+
+def test_the_convocation_carries_an_access_map_of_the_session_places(web, org, admin_user, admin_actor, world):  # type: ignore[no-untyped-def]
+    place = world.session.place
+    place.access_notes = "Métro Sainte-Anne, 2e étage, code 1234"
+    place.accessibility = "Ascenseur, toilettes adaptées"
+    place.save()
+    _final(admin_actor, "programme", world.session)
+    _final(admin_actor, "rules", world.session)
+    convocation = _final(admin_actor, "convocation", world.sacha)
+    _diffuse(web, admin_user, org, convocation)
+    [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
+    [(name, content, mime)] = [a for a in message.attachments if a[0].startswith("plan-d-acces")]
+    assert name == "plan-d-acces-salle-du-marche.pdf" and mime == "application/pdf" and content.startswith(b"%PDF-")
+    assert "Joint à ce message : « Plan d'accès — Salle du Marché »." in message.body
+    markup = access_map_markup(world.session, session_places(world.session))
+    for text in ("3 place du Marché, 35000 Rennes", "Métro Sainte-Anne, 2e étage, code 1234", "Ascenseur"):
+        assert typst_escape(text) in markup
+    # Stored once, under a name made of its SHA-256; the outbox keeps a reference checked against it.
+    stored = OutboundEmail.objects.get(to="sacha@example.org", purpose="document_diffused")
+    [access] = [item for item in stored.attachments if item["file_name"].startswith("plan-d-acces")]
+    assert access["storage_name"].startswith(f"access-maps/{org.pk}/") and len(access["sha256"]) == 64
+
+
+def test_a_remote_session_has_no_access_map(web, org, admin_user, admin_actor, world):  # type: ignore[no-untyped-def]
+    world.session.place = None
+    world.session.remote_url = "https://visio.example.org/coop"
+    world.session.save()
+    _final(admin_actor, "programme", world.session)
+    _final(admin_actor, "rules", world.session)
+    _diffuse(web, admin_user, org, _final(admin_actor, "convocation", world.sacha))
+    [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
+    assert len(message.attachments) == 2 and "Plan d'accès" not in message.body
 
 
 def test_a_missing_attachment_fails_clearly_and_the_message_is_retried(web, org, admin_user, admin_actor, world):  # type: ignore[no-untyped-def]
@@ -157,7 +192,7 @@ def test_a_missing_attachment_fails_clearly_and_the_message_is_retried(web, org,
     stored.refresh_from_db()
     assert stored.status == OutboundEmailStatus.SENT and stored.attempts == 2 and stored.last_error == ""
     [message] = [m for m in mail.outbox if m.to == ["sacha@example.org"]]
-    assert len(message.attachments) == 2
+    assert len(message.attachments) == 3
 
 
 def test_an_altered_attachment_is_not_sent(web, org, admin_user, admin_actor, world):  # type: ignore[no-untyped-def]

@@ -5,8 +5,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from coopforma.core.mail import MailAttachment
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, Missing, register
+from coopforma.training_sessions.documents.access_map import access_map_files
 from coopforma.training_sessions.documents.data import (
     enrolment_context,
     participant_context,
@@ -58,6 +60,7 @@ def _kind(
     description: str = "",
     applies: Callable[[Any], bool] | None = None,
     attachments: tuple[str, ...] = (),
+    extra_files: Callable[[int], list[tuple[str, MailAttachment]]] | None = None,
     session_recipients: bool = False,
 ) -> DocumentKind:
     hooks = SUBJECT_HOOKS[subject]
@@ -67,6 +70,8 @@ def _kind(
         hooks = replace(hooks, applies=applies)
     if attachments:
         hooks = replace(hooks, attachments=attachments)
+    if extra_files is not None:
+        hooks = replace(hooks, extra_files=extra_files)
     if session_recipients:
         hooks = replace(hooks, session_recipients=_session_trainees)
     return DocumentKind(
@@ -144,6 +149,8 @@ def kinds() -> list[DocumentKind]:
             # The convocation says the programme and the règlement intérieur are attached (L6353-8: given
             # before the final enrolment): diffusing it delivers them too, and is refused until they are issued.
             attachments=("programme", "rules"),
+            # And the access map of its places (address, access notes, accessibility, a QR code to a map).
+            extra_files=access_map_files,
         ),
         _kind("rules", "Règlement intérieur", "session", BASE, session_context, rules_missing, session_recipients=True),
         _kind(

@@ -27,6 +27,7 @@ from coopforma.training_sessions.services.funding_lines import (
     funding_line_delete,
     funding_line_update,
 )
+from coopforma.training_sessions.services.mailing import session_email_send
 from coopforma.training_sessions.services.participants import (
     BPF_DEFAULTS,
     default_bpf_type,
@@ -87,6 +88,7 @@ __all__ = [
     "place_create",
     "place_update",
     "session_create",
+    "session_email_send",
     "session_programme_update",
     "session_transition",
     "session_update",

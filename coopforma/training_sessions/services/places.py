@@ -16,7 +16,7 @@ from coopforma.training_sessions.models import (
 
 # --- Places -------------------------------------------------------------------------------------------------
 
-PLACE_FIELDS = ("name", "street", "postal_code", "city", "accessibility", "capacity")
+PLACE_FIELDS = ("name", "street", "postal_code", "city", "access_notes", "accessibility", "capacity")
 
 
 @transaction.atomic

@@ -98,6 +98,21 @@ WEB = [
     ("funding_line_delete_post", "post", "{s}/funding/{line}/delete/", {}, expect(302)),
     ("participant_create", "get", "{s}/participants/new/", None, expect(200)),
     ("participant_edit", "get", "{s}/participants/{participant}/", None, expect(200)),
+    ("email", "get", "{s}/email/", None, expect(200)),
+    (
+        "email_post",
+        "post",
+        "{s}/email/",
+        {"groups": ["trainees"], "subject": "Info", "body": "Bonjour"},
+        expect(302),
+    ),
+    (
+        "email_other_structure",
+        "post",
+        "{other}/email/",
+        {"groups": ["trainees"], "subject": "Info", "body": "Bonjour"},
+        {**expect(302), "manager": 404, "trainer": 404},
+    ),
 ]
 
 API = [
