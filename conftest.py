@@ -10,6 +10,8 @@ The scoping world used by every permission test:
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from coopforma.accounts.actor import Actor, actor_for
 from coopforma.accounts.models import ApiToken
@@ -17,6 +19,11 @@ from coopforma.accounts.roles import Role
 from coopforma.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from coopforma.people.tests.factories import MemberStructureFactory, TrainerFactory
 from tests.clock import frozen_now
+
+# Property tests check values, not speed: no per-example deadline (a loaded CI machine made a 200 ms deadline
+# fail on a date function once); performance is measured in benchmarks/.
+hypothesis_settings.register_profile("coopforma", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("coopforma")
 
 
 @pytest.fixture(autouse=True)
