@@ -183,3 +183,15 @@ def test_public_pages_show_the_logo_and_colour(org, member, other_org):
     assert logo["Content-Type"] == "image/png" and logo.content.startswith(b"\x89PNG")
     assert "--org-brand: #aa3300" in client.get(f"/f/{org.slug}/couleur.css").content.decode()
     assert client.get("/f/inconnu/logo.png").status_code == 404
+
+
+def test_the_keywords_show_the_values_of_a_real_record_on_request(web, admin_user, org):
+    from coopforma.documents.registry import KindHooks
+
+    hooks = KindHooks(preview_subjects=lambda actor: [("Dossier d'Alice", {"name": "Alice Réelle"})])
+    with registered(make_kind("test_values", hooks=hooks)) as (kind,):
+        http = web(admin_user)
+        assert "Camille Martin" in text(http.get(url("template_structured", org, kind)))
+        page = text(http.get(url("template_structured", org, kind) + "?subject=0"))
+        assert "Alice Réelle" in page and "Dossier d'Alice" in page
+        assert http.get(url("template_structured", org, kind) + "?subject=7").status_code == 404
