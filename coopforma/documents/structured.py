@@ -33,6 +33,9 @@ MAX_SECTIONS = 60
 MAX_HEADING_CHARS = 300
 MAX_TEXT_CHARS = 20_000
 MAX_TOTAL_CHARS = 100_000
+# Bold or italic passages in one section: typst lays out a justified paragraph in a time that grows faster than its
+# styled passages (2,500 in one paragraph: 6 s), so their number is bounded (400: 0.1 s at worst).
+MAX_STYLED = 400
 
 # A keyword as the editor inserts it; anything else between braces is text.
 KEYWORD = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
@@ -131,6 +134,17 @@ class _Errors:
     def __init__(self, keywords: _Keywords) -> None:
         self.keywords = keywords
         self.messages: list[str] = []
+        self.styled: dict[str, int] = {}
+
+    def add_styled(self, count: int, where: str) -> None:
+        self.styled[where] = self.styled.get(where, 0) + count
+        if self.styled[where] > MAX_STYLED:
+            message = _("%(where)s : plus de %(max)s passages en gras ou en italique.") % {
+                "where": where,
+                "max": MAX_STYLED,
+            }
+            if message not in self.messages:
+                self.messages.append(message)
 
     def keyword(self, name: str, where: str) -> str:
         """The Jinja expression printing keyword `name`, or "" after recording why it cannot be used."""
@@ -203,6 +217,7 @@ def _inline(line: str, errors: _Errors, where: str) -> str:
             last = indexes[-1]
             tokens[last] = ("text", tokens[last][1])
 
+    errors.add_styled(sum(1 for token in tokens if token[0] in ("bold", "italic")) // 2, where)
     out: list[str] = []
     stack: list[str] = []
     opening = {"bold": "#strong[", "italic": "#emph["}

@@ -200,3 +200,10 @@ def test_unknown_keyword_on_save_names_it(admin_actor, kind):
         save(admin_actor, kind, one("{{ session.titre }}"))
     assert "« session.titre »" in " ".join(error.value.message_dict["structure"])
     assert not DocumentTemplate.objects.filter(kind=kind.code).exists()
+
+
+def test_styled_passages_are_bounded_per_section():
+    compile_structure(one("**a** " * structured.MAX_STYLED), KIND)
+    with pytest.raises(ValidationError) as error:
+        compile_structure(one("**a** *b* " * 2000), KIND)
+    assert "passages en gras ou en italique" in error.value.message_dict["structure"][0]
