@@ -117,6 +117,22 @@ ACCOUNTS = [
 ]
 
 
+def _demo_logo() -> bytes:
+    """Three overlapping circles in the demo's colours (a cooperative's « ensemble »), as a PNG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (300, 120), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    for index, colour in enumerate([(29, 78, 74, 255), (214, 133, 40, 230), (90, 140, 180, 220)]):
+        draw.ellipse((10 + index * 55, 10, 110 + index * 55, 110), fill=colour)
+    draw.rectangle((190, 45, 290, 75), fill=(29, 78, 74, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def load(ctx: DemoContext) -> None:
     today = ctx.today
     ctx.org = services.organisation_create(
@@ -124,6 +140,9 @@ def load(ctx: DemoContext) -> None:
         qualiopi_valid_from=dt.date(today.year - 2, 3, 18),
         qualiopi_valid_until=dt.date(today.year + 1, 3, 17),
     )
+    # A logo drawn here (no binary file in the repository): printed on every PDF and the public pages.
+    ctx.org.logo = services.logo_png(_demo_logo())
+    ctx.org.save(update_fields=["logo"])
     for spec in ACCOUNTS:
         password = ctx.passwords[spec.email]
         membership = services.membership_add(

@@ -63,6 +63,7 @@ class OrganisationForm(forms.ModelForm):
             "trade_registry",
             "trade_registry_city",
             "variable_capital",
+            "brand_color",
             "iban",
             "bic",
             "account_customers",
@@ -86,6 +87,7 @@ class OrganisationForm(forms.ModelForm):
             "qualiopi_valid_from": date_input(),
             "qualiopi_valid_until": date_input(),
             "delegation_date": date_input(),
+            "brand_color": forms.TextInput(attrs={"type": "color"}),
         }
 
     ACCOUNTING_FIELDS = (
@@ -100,6 +102,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signatory"].required = False  # left empty: the legal representative
+        self.fields["brand_color"].required = False  # left empty: unchanged
         for name in self.ACCOUNTING_FIELDS:  # left empty: the current account (default of the plan comptable)
             self.fields[name].required = False
         if self.instance and self.instance.share_capital_cents is not None:
@@ -111,6 +114,9 @@ class OrganisationForm(forms.ModelForm):
             if not data.get(name):
                 data[name] = getattr(self.instance, name)
         return data
+
+    def clean_brand_color(self) -> str:
+        return self.cleaned_data.get("brand_color") or self.instance.brand_color
 
     def clean_signatory(self) -> str:
         return self.cleaned_data.get("signatory") or SignatoryChoice.HEAD

@@ -188,6 +188,16 @@ class Organisation(TimeStampedModel):
     )
     variable_capital = models.BooleanField(_("société à capital variable"), default=False)
     logo = models.BinaryField(_("logo (PNG)"), blank=True, default=b"", editable=False)
+    # The main colour of the documents' letterhead and of the public pages (documents/branding.py).
+    brand_color = models.CharField(
+        _("couleur principale"),
+        max_length=7,
+        default="#1d4e4a",
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Donnez une couleur au format #RRVVBB, par exemple #1d4e4a."))
+        ],
+        help_text=_("Titres et filets des documents PDF, en-tête des pages publiques."),
+    )
     # Accounting export (FEC, journal CSV): the plan comptable général accounts and journal codes used.
     account_customers = models.CharField(
         _("compte clients"), max_length=20, default="411000", validators=[ACCOUNT_NUMBER]

@@ -81,6 +81,7 @@ class OrganisationSettings(Schema):
     trade_registry_city: str
     share_capital_cents: int | None = Field(description="share capital in cents (R123-238); null: not printed")
     variable_capital: bool
+    brand_color: str = Field(description="main colour of the PDF letterhead and the public pages, `#rrggbb`")
     iban: str
     bic: str
     account_customers: str
@@ -142,6 +143,7 @@ class OrganisationSettingsPatch(Schema):
     trade_registry_city: str | None = None
     share_capital_cents: int | None = None
     variable_capital: bool | None = None
+    brand_color: str | None = None
     iban: str | None = None
     bic: str | None = None
     account_customers: str | None = None

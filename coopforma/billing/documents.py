@@ -16,6 +16,7 @@ from coopforma.core.formatting import fr_date, fr_money
 from coopforma.core.hours import format_minutes
 from coopforma.core.identifiers import format_iban
 from coopforma.core.money import VAT_EXEMPT_MENTION, vat_mention
+from coopforma.documents.branding import logo_svg
 from coopforma.documents.default_templates import load_default
 from coopforma.documents.registry import DocumentKind, Keyword, KindHooks, Missing, build_context, get_kind, register
 from coopforma.training_sessions.documents import ORGANISATION_KEYWORDS, organisation_data
@@ -172,23 +173,6 @@ def piece_context(invoice: Invoice) -> dict[str, Any]:
     if logo:
         context["images"] = {"logo": logo_svg(logo)}
     return context
-
-
-def logo_svg(png: bytes) -> str:
-    """The logo (a PNG re-encoded at upload) wrapped in an SVG, the form in which the engine passes images."""
-    import base64
-    import io
-
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        width, height = image.size
-    data = base64.b64encode(png).decode()
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/></svg>'
-    )
 
 
 def piece_missing(invoice: Invoice) -> list[Missing]:

@@ -17,6 +17,9 @@ class DocumentTemplate(TenantModel):
     kind = models.CharField(_("type de document"), max_length=40)
     name = models.CharField(_("nom"), max_length=200)
     body = models.TextField(_("texte du modèle"))
+    # A simple template (documents/structured.py): its title and sections, of which `body` is the compiled text.
+    # None: a code template (typst + Jinja written by hand). Structured → code is allowed, not the reverse.
+    structure = models.JSONField(_("modèle simple (sections)"), null=True, blank=True)
     is_active = models.BooleanField(_("modèle utilisé pour ce type"), default=True)
     requires_quality_signature = models.BooleanField(
         _("signature du ou de la responsable de l'OF requise"), default=False

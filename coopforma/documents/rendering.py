@@ -292,6 +292,12 @@ def _used_names(source: str) -> list[str]:
     return found
 
 
+def used_keywords(source: str) -> list[str]:
+    """The full dotted keywords a template prints (`organisation.name`, not `organisation`)."""
+    names = _used_names(source)
+    return [name for name in names if not any(other.startswith(name + ".") for other in names)]
+
+
 TEMPLATE_CACHE_SIZE = 128
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.selectors import organisation_signatory, signatory_context
 from coopforma.core.log import log_action
+from coopforma.documents.branding import branding_inputs, with_branding
 from coopforma.documents.models import Document, DocumentStatus, DocumentTemplate
 from coopforma.documents.qr import qr_svg, verification_url
 from coopforma.documents.registry import (
@@ -70,7 +71,7 @@ def _kind(kind: DocumentKind | str) -> DocumentKind:
 # --- Rendering ----------------------------------------------------------------------------------------------
 
 
-def engine_preamble(*, code: str | None, draft: bool) -> str:
+def engine_preamble(*, code: str | None, draft: bool, logo_header: bool = False) -> str:
     """typst set rules put in front of every template: the footer (QR code + verification URL, page numbers)
     and, for a draft, a « BROUILLON » background. Templates must not set the page footer themselves."""
     if code:
@@ -88,9 +89,16 @@ def engine_preamble(*, code: str | None, draft: bool) -> str:
     background = (
         'background: rotate(-40deg, text(size: 90pt, weight: "bold", fill: luma(225))[BROUILLON]),\n' if draft else ""
     )
+    header = (
+        'header: context if counter(page).get().first() == 1 { align(right, image(bytes(sys.inputs.at("image_logo")), '
+        "height: 0.9cm)) },\n"
+        if logo_header
+        else ""
+    )
     return (
         "#set page(\n"
         f"{background}"
+        f"{header}"
         "footer: context {\n"
         "  set text(size: 7pt, fill: luma(80))\n"
         f"  grid(columns: {columns}, gutter: 8pt, align: horizon,\n"
@@ -117,12 +125,15 @@ def render_pdf(body: str, context: dict[str, Any], *, code: str | None, draft: b
     A template checked with the examples may still fail on real data (too many pages, too long): ValidationError
     with the reason, so that the page shows it and nothing is written."""
     try:
-        markup = engine_preamble(code=code, draft=draft) + render_markup(body, context)
         inputs = {"qr": _qr_for(code)} if code else {}
-        # Images a kind puts in its context (an SVG text each, e.g. the organisation's logo): the template reads
-        # them as `sys.inputs.at("image_<name>")`; they travel with the stored context, so finalising redraws them.
-        for name, svg in (context.get("images") or {}).items():
-            inputs[f"image_{name}"] = str(svg)
+        # Images in the context (an SVG text each, e.g. the organisation's logo) and the organisation's colour: the
+        # template reads them as `sys.inputs.at("image_<name>")` and `brand_color`; they travel with the stored
+        # context, so finalising redraws them (documents/branding.py).
+        inputs.update(branding_inputs(context))
+        # A template written before logos were printed on every document (it never reads the logo): the engine
+        # puts the logo at the top of its first page.
+        logo_header = "image_logo" in inputs and "image_logo" not in body
+        markup = engine_preamble(code=code, draft=draft, logo_header=logo_header) + render_markup(body, context)
         return compile_pdf(markup, inputs=inputs or None, tagged=not draft, standard="" if draft else standard)
     except TemplateProblem as problem:
         raise ValidationError(
@@ -156,7 +167,8 @@ def document_render(*, kind: DocumentKind | str, subject: Any) -> bytes:
         raise MissingData(missing, kind=kind, subject_label=subject_label(kind, subject))
     template = active_template(subject.organisation_id, kind.code)
     body = template.body if template else kind.default_template
-    return render_pdf(body, build_context(kind, subject), code=None, draft=False)
+    context = with_branding(build_context(kind, subject), subject.organisation)
+    return render_pdf(body, context, code=None, draft=False)
 
 
 # --- Generation ---------------------------------------------------------------------------------------------
@@ -208,7 +220,7 @@ def _generate(
     if template is _READ:
         template = active_template(actor.organisation_id, kind.code)
     body = template.body if template else kind.default_template
-    context = build_context(kind, subject)
+    context = with_branding(build_context(kind, subject), actor.organisation)
     if signatory:
         context = _with_signatory(actor, context, signatory)
     subject_type = ContentType.objects.get_for_model(type(subject))

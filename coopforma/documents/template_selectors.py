@@ -16,8 +16,10 @@ from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
 from coopforma.core.models import ActivityLog
 from coopforma.documents import registry, rendering
+from coopforma.documents.branding import branding_inputs, with_branding
 from coopforma.documents.models import DocumentTemplate
 from coopforma.documents.registry import DocumentKind, Missing
+from coopforma.documents.services import engine_preamble
 
 # Editing templates is for the admin and the quality manager. "catalogue.validate" is the closest flag that
 # exists today; a dedicated "documents.templates" flag would say it better (see accounts/roles.py).
@@ -132,13 +134,34 @@ def template_preview(*, actor: Actor, kind: DocumentKind, body: str, subject: in
         preview.subject_label, record = subjects[subject]
         preview.missing = list(kind.missing(record))
         context = registry.build_context(kind, record)
+    context = with_branding(context, actor.organisation)
     try:
         # Only the first pages are drawn: a long document costs its layout, not hundreds of images.
         pages, preview.page_count = rendering.preview_pages(
-            rendering.render_markup(body, context), first=PREVIEW_MAX_PAGES
+            rendering.render_markup(body, context), inputs=branding_inputs(context), first=PREVIEW_MAX_PAGES
         )
     except rendering.TemplateProblem as problem:
         preview.problem = problem
         return preview
     preview.pages = ["data:image/png;base64," + base64.b64encode(page).decode("ascii") for page in pages]
     return preview
+
+
+def preview_context(*, actor: Actor, kind: DocumentKind, subject: int | None = None) -> dict[str, Any]:
+    """The values a preview uses: the keywords' examples, or those of real record number `subject` (404 when out
+    of range), with the organisation's logo and colour."""
+    actor.require(TEMPLATE_FLAG)
+    context = kind.sample_context()
+    if subject is not None:
+        subjects = preview_subjects(actor=actor, kind=kind)
+        if not 0 <= subject < len(subjects):
+            raise Http404
+        context = registry.build_context(kind, subjects[subject][1])
+    return with_branding(context, actor.organisation)
+
+
+def template_preview_pdf(*, actor: Actor, kind: DocumentKind, body: str, subject: int | None = None) -> bytes:
+    """Unsaved text as a PDF (no verification code, a « BROUILLON » background). Raises TemplateProblem."""
+    context = preview_context(actor=actor, kind=kind, subject=subject)
+    markup = engine_preamble(code=None, draft=True) + rendering.render_markup(body, context)
+    return rendering.compile_pdf(markup, inputs=branding_inputs(context), tagged=False)

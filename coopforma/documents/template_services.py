@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.core.log import diff, log_action, snapshot
-from coopforma.documents import rendering
+from coopforma.documents import rendering, structured
 from coopforma.documents.models import DocumentTemplate
 from coopforma.documents.registry import DocumentKind
 from coopforma.documents.template_selectors import TEMPLATE_FLAG
@@ -88,14 +88,26 @@ def template_save(
     body: str,
     requires_quality_signature: bool,
     signers: Iterable[str],
+    structure: structured.Structure | None = None,
 ) -> DocumentTemplate:
     """Save `body` as the new active version of `kind`'s template (refused if it would not render).
 
-    Saving the text already in use changes nothing and returns the active version.
+    With `structure` (the simple editor), `body` is ignored: the text is compiled from the structure by our code
+    (documents/structured.py). Without it the template is code, also when the active one was simple: that is
+    the one-way conversion to code. Saving the text already in use changes nothing and returns the active version.
     """
     actor.require(TEMPLATE_FLAG)
+    stored_structure = structure.as_json() if structure is not None else None
+    if structure is not None:
+        body = structured.compile_structure(structure, kind)
     body = body.replace("\r\n", "\n")
-    signers = _check(kind=kind, name=name, body=body, signers=signers)
+    try:
+        signers = _check(kind=kind, name=name, body=body, signers=signers)
+    except ValidationError as error:
+        if structure is not None and hasattr(error, "error_dict") and "body" in error.error_dict:
+            # The compiled text is ours: what fails is a keyword's value or the layout, said without a line.
+            error.error_dict["structure"] = error.error_dict.pop("body")
+        raise
     name = name.strip()
     organisation = actor.organisation
     try:
@@ -107,6 +119,7 @@ def template_save(
                 and current.name == name
                 and current.requires_quality_signature == requires_quality_signature
                 and current.signers == signers
+                and current.structure == stored_structure
             ):
                 return current
             before = snapshot(current, _TRACKED) if current else {}
@@ -119,6 +132,7 @@ def template_save(
                 kind=kind.code,
                 name=name,
                 body=body,
+                structure=stored_structure,
                 is_active=True,
                 requires_quality_signature=requires_quality_signature,
                 signers=signers,
@@ -136,6 +150,7 @@ def template_save(
                     "version": template.version,
                     "previous_version": current.version if current else None,
                     "body_changed": current is None or current.body != body,
+                    "simple": stored_structure is not None,
                     "changes": diff(before, snapshot(template, _TRACKED)),
                 },
             )

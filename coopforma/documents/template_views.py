@@ -15,10 +15,18 @@ from coopforma.accounts.mixins import OrgViewMixin
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
 from coopforma.core.views import is_htmx
+from coopforma.documents import rendering, structured
 from coopforma.documents import template_selectors as selectors
 from coopforma.documents import template_services as services
 from coopforma.documents.registry import DocumentKind, Keyword
-from coopforma.documents.template_forms import PreviewForm, TemplateForm
+from coopforma.documents.template_forms import (
+    PreviewForm,
+    SectionFormSet,
+    StructuredTemplateForm,
+    TemplateForm,
+    section_initial,
+    structure_from_forms,
+)
 
 
 def _example_text(example: Any) -> str:
@@ -206,3 +214,164 @@ class TemplateHistoryView(TemplateKindMixin, TemplateView):
             history=selectors.template_events(actor=self.actor, kind=kind)[:50],
         )
         return context
+
+
+# --- The simple editor: title and sections, keywords from a list, preview ---------------------------------
+
+
+def _value_at(context: dict[str, Any], name: str) -> Any:
+    node: Any = context
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _simple_keyword_rows(kind: DocumentKind, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each keyword with its French label and its value in the preview's data; records lists are for code."""
+    rows = []
+    for keyword in kind.keywords:
+        value = _value_at(context, keyword.name)
+        records = isinstance(keyword.example, dict) or (
+            isinstance(keyword.example, (list, tuple)) and any(isinstance(i, (dict, list)) for i in keyword.example)
+        )
+        if isinstance(value, (list, tuple)) and not records:
+            shown = ", ".join(str(item) for item in value)
+        else:
+            shown = _example_text(value if value is not None else "")
+        rows.append(
+            {
+                "name": keyword.name,
+                "label": str(keyword.label),
+                "value": shown if len(shown) <= 120 else shown[:117] + "…",
+                "snippet": "{{ " + keyword.name + " }}",
+                "insertable": not records,
+            }
+        )
+    return rows
+
+
+class TemplateStructuredView(TemplateKindMixin, TemplateView):
+    """The simple editor: a title and ordered sections of simple text, compiled to typst by our code."""
+
+    template_name = "documents/template_structured.html"
+
+    def _subject(self) -> int | None:
+        raw = self.request.GET.get("subject", "")
+        return int(raw) if raw.isdigit() else None
+
+    def _initial(self) -> tuple[dict[str, Any], structured.Structure]:
+        kind = self.get_kind()
+        active = selectors.active_template(organisation=self.actor.organisation, kind=kind)
+        if active is not None and active.structure is not None:
+            form = {
+                "name": active.name,
+                "requires_quality_signature": active.requires_quality_signature,
+                "signers": active.signers,
+            }
+            structure = structured.Structure.from_json(active.structure)
+        else:
+            form = {
+                "name": str(kind.label),
+                "requires_quality_signature": "quality" in kind.default_signers,
+                "signers": [s for s in kind.default_signers if s != "quality"],
+            }
+            structure = structured.starter(kind)
+        form["title"] = structure.title
+        return form, structure
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kind = self.get_kind()
+        subject = self._subject()
+        subjects = selectors.preview_subjects(actor=self.actor, kind=kind)
+        if "form" not in kwargs:
+            initial, structure = self._initial()
+            kwargs["form"] = StructuredTemplateForm(initial=initial)
+            kwargs["sections"] = SectionFormSet(initial=section_initial(structure), prefix="sections")
+        active = selectors.active_template(organisation=self.actor.organisation, kind=kind)
+        values = selectors.preview_context(actor=self.actor, kind=kind, subject=subject)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            kind=kind,
+            active=active,
+            active_is_code=active is not None and active.structure is None,
+            keywords=_simple_keyword_rows(kind, values),
+            preview_form=PreviewForm(initial={"subject": subject}, subjects=subjects),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        kind = self.get_kind()
+        form = StructuredTemplateForm(request.POST)
+        sections = SectionFormSet(request.POST, prefix="sections")
+        if not (form.is_valid() and sections.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, sections=sections))
+        active = selectors.active_template(organisation=self.actor.organisation, kind=kind)
+        data = form.cleaned_data
+        try:
+            template = services.template_save(
+                actor=self.actor,
+                kind=kind,
+                name=data["name"],
+                body="",
+                requires_quality_signature=data["requires_quality_signature"],
+                signers=data["signers"],
+                structure=structure_from_forms(form, sections),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, sections=sections))
+        if active is not None and template.pk == active.pk:
+            messages.info(request, _("Aucune modification : le modèle en usage est inchangé."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Modèle « %(name)s » enregistré (version %(version)s) : "
+                    "il sera utilisé pour les prochains documents."
+                )
+                % {"name": template.name, "version": template.version},
+            )
+        return redirect("documents:template_structured", org=self.actor.organisation.slug, kind=kind.code)
+
+
+class TemplateStructuredPreviewView(TemplateKindMixin, View):
+    """The typed (unsaved) simple template: PNG pages for htmx, else the PDF itself (« Aperçu PDF »)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        kind = self.get_kind()
+        subjects = selectors.preview_subjects(actor=self.actor, kind=kind)
+        preview_form = PreviewForm(request.POST, subjects=subjects)
+        subject = preview_form.cleaned_data["subject"] if preview_form.is_valid() else None
+        form = StructuredTemplateForm(request.POST)
+        sections = SectionFormSet(request.POST, prefix="sections")
+        problem_message = ""
+        body = ""
+        if form.is_valid() and sections.is_valid():
+            try:
+                body = structured.compile_structure(structure_from_forms(form, sections), kind)
+            except ValidationError as exc:
+                problem_message = " ".join(exc.messages)
+        else:
+            problem_message = _("Le formulaire contient des erreurs : enregistrez-le pour les voir.")
+        if not is_htmx(request) and not problem_message:
+            try:
+                pdf = selectors.template_preview_pdf(actor=self.actor, kind=kind, body=body, subject=subject)
+            except rendering.TemplateProblem as problem:
+                problem_message = str(problem)
+            else:
+                response = HttpResponse(pdf, content_type="application/pdf")
+                response["Content-Disposition"] = f'inline; filename="apercu-{kind.code}.pdf"'
+                return response
+        preview = (
+            selectors.template_preview(actor=self.actor, kind=kind, body=body, subject=subject)
+            if body and not problem_message
+            else selectors.Preview()
+        )
+        if preview.problem:
+            problem_message = str(preview.problem)
+        context = {"kind": kind, "preview": preview, "problem_message": problem_message}
+        return render(request, "documents/template_preview.html", context, status=200)

@@ -151,3 +151,11 @@ def portal_enrolments(*, link: MagicLink) -> list[Enrolment]:
         .select_related("session", "client")
         .order_by("-session__start_date", "-id")[:100]
     )
+
+
+def public_organisation_get(*, organisation_slug: str) -> Organisation:
+    """An organisation by its slug, for its public logo and colour (404 when unknown)."""
+    organisation = Organisation.objects.filter(slug=organisation_slug).only("slug", "logo", "brand_color").first()
+    if organisation is None:
+        raise Http404
+    return organisation

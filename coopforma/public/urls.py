@@ -21,4 +21,6 @@ urlpatterns = [
     path("p/espace/mes-donnees/", views.portal_privacy_export, name="portal_privacy_export"),
     path("p/<str:token>/", views.portal_open, name="portal_open"),
     path("f/<slug:org>/<int:pk>/", views.training_page, name="training"),
+    path("f/<slug:org>/logo.png", views.organisation_logo, name="logo"),
+    path("f/<slug:org>/couleur.css", views.organisation_color_css, name="color_css"),
 ]

@@ -18,6 +18,7 @@ from coopforma.catalogue.public_page import public_items
 from coopforma.core.forms import add_service_errors
 from coopforma.core.throttle import throttle
 from coopforma.documents import signing
+from coopforma.documents.branding import brand_color
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
 from coopforma.evaluations.selectors import published_results
@@ -252,3 +253,23 @@ def training_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "qualiopi_mark": training.organisation.qualiopi_mark(training.action_category, timezone.localdate()),
     }
     return render(request, "public/training.html", context)
+
+
+def organisation_logo(request: HttpRequest, org: str) -> HttpResponse:
+    """The organisation's logo for its public pages: the PNG re-encoded at upload (never the file sent)."""
+    organisation = selectors.public_organisation_get(organisation_slug=org)
+    logo = bytes(organisation.logo or b"")
+    if not logo:
+        raise Http404
+    response = HttpResponse(logo, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def organisation_color_css(request: HttpRequest, org: str) -> HttpResponse:
+    """The organisation's main colour as a CSS variable (the pages allow no inline style): a validated #rrggbb."""
+    organisation = selectors.public_organisation_get(organisation_slug=org)
+    response = HttpResponse(f":root {{ --org-brand: {brand_color(organisation)}; }}\n", content_type="text/css")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

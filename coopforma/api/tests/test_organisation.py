@@ -81,3 +81,12 @@ def test_lesser_roles_and_another_organisation(
     assert _patch(foreign, {"city": "Ailleurs"}).status_code == 200
     org.refresh_from_db()
     assert org.city != "Ailleurs"
+
+
+def test_the_brand_colour_is_read_and_changed_with_the_same_check(api, admin_user, org):  # type: ignore[no-untyped-def]
+    admin = api(admin_user, org)
+    assert admin.get(URL).json()["brand_color"] == "#1d4e4a"
+    bad = _patch(admin, {"brand_color": "rouge"})
+    assert bad.status_code == 422 and "#RRVVBB" in bad.content.decode()
+    good = _patch(admin, {"brand_color": "#aa3300"})
+    assert good.status_code == 200 and good.json()["brand_color"] == "#aa3300"

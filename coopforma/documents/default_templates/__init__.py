@@ -12,7 +12,13 @@ HERE = Path(__file__).resolve().parent
 
 
 @cache
+def load_header() -> str:
+    """The page set-up and letterhead (logo, colour, identity) put in front of every default and simple template."""
+    return (HERE / "_header.typ").read_text(encoding="utf-8")
+
+
+@cache
 def load_default(code: str) -> str:
-    header = (HERE / "_header.typ").read_text(encoding="utf-8")
+    header = load_header()
     body = (HERE / f"{code}.typ").read_text(encoding="utf-8")
     return header + "\n" + body

@@ -36,6 +36,15 @@ def users(admin_user, quality_user, manager_user, trainer_user, stranger):  # ty
 
 
 SAVE = {"body": DEFAULT_BODY + "Modifié.\n", "name": "Changé", "signers": ["trainee"]}
+SIMPLE = {
+    "title": "Attestation",
+    "name": "Changé",
+    "sections-TOTAL_FORMS": "1",
+    "sections-INITIAL_FORMS": "0",
+    "sections-0-heading": "Objet",
+    "sections-0-text": "Pour {{ trainee.full_name }}.",
+    "sections-0-ORDER": "1",
+}
 
 # (url name, method, data, expected status per role in ROLES order)
 WEB_CASES = [
@@ -45,7 +54,12 @@ WEB_CASES = [
     ("template_preview", "post", {"body": DEFAULT_BODY}, [200, 200, 403, 403, 404, 200, 302]),
     ("template_reset", "post", None, [302, 302, 403, 403, 404, 302, 302]),
     ("template_history", "get", None, [200, 200, 403, 403, 404, 200, 302]),
+    ("template_structured", "get", None, [200, 200, 403, 403, 404, 200, 302]),
+    ("template_structured", "post", SIMPLE, [302, 302, 403, 403, 404, 302, 302]),
+    ("template_structured_preview", "post", SIMPLE, [200, 200, 403, 403, 404, 200, 302]),
 ]
+# Where a save goes back to.
+REDIRECTS = {"template_structured": "template_structured"}
 
 
 @pytest.mark.parametrize(("role_index", "role"), list(enumerate(ROLES)))
@@ -68,7 +82,8 @@ def test_web_matrix(
             assert location.startswith(resolve_url(settings.LOGIN_URL))
         else:
             slug = other_org.slug if role == "foreign" else org.slug
-            assert location == reverse("documents:template_edit", kwargs={"org": slug, "kind": kind.code})
+            back = REDIRECTS.get(name, "template_edit")
+            assert location == reverse(f"documents:{back}", kwargs={"org": slug, "kind": kind.code})
     if response.status_code != 302 or user is None or role == "foreign":  # nothing of ours changed
         existing.refresh_from_db()
         assert existing.is_active and existing.name == "Existant"
