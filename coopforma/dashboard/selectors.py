@@ -16,6 +16,7 @@ from coopforma.catalogue.models import ActionCategory, TrainingStatus
 from coopforma.catalogue.selectors import training_list, uncertified_categories_sold
 from coopforma.core.money import format_cents
 from coopforma.dashboard.alerts import Task, alerts_for
+from coopforma.dashboard.models import DigestOptOut
 from coopforma.evaluations.selectors import skills_to_assess
 from coopforma.people.models import OnboardingState
 from coopforma.people.scope import actor_scope
@@ -320,3 +321,8 @@ def _evaluation_tasks(actor: Actor) -> list[Task]:
             "evaluations:assess_list",
         )
     ]
+
+
+def digest_subscribed(*, actor: Actor) -> bool:
+    """Whether the person receives the Monday e-mail of their alerts in this organisation (yes unless opted out)."""
+    return not DigestOptOut.objects.filter(organisation=actor.organisation, user=actor.user).exists()
