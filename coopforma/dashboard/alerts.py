@@ -22,6 +22,7 @@ from coopforma.attendance.models import SlotAttendance, SlotState
 from coopforma.core.formatting import fr_date, fr_time
 from coopforma.documents.models import Document, DocumentStatus
 from coopforma.evaluations.models import QuestionnaireKind, Survey, SurveyStatus
+from coopforma.people.scope import actor_scope
 from coopforma.quality.models import Audit, AuditKind
 from coopforma.quality.selectors import audit_calendar
 from coopforma.training_sessions.models import (
@@ -81,6 +82,12 @@ def _unsigned_slots(actor: Actor, sessions: QuerySet[Session], now: dt.datetime)
     past = Slot.objects.filter(organisation=actor.organisation, session__in=sessions, ends_at__lt=now).exclude(
         Exists(closed)
     )
+    # The slot's page is run by the quality side and the slot's trainers; a member manager follows the session's
+    # émargement grid instead (attendance.selectors.slot_can_run).
+    runs_slots = actor.sees_all or actor.role == Role.TRAINER
+    trainer_id = actor_scope(actor).trainer_id
+    if not actor.sees_all and trainer_id is not None:
+        past = past.filter(Q(trainers=trainer_id) | Q(trainers__isnull=True))
     first = past.filter(session_id=OuterRef("session_id")).order_by("starts_at", "pk")
     rows = (
         past.values("session_id", "session__title")
@@ -100,8 +107,8 @@ def _unsigned_slots(actor: Actor, sessions: QuerySet[Session], now: dt.datetime)
                 "date": fr_date(row["first_at"]),
                 "time": fr_time(row["first_at"]),
             },
-            "attendance:slot",
-            {"slot_id": row["first_id"]},
+            "attendance:slot" if runs_slots else "attendance:session",
+            {"slot_id": row["first_id"]} if runs_slots else {"session_id": row["session_id"]},
             level="err",
             count=row["n"],
         )

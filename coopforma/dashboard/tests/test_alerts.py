@@ -159,12 +159,14 @@ def test_trainer_sees_their_own_sessions_alerts_and_no_money(
     web, admin_actor, trainer_user, trainer, other_trainer, org, member, other_member
 ):
     today = timezone.localdate()
-    _session(org, member, trainer, "Ma session passée", today - dt.timedelta(days=4))
+    past = _session(org, member, trainer, "Ma session passée", today - dt.timedelta(days=4))
     _session(org, other_member, other_trainer, "Session d'Olga", today - dt.timedelta(days=4))
     mine = _session(org, member, trainer, "Ma session bientôt", today + dt.timedelta(days=3))
     ParticipantFactory(enrolment__session=mine)
     page = text_of(web(trainer_user).get(url(org)))
     assert "« Ma session passée » : 1 créneau passé sans émargement clos" in page
+    slot_page = reverse("attendance:slot", kwargs={"org": org.slug, "slot_id": past.slots.get().pk})
+    assert slot_page in page and web(trainer_user).get(slot_page).status_code == 200
     assert "Session d'Olga" not in page
     assert "convention" not in page  # the paperwork is the office's
     assert "€" not in page and "facture" not in page
@@ -172,11 +174,14 @@ def test_trainer_sees_their_own_sessions_alerts_and_no_money(
 
 def test_manager_sees_their_structure_alerts_only(web, manager_user, org, member, other_member, trainer, other_trainer):
     today = timezone.localdate()
-    _session(org, member, trainer, "Session de la CAE", today - dt.timedelta(days=4))
+    cae = _session(org, member, trainer, "Session de la CAE", today - dt.timedelta(days=4))
     _session(org, other_member, other_trainer, "Session de la Scop", today - dt.timedelta(days=4))
     page = text_of(web(manager_user).get(url(org)))
     assert "« Session de la CAE » : 1 créneau" in page
     assert "Session de la Scop" not in page
+    # A member manager does not run a slot's émargement: the link is the session's grid, which they may open.
+    grid = reverse("attendance:session", kwargs={"org": org.slug, "session_id": cae.pk})
+    assert grid in page and web(manager_user).get(grid).status_code == 200
 
 
 def test_another_organisation_sees_none_of_ours(web, stranger, admin_user, org, other_org, member, trainer):
