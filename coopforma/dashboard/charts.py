@@ -19,9 +19,9 @@ def bar_chart(*, chart_id: str, title: str, desc: str, rows: list[tuple[str, int
     height = max(len(rows), 1) * (BAR_HEIGHT + GAP) + GAP
     bars = format_html_join(
         "",
-        '<g><text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"></rect>'
-        '<text x="{}" y="{}" class="chart-value">{}</text></g>',
+        '<g><text x="{}" y="{}" text-anchor="end" font-size="13" fill="currentColor">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#2f6f8f"></rect>'
+        '<text x="{}" y="{}" font-size="13" fill="currentColor">{}</text></g>',
         (
             (
                 LABEL_WIDTH - 8,

@@ -176,3 +176,29 @@ def test_the_figures_keep_a_constant_query_count(web, scenario, admin_user, admi
         _invoice(admin_actor, org, session, 10000, dt.date(2026, 11, 17))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(path, {"year": 2026}).status_code == 200
+
+
+def test_satisfaction_is_the_share_of_positive_hot_answers(scenario, admin_actor):
+    """Two of the three trainees of « Session CAE » answer the hot questionnaire, 5 and 2 out of 5: 1 positive
+    answer of 2, 50 %."""
+    from coopforma.evaluations import services as evaluations
+    from coopforma.evaluations.tests.factories import open_survey
+    from coopforma.evaluations.tests.test_answering import full_answers
+
+    cae, _scop, _june = scenario
+    survey, tokens = open_survey(cae, "hot")
+    for token, value in zip(list(tokens.values())[:2], (5, 2), strict=True):
+        evaluations.response_submit(survey_id=survey.pk, token=token, data=full_answers(survey, satisfaction=value))
+    figures = figures_get(actor=admin_actor, period=Q4)
+    assert (figures.satisfaction, figures.satisfaction_sample) == (50, 2)
+    assert {r.session.title: r.satisfaction for r in figures.sessions} == {"Session CAE": 50, "Session Scop": None}
+
+
+def test_the_chart_is_accessible_and_escapes_its_labels():
+    from coopforma.dashboard.charts import bar_chart
+
+    svg = bar_chart(chart_id="c", title="Titre", desc="Description", rows=[("<b>A</b>", 100, "1 €"), ("B", -5, "-")])
+    assert svg.startswith('<svg class="chart" role="img" aria-labelledby="c-title c-desc"')
+    assert '<title id="c-title">Titre</title><desc id="c-desc">Description</desc>' in svg
+    assert "&lt;b&gt;A&lt;/b&gt;" in svg and "<b>" not in svg
+    assert 'width="0"' in svg  # a negative value draws an empty bar
