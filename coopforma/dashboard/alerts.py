@@ -43,6 +43,9 @@ AGREEMENT_KINDS = ("convention", "contract", "skills_assessment_convention")
 # A questionnaire open for this long with fewer answers than this share of the people asked is chased.
 SURVEY_GRACE_DAYS = 7
 LOW_RESPONSE_PERCENT = 50
+# Certificates of sessions ended within a year are chased: the most recent sessions one by one, the others summed.
+CERTIFICATE_LOOKBACK_DAYS = 365
+CERTIFICATE_LINES = 3
 # Sessions whose slots happen: drafts and cancelled ones are not chased.
 LIVE_STATUSES = (SessionStatus.CONFIRMED, SessionStatus.RUNNING, SessionStatus.DONE)
 
@@ -166,15 +169,23 @@ def _certificates_not_sent(actor: Actor, sessions: QuerySet[Session], today: dt.
         subject_id=OuterRef("pk"),
         diffused_at__isnull=False,
     )
-    rows = (
-        Participant.objects.filter(organisation=actor.organisation, session__in=sessions.filter(end_date__lt=today))
+    missing = (
+        Participant.objects.filter(
+            organisation=actor.organisation,
+            session__in=sessions.filter(
+                end_date__lt=today, end_date__gte=today - dt.timedelta(days=CERTIFICATE_LOOKBACK_DAYS)
+            ),
+        )
         .exclude(status=ParticipantStatus.CANCELLED)
         .exclude(Exists(sent))
-        .values("session_id", "session__title", "session__end_date")
-        .annotate(n=Count("pk"))
-        .order_by("session__end_date", "session_id")[:LIST_LIMIT]
     )
-    return [
+    # Every session concerned in one query (at most a year of sessions): the latest one by one, the others summed.
+    rows = list(
+        missing.values("session_id", "session__title", "session__end_date")
+        .annotate(n=Count("pk"))
+        .order_by("-session__end_date", "-session_id")
+    )
+    tasks = [
         Task(
             ngettext(
                 "« %(title)s » terminée le %(date)s : %(n)s certificat de réalisation non envoyé",
@@ -186,8 +197,27 @@ def _certificates_not_sent(actor: Actor, sessions: QuerySet[Session], today: dt.
             {"session_id": row["session_id"]},
             count=row["n"],
         )
-        for row in rows
+        for row in rows[:CERTIFICATE_LINES]
     ]
+    older = rows[CERTIFICATE_LINES:]
+    if older:
+        n = sum(row["n"] for row in older)
+        tasks.append(
+            Task(
+                ngettext(
+                    "Et %(s)s autre session terminée depuis moins d'un an : %(n)s certificat(s) de réalisation "
+                    "non envoyé(s)",
+                    "Et %(s)s autres sessions terminées depuis moins d'un an : %(n)s certificat(s) de réalisation "
+                    "non envoyé(s)",
+                    len(older),
+                )
+                % {"s": len(older), "n": n},
+                "sessions:list",
+                query="?status=done",
+                count=n,
+            )
+        )
+    return tasks
 
 
 def _low_response_surveys(sessions: QuerySet[Session], now: dt.datetime) -> list[Task]:

@@ -218,3 +218,17 @@ def test_alerts_keep_a_constant_query_count(web, admin_user, org, member, traine
         page = text_of(client.get(url(org)))
     assert "certificat de réalisation non envoyé" in page and "convention ou contrat non signé" in page
     assert "de réponses" in page and "sans émargement clos" in page
+
+
+def test_certificates_of_many_sessions_the_three_latest_then_a_sum(web, admin_user, org, member, trainer):
+    today = timezone.localdate()
+    for i in range(5):
+        session = _session(org, member, trainer, f"Session {i}", today - dt.timedelta(days=10 + 30 * i), status="done")
+        for _ in range(i + 1):
+            ParticipantFactory(enrolment__session=session, status="completed")
+    _session(org, member, trainer, "Il y a deux ans", today - dt.timedelta(days=800), status="done")
+    page = text_of(web(admin_user).get(url(org)))
+    assert "« Session 0 » terminée le" in page and "« Session 2 » terminée le" in page
+    assert "« Session 3 » terminée" not in page
+    assert "Et 2 autres sessions terminées depuis moins d'un an : 9 certificat(s) de réalisation non envoyé(s)" in page
+    assert "« Il y a deux ans » terminée" not in page
