@@ -80,6 +80,12 @@ JOBS: tuple[Job, ...] = (
     ),
     Job("billing", _("Relances des factures échues"), ("billing", "remind", "--due"), at=dt.time(8, 0)),
     Job(
+        "digest",
+        _("Récapitulatif hebdomadaire des alertes de chacun·e (le lundi)"),
+        ("dashboard", "digest", "--due"),
+        at=dt.time(7, 30),
+    ),
+    Job(
         "privacy",
         _("RGPD : anonymisation de ce qui a dépassé sa durée"),
         ("privacy", "purge", "--due"),

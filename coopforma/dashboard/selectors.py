@@ -2,7 +2,7 @@
 """The dashboard: per role, what to do next. A fixed number of queries whatever the size of the OF."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -15,6 +15,8 @@ from coopforma.billing.selectors import with_amounts
 from coopforma.catalogue.models import ActionCategory, TrainingStatus
 from coopforma.catalogue.selectors import training_list, uncertified_categories_sold
 from coopforma.core.money import format_cents
+from coopforma.dashboard.alerts import Task, alerts_for
+from coopforma.dashboard.models import DigestOptOut
 from coopforma.evaluations.selectors import skills_to_assess
 from coopforma.people.models import OnboardingState
 from coopforma.people.scope import actor_scope
@@ -26,17 +28,6 @@ from coopforma.training_sessions.selectors import TO_CLOSE_STATUSES, session_que
 
 LIST_LIMIT = 8
 UPCOMING_DAYS = 30
-
-
-@dataclass
-class Task:
-    """One thing to do, with where to do it."""
-
-    label: str
-    url_name: str
-    url_kwargs: dict[str, object] = field(default_factory=dict)
-    query: str = ""
-    level: str = "warn"  # warn | err | info
 
 
 @dataclass
@@ -122,7 +113,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         training_list(actor=actor, filters={"status": TrainingStatus.DRAFT, "mine": True}).order_by("-pk")[:LIST_LIMIT]
     )
 
-    tasks: list[Task] = []
+    tasks: list[Task] = alerts_for(actor=actor, sessions=sessions)
     if counts["to_close"]:
         tasks.append(
             Task(
@@ -256,6 +247,7 @@ def _billing_tasks(actor: Actor, today: dt.date) -> list[Task]:
                 "billing:list",
                 query="?overdue=on",
                 level="err",
+                count=late["n"],
             )
         )
     if late["n"] or reminded:
@@ -329,3 +321,8 @@ def _evaluation_tasks(actor: Actor) -> list[Task]:
             "evaluations:assess_list",
         )
     ]
+
+
+def digest_subscribed(*, actor: Actor) -> bool:
+    """Whether the person receives the Monday e-mail of their alerts in this organisation (yes unless opted out)."""
+    return not DigestOptOut.objects.filter(organisation=actor.organisation, user=actor.user).exists()

@@ -4,4 +4,9 @@ from django.urls import path
 from coopforma.dashboard import views
 
 app_name = "dashboard"
-urlpatterns = [path("", views.DashboardView.as_view(), name="home")]
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="home"),
+    path("digest/", views.DigestSubscriptionView.as_view(), name="digest"),
+    path("chiffres/", views.FiguresView.as_view(), name="figures"),
+    path("chiffres.csv", views.FiguresCsvView.as_view(), name="figures_csv"),
+]

@@ -393,3 +393,18 @@ def test_demo_snapshot_describes_the_loaded_demo(org, tmp_path):  # type: ignore
     assert numbers and len(numbers) == len(set(numbers))
     assert len(data["sessions"]) == data["counts"]["training_sessions.Session"]
     assert [email for email, _role in data["logins"]] == sorted(a.email for a in ACCOUNTS)
+
+
+def test_the_demo_dashboards_chase_what_is_late(demo, org):  # type: ignore[no-untyped-def]
+    """Issue 14, point 3, on the demo: a past slot left unsigned and the Qualiopi renewal window are chased."""
+    from coopforma.accounts.actor import actor_for
+    from coopforma.dashboard.selectors import dashboard_for
+
+    seen = {}
+    for membership in Membership.objects.filter(organisation=org, is_active=True).select_related("user"):
+        actor = actor_for(membership.user, org, membership.role)
+        seen[membership.role] = " | ".join(t.label for t in dashboard_for(actor=actor).tasks)
+    for role in ("admin", "quality", "member_manager", "trainer"):
+        assert "sans émargement clos" in seen[role], role
+    assert "Audit de renouvellement Qualiopi à planifier : fenêtre ouverte depuis le" in seen["quality"]
+    assert "certificat" not in seen["trainer"] and "Qualiopi" not in seen["trainer"]
