@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""`{% first_run_checklist as checklist %}`, used by dashboard/_checklist.html (kept apart from the dashboard's
+own context so that the checklist stays one include line in home.html)."""
+
+from django import template
+
+from coopforma.dashboard.checklist import Checklist, first_run_checklist
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def first_run_checklist_for(context: template.Context) -> Checklist | None:
+    actor = context.get("actor")
+    return first_run_checklist(actor=actor) if actor is not None else None
