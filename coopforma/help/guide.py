@@ -6,6 +6,7 @@ The Markdown files are ours, never user input: raw HTML in them is not rendered 
 (`help.links`) can point to a section; links between guide files (`stagiaire.md#…`) become page URLs.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ PAGES: dict[str, str] = {
     "stagiaire": "stagiaire.md",
 }
 
+
+_LICENCE_COMMENT = re.compile(r"\A\s*<!--.*?-->\s*", re.DOTALL)
 
 # Gives the URL of a guide page: inside an organisation's pages, or the public ones.
 PageUrl = Callable[[str], str]
@@ -69,6 +72,7 @@ def render(slug: str, page_url: PageUrl) -> GuidePage:
     if slug not in PAGES:
         raise Http404
     text = (guide_dir() / PAGES[slug]).read_text(encoding="utf-8")
+    text = _LICENCE_COMMENT.sub("", text)  # the files' SPDX line: raw HTML is not rendered, so not shown either
     md = _markdown()
     tokens = md.parse(text)
     sections: list[Section] = []

@@ -18,6 +18,7 @@ def test_every_page_renders_with_a_title_and_sections(client, slug):  # type: ig
     page = response.context["page"]
     assert page.title and len(page.sections) > 2
     assert f'<h1 id="{page.sections[0].anchor}">' in response.text
+    assert "SPDX" not in response.text  # the licence comment at the top of each file
 
 
 def test_the_files_on_disk_are_the_pages_of_the_menu():  # type: ignore[no-untyped-def]
