@@ -37,6 +37,11 @@ class Checklist:
         return all(item.done for item in self.items)
 
 
+def dismissed_key(actor: Actor) -> str:
+    """The login session's key that hides the checklist of the actor's organisation."""
+    return f"checklist_dismissed_{actor.organisation_id}"
+
+
 def _signatory_set(org: Organisation) -> bool:
     """Whoever signs the OF's documents is named and reachable (the signing link goes to their e-mail)."""
     if org.signatory == SignatoryChoice.DELEGATE:

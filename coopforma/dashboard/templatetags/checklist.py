@@ -4,7 +4,7 @@ own context so that the checklist stays one include line in home.html)."""
 
 from django import template
 
-from coopforma.dashboard.checklist import Checklist, first_run_checklist
+from coopforma.dashboard.checklist import Checklist, dismissed_key, first_run_checklist
 
 register = template.Library()
 
@@ -12,4 +12,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def first_run_checklist_for(context: template.Context) -> Checklist | None:
     actor = context.get("actor")
-    return first_run_checklist(actor=actor) if actor is not None else None
+    request = context.get("request")
+    if actor is None or (request is not None and request.session.get(dismissed_key(actor))):
+        return None
+    return first_run_checklist(actor=actor)

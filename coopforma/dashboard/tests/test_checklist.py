@@ -129,3 +129,25 @@ def test_another_organisations_admin_sees_their_own_checklist_only(web, org, mem
     text = web(stranger).get(reverse("dashboard:home", kwargs={"org": other_org.slug})).text
     assert "Avant la première session : 1 sur 6 fait." in text
     assert f"/o/{org.slug}/" not in text
+
+
+def test_the_admin_may_hide_it_until_the_next_login(web, org, admin_user):  # type: ignore[no-untyped-def]
+    client = web(admin_user)
+    home = reverse("dashboard:home", kwargs={"org": org.slug})
+    response = client.post(reverse("dashboard:checklist_dismiss", kwargs={"org": org.slug}))
+    assert response.status_code == 302 and response["Location"] == home
+    assert "Premiers pas" not in client.get(home).text
+    # A new login session: still something to do, so it is back.
+    assert "Premiers pas" in web(admin_user).get(home).text
+
+
+@pytest.mark.parametrize(("role", "status"), [("quality_user", 403), ("manager_user", 403), ("trainer_user", 403),
+                                              ("stranger", 404)])  # fmt: skip
+def test_only_our_admins_may_hide_it(request, web, org, role, status):  # type: ignore[no-untyped-def]
+    url = reverse("dashboard:checklist_dismiss", kwargs={"org": org.slug})
+    assert web(request.getfixturevalue(role)).post(url).status_code == status
+
+
+def test_hiding_it_needs_a_post(web, org, admin_user):  # type: ignore[no-untyped-def]
+    url = reverse("dashboard:checklist_dismiss", kwargs={"org": org.slug})
+    assert web(admin_user).get(url).status_code == 405
