@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "coopforma.webhooks",
     "coopforma.public",
     "coopforma.dashboard",
+    "coopforma.help",
     "coopforma.api",
 ]
 

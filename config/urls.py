@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("coopforma.public.urls")),
+    path("aide/", include("coopforma.help.urls")),
     path("e/", include("coopforma.attendance.public_urls")),
     path("q/", include("coopforma.evaluations.public_urls")),
     path("confidentialite/", include("coopforma.privacy.public_urls")),
@@ -34,6 +35,7 @@ urlpatterns = [
                 path("bpf/", include("coopforma.reporting.urls")),
                 path("privacy/", include("coopforma.privacy.urls")),
                 path("settings/webhooks/", include("coopforma.webhooks.urls")),
+                path("aide/", include("coopforma.help.org_urls")),
             ]
         ),
     ),

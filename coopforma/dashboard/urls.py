@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.urls import path
 
-from coopforma.dashboard import views
+from coopforma.dashboard import checklist_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("digest/", views.DigestSubscriptionView.as_view(), name="digest"),
     path("chiffres/", views.FiguresView.as_view(), name="figures"),
     path("chiffres.csv", views.FiguresCsvView.as_view(), name="figures_csv"),
+    path("premiers-pas/masquer/", checklist_views.ChecklistDismissView.as_view(), name="checklist_dismiss"),
 ]

@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The « ? Aide » link of each main page: URL name -> the guide section that explains it.
+
+One place for the whole mapping; `tests/test_links.py` checks that every target exists in the guide and that
+the main pages of each role show their link. A target is "page#anchor" (page: a slug of `guide.PAGES`, anchor:
+a heading id); a dict gives one target per role ("default" for the others and for visitors without an
+account).
+"""
+
+Target = str | dict[str, str]
+
+ADMIN = "administration"
+QUALITY = "qualite"
+
+HELP_LINKS: dict[str, Target] = {
+    # Everyone's home: the guide of one's role.
+    "dashboard:home": {
+        "admin": f"{ADMIN}#tableau-de-bord",
+        "quality": f"{QUALITY}#ce-que-vous-voyez",
+        "member_manager": "structure-membre#votre-tableau-de-bord",
+        "trainer": "formateur#votre-tableau-de-bord",
+        "default": "index#guide-dutilisation",
+    },
+    # The organisation.
+    "org:settings": f"{ADMIN}#renseigner-lorganisme",
+    "org:memberships": f"{ADMIN}#inviter-les-membres-de-lequipe",
+    "people:member_list": f"{ADMIN}#gerer-les-structures-membres",
+    "people:member_detail": f"{ADMIN}#gerer-les-structures-membres",
+    "people:trainer_list": {
+        "member_manager": "structure-membre#proposer-une-formateurrice",
+        "default": f"{ADMIN}#valider-les-formateurrices",
+    },
+    "people:trainer_detail": {
+        "member_manager": "structure-membre#proposer-une-formateurrice",
+        "default": f"{ADMIN}#valider-les-formateurrices",
+    },
+    "people:client_list": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
+    "people:client_detail": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
+    "people:trainee_list": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
+    "people:trainee_detail": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
+    # Catalogue and sessions.
+    "catalogue:list": {"trainer": "formateur#proposer-une-formation", "default": f"{ADMIN}#gerer-le-catalogue"},
+    "catalogue:detail": {
+        "quality": f"{QUALITY}#relire-et-valider-les-programmes",
+        "trainer": "formateur#proposer-une-formation",
+        "default": f"{ADMIN}#gerer-le-catalogue",
+    },
+    "catalogue:create": {"trainer": "formateur#proposer-une-formation", "default": f"{ADMIN}#gerer-le-catalogue"},
+    "sessions:list": {"trainer": "formateur#vos-sessions", "default": f"{ADMIN}#creer-une-session"},
+    "sessions:calendar": {"trainer": "formateur#vos-sessions", "default": f"{ADMIN}#creer-une-session"},
+    "sessions:create": f"{ADMIN}#creer-une-session",
+    "sessions:detail": {"trainer": "formateur#vos-sessions", "default": f"{ADMIN}#creer-une-session"},
+    "sessions:status": f"{ADMIN}#faire-avancer-la-session",
+    "sessions:enrolment_create": f"{ADMIN}#inscrire-un-client-et-ses-stagiaires",
+    "sessions:participant_create": f"{ADMIN}#inscrire-un-client-et-ses-stagiaires",
+    "sessions:place_list": f"{ADMIN}#creer-une-session",
+    # Documents and signatures.
+    "documents:session": {
+        "trainer": "formateur#documents-de-la-session",
+        "default": f"{ADMIN}#produire-les-documents-de-la-session",
+    },
+    "documents:signatures": f"{ADMIN}#envoyer-les-conventions-a-signer",
+    "documents:template_list": f"{ADMIN}#modeles-de-documents",
+    "documents:template_edit": f"{ADMIN}#modeles-de-documents",
+    "documents:outbox": f"{ADMIN}#suivre-les-e-mails-envoyes",
+    # Attendance.
+    "attendance:slot": {
+        "quality": f"{QUALITY}#corriger-une-presence",
+        "default": "formateur#ouvrir-lemargement-et-afficher-le-qr-code",
+    },
+    "attendance:session": f"{ADMIN}#suivre-lemargement",
+    # Billing and reporting.
+    "billing:list": {
+        "member_manager": "structure-membre#suivre-la-facturation-de-votre-structure",
+        "default": f"{ADMIN}#preparer-et-emettre-les-factures",
+    },
+    "billing:detail": f"{ADMIN}#preparer-et-emettre-les-factures",
+    "billing:enrolment": f"{ADMIN}#preparer-et-emettre-les-factures",
+    "billing:payment": f"{ADMIN}#enregistrer-un-paiement-et-relancer",
+    "billing:reminders": f"{ADMIN}#enregistrer-un-paiement-et-relancer",
+    "billing:statement": {
+        "member_manager": "structure-membre#suivre-la-facturation-de-votre-structure",
+        "default": f"{ADMIN}#parts-des-structures-membres-et-export-comptable",
+    },
+    "billing:accounting": f"{ADMIN}#parts-des-structures-membres-et-export-comptable",
+    "reporting:bpf": f"{ADMIN}#etablir-le-bpf",
+    "reporting:charges": f"{ADMIN}#etablir-le-bpf",
+    "reporting:members": "structure-membre#bilan-de-ma-structure",
+    # Quality and evaluations.
+    "quality:dashboard": f"{QUALITY}#suivre-les-32-indicateurs-qualiopi",
+    "quality:indicator": f"{QUALITY}#deposer-une-preuve",
+    "quality:complaints": f"{QUALITY}#reclamations-et-aleas",
+    "quality:improvements": f"{QUALITY}#amelioration-veille-et-sous-traitance",
+    "quality:watch": f"{QUALITY}#amelioration-veille-et-sous-traitance",
+    "quality:checks": f"{QUALITY}#amelioration-veille-et-sous-traitance",
+    "quality:audits": f"{QUALITY}#audits-et-non-conformites",
+    "quality:packs": f"{QUALITY}#exporter-le-dossier-daudit",
+    "evaluations:results": f"{QUALITY}#resultats-des-evaluations",
+    "evaluations:questionnaires": f"{QUALITY}#questionnaires",
+    "evaluations:session_surveys": {
+        "trainer": "formateur#questionnaires-et-acquis",
+        "default": f"{QUALITY}#questionnaires",
+    },
+    "evaluations:assess_list": {
+        "trainer": "formateur#questionnaires-et-acquis",
+        "default": f"{QUALITY}#questionnaires",
+    },
+    # Pages without an account: clients and trainees.
+    "public:portal": "client#votre-espace-client-ou-stagiaire",
+    "public:portal_home": "client#votre-espace-client-ou-stagiaire",
+    "public:sign": "client#signer-un-document",
+    "public:verify": "client#verifier-un-document",
+    "emargement:home": "stagiaire#emarger-sur-votre-telephone",
+    "evaluations_public:answer": "stagiaire#repondre-aux-questionnaires",
+}
+
+
+def help_target(view_name: str, role: str | None) -> tuple[str, str] | None:
+    """(page, anchor) of the help of the page `view_name` as seen by `role` (None: no account), or None."""
+    target = HELP_LINKS.get(view_name)
+    if target is None:
+        return None
+    if isinstance(target, dict):
+        target = target.get(role or "", target["default"])
+    page, _, anchor = target.partition("#")
+    return page, anchor
