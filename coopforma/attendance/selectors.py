@@ -15,6 +15,7 @@ from django.http import Http404
 
 from coopforma.accounts.actor import Actor
 from coopforma.attendance.models import (
+    AttendanceLink,
     AttendanceRecord,
     AttendanceStatus,
     ParticipantAttendance,
@@ -261,6 +262,36 @@ def trainee_slots(participant: Participant) -> list[TraineeSlot]:
     heads = {h.slot_id: h.state for h in SlotAttendance.objects.filter(slot__session_id=participant.session_id)}
     mine = {a.slot_id: a for a in ParticipantAttendance.objects.filter(participant=participant)}
     return [TraineeSlot(s, heads.get(s.pk, SlotState.PENDING), mine.get(s.pk)) for s in slots]
+
+
+def trainee_slots_of(participants: list[Participant]) -> dict[int, list[TraineeSlot]]:
+    """`trainee_slots` for several participants at once, in three queries (the trainee portal lists them all)."""
+    session_ids = {p.session_id for p in participants}
+    slots = list(Slot.objects.filter(session_id__in=session_ids).select_related("place").order_by("starts_at", "id"))
+    heads = {h.slot_id: h.state for h in SlotAttendance.objects.filter(slot__session_id__in=session_ids)}
+    mine = {
+        (a.participant_id, a.slot_id): a
+        for a in ParticipantAttendance.objects.filter(participant_id__in=[p.pk for p in participants])
+    }
+    return {
+        p.pk: [
+            TraineeSlot(s, heads.get(s.pk, SlotState.PENDING), mine.get((p.pk, s.pk)))
+            for s in slots
+            if s.session_id == p.session_id
+        ]
+        for p in participants
+    }
+
+
+def attendance_link_participant(*, link_id: int, token_hash: str) -> Participant | None:
+    """The participant of a personal émargement link still valid (not replaced by a newer one since it was
+    opened): the trainee portal keeps the link's id and hash in the browser session, never the token."""
+    link = (
+        AttendanceLink.objects.select_related("participant__trainee", "participant__session", "organisation")
+        .filter(pk=link_id, token_hash=token_hash)
+        .first()
+    )
+    return link.participant if link is not None else None
 
 
 def slot_candidates(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, list[Participant]]:
