@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from coopforma.attendance import selectors, services
+from coopforma.attendance.drawing import drawing_from_data_url
 from coopforma.attendance.models import SignMethod
 from coopforma.attendance.tokens import qr_slot_id
 from coopforma.training_sessions.models import Participant, Slot
@@ -105,7 +106,8 @@ def slot_action_perform(request: HttpRequest, *, participant: Participant, slot:
         services.attendance_connection(participant=participant, slot_id=slot.pk, event=action, origin=origin)
         return _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
     method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK  # on site: refused, the QR is needed
-    services.attendance_sign(participant=participant, slot_id=slot.pk, method=method, origin=origin)
+    drawing = drawing_from_data_url(request.POST.get("drawing"))
+    services.attendance_sign(participant=participant, slot_id=slot.pk, method=method, origin=origin, drawing=drawing)
     return _("Merci, votre signature est enregistrée.")
 
 
@@ -133,7 +135,11 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, T + "qr_confirm.html", context | {"error": _("Choisissez la personne qui signe.")})
     try:
         services.attendance_sign(
-            participant=participant, slot_id=slot.pk, method=SignMethod.QR, origin=services.Origin.of(request)
+            participant=participant,
+            slot_id=slot.pk,
+            method=SignMethod.QR,
+            origin=services.Origin.of(request),
+            drawing=drawing_from_data_url(request.POST.get("drawing")),
         )
     except ValidationError as exc:
         return render(request, T + "message.html", {"message": " ".join(exc.messages), "level": "error"})

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from coopforma.accounts.actor import Actor
 from coopforma.attendance.models import (
+    AttendanceDrawing,
     AttendanceLink,
     AttendanceRecord,
     AttendanceStatus,
@@ -332,6 +333,7 @@ class PaperSheet:
     trainer_signatures: dict[int, str] = field(default_factory=dict)  # slot id -> typed signature once closed
     slot_trainers: dict[int, list[str]] = field(default_factory=dict)  # slot id -> its trainers (the session's)
     started: set[int] = field(default_factory=set)  # slots whose electronic émargement is open or closed
+    drawings: dict[tuple[int, int], bytes] = field(default_factory=dict)  # (slot, participant) -> drawn PNG
 
 
 def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperSheet:
@@ -359,6 +361,12 @@ def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperS
         if label not in places:
             places.append(label)
     employers = {p.pk: p.enrolment.client.name if p.enrolment.client.kind != "individual" else "" for p in participants}
+    drawings = {
+        (slot_id, participant_id): bytes(png)
+        for slot_id, participant_id, png in AttendanceDrawing.objects.filter(record__slot_id__in=slot_ids).values_list(
+            "record__slot_id", "record__participant_id", "png"
+        )
+    }
     return PaperSheet(
         session=session,
         organisation=session.organisation,
@@ -372,6 +380,7 @@ def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperS
         trainer_signatures=signatures,
         slot_trainers=slot_trainers,
         started=started,
+        drawings=drawings,
     )
 
 
