@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from coopforma.accounts.magic_links import PORTAL_SESSION_KEY
 from coopforma.attendance import selectors, services
 from coopforma.attendance.drawing import drawing_from_data_url
 from coopforma.attendance.models import SignMethod
@@ -45,7 +46,9 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     if participant is None:
         message = _("Ce lien d'émargement n'est pas (ou plus) valide. Demandez un nouveau lien à votre formateur·rice.")
         return render(request, T + "message.html", {"message": message, "level": "error"}, status=404)
+    request.session.cycle_key()
     _remember(request, participant.pk)
+    request.session.pop(PORTAL_SESSION_KEY, None)  # the last link opened says who the portal shows
     # The link also opens the trainee's portal (one page: slots, questionnaires, documents): the browser session
     # keeps the link's id and hash, so that a newer link sent since (which replaces the hash) closes it.
     request.session[PORTAL_KEY] = [participant.attendance_link.pk, participant.attendance_link.token_hash]

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
+from coopforma.accounts.magic_links import PORTAL_SESSION_KEY, magic_link_active, magic_link_consume
 from coopforma.attendance import public_views as attendance_public_views
 from coopforma.attendance.selectors import attendance_link_participant
 from coopforma.catalogue.public_page import public_items
@@ -26,8 +26,6 @@ from coopforma.evaluations.selectors import published_results
 from coopforma.privacy.services import privacy_portal_export
 from coopforma.public import selectors, services
 from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
-
-PORTAL_SESSION_KEY = "portal_link_id"
 
 
 def _kind_label(code: str) -> str:

@@ -180,3 +180,14 @@ def test_portal_page_query_count_does_not_grow_with_sessions(org, member, course
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = phone.get(reverse("public:portal_home")).content.decode()
     assert page.count('class="card"') >= 5
+
+
+def test_the_last_link_opened_says_who_the_portal_shows(org, course):  # type: ignore[no-untyped-def]
+    """A shared phone: Paul's portal link, then Zoé's émargement link: the portal shows Zoé only."""
+    phone = Client(**PHONE)
+    _link, token = magic_link_create(organisation=org, email=TRAINEE_EMAIL)
+    phone.get(reverse("public:portal_open", kwargs={"token": token}))
+    assert TRAINEE_EMAIL in phone.get(reverse("public:portal_home")).content.decode()
+    phone.get(reverse("emargement:link", kwargs={"token": attendance.link_issue(participant=course["zoe"])}))
+    page = phone.get(reverse("public:portal_home")).content.decode()
+    assert "zoe@example.org" in page and TRAINEE_EMAIL not in page

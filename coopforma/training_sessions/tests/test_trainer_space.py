@@ -148,3 +148,18 @@ def test_place_feed_for_staff(web, org, other_org, quality_user, trainer_user, m
     foreign = reverse("sessions:place_calendar", kwargs={"org": other_org.slug, "pk": world["hall"].pk})
     assert web(stranger).post(foreign, {"action": "renew"}).status_code == 404  # their own organisation, our id
     assert CalendarFeed.objects.count() == 1
+
+
+def test_trainer_space_queries_do_not_grow_with_sessions(
+    web, org, member, trainer, trainer_user, world, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    client = web(trainer_user)
+    url = reverse("sessions:trainer_space", kwargs={"org": org.slug})
+    with django_assert_max_num_queries(40) as before:
+        client.get(url)
+    for n in range(5):
+        made = SessionFactory(training__organisation=org, training__member_structure=member, title=f"Encore {n}")
+        made.trainers.add(trainer)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Encore 4" in page
