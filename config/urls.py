@@ -5,6 +5,7 @@ from django.urls import include, path
 from coopforma.accounts import views as accounts_views
 from coopforma.api.api import api
 from coopforma.core import views as core_views
+from coopforma.training_sessions import views as session_views
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("aide/", include("coopforma.help.urls")),
     path("e/", include("coopforma.attendance.public_urls")),
     path("q/", include("coopforma.evaluations.public_urls")),
+    path("cal/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
     path("confidentialite/", include("coopforma.privacy.public_urls")),
     path(
         "o/<slug:org>/",

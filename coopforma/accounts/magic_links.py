@@ -10,6 +10,9 @@ from django.utils import timezone
 from coopforma.accounts.models import MagicLink, Organisation
 
 PORTAL_VALIDITY = timedelta(days=7)
+# The browser session's key holding the portal's magic link id (public.views); the émargement link clears it,
+# so that the last personal link opened on a phone says who the portal shows.
+PORTAL_SESSION_KEY = "portal_link_id"
 
 
 def token_hash(token: str) -> str:

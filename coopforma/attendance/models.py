@@ -252,3 +252,28 @@ class AttendanceLink(TenantModel):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AttendanceDrawing(models.Model):
+    """The signature a trainee may draw on their phone when signing (optional: the button alone signs).
+
+    The PNG stays here, beside its signing record; the record's payload holds its SHA-256 (`drawing_sha256`),
+    so the chain seals the drawing: a changed image no longer matches the hash the chain covers
+    (`coopforma attendance verify`). Insert only, as the records.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    record = models.OneToOneField(AttendanceRecord, on_delete=models.PROTECT, related_name="drawing")
+    png = models.BinaryField(_("signature dessinée (PNG)"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("signature dessinée d'émargement")
+
+    def __str__(self) -> str:
+        return f"{self.record_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("attendance drawings are insert-only")
+        super().save(*args, **kwargs)

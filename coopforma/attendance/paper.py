@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from coopforma.attendance.drawing import as_svg
 from coopforma.core.formatting import WEEKDAYS
 from coopforma.core.hours import format_minutes
 from coopforma.documents.rendering import compile_pdf, typst_escape
@@ -82,7 +83,11 @@ def _by_day(slots: list["Slot"]) -> list[tuple[str, list["Slot"]]]:
 ELECTRONIC_ONLY = "Émargement électronique en cours ou clos : ne pas signer ici"
 
 
-def _box(cell: object, *, started: bool = False) -> str:
+def _drawing_input(slot_id: int, participant_id: int) -> str:
+    return f"drawing_{slot_id}_{participant_id}"
+
+
+def _box(cell: object, *, started: bool = False, drawing: str = "") -> str:
     """What an electronic émargement already says in a signature box. Empty (to sign on paper) only while the
     slot's electronic émargement has not started: afterwards a blank box would let a half-day carry two proofs."""
     if cell is None or getattr(cell, "status", "unknown") == "unknown":
@@ -94,7 +99,10 @@ def _box(cell: object, *, started: bool = False) -> str:
             text += f" ({METHOD.get(cell.method, cell.method)})"
     elif cell.arrival_at:
         text += f" — arrivée {local(cell.arrival_at):%H:%M}"
-    return f"#text(size: 7pt, fill: luma(60))[{e(text)}]"
+    box = f"#text(size: 7pt, fill: luma(60))[{e(text)}]"
+    if drawing:  # the signature drawn on the phone (its SHA-256 is sealed in the record's chain)
+        box += f' \\ #image(bytes(sys.inputs.at("{drawing}")), height: 0.6cm)'
+    return box
 
 
 def sheet_markup(sheet: "PaperSheet") -> str:
@@ -135,7 +143,14 @@ def sheet_markup(sheet: "PaperSheet") -> str:
         rows = [head]
         for participant in sheet.participants:
             boxes = ", ".join(
-                f"[{_box(sheet.cells.get((s.pk, participant.pk)), started=s.pk in sheet.started)}]" for s in day_slots
+                "["
+                + _box(
+                    sheet.cells.get((s.pk, participant.pk)),
+                    started=s.pk in sheet.started,
+                    drawing=_drawing_input(s.pk, participant.pk) if (s.pk, participant.pk) in sheet.drawings else "",
+                )
+                + "]"
+                for s in day_slots
             )
             rows.append(
                 f"[{e(participant.trainee.full_name)}], [{e(sheet.employers.get(participant.pk, ''))}], {boxes}"
@@ -153,7 +168,8 @@ def sheet_markup(sheet: "PaperSheet") -> str:
 
 
 def sheet_pdf(sheet: "PaperSheet") -> bytes:
-    return compile_pdf(sheet_markup(sheet))
+    inputs = {_drawing_input(*key): as_svg(png) for key, png in sheet.drawings.items()}
+    return compile_pdf(sheet_markup(sheet), inputs=inputs)
 
 
 def export_markup(summary: "SessionAttendance", organisation_name: str) -> str:

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The trainee's phone, without an account: the personal link identifies them (Django session), then they sign.
 
-/e/<token>/        the personal link (e-mailed): remembers the participant on this phone, then /e/moi/
+/e/<token>/        the personal link (e-mailed): remembers the participant on this phone, opens their portal
+                   (/p/espace/: the same slots, their questionnaires and documents)
 /e/moi/            the sessions' slots; remote ones: « Je signe », « Je suis connecté·e », « Je quitte »; on-site
                    ones: « scan the QR code » (the personal link alone does not prove presence)
 /e/q/<token>/      the rotating QR code shown by the trainer: choose who signs (a shared phone), then sign
@@ -17,12 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from coopforma.accounts.magic_links import PORTAL_SESSION_KEY
 from coopforma.attendance import selectors, services
+from coopforma.attendance.drawing import drawing_from_data_url
 from coopforma.attendance.models import SignMethod
 from coopforma.attendance.tokens import qr_slot_id
-from coopforma.training_sessions.models import Participant
+from coopforma.training_sessions.models import Participant, Slot
 
 SESSION_KEY = "emargement_participants"
+# The trainee portal (public app) reads it: [AttendanceLink id, its token hash].
+PORTAL_KEY = "portal_attendance_link"
 T = "attendance/phone/"
 
 
@@ -41,8 +46,13 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     if participant is None:
         message = _("Ce lien d'émargement n'est pas (ou plus) valide. Demandez un nouveau lien à votre formateur·rice.")
         return render(request, T + "message.html", {"message": message, "level": "error"}, status=404)
+    request.session.cycle_key()
     _remember(request, participant.pk)
-    return redirect("emargement:home")
+    request.session.pop(PORTAL_SESSION_KEY, None)  # the last link opened says who the portal shows
+    # The link also opens the trainee's portal (one page: slots, questionnaires, documents): the browser session
+    # keeps the link's id and hash, so that a newer link sent since (which replaces the hash) closes it.
+    request.session[PORTAL_KEY] = [participant.attendance_link.pk, participant.attendance_link.token_hash]
+    return redirect("public:portal_home")
 
 
 def _home_context(request: HttpRequest) -> dict[str, Any]:
@@ -82,20 +92,26 @@ def slot_action(request: HttpRequest, slot_id: int) -> HttpResponse:
     if participant is None:
         context = _home_context(request) | {"message": _("Choisissez la personne qui signe."), "level": "error"}
         return render(request, T + "home.html", context)
-    action = request.POST.get("action", "sign")
-    origin = services.Origin.of(request)
     try:
-        if action in ("connected", "left"):
-            services.attendance_connection(participant=participant, slot_id=slot.pk, event=action, origin=origin)
-            done = _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
-        else:
-            method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK  # on site: refused, the QR is needed
-            services.attendance_sign(participant=participant, slot_id=slot.pk, method=method, origin=origin)
-            done = _("Merci, votre signature est enregistrée.")
+        done = slot_action_perform(request, participant=participant, slot=slot)
     except ValidationError as exc:
         context = _home_context(request) | {"message": " ".join(exc.messages), "level": "error"}
         return render(request, T + "home.html", context)
     return render(request, T + "home.html", _home_context(request) | {"message": done, "level": "success"})
+
+
+def slot_action_perform(request: HttpRequest, *, participant: Participant, slot: Slot) -> str:
+    """Record the posted action (« Je signe », « Je suis connecté·e », « Je quitte ») of `participant`, whom the
+    caller identified, on `slot` of their session; the message to show. ValidationError: the refusal."""
+    action = request.POST.get("action", "sign")
+    origin = services.Origin.of(request)
+    if action in ("connected", "left"):
+        services.attendance_connection(participant=participant, slot_id=slot.pk, event=action, origin=origin)
+        return _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
+    method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK  # on site: refused, the QR is needed
+    drawing = drawing_from_data_url(request.POST.get("drawing"))
+    services.attendance_sign(participant=participant, slot_id=slot.pk, method=method, origin=origin, drawing=drawing)
+    return _("Merci, votre signature est enregistrée.")
 
 
 @never_cache
@@ -122,7 +138,11 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, T + "qr_confirm.html", context | {"error": _("Choisissez la personne qui signe.")})
     try:
         services.attendance_sign(
-            participant=participant, slot_id=slot.pk, method=SignMethod.QR, origin=services.Origin.of(request)
+            participant=participant,
+            slot_id=slot.pk,
+            method=SignMethod.QR,
+            origin=services.Origin.of(request),
+            drawing=drawing_from_data_url(request.POST.get("drawing")),
         )
     except ValidationError as exc:
         return render(request, T + "message.html", {"message": " ".join(exc.messages), "level": "error"})

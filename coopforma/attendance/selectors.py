@@ -15,6 +15,8 @@ from django.http import Http404
 
 from coopforma.accounts.actor import Actor
 from coopforma.attendance.models import (
+    AttendanceDrawing,
+    AttendanceLink,
     AttendanceRecord,
     AttendanceStatus,
     ParticipantAttendance,
@@ -263,6 +265,36 @@ def trainee_slots(participant: Participant) -> list[TraineeSlot]:
     return [TraineeSlot(s, heads.get(s.pk, SlotState.PENDING), mine.get(s.pk)) for s in slots]
 
 
+def trainee_slots_of(participants: list[Participant]) -> dict[int, list[TraineeSlot]]:
+    """`trainee_slots` for several participants at once, in three queries (the trainee portal lists them all)."""
+    session_ids = {p.session_id for p in participants}
+    slots = list(Slot.objects.filter(session_id__in=session_ids).select_related("place").order_by("starts_at", "id"))
+    heads = {h.slot_id: h.state for h in SlotAttendance.objects.filter(slot__session_id__in=session_ids)}
+    mine = {
+        (a.participant_id, a.slot_id): a
+        for a in ParticipantAttendance.objects.filter(participant_id__in=[p.pk for p in participants])
+    }
+    return {
+        p.pk: [
+            TraineeSlot(s, heads.get(s.pk, SlotState.PENDING), mine.get((p.pk, s.pk)))
+            for s in slots
+            if s.session_id == p.session_id
+        ]
+        for p in participants
+    }
+
+
+def attendance_link_participant(*, link_id: int, token_hash: str) -> Participant | None:
+    """The participant of a personal émargement link still valid (not replaced by a newer one since it was
+    opened): the trainee portal keeps the link's id and hash in the browser session, never the token."""
+    link = (
+        AttendanceLink.objects.select_related("participant__trainee", "participant__session", "organisation")
+        .filter(pk=link_id, token_hash=token_hash)
+        .first()
+    )
+    return link.participant if link is not None else None
+
+
 def slot_candidates(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, list[Participant]]:
     """The slot (any organisation: the QR token was signed by us) and the phone's participants enrolled in its
     session, in the phone's order. A shared phone may hold several: the page makes the person choose."""
@@ -301,6 +333,7 @@ class PaperSheet:
     trainer_signatures: dict[int, str] = field(default_factory=dict)  # slot id -> typed signature once closed
     slot_trainers: dict[int, list[str]] = field(default_factory=dict)  # slot id -> its trainers (the session's)
     started: set[int] = field(default_factory=set)  # slots whose electronic émargement is open or closed
+    drawings: dict[tuple[int, int], bytes] = field(default_factory=dict)  # (slot, participant) -> drawn PNG
 
 
 def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperSheet:
@@ -328,6 +361,12 @@ def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperS
         if label not in places:
             places.append(label)
     employers = {p.pk: p.enrolment.client.name if p.enrolment.client.kind != "individual" else "" for p in participants}
+    drawings = {
+        (slot_id, participant_id): bytes(png)
+        for slot_id, participant_id, png in AttendanceDrawing.objects.filter(record__slot_id__in=slot_ids).values_list(
+            "record__slot_id", "record__participant_id", "png"
+        )
+    }
     return PaperSheet(
         session=session,
         organisation=session.organisation,
@@ -341,6 +380,7 @@ def _paper_sheet(session: Session, slots: list[Slot], *, single: bool) -> PaperS
         trainer_signatures=signatures,
         slot_trainers=slot_trainers,
         started=started,
+        drawings=drawings,
     )
 
 

@@ -25,9 +25,12 @@ from django.utils.translation import gettext as _
 from coopforma.accounts.actor import Actor
 from coopforma.attendance import chain
 from coopforma.attendance.mails import ATTENDANCE_LINK
+from coopforma.attendance.drawing import check_png
+from coopforma.attendance.drawing import sha256 as drawing_sha256
 from coopforma.attendance.models import (
     PERSONAL_PAYLOAD_KEYS,
     SIGNATURE_KINDS,
+    AttendanceDrawing,
     AttendanceLink,
     AttendanceRecord,
     AttendanceStatus,
@@ -552,7 +555,13 @@ def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) 
 
 
 def attendance_sign(
-    *, participant: Participant, slot_id: int, method: str, origin: Origin | None = None, now: dt.datetime | None = None
+    *,
+    participant: Participant,
+    slot_id: int,
+    method: str,
+    origin: Origin | None = None,
+    now: dt.datetime | None = None,
+    drawing: bytes | None = None,
 ) -> AttendanceRecord:
     """The trainee signs an open slot. Once: a second time is refused. `participant` is who signs, as their
     personal link or the QR page identified them (the trainee's actor); the slot is looked up in their
@@ -567,9 +576,14 @@ def attendance_sign(
     row lock: the checks that need no lock run before it (a refusal never waits for the lock), and under the
     lock only the state is checked again and the record written. Two submissions racing past the first check
     are stopped by the unique constraint (`attendance_signed_once_per_slot`): the whole transaction is rolled
-    back and the second is told it already signed."""
+    back and the second is told it already signed.
+
+    `drawing`: the optional signature drawn on the phone (PNG, `attendance.drawing.check_png`), kept beside the
+    record; its SHA-256 goes into the record's payload, so the chain seals it."""
     if method not in (SignMethod.QR, SignMethod.LINK, SignMethod.REMOTE):
         raise ValidationError({"method": "unknown method"})
+    if drawing is not None:
+        drawing = check_png(drawing)
     slot = _trainee_slot(participant, slot_id)
     if method != SignMethod.QR and not slot.is_remote:
         raise ValidationError(
@@ -586,17 +600,26 @@ def attendance_sign(
     if _already_signed(slot, participant):
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed")
     try:
-        return _sign_locked(participant=participant, slot=slot, method=method, origin=origin, now=now)
+        return _sign_locked(participant=participant, slot=slot, method=method, origin=origin, now=now, drawing=drawing)
     except IntegrityError:
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
 
 
 @transaction.atomic
 def _sign_locked(
-    *, participant: Participant, slot: Slot, method: str, origin: Origin | None, now: dt.datetime | None
+    *,
+    participant: Participant,
+    slot: Slot,
+    method: str,
+    origin: Origin | None,
+    now: dt.datetime | None,
+    drawing: bytes | None = None,
 ) -> AttendanceRecord:
     head = _lock(slot)
     _trainee_checks(head, slot, participant)  # the state may have changed while waiting for the lock
+    payload = {"method": str(method)}
+    if drawing is not None:
+        payload["drawing_sha256"] = drawing_sha256(drawing)
     record = _append(
         head=head,
         slot=slot,
@@ -604,9 +627,13 @@ def _sign_locked(
         actor=trainee_label(participant),
         origin=origin,
         participant=participant,
-        payload={"method": str(method)},
+        payload=payload,
         now=now,
     )
+    if drawing is not None:
+        AttendanceDrawing.objects.create(
+            organisation_id=slot.organisation_id, record=record, png=drawing, sha256=payload["drawing_sha256"]
+        )
     log_action(
         actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
     )
@@ -815,7 +842,8 @@ def _erase_records(records: Any, now: dt.datetime) -> int:
 
 @transaction.atomic
 def attendance_participant_erase(*, participant: Participant, now: dt.datetime | None = None) -> int:
-    """Erase a trainee's personal data in the émargement (reasons, IP, browser), keeping the proof valid.
+    """Erase a trainee's personal data in the émargement (reasons, IP, browser, drawn signatures), keeping the
+    proof valid.
 
     Statuses, times and hashes stay: they are the proof of attendance behind the certificat de réalisation
     (Code du travail R6332-26) and are kept as long as the funders may check them.
@@ -824,6 +852,8 @@ def attendance_participant_erase(*, participant: Participant, now: dt.datetime |
     count = _erase_records(AttendanceRecord.objects.filter(participant=participant), now)
     ParticipantAttendance.objects.filter(participant=participant).update(reason="")
     AttendanceLink.objects.filter(participant=participant).delete()
+    # The drawn signatures go; their SHA-256 stays in the sealed payloads (a hash reveals nothing of the image).
+    AttendanceDrawing.objects.filter(record__participant=participant).delete()
     return count
 
 

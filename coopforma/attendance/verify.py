@@ -1,19 +1,30 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Tamper evidence: recompute every slot's chain and projection from the records and list each break."""
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
 from coopforma.attendance import chain
-from coopforma.attendance.models import GENESIS_HASH, AttendanceRecord, ParticipantAttendance, SlotAttendance
+from coopforma.attendance.models import (
+    GENESIS_HASH,
+    AttendanceDrawing,
+    AttendanceRecord,
+    ParticipantAttendance,
+    SlotAttendance,
+)
 from coopforma.training_sessions.models import Slot
 
 
 def _blank(personal: dict[str, Any]) -> bool:
     """True when an erased record's personal part holds nothing any more."""
     return not personal["ip"] and not personal["user_agent"] and not any(personal["payload"].values())
+
+
+def _sha256(data: bytes | memoryview) -> str:
+    return hashlib.sha256(bytes(data)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,7 @@ class Break:
 def verify_slot(slot: Slot) -> list[Break]:
     breaks: list[Break] = []
     records = list(AttendanceRecord.objects.filter(slot=slot).order_by("sequence"))
+    drawings = {d.record_id: d for d in AttendanceDrawing.objects.filter(record__slot=slot)}
     prev_hash = GENESIS_HASH
     for expected, record in enumerate(records, start=1):
         if record.sequence != expected:
@@ -41,6 +53,11 @@ def verify_slot(slot: Slot) -> list[Break]:
                 breaks.append(Break(slot.pk, record.sequence, "données personnelles modifiées (empreinte)"))
         elif not _blank(record.personal_data()):
             breaks.append(Break(slot.pk, record.sequence, "données effacées non vides"))
+        sealed = (record.payload or {}).get("drawing_sha256")
+        drawing = drawings.get(record.pk)
+        erased = drawing is None and record.personal_erased_at is not None  # RGPD erasure removes the image
+        if (sealed or drawing) and not erased and (drawing is None or _sha256(drawing.png) != sealed):
+            breaks.append(Break(slot.pk, record.sequence, "signature dessinée modifiée ou absente (empreinte)"))
         computed = record.compute_hash()
         if computed != record.hash:
             breaks.append(Break(slot.pk, record.sequence, f"contenu modifié (hash recalculé {computed[:12]}…)"))

@@ -128,6 +128,13 @@ DECLARATIONS: tuple[Declaration, ...] = (
         retention.ATTENDANCE,
     ),
     Declaration(
+        "attendance.AttendanceDrawing",
+        "training",
+        _("Émargement : signature dessinée sur le téléphone (facultative)"),
+        ("png",),
+        retention.ATTENDANCE,
+    ),
+    Declaration(
         "documents.Document",
         "training",
         _("Documents émis par l'OF (conventions, convocations, certificats, attestations)"),

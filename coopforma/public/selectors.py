@@ -1,20 +1,59 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Reads of the no-login pages: verification by code or by hash, and what a portal visitor may see.
 
-The portal visitor is identified only by the e-mail address of their magic link, in one organisation:
-every query below filters on both, so a visitor never sees another person's documents.
+The portal visitor (`PortalVisitor`) is one e-mail address in one organisation, and the trainee records it
+designates: every query below filters on them, so a visitor never sees another person's documents. A magic
+link (/p/<token>/) designates the address and the trainees with that address; a personal émargement link
+(/e/<token>/) designates its one trainee and their address.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from coopforma.accounts.models import MagicLink, Organisation
+from coopforma.attendance.selectors import TraineeSlot, trainee_slots_of
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Delivery, Document, DocumentStatus, Signature, SignatureStatus
+from coopforma.evaluations.models import Invitation, SurveyStatus
+from coopforma.evaluations.services import token_for
 from coopforma.people.models import Contact, Trainee
-from coopforma.training_sessions.models import Enrolment, Participant
+from coopforma.training_sessions.models import Enrolment, Participant, Slot
+
+
+@dataclass(frozen=True)
+class PortalVisitor:
+    """Who the portal shows: an e-mail address in one organisation, and the trainees they are there."""
+
+    organisation: Organisation
+    email: str
+    trainee_ids: tuple[int, ...]
+
+    @property
+    def organisation_id(self) -> int:
+        return self.organisation.pk
+
+
+def visitor_of_magic_link(link: MagicLink) -> PortalVisitor:
+    ids = Trainee.objects.filter(organisation_id=link.organisation_id, email__iexact=link.email).values_list(
+        "pk", flat=True
+    )
+    return PortalVisitor(organisation=link.organisation, email=link.email, trainee_ids=tuple(ids))
+
+
+def visitor_of_participant(participant: Participant) -> PortalVisitor:
+    """The trainee of a personal émargement link: that trainee only (not others sharing their address)."""
+    return PortalVisitor(
+        organisation=participant.organisation,
+        email=participant.trainee.email.strip().lower(),
+        trainee_ids=(participant.trainee_id,),
+    )
+
 
 VISIBLE_STATUSES = [DocumentStatus.AWAITING_SIGNATURES, DocumentStatus.SIGNED, DocumentStatus.DIFFUSED]
 _PUBLIC_STATUSES = [*VISIBLE_STATUSES, DocumentStatus.FINAL, DocumentStatus.REPLACED]
@@ -75,9 +114,11 @@ def portal_organisations(*, email: str) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
-def portal_documents(*, link: MagicLink) -> QuerySet[Document]:
+def portal_documents(*, link: PortalVisitor) -> QuerySet[Document]:
     """Documents addressed to the link's e-mail: to sign (or signed) by them, or diffused to them."""
     email = link.email
+    if not email:  # documents reach a person by their address: without one, none is theirs
+        return Document.objects.none()
     signed_by = Signature.objects.filter(organisation_id=link.organisation_id, signer_email__iexact=email).exclude(
         status=SignatureStatus.REVOKED
     )
@@ -109,14 +150,16 @@ def portal_documents(*, link: MagicLink) -> QuerySet[Document]:
     )
 
 
-def portal_document_get(*, link: MagicLink, document_id: int) -> Document:
+def portal_document_get(*, link: PortalVisitor, document_id: int) -> Document:
     document = portal_documents(link=link).filter(pk=document_id).first()
     if document is None:
         raise Http404
     return document
 
 
-def portal_signature_get(*, link: MagicLink, signature_id: int) -> Signature:
+def portal_signature_get(*, link: PortalVisitor, signature_id: int) -> Signature:
+    if not link.email:
+        raise Http404
     signature = (
         Signature.objects.select_related("document")
         .filter(
@@ -133,17 +176,68 @@ def portal_signature_get(*, link: MagicLink, signature_id: int) -> Signature:
     return signature
 
 
-def portal_participations(*, link: MagicLink) -> list[Participant]:
+def portal_participations(*, link: PortalVisitor) -> list[Participant]:
     """The sessions the visitor takes part in as a trainee."""
     return list(
-        Participant.objects.filter(organisation_id=link.organisation_id, trainee__email__iexact=link.email)
-        .select_related("session", "session__place")
+        Participant.objects.filter(organisation_id=link.organisation_id, trainee_id__in=link.trainee_ids)
+        .select_related("session", "session__place", "trainee")
         .order_by("-session__start_date", "-id")[:100]
     )
 
 
-def portal_enrolments(*, link: MagicLink) -> list[Enrolment]:
+@dataclass
+class PortalSession:
+    """One of the visitor's sessions on the portal: its slots (to sign) and the questionnaires to answer."""
+
+    participant: Participant
+    slots: list[TraineeSlot]
+    questionnaires: list[tuple[str, str]]  # (title, the personal link's path)
+
+
+def portal_sessions(*, link: PortalVisitor, participations: list[Participant]) -> list[PortalSession]:
+    """Each participation with its slots and open questionnaires (a constant number of queries)."""
+    slots = trainee_slots_of(participations)
+    invitations = (
+        Invitation.objects.filter(
+            organisation_id=link.organisation_id,
+            participant__in=participations,
+            survey__status=SurveyStatus.OPEN,
+            answered_at__isnull=True,
+        )
+        .exclude(nonce="")
+        .exclude(survey__closes_at__lte=timezone.now())
+        .select_related("survey__questionnaire")
+        .order_by("survey__send_on", "pk")
+    )
+    asked: dict[int, list[tuple[str, str]]] = {}
+    for invitation in invitations:
+        path = reverse(
+            "evaluations_public:answer", kwargs={"survey_id": invitation.survey_id, "token": token_for(invitation)}
+        )
+        title = invitation.survey.snapshot.get("title") or invitation.survey.questionnaire.title
+        asked.setdefault(invitation.participant_id or 0, []).append((title, path))
+    return [PortalSession(p, slots.get(p.pk, []), asked.get(p.pk, [])) for p in participations]
+
+
+def portal_slot_participant(*, link: PortalVisitor, slot_id: int) -> tuple[Slot, Participant]:
+    """The visitor's participation in the session of `slot_id`; 404 for a slot of someone else's session."""
+    slot = Slot.objects.select_related("session").filter(pk=slot_id, organisation_id=link.organisation_id).first()
+    participant = (
+        Participant.objects.select_related("trainee", "session")
+        .filter(organisation_id=link.organisation_id, trainee_id__in=link.trainee_ids, session_id=slot.session_id)
+        .first()
+        if slot is not None
+        else None
+    )
+    if slot is None or participant is None:
+        raise Http404
+    return slot, participant
+
+
+def portal_enrolments(*, link: PortalVisitor) -> list[Enrolment]:
     """The enrolments of the clients the visitor is a contact of."""
+    if not link.email:
+        return []
     clients = Contact.objects.filter(organisation_id=link.organisation_id, email__iexact=link.email).values("client_id")
     return list(
         Enrolment.objects.filter(organisation_id=link.organisation_id)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("p/espace/", views.portal_home, name="portal_home"),
     path("p/espace/documents/<int:pk>/", views.portal_document, name="portal_document"),
     path("p/espace/signer/<int:pk>/", views.portal_sign, name="portal_sign"),
+    path("p/espace/creneaux/<int:slot_id>/", views.portal_slot, name="portal_slot"),
     path("p/espace/quitter/", views.portal_leave, name="portal_leave"),
     path("p/espace/mes-donnees/", views.portal_privacy_export, name="portal_privacy_export"),
     path("p/<str:token>/", views.portal_open, name="portal_open"),

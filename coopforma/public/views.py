@@ -9,11 +9,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from coopforma.accounts.magic_links import magic_link_active, magic_link_consume
-from coopforma.accounts.models import MagicLink
+from coopforma.accounts.magic_links import PORTAL_SESSION_KEY, magic_link_active, magic_link_consume
+from coopforma.attendance import public_views as attendance_public_views
+from coopforma.attendance.selectors import attendance_link_participant
 from coopforma.catalogue.public_page import public_items
 from coopforma.core.forms import add_service_errors
 from coopforma.core.throttle import throttle
@@ -25,8 +27,6 @@ from coopforma.evaluations.selectors import published_results
 from coopforma.privacy.services import privacy_portal_export
 from coopforma.public import selectors, services
 from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
-
-PORTAL_SESSION_KEY = "portal_link_id"
 
 
 def _kind_label(code: str) -> str:
@@ -177,32 +177,68 @@ def portal_open(request: HttpRequest, token: str) -> HttpResponse:
             status=410,
         )
     request.session.cycle_key()
+    request.session.pop(attendance_public_views.PORTAL_KEY, None)  # the last link opened says who is here
     request.session[PORTAL_SESSION_KEY] = link.pk
     return redirect("public:portal_home")
 
 
-def _portal_link(request: HttpRequest) -> MagicLink | None:
-    return magic_link_active(link_id=request.session.get(PORTAL_SESSION_KEY))
+def _portal_visitor(request: HttpRequest) -> selectors.PortalVisitor | None:
+    """Who the browser session stands for: a magic link still valid, or a personal émargement link not replaced
+    since it was opened."""
+    link = magic_link_active(link_id=request.session.get(PORTAL_SESSION_KEY))
+    if link is not None:
+        return selectors.visitor_of_magic_link(link)
+    held = request.session.get(attendance_public_views.PORTAL_KEY)
+    if isinstance(held, list) and len(held) == 2:
+        participant = attendance_link_participant(link_id=int(held[0]), token_hash=str(held[1]))
+        if participant is not None:
+            return selectors.visitor_of_participant(participant)
+    return None
 
 
+def _portal_page(request: HttpRequest, visitor: selectors.PortalVisitor, **extra: Any) -> HttpResponse:
+    participations = selectors.portal_participations(link=visitor)
+    documents = list(selectors.portal_documents(link=visitor))
+    context = {
+        "link": visitor,
+        "documents": documents,
+        "to_sign": [d for d in documents if d.my_pending],
+        "participations": participations,
+        "sessions": selectors.portal_sessions(link=visitor, participations=participations),
+        "enrolments": selectors.portal_enrolments(link=visitor),
+        **extra,
+    }
+    return render(request, "public/portal_home.html", context)
+
+
+@never_cache
 def portal_home(request: HttpRequest) -> HttpResponse:
-    link = _portal_link(request)
-    if link is None:
+    visitor = _portal_visitor(request)
+    if visitor is None:
+        if request.session.get(attendance_public_views.PORTAL_KEY):  # a link replaced by a newer one
+            message = _("Ce lien n'est plus valable : utilisez le dernier lien reçu par e-mail ou demandez-en un.")
+            return render(request, "public/sign_error.html", {"message": message, "portal": True}, status=410)
         return redirect("public:portal")
-    return render(
-        request,
-        "public/portal_home.html",
-        {
-            "link": link,
-            "documents": selectors.portal_documents(link=link),
-            "participations": selectors.portal_participations(link=link),
-            "enrolments": selectors.portal_enrolments(link=link),
-        },
-    )
+    return _portal_page(request, visitor)
+
+
+@never_cache
+@require_POST
+def portal_slot(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """« Je signe », « Je suis connecté·e », « Je quitte » on one of the visitor's slots (404 for another's)."""
+    visitor = _portal_visitor(request)
+    if visitor is None:
+        raise Http404
+    slot, participant = selectors.portal_slot_participant(link=visitor, slot_id=slot_id)
+    try:
+        done = attendance_public_views.slot_action_perform(request, participant=participant, slot=slot)
+    except ValidationError as exc:
+        return _portal_page(request, visitor, message=" ".join(exc.messages), level="error")
+    return _portal_page(request, visitor, message=done, level="success")
 
 
 def portal_document(request: HttpRequest, pk: int) -> HttpResponse:
-    link = _portal_link(request)
+    link = _portal_visitor(request)
     if link is None:
         raise Http404
     document = selectors.portal_document_get(link=link, document_id=pk)
@@ -213,7 +249,7 @@ def portal_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def portal_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    link = _portal_link(request)
+    link = _portal_visitor(request)
     if link is None:
         raise Http404
     signature = selectors.portal_signature_get(link=link, signature_id=pk)
@@ -224,8 +260,8 @@ def portal_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def portal_privacy_export(request: HttpRequest) -> HttpResponse:
     """The visitor's own data as a trainee (RGPD art. 15, 20): the archive of their trainee records only."""
-    link = _portal_link(request)
-    if link is None:
+    link = _portal_visitor(request)
+    if link is None or not link.email:
         raise Http404
     archive = privacy_portal_export(organisation_id=link.organisation_id, email=link.email)
     if archive is None:
@@ -238,6 +274,7 @@ def portal_privacy_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def portal_leave(request: HttpRequest) -> HttpResponse:
     request.session.pop(PORTAL_SESSION_KEY, None)
+    request.session.pop(attendance_public_views.PORTAL_KEY, None)
     return redirect("public:portal")
 
 

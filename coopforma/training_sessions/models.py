@@ -7,6 +7,7 @@ deliver as a subcontractor (BPF cadre G, revenue in C-10).
 """
 
 import datetime
+import hashlib
 
 from django.db import models
 from django.utils import timezone
@@ -330,3 +331,35 @@ class Participant(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.trainee} — {self.session}"
+
+
+class CalendarFeed(TenantModel):
+    """A secret iCalendar address (RFC 5545) of a trainer's slots or of a place's slots, for a calendar app.
+
+    Calendar apps cannot log in: the address carries a random token, of which only the SHA-256 is kept. Renewing
+    the address replaces the hash (the old address answers 404); revoking deletes the row.
+    """
+
+    trainer = models.OneToOneField(
+        Trainer, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feed"
+    )
+    place = models.OneToOneField(Place, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flux iCalendar")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(trainer__isnull=False, place__isnull=True)
+                | models.Q(trainer__isnull=True, place__isnull=False),
+                name="calendar_feed_trainer_xor_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainer or self.place}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     CharField,
@@ -37,9 +38,11 @@ from coopforma.accounts.roles import Role
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.catalogue.selectors import training_queryset
 from coopforma.core.models import ActivityLog
+from coopforma.documents.models import Document, DocumentStatus
 from coopforma.people.models import DELIVERING_STATES, ClientKind, MemberStructure, Trainer
 from coopforma.people.scope import actor_scope
 from coopforma.training_sessions.models import (
+    CalendarFeed,
     Enrolment,
     EnrolmentStatus,
     FundingLine,
@@ -685,3 +688,110 @@ def session_mail_audience(*, actor: Actor, session_id: int) -> dict[str, list[Ma
         "contacts": contacts,
         "trainers": [MailRecipient(t.full_name, t.email) for t in trainers],
     }
+# --- The trainer's space and the iCalendar feeds -----------------------------------------------------------
+
+
+def trainer_of_actor(actor: Actor) -> Trainer | None:
+    """The actor's own trainer profile in this organisation (a user may train in several OFs)."""
+    return Trainer.objects.filter(organisation=actor.organisation, user=actor.user).first()
+
+
+def _taught_slots(trainer: Trainer) -> QuerySet[Slot]:
+    """The trainer's slots: the slots naming them, and those naming nobody of the sessions they teach (the
+    session's trainers then teach it, as the attendance pages say). Cancelled sessions are left out."""
+    return (
+        Slot.objects.filter(organisation_id=trainer.organisation_id)
+        .filter(Q(trainers=trainer) | Q(trainers__isnull=True, session__trainers=trainer))
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .distinct()
+    )
+
+
+def _place_slots(place: Place) -> QuerySet[Slot]:
+    """The place's slots: those held there, and those naming no place of sessions held there."""
+    return (
+        Slot.objects.filter(organisation_id=place.organisation_id)
+        .filter(Q(place=place) | Q(place__isnull=True, session__place=place))
+        .exclude(session__status=SessionStatus.CANCELLED)
+    )
+
+
+@dataclass
+class TrainerSession:
+    session: Session
+    documents: list[Document]
+
+
+@dataclass
+class TrainerSpace:
+    trainer: Trainer
+    upcoming: list[TrainerSession]
+    past: list[TrainerSession]
+    feed: CalendarFeed | None
+
+
+def trainer_space(*, actor: Actor) -> TrainerSpace:
+    """The actor's sessions as a trainer (upcoming and past), their issued documents and the calendar address;
+    PermissionDenied without a trainer profile here. A constant number of queries."""
+    trainer = trainer_of_actor(actor)
+    if trainer is None:
+        raise PermissionDenied("sessions.trainer_space")
+    sessions = list(
+        Session.objects.filter(organisation=actor.organisation, trainers=trainer)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("place")
+        .order_by("start_date", "pk")
+        .distinct()[:300]
+    )
+    documents: dict[int, list[Document]] = {}
+    issued = Document.objects.filter(
+        organisation=actor.organisation,
+        session_id_ref__in=[s.pk for s in sessions],
+        status__in=[
+            DocumentStatus.FINAL,
+            DocumentStatus.AWAITING_SIGNATURES,
+            DocumentStatus.SIGNED,
+            DocumentStatus.DIFFUSED,
+        ],
+    ).order_by("kind", "title", "pk")
+    for document in issued:
+        documents.setdefault(int(document.session_id_ref or 0), []).append(document)
+    today = timezone.localdate()
+    upcoming: list[TrainerSession] = []
+    past: list[TrainerSession] = []
+    for session in sessions:
+        last_day = session.end_date or session.start_date
+        item = TrainerSession(session, documents.get(session.pk, []))
+        (past if last_day is not None and last_day < today else upcoming).append(item)
+    return TrainerSpace(
+        trainer=trainer, upcoming=upcoming, past=past[::-1], feed=CalendarFeed.objects.filter(trainer=trainer).first()
+    )
+
+
+def place_feed(*, actor: Actor, place_id: int) -> tuple[Place, CalendarFeed | None]:
+    """A place and its calendar address (staff: `org.view_all`)."""
+    actor.require("org.view_all")
+    place = place_get(actor=actor, place_id=place_id)
+    return place, CalendarFeed.objects.filter(place=place).first()
+
+
+def calendar_feed_slots(*, token: str) -> tuple[CalendarFeed, list[Slot]]:
+    """The slots of the address `token` names (no login: the token is the key); 404 for an unknown, renewed or
+    revoked one. Slots from a year back on."""
+    feed = (
+        CalendarFeed.objects.select_related("organisation", "trainer", "place")
+        .filter(token_hash=CalendarFeed.hash_token(token))
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    if feed.trainer is not None:
+        slots = _taught_slots(feed.trainer)
+    elif feed.place is not None:
+        slots = _place_slots(feed.place)
+    else:  # the constraint forbids it
+        raise Http404
+    since = timezone.now() - dt.timedelta(days=366)
+    return feed, list(
+        slots.filter(starts_at__gte=since).select_related("place", "session__place").order_by("starts_at", "pk")[:2000]
+    )

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.catalogue.models import Modality
+from coopforma.core.links import absolute_url
 from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
 from coopforma.core.query import query_id, query_text
@@ -37,6 +38,7 @@ from coopforma.training_sessions.forms import (
     SlotForm,
     StatusForm,
 )
+from coopforma.training_sessions.ical import calendar_bytes
 from coopforma.training_sessions.models import Session
 
 T = "training_sessions/"
@@ -694,3 +696,66 @@ class PlaceEditView(OrgFormView):
 
     def success_url_for(self, _obj: Any) -> str:
         return reverse("sessions:place_list", kwargs={"org": self.actor.organisation.slug})
+
+
+# --- The trainer's space and the iCalendar feeds -----------------------------------------------------------
+
+
+def _feed_url(request: HttpRequest, token: str) -> str:
+    return absolute_url(reverse("calendar_feed", kwargs={"token": token}))
+
+
+class TrainerSpaceView(OrgViewMixin, TemplateView):
+    """« Mon espace formateur·rice »: the actor's sessions as a trainer, their documents, their calendar
+    address (shown once when made; renewing it stops the old one)."""
+
+    template_name = T + "trainer_space.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["space"] = selectors.trainer_space(actor=self.actor)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        trainer = selectors.trainer_space(actor=self.actor).trainer
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(actor=self.actor, trainer_id=trainer.pk)
+            messages.success(request, _("L'adresse de votre agenda ne fonctionne plus."))
+            return redirect("sessions:trainer_space", org=self.actor.organisation.slug)
+        token = services.calendar_feed_renew(actor=self.actor, trainer_id=trainer.pk)
+        return self.render_to_response(self.get_context_data(new_url=_feed_url(request, token)))
+
+
+class PlaceCalendarView(OrgViewMixin, TemplateView):
+    """A place's calendar address (staff): every slot held there, for the place's own calendar."""
+
+    template_name = T + "place_calendar.html"
+    required_flag = "org.view_all"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["place"], context["feed"] = selectors.place_feed(actor=self.actor, place_id=self.kwargs["pk"])
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        place_id = self.kwargs["pk"]
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(actor=self.actor, place_id=place_id)
+            messages.success(request, _("L'adresse de l'agenda de ce lieu ne fonctionne plus."))
+            return redirect("sessions:place_calendar", org=self.actor.organisation.slug, pk=place_id)
+        token = services.calendar_feed_renew(actor=self.actor, place_id=place_id)
+        return self.render_to_response(self.get_context_data(new_url=_feed_url(request, token)))
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar file of a secret address (no login: calendar apps cannot log in); 404 once renewed or
+    revoked."""
+    feed, slots = selectors.calendar_feed_slots(token=token)
+    if feed.trainer is not None:
+        name = _("Créneaux de %(name)s — %(org)s") % {"name": feed.trainer.full_name, "org": feed.organisation.name}
+    else:
+        name = _("Créneaux au lieu %(place)s — %(org)s") % {"place": feed.place, "org": feed.organisation.name}
+    response = HttpResponse(calendar_bytes(name=name, slots=slots), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="creneaux.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -44,7 +44,8 @@ def personal_link(email: str) -> str:
 
 def sign_on_phone(phone, link: str, name: str, slot_id: int) -> None:  # type: ignore[no-untyped-def]
     phone.goto(link)
-    phone.wait_for_url("**/e/moi/")
+    phone.wait_for_url("**/p/espace/")  # the link opens the trainee's portal (issue #14 §7)
+    phone.goto(reverse("emargement:home"))  # the phone's own page still lists its slots
     assert name in phone.content()
     # On site the personal link alone does not sign: the page asks to scan the trainer's QR code.
     assert phone.get_by_text(re.compile("scannez avec ce téléphone le QR code")).is_visible()

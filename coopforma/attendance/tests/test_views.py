@@ -30,7 +30,7 @@ def phone_for(participant, client: Client | None = None) -> Client:  # type: ign
     client = client or Client(**PHONE)
     token = services.link_issue(participant=participant)
     response = client.get(reverse("emargement:link", kwargs={"token": token}))
-    assert response.status_code == 302 and response.url == reverse("emargement:home")
+    assert response.status_code == 302 and response.url == reverse("public:portal_home")
     return client
 
 

@@ -121,7 +121,7 @@ def test_attendance_links(web, api, org, admin_user, trainer_user, trainer, sess
     )
     assert_nowhere_for_staff(token, pages + client.get(slot_page).content.decode())
     phone = Client()
-    assert phone.get(reverse("emargement:link", kwargs={"token": token})).url == reverse("emargement:home")
+    assert phone.get(reverse("emargement:link", kwargs={"token": token})).url == reverse("public:portal_home")
     assert "Réunions" in phone.get(reverse("emargement:home")).content.decode()
 
 

@@ -12,6 +12,10 @@ from coopforma.training_sessions.services._common import (
     describe_span,
     local_datetime,
 )
+from coopforma.training_sessions.services.calendar_feeds import (
+    calendar_feed_renew,
+    calendar_feed_revoke,
+)
 from coopforma.training_sessions.services.enrolments import (
     enrolment_create,
     enrolment_delete,
@@ -73,6 +77,8 @@ __all__ = [
     "SCHEME_REQUIRED",
     "TRANSITIONS",
     "SlotTrainer",
+    "calendar_feed_renew",
+    "calendar_feed_revoke",
     "default_bpf_type",
     "describe_span",
     "enrolment_create",
