@@ -38,7 +38,15 @@ from coopforma.core.links import absolute_url
 from coopforma.core.log import log_action
 from coopforma.core.mail import MailAttachment, send_mail_logged
 from coopforma.core.models import OutboundEmail
-from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
+from coopforma.documents.models import (
+    Delivery,
+    DeliveryVia,
+    Document,
+    DocumentStatus,
+    SignatoryRole,
+    Signature,
+    SignatureStatus,
+)
 from coopforma.documents.registry import KindHooks, get_kind
 from coopforma.documents.rendering import compile_pdf, typst_escape
 from coopforma.documents.services import document_check_final
@@ -52,12 +60,7 @@ MAX_SCAN_BYTES = 10 * 1024 * 1024
 CODE_SALT = "coopforma.documents.signature_code"
 STAFF_FLAG = "org.view_all"  # admin and quality manager send documents for signature and diffuse them
 
-ROLE_LABELS = {
-    "quality": gettext_lazy("Pour l'organisme de formation"),
-    "client": gettext_lazy("Client"),
-    "trainee": gettext_lazy("Stagiaire"),
-    "trainer": gettext_lazy("Formateur·rice"),
-}
+ROLE_LABELS = dict(SignatoryRole.choices)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -305,7 +308,7 @@ def _request(*, actor: Actor, document_id: int) -> list[Signature]:
             actor=actor,
             obj=document,
             action="documents.document.signature_requested",
-            data={"signers": [f"{s.signer_name} ({s.role})" for s in signatures]},
+            data={"signers": [str(s) for s in signatures]},
         )
     return signatures
 
