@@ -211,6 +211,7 @@ class PublishedIndicator(TenantModel):
         null=True,
         blank=True,
         related_name="published_indicators",
+        verbose_name=_("formation"),
         help_text=_("Vide : publié sur toutes les formations."),
     )
     period_months = models.PositiveSmallIntegerField(_("période (mois glissants)"), default=12)
