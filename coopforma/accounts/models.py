@@ -245,6 +245,9 @@ class Organisation(TimeStampedModel):
                 | models.Q(qualiopi_valid_from__isnull=True)
                 | models.Q(qualiopi_valid_until__gt=models.F("qualiopi_valid_from")),
                 name="org_qualiopi_dates_ordered",
+                violation_error_message=_(
+                    "La fin de validité du certificat Qualiopi doit être postérieure à son début."
+                ),
             )
         ]
 
@@ -419,6 +422,7 @@ class Membership(TimeStampedModel):
                 condition=models.Q(is_active=True, state="active")
                 | (models.Q(is_active=False) & ~models.Q(state="active")),
                 name="membership_active_iff_state_active",
+                violation_error_message=_("Un accès est actif si et seulement si son état est « actif »."),
             ),
         ]
 

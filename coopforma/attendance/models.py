@@ -135,6 +135,7 @@ class AttendanceRecord(models.Model):
                 fields=["slot", "participant"],
                 condition=models.Q(kind__in=[k.value for k in SIGNATURE_KINDS]),
                 name="attendance_signed_once_per_slot",
+                violation_error_message=_("Ce·tte stagiaire a déjà signé ce créneau."),
             ),
         ]
 

@@ -84,7 +84,10 @@ class Funder(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="funder_name_unique"),
             models.UniqueConstraint(
-                fields=["name"], condition=models.Q(organisation__isnull=True), name="funder_national_name_unique"
+                fields=["name"],
+                condition=models.Q(organisation__isnull=True),
+                name="funder_national_name_unique",
+                violation_error_message=_("Un financeur national porte déjà ce nom."),
             ),
         ]
 
@@ -194,14 +197,19 @@ class Invoice(TenantModel):
                 fields=["organisation", "kind", "fiscal_year", "sequence"],
                 condition=models.Q(sequence__isnull=False),
                 name="invoice_gapless_number_unique",
+                violation_error_message=_("Ce numéro de facture est déjà attribué."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(sequence__isnull=False, issued_on__isnull=False),
                 name="invoice_issued_has_number",
+                violation_error_message=_("Une facture émise doit avoir un numéro et une date d'émission."),
             ),
             models.CheckConstraint(
                 condition=models.Q(total_ht_cents__gte=0) & models.Q(total_vat_cents__gte=0),
                 name="invoice_amounts_not_negative",
+                violation_error_message=_(
+                    "Les montants d'une facture ne peuvent pas être négatifs (un avoir corrige une facture)."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "kind", "status", "issued_on"])]
@@ -252,6 +260,7 @@ class InvoiceLine(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(unit_price_cents__gte=0) & models.Q(amount_cents__gte=0),
                 name="invoice_line_not_negative",
+                violation_error_message=_("Le prix et le montant d'une ligne ne peuvent pas être négatifs."),
             )
         ]
 
@@ -301,7 +310,13 @@ class Payment(TenantModel):
     class Meta:
         verbose_name = _("paiement")
         ordering = ["paid_on", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="payment_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0),
+                name="payment_positive",
+                violation_error_message=_("Le montant du paiement doit être supérieur à zéro."),
+            )
+        ]
 
 
 class MemberShare(TenantModel):
@@ -389,7 +404,11 @@ class Reminder(TenantModel):
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["invoice", "rank"], name="reminder_rank_unique"),
-            models.CheckConstraint(condition=models.Q(rank__gte=1, rank__lte=3), name="reminder_rank_1_to_3"),
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1, rank__lte=3),
+                name="reminder_rank_1_to_3",
+                violation_error_message=_("Une facture a au plus trois relances (rang 1 à 3)."),
+            ),
         ]
 
     def __str__(self) -> str:

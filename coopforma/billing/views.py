@@ -467,18 +467,19 @@ def csv_amount(cents: int) -> str:
     return f"{sign}{euros},{rest:02d}"
 
 
+# Read by people in a spreadsheet: French column names (docs/billing.md lists them).
 CSV_HEADER = [
-    "date",
-    "numero",
-    "type",
-    "client",
-    "destinataire",
-    "facture_corrigee",
-    "structure",
-    "base_ht",
-    "taux_contribution",
-    "contribution",
-    "du_structure",
+    "Date",
+    "Numéro",
+    "Type",
+    "Client",
+    "Destinataire",
+    "Facture corrigée",
+    "Structure",
+    "Base HT",
+    "Taux de contribution (%)",
+    "Contribution",
+    "Dû à la structure",
 ]
 
 

@@ -46,6 +46,23 @@ class OutboundEmailStatus(models.TextChoices):
     FAILED = "failed", _("Échec")
 
 
+# Why each e-mail was sent, as staff read it in the outbox: `purpose` code (given to core.mail.send_mail_logged)
+# -> French label. A new purpose needs its label here (core/tests/test_email_purposes.py reads the calls).
+EMAIL_PURPOSES = {
+    "attendance.link": _("Lien d'émargement"),
+    "billing.reminder": _("Relance de paiement"),
+    "document_diffused": _("Envoi d'un document"),
+    "evaluations.invitation": _("Questionnaire à remplir"),
+    "evaluations.reminder": _("Relance de questionnaire"),
+    "membership_invitation": _("Invitation à rejoindre l'organisme"),
+    "password_reset": _("Mot de passe oublié"),
+    "portal_link": _("Lien vers l'espace client et stagiaire"),
+    "quality_reminder": _("Échéances qualité"),
+    "signature_code": _("Code de signature"),
+    "signature_request": _("Demande de signature"),
+}
+
+
 class OutboundEmail(TimeStampedModel):
     """Every e-mail the application sends (the outbox): written first, sent by a background task, retried."""
 
@@ -89,6 +106,14 @@ class OutboundEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.to} — {self.readable_subject}"
+
+    @property
+    def purpose_label(self) -> str:
+        """Why it was sent, in French (never the code); « — » for a message without purpose."""
+        if not self.purpose:
+            return "—"
+        label = EMAIL_PURPOSES.get(self.purpose)
+        return str(label) if label is not None else str(_("Autre message"))
 
     @property
     def readable_subject(self) -> str:

@@ -35,7 +35,10 @@ class DocumentTemplate(TenantModel):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "kind"], condition=models.Q(is_active=True), name="one_active_template_per_kind"
+                fields=["organisation", "kind"],
+                condition=models.Q(is_active=True),
+                name="one_active_template_per_kind",
+                violation_error_message=_("Un seul modèle peut être en usage pour ce type de document."),
             )
         ]
 
@@ -134,11 +137,20 @@ class SignatureStatus(models.TextChoices):
     REVOKED = "revoked", _("Annulé")
 
 
+class SignatoryRole(models.TextChoices):
+    """In what capacity a person signs a document (shown on the signing page, the list and the PDF's block)."""
+
+    QUALITY = "quality", _("Pour l'organisme de formation")
+    CLIENT = "client", _("Client")
+    TRAINEE = "trainee", _("Stagiaire")
+    TRAINER = "trainer", _("Formateur·rice")
+
+
 class Signature(TenantModel):
     """A simple electronic signature (eIDAS « simple »): link by e-mail, code by e-mail, typed name."""
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="signatures")
-    role = models.CharField(_("qualité"), max_length=20)  # quality, client, trainee, trainer
+    role = models.CharField(_("qualité"), max_length=20, choices=SignatoryRole.choices)
     signer_name = models.CharField(_("nom du ou de la signataire"), max_length=200)
     signer_email = models.EmailField(_("e-mail"))
     status = models.CharField(max_length=20, choices=SignatureStatus.choices, default=SignatureStatus.PENDING)
@@ -163,4 +175,4 @@ class Signature(TenantModel):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.signer_name} ({self.role})"
+        return f"{self.signer_name} ({self.get_role_display()})"

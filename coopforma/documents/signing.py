@@ -40,7 +40,15 @@ from coopforma.core.mail import MailAttachment, register_resender, send_mail_log
 from coopforma.core.mail_texts import mail_text_render
 from coopforma.core.models import OutboundEmail
 from coopforma.documents import mails
-from coopforma.documents.models import Delivery, DeliveryVia, Document, DocumentStatus, Signature, SignatureStatus
+from coopforma.documents.models import (
+    Delivery,
+    DeliveryVia,
+    Document,
+    DocumentStatus,
+    SignatoryRole,
+    Signature,
+    SignatureStatus,
+)
 from coopforma.documents.registry import KindHooks, get_kind
 from coopforma.documents.rendering import compile_pdf, typst_escape
 from coopforma.documents.services import document_check_final
@@ -54,12 +62,7 @@ MAX_SCAN_BYTES = 10 * 1024 * 1024
 CODE_SALT = "coopforma.documents.signature_code"
 STAFF_FLAG = "org.view_all"  # admin and quality manager send documents for signature and diffuse them
 
-ROLE_LABELS = {
-    "quality": gettext_lazy("Pour l'organisme de formation"),
-    "client": gettext_lazy("Client"),
-    "trainee": gettext_lazy("Stagiaire"),
-    "trainer": gettext_lazy("Formateur·rice"),
-}
+ROLE_LABELS = dict(SignatoryRole.choices)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -307,7 +310,7 @@ def _request(*, actor: Actor, document_id: int) -> list[Signature]:
             actor=actor,
             obj=document,
             action="documents.document.signature_requested",
-            data={"signers": [f"{s.signer_name} ({s.role})" for s in signatures]},
+            data={"signers": [str(s) for s in signatures]},
         )
     return signatures
 

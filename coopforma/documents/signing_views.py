@@ -157,7 +157,6 @@ class SignatureListView(OrgViewMixin, TemplateView):
             document=document,
             signatures=signatures,
             scan_form=ScanForm(),
-            role_labels=signing.ROLE_LABELS,
             signatory=((document.context or {}).get("organisation") or {}).get("signatory_mention", ""),
             signatory_current=signing.document_signatory(document),
             signatory_choices=signing.signatory_choices(actor=self.actor, document_id=document.pk),

@@ -153,16 +153,19 @@ class Invitation(TenantModel):
                 fields=["survey", "participant"],
                 condition=models.Q(participant__isnull=False),
                 name="invitation_unique_participant",
+                violation_error_message=_("Ce·tte stagiaire est déjà invité·e à ce questionnaire."),
             ),
             models.UniqueConstraint(
                 fields=["survey", "enrolment"],
                 condition=models.Q(enrolment__isnull=False),
                 name="invitation_unique_enrolment",
+                violation_error_message=_("Ce client est déjà invité à ce questionnaire."),
             ),
             models.UniqueConstraint(
                 fields=["survey", "trainer"],
                 condition=models.Q(trainer__isnull=False),
                 name="invitation_unique_trainer",
+                violation_error_message=_("Ce·tte formateur·rice est déjà invité·e à ce questionnaire."),
             ),
         ]
 
@@ -208,6 +211,7 @@ class PublishedIndicator(TenantModel):
         null=True,
         blank=True,
         related_name="published_indicators",
+        verbose_name=_("formation"),
         help_text=_("Vide : publié sur toutes les formations."),
     )
     period_months = models.PositiveSmallIntegerField(_("période (mois glissants)"), default=12)

@@ -164,6 +164,7 @@ class Trainer(TenantModel):
                 fields=["organisation", "user"],
                 condition=models.Q(user__isnull=False),
                 name="trainer_user_unique_per_org",
+                violation_error_message=_("Ce compte a déjà une fiche formateur·rice dans l'organisme."),
             ),
         ]
 

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.accounts.models import MembershipState
 from coopforma.core.forms import add_service_errors
+from coopforma.core.log_actions import action_label
 from coopforma.core.query import query_id
 from coopforma.core.views import is_htmx
 from coopforma.people import selectors, services
@@ -39,16 +40,6 @@ from coopforma.people.forms import (
 )
 from coopforma.people.models import Client, OnboardingState, Trainer
 from coopforma.people.scope import actor_scope
-
-ONBOARDING_LABELS = {
-    "people.trainer.proposed": gettext_lazy("Candidature proposée"),
-    "people.trainer.validated": gettext_lazy("Validation par le comité"),
-    "people.trainer.rejected": gettext_lazy("Candidature refusée"),
-    "people.trainer.activated": gettext_lazy("Activation"),
-    "people.trainer.suspended": gettext_lazy("Suspension"),
-    "people.trainer.reactivated": gettext_lazy("Réactivation"),
-    "people.trainer.invited": gettext_lazy("Accès à Coopforma ouvert"),
-}
 
 
 def _url(view: OrgViewMixin, name: str, **kwargs: Any) -> str:
@@ -180,7 +171,7 @@ class TrainerDetailView(OrgViewMixin, TemplateView):
         context.update(
             trainer=trainer,
             history=page.history,
-            timeline=[(entry, ONBOARDING_LABELS.get(entry.action, entry.action)) for entry in page.onboarding],
+            timeline=[(entry, action_label(entry.action)) for entry in page.onboarding],
             may_edit=bool(services.trainer_editable_fields(actor=self.actor, trainer=trainer)),
         )
         if self.actor.has("trainers.validate"):

@@ -21,6 +21,7 @@ from coopforma.accounts.models import Organisation
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.billing.selectors import InvoiceAmounts, with_amounts
+from coopforma.core.log_actions import action_label
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature
 from coopforma.evaluations.models import Answer, Invitation, QuestionType, Response
@@ -266,7 +267,10 @@ def person_inventory(*, person: Person) -> list[Section]:
             _records(
                 s,
                 entries,
-                lambda a: {"created_at": timezone.localtime(a.created_at).isoformat(), "action": a.action},
+                lambda a: {
+                    "created_at": timezone.localtime(a.created_at).isoformat(),
+                    "action": action_label(a.action),
+                },
             )
         )
     return sections

@@ -138,6 +138,18 @@ LINE_LABELS: dict[str, Any] = {
 }
 
 
+def cerfa_ref(code: str) -> str:
+    """The reference of a line as the Cerfa prints it, for people (the keys stay in the JSON and the URLs):
+    « C.2a » and « C.10 » as they are, « F1.a » → « F-1 a », a « dont » or total line → its frame (« F3.a.level_6_8 »
+    → « F-3 a », « D.trainer_salaries » → « D », « F1.total » → « F-1 »); its label says which line it is."""
+    frame, _sep, rest = code.partition(".")
+    line = rest.split(".")[0]
+    if frame == "C" and line[:1].isdigit():
+        return code
+    shown = f"{frame[0]}-{frame[1:]}" if len(frame) > 1 else frame
+    return f"{shown} {line}" if len(line) == 1 and line.isalpha() else shown
+
+
 def level_key(rncp_level: int | None) -> str:
     """The F-3 a sub-line of an RNCP level: 0 is « CQP sans niveau » (catalogue.models.CQP_WITHOUT_LEVEL); none
     entered counts there too, as a certification of line a without a level."""

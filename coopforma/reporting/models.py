@@ -41,6 +41,7 @@ class BpfCharges(TenantModel):
                 & models.Q(trainer_salaries_cents__gte=0)
                 & models.Q(purchases_cents__gte=0),
                 name="bpf_charges_not_negative",
+                violation_error_message=_("Les charges du BPF ne peuvent pas être négatives."),
             ),
         ]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from coopforma.core.hours import format_minutes
 from coopforma.core.money import cents_to_decimal
-from coopforma.reporting.bpf import C_LINES, F1_LINES, F3_LINES, LINE_LABELS, Bpf, Figure
+from coopforma.reporting.bpf import C_LINES, F1_LINES, F3_LINES, LINE_LABELS, Bpf, Figure, cerfa_ref
 
 SCHEMA = "coopforma.bpf/1"
 
@@ -149,12 +149,14 @@ def rows(bpf: Bpf) -> list[tuple[str, str, str, str, str]]:
 
 
 def bpf_csv(bpf: Bpf) -> str:
-    """`;`-separated, one line per Cerfa line (code, libellé, stagiaires ou personnes, heures, euros)."""
+    """`;`-separated for a French spreadsheet, one line per Cerfa line: its reference as the Cerfa prints it
+    (« F-3 a », not the key « F3.a.level_6_8 »: the keys are the JSON's), its label, trainees or persons, hours and
+    euros with a decimal comma."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["code", "libelle", "stagiaires_ou_personnes", "heures", "euros"])
-    for row in rows(bpf):
-        writer.writerow(row)
+    writer.writerow(["Repère Cerfa", "Libellé", "Stagiaires ou personnes", "Heures", "Euros"])
+    for code, label, people, hours_, amount in rows(bpf):
+        writer.writerow([cerfa_ref(code), label, people, hours_.replace(".", ","), amount.replace(".", ",")])
     return buffer.getvalue()
 
 

@@ -109,6 +109,7 @@ class Session(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(max_capacity__gte=models.F("min_capacity")),
                 name="session_capacity_ordered",
+                violation_error_message=_("L'effectif maximum doit être supérieur ou égal à l'effectif minimum."),
             ),
         ]
 
@@ -134,7 +135,11 @@ class Slot(TenantModel):
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["organisation", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="slot_ends_after_start",
+                violation_error_message=_("Le créneau doit finir après son début."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +220,7 @@ class Enrolment(TenantModel):
                 fields=["session", "client"],
                 condition=~models.Q(status="cancelled"),
                 name="enrolment_client_once_per_session",
+                violation_error_message=_("Ce client est déjà inscrit à cette session."),
             ),
         ]
 

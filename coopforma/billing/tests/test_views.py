@@ -131,7 +131,7 @@ def test_statement_csv_for_accounting(web, org, admin_user, admin_actor, enrolme
     response = web(admin_user).get(url(org, f"statement.csv?member={member.pk}&start={start}&end={TODAY}"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["date", "numero", "type"]
+    assert rows[0][:3] == ["Date", "Numéro", "Type"] and rows[0][-1] == "Dû à la structure"
     assert rows[1][1] == invoice.number and rows[1][7:] == ["1400,00", "10,00", "140,00", "1260,00"]
     assert rows[2][1] == note.number and rows[2][5] == invoice.number
     assert rows[2][7:] == ["-100,00", "10,00", "-10,00", "-90,00"]

@@ -95,7 +95,8 @@ def test_member_update(web, admin_user, member):
     member.refresh_from_db()
     assert (member.city, str(member.contribution_rate), member.is_active) == ("Lille", "9.00", False)
     detail = text(web(admin_user).get(url("member_detail", pk=member.pk)))
-    assert "people.member.updated" in detail and "Lille" in detail
+    assert "Structure membre modifiée par" in detail and "Lille" in detail
+    assert "people.member.updated" not in detail
 
 
 def test_member_detail_shows_trainers_managers_and_history(web, admin_user, manager_user, trainer, member):

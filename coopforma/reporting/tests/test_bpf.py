@@ -298,10 +298,11 @@ def test_the_cli_prints_the_same_json_and_csv(world, org):
     out = io.StringIO()
     call_command("bpf", "--year", "2025", "--format", "csv", stdout=out)  # one organisation: --org optional
     lines = out.getvalue().splitlines()
-    assert lines[0] == "code;libelle;stagiaires_ou_personnes;heures;euros"
-    assert "C.total;Total des produits réalisés au titre de la formation professionnelle;;;9100.00" in lines
-    assert any(line.startswith("F1.total;") and line.endswith(";6;26.00;") for line in lines)
-    assert any(line.startswith("G;") and ";4;28.00;" in line for line in lines)
+    assert lines[0] == "Repère Cerfa;Libellé;Stagiaires ou personnes;Heures;Euros"
+    assert "C;Total des produits réalisés au titre de la formation professionnelle;;;9100,00" in lines
+    assert "F-1;Total (1);6;26,00;" in lines
+    assert any(line.startswith("G;") and ";4;28,00;" in line for line in lines)
+    assert "F3.a.level_6_8" not in out.getvalue() and "D.trainer_salaries" not in out.getvalue()
 
 
 def test_the_cli_says_what_is_wrong(world, org, other_org):
@@ -464,7 +465,8 @@ def test_the_page_pdf_and_csv(world, org, admin_user, web):
     for key in ("D.trainer_salaries", "C.10", "F1.a", "9100.00", "26.00", "E.internal"):
         assert key not in text, key
     csv = client.get(f"/o/{org.slug}/bpf/2025/bpf.csv").content.decode("utf-8-sig")
-    assert "C.10;Autres organismes de formation (y compris CFA);;;4500.00" in csv
+    assert "C.10;Autres organismes de formation (y compris CFA);;;4500,00" in csv
+    assert "F-3 a;dont de niveau 6 à 8" in csv and "level_6_8" not in csv
 
 
 def test_a_bad_year_is_a_clear_not_found(org, admin_user, web, api):

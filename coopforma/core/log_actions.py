@@ -1,0 +1,245 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The registry of activity-log actions: each action code ("domain.noun.verb") and what a French reader sees.
+
+Codes stay in the log (the webhooks, the Qualiopi evidence and the tests read them); people read the labels.
+Every code passed to `log_action` must be here: `core/tests/test_log_actions.py` reads the code base's calls and
+fails on a code without a label. Timelines show `sentence(entry)`: « Formation créée par Camille Dupont ».
+"""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from coopforma.core.formatting import fr_date, fr_time
+from coopforma.core.models import ActivityLog
+
+SYSTEM_ACTOR = "système"  # the actor_label log_action writes when no person acted
+
+ACTION_LABELS: dict[str, str | Promise] = {
+    # accounts
+    "accounts.api_token.created": _("Jeton d'API créé"),
+    "accounts.api_token.revoked": _("Jeton d'API révoqué"),
+    "accounts.membership.accepted": _("Invitation acceptée"),
+    "accounts.membership.created": _("Accès à l'organisme créé"),
+    "accounts.membership.declined": _("Invitation déclinée"),
+    "accounts.membership.invitation_cancelled": _("Invitation annulée"),
+    "accounts.membership.invitation_resent": _("Invitation renvoyée"),
+    "accounts.membership.invited": _("Invitation envoyée"),
+    "accounts.membership.removed": _("Accès à l'organisme retiré"),
+    "accounts.membership.role_changed": _("Rôle modifié"),
+    "accounts.organisation.created": _("Organisme créé"),
+    "accounts.organisation.updated": _("Fiche de l'organisme modifiée"),
+    "accounts.user.sessions_ended": _("Déconnexion de tous les appareils"),
+    # attendance
+    "attendance.chain.resealed": _("Registre d'émargement rescellé"),
+    "attendance.links.sent": _("Liens d'émargement envoyés"),
+    "attendance.participant.absent": _("Absence notée"),
+    "attendance.participant.corrected": _("Émargement corrigé"),
+    "attendance.participant.excused": _("Absence excusée"),
+    "attendance.participant.late": _("Retard noté"),
+    "attendance.participant.on_behalf": _("Émargement signé pour le compte du·de la stagiaire"),
+    "attendance.participant.paper_entry": _("Émargement papier saisi"),
+    "attendance.participant.signed": _("Émargement signé"),
+    "attendance.slot.closed": _("Émargement clos"),
+    "attendance.slot.opened": _("Émargement ouvert"),
+    "attendance.slot.paper_scan": _("Feuille d'émargement papier déposée"),
+    # billing
+    "billing.contract.signature_record": _("Signature du contrat enregistrée"),
+    "billing.cpf.entry_declare": _("Entrée en formation déclarée (CPF)"),
+    "billing.cpf.invoice": _("Facture CPF établie"),
+    "billing.cpf.service_done_declare": _("Service fait déclaré (CPF)"),
+    "billing.credit_note.issue": _("Avoir émis"),
+    "billing.fiscal_year.close": _("Exercice comptable clos"),
+    "billing.funder.create": _("Financeur créé"),
+    "billing.invoice.create": _("Brouillon créé"),
+    "billing.invoice.credit": _("Annulée par un avoir"),
+    "billing.invoice.delete": _("Brouillon supprimé"),
+    "billing.invoice.issue": _("Facture ou devis émis"),
+    "billing.invoice.remind": _("Relance de paiement envoyée"),
+    "billing.invoice.unrealised_hours_credited": _("Heures non réalisées remboursées par un avoir"),
+    "billing.invoice.update": _("Brouillon modifié"),
+    "billing.invoice_line.add": _("Ligne ajoutée"),
+    "billing.invoice_line.remove": _("Ligne retirée"),
+    "billing.invoice_line.update": _("Ligne modifiée"),
+    "billing.payment.record": _("Paiement enregistré"),
+    "billing.quote.convert": _("Devis transformé en facture"),
+    "billing.reminders.update": _("Réglages des relances modifiés"),
+    # catalogue
+    "catalogue.training.archived": _("Formation archivée"),
+    "catalogue.training.created": _("Formation créée"),
+    "catalogue.training.duplicated": _("Formation dupliquée"),
+    "catalogue.training.returned": _("Formation renvoyée pour corrections"),
+    "catalogue.training.submitted": _("Formation soumise à validation"),
+    "catalogue.training.unarchived": _("Formation sortie des archives"),
+    "catalogue.training.updated": _("Formation modifiée"),
+    "catalogue.training.validated": _("Formation validée"),
+    # documents
+    "documents.document.diffused": _("Document diffusé"),
+    "documents.document.finalise": _("Document finalisé"),
+    "documents.document.scan_uploaded": _("Exemplaire signé scanné déposé"),
+    "documents.document.signatory_changed": _("Signataire modifié"),
+    "documents.document.signature_requested": _("Signature demandée"),
+    "documents.document.signed": _("Document signé par tous"),
+    "documents.signature.signed": _("Signature apposée"),
+    "documents.template.reset": _("Modèle remis à sa version par défaut"),
+    "documents.template.updated": _("Modèle modifié"),
+    # evaluations
+    "evaluations.indicator.create": _("Indicateur créé"),
+    "evaluations.indicator.delete": _("Indicateur supprimé"),
+    "evaluations.indicator.update": _("Indicateur modifié"),
+    "evaluations.invitation.link": _("Lien personnel de questionnaire créé"),
+    "evaluations.question.add": _("Question ajoutée"),
+    "evaluations.question.archive": _("Question archivée"),
+    "evaluations.question.delete": _("Question supprimée"),
+    "evaluations.question.move": _("Question déplacée"),
+    "evaluations.question.update": _("Question modifiée"),
+    "evaluations.questionnaire.create": _("Questionnaire créé"),
+    "evaluations.questionnaire.update": _("Questionnaire modifié"),
+    "evaluations.skills.assess": _("Acquis évalués"),
+    "evaluations.survey.close": _("Questionnaire clos"),
+    "evaluations.survey.open": _("Questionnaire ouvert aux réponses"),
+    "evaluations.survey.remind": _("Relance du questionnaire envoyée"),
+    "evaluations.surveys.plan": _("Questionnaires de la session planifiés"),
+    # people
+    "people.client.contact_added": _("Contact ajouté"),
+    "people.client.contact_removed": _("Contact retiré"),
+    "people.client.contact_updated": _("Contact modifié"),
+    "people.client.created": _("Client créé"),
+    "people.client.updated": _("Client modifié"),
+    "people.member.created": _("Structure membre créée"),
+    "people.member.manager_added": _("Responsable ajouté·e"),
+    "people.member.manager_removed": _("Responsable retiré·e"),
+    "people.member.updated": _("Structure membre modifiée"),
+    "people.trainee.created": _("Stagiaire créé·e"),
+    "people.trainee.updated": _("Stagiaire modifié·e"),
+    "people.trainer.activated": _("Activation"),
+    "people.trainer.invited": _("Accès à Coopforma ouvert"),
+    "people.trainer.proposed": _("Candidature proposée"),
+    "people.trainer.reactivated": _("Réactivation"),
+    "people.trainer.rejected": _("Candidature refusée"),
+    "people.trainer.suspended": _("Suspension"),
+    "people.trainer.updated": _("Fiche formateur·rice modifiée"),
+    "people.trainer.validated": _("Validation par le comité"),
+    # privacy
+    "privacy.erasure.done": _("Données personnelles effacées"),
+    "privacy.erasure.refused": _("Effacement refusé"),
+    "privacy.export.created": _("Export des données personnelles préparé"),
+    "privacy.retention.set": _("Durée de conservation réglée"),
+    # public
+    "public.request.received": _("Demande reçue"),
+    # quality
+    "quality.audit.created": _("Audit enregistré"),
+    "quality.audit.updated": _("Audit modifié"),
+    "quality.audit_pack.built": _("Dossier d'audit prêt"),
+    "quality.audit_pack.requested": _("Dossier d'audit demandé"),
+    "quality.complaint.reported": _("Réclamation enregistrée"),
+    "quality.complaint.updated": _("Réclamation modifiée"),
+    "quality.evidence.created": _("Preuve ajoutée"),
+    "quality.evidence.deleted": _("Preuve supprimée"),
+    "quality.improvement.created": _("Action d'amélioration créée"),
+    "quality.improvement.updated": _("Action d'amélioration modifiée"),
+    "quality.nonconformity.closed": _("Non-conformité levée"),
+    "quality.nonconformity.created": _("Non-conformité enregistrée"),
+    "quality.nonconformity.updated": _("Non-conformité modifiée"),
+    "quality.settings.updated": _("Réglages qualité modifiés"),
+    "quality.subcontractor_check.created": _("Contrôle de sous-traitant enregistré"),
+    "quality.watch.created": _("Veille enregistrée"),
+    "quality.watch.updated": _("Veille modifiée"),
+    # reporting
+    "reporting.bpf_charges.saved": _("Charges du BPF enregistrées"),
+    # sessions
+    "sessions.enrolment.created": _("Inscription créée"),
+    "sessions.enrolment.deleted": _("Inscription supprimée"),
+    "sessions.enrolment.updated": _("Inscription modifiée"),
+    "sessions.funding_line.created": _("Financement ajouté"),
+    "sessions.funding_line.deleted": _("Financement supprimé"),
+    "sessions.funding_line.updated": _("Financement modifié"),
+    "sessions.participant.created": _("Participant·e ajouté·e"),
+    "sessions.participant.deleted": _("Participant·e retiré·e"),
+    "sessions.participant.updated": _("Participant·e modifié·e"),
+    "sessions.place.created": _("Lieu créé"),
+    "sessions.place.updated": _("Lieu modifié"),
+    "sessions.programme.updated": _("Programme de la session modifié"),
+    "sessions.session.cancelled": _("Session annulée"),
+    "sessions.session.confirmed": _("Session confirmée"),
+    "sessions.session.created": _("Session créée"),
+    "sessions.session.done": _("Session terminée"),
+    "sessions.session.draft": _("Session remise en brouillon"),
+    "sessions.session.running": _("Session démarrée"),
+    "sessions.session.updated": _("Session modifiée"),
+    "sessions.slot.created": _("Créneau ajouté"),
+    "sessions.slot.deleted": _("Créneau supprimé"),
+    "sessions.slot.updated": _("Créneau modifié"),
+    # webhooks
+    "webhooks.delivery.replayed": _("Envoi de webhook rejoué"),
+    "webhooks.endpoint.created": _("Adresse de webhook créée"),
+    "webhooks.endpoint.secret_rotated": _("Secret du webhook renouvelé"),
+    "webhooks.endpoint.updated": _("Adresse de webhook modifiée"),
+}
+
+
+def action_label(action: str) -> str:
+    """The French label of an action code; never the code itself (an old or unknown code reads as a generic one)."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else gettext("Action enregistrée")
+
+
+def sentence(entry: ActivityLog) -> str:
+    """« Formation créée par Camille Dupont »; « … (automatiquement) » when the system acted."""
+    label = action_label(entry.action)
+    if not entry.actor_label or entry.actor_label == SYSTEM_ACTOR:
+        return gettext("%(action)s (automatiquement)") % {"action": label}
+    return gettext("%(action)s par %(actor)s") % {"action": label, "actor": entry.actor_label}
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    for field in model._meta.concrete_fields:
+        if key in (field.name, field.attname):
+            return field
+    return None
+
+
+def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
+    """A logged value as a French reader expects it: a choice's label, oui/non, a local date and time."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("oui") if value else gettext("non")
+    if isinstance(value, dict) and "label" in value:
+        return str(value["label"])
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return f"{fr_date(moment)} {fr_time(moment)}"
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value)
+        if day is not None:
+            return fr_date(day)
+    if isinstance(value, list):
+        return ", ".join(_value(None, v) for v in value)
+    return str(value)
+
+
+def changes(entry: ActivityLog) -> list[tuple[str, str, str]]:
+    """(field's French name, old value, new value) for each change the entry records."""
+    raw = entry.data.get("changes") if isinstance(entry.data, dict) else None
+    if not isinstance(raw, dict):
+        return []
+    # get_for_id is cached: a timeline of 50 entries makes no query per entry.
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class() if entry.content_type_id else None
+    rows = []
+    for key, values in raw.items():
+        field = _field(model, key)
+        name = str(field.verbose_name) if field is not None else key.replace("_", " ")
+        old, new = (values[0], values[-1]) if isinstance(values, (list, tuple)) and values else (None, values)
+        rows.append((name[:1].upper() + name[1:], _value(field, old), _value(field, new)))
+    return rows
