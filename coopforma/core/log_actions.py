@@ -35,6 +35,12 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "accounts.organisation.created": _("Organisme créé"),
     "accounts.organisation.updated": _("Fiche de l'organisme modifiée"),
     "accounts.user.sessions_ended": _("Déconnexion de tous les appareils"),
+    # core, dashboard
+    "core.email.resent": _("E-mail renvoyé"),
+    "core.mail_text.reset": _("Texte d'e-mail remis par défaut"),
+    "core.mail_text.updated": _("Texte d'e-mail modifié"),
+    "dashboard.digest.subscribed": _("Récapitulatif hebdomadaire réactivé"),
+    "dashboard.digest.unsubscribed": _("Récapitulatif hebdomadaire désactivé"),
     # attendance
     "attendance.chain.resealed": _("Registre d'émargement rescellé"),
     "attendance.links.sent": _("Liens d'émargement envoyés"),
@@ -86,6 +92,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "documents.document.signature_requested": _("Signature demandée"),
     "documents.document.signed": _("Document signé par tous"),
     "documents.signature.signed": _("Signature apposée"),
+    "documents.signature.link_resent": _("Lien de signature renvoyé"),
     "documents.template.reset": _("Modèle remis à sa version par défaut"),
     "documents.template.updated": _("Modèle modifié"),
     # evaluations
@@ -153,6 +160,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
     # reporting
     "reporting.bpf_charges.saved": _("Charges du BPF enregistrées"),
     # sessions
+    "sessions.calendar_feed.renewed": _("Adresse d'agenda renouvelée"),
+    "sessions.calendar_feed.revoked": _("Adresse d'agenda désactivée"),
+    "sessions.session.emailed": _("E-mail envoyé aux participant·es de la session"),
     "sessions.enrolment.created": _("Inscription créée"),
     "sessions.enrolment.deleted": _("Inscription supprimée"),
     "sessions.enrolment.updated": _("Inscription modifiée"),

@@ -51,6 +51,7 @@ class OutboundEmailStatus(models.TextChoices):
 EMAIL_PURPOSES = {
     "attendance.link": _("Lien d'émargement"),
     "billing.reminder": _("Relance de paiement"),
+    "dashboard_digest": _("Récapitulatif hebdomadaire"),
     "document_diffused": _("Envoi d'un document"),
     "evaluations.invitation": _("Questionnaire à remplir"),
     "evaluations.reminder": _("Relance de questionnaire"),
@@ -58,6 +59,7 @@ EMAIL_PURPOSES = {
     "password_reset": _("Mot de passe oublié"),
     "portal_link": _("Lien vers l'espace client et stagiaire"),
     "quality_reminder": _("Échéances qualité"),
+    "sessions.message": _("Message aux participant·es d'une session"),
     "signature_code": _("Code de signature"),
     "signature_request": _("Demande de signature"),
 }

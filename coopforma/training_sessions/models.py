@@ -360,6 +360,9 @@ class CalendarFeed(TenantModel):
                 condition=models.Q(trainer__isnull=False, place__isnull=True)
                 | models.Q(trainer__isnull=True, place__isnull=False),
                 name="calendar_feed_trainer_xor_place",
+                violation_error_message=_(
+                    "Une adresse d'agenda est celle d'un·e formateur·rice ou d'un lieu, pas des deux."
+                ),
             ),
         ]
 
