@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.attendance import chain
-from coopforma.attendance.mails import ATTENDANCE_LINK
 from coopforma.attendance.drawing import check_png
 from coopforma.attendance.drawing import sha256 as drawing_sha256
+from coopforma.attendance.mails import ATTENDANCE_LINK
 from coopforma.attendance.models import (
     PERSONAL_PAYLOAD_KEYS,
     SIGNATURE_KINDS,

@@ -688,6 +688,8 @@ def session_mail_audience(*, actor: Actor, session_id: int) -> dict[str, list[Ma
         "contacts": contacts,
         "trainers": [MailRecipient(t.full_name, t.email) for t in trainers],
     }
+
+
 # --- The trainer's space and the iCalendar feeds -----------------------------------------------------------
 
 
