@@ -13,17 +13,25 @@ import io
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import escape
 
+from coopforma.accounts.actor import actor_for
 from coopforma.accounts.demo import ACCOUNTS, DEMO_SLUG
+from coopforma.accounts.magic_links import magic_link_create
 from coopforma.accounts.models import User
+from coopforma.accounts.roles import Role
 from coopforma.dashboard.demo import demo_load
+from coopforma.documents.services import document_finalise, document_generate
+from coopforma.documents.signing import signature_request
+from coopforma.training_sessions.models import Enrolment
 from tests.module_data import load_once
 
 pytestmark = pytest.mark.django_db
@@ -95,23 +103,47 @@ def findings(text: str, english: set[str]) -> list[str]:
     return [f if isinstance(f, str) else "".join(f) for f in found]
 
 
+def load_demo_with_a_signature_request(var_dir) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The demo, plus a convention sent for signature (the demo has none): its signers' roles and the outbox's
+    purposes show. Returns the extra pages to start from: the outbox, the signatures and a client's portal."""
+    result = demo_load(var_dir=var_dir, site_url="http://testserver")
+    org = result.organisation
+    admin = User.objects.get(email=ACCOUNTS[0].email)
+    actor = actor_for(admin, org, Role.ADMIN)
+    enrolment = Enrolment.objects.filter(organisation=org, client__contacts__is_signatory=True).first()
+    draft = document_generate(actor=actor, kind="convention", subject=enrolment)
+    convention = document_finalise(actor=actor, document_id=draft.pk)
+    signatures = signature_request(actor=actor, document_id=convention.pk)
+    contact = enrolment.client.contacts.filter(is_signatory=True).first()
+    _link, token = magic_link_create(organisation=org, email=contact.email)
+    return {
+        "outbox": reverse("documents:outbox", kwargs={"org": DEMO_SLUG}),
+        "signatures": reverse("documents:signatures", kwargs={"org": DEMO_SLUG, "pk": convention.pk}),
+        "portal": f"/p/{token}/",
+        "roles": [str(signature.get_role_display()) for signature in signatures],
+    }
+
+
 @pytest.fixture(scope="module")
 def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
     var_dir = tmp_path_factory.mktemp("var")
-    with load_once(django_db_blocker, lambda: demo_load(var_dir=var_dir, site_url="http://testserver")) as result:
-        yield result
+    with load_once(django_db_blocker, lambda: load_demo_with_a_signature_request(var_dir)) as extra:
+        yield extra
 
 
-def walk(client: Client, start: str) -> dict[str, list[str]]:
-    """{url: codes found} over the pages and CSV exports reachable from `start`."""
+def walk(client: Client, *starts: str, inside: str = f"/o/{DEMO_SLUG}/") -> dict[str, list[str]]:
+    """{url: codes found} over the pages and CSV exports reachable from `starts` (links under `inside`)."""
     english = english_choice_values()
     seen_routes: Counter[str] = Counter()
-    queue, seen, report = deque([start]), {start}, {}
+    queue, seen, report = deque(starts), set(starts), {}
     visited = 0
     while queue and visited < MAX_PAGES:
         url = queue.popleft()
         response = client.get(url)
         visited += 1
+        if response.status_code == 302 and response["Location"].startswith(inside) and response["Location"] not in seen:
+            seen.add(response["Location"])
+            queue.append(response["Location"])  # the portal's one-time link leads to the portal
         if response.status_code != 200:
             continue
         kind = response.get("Content-Type", "")
@@ -127,7 +159,7 @@ def walk(client: Client, start: str) -> dict[str, list[str]]:
         report[url] = findings(" ".join(parser.parts), english)
         for href in parser.links:
             parts = urlsplit(href)
-            if parts.netloc not in ("", "testserver") or not parts.path.startswith(f"/o/{DEMO_SLUG}/"):
+            if parts.netloc not in ("", "testserver") or not parts.path.startswith(inside):
                 continue
             link = parts.path + (f"?{parts.query}" if parts.query else "")
             try:
@@ -146,7 +178,21 @@ def walk(client: Client, start: str) -> dict[str, list[str]]:
 def test_no_internal_code_on_the_pages_of_each_role(loaded_demo, account):  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(User.objects.get(email=account.email))
-    report = walk(client, f"/o/{DEMO_SLUG}/")
+    starts = [f"/o/{DEMO_SLUG}/"]
+    if account.role == Role.ADMIN:
+        starts += [loaded_demo["outbox"], loaded_demo["signatures"]]
+    report = walk(client, *starts)
     assert len(report) > 10
+    if account.role == Role.ADMIN:
+        page = client.get(loaded_demo["signatures"]).content.decode()
+        assert loaded_demo["roles"] and all(f"<td>{escape(role)}</td>" in page for role in loaded_demo["roles"])
+        assert "Demande de signature" in client.get(loaded_demo["outbox"]).content.decode()
+    leaks = {url: codes for url, codes in report.items() if codes}
+    assert leaks == {}, "\n".join(f"{url}: {sorted(set(codes))}" for url, codes in leaks.items())
+
+
+def test_no_internal_code_in_a_clients_portal(loaded_demo):  # type: ignore[no-untyped-def]
+    report = walk(Client(), loaded_demo["portal"], inside="/p/")
+    assert "/p/espace/" in {urlsplit(url).path for url in report}
     leaks = {url: codes for url, codes in report.items() if codes}
     assert leaks == {}, "\n".join(f"{url}: {sorted(set(codes))}" for url, codes in leaks.items())
