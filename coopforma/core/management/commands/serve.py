@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Serve the app: gunicorn with several stateless workers, static files through whitenoise."""
+"""Serve the app: gunicorn with several stateless workers, static files through whitenoise.
+
+Threaded workers (`gthread`): a slow response (a PDF being rendered or downloaded by a phone on a poor
+network) holds one thread, not a whole process, so the other pages keep answering. 2 processes × 4 threads
+suits the 2-core server the OFs run; `WEB_CONCURRENCY` and `WEB_THREADS` change it. Each thread has its own
+database connection (Django's connections are per thread)."""
 
 import os
 import sys
@@ -34,6 +39,12 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                os.environ.get("WEB_THREADS", "4"),
+                "--timeout",
+                os.environ.get("WEB_TIMEOUT", "60"),
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
