@@ -8,7 +8,7 @@ from a public media URL.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -130,7 +130,11 @@ class DocumentFileView(OrgViewMixin, View):
         if not document.file:
             raise Http404
         try:
-            data, filename = services.document_download(document, original=request.GET.get("original") == "1")
+            handle, filename = services.document_open(document, original=request.GET.get("original") == "1")
         except ValidationError as exc:
             return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
-        return _pdf_response(data, filename)
+        # Streamed from the storage in chunks (FileResponse), not loaded whole in the worker's memory.
+        response = FileResponse(handle, content_type="application/pdf", filename=filename, as_attachment=False)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
