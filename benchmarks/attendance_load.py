@@ -337,7 +337,7 @@ def main() -> int:
         errors: list[str] = figures["errors"]  # type: ignore[assignment]
         p50, p95 = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
         peak = max(latencies) if latencies else float("nan")
-        fired = f"spread evenly over {args.spread:.0f} s" if args.spread else "all fired together"
+        fired = f"spread evenly over {args.spread:g} s" if args.spread else "all fired together"
         print(f"clients: {args.clients} phones, each: link (2 requests) + QR code (1) + sign (1); {fired}")
         print(f"requests: {figures['requests']}, errors: {len(errors)}")
         for error in sorted(set(errors))[:5]:
