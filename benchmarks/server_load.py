@@ -12,7 +12,7 @@ Does the server stall when phones open a document to sign with its embedded PDF 
 3. During `--duration` seconds: `--signers` phones loop over the signing page (`/s/<token>/`) and its PDF
    (`/s/<token>/pdf`, read at `--kbps` kilobytes per second through a small receive buffer, as a phone on a
    poor network), while `--light` clients loop over light pages (login, verification, portal). Each request
-   has a 30 s timeout.
+   has a 30 s timeout; the first `--warmup` seconds are not counted (each process's first requests).
 4. Prints, per model and per kind of request: count, p50 / p95 / max latency (ms), errors and timeouts, and the
    « WORKER TIMEOUT » lines of the server's log. Loopback only, bounded in time; servers stopped at the end.
 """
@@ -49,8 +49,12 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--signers", type=int, default=6, help="phones opening the signing page and its PDF")
     parser.add_argument("--light", type=int, default=6, help="clients loading light pages meanwhile")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load per worker model")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load not counted first (cold start)")
     parser.add_argument("--kbps", type=float, default=16.0, help="PDF download speed of a phone, KB/s (0: full)")
     parser.add_argument("--workers", type=int, default=2, help="server processes (WEB_CONCURRENCY)")
+    parser.add_argument(
+        "--dir", default="", help="keep the data in this directory and reuse it next time (default: temporary)"
+    )
     args = parser.parse_args()
     args.signers = max(1, min(args.signers, 50))
     args.light = max(1, min(args.light, 50))
@@ -83,22 +87,33 @@ def _signing_tokens(count: int) -> list[str]:
     from coopforma.accounts.actor import actor_for
     from coopforma.accounts.models import Membership
     from coopforma.documents import signing
-    from coopforma.documents.models import Document, DocumentStatus, Signature, SignatureStatus
+    from coopforma.documents.models import DocumentStatus, Signature, SignatureStatus
 
     pending = list(
         Signature.objects.filter(
             status=SignatureStatus.PENDING, document__status=DocumentStatus.AWAITING_SIGNATURES
         ).order_by("pk")[:count]
     )
-    if not pending:
-        document = Document.objects.filter(status=DocumentStatus.FINAL).exclude(file="").order_by("pk").first()
-        if document is None:
-            raise SystemExit("the demo has no final document to sign")
-        admin = Membership.objects.filter(organisation_id=document.organisation_id, role="admin").first()
-        if admin is None:
-            raise SystemExit("the demo organisation has no administrator")
-        actor = actor_for(admin.user, document.organisation, "admin")
-        pending = signing.signature_request(actor=actor, document_id=document.pk)[:count]
+    if not pending:  # a convention of the demo, generated, made final and sent for signature
+        from django.core.exceptions import ValidationError
+
+        from coopforma.documents.services import MissingData, document_finalise, document_generate
+        from coopforma.training_sessions.models import Enrolment
+
+        for enrolment in Enrolment.objects.select_related("organisation").order_by("pk")[:20]:
+            admin = Membership.objects.filter(organisation_id=enrolment.organisation_id, role="admin").first()
+            if admin is None:
+                continue
+            actor = actor_for(admin.user, enrolment.organisation, "admin")
+            try:
+                draft = document_generate(actor=actor, kind="convention", subject=enrolment)
+                document = document_finalise(actor=actor, document_id=draft.pk)
+                pending = signing.signature_request(actor=actor, document_id=document.pk)[:count]
+            except (ValidationError, MissingData):
+                continue
+            break
+        if not pending:
+            raise SystemExit("no convention of the demo could be sent for signature")
     return [signing.signature_new_link(signature=signature) for signature in pending]
 
 
@@ -156,9 +171,11 @@ class Figures:
 
 def _load(port: int, tokens: list[str], args: argparse.Namespace) -> Figures:
     figures = Figures()
-    stop_at = time.monotonic() + args.duration
+    measure_from = time.monotonic() + args.warmup
+    stop_at = measure_from + args.duration
 
     def timed(kind: str, path: str, kbps: float = 0.0) -> None:
+        counted = time.monotonic() >= measure_from
         start = time.perf_counter()
         try:
             status, size = _get(port, path, kbps)
@@ -168,7 +185,8 @@ def _load(port: int, tokens: list[str], args: argparse.Namespace) -> Figures:
         except OSError as exc:
             figures.add(kind, None, str(exc) or "connection")
             return
-        figures.add(kind, (time.perf_counter() - start) * 1000, "" if status == 200 else f"HTTP {status}", size)
+        if counted or status != 200:
+            figures.add(kind, (time.perf_counter() - start) * 1000, "" if status == 200 else f"HTTP {status}", size)
 
     def signer(index: int) -> None:
         token = tokens[index % len(tokens)]
@@ -187,7 +205,7 @@ def _load(port: int, tokens: list[str], args: argparse.Namespace) -> Figures:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(args.duration + 35)
+        thread.join(args.warmup + args.duration + 35)
     return figures
 
 
@@ -235,7 +253,13 @@ def main() -> int:
     args = _args()
     sys.path.insert(0, str(ROOT))
     failed = False
-    with tempfile.TemporaryDirectory(prefix="coopforma-server-load-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.dir:
+            Path(args.dir).mkdir(parents=True, exist_ok=True)
+            tmp = str(Path(args.dir).resolve())
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="coopforma-server-load-"))
+        reuse = (Path(tmp) / "load.sqlite3").exists()
         env = os.environ.copy()
         env.pop("DATABASE_URL", None)
         env.update(
@@ -253,25 +277,30 @@ def main() -> int:
         env["SITE_URL"] = f"http://127.0.0.1:{port}"  # plain HTTP on loopback
         os.environ.update(env)
         started = time.monotonic()
-        print(f"data: migrations and the demo in {tmp} …", flush=True)
-        _cli(env, "migrate", "--no-input", "-v", "0")
-        with open(Path(tmp) / "demo.log", "w") as demo_log:
-            subprocess.run(
-                [sys.executable, "-m", "coopforma.core.cli", "demo"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=demo_log,
-                stderr=subprocess.STDOUT,
-            )
-        tokens = _signing_tokens(args.signers)
+        if reuse:
+            print(f"data: the demo kept in {tmp}", flush=True)
+        else:
+            print(f"data: migrations and the demo in {tmp} …", flush=True)
+            _cli(env, "migrate", "--no-input", "-v", "0")
+            with open(Path(tmp) / "demo.log", "w") as demo_log:
+                subprocess.run(
+                    [sys.executable, "-m", "coopforma.core.cli", "demo"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    stdout=demo_log,
+                    stderr=subprocess.STDOUT,
+                )
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # the e-mails of the request
+            tokens = _signing_tokens(args.signers)
         from django.db import connections
 
         connections.close_all()
         print(f"data: ready in {time.monotonic() - started:.0f} s, {len(tokens)} signing links", flush=True)
         print(
             f"load: {args.signers} phones (signing page + its PDF at {args.kbps:g} KB/s), {args.light} clients on "
-            f"light pages, {args.duration:g} s per model, {args.workers} server processes"
+            f"light pages, {args.duration:g} s per model after {args.warmup:g} s of warm-up, "
+            f"{args.workers} server processes"
         )
         for label, threads in MODELS:
             log_path = Path(tmp) / f"server-{threads}.log"
