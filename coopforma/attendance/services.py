@@ -119,7 +119,7 @@ def _lock(slot: Slot) -> SlotAttendance:
     return head
 
 
-def _seal_pending(head: SlotAttendance, slot: Slot) -> int:
+def _seal_pending(head: SlotAttendance, slot: Slot) -> list[AttendanceRecord]:
     """Chain the slot's pending signatures after the locked `head`, in the order they were recorded.
 
     Under the head's exclusive lock no signature is being recorded (each holds the shared lock until its commit),
@@ -134,14 +134,18 @@ def _seal_pending(head: SlotAttendance, slot: Slot) -> int:
         # The one sanctioned update of a record besides erasure: giving a pending one its place in the chain.
         AttendanceRecord.objects.bulk_update(pending, ["sequence", "prev_hash", "hash"])
         head.save(update_fields=["last_sequence", "last_hash", "updated_at"])
-    return len(pending)
+    return pending
 
 
 def attendance_seal(*, slot_id: int) -> int:
     """Chain the pending signatures of a slot; returns how many. Does not wait: when another transaction holds
     the chain (a writer, another sealer) or signatures are being recorded, they will chain them after their
     commit. Loops while some remain, so a signature recorded during a seal is not left behind."""
-    sealed = 0
+    return len(_seal_all(slot_id))
+
+
+def _seal_all(slot_id: int) -> list[AttendanceRecord]:
+    sealed: list[AttendanceRecord] = []
     while AttendanceRecord.objects.filter(slot_id=slot_id, sequence__isnull=True).exists():
         with transaction.atomic():
             head = (
@@ -642,11 +646,9 @@ def attendance_sign(
         record = _sign_pending(participant=participant, slot=slot, method=method, origin=origin, now=now)
     except IntegrityError:
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
-    attendance_seal(slot_id=slot.pk)
-    if record.sequence is None:
-        sealed = AttendanceRecord.objects.filter(pk=record.pk).values_list("sequence", "prev_hash", "hash").first()
-        if sealed is not None:
-            record.sequence, record.prev_hash, record.hash = sealed
+    for sealed in _seal_all(slot.pk):
+        if sealed.pk == record.pk:
+            return sealed
     return record
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def no_seal(monkeypatch):  # type: ignore[no-untyped-def]
     """The sealer has not run yet (another request holds the chain): signatures stay pending."""
-    monkeypatch.setattr(services, "attendance_seal", lambda *, slot_id: 0)
+    monkeypatch.setattr(services, "_seal_all", lambda slot_id: [])
     return monkeypatch
 
 
