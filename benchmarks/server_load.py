@@ -11,8 +11,11 @@ Does the server stall when phones open a document to sign with its embedded PDF 
    workers) then `WEB_THREADS=4` (the gthread default). Throttling is off (every client is 127.0.0.1).
 3. During `--duration` seconds: `--signers` phones loop over the signing page (`/s/<token>/`) and its PDF
    (`/s/<token>/pdf`, read at `--kbps` kilobytes per second through a small receive buffer, as a phone on a
-   poor network), while `--light` clients loop over light pages (login, verification, portal). Each request
-   has a 30 s timeout; the first `--warmup` seconds are not counted (each process's first requests).
+   poor network), each page opened as a browser does it, with a speculative connection that sends nothing and
+   is closed after `--preconnect` seconds (a process with one thread that accepted it waits for it, and with
+   30 s or more is killed, « WORKER TIMEOUT »; with threads, the other threads keep serving), while `--light`
+   clients loop over light pages (login, verification, portal). Each request has a 30 s timeout; the first
+   `--warmup` seconds are not counted (each process's first requests).
 4. Prints, per model and per kind of request: count, p50 / p95 / max latency (ms), errors and timeouts, and the
    « WORKER TIMEOUT » lines of the server's log. Loopback only, bounded in time; servers stopped at the end.
 """
@@ -51,6 +54,12 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load per worker model")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load not counted first (cold start)")
     parser.add_argument("--kbps", type=float, default=16.0, help="PDF download speed of a phone, KB/s (0: full)")
+    parser.add_argument(
+        "--preconnect",
+        type=float,
+        default=10.0,
+        help="seconds a phone's browser keeps its speculative idle connection open (0: none)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="server processes (WEB_CONCURRENCY)")
     parser.add_argument(
         "--dir", default="", help="keep the data in this directory and reuse it next time (default: temporary)"
@@ -188,9 +197,16 @@ def _load(port: int, tokens: list[str], args: argparse.Namespace) -> Figures:
         if counted or status != 200:
             figures.add(kind, (time.perf_counter() - start) * 1000, "" if status == 200 else f"HTTP {status}", size)
 
+    def idle_connection() -> None:
+        """A browser's speculative connection: opened, nothing sent, closed after a while (Chrome does it)."""
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=5):
+            time.sleep(min(args.preconnect, max(0.0, stop_at - time.monotonic())))
+
     def signer(index: int) -> None:
         token = tokens[index % len(tokens)]
         while time.monotonic() < stop_at:
+            if args.preconnect:
+                threading.Thread(target=idle_connection, daemon=True).start()
             timed("signing page", f"/s/{token}/")
             timed("signing PDF", f"/s/{token}/pdf", args.kbps)
 
@@ -298,7 +314,8 @@ def main() -> int:
         connections.close_all()
         print(f"data: ready in {time.monotonic() - started:.0f} s, {len(tokens)} signing links", flush=True)
         print(
-            f"load: {args.signers} phones (signing page + its PDF at {args.kbps:g} KB/s), {args.light} clients on "
+            f"load: {args.signers} phones (signing page + its PDF at {args.kbps:g} KB/s, an idle speculative "
+            f"connection kept {args.preconnect:g} s), {args.light} clients on "
             f"light pages, {args.duration:g} s per model after {args.warmup:g} s of warm-up, "
             f"{args.workers} server processes"
         )
