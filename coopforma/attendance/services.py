@@ -621,10 +621,11 @@ def attendance_sign(
 
     Thirty trainees sign one slot within the same second: the signature is recorded at once, pending, under the
     head's shared lock (the signatures do not wait for each other, only for a chain writer), then chained by
-    `attendance_seal` (module docstring). The checks that need no lock run before (a refusal never waits); the
-    state is checked again under the shared lock. Two submissions racing past the first check are stopped by the
-    unique constraint (`attendance_signed_once_per_slot`, pending records included): the second is told it
-    already signed. Returns the record, chained when the seal could run at once, pending otherwise."""
+    `attendance_seal` (module docstring). The state is checked under the shared lock; a second signature (two
+    taps, or a signature already chained, or one for the trainee's account) is stopped by the unique constraint
+    (`attendance_signed_once_per_slot`, pending records included) and told it already signed: the fewest
+    queries, for the busiest moment. Returns the record, chained when the seal could run at once, pending
+    otherwise."""
     if method not in (SignMethod.QR, SignMethod.LINK, SignMethod.REMOTE):
         raise ValidationError({"method": "unknown method"})
     slot = _trainee_slot(participant, slot_id)
@@ -638,10 +639,6 @@ def attendance_sign(
             },
             code="qr_required",
         )
-    unlocked = SlotAttendance.objects.filter(slot=slot).first() or SlotAttendance(slot=slot)
-    _trainee_checks(unlocked, slot, participant)
-    if _already_signed(slot, participant):
-        raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed")
     try:
         record = _sign_pending(participant=participant, slot=slot, method=method, origin=origin, now=now)
     except IntegrityError:
