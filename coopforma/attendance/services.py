@@ -643,6 +643,8 @@ def attendance_sign(
         record = _sign_pending(participant=participant, slot=slot, method=method, origin=origin, now=now)
     except IntegrityError:
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
+    if record.sequence is not None:
+        return record
     for sealed in _seal_all(slot.pk):
         if sealed.pk == record.pk:
             return sealed
@@ -669,6 +671,35 @@ def _sign_pending(
 ) -> AttendanceRecord:
     head = _head_shared(slot)
     _trainee_checks(head, slot, participant)  # the state may have changed meanwhile
+    if _chain_at_once():
+        _seal_pending(head, slot)  # none expected: keeps the order if the database changed under a pending one
+        record = _append(
+            head=head,
+            slot=slot,
+            kind=RecordKind.SIGNED,
+            actor=trainee_label(participant),
+            origin=origin,
+            participant=participant,
+            payload={"method": str(method)},
+            now=now,
+        )
+    else:
+        record = _record_pending(participant=participant, slot=slot, method=method, origin=origin, now=now)
+    log_action(
+        actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
+    )
+    return record
+
+
+def _chain_at_once() -> bool:
+    """SQLite has no row lock: its writers queue on the database's write lock (`BEGIN IMMEDIATE`) anyway, so a
+    signature is chained at once, in its one transaction. PostgreSQL records it pending and chains it after."""
+    return not connection.features.has_select_for_update
+
+
+def _record_pending(
+    *, participant: Participant, slot: Slot, method: str, origin: Origin | None, now: dt.datetime | None
+) -> AttendanceRecord:
     origin = origin or Origin()
     record = AttendanceRecord(
         organisation_id=slot.organisation_id,
@@ -684,9 +715,6 @@ def _sign_pending(
     record.digest_personal()
     record.save()
     _project(slot, participant, record)
-    log_action(
-        actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
-    )
     return record
 
 

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def no_seal(monkeypatch):  # type: ignore[no-untyped-def]
-    """The sealer has not run yet (another request holds the chain): signatures stay pending."""
+    """PostgreSQL's way (pending, then sealed), and the sealer has not run yet (another request holds the chain):
+    signatures stay pending."""
+    monkeypatch.setattr(services, "_chain_at_once", lambda: False)
     monkeypatch.setattr(services, "_seal_all", lambda slot_id: [])
     return monkeypatch
 
@@ -51,6 +53,13 @@ def test_a_pending_signature_counts_and_verifies(trainer_actor, trainer, slot, a
     with pytest.raises(ValidationError) as exc:  # pending is signed: a second time is refused
         services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
     assert exc.value.messages == ["Vous avez déjà signé ce créneau."]
+
+
+def test_sqlite_chains_a_signature_at_once(trainer_actor, slot, alice):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    record = services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    assert record.sequence == 2 and record.hash == record.compute_hash()  # on PostgreSQL: chained by the seal
+    assert verify_all() == (1, [])
 
 
 def test_seal_chains_pending_signatures_in_their_order_once(trainer_actor, slot, enrolment, now, no_seal):
