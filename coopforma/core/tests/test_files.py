@@ -3,6 +3,7 @@
 
 import io
 
+import pytest
 from django.test import RequestFactory
 
 from coopforma.core.files import file_response
@@ -32,6 +33,7 @@ def test_whole_file_is_streamed_and_says_it_accepts_ranges():
     assert response["Content-Type"] == "application/pdf" and "inline" in response["Content-Disposition"]
 
 
+@pytest.mark.django_db  # closing a response ends the request: Django then checks its database connections
 def test_a_range_gives_206_and_only_those_bytes():
     response = _get("bytes=100-4199")
     assert response.status_code == 206
