@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -61,6 +62,10 @@ def _args() -> argparse.Namespace:
         default=0.0,
         help="spread the signatures evenly over this many seconds (default 0: all fired together, the worst case)",
     )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (more than 1: gunicorn's gthread worker class)"
+    )
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the database coopforma_loadtest")
     args = parser.parse_args()
     args.clients = max(1, min(args.clients, 200))
@@ -267,23 +272,40 @@ def _check_database(slot_id: int, clients: int) -> list[str]:
     return problems
 
 
+def _server_command(args: argparse.Namespace, port: int) -> list[str]:
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers)]
+    if args.threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    return [*command, "--bind", f"127.0.0.1:{port}"]
+
+
 def main() -> int:
     _use_project_venv()
     args = _args()
     sys.path.insert(0, str(ROOT))
-    admin_url, load_url = _admin_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    port = _free_port()
     env = os.environ.copy()
     env.update(
-        DATABASE_URL=load_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
         STATIC_MANIFEST="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{port}",  # plain HTTP on loopback: no redirect to https, no Secure cookies
     )
+    tmp = tempfile.TemporaryDirectory(prefix="coopforma-load-")
+    admin_url = ""
+    if args.sqlite:
+        env.pop("DATABASE_URL", None)
+        os.environ.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(Path(tmp.name) / "load.sqlite3")
+        print(f"database: sqlite {env['SQLITE_PATH']} (created for this run)", flush=True)
+    else:
+        admin_url, load_url = _admin_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+        env["DATABASE_URL"] = load_url
+        print(f"database: postgresql {LOAD_DB} (created for this run)", flush=True)
+        _recreate_database(admin_url)
     os.environ.update(env)
-    print(f"database: postgresql {LOAD_DB} (created for this run)", flush=True)
-    _recreate_database(admin_url)
     server: subprocess.Popen | None = None
     failed = True
     try:
@@ -296,11 +318,11 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         slot_id, tokens = _populate(args.clients)
         connections.close_all()
-        port = _free_port()
         base = f"http://127.0.0.1:{port}"
+        (ROOT / "var").mkdir(exist_ok=True)
         log = open(ROOT / "var" / "attendance_load_gunicorn.log", "w")  # noqa: SIM115 - closed with the server
         server = subprocess.Popen(
-            [str(VENV / "bin/gunicorn"), "config.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}"],
+            _server_command(args, port),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -308,13 +330,14 @@ def main() -> int:
             start_new_session=True,
         )
         _wait_ready(base, server, time.monotonic() + 30)
-        print(f"server: gunicorn config.wsgi, {args.workers} workers, {base} (loopback)", flush=True)
+        model = f"{args.workers} workers" + (f" × {args.threads} threads (gthread)" if args.threads > 1 else " (sync)")
+        print(f"server: gunicorn config.wsgi, {model}, {base} (loopback)", flush=True)
         figures = _sign_together(base, slot_id, tokens, args.timeout, args.spread)
         latencies: list[float] = figures["latencies"]  # type: ignore[assignment]
         errors: list[str] = figures["errors"]  # type: ignore[assignment]
         p50, p95 = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
         peak = max(latencies) if latencies else float("nan")
-        fired = f"spread evenly over {args.spread:.0f} s" if args.spread else "all fired together"
+        fired = f"spread evenly over {args.spread:g} s" if args.spread else "all fired together"
         print(f"clients: {args.clients} phones, each: link (2 requests) + QR code (1) + sign (1); {fired}")
         print(f"requests: {figures['requests']}, errors: {len(errors)}")
         for error in sorted(set(errors))[:5]:
@@ -334,8 +357,9 @@ def main() -> int:
         failed = bool(errors or problems or not met)
     finally:
         _stop(server)
-        if not args.keep:
+        if admin_url and not args.keep:
             _drop_database(admin_url)
+        tmp.cleanup()
     return 1 if failed else 0
 
 

@@ -126,13 +126,19 @@ if django.VERSION < (6, 0):  # pragma: no cover - Django 5.2: {% partialdef %} f
 
 # SQLite by default (a file under var/, WAL mode); PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Connections are per thread (the server's gthread workers) and kept for CONN_MAX_AGE seconds between requests.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "coopforma.core.sqlite3",  # Django's, with the database file readable by its owner only
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "coopforma.sqlite3")),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
+            # Writers queue on one lock (IMMEDIATE: taken at BEGIN, so no deadlock on upgrade), waiting up to
+            # `timeout` seconds (SQLite's busy timeout); WAL lets readers read while one writes.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -39,7 +39,9 @@ pytestmark = pytest.mark.django_db
 PER_ROUTE = 2  # URLs visited per route name (two trainings, two sessions… not all of them)
 MAX_PAGES = 160  # per role
 # Routes whose purpose is to show code or raw data to an expert.
-SKIPPED_ROUTES = re.compile(r"template_(edit|code|preview|history|structured)|api|logout|webhook|backup|privacy:person_archive")
+SKIPPED_ROUTES = re.compile(
+    r"template_(edit|code|preview|history|structured)|api|logout|webhook|backup|privacy:person_archive"
+)
 
 ACTION_CODE = re.compile(
     r"\b(?:accounts|attendance|billing|catalogue|documents|evaluations|people|privacy|public|quality|reporting"

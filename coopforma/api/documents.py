@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -102,10 +102,8 @@ def document_finalise(request: HttpRequest, document_id: int) -> Document:
 
 @router.get("/documents/{document_id}/file")
 @permission(MEMBER)
-def document_file_get(request: HttpRequest, document_id: int, original: bool = False) -> HttpResponse:
+def document_file_get(request: HttpRequest, document_id: int, original: bool = False) -> FileResponse:
     """The signed copy once every signature is in (`?original=true`: the stored original), else the PDF."""
     document = selectors.document_get(actor=get_actor(request), document_id=document_id)
-    data, filename = services.document_download(document, original=original)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    handle, filename = services.document_open(document, original=original)
+    return FileResponse(handle, content_type="application/pdf", filename=filename, as_attachment=False)

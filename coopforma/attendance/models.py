@@ -117,9 +117,11 @@ class AttendanceRecord(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
-    sequence = models.PositiveIntegerField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # A trainee's signature is first recorded pending (no sequence, no hash: durable, with its own time, counted
+    # in the projection) and chained just after by `services.attendance_seal`; every other record is chained at once.
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
     # RGPD: the chain covers a salted digest of the personal fields (ip, user agent, names and reasons in the
     # payload), not the fields themselves; erasure blanks them and the salt and sets `personal_erased_at`.
     personal_salt = models.CharField(max_length=32, blank=True)
@@ -140,7 +142,7 @@ class AttendanceRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.kind} ({self.slot_id})"
+        return f"#{self.sequence or '…'} {self.kind} ({self.slot_id})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -149,6 +151,11 @@ class AttendanceRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("attendance records are append-only")
+
+    @property
+    def pending(self) -> bool:
+        """Recorded but not chained yet (a signature waiting for `attendance_seal`)."""
+        return self.sequence is None
 
     def personal_data(self) -> dict[str, Any]:
         """The personal part of the record (RGPD): sealed through `personal_digest`, erasable."""
@@ -192,10 +199,14 @@ class AttendanceRecord(models.Model):
 
     def seal(self) -> None:
         """Give a new record its salt, personal digest and hash (before the insert)."""
+        self.digest_personal()
+        self.hash = self.compute_hash()
+
+    def digest_personal(self) -> None:
+        """Give a new record its salt and personal digest (a pending record has them, not yet a hash)."""
         if not self.personal_salt:
             self.personal_salt = secrets.token_hex(16)
         self.personal_digest = self.compute_personal_digest()
-        self.hash = self.compute_hash()
 
 
 class AttendanceStatus(models.TextChoices):

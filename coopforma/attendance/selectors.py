@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
 from coopforma.accounts.actor import Actor
@@ -122,7 +122,8 @@ def slot_live(*, actor: Actor, slot_id: int) -> SlotLive:
 
 def slot_records(*, actor: Actor, slot_id: int) -> list[AttendanceRecord]:
     slot = slot_run_get(actor=actor, slot_id=slot_id)
-    return list(AttendanceRecord.objects.filter(slot=slot).select_related("participant__trainee").order_by("sequence"))
+    records = AttendanceRecord.objects.filter(slot=slot).select_related("participant__trainee")
+    return list(records.order_by(F("sequence").asc(nulls_last=True), "created_at", "pk"))  # pending ones last
 
 
 # --- Hours --------------------------------------------------------------------------------------------------

@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Writes of the émargement: every one appends a chained record under the slot's row lock.
 
-`_append` is the only way a record is written: it locks the slot's `SlotAttendance` row
+`_append` is the only way a record is chained: it locks the slot's `SlotAttendance` row
 (`select_for_update`), takes the head's sequence and hash, inserts the next record and moves the head, and
 updates the participant's projection — all in the caller's transaction, so concurrent appends to one slot
 are serialised and the chain never forks.
+
+A trainee's signature (`attendance_sign`, thirty phones in the same second) does not wait for that lock: it
+records the signature at once, pending (no sequence, no hash; its own time; the projection updated), under a
+shared lock of the head that other signatures share and that only the chain writers exclude. Then
+`attendance_seal` chains the pending signatures in their order (time, then id) under the exclusive lock, or
+leaves them to whoever holds it: every holder of the exclusive lock (`_lock`) chains the pending ones first,
+and looks again after its commit. Closing therefore chains every signature before the closing record, and a
+signature can never follow it.
 """
 
 import datetime as dt
@@ -16,7 +24,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -104,12 +112,57 @@ def _participant(slot: Slot, participant_id: int) -> Participant:
 
 def _lock(slot: Slot) -> SlotAttendance:
     """What every change of a slot's émargement writes: its chain head, locked until the transaction ends (the
-    slot comes from the actor's organisation, so the head does too)."""
+    slot comes from the actor's organisation, so the head does too). The pending signatures are chained first,
+    so that what is appended next follows them; and after the commit, any recorded meanwhile."""
     head = SlotAttendance.objects.select_for_update().filter(slot=slot, organisation_id=slot.organisation_id).first()
-    if head is not None:
-        return head
-    SlotAttendance.objects.get_or_create(slot=slot, defaults={"organisation_id": slot.organisation_id})
-    return SlotAttendance.objects.select_for_update().get(slot=slot)
+    if head is None:
+        SlotAttendance.objects.get_or_create(slot=slot, defaults={"organisation_id": slot.organisation_id})
+        head = SlotAttendance.objects.select_for_update().get(slot=slot)
+    _seal_pending(head, slot)
+    slot_id = slot.pk
+    transaction.on_commit(lambda: attendance_seal(slot_id=slot_id), robust=True)
+    return head
+
+
+def _seal_pending(head: SlotAttendance, slot: Slot) -> list[AttendanceRecord]:
+    """Chain the slot's pending signatures after the locked `head`, in the order they were recorded.
+
+    Under the head's exclusive lock no signature is being recorded (each holds the shared lock until its commit),
+    so every pending one is visible here and nobody else chains them. Their projection already counts them."""
+    pending = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).order_by("created_at", "pk"))
+    for record in pending:
+        head.last_sequence += 1
+        record.sequence, record.prev_hash = head.last_sequence, head.last_hash
+        record.hash = record.compute_hash()
+        head.last_hash = record.hash
+    if pending:
+        # The one sanctioned update of a record besides erasure: giving a pending one its place in the chain.
+        AttendanceRecord.objects.bulk_update(pending, ["sequence", "prev_hash", "hash"])
+        head.save(update_fields=["last_sequence", "last_hash", "updated_at"])
+    return pending
+
+
+def attendance_seal(*, slot_id: int) -> int:
+    """Chain the pending signatures of a slot; returns how many. Does not wait: when another transaction holds
+    the chain (a writer, another sealer) or signatures are being recorded, they will chain them after their
+    commit. Loops while some remain, so a signature recorded during a seal is not left behind."""
+    return len(_seal_all(slot_id))
+
+
+def _seal_all(slot_id: int) -> list[AttendanceRecord]:
+    sealed: list[AttendanceRecord] = []
+    while AttendanceRecord.objects.filter(slot_id=slot_id, sequence__isnull=True).exists():
+        with transaction.atomic():
+            head = (
+                SlotAttendance.objects.select_for_update(skip_locked=True)
+                .select_related("slot")
+                .filter(slot_id=slot_id)
+                .first()
+            )
+            if head is None:  # busy: its holder chains them after its commit
+                return sealed
+            sealed += _seal_pending(head, head.slot)
+    return sealed
 
 
 def _lock_unclosed(slot: Slot) -> SlotAttendance:
@@ -164,25 +217,30 @@ def _append(
     )
     record.seal()
     record.save()
-    head.last_sequence = record.sequence
+    head.last_sequence = head.last_sequence + 1
     head.last_hash = record.hash
     head.save(update_fields=["last_sequence", "last_hash", "updated_at"])
     if participant is not None:
-        projection = ParticipantAttendance.objects.filter(slot=slot, participant=participant).first()
-        state = chain.blank_state()
-        if projection is not None:
-            state.update({f: getattr(projection, f) for f in (*chain.PROJECTED_FIELDS, "attended_minutes")})
-        state = chain.apply(state, record, slot)
-        # Under the slot's lock nobody else writes this projection: a plain insert or update (no savepoints).
-        if projection is None:
-            ParticipantAttendance.objects.create(
-                slot=slot, participant=participant, organisation_id=slot.organisation_id, **state
-            )
-        else:
-            for name, value in state.items():
-                setattr(projection, name, value)
-            projection.save(update_fields=[*state, "updated_at"])
+        _project(slot, participant, record)
     return record
+
+
+def _project(slot: Slot, participant: Participant, record: AttendanceRecord) -> None:
+    """Fold `record` into the participant's projection. Under the slot's lock (exclusive, or shared by the
+    signatures, each about its own participant), nobody else writes this projection: a plain insert or update."""
+    projection = ParticipantAttendance.objects.filter(slot=slot, participant=participant).first()
+    state = chain.blank_state()
+    if projection is not None:
+        state.update({f: getattr(projection, f) for f in (*chain.PROJECTED_FIELDS, "attended_minutes")})
+    state = chain.apply(state, record, slot)
+    if projection is None:
+        ParticipantAttendance.objects.create(
+            slot=slot, participant=participant, organisation_id=slot.organisation_id, **state
+        )
+    else:
+        for name, value in state.items():
+            setattr(projection, name, value)
+        projection.save(update_fields=[*state, "updated_at"])
 
 
 def _current(slot: Slot, participant: Participant) -> ParticipantAttendance | None:
@@ -572,11 +630,13 @@ def attendance_sign(
     let an absent trainee sign from home. It signs a remote slot (REMOTE, or LINK in older records). The trainer
     can still mark a trainee (`attendance_mark`, « signé pour le compte », with a reason).
 
-    Thirty trainees sign one slot within the same minute, and every append to a slot's chain holds the slot's
-    row lock: the checks that need no lock run before it (a refusal never waits for the lock), and under the
-    lock only the state is checked again and the record written. Two submissions racing past the first check
-    are stopped by the unique constraint (`attendance_signed_once_per_slot`): the whole transaction is rolled
-    back and the second is told it already signed.
+    Thirty trainees sign one slot within the same second: the signature is recorded at once, pending, under the
+    head's shared lock (the signatures do not wait for each other, only for a chain writer), then chained by
+    `attendance_seal` (module docstring). The state is checked under the shared lock; a second signature (two
+    taps, or a signature already chained, or one for the trainee's account) is stopped by the unique constraint
+    (`attendance_signed_once_per_slot`, pending records included) and told it already signed: the fewest
+    queries, for the busiest moment. Returns the record, chained when the seal could run at once, pending
+    otherwise.
 
     `drawing`: the optional signature drawn on the phone (PNG, `attendance.drawing.check_png`), kept beside the
     record; its SHA-256 goes into the record's payload, so the chain seals it."""
@@ -595,18 +655,36 @@ def attendance_sign(
             },
             code="qr_required",
         )
-    unlocked = SlotAttendance.objects.filter(slot=slot).first() or SlotAttendance(slot=slot)
-    _trainee_checks(unlocked, slot, participant)
-    if _already_signed(slot, participant):
-        raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed")
     try:
-        return _sign_locked(participant=participant, slot=slot, method=method, origin=origin, now=now, drawing=drawing)
+        record = _sign_pending(
+            participant=participant, slot=slot, method=method, origin=origin, now=now, drawing=drawing
+        )
     except IntegrityError:
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
+    if record.sequence is not None:
+        return record
+    for sealed in _seal_all(slot.pk):
+        if sealed.pk == record.pk:
+            return sealed
+    return record
+
+
+def _head_shared(slot: Slot) -> SlotAttendance:
+    """The slot's head under a shared lock (PostgreSQL `FOR SHARE`): signatures share it, the exclusive lock of a
+    chain writer (`_lock`) waits for them and they wait for it. SQLite's writers are serialised anyway."""
+    if connection.vendor == "postgresql":
+        heads = SlotAttendance.objects.raw(
+            f"SELECT * FROM {SlotAttendance._meta.db_table} WHERE slot_id = %s FOR SHARE",  # noqa: S608 - our table
+            [slot.pk],
+        )
+        head = next(iter(heads), None)
+    else:
+        head = SlotAttendance.objects.filter(slot=slot).first()
+    return head or SlotAttendance(slot=slot)
 
 
 @transaction.atomic
-def _sign_locked(
+def _sign_pending(
     *,
     participant: Participant,
     slot: Slot,
@@ -615,21 +693,25 @@ def _sign_locked(
     now: dt.datetime | None,
     drawing: bytes | None = None,
 ) -> AttendanceRecord:
-    head = _lock(slot)
-    _trainee_checks(head, slot, participant)  # the state may have changed while waiting for the lock
+    head = _head_shared(slot)
+    _trainee_checks(head, slot, participant)  # the state may have changed meanwhile
     payload = {"method": str(method)}
     if drawing is not None:
         payload["drawing_sha256"] = drawing_sha256(drawing)
-    record = _append(
-        head=head,
-        slot=slot,
-        kind=RecordKind.SIGNED,
-        actor=trainee_label(participant),
-        origin=origin,
-        participant=participant,
-        payload=payload,
-        now=now,
-    )
+    if _chain_at_once():
+        _seal_pending(head, slot)  # none expected: keeps the order if the database changed under a pending one
+        record = _append(
+            head=head,
+            slot=slot,
+            kind=RecordKind.SIGNED,
+            actor=trainee_label(participant),
+            origin=origin,
+            participant=participant,
+            payload=payload,
+            now=now,
+        )
+    else:
+        record = _record_pending(participant=participant, slot=slot, payload=payload, origin=origin, now=now)
     if drawing is not None:
         AttendanceDrawing.objects.create(
             organisation_id=slot.organisation_id, record=record, png=drawing, sha256=payload["drawing_sha256"]
@@ -637,6 +719,33 @@ def _sign_locked(
     log_action(
         actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
     )
+    return record
+
+
+def _chain_at_once() -> bool:
+    """SQLite has no row lock: its writers queue on the database's write lock (`BEGIN IMMEDIATE`) anyway, so a
+    signature is chained at once, in its one transaction. PostgreSQL records it pending and chains it after."""
+    return not connection.features.has_select_for_update
+
+
+def _record_pending(
+    *, participant: Participant, slot: Slot, payload: dict[str, str], origin: Origin | None, now: dt.datetime | None
+) -> AttendanceRecord:
+    origin = origin or Origin()
+    record = AttendanceRecord(
+        organisation_id=slot.organisation_id,
+        slot=slot,
+        participant=participant,
+        kind=RecordKind.SIGNED,
+        payload=payload,
+        actor=trainee_label(participant),
+        ip=origin.ip,
+        user_agent=origin.user_agent[:300],
+        created_at=truncate_to_millisecond(now or timezone.now()),
+    )
+    record.digest_personal()
+    record.save()
+    _project(slot, participant, record)
     return record
 
 

@@ -13,7 +13,9 @@ from coopforma.attendance.models import (
     AttendanceDrawing,
     AttendanceRecord,
     ParticipantAttendance,
+    RecordKind,
     SlotAttendance,
+    SlotState,
 )
 from coopforma.training_sessions.models import Slot
 
@@ -39,8 +41,11 @@ class Break:
 
 
 def verify_slot(slot: Slot) -> list[Break]:
+    """The chained records (sequence, hashes, head), then the pending signatures (recorded, not chained yet: an
+    open slot only), and the projection recomputed from both."""
     breaks: list[Break] = []
-    records = list(AttendanceRecord.objects.filter(slot=slot).order_by("sequence"))
+    records = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=False).order_by("sequence"))
+    pending = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).order_by("created_at", "pk"))
     drawings = {d.record_id: d for d in AttendanceDrawing.objects.filter(record__slot=slot)}
     prev_hash = GENESIS_HASH
     for expected, record in enumerate(records, start=1):
@@ -66,7 +71,19 @@ def verify_slot(slot: Slot) -> list[Break]:
     last_seq = records[-1].sequence if records else 0
     if head is not None and (head.last_sequence != last_seq or head.last_hash != prev_hash):
         breaks.append(Break(slot.pk, None, f"tête {head.last_sequence} ≠ dernier enregistrement {last_seq}"))
-    expected_states = chain.replay(records, slot)
+    for record in pending:
+        if record.kind != RecordKind.SIGNED or record.prev_hash or record.hash:
+            breaks.append(Break(slot.pk, None, f"enregistrement {record.pk} hors chaîne (ni signature en attente)"))
+        elif head is not None and head.state == SlotState.CLOSED:
+            breaks.append(Break(slot.pk, None, f"signature {record.pk} en attente sur un créneau clos"))
+        elif record.personal_erased_at is None and record.compute_personal_digest() != record.personal_digest:
+            breaks.append(Break(slot.pk, None, f"signature {record.pk} en attente : données personnelles modifiées"))
+        sealed = (record.payload or {}).get("drawing_sha256")
+        drawing = drawings.get(record.pk)
+        erased = drawing is None and record.personal_erased_at is not None
+        if (sealed or drawing) and not erased and (drawing is None or _sha256(drawing.png) != sealed):
+            breaks.append(Break(slot.pk, None, f"signature {record.pk} en attente : signature dessinée modifiée"))
+    expected_states = chain.replay([*records, *pending], slot)
     stored = {p.participant_id: p for p in ParticipantAttendance.objects.filter(slot=slot)}
     for participant_id in sorted(set(expected_states) | set(stored)):
         state = expected_states.get(participant_id)

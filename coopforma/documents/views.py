@@ -8,7 +8,7 @@ from a public media URL.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from coopforma.accounts.mixins import OrgViewMixin
+from coopforma.core.files import file_response
 from coopforma.documents import selectors, services
 from coopforma.documents.registry import DocumentKind, get_kind
 
@@ -125,12 +126,16 @@ class DocumentFinaliseView(_SessionPage):
 
 
 class DocumentFileView(OrgViewMixin, View):
-    def get(self, request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, org: str, pk: int) -> HttpResponseBase:
         document = selectors.document_get(actor=self.actor, document_id=pk)
         if not document.file:
             raise Http404
         try:
-            data, filename = services.document_download(document, original=request.GET.get("original") == "1")
+            handle, filename = services.document_open(document, original=request.GET.get("original") == "1")
         except ValidationError as exc:
             return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
-        return _pdf_response(data, filename)
+        # Streamed from the storage in chunks, not loaded whole in the worker's memory; by range when asked.
+        response = file_response(request, handle, content_type="application/pdf", filename=filename)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

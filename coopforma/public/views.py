@@ -5,7 +5,7 @@ import hashlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from coopforma.accounts.magic_links import PORTAL_SESSION_KEY, magic_link_active
 from coopforma.attendance import public_views as attendance_public_views
 from coopforma.attendance.selectors import attendance_link_participant
 from coopforma.catalogue.public_page import public_items
+from coopforma.core.files import file_response
 from coopforma.core.forms import add_service_errors
 from coopforma.core.throttle import throttle
 from coopforma.documents import signing
@@ -36,8 +37,10 @@ def _kind_label(code: str) -> str:
         return code
 
 
-def _pdf_response(field: Any, filename: str) -> FileResponse:
-    return FileResponse(field.open("rb"), content_type="application/pdf", filename=filename, as_attachment=False)
+def _pdf_response(request: HttpRequest, field: Any, filename: str) -> HttpResponseBase:
+    """The stored PDF streamed from the storage (a slow phone holds a server thread, not the file in memory), by
+    byte range when the browser's viewer asks for one."""
+    return file_response(request, field.open("rb"), content_type="application/pdf", filename=filename)
 
 
 # --- Verification ----------------------------------------------------------------------------------------
@@ -121,12 +124,12 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @xframe_options_sameorigin
-def sign_pdf(request: HttpRequest, token: str) -> HttpResponse:
+def sign_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         signature = signing.signature_for_token(token)
     except signing.SignatureLinkError as exc:
         return _link_error(request, exc)
-    return _pdf_response(signature.document.file, f"{signature.document.verification_code}.pdf")
+    return _pdf_response(request, signature.document.file, f"{signature.document.verification_code}.pdf")
 
 
 @require_POST
@@ -237,14 +240,14 @@ def portal_slot(request: HttpRequest, slot_id: int) -> HttpResponse:
     return _portal_page(request, visitor, message=done, level="success")
 
 
-def portal_document(request: HttpRequest, pk: int) -> HttpResponse:
+def portal_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     link = _portal_visitor(request)
     if link is None:
         raise Http404
     document = selectors.portal_document_get(link=link, document_id=pk)
     field = document.signed_file if document.signed_file else document.file
     suffix = "-signe" if document.signed_file else ""
-    return _pdf_response(field, f"{document.verification_code}{suffix}.pdf")
+    return _pdf_response(request, field, f"{document.verification_code}{suffix}.pdf")
 
 
 @require_POST

@@ -10,111 +10,272 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('preferred_language', models.CharField(default='fr', max_length=8, verbose_name='langue')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail")),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                ("preferred_language", models.CharField(default="fr", max_length=8, verbose_name="langue")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur·rice',
+                "verbose_name": "utilisateur·rice",
             },
             managers=[
-                ('objects', coopforma.accounts.models.UserManager()),
+                ("objects", coopforma.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('name', models.CharField(max_length=200, verbose_name='dénomination')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='identifiant court')),
-                ('legal_form', models.CharField(blank=True, help_text='Ex. : SCOP SARL, SCIC SAS, association loi 1901', max_length=100, verbose_name='forme juridique')),
-                ('siret', models.CharField(blank=True, max_length=20, validators=[coopforma.core.identifiers.validate_siret], verbose_name='SIRET')),
-                ('naf_code', models.CharField(blank=True, max_length=6, validators=[coopforma.core.identifiers.validate_naf], verbose_name='code NAF')),
-                ('nda', models.CharField(blank=True, help_text='11 chiffres, attribué par la DREETS.', max_length=14, validators=[coopforma.core.identifiers.validate_nda], verbose_name="numéro de déclaration d'activité (NDA)")),
-                ('nda_region', models.CharField(blank=True, max_length=100, verbose_name='région du NDA')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='adresse')),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ville')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('head_name', models.CharField(blank=True, max_length=200, verbose_name='dirigeant·e (nom et prénom)')),
-                ('head_title', models.CharField(blank=True, max_length=100, verbose_name='qualité du ou de la dirigeant·e')),
-                ('fiscal_year_start_month', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name="mois de début de l'exercice comptable")),
-                ('vat_regime', models.CharField(choices=[('exempt', 'Exonéré (formation professionnelle, art. 261-4-4° a du CGI)'), ('subject', 'Assujetti à la TVA')], default='exempt', max_length=10, verbose_name='régime de TVA')),
-                ('vat_number', models.CharField(blank=True, max_length=20, verbose_name='n° de TVA intracommunautaire')),
-                ('qualiopi_categories', models.JSONField(blank=True, default=list, verbose_name='catégories certifiées Qualiopi')),
-                ('qualiopi_certifier', models.CharField(blank=True, max_length=200, verbose_name='organisme certificateur')),
-                ('qualiopi_certificate_number', models.CharField(blank=True, max_length=100, verbose_name='n° de certificat Qualiopi')),
-                ('qualiopi_valid_from', models.DateField(blank=True, null=True, verbose_name='certificat valide du')),
-                ('qualiopi_valid_until', models.DateField(blank=True, null=True, verbose_name="certificat valide jusqu'au")),
-                ('disability_referent_name', models.CharField(blank=True, max_length=200, verbose_name='référent·e handicap')),
-                ('disability_referent_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail du ou de la référent·e handicap')),
-                ('disability_referent_phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone du ou de la référent·e handicap')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("name", models.CharField(max_length=200, verbose_name="dénomination")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="identifiant court")),
+                (
+                    "legal_form",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ex. : SCOP SARL, SCIC SAS, association loi 1901",
+                        max_length=100,
+                        verbose_name="forme juridique",
+                    ),
+                ),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[coopforma.core.identifiers.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "naf_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=6,
+                        validators=[coopforma.core.identifiers.validate_naf],
+                        verbose_name="code NAF",
+                    ),
+                ),
+                (
+                    "nda",
+                    models.CharField(
+                        blank=True,
+                        help_text="11 chiffres, attribué par la DREETS.",
+                        max_length=14,
+                        validators=[coopforma.core.identifiers.validate_nda],
+                        verbose_name="numéro de déclaration d'activité (NDA)",
+                    ),
+                ),
+                ("nda_region", models.CharField(blank=True, max_length=100, verbose_name="région du NDA")),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="adresse")),
+                ("postal_code", models.CharField(blank=True, max_length=10, verbose_name="code postal")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ville")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("head_name", models.CharField(blank=True, max_length=200, verbose_name="dirigeant·e (nom et prénom)")),
+                (
+                    "head_title",
+                    models.CharField(blank=True, max_length=100, verbose_name="qualité du ou de la dirigeant·e"),
+                ),
+                (
+                    "fiscal_year_start_month",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="mois de début de l'exercice comptable",
+                    ),
+                ),
+                (
+                    "vat_regime",
+                    models.CharField(
+                        choices=[
+                            ("exempt", "Exonéré (formation professionnelle, art. 261-4-4° a du CGI)"),
+                            ("subject", "Assujetti à la TVA"),
+                        ],
+                        default="exempt",
+                        max_length=10,
+                        verbose_name="régime de TVA",
+                    ),
+                ),
+                (
+                    "vat_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="n° de TVA intracommunautaire"),
+                ),
+                (
+                    "qualiopi_categories",
+                    models.JSONField(blank=True, default=list, verbose_name="catégories certifiées Qualiopi"),
+                ),
+                (
+                    "qualiopi_certifier",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisme certificateur"),
+                ),
+                (
+                    "qualiopi_certificate_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="n° de certificat Qualiopi"),
+                ),
+                ("qualiopi_valid_from", models.DateField(blank=True, null=True, verbose_name="certificat valide du")),
+                (
+                    "qualiopi_valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="certificat valide jusqu'au"),
+                ),
+                (
+                    "disability_referent_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="référent·e handicap"),
+                ),
+                (
+                    "disability_referent_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mail du ou de la référent·e handicap"
+                    ),
+                ),
+                (
+                    "disability_referent_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="téléphone du ou de la référent·e handicap"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisme de formation',
-                'verbose_name_plural': 'organismes de formation',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('qualiopi_valid_until__isnull', True), ('qualiopi_valid_from__isnull', True), ('qualiopi_valid_until__gt', models.F('qualiopi_valid_from')), _connector='OR'), name='org_qualiopi_dates_ordered')],
+                "verbose_name": "organisme de formation",
+                "verbose_name_plural": "organismes de formation",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("qualiopi_valid_until__isnull", True),
+                            ("qualiopi_valid_from__isnull", True),
+                            ("qualiopi_valid_until__gt", models.F("qualiopi_valid_from")),
+                            _connector="OR",
+                        ),
+                        name="org_qualiopi_dates_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('prefix', models.CharField(db_index=True, max_length=12)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("prefix", models.CharField(db_index=True, max_length=12)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "jeton d'API",
+                "verbose_name": "jeton d'API",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('role', models.CharField(choices=[('admin', "Administrateur·rice de l'OF"), ('quality', 'Responsable formation / qualité'), ('member_manager', 'Gérant·e de structure membre'), ('trainer', 'Formateur·rice')], max_length=20, verbose_name='rôle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Administrateur·rice de l'OF"),
+                            ("quality", "Responsable formation / qualité"),
+                            ("member_manager", "Gérant·e de structure membre"),
+                            ("trainer", "Formateur·rice"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique')],
+                "verbose_name": "appartenance",
+                "constraints": [models.UniqueConstraint(fields=("user", "organisation"), name="membership_unique")],
             },
         ),
     ]

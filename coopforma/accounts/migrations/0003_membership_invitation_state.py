@@ -12,55 +12,78 @@ def inactive_memberships_are_removed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_magic_link'),
+        ("accounts", "0002_magic_link"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='invitation_expires_at',
+            model_name="membership",
+            name="invitation_expires_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='invitation_token_hash',
+            model_name="membership",
+            name="invitation_token_hash",
             field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='invited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='invitation envoyée le'),
+            model_name="membership",
+            name="invited_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="invitation envoyée le"),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='invited_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="invited_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='removed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='retiré·e le'),
+            model_name="membership",
+            name="removed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="retiré·e le"),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='responded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='réponse le'),
+            model_name="membership",
+            name="responded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="réponse le"),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='state',
-            field=models.CharField(choices=[('invited', 'Invitation envoyée'), ('active', 'Actif·ve'), ('declined', 'Invitation refusée'), ('suspended', 'Suspendu·e (parcours formateur)'), ('removed', 'Retiré·e')], default='active', max_length=10, verbose_name='état'),
+            model_name="membership",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("invited", "Invitation envoyée"),
+                    ("active", "Actif·ve"),
+                    ("declined", "Invitation refusée"),
+                    ("suspended", "Suspendu·e (parcours formateur)"),
+                    ("removed", "Retiré·e"),
+                ],
+                default="active",
+                max_length=10,
+                verbose_name="état",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='session_version',
+            model_name="user",
+            name="session_version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.RunPython(inactive_memberships_are_removed, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_active', True), ('state', 'active')), models.Q(('is_active', False), models.Q(('state', 'active'), _negated=True)), _connector='OR'), name='membership_active_iff_state_active'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("is_active", True), ("state", "active")),
+                    models.Q(("is_active", False), models.Q(("state", "active"), _negated=True)),
+                    _connector="OR",
+                ),
+                name="membership_active_iff_state_active",
+            ),
         ),
     ]

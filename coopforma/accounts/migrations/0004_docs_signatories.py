@@ -4,40 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_membership_invitation_state'),
+        ("accounts", "0003_membership_invitation_state"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='delegate_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail du ou de la délégataire'),
+            model_name="organisation",
+            name="delegate_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail du ou de la délégataire"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='delegate_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='délégataire (nom et prénom)'),
+            model_name="organisation",
+            name="delegate_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="délégataire (nom et prénom)"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='delegate_title',
-            field=models.CharField(blank=True, max_length=100, verbose_name='fonction du ou de la délégataire'),
+            model_name="organisation",
+            name="delegate_title",
+            field=models.CharField(blank=True, max_length=100, verbose_name="fonction du ou de la délégataire"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='delegation_date',
-            field=models.DateField(blank=True, null=True, verbose_name='date de la délégation de signature'),
+            model_name="organisation",
+            name="delegation_date",
+            field=models.DateField(blank=True, null=True, verbose_name="date de la délégation de signature"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='head_email',
-            field=models.EmailField(blank=True, help_text="Où envoyer les documents à signer électroniquement pour l'organisme.", max_length=254, verbose_name='e-mail du ou de la représentant·e légal·e'),
+            model_name="organisation",
+            name="head_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Où envoyer les documents à signer électroniquement pour l'organisme.",
+                max_length=254,
+                verbose_name="e-mail du ou de la représentant·e légal·e",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='signatory',
-            field=models.CharField(choices=[('head', 'Le ou la représentant·e légal·e'), ('delegate', 'Un·e délégataire (délégation de signature)')], default='head', max_length=10, verbose_name="signataire des documents de l'organisme"),
+            model_name="organisation",
+            name="signatory",
+            field=models.CharField(
+                choices=[
+                    ("head", "Le ou la représentant·e légal·e"),
+                    ("delegate", "Un·e délégataire (délégation de signature)"),
+                ],
+                default="head",
+                max_length=10,
+                verbose_name="signataire des documents de l'organisme",
+            ),
         ),
     ]

@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_docs_signatories'),
+        ("accounts", "0004_docs_signatories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='consumer_mediator_name',
-            field=models.CharField(blank=True, help_text="Nom et adresse du médiateur auquel l'organisme adhère (art. L612-1 du Code de la consommation).", max_length=200, verbose_name='médiateur de la consommation'),
+            model_name="organisation",
+            name="consumer_mediator_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Nom et adresse du médiateur auquel l'organisme adhère (art. L612-1 du Code de la consommation).",
+                max_length=200,
+                verbose_name="médiateur de la consommation",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='consumer_mediator_website',
-            field=models.URLField(blank=True, verbose_name='site du médiateur de la consommation'),
+            model_name="organisation",
+            name="consumer_mediator_website",
+            field=models.URLField(blank=True, verbose_name="site du médiateur de la consommation"),
         ),
     ]

@@ -6,75 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_cpf_consumer_mediator'),
+        ("accounts", "0005_cpf_consumer_mediator"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='account_bank',
-            field=models.CharField(default='512000', max_length=20, validators=[django.core.validators.RegexValidator('^[1-8][0-9A-Z]{2,19}$', 'Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.')], verbose_name='compte de banque'),
+            model_name="organisation",
+            name="account_bank",
+            field=models.CharField(
+                default="512000",
+                max_length=20,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[1-8][0-9A-Z]{2,19}$",
+                        "Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.",
+                    )
+                ],
+                verbose_name="compte de banque",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='account_customers',
-            field=models.CharField(default='411000', max_length=20, validators=[django.core.validators.RegexValidator('^[1-8][0-9A-Z]{2,19}$', 'Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.')], verbose_name='compte clients'),
+            model_name="organisation",
+            name="account_customers",
+            field=models.CharField(
+                default="411000",
+                max_length=20,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[1-8][0-9A-Z]{2,19}$",
+                        "Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.",
+                    )
+                ],
+                verbose_name="compte clients",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='account_sales',
-            field=models.CharField(default='706000', max_length=20, validators=[django.core.validators.RegexValidator('^[1-8][0-9A-Z]{2,19}$', 'Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.')], verbose_name='compte de produits (prestations de formation)'),
+            model_name="organisation",
+            name="account_sales",
+            field=models.CharField(
+                default="706000",
+                max_length=20,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[1-8][0-9A-Z]{2,19}$",
+                        "Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.",
+                    )
+                ],
+                verbose_name="compte de produits (prestations de formation)",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='account_vat',
-            field=models.CharField(default='445710', max_length=20, validators=[django.core.validators.RegexValidator('^[1-8][0-9A-Z]{2,19}$', 'Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.')], verbose_name='compte de TVA collectée'),
+            model_name="organisation",
+            name="account_vat",
+            field=models.CharField(
+                default="445710",
+                max_length=20,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[1-8][0-9A-Z]{2,19}$",
+                        "Un numéro de compte du plan comptable général commence par sa classe (1 à 8), puis chiffres ou lettres.",
+                    )
+                ],
+                verbose_name="compte de TVA collectée",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='bic',
-            field=models.CharField(blank=True, max_length=11, validators=[coopforma.core.identifiers.validate_bic], verbose_name='BIC'),
+            model_name="organisation",
+            name="bic",
+            field=models.CharField(
+                blank=True, max_length=11, validators=[coopforma.core.identifiers.validate_bic], verbose_name="BIC"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='iban',
-            field=models.CharField(blank=True, max_length=34, validators=[coopforma.core.identifiers.validate_iban], verbose_name='IBAN'),
+            model_name="organisation",
+            name="iban",
+            field=models.CharField(
+                blank=True, max_length=34, validators=[coopforma.core.identifiers.validate_iban], verbose_name="IBAN"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='journal_bank',
-            field=models.CharField(default='BQ', max_length=6, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{1,6}$', 'Un code journal compte 1 à 6 lettres majuscules ou chiffres.')], verbose_name='code du journal de banque'),
+            model_name="organisation",
+            name="journal_bank",
+            field=models.CharField(
+                default="BQ",
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z0-9]{1,6}$", "Un code journal compte 1 à 6 lettres majuscules ou chiffres."
+                    )
+                ],
+                verbose_name="code du journal de banque",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='journal_sales',
-            field=models.CharField(default='VE', max_length=6, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{1,6}$', 'Un code journal compte 1 à 6 lettres majuscules ou chiffres.')], verbose_name='code du journal des ventes'),
+            model_name="organisation",
+            name="journal_sales",
+            field=models.CharField(
+                default="VE",
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z0-9]{1,6}$", "Un code journal compte 1 à 6 lettres majuscules ou chiffres."
+                    )
+                ],
+                verbose_name="code du journal des ventes",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='logo',
-            field=models.BinaryField(blank=True, default=b'', verbose_name='logo (PNG)'),
+            model_name="organisation",
+            name="logo",
+            field=models.BinaryField(blank=True, default=b"", verbose_name="logo (PNG)"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='share_capital_cents',
-            field=models.BigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='capital social (centimes)'),
+            model_name="organisation",
+            name="share_capital_cents",
+            field=models.BigIntegerField(
+                blank=True,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="capital social (centimes)",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='trade_registry',
-            field=models.CharField(blank=True, choices=[('rcs', 'Registre du commerce et des sociétés (RCS)'), ('rm', 'Répertoire des métiers (RM)')], max_length=3, verbose_name="registre d'immatriculation"),
+            model_name="organisation",
+            name="trade_registry",
+            field=models.CharField(
+                blank=True,
+                choices=[("rcs", "Registre du commerce et des sociétés (RCS)"), ("rm", "Répertoire des métiers (RM)")],
+                max_length=3,
+                verbose_name="registre d'immatriculation",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='trade_registry_city',
-            field=models.CharField(blank=True, max_length=100, verbose_name='ville du greffe ou de la chambre des métiers'),
+            model_name="organisation",
+            name="trade_registry_city",
+            field=models.CharField(
+                blank=True, max_length=100, verbose_name="ville du greffe ou de la chambre des métiers"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='variable_capital',
-            field=models.BooleanField(default=False, verbose_name='société à capital variable'),
+            model_name="organisation",
+            name="variable_capital",
+            field=models.BooleanField(default=False, verbose_name="société à capital variable"),
         ),
     ]

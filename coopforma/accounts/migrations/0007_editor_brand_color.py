@@ -5,15 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_invoices_billing_identity'),
+        ("accounts", "0006_invoices_billing_identity"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='brand_color',
-            field=models.CharField(default='#1d4e4a', help_text='Titres et filets des documents PDF, en-tête des pages publiques.', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Donnez une couleur au format #RRVVBB, par exemple #1d4e4a.')], verbose_name='couleur principale'),
+            model_name="organisation",
+            name="brand_color",
+            field=models.CharField(
+                default="#1d4e4a",
+                help_text="Titres et filets des documents PDF, en-tête des pages publiques.",
+                max_length=7,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^#[0-9a-fA-F]{6}$", "Donnez une couleur au format #RRVVBB, par exemple #1d4e4a."
+                    )
+                ],
+                verbose_name="couleur principale",
+            ),
         ),
     ]

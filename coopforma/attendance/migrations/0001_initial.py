@@ -6,98 +6,251 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_magic_link'),
-        ('training_sessions', '0001_initial'),
+        ("accounts", "0002_magic_link"),
+        ("training_sessions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttendanceLink',
+            name="AttendanceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='attendance_link', to='training_sessions.participant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance_link",
+                        to="training_sessions.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "lien d'émargement",
+                "verbose_name": "lien d'émargement",
             },
         ),
         migrations.CreateModel(
-            name='SlotAttendance',
+            name="SlotAttendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('state', models.CharField(choices=[('pending', 'Pas encore ouvert'), ('open', 'Ouvert'), ('closed', 'Clos')], default='pending', max_length=10, verbose_name='état')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='ouvert le')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='clos le')),
-                ('trainer_signature', models.CharField(blank=True, max_length=200, verbose_name='signature du formateur·rice')),
-                ('trainer_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sequence', models.PositiveIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('slot', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='training_sessions.slot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Pas encore ouvert"), ("open", "Ouvert"), ("closed", "Clos")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="ouvert le")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="clos le")),
+                (
+                    "trainer_signature",
+                    models.CharField(blank=True, max_length=200, verbose_name="signature du formateur·rice"),
+                ),
+                ("trainer_signed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sequence", models.PositiveIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "slot",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="training_sessions.slot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "émargement d'un créneau",
+                "verbose_name": "émargement d'un créneau",
             },
         ),
         migrations.CreateModel(
-            name='AttendanceRecord',
+            name="AttendanceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Créneau ouvert'), ('connected', 'Connexion déclarée'), ('disconnected', 'Déconnexion déclarée'), ('signed', 'Signature du stagiaire'), ('marked_absent', 'Absent·e'), ('marked_late', 'En retard'), ('excused', 'Absence justifiée'), ('signed_on_behalf', 'Signé pour le compte du stagiaire'), ('paper_entry', "Saisie d'après la feuille papier"), ('trainer_signed', 'Signature du formateur·rice'), ('closed', 'Créneau clos'), ('corrected', 'Correction')], max_length=20)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('actor', models.CharField(max_length=60)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField()),
-                ('sequence', models.PositiveIntegerField()),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attendance_records', to='training_sessions.participant')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance_records', to='training_sessions.slot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Créneau ouvert"),
+                            ("connected", "Connexion déclarée"),
+                            ("disconnected", "Déconnexion déclarée"),
+                            ("signed", "Signature du stagiaire"),
+                            ("marked_absent", "Absent·e"),
+                            ("marked_late", "En retard"),
+                            ("excused", "Absence justifiée"),
+                            ("signed_on_behalf", "Signé pour le compte du stagiaire"),
+                            ("paper_entry", "Saisie d'après la feuille papier"),
+                            ("trainer_signed", "Signature du formateur·rice"),
+                            ("closed", "Créneau clos"),
+                            ("corrected", "Correction"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("actor", models.CharField(max_length=60)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField()),
+                ("sequence", models.PositiveIntegerField()),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendance_records",
+                        to="training_sessions.participant",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendance_records",
+                        to="training_sessions.slot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "enregistrement d'émargement",
-                'ordering': ['slot_id', 'sequence'],
-                'constraints': [models.UniqueConstraint(fields=('slot', 'sequence'), name='attendance_record_sequence_once'), models.UniqueConstraint(condition=models.Q(('kind__in', ['signed', 'signed_on_behalf', 'paper_entry'])), fields=('slot', 'participant'), name='attendance_signed_once_per_slot')],
+                "verbose_name": "enregistrement d'émargement",
+                "ordering": ["slot_id", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slot", "sequence"), name="attendance_record_sequence_once"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind__in", ["signed", "signed_on_behalf", "paper_entry"])),
+                        fields=("slot", "participant"),
+                        name="attendance_signed_once_per_slot",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ParticipantAttendance',
+            name="ParticipantAttendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('status', models.CharField(choices=[('unknown', 'Non renseigné'), ('present', 'Présent·e'), ('late', 'En retard'), ('absent', 'Absent·e'), ('excused', 'Absence justifiée')], default='unknown', max_length=10, verbose_name='présence')),
-                ('method', models.CharField(blank=True, choices=[('qr', 'QR code'), ('link', 'Lien personnel'), ('remote', 'À distance'), ('on_behalf', 'Pour le compte'), ('paper', 'Feuille papier')], max_length=10, verbose_name='mode de signature')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signé le')),
-                ('arrival_at', models.DateTimeField(blank=True, null=True, verbose_name='arrivée')),
-                ('connected_at', models.DateTimeField(blank=True, null=True, verbose_name='connexion déclarée')),
-                ('left_at', models.DateTimeField(blank=True, null=True, verbose_name='départ déclaré')),
-                ('reason', models.TextField(blank=True, verbose_name='motif ou justificatif')),
-                ('attended_minutes', models.PositiveIntegerField(default=0, verbose_name='minutes suivies')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slot_attendances', to='training_sessions.participant')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participant_attendances', to='training_sessions.slot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Non renseigné"),
+                            ("present", "Présent·e"),
+                            ("late", "En retard"),
+                            ("absent", "Absent·e"),
+                            ("excused", "Absence justifiée"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="présence",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("qr", "QR code"),
+                            ("link", "Lien personnel"),
+                            ("remote", "À distance"),
+                            ("on_behalf", "Pour le compte"),
+                            ("paper", "Feuille papier"),
+                        ],
+                        max_length=10,
+                        verbose_name="mode de signature",
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signé le")),
+                ("arrival_at", models.DateTimeField(blank=True, null=True, verbose_name="arrivée")),
+                ("connected_at", models.DateTimeField(blank=True, null=True, verbose_name="connexion déclarée")),
+                ("left_at", models.DateTimeField(blank=True, null=True, verbose_name="départ déclaré")),
+                ("reason", models.TextField(blank=True, verbose_name="motif ou justificatif")),
+                ("attended_minutes", models.PositiveIntegerField(default=0, verbose_name="minutes suivies")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slot_attendances",
+                        to="training_sessions.participant",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participant_attendances",
+                        to="training_sessions.slot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "présence d'un·e stagiaire",
-                'constraints': [models.UniqueConstraint(fields=('slot', 'participant'), name='participant_attendance_once')],
+                "verbose_name": "présence d'un·e stagiaire",
+                "constraints": [
+                    models.UniqueConstraint(fields=("slot", "participant"), name="participant_attendance_once")
+                ],
             },
         ),
     ]

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0001_initial'),
+        ("attendance", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attendancerecord',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Créneau ouvert'), ('connected', 'Connexion déclarée'), ('disconnected', 'Déconnexion déclarée'), ('signed', 'Signature du stagiaire'), ('marked_absent', 'Absent·e'), ('marked_late', 'En retard'), ('excused', 'Absence justifiée'), ('signed_on_behalf', 'Signé pour le compte du stagiaire'), ('paper_entry', "Saisie d'après la feuille papier"), ('paper_scan', 'Feuille papier signée (scan)'), ('trainer_signed', 'Signature du formateur·rice'), ('closed', 'Créneau clos'), ('corrected', 'Correction')], max_length=20),
+            model_name="attendancerecord",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Créneau ouvert"),
+                    ("connected", "Connexion déclarée"),
+                    ("disconnected", "Déconnexion déclarée"),
+                    ("signed", "Signature du stagiaire"),
+                    ("marked_absent", "Absent·e"),
+                    ("marked_late", "En retard"),
+                    ("excused", "Absence justifiée"),
+                    ("signed_on_behalf", "Signé pour le compte du stagiaire"),
+                    ("paper_entry", "Saisie d'après la feuille papier"),
+                    ("paper_scan", "Feuille papier signée (scan)"),
+                    ("trainer_signed", "Signature du formateur·rice"),
+                    ("closed", "Créneau clos"),
+                    ("corrected", "Correction"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -6,172 +6,413 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_magic_link'),
-        ('documents', '0001_initial'),
-        ('people', '0002_trainer_user_unique'),
-        ('training_sessions', '0001_initial'),
+        ("accounts", "0002_magic_link"),
+        ("documents", "0001_initial"),
+        ("people", "0002_trainer_user_unique"),
+        ("training_sessions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('kind', models.CharField(choices=[('quote', 'Devis'), ('invoice', 'Facture'), ('credit_note', 'Avoir')], max_length=12, verbose_name='type de pièce')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('issued', 'Émis'), ('accepted', 'Accepté'), ('declined', 'Refusé')], db_index=True, default='draft', max_length=10, verbose_name='état')),
-                ('fiscal_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='exercice')),
-                ('sequence', models.PositiveIntegerField(blank=True, null=True, verbose_name="rang dans l'exercice")),
-                ('number', models.CharField(blank=True, max_length=30, verbose_name='numéro')),
-                ('issued_on', models.DateField(blank=True, db_index=True, null=True, verbose_name="date d'émission")),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='échéance')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name="valable jusqu'au")),
-                ('payer_kind', models.CharField(blank=True, choices=[('company', 'Entreprise (C-1)'), ('opco', 'OPCO ou organisme gestionnaire de fonds (C-2)'), ('cpf', 'Caisse des dépôts — CPF (C-2e)'), ('public_employer', 'Employeur public pour ses agents (C-3)'), ('europe', 'Instances européennes (C-4)'), ('state', 'État (C-5)'), ('region', 'Conseil régional (C-6)'), ('france_travail', 'France Travail (C-7)'), ('other_public', 'Autre ressource publique (C-8)'), ('individual', 'Particulier à ses frais (C-9)'), ('other_of', 'Autre organisme de formation (C-10)'), ('other', 'Autre produit (C-11)')], max_length=20, verbose_name='catégorie du payeur (BPF)')),
-                ('scheme', models.CharField(blank=True, choices=[('apprenticeship', "2a. Contrat d'apprentissage"), ('professionalisation', '2b. Contrat de professionnalisation'), ('pro_a', '2c. Promotion ou reconversion par alternance (Pro-A)'), ('transition', '2d. Projet de transition professionnelle'), ('cpf', '2e. Compte personnel de formation'), ('job_seekers', "2f. Personnes en recherche d'emploi"), ('non_salaried', '2g. Travailleurs non-salariés'), ('skills_plan', '2h. Plan de développement des compétences ou autre')], max_length=30, verbose_name='dispositif (lignes 2a–2h du BPF)')),
-                ('recipient_name', models.CharField(max_length=200, verbose_name='destinataire')),
-                ('recipient_address', models.TextField(blank=True, verbose_name='adresse du destinataire')),
-                ('recipient_siret', models.CharField(blank=True, max_length=20, verbose_name='SIRET du destinataire')),
-                ('recipient_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail du destinataire')),
-                ('vat_rate_bp', models.PositiveIntegerField(default=0, verbose_name='taux de TVA (points de base)')),
-                ('total_ht_cents', models.BigIntegerField(default=0, verbose_name='total HT (centimes)')),
-                ('total_vat_cents', models.BigIntegerField(default=0, verbose_name='TVA (centimes)')),
-                ('total_ttc_cents', models.BigIntegerField(default=0, verbose_name='total TTC (centimes)')),
-                ('legal', models.JSONField(blank=True, default=dict, verbose_name='mentions légales')),
-                ('payment_terms', models.TextField(blank=True, verbose_name='conditions de paiement')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='people.client', verbose_name='client')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='billing.invoice', verbose_name='facture corrigée')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.document')),
-                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='training_sessions.enrolment', verbose_name='inscription')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('quote', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoices_from_quote', to='billing.invoice', verbose_name="devis d'origine")),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='training_sessions.session', verbose_name='session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("quote", "Devis"), ("invoice", "Facture"), ("credit_note", "Avoir")],
+                        max_length=12,
+                        verbose_name="type de pièce",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("issued", "Émis"),
+                            ("accepted", "Accepté"),
+                            ("declined", "Refusé"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="exercice")),
+                ("sequence", models.PositiveIntegerField(blank=True, null=True, verbose_name="rang dans l'exercice")),
+                ("number", models.CharField(blank=True, max_length=30, verbose_name="numéro")),
+                ("issued_on", models.DateField(blank=True, db_index=True, null=True, verbose_name="date d'émission")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="échéance")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valable jusqu'au")),
+                (
+                    "payer_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("company", "Entreprise (C-1)"),
+                            ("opco", "OPCO ou organisme gestionnaire de fonds (C-2)"),
+                            ("cpf", "Caisse des dépôts — CPF (C-2e)"),
+                            ("public_employer", "Employeur public pour ses agents (C-3)"),
+                            ("europe", "Instances européennes (C-4)"),
+                            ("state", "État (C-5)"),
+                            ("region", "Conseil régional (C-6)"),
+                            ("france_travail", "France Travail (C-7)"),
+                            ("other_public", "Autre ressource publique (C-8)"),
+                            ("individual", "Particulier à ses frais (C-9)"),
+                            ("other_of", "Autre organisme de formation (C-10)"),
+                            ("other", "Autre produit (C-11)"),
+                        ],
+                        max_length=20,
+                        verbose_name="catégorie du payeur (BPF)",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("apprenticeship", "2a. Contrat d'apprentissage"),
+                            ("professionalisation", "2b. Contrat de professionnalisation"),
+                            ("pro_a", "2c. Promotion ou reconversion par alternance (Pro-A)"),
+                            ("transition", "2d. Projet de transition professionnelle"),
+                            ("cpf", "2e. Compte personnel de formation"),
+                            ("job_seekers", "2f. Personnes en recherche d'emploi"),
+                            ("non_salaried", "2g. Travailleurs non-salariés"),
+                            ("skills_plan", "2h. Plan de développement des compétences ou autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="dispositif (lignes 2a–2h du BPF)",
+                    ),
+                ),
+                ("recipient_name", models.CharField(max_length=200, verbose_name="destinataire")),
+                ("recipient_address", models.TextField(blank=True, verbose_name="adresse du destinataire")),
+                ("recipient_siret", models.CharField(blank=True, max_length=20, verbose_name="SIRET du destinataire")),
+                (
+                    "recipient_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="e-mail du destinataire"),
+                ),
+                ("vat_rate_bp", models.PositiveIntegerField(default=0, verbose_name="taux de TVA (points de base)")),
+                ("total_ht_cents", models.BigIntegerField(default=0, verbose_name="total HT (centimes)")),
+                ("total_vat_cents", models.BigIntegerField(default=0, verbose_name="TVA (centimes)")),
+                ("total_ttc_cents", models.BigIntegerField(default=0, verbose_name="total TTC (centimes)")),
+                ("legal", models.JSONField(blank=True, default=dict, verbose_name="mentions légales")),
+                ("payment_terms", models.TextField(blank=True, verbose_name="conditions de paiement")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="people.client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="billing.invoice",
+                        verbose_name="facture corrigée",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="training_sessions.enrolment",
+                        verbose_name="inscription",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "quote",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices_from_quote",
+                        to="billing.invoice",
+                        verbose_name="devis d'origine",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="training_sessions.session",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pièce de facturation',
-                'verbose_name_plural': 'pièces de facturation',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "pièce de facturation",
+                "verbose_name_plural": "pièces de facturation",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='rang')),
-                ('label', models.CharField(max_length=300, verbose_name='désignation')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='quantité')),
-                ('unit_price_cents', models.BigIntegerField(verbose_name='prix unitaire HT (centimes)')),
-                ('amount_cents', models.BigIntegerField(verbose_name='montant HT (centimes)')),
-                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='training_sessions.enrolment')),
-                ('funding_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoice_lines', to='training_sessions.fundingline')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='billing.invoice')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="rang")),
+                ("label", models.CharField(max_length=300, verbose_name="désignation")),
+                ("quantity", models.PositiveIntegerField(default=1, verbose_name="quantité")),
+                ("unit_price_cents", models.BigIntegerField(verbose_name="prix unitaire HT (centimes)")),
+                ("amount_cents", models.BigIntegerField(verbose_name="montant HT (centimes)")),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="training_sessions.enrolment",
+                    ),
+                ),
+                (
+                    "funding_line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoice_lines",
+                        to="training_sessions.fundingline",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="billing.invoice"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne',
-                'ordering': ['invoice', 'position', 'id'],
+                "verbose_name": "ligne",
+                "ordering": ["invoice", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceSequence',
+            name="InvoiceSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('kind', models.CharField(choices=[('quote', 'Devis'), ('invoice', 'Facture'), ('credit_note', 'Avoir')], max_length=12)),
-                ('fiscal_year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("quote", "Devis"), ("invoice", "Facture"), ("credit_note", "Avoir")], max_length=12
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MemberShare',
+            name="MemberShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('basis_cents', models.BigIntegerField(verbose_name="chiffre d'affaires attribué HT (centimes)")),
-                ('contribution_rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='taux de contribution')),
-                ('contribution_cents', models.BigIntegerField(verbose_name="contribution à l'OF (centimes)")),
-                ('due_cents', models.BigIntegerField(verbose_name='montant dû à la structure (centimes)')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='billing.invoice')),
-                ('member_structure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_shares', to='people.memberstructure')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("basis_cents", models.BigIntegerField(verbose_name="chiffre d'affaires attribué HT (centimes)")),
+                (
+                    "contribution_rate",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="taux de contribution"),
+                ),
+                ("contribution_cents", models.BigIntegerField(verbose_name="contribution à l'OF (centimes)")),
+                ("due_cents", models.BigIntegerField(verbose_name="montant dû à la structure (centimes)")),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shares", to="billing.invoice"
+                    ),
+                ),
+                (
+                    "member_structure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoice_shares",
+                        to="people.memberstructure",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "part d'une structure membre",
+                "verbose_name": "part d'une structure membre",
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('paid_on', models.DateField(verbose_name='date du paiement')),
-                ('amount_cents', models.BigIntegerField(verbose_name='montant (centimes)')),
-                ('method', models.CharField(choices=[('transfer', 'Virement'), ('cheque', 'Chèque'), ('card', 'Carte'), ('cash', 'Espèces'), ('other', 'Autre')], default='transfer', max_length=10, verbose_name='moyen')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='référence')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='billing.invoice')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("paid_on", models.DateField(verbose_name="date du paiement")),
+                ("amount_cents", models.BigIntegerField(verbose_name="montant (centimes)")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "Virement"),
+                            ("cheque", "Chèque"),
+                            ("card", "Carte"),
+                            ("cash", "Espèces"),
+                            ("other", "Autre"),
+                        ],
+                        default="transfer",
+                        max_length=10,
+                        verbose_name="moyen",
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="référence")),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payments", to="billing.invoice"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paiement',
-                'ordering': ['paid_on', 'id'],
+                "verbose_name": "paiement",
+                "ordering": ["paid_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClosedFiscalYear',
+            name="ClosedFiscalYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='exercice')),
-                ('closed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="exercice")),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'fiscal_year'), name='closed_fiscal_year_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "fiscal_year"), name="closed_fiscal_year_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organisation', 'kind', 'status', 'issued_on'], name='billing_inv_organis_7e7f75_idx'),
+            model_name="invoice",
+            index=models.Index(
+                fields=["organisation", "kind", "status", "issued_on"], name="billing_inv_organis_7e7f75_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('sequence__isnull', False)), fields=('organisation', 'kind', 'fiscal_year', 'sequence'), name='invoice_gapless_number_unique'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("sequence__isnull", False)),
+                fields=("organisation", "kind", "fiscal_year", "sequence"),
+                name="invoice_gapless_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('issued_on__isnull', False), ('sequence__isnull', False)), _connector='OR'), name='invoice_issued_has_number'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(("issued_on__isnull", False), ("sequence__isnull", False)),
+                    _connector="OR",
+                ),
+                name="invoice_issued_has_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total_ht_cents__gte', 0), ('total_vat_cents__gte', 0)), name='invoice_amounts_not_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_ht_cents__gte", 0), ("total_vat_cents__gte", 0)),
+                name="invoice_amounts_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price_cents__gte', 0), ('amount_cents__gte', 0)), name='invoice_line_not_negative'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price_cents__gte", 0), ("amount_cents__gte", 0)),
+                name="invoice_line_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoicesequence',
-            constraint=models.UniqueConstraint(fields=('organisation', 'kind', 'fiscal_year'), name='invoice_sequence_unique'),
+            model_name="invoicesequence",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "kind", "fiscal_year"), name="invoice_sequence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membershare',
-            constraint=models.UniqueConstraint(fields=('invoice', 'member_structure'), name='member_share_unique'),
+            model_name="membershare",
+            constraint=models.UniqueConstraint(fields=("invoice", "member_structure"), name="member_share_unique"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='payment_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(condition=models.Q(("amount_cents__gt", 0)), name="payment_positive"),
         ),
     ]

@@ -6,63 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_invoices_billing_identity'),
-        ('billing', '0001_initial'),
+        ("accounts", "0006_invoices_billing_identity"),
+        ("billing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoice',
-            name='chorus_service_code',
-            field=models.CharField(blank=True, max_length=100, verbose_name='code service Chorus Pro'),
+            model_name="invoice",
+            name="chorus_service_code",
+            field=models.CharField(blank=True, max_length=100, verbose_name="code service Chorus Pro"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='commitment_number',
+            model_name="invoice",
+            name="commitment_number",
             field=models.CharField(blank=True, max_length=50, verbose_name="n° d'engagement (bon de commande)"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='trainees',
-            field=models.JSONField(blank=True, default=list, verbose_name='stagiaires'),
+            model_name="invoice",
+            name="trainees",
+            field=models.JSONField(blank=True, default=list, verbose_name="stagiaires"),
         ),
         migrations.CreateModel(
-            name='Funder',
+            name="Funder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('kind', models.CharField(choices=[('opco', 'Opérateur de compétences (OPCO)'), ('cdc', 'Caisse des dépôts (CPF)'), ('france_travail', 'France Travail'), ('region', 'Région'), ('state', 'État'), ('transitions_pro', 'Transitions Pro'), ('other_public', 'Autre financeur public'), ('other', 'Autre financeur')], max_length=20, verbose_name='type de financeur')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='adresse')),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ville')),
-                ('siret', models.CharField(blank=True, max_length=20, validators=[coopforma.core.identifiers.validate_siret], verbose_name='SIRET')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail de facturation')),
-                ('public_buyer', models.BooleanField(default=False, verbose_name='acheteur public (factures par Chorus Pro)')),
-                ('chorus_service_code', models.CharField(blank=True, max_length=100, verbose_name='code service Chorus Pro')),
-                ('address_to_check', models.BooleanField(default=False, verbose_name='adresse à vérifier')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='autres noms')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opco", "Opérateur de compétences (OPCO)"),
+                            ("cdc", "Caisse des dépôts (CPF)"),
+                            ("france_travail", "France Travail"),
+                            ("region", "Région"),
+                            ("state", "État"),
+                            ("transitions_pro", "Transitions Pro"),
+                            ("other_public", "Autre financeur public"),
+                            ("other", "Autre financeur"),
+                        ],
+                        max_length=20,
+                        verbose_name="type de financeur",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="adresse")),
+                ("postal_code", models.CharField(blank=True, max_length=10, verbose_name="code postal")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ville")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[coopforma.core.identifiers.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail de facturation")),
+                (
+                    "public_buyer",
+                    models.BooleanField(default=False, verbose_name="acheteur public (factures par Chorus Pro)"),
+                ),
+                (
+                    "chorus_service_code",
+                    models.CharField(blank=True, max_length=100, verbose_name="code service Chorus Pro"),
+                ),
+                ("address_to_check", models.BooleanField(default=False, verbose_name="adresse à vérifier")),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="autres noms")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'financeur',
-                'ordering': ['name'],
+                "verbose_name": "financeur",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='funder',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='billing.funder', verbose_name='financeur'),
+            model_name="invoice",
+            name="funder",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invoices",
+                to="billing.funder",
+                verbose_name="financeur",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funder',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='funder_name_unique'),
+            model_name="funder",
+            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="funder_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='funder',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('name',), name='funder_national_name_unique'),
+            model_name="funder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", True)), fields=("name",), name="funder_national_name_unique"
+            ),
         ),
     ]

@@ -6,53 +6,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_invoices_billing_identity'),
-        ('billing', '0003_invoices_seed_funders'),
-        ('core', '0004_redact_outbox_secrets'),
+        ("accounts", "0006_invoices_billing_identity"),
+        ("billing", "0003_invoices_seed_funders"),
+        ("core", "0004_redact_outbox_secrets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rang')),
-                ('sent_at', models.DateTimeField(verbose_name='envoyée le')),
-                ('to', models.EmailField(max_length=254, verbose_name='destinataire')),
-                ('balance_cents', models.BigIntegerField(verbose_name='montant dû (centimes)')),
-                ('email', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.outboundemail')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='billing.invoice')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="rang")),
+                ("sent_at", models.DateTimeField(verbose_name="envoyée le")),
+                ("to", models.EmailField(max_length=254, verbose_name="destinataire")),
+                ("balance_cents", models.BigIntegerField(verbose_name="montant dû (centimes)")),
+                (
+                    "email",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.outboundemail",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reminders", to="billing.invoice"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relance',
-                'ordering': ['-sent_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('invoice', 'rank'), name='reminder_rank_unique'), models.CheckConstraint(condition=models.Q(('rank__gte', 1), ('rank__lte', 3)), name='reminder_rank_1_to_3')],
+                "verbose_name": "relance",
+                "ordering": ["-sent_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("invoice", "rank"), name="reminder_rank_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("rank__gte", 1), ("rank__lte", 3)), name="reminder_rank_1_to_3"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSettings',
+            name="ReminderSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('enabled', models.BooleanField(default=False, verbose_name='relances automatiques activées')),
-                ('days_1', models.PositiveSmallIntegerField(default=7, verbose_name="1re relance, jours après l'échéance")),
-                ('days_2', models.PositiveSmallIntegerField(default=21, verbose_name="2e relance, jours après l'échéance (0 : aucune)")),
-                ('days_3', models.PositiveSmallIntegerField(default=45, verbose_name="3e relance, jours après l'échéance (0 : aucune)")),
-                ('subject', models.CharField(default='{relance} : facture {numero} échue le {echeance}', max_length=200, verbose_name="objet de l'e-mail")),
-                ('body', models.TextField(default='Bonjour,\n\nSauf erreur de notre part, la facture {numero} du {emission}, échue le {echeance}, reste impayée : {montant_du} restent dus.\n\nSi vous avez réglé cette somme entre-temps, merci de ne pas tenir compte de ce message. Sinon, nous vous remercions de procéder au paiement dans les meilleurs délais.\n{penalites}\nCordialement,\n{organisme}', verbose_name="texte de l'e-mail")),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("enabled", models.BooleanField(default=False, verbose_name="relances automatiques activées")),
+                (
+                    "days_1",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="1re relance, jours après l'échéance"),
+                ),
+                (
+                    "days_2",
+                    models.PositiveSmallIntegerField(
+                        default=21, verbose_name="2e relance, jours après l'échéance (0 : aucune)"
+                    ),
+                ),
+                (
+                    "days_3",
+                    models.PositiveSmallIntegerField(
+                        default=45, verbose_name="3e relance, jours après l'échéance (0 : aucune)"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        default="{relance} : facture {numero} échue le {echeance}",
+                        max_length=200,
+                        verbose_name="objet de l'e-mail",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        default="Bonjour,\n\nSauf erreur de notre part, la facture {numero} du {emission}, échue le {echeance}, reste impayée : {montant_du} restent dus.\n\nSi vous avez réglé cette somme entre-temps, merci de ne pas tenir compte de ce message. Sinon, nous vous remercions de procéder au paiement dans les meilleurs délais.\n{penalites}\nCordialement,\n{organisme}",
+                        verbose_name="texte de l'e-mail",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'réglages des relances',
-                'constraints': [models.UniqueConstraint(fields=('organisation',), name='reminder_settings_unique')],
+                "verbose_name": "réglages des relances",
+                "constraints": [models.UniqueConstraint(fields=("organisation",), name="reminder_settings_unique")],
             },
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='training',
-            name='review_comment',
-            field=models.TextField(blank=True, help_text='Pourquoi le programme a été renvoyé en brouillon (effacé à la soumission suivante).', verbose_name='commentaire de relecture'),
+            model_name="training",
+            name="review_comment",
+            field=models.TextField(
+                blank=True,
+                help_text="Pourquoi le programme a été renvoyé en brouillon (effacé à la soumission suivante).",
+                verbose_name="commentaire de relecture",
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_review_comment'),
+        ("catalogue", "0002_review_comment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='training',
-            name='action_category',
-            field=models.CharField(choices=[('training', 'Actions de formation'), ('skills_assessment', 'Bilans de compétences'), ('vae', 'Actions de VAE'), ('apprenticeship', 'Actions de formation par apprentissage')], default='training', max_length=20, verbose_name="nature de l'action (L6313-1)"),
+            model_name="training",
+            name="action_category",
+            field=models.CharField(
+                choices=[
+                    ("training", "Actions de formation"),
+                    ("skills_assessment", "Bilans de compétences"),
+                    ("vae", "Actions de VAE"),
+                    ("apprenticeship", "Actions de formation par apprentissage"),
+                ],
+                default="training",
+                max_length=20,
+                verbose_name="nature de l'action (L6313-1)",
+            ),
         ),
     ]

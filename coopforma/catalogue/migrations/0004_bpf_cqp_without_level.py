@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0003_training_action_category'),
+        ("catalogue", "0003_training_action_category"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='training',
-            name='rncp_level',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(2, 'Niveau 2'), (3, 'Niveau 3'), (4, 'Niveau 4'), (5, 'Niveau 5'), (6, 'Niveau 6'), (7, 'Niveau 7'), (8, 'Niveau 8'), (0, 'CQP sans niveau')], null=True, verbose_name='niveau RNCP'),
+            model_name="training",
+            name="rncp_level",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (2, "Niveau 2"),
+                    (3, "Niveau 3"),
+                    (4, "Niveau 4"),
+                    (5, "Niveau 5"),
+                    (6, "Niveau 6"),
+                    (7, "Niveau 7"),
+                    (8, "Niveau 8"),
+                    (0, "CQP sans niveau"),
+                ],
+                null=True,
+                verbose_name="niveau RNCP",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_outbound_email'),
+        ("core", "0002_outbound_email"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='sealed_secrets',
+            model_name="outboundemail",
+            name="sealed_secrets",
             field=models.TextField(blank=True, editable=False),
         ),
     ]

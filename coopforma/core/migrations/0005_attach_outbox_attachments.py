@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_redact_outbox_secrets'),
+        ("core", "0004_redact_outbox_secrets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='attachments',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='pièces jointes'),
+            model_name="outboundemail",
+            name="attachments",
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name="pièces jointes"),
         ),
     ]

@@ -4,25 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_attach_outbox_attachments'),
+        ("core", "0005_attach_outbox_attachments"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='tâche')),
-                ('last_started_at', models.DateTimeField(blank=True, null=True, verbose_name='dernier lancement')),
-                ('last_finished_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière fin')),
-                ('status', models.CharField(blank=True, choices=[('running', 'En cours'), ('ok', 'Terminé'), ('failed', 'Échec')], max_length=10, verbose_name='état')),
-                ('last_output', models.TextField(blank=True, verbose_name='dernière sortie')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="tâche")),
+                ("last_started_at", models.DateTimeField(blank=True, null=True, verbose_name="dernier lancement")),
+                ("last_finished_at", models.DateTimeField(blank=True, null=True, verbose_name="dernière fin")),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("running", "En cours"), ("ok", "Terminé"), ("failed", "Échec")],
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("last_output", models.TextField(blank=True, verbose_name="dernière sortie")),
             ],
             options={
-                'verbose_name': 'tâche périodique',
-                'verbose_name_plural': 'tâches périodiques',
+                "verbose_name": "tâche périodique",
+                "verbose_name_plural": "tâches périodiques",
             },
         ),
     ]

@@ -63,3 +63,15 @@ def test_createadmin_promotes_an_existing_person_without_touching_the_password(c
     trainer_user.refresh_from_db()
     assert trainer_user.check_password("correct horse battery")
     assert "password unchanged" in capsys.readouterr().out
+
+
+def test_serve_runs_threaded_workers(monkeypatch):
+    """A slow response (a PDF) holds one thread, not a whole process: gunicorn's gthread workers."""
+    from coopforma.core.management.commands import serve
+
+    monkeypatch.setenv("WEB_THREADS", "6")
+    argv = serve.child_commands(host="127.0.0.1", port="8123", workers=2, worker=False)["web"]
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "6"
+    assert argv[argv.index("--workers") + 1] == "2"
+    assert int(argv[argv.index("--timeout") + 1]) >= 30

@@ -7,109 +7,219 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("accounts", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('kind', models.CharField(max_length=40, verbose_name='type de document')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('body', models.TextField(verbose_name='texte du modèle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='modèle utilisé pour ce type')),
-                ('requires_quality_signature', models.BooleanField(default=False, verbose_name="signature du ou de la responsable de l'OF requise")),
-                ('signers', models.JSONField(blank=True, default=list, verbose_name='signataires')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("kind", models.CharField(max_length=40, verbose_name="type de document")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("body", models.TextField(verbose_name="texte du modèle")),
+                ("is_active", models.BooleanField(default=True, verbose_name="modèle utilisé pour ce type")),
+                (
+                    "requires_quality_signature",
+                    models.BooleanField(
+                        default=False, verbose_name="signature du ou de la responsable de l'OF requise"
+                    ),
+                ),
+                ("signers", models.JSONField(blank=True, default=list, verbose_name="signataires")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'modèle de document',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "modèle de document",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('kind', models.CharField(max_length=40, verbose_name='type de document')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('subject_id', models.BigIntegerField()),
-                ('session_id_ref', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('template_body', models.TextField()),
-                ('context', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('final', 'Définitif'), ('awaiting_signatures', 'En attente de signatures'), ('signed', 'Signé'), ('diffused', 'Diffusé'), ('replaced', 'Remplacé par une nouvelle version')], default='draft', max_length=30, verbose_name='état')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('file', models.FileField(blank=True, upload_to='documents/%Y/%m/')),
-                ('sha256', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('verification_code', models.CharField(default=coopforma.documents.models._verification_code, max_length=12, unique=True)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('requires_quality_signature', models.BooleanField(default=False)),
-                ('signers', models.JSONField(blank=True, default=list)),
-                ('signed_file', models.FileField(blank=True, upload_to='documents/signed/%Y/%m/')),
-                ('signed_sha256', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('diffused_at', models.DateTimeField(blank=True, null=True)),
-                ('scan', models.FileField(blank=True, upload_to='documents/scans/%Y/%m/', verbose_name='copie signée numérisée')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='documents.document')),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.documenttemplate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("kind", models.CharField(max_length=40, verbose_name="type de document")),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                ("subject_id", models.BigIntegerField()),
+                ("session_id_ref", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("template_body", models.TextField()),
+                ("context", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("final", "Définitif"),
+                            ("awaiting_signatures", "En attente de signatures"),
+                            ("signed", "Signé"),
+                            ("diffused", "Diffusé"),
+                            ("replaced", "Remplacé par une nouvelle version"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                        verbose_name="état",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("file", models.FileField(blank=True, upload_to="documents/%Y/%m/")),
+                ("sha256", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "verification_code",
+                    models.CharField(default=coopforma.documents.models._verification_code, max_length=12, unique=True),
+                ),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("requires_quality_signature", models.BooleanField(default=False)),
+                ("signers", models.JSONField(blank=True, default=list)),
+                ("signed_file", models.FileField(blank=True, upload_to="documents/signed/%Y/%m/")),
+                ("signed_sha256", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("diffused_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "scan",
+                    models.FileField(
+                        blank=True, upload_to="documents/scans/%Y/%m/", verbose_name="copie signée numérisée"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_version",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="documents.documenttemplate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "document",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('role', models.CharField(max_length=20, verbose_name='qualité')),
-                ('signer_name', models.CharField(max_length=200, verbose_name='nom du ou de la signataire')),
-                ('signer_email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('signed', 'Signé'), ('revoked', 'Annulé')], default='pending', max_length=20)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('code_hash', models.CharField(blank=True, max_length=64)),
-                ('code_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('code_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('typed_name', models.CharField(blank=True, max_length=200)),
-                ('drawn_signature', models.TextField(blank=True)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=400)),
-                ('document_sha256', models.CharField(blank=True, max_length=64)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='documents.document')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("role", models.CharField(max_length=20, verbose_name="qualité")),
+                ("signer_name", models.CharField(max_length=200, verbose_name="nom du ou de la signataire")),
+                ("signer_email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "En attente"), ("signed", "Signé"), ("revoked", "Annulé")],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("code_hash", models.CharField(blank=True, max_length=64)),
+                ("code_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("code_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("typed_name", models.CharField(blank=True, max_length=200)),
+                ("drawn_signature", models.TextField(blank=True)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=400)),
+                ("document_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="signatures", to="documents.document"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'ordering': ['id'],
+                "verbose_name": "signature",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('organisation', 'kind'), name='one_active_template_per_kind'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("organisation", "kind"),
+                name="one_active_template_per_kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['organisation', 'subject_type', 'subject_id', 'kind'], name='documents_d_organis_8598b2_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["organisation", "subject_type", "subject_id", "kind"], name="documents_d_organis_8598b2_idx"
+            ),
         ),
     ]

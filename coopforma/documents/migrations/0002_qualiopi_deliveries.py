@@ -5,31 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_membership_invitation_state'),
-        ('documents', '0001_initial'),
+        ("accounts", "0003_membership_invitation_state"),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('name', models.CharField(max_length=200, verbose_name='destinataire')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('via', models.CharField(choices=[('diffusion', 'Diffusion du document'), ('attachment', 'Joint à un autre document (convocation)')], max_length=12, verbose_name='remis par')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='documents.document')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('with_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='joint à')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("name", models.CharField(max_length=200, verbose_name="destinataire")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("diffusion", "Diffusion du document"),
+                            ("attachment", "Joint à un autre document (convocation)"),
+                        ],
+                        max_length=12,
+                        verbose_name="remis par",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="deliveries", to="documents.document"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "with_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="joint à",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "remise d'un document",
-                'verbose_name_plural': 'remises de documents',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'email'], name='documents_d_organis_fb1612_idx')],
+                "verbose_name": "remise d'un document",
+                "verbose_name_plural": "remises de documents",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["organisation", "email"], name="documents_d_organis_fb1612_idx")],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_qualiopi_deliveries'),
+        ("documents", "0002_qualiopi_deliveries"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signature',
-            name='statements',
-            field=models.JSONField(blank=True, default=list, verbose_name='déclarations faites en signant'),
+            model_name="signature",
+            name="statements",
+            field=models.JSONField(blank=True, default=list, verbose_name="déclarations faites en signant"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_signature_statements'),
+        ("documents", "0003_signature_statements"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documenttemplate',
-            name='structure',
-            field=models.JSONField(blank=True, null=True, verbose_name='modèle simple (sections)'),
+            model_name="documenttemplate",
+            name="structure",
+            field=models.JSONField(blank=True, null=True, verbose_name="modèle simple (sections)"),
         ),
     ]

@@ -24,7 +24,7 @@ def test_generate_list_finalise_download(world, api, admin_user, admin_actor, or
     assert client.post(f"/api/v1/documents/{body['id']}/finalise").status_code == 422
     pdf = client.get(f"/api/v1/documents/{body['id']}/file")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert "Sacha Dupont" in pdf_text(pdf.content)
+    assert pdf.streaming and "Sacha Dupont" in pdf_text(pdf.getvalue())  # streamed from the storage
 
 
 def test_generate_missing_data_is_422(world, api, admin_user, org):  # noqa: F811

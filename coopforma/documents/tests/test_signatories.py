@@ -198,14 +198,22 @@ def test_staff_download_gives_the_signed_copy(delegated, admin_actor, web, admin
     assert "Télécharger la copie signée" in session_page.content.decode()
     url = reverse("documents:file", kwargs={"org": org.slug, "pk": document.pk})
     signed = client.get(url)
-    pages = PdfReader(io.BytesIO(signed.content)).pages
+    assert signed.streaming  # from the storage in chunks, not whole in memory
+    pages = PdfReader(io.BytesIO(signed.getvalue())).pages
     assert "Certificat de signatures électroniques" in pages[-1].extract_text()
     assert "-signe.pdf" in signed["Content-Disposition"]
-    original = client.get(url + "?original=1").content
+    original = client.get(url + "?original=1").getvalue()
     assert "Certificat de signatures électroniques" not in pdf_text(original)
     assert len(PdfReader(io.BytesIO(original)).pages) == len(pages) - 1
     by_api = api(admin_user, org).get(f"/api/v1/documents/{document.pk}/file")
-    assert by_api.status_code == 200 and "Certificat de signatures électroniques" in pdf_text(by_api.content)
+    assert by_api.status_code == 200 and "Certificat de signatures électroniques" in pdf_text(by_api.getvalue())
+    # A stored file altered since it was stored is refused, as before the streaming.
+    with document.signed_file.open("rb") as handle:
+        data = handle.read()
+    with document.signed_file.storage.open(document.signed_file.name, "wb") as handle:
+        handle.write(data.replace(b"%%EOF", b"%%EOF\n% altered", 1))
+    altered = client.get(url)
+    assert altered.status_code == 409 and "altérée" in altered.content.decode()
 
 
 def test_a_refused_change_of_signatory_leaves_no_new_version(delegated, admin_actor, web, admin_user, org):

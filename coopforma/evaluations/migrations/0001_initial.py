@@ -5,172 +5,383 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_magic_link'),
-        ('catalogue', '0002_review_comment'),
-        ('people', '0002_trainer_user_unique'),
-        ('training_sessions', '0001_initial'),
+        ("accounts", "0002_magic_link"),
+        ("catalogue", "0002_review_comment"),
+        ("people", "0002_trainer_user_unique"),
+        ("training_sessions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('nonce', models.CharField(blank=True, max_length=32)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='envoyé le')),
-                ('reminders_sent', models.PositiveSmallIntegerField(default=0, verbose_name='relances envoyées')),
-                ('last_reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière relance')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='répondu le')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.contact')),
-                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_invitations', to='training_sessions.enrolment')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_invitations', to='training_sessions.participant')),
-                ('trainer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_invitations', to='people.trainer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("nonce", models.CharField(blank=True, max_length=32)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="envoyé le")),
+                ("reminders_sent", models.PositiveSmallIntegerField(default=0, verbose_name="relances envoyées")),
+                ("last_reminded_at", models.DateTimeField(blank=True, null=True, verbose_name="dernière relance")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="répondu le")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.contact",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_invitations",
+                        to="training_sessions.enrolment",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_invitations",
+                        to="training_sessions.participant",
+                    ),
+                ),
+                (
+                    "trainer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_invitations",
+                        to="people.trainer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
+                "verbose_name": "invitation",
             },
         ),
         migrations.CreateModel(
-            name='PublishedIndicator',
+            name="PublishedIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('measure', models.CharField(max_length=20, verbose_name='indicateur')),
-                ('period_months', models.PositiveSmallIntegerField(default=12, verbose_name='période (mois glissants)')),
-                ('min_sample', models.PositiveSmallIntegerField(default=5, verbose_name='échantillon minimum')),
-                ('is_active', models.BooleanField(default=True, verbose_name='publié')),
-                ('per_training', models.BooleanField(default=True, verbose_name='calculé sur la formation affichée')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('training', models.ForeignKey(blank=True, help_text='Vide : publié sur toutes les formations.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='published_indicators', to='catalogue.training')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("measure", models.CharField(max_length=20, verbose_name="indicateur")),
+                (
+                    "period_months",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="période (mois glissants)"),
+                ),
+                ("min_sample", models.PositiveSmallIntegerField(default=5, verbose_name="échantillon minimum")),
+                ("is_active", models.BooleanField(default=True, verbose_name="publié")),
+                ("per_training", models.BooleanField(default=True, verbose_name="calculé sur la formation affichée")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "training",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide : publié sur toutes les formations.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="published_indicators",
+                        to="catalogue.training",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicateur publié',
+                "verbose_name": "indicateur publié",
             },
         ),
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('kind', models.CharField(choices=[('needs', 'Analyse des besoins et positionnement (avant)'), ('hot', 'Satisfaction à chaud (fin de session)'), ('cold', 'Évaluation à froid (trois mois après)'), ('client', 'Satisfaction du client'), ('funder', 'Satisfaction du financeur'), ('trainer', 'Bilan du ou de la formateur·rice'), ('skills', 'Évaluation des acquis (par objectif)')], max_length=10, verbose_name='type')),
-                ('respondent', models.CharField(choices=[('trainee', 'Stagiaire'), ('client', 'Client'), ('funder', 'Financeur'), ('trainer', 'Formateur·rice')], max_length=10, verbose_name='répondant·e')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('intro', models.TextField(blank=True, verbose_name='introduction')),
-                ('is_anonymous', models.BooleanField(default=False, verbose_name='réponses anonymes')),
-                ('is_active', models.BooleanField(default=True, verbose_name='utilisé pour les nouvelles sessions')),
-                ('send_offset_days', models.IntegerField(default=0, verbose_name='envoi (jours après la fin ; négatif = avant le début)')),
-                ('open_days', models.PositiveSmallIntegerField(default=21, verbose_name="durée d'ouverture (jours)")),
-                ('reminder_days', models.PositiveSmallIntegerField(default=7, verbose_name='relance après (jours)')),
-                ('max_reminders', models.PositiveSmallIntegerField(default=2, verbose_name='nombre de relances')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("needs", "Analyse des besoins et positionnement (avant)"),
+                            ("hot", "Satisfaction à chaud (fin de session)"),
+                            ("cold", "Évaluation à froid (trois mois après)"),
+                            ("client", "Satisfaction du client"),
+                            ("funder", "Satisfaction du financeur"),
+                            ("trainer", "Bilan du ou de la formateur·rice"),
+                            ("skills", "Évaluation des acquis (par objectif)"),
+                        ],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.CharField(
+                        choices=[
+                            ("trainee", "Stagiaire"),
+                            ("client", "Client"),
+                            ("funder", "Financeur"),
+                            ("trainer", "Formateur·rice"),
+                        ],
+                        max_length=10,
+                        verbose_name="répondant·e",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("intro", models.TextField(blank=True, verbose_name="introduction")),
+                ("is_anonymous", models.BooleanField(default=False, verbose_name="réponses anonymes")),
+                ("is_active", models.BooleanField(default=True, verbose_name="utilisé pour les nouvelles sessions")),
+                (
+                    "send_offset_days",
+                    models.IntegerField(
+                        default=0, verbose_name="envoi (jours après la fin ; négatif = avant le début)"
+                    ),
+                ),
+                ("open_days", models.PositiveSmallIntegerField(default=21, verbose_name="durée d'ouverture (jours)")),
+                ("reminder_days", models.PositiveSmallIntegerField(default=7, verbose_name="relance après (jours)")),
+                ("max_reminders", models.PositiveSmallIntegerField(default=2, verbose_name="nombre de relances")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'questionnaire',
-                'ordering': ['kind', 'title'],
+                "verbose_name": "questionnaire",
+                "ordering": ["kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='rang')),
-                ('type', models.CharField(choices=[('scale', 'Échelle'), ('single', 'Choix unique'), ('multiple', 'Choix multiples'), ('yes_no', 'Oui / non'), ('text', 'Texte libre'), ('objectives', 'Auto-évaluation par objectif du programme')], max_length=12, verbose_name='type de question')),
-                ('label', models.CharField(max_length=500, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='aide')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choix')),
-                ('scale_max', models.PositiveSmallIntegerField(default=5, verbose_name='échelle de 1 à')),
-                ('required', models.BooleanField(default=True, verbose_name='obligatoire')),
-                ('measure', models.CharField(blank=True, choices=[('', '—'), ('satisfaction', 'Satisfaction globale'), ('recommendation', 'Recommandation'), ('objectives', 'Atteinte des objectifs')], default='', max_length=20, verbose_name='mesure')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='archivée')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='evaluations.questionnaire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="rang")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("scale", "Échelle"),
+                            ("single", "Choix unique"),
+                            ("multiple", "Choix multiples"),
+                            ("yes_no", "Oui / non"),
+                            ("text", "Texte libre"),
+                            ("objectives", "Auto-évaluation par objectif du programme"),
+                        ],
+                        max_length=12,
+                        verbose_name="type de question",
+                    ),
+                ),
+                ("label", models.CharField(max_length=500, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=500, verbose_name="aide")),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choix")),
+                ("scale_max", models.PositiveSmallIntegerField(default=5, verbose_name="échelle de 1 à")),
+                ("required", models.BooleanField(default=True, verbose_name="obligatoire")),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("satisfaction", "Satisfaction globale"),
+                            ("recommendation", "Recommandation"),
+                            ("objectives", "Atteinte des objectifs"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="mesure",
+                    ),
+                ),
+                ("is_archived", models.BooleanField(default=False, verbose_name="archivée")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="evaluations.questionnaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question',
-                'ordering': ['questionnaire', 'position', 'id'],
+                "verbose_name": "question",
+                "ordering": ["questionnaire", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='questions envoyées')),
-                ('status', models.CharField(choices=[('scheduled', 'Programmé'), ('open', 'Ouvert'), ('closed', 'Clos')], db_index=True, default='scheduled', max_length=10, verbose_name='état')),
-                ('send_on', models.DateField(db_index=True, verbose_name='envoi prévu le')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='clôture')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='ouvert le')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='surveys', to='evaluations.questionnaire')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='training_sessions.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="questions envoyées")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Programmé"), ("open", "Ouvert"), ("closed", "Clos")],
+                        db_index=True,
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("send_on", models.DateField(db_index=True, verbose_name="envoi prévu le")),
+                ("closes_at", models.DateTimeField(blank=True, null=True, verbose_name="clôture")),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="ouvert le")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveys",
+                        to="evaluations.questionnaire",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="training_sessions.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'envoi de questionnaire',
+                "verbose_name": "envoi de questionnaire",
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_on', models.DateField(verbose_name='répondu le')),
-                ('invitation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='response', to='evaluations.invitation')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='evaluations.survey')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submitted_on", models.DateField(verbose_name="répondu le")),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="response",
+                        to="evaluations.invitation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="evaluations.survey"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'réponse',
+                "verbose_name": "réponse",
             },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='evaluations.survey'),
+            model_name="invitation",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="invitations", to="evaluations.survey"
+            ),
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('objective_index', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('value', models.IntegerField(blank=True, null=True)),
-                ('choices', models.JSONField(blank=True, default=list)),
-                ('text', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='evaluations.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluations.response')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("objective_index", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("value", models.IntegerField(blank=True, null=True)),
+                ("choices", models.JSONField(blank=True, default=list)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="evaluations.question"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="evaluations.response"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'réponse à une question',
-                'indexes': [models.Index(fields=['question', 'value'], name='evaluations_questio_a77971_idx')],
+                "verbose_name": "réponse à une question",
+                "indexes": [models.Index(fields=["question", "value"], name="evaluations_questio_a77971_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.UniqueConstraint(fields=('session', 'questionnaire'), name='survey_unique_per_session'),
+            model_name="survey",
+            constraint=models.UniqueConstraint(fields=("session", "questionnaire"), name="survey_unique_per_session"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('participant__isnull', False)), fields=('survey', 'participant'), name='invitation_unique_participant'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("participant__isnull", False)),
+                fields=("survey", "participant"),
+                name="invitation_unique_participant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('enrolment__isnull', False)), fields=('survey', 'enrolment'), name='invitation_unique_enrolment'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("enrolment__isnull", False)),
+                fields=("survey", "enrolment"),
+                name="invitation_unique_enrolment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('trainer__isnull', False)), fields=('survey', 'trainer'), name='invitation_unique_trainer'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("trainer__isnull", False)),
+                fields=("survey", "trainer"),
+                name="invitation_unique_trainer",
+            ),
         ),
     ]

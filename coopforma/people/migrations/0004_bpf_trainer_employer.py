@@ -38,7 +38,10 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("of", "Salarié·e ou dirigeant·e de l'OF lui-même"),
-                    ("member", "Salarié·e d'une structure membre (entrepreneur·e-salarié·e d'une CAE, salarié·e d'une Scop…)"),
+                    (
+                        "member",
+                        "Salarié·e d'une structure membre (entrepreneur·e-salarié·e d'une CAE, salarié·e d'une Scop…)",
+                    ),
                     ("own_company", "Indépendant·e, par sa propre entreprise"),
                     ("subcontractor", "Sous-traitant·e externe (organisme hors structures membres)"),
                 ],

@@ -5,46 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_membership_invitation_state'),
+        ("accounts", "0003_membership_invitation_state"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Erasure',
+            name="Erasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('person_kind', models.CharField(max_length=10, verbose_name='personne')),
-                ('person_id', models.BigIntegerField()),
-                ('erased_at', models.DateTimeField(verbose_name='effacé le')),
-                ('by_label', models.CharField(max_length=200, verbose_name='par')),
-                ('deleted', models.BooleanField(default=False, verbose_name='fiche supprimée')),
-                ('kept', models.JSONField(blank=True, default=list, verbose_name='données conservées')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("person_kind", models.CharField(max_length=10, verbose_name="personne")),
+                ("person_id", models.BigIntegerField()),
+                ("erased_at", models.DateTimeField(verbose_name="effacé le")),
+                ("by_label", models.CharField(max_length=200, verbose_name="par")),
+                ("deleted", models.BooleanField(default=False, verbose_name="fiche supprimée")),
+                ("kept", models.JSONField(blank=True, default=list, verbose_name="données conservées")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'effacement',
-                'indexes': [models.Index(fields=['organisation', 'person_kind', 'person_id'], name='privacy_era_organis_9dd868_idx')],
+                "verbose_name": "effacement",
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "person_kind", "person_id"], name="privacy_era_organis_9dd868_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RetentionPeriod',
+            name="RetentionPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('category', models.CharField(choices=[('invoices', 'Factures, avoirs et pièces comptables'), ('attendance', 'Preuves de réalisation : émargements, connexions, heures (derrière le certificat de réalisation)'), ('documents', 'Documents émis : conventions, certificats, attestations et leurs signatures'), ('trainer_evidence', 'Dossier des formateur·rices (compétences, CV, décision du comité)'), ('outbox', "Textes des e-mails envoyés (boîte d'envoi)"), ('prospects', 'Personnes jamais inscrites (prospects, demandes sans suite)'), ('history', 'Historique des actions (journal)')], max_length=30, verbose_name='catégorie')),
-                ('months', models.PositiveIntegerField(verbose_name='durée (mois)')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("invoices", "Factures, avoirs et pièces comptables"),
+                            (
+                                "attendance",
+                                "Preuves de réalisation : émargements, connexions, heures (derrière le certificat de réalisation)",
+                            ),
+                            (
+                                "documents",
+                                "Documents émis : conventions, certificats, attestations et leurs signatures",
+                            ),
+                            ("trainer_evidence", "Dossier des formateur·rices (compétences, CV, décision du comité)"),
+                            ("outbox", "Textes des e-mails envoyés (boîte d'envoi)"),
+                            ("prospects", "Personnes jamais inscrites (prospects, demandes sans suite)"),
+                            ("history", "Historique des actions (journal)"),
+                        ],
+                        max_length=30,
+                        verbose_name="catégorie",
+                    ),
+                ),
+                ("months", models.PositiveIntegerField(verbose_name="durée (mois)")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'durée de conservation',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'category'), name='retention_period_once_per_org')],
+                "verbose_name": "durée de conservation",
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "category"), name="retention_period_once_per_org")
+                ],
             },
         ),
     ]

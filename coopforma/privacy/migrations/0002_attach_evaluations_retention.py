@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0001_privacy_initial'),
+        ("privacy", "0001_privacy_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='retentionperiod',
-            name='category',
-            field=models.CharField(choices=[('invoices', 'Factures, avoirs et pièces comptables'), ('attendance', 'Preuves de réalisation : émargements, connexions, heures (derrière le certificat de réalisation)'), ('documents', 'Documents émis : conventions, certificats, attestations et leurs signatures'), ('trainer_evidence', 'Dossier des formateur·rices (compétences, CV, décision du comité)'), ('outbox', "Textes des e-mails envoyés (boîte d'envoi)"), ('prospects', 'Personnes jamais inscrites (prospects, demandes sans suite)'), ('evaluations', "Réponses nominatives aux questionnaires d'évaluation (lien entre la réponse et la personne)"), ('history', 'Historique des actions (journal)')], max_length=30, verbose_name='catégorie'),
+            model_name="retentionperiod",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("invoices", "Factures, avoirs et pièces comptables"),
+                    (
+                        "attendance",
+                        "Preuves de réalisation : émargements, connexions, heures (derrière le certificat de réalisation)",
+                    ),
+                    ("documents", "Documents émis : conventions, certificats, attestations et leurs signatures"),
+                    ("trainer_evidence", "Dossier des formateur·rices (compétences, CV, décision du comité)"),
+                    ("outbox", "Textes des e-mails envoyés (boîte d'envoi)"),
+                    ("prospects", "Personnes jamais inscrites (prospects, demandes sans suite)"),
+                    (
+                        "evaluations",
+                        "Réponses nominatives aux questionnaires d'évaluation (lien entre la réponse et la personne)",
+                    ),
+                    ("history", "Historique des actions (journal)"),
+                ],
+                max_length=30,
+                verbose_name="catégorie",
+            ),
         ),
     ]

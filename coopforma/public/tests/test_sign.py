@@ -37,6 +37,10 @@ def test_full_signing_flow(client, org, admin_actor):
     pdf = client.get(reverse("public:sign_pdf", kwargs={"token": token}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf["X-Frame-Options"] == "SAMEORIGIN"
+    whole = pdf.getvalue()  # streamed from the stored file, not rendered in the request
+    assert pdf.streaming and whole == document.file.open("rb").read() and pdf["Accept-Ranges"] == "bytes"
+    part = client.get(reverse("public:sign_pdf", kwargs={"token": token}), HTTP_RANGE="bytes=0-99")
+    assert part.status_code == 206 and part.getvalue() == whole[:100]
     code = _code(client, token)
     response = client.post(
         url,

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0001_initial'),
+        ("quality", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='qualitysettings',
-            name='acts_as_subcontractor',
-            field=models.BooleanField(blank=True, help_text="Guide de lecture V9 : les indicateurs 1, 2 et 3 relèvent alors du donneur d'ordre. Détecté : tous les clients de la période sont des organismes de formation.", null=True, verbose_name="intervient uniquement en sous-traitance d'autres organismes de formation"),
+            model_name="qualitysettings",
+            name="acts_as_subcontractor",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Guide de lecture V9 : les indicateurs 1, 2 et 3 relèvent alors du donneur d'ordre. Détecté : tous les clients de la période sont des organismes de formation.",
+                null=True,
+                verbose_name="intervient uniquement en sous-traitance d'autres organismes de formation",
+            ),
         ),
         migrations.AddField(
-            model_name='qualitysettings',
-            name='principal_keeps',
-            field=models.JSONField(blank=True, default=list, help_text="Parmi les indicateurs 7, 9, 13, 16 et 28, selon la répartition des missions écrite dans le contrat ; sans contrat, ils s'appliquent tous.", verbose_name="indicateurs que le contrat de sous-traitance laisse au donneur d'ordre"),
+            model_name="qualitysettings",
+            name="principal_keeps",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Parmi les indicateurs 7, 9, 13, 16 et 28, selon la répartition des missions écrite dans le contrat ; sans contrat, ils s'appliquent tous.",
+                verbose_name="indicateurs que le contrat de sous-traitance laisse au donneur d'ordre",
+            ),
         ),
     ]

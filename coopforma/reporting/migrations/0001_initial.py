@@ -6,32 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_magic_link'),
+        ("accounts", "0002_magic_link"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BpfCharges',
+            name="BpfCharges",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='exercice')),
-                ('total_charges_cents', models.BigIntegerField(verbose_name="total des charges de l'activité de formation (centimes)")),
-                ('trainer_salaries_cents', models.BigIntegerField(default=0, verbose_name='dont salaires des formateur·rices (centimes)')),
-                ('purchases_cents', models.BigIntegerField(default=0, verbose_name='dont achats de prestations de formation et honoraires (centimes)')),
-                ('turnover_cents', models.BigIntegerField(blank=True, help_text="Pour la part du chiffre d'affaires réalisée dans la formation professionnelle (cadre C).", null=True, verbose_name="chiffre d'affaires global de l'exercice (centimes)")),
-                ('address_public', models.BooleanField(default=False, verbose_name='adresse rendue publique (cadre A)')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="exercice",
+                    ),
+                ),
+                (
+                    "total_charges_cents",
+                    models.BigIntegerField(verbose_name="total des charges de l'activité de formation (centimes)"),
+                ),
+                (
+                    "trainer_salaries_cents",
+                    models.BigIntegerField(default=0, verbose_name="dont salaires des formateur·rices (centimes)"),
+                ),
+                (
+                    "purchases_cents",
+                    models.BigIntegerField(
+                        default=0, verbose_name="dont achats de prestations de formation et honoraires (centimes)"
+                    ),
+                ),
+                (
+                    "turnover_cents",
+                    models.BigIntegerField(
+                        blank=True,
+                        help_text="Pour la part du chiffre d'affaires réalisée dans la formation professionnelle (cadre C).",
+                        null=True,
+                        verbose_name="chiffre d'affaires global de l'exercice (centimes)",
+                    ),
+                ),
+                (
+                    "address_public",
+                    models.BooleanField(default=False, verbose_name="adresse rendue publique (cadre A)"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'charges du BPF (cadre D)',
-                'verbose_name_plural': 'charges du BPF (cadre D)',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'fiscal_year'), name='bpf_charges_once_per_year'), models.CheckConstraint(condition=models.Q(('total_charges_cents__gte', 0), ('trainer_salaries_cents__gte', 0), ('purchases_cents__gte', 0)), name='bpf_charges_not_negative')],
+                "verbose_name": "charges du BPF (cadre D)",
+                "verbose_name_plural": "charges du BPF (cadre D)",
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "fiscal_year"), name="bpf_charges_once_per_year"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("total_charges_cents__gte", 0),
+                            ("trainer_salaries_cents__gte", 0),
+                            ("purchases_cents__gte", 0),
+                        ),
+                        name="bpf_charges_not_negative",
+                    ),
+                ],
             },
         ),
     ]

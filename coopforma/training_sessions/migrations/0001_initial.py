@@ -5,172 +5,428 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalogue', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalogue", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('status', models.CharField(choices=[('provisional', 'Pré-inscription'), ('confirmed', 'Confirmée'), ('cancelled', 'Annulée')], default='confirmed', max_length=20, verbose_name='état')),
-                ('price_cents', models.PositiveIntegerField(default=0, verbose_name='prix HT (centimes)')),
-                ('entrusted_trainees', models.PositiveIntegerField(default=0, verbose_name='nombre de stagiaires confiés')),
-                ('entrusted_minutes', models.PositiveIntegerField(default=0, verbose_name='heures-stagiaires confiées (minutes)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='people.client', verbose_name='client')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.contact', verbose_name='contact')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("provisional", "Pré-inscription"),
+                            ("confirmed", "Confirmée"),
+                            ("cancelled", "Annulée"),
+                        ],
+                        default="confirmed",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                ("price_cents", models.PositiveIntegerField(default=0, verbose_name="prix HT (centimes)")),
+                (
+                    "entrusted_trainees",
+                    models.PositiveIntegerField(default=0, verbose_name="nombre de stagiaires confiés"),
+                ),
+                (
+                    "entrusted_minutes",
+                    models.PositiveIntegerField(default=0, verbose_name="heures-stagiaires confiées (minutes)"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="people.client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.contact",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inscription',
-                'ordering': ['created_at'],
+                "verbose_name": "inscription",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='FundingLine',
+            name="FundingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('payer_kind', models.CharField(choices=[('company', 'Entreprise (C-1)'), ('opco', 'OPCO ou organisme gestionnaire de fonds (C-2)'), ('cpf', 'Caisse des dépôts — CPF (C-2e)'), ('public_employer', 'Employeur public pour ses agents (C-3)'), ('europe', 'Instances européennes (C-4)'), ('state', 'État (C-5)'), ('region', 'Conseil régional (C-6)'), ('france_travail', 'France Travail (C-7)'), ('other_public', 'Autre ressource publique (C-8)'), ('individual', 'Particulier à ses frais (C-9)'), ('other_of', 'Autre organisme de formation (C-10)'), ('other', 'Autre produit (C-11)')], max_length=20, verbose_name='payeur')),
-                ('payer_name', models.CharField(blank=True, help_text='Ex. : AKTO, Uniformation, Région Bretagne', max_length=200, verbose_name='nom du payeur')),
-                ('scheme', models.CharField(blank=True, choices=[('apprenticeship', "2a. Contrat d'apprentissage"), ('professionalisation', '2b. Contrat de professionnalisation'), ('pro_a', '2c. Promotion ou reconversion par alternance (Pro-A)'), ('transition', '2d. Projet de transition professionnelle'), ('cpf', '2e. Compte personnel de formation'), ('job_seekers', "2f. Personnes en recherche d'emploi"), ('non_salaried', '2g. Travailleurs non-salariés'), ('skills_plan', '2h. Plan de développement des compétences ou autre')], max_length=30, verbose_name='dispositif')),
-                ('amount_cents', models.PositiveIntegerField(verbose_name='montant HT (centimes)')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='référence (n° de prise en charge, dossier CPF…)')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_lines', to='training_sessions.enrolment')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "payer_kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "Entreprise (C-1)"),
+                            ("opco", "OPCO ou organisme gestionnaire de fonds (C-2)"),
+                            ("cpf", "Caisse des dépôts — CPF (C-2e)"),
+                            ("public_employer", "Employeur public pour ses agents (C-3)"),
+                            ("europe", "Instances européennes (C-4)"),
+                            ("state", "État (C-5)"),
+                            ("region", "Conseil régional (C-6)"),
+                            ("france_travail", "France Travail (C-7)"),
+                            ("other_public", "Autre ressource publique (C-8)"),
+                            ("individual", "Particulier à ses frais (C-9)"),
+                            ("other_of", "Autre organisme de formation (C-10)"),
+                            ("other", "Autre produit (C-11)"),
+                        ],
+                        max_length=20,
+                        verbose_name="payeur",
+                    ),
+                ),
+                (
+                    "payer_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ex. : AKTO, Uniformation, Région Bretagne",
+                        max_length=200,
+                        verbose_name="nom du payeur",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("apprenticeship", "2a. Contrat d'apprentissage"),
+                            ("professionalisation", "2b. Contrat de professionnalisation"),
+                            ("pro_a", "2c. Promotion ou reconversion par alternance (Pro-A)"),
+                            ("transition", "2d. Projet de transition professionnelle"),
+                            ("cpf", "2e. Compte personnel de formation"),
+                            ("job_seekers", "2f. Personnes en recherche d'emploi"),
+                            ("non_salaried", "2g. Travailleurs non-salariés"),
+                            ("skills_plan", "2h. Plan de développement des compétences ou autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="dispositif",
+                    ),
+                ),
+                ("amount_cents", models.PositiveIntegerField(verbose_name="montant HT (centimes)")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="référence (n° de prise en charge, dossier CPF…)"
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funding_lines",
+                        to="training_sessions.enrolment",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne de financement',
-                'ordering': ['id'],
+                "verbose_name": "ligne de financement",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('name', models.CharField(max_length=200, verbose_name='nom du lieu')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='adresse')),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ville')),
-                ('accessibility', models.TextField(blank=True, verbose_name='accessibilité')),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacité')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("name", models.CharField(max_length=200, verbose_name="nom du lieu")),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="adresse")),
+                ("postal_code", models.CharField(blank=True, max_length=10, verbose_name="code postal")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ville")),
+                ("accessibility", models.TextField(blank=True, verbose_name="accessibilité")),
+                ("capacity", models.PositiveIntegerField(blank=True, null=True, verbose_name="capacité")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lieu',
-                'ordering': ['name'],
+                "verbose_name": "lieu",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé de la session')),
-                ('programme', models.JSONField(default=dict, verbose_name='programme de la session')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('confirmed', 'Confirmée'), ('running', 'En cours'), ('done', 'Terminée'), ('cancelled', 'Annulée')], default='draft', max_length=20, verbose_name='état')),
-                ('is_public', models.BooleanField(default=False, verbose_name="visible dans l'agenda public")),
-                ('min_capacity', models.PositiveIntegerField(default=1, verbose_name='effectif minimum')),
-                ('max_capacity', models.PositiveIntegerField(default=12, verbose_name='effectif maximum')),
-                ('remote_url', models.URLField(blank=True, verbose_name='lien de connexion (distanciel)')),
-                ('subcontracted_out', models.BooleanField(default=False, help_text="Cochez si l'OF confie la réalisation de cette session à un autre organisme (BPF F-2).", verbose_name='réalisée par un autre OF (sous-traitance confiée)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes internes')),
-                ('start_date', models.DateField(blank=True, db_index=True, null=True, verbose_name='début')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('total_minutes', models.PositiveIntegerField(default=0, verbose_name='durée planifiée (minutes)')),
-                ('cancelled_reason', models.TextField(blank=True, verbose_name="motif d'annulation")),
-                ('member_structure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='people.memberstructure', verbose_name='structure membre')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='training_sessions.place', verbose_name='lieu principal')),
-                ('trainers', models.ManyToManyField(blank=True, related_name='sessions', to='people.trainer', verbose_name='formateur·rices')),
-                ('training', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='catalogue.training', verbose_name='formation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé de la session")),
+                ("programme", models.JSONField(default=dict, verbose_name="programme de la session")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("confirmed", "Confirmée"),
+                            ("running", "En cours"),
+                            ("done", "Terminée"),
+                            ("cancelled", "Annulée"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=False, verbose_name="visible dans l'agenda public")),
+                ("min_capacity", models.PositiveIntegerField(default=1, verbose_name="effectif minimum")),
+                ("max_capacity", models.PositiveIntegerField(default=12, verbose_name="effectif maximum")),
+                ("remote_url", models.URLField(blank=True, verbose_name="lien de connexion (distanciel)")),
+                (
+                    "subcontracted_out",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Cochez si l'OF confie la réalisation de cette session à un autre organisme (BPF F-2).",
+                        verbose_name="réalisée par un autre OF (sous-traitance confiée)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes internes")),
+                ("start_date", models.DateField(blank=True, db_index=True, null=True, verbose_name="début")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="fin")),
+                ("total_minutes", models.PositiveIntegerField(default=0, verbose_name="durée planifiée (minutes)")),
+                ("cancelled_reason", models.TextField(blank=True, verbose_name="motif d'annulation")),
+                (
+                    "member_structure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="people.memberstructure",
+                        verbose_name="structure membre",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="training_sessions.place",
+                        verbose_name="lieu principal",
+                    ),
+                ),
+                (
+                    "trainers",
+                    models.ManyToManyField(
+                        blank=True, related_name="sessions", to="people.trainer", verbose_name="formateur·rices"
+                    ),
+                ),
+                (
+                    "training",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="catalogue.training",
+                        verbose_name="formation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "session",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('bpf_trainee_type', models.CharField(blank=True, choices=[('a', "a. Salarié·e d'employeur privé (hors apprenti·e)"), ('b', 'b. Apprenti·e'), ('c', "c. Personne en recherche d'emploi"), ('d', 'd. Particulier à ses propres frais'), ('e', 'e. Autre stagiaire (agent public, non-salarié…)')], max_length=1, verbose_name='type de stagiaire (BPF F-1)')),
-                ('status', models.CharField(choices=[('registered', 'Inscrit·e'), ('attending', 'En formation'), ('completed', 'Formation terminée'), ('dropped_out', 'Abandon'), ('cancelled', 'Annulé·e')], default='registered', max_length=20, verbose_name='état')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='training_sessions.enrolment')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('trainee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='people.trainee', verbose_name='stagiaire')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='training_sessions.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "bpf_trainee_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("a", "a. Salarié·e d'employeur privé (hors apprenti·e)"),
+                            ("b", "b. Apprenti·e"),
+                            ("c", "c. Personne en recherche d'emploi"),
+                            ("d", "d. Particulier à ses propres frais"),
+                            ("e", "e. Autre stagiaire (agent public, non-salarié…)"),
+                        ],
+                        max_length=1,
+                        verbose_name="type de stagiaire (BPF F-1)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Inscrit·e"),
+                            ("attending", "En formation"),
+                            ("completed", "Formation terminée"),
+                            ("dropped_out", "Abandon"),
+                            ("cancelled", "Annulé·e"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="training_sessions.enrolment",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="people.trainee",
+                        verbose_name="stagiaire",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="training_sessions.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participant·e',
-                'ordering': ['trainee__last_name', 'trainee__first_name'],
+                "verbose_name": "participant·e",
+                "ordering": ["trainee__last_name", "trainee__first_name"],
             },
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='training_sessions.session'),
+            model_name="enrolment",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="enrolments", to="training_sessions.session"
+            ),
         ),
         migrations.CreateModel(
-            name='Slot',
+            name="Slot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('starts_at', models.DateTimeField(verbose_name='début')),
-                ('ends_at', models.DateTimeField(verbose_name='fin')),
-                ('remote_url', models.URLField(blank=True, verbose_name='lien de connexion')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='slots', to='training_sessions.place', verbose_name='lieu')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='training_sessions.session')),
-                ('trainers', models.ManyToManyField(blank=True, related_name='slots', to='people.trainer', verbose_name='formateur·rices')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("starts_at", models.DateTimeField(verbose_name="début")),
+                ("ends_at", models.DateTimeField(verbose_name="fin")),
+                ("remote_url", models.URLField(blank=True, verbose_name="lien de connexion")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="slots",
+                        to="training_sessions.place",
+                        verbose_name="lieu",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="training_sessions.session",
+                    ),
+                ),
+                (
+                    "trainers",
+                    models.ManyToManyField(
+                        blank=True, related_name="slots", to="people.trainer", verbose_name="formateur·rices"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'créneau',
-                'ordering': ['starts_at'],
+                "verbose_name": "créneau",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['organisation', 'start_date'], name='training_se_organis_0b5e12_idx'),
+            model_name="session",
+            index=models.Index(fields=["organisation", "start_date"], name="training_se_organis_0b5e12_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['organisation', 'status'], name='training_se_organis_442827_idx'),
+            model_name="session",
+            index=models.Index(fields=["organisation", "status"], name="training_se_organis_442827_idx"),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('max_capacity__gte', models.F('min_capacity'))), name='session_capacity_ordered'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_capacity__gte", models.F("min_capacity"))), name="session_capacity_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('session', 'trainee'), name='participant_once_per_session'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(fields=("session", "trainee"), name="participant_once_per_session"),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('session', 'client'), name='enrolment_client_once_per_session'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("session", "client"),
+                name="enrolment_client_once_per_session",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slot',
-            index=models.Index(fields=['organisation', 'starts_at'], name='training_se_organis_a2f3bd_idx'),
+            model_name="slot",
+            index=models.Index(fields=["organisation", "starts_at"], name="training_se_organis_a2f3bd_idx"),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start'),
+            model_name="slot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="slot_ends_after_start"
+            ),
         ),
     ]

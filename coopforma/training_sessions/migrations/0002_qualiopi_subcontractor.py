@@ -5,25 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training_sessions', '0001_initial'),
+        ("training_sessions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='session',
-            name='subcontractor_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='organisme sous-traitant'),
+            model_name="session",
+            name="subcontractor_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="organisme sous-traitant"),
         ),
         migrations.AddField(
-            model_name='session',
-            name='subcontractor_nda',
-            field=models.CharField(blank=True, max_length=14, validators=[coopforma.core.identifiers.validate_nda], verbose_name='NDA du sous-traitant'),
+            model_name="session",
+            name="subcontractor_nda",
+            field=models.CharField(
+                blank=True,
+                max_length=14,
+                validators=[coopforma.core.identifiers.validate_nda],
+                verbose_name="NDA du sous-traitant",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='subcontractor_siret',
-            field=models.CharField(blank=True, max_length=20, validators=[coopforma.core.identifiers.validate_siret], verbose_name='SIRET du sous-traitant'),
+            model_name="session",
+            name="subcontractor_siret",
+            field=models.CharField(
+                blank=True,
+                max_length=20,
+                validators=[coopforma.core.identifiers.validate_siret],
+                verbose_name="SIRET du sous-traitant",
+            ),
         ),
     ]

@@ -4,50 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training_sessions', '0002_qualiopi_subcontractor'),
+        ("training_sessions", "0002_qualiopi_subcontractor"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enrolment',
-            name='contract_at_distance',
-            field=models.BooleanField(default=False, help_text='Délai de rétractation de 14 jours (art. L221-18 du Code de la consommation) au lieu de 10.', verbose_name='contrat conclu à distance ou hors établissement'),
+            model_name="enrolment",
+            name="contract_at_distance",
+            field=models.BooleanField(
+                default=False,
+                help_text="Délai de rétractation de 14 jours (art. L221-18 du Code de la consommation) au lieu de 10.",
+                verbose_name="contrat conclu à distance ou hors établissement",
+            ),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='contract_signed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='contrat signé le'),
+            model_name="enrolment",
+            name="contract_signed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="contrat signé le"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='cpf_completion_rate',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='taux de réalisation (%)'),
+            model_name="enrolment",
+            name="cpf_completion_rate",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="taux de réalisation (%)"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='cpf_entry_on',
-            field=models.DateField(blank=True, null=True, verbose_name='entrée en formation déclarée le'),
+            model_name="enrolment",
+            name="cpf_entry_on",
+            field=models.DateField(blank=True, null=True, verbose_name="entrée en formation déclarée le"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='cpf_planned_minutes',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='heures prévues (minutes)'),
+            model_name="enrolment",
+            name="cpf_planned_minutes",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="heures prévues (minutes)"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='cpf_realised_minutes',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='heures réalisées (minutes)'),
+            model_name="enrolment",
+            name="cpf_realised_minutes",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="heures réalisées (minutes)"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='cpf_service_done_on',
-            field=models.DateField(blank=True, null=True, verbose_name='service fait déclaré le'),
+            model_name="enrolment",
+            name="cpf_service_done_on",
+            field=models.DateField(blank=True, null=True, verbose_name="service fait déclaré le"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='cpf_state',
-            field=models.CharField(blank=True, choices=[('', 'Non déclarée'), ('entry_declared', 'Entrée en formation déclarée'), ('service_done', 'Service fait déclaré'), ('invoiced', 'Facturée à la Caisse des dépôts')], max_length=20, verbose_name='dossier CPF (EDOF)'),
+            model_name="enrolment",
+            name="cpf_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Non déclarée"),
+                    ("entry_declared", "Entrée en formation déclarée"),
+                    ("service_done", "Service fait déclaré"),
+                    ("invoiced", "Facturée à la Caisse des dépôts"),
+                ],
+                max_length=20,
+                verbose_name="dossier CPF (EDOF)",
+            ),
         ),
     ]

@@ -4,25 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training_sessions', '0003_cpf_edof_states_individual_contracts'),
+        ("training_sessions", "0003_cpf_edof_states_individual_contracts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fundingline',
-            name='basis',
-            field=models.CharField(choices=[('flat', 'Prix forfaitaire, dû en entier'), ('hours', 'Heures réalisées au taux horaire'), ('dropout_clause', "Heures réalisées, plus le dédit de la convention en cas d'abandon")], default='flat', max_length=20, verbose_name='base de facturation'),
+            model_name="fundingline",
+            name="basis",
+            field=models.CharField(
+                choices=[
+                    ("flat", "Prix forfaitaire, dû en entier"),
+                    ("hours", "Heures réalisées au taux horaire"),
+                    ("dropout_clause", "Heures réalisées, plus le dédit de la convention en cas d'abandon"),
+                ],
+                default="flat",
+                max_length=20,
+                verbose_name="base de facturation",
+            ),
         ),
         migrations.AddField(
-            model_name='fundingline',
-            name='dropout_fee_percent',
+            model_name="fundingline",
+            name="dropout_fee_percent",
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="dédit en cas d'abandon (%)"),
         ),
         migrations.AddField(
-            model_name='fundingline',
-            name='hourly_rate_cents',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='taux horaire HT (centimes)'),
+            model_name="fundingline",
+            name="hourly_rate_cents",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="taux horaire HT (centimes)"),
         ),
     ]

@@ -5,29 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_invoices_billing_identity'),
-        ('people', '0004_bpf_trainer_employer'),
-        ('training_sessions', '0005_mailcompose_place_access_notes'),
+        ("accounts", "0006_invoices_billing_identity"),
+        ("people", "0004_bpf_trainer_employer"),
+        ("training_sessions", "0005_mailcompose_place_access_notes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('last_read_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('place', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='training_sessions.place')),
-                ('trainer', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='people.trainer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("last_read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "place",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to="training_sessions.place",
+                    ),
+                ),
+                (
+                    "trainer",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to="people.trainer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flux iCalendar',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('place__isnull', True), ('trainer__isnull', False)), models.Q(('place__isnull', False), ('trainer__isnull', True)), _connector='OR'), name='calendar_feed_trainer_xor_place')],
+                "verbose_name": "flux iCalendar",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("place__isnull", True), ("trainer__isnull", False)),
+                            models.Q(("place__isnull", False), ("trainer__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="calendar_feed_trainer_xor_place",
+                    )
+                ],
             },
         ),
     ]

@@ -6,84 +6,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0006_invoices_billing_identity'),
+        ("accounts", "0006_invoices_billing_identity"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('event_id', models.UUIDField(db_index=True, default=uuid.uuid4, verbose_name="identifiant de l'événement")),
-                ('event_type', models.CharField(max_length=60, verbose_name='événement')),
-                ('body', models.TextField(editable=False)),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('succeeded', 'Remise'), ('failed', 'Abandonnée')], default='pending', max_length=10, verbose_name='état')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='tentatives')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='prochaine tentative')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='remise le')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('replay_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='webhooks.webhookdelivery', verbose_name='rejeu de')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "event_id",
+                    models.UUIDField(db_index=True, default=uuid.uuid4, verbose_name="identifiant de l'événement"),
+                ),
+                ("event_type", models.CharField(max_length=60, verbose_name="événement")),
+                ("body", models.TextField(editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "En attente"), ("succeeded", "Remise"), ("failed", "Abandonnée")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="tentatives")),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True, verbose_name="prochaine tentative")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="remise le")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "replay_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="webhooks.webhookdelivery",
+                        verbose_name="rejeu de",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'envoi de webhook',
-                'verbose_name_plural': 'envois de webhooks',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "envoi de webhook",
+                "verbose_name_plural": "envois de webhooks",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookAttempt',
+            name="WebhookAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='n°')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='code HTTP')),
-                ('duration_ms', models.PositiveIntegerField(default=0, verbose_name='durée (ms)')),
-                ('response_excerpt', models.TextField(blank=True, verbose_name='début de la réponse')),
-                ('error', models.CharField(blank=True, max_length=500, verbose_name='erreur')),
-                ('succeeded', models.BooleanField(default=False, verbose_name='réussie')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_rows', to='webhooks.webhookdelivery')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="n°")),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="code HTTP")),
+                ("duration_ms", models.PositiveIntegerField(default=0, verbose_name="durée (ms)")),
+                ("response_excerpt", models.TextField(blank=True, verbose_name="début de la réponse")),
+                ("error", models.CharField(blank=True, max_length=500, verbose_name="erreur")),
+                ("succeeded", models.BooleanField(default=False, verbose_name="réussie")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_rows",
+                        to="webhooks.webhookdelivery",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "tentative d'envoi",
-                'verbose_name_plural': "tentatives d'envoi",
-                'ordering': ['delivery', 'number'],
+                "verbose_name": "tentative d'envoi",
+                "verbose_name_plural": "tentatives d'envoi",
+                "ordering": ["delivery", "number"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookEndpoint',
+            name="WebhookEndpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('url', models.URLField(max_length=500, verbose_name='adresse')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('events', models.JSONField(blank=True, default=list, verbose_name='événements')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('sealed_secret', models.TextField(editable=False)),
-                ('secret_rotated_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='secret renouvelé le')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("url", models.URLField(max_length=500, verbose_name="adresse")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="description")),
+                ("events", models.JSONField(blank=True, default=list, verbose_name="événements")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                ("sealed_secret", models.TextField(editable=False)),
+                (
+                    "secret_rotated_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="secret renouvelé le"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'point de réception (webhook)',
-                'verbose_name_plural': 'points de réception (webhooks)',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "point de réception (webhook)",
+                "verbose_name_plural": "points de réception (webhooks)",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='webhookdelivery',
-            name='endpoint',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='webhooks.webhookendpoint'),
+            model_name="webhookdelivery",
+            name="endpoint",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="webhooks.webhookendpoint"
+            ),
         ),
         migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='webhooks_we_status_afd94b_idx'),
+            model_name="webhookdelivery",
+            index=models.Index(fields=["status", "next_attempt_at"], name="webhooks_we_status_afd94b_idx"),
         ),
     ]

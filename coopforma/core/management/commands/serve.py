@@ -3,6 +3,11 @@
 background task worker (`db_worker`: e-mails, audit packs…) and the periodic jobs (`coopforma cron`, once a
 minute), supervised: a worker that stops is restarted, Ctrl+C or SIGTERM stops them all.
 
+Threaded web workers (`gthread`): a slow response (a PDF being rendered or downloaded by a phone on a poor
+network) holds one thread, not a whole process, so the other pages keep answering. 2 processes × 4 threads
+suits the 2-core server the OFs run; `WEB_CONCURRENCY` and `WEB_THREADS` change it. Each thread has its own
+database connection (Django's connections are per thread).
+
 `--no-worker` serves the web only, for deployments that run `coopforma db_worker` and the cron line themselves.
 """
 
@@ -42,6 +47,12 @@ def child_commands(*, host: str, port: str, workers: int, worker: bool) -> dict[
             bind,
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            os.environ.get("WEB_THREADS", "4"),
+            "--timeout",
+            os.environ.get("WEB_TIMEOUT", "60"),
             "--access-logfile",
             "-",
             "--graceful-timeout",

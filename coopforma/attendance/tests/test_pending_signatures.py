@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""A signature recorded at once (pending), chained just after (`attendance_seal`): counted, ordered, verified."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from coopforma.attendance import services
+from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance, SlotAttendance
+from coopforma.attendance.selectors import slot_live
+from coopforma.attendance.tests.conftest import make_participant
+from coopforma.attendance.verify import verify_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def no_seal(monkeypatch):  # type: ignore[no-untyped-def]
+    """PostgreSQL's way (pending, then sealed), and the sealer has not run yet (another request holds the chain):
+    signatures stay pending."""
+    monkeypatch.setattr(services, "_chain_at_once", lambda: False)
+    monkeypatch.setattr(services, "_seal_all", lambda slot_id: [])
+    return monkeypatch
+
+
+def _chain(slot):  # type: ignore[no-untyped-def]
+    return list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=False).order_by("sequence"))
+
+
+def _assert_linked(slot):  # type: ignore[no-untyped-def]
+    records = _chain(slot)
+    assert [r.sequence for r in records] == list(range(1, len(records) + 1))
+    for prev, record in itertools.pairwise(records):
+        assert record.prev_hash == prev.hash and record.hash == record.compute_hash()
+    head = SlotAttendance.objects.get(slot=slot)
+    assert (head.last_sequence, head.last_hash) == (records[-1].sequence, records[-1].hash)
+
+
+def test_a_pending_signature_counts_and_verifies(trainer_actor, trainer, slot, alice, bruno, no_seal):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    record = services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+
+    assert record.pending and record.pk and record.hash == ""
+    assert AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).count() == 1
+    projection = ParticipantAttendance.objects.get(slot=slot, participant=alice)
+    assert projection.status == "present" and projection.signed_at == record.created_at
+    assert projection.attended_minutes == 210
+    rows = {row.participant.pk: row for row in slot_live(actor=trainer_actor, slot_id=slot.pk).rows}
+    assert rows[alice.pk].attendance is not None and rows[alice.pk].attendance.signed
+    assert verify_all() == (1, [])  # the pending signature is part of the projection's recomputation
+    with pytest.raises(ValidationError) as exc:  # pending is signed: a second time is refused
+        services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    assert exc.value.messages == ["Vous avez déjà signé ce créneau."]
+
+
+def test_sqlite_chains_a_signature_at_once(trainer_actor, slot, alice):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    record = services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    assert record.sequence == 2 and record.hash == record.compute_hash()  # on PostgreSQL: chained by the seal
+    assert verify_all() == (1, [])
+
+
+def test_seal_chains_pending_signatures_in_their_order_once(trainer_actor, slot, enrolment, now, no_seal):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    people = [make_participant(enrolment, f"P{i}", f"Nom{i}") for i in range(4)]
+    # Recorded in this order of time, inserted in another order of id.
+    for person, seconds in zip(people, (30, 10, 20, 40), strict=True):
+        at = now + dt.timedelta(seconds=seconds)
+        services.attendance_sign(participant=person, slot_id=slot.pk, method="qr", now=at)
+    no_seal.undo()
+
+    assert services.attendance_seal(slot_id=slot.pk) == 4
+    assert services.attendance_seal(slot_id=slot.pk) == 0  # nothing chained twice
+    signed = [r.participant_id for r in _chain(slot)[1:]]
+    assert signed == [people[1].pk, people[2].pk, people[0].pk, people[3].pk]
+    _assert_linked(slot)
+    assert not AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).exists()
+    assert verify_all() == (1, [])
+
+
+def test_a_trainer_write_chains_pending_signatures_first(trainer_actor, slot, alice, bruno, no_seal):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    services.attendance_mark(actor=trainer_actor, slot_id=slot.pk, participant_id=bruno.pk, mark="absent")
+
+    assert [(r.kind, r.participant_id) for r in _chain(slot)] == [
+        ("opened", None),
+        ("signed", alice.pk),
+        ("marked_absent", bruno.pk),
+    ]
+    _assert_linked(slot)
+    assert verify_all() == (1, [])
+
+
+def test_close_seals_every_pending_signature(trainer_actor, slot, alice, bruno, no_seal):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    services.attendance_sign(participant=bruno, slot_id=slot.pk, method="qr")
+    services.slot_close(actor=trainer_actor, slot_id=slot.pk, trainer_name="Théo Formateur")
+
+    assert [r.kind for r in _chain(slot)] == ["opened", "signed", "signed", "trainer_signed", "closed"]
+    assert not AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).exists()
+    _assert_linked(slot)
+    assert verify_all() == (1, [])
+
+
+def test_verify_reports_a_pending_signature_left_on_a_closed_slot(trainer_actor, slot, alice, no_seal):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    SlotAttendance.objects.filter(slot=slot).update(state="closed")  # a close that skipped the seal
+
+    _checked, breaks = verify_all()
+    assert any("en attente sur un créneau clos" in str(b) for b in breaks)
+
+
+def test_verify_reports_a_tampered_pending_signature(trainer_actor, slot, alice, no_seal):
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    record = services.attendance_sign(
+        participant=alice, slot_id=slot.pk, method="qr", origin=services.Origin("10.0.0.1", "Phone")
+    )
+    AttendanceRecord.objects.filter(pk=record.pk).update(ip="10.9.9.9")
+
+    _checked, breaks = verify_all()
+    assert any("données personnelles modifiées" in str(b) for b in breaks)
