@@ -5,7 +5,8 @@ Each role walks its pages from its home page (following links inside the organis
 every text it reads must be free of what users never see: activity-log action codes (« catalogue.training.created »),
 BPF keys (« F3.a.level_6_8 »), snake_case names (enum values such as « signature_request », constraint names) and
 the English values of the models' choices (« quality », « draft »). CSV exports are read too, with their dates in
-Paris local time. Pages that show code on purpose (the document template editors, whose keywords are what one types, the API docs) are left out.
+Paris local time. Pages that show code on purpose (the document template
+editors, whose keywords are what one types, the API docs) are left out.
 """
 
 import csv
