@@ -60,7 +60,8 @@ def test_trainee_client_and_trainer_pages_hold_at_390_px(phone, new_context, wor
     # The trainee: the personal attendance page and a questionnaire.
     trainee_phone = new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True, has_touch=True).new_page()
     assert_fits(trainee_phone, f"/e/{link_issue(participant=world.participant)}/")
-    trainee_phone.wait_for_url("**/e/moi/")
+    trainee_phone.wait_for_url("**/p/espace/")  # the personal link leads into the trainee's portal
+    assert_fits(trainee_phone, "/p/espace/")
     assert_fits(trainee_phone, "/e/moi/")
     survey, tokens = open_survey(finished_session(training=world.session.training, trainees=1), "hot")
     assert_fits(trainee_phone, f"/q/{survey.pk}/{next(iter(tokens.values()))}/")

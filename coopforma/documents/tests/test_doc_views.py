@@ -44,7 +44,7 @@ def test_generate_finalise_download(world, web, admin_user, admin_actor):  # noq
     assert document.status == DocumentStatus.FINAL
     response = client.get(_url("file", pk=document.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert "Sacha Dupont" in pdf_text(response.content)
+    assert "Sacha Dupont" in pdf_text(b"".join(response.streaming_content))  # streamed
     page = client.get(_url("session", session_id=world.session.pk)).content.decode()
     assert "Définitif" in page and document.verification_code in page
 
