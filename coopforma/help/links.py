@@ -24,6 +24,12 @@ HELP_LINKS: dict[str, Target] = {
     # The organisation.
     "org:settings": f"{ADMIN}#renseigner-lorganisme",
     "org:memberships": f"{ADMIN}#inviter-les-membres-de-lequipe",
+    "org:mail_texts": f"{ADMIN}#textes-des-e-mails",
+    "org:mail_text_edit": f"{ADMIN}#textes-des-e-mails",
+    "dashboard:figures": {
+        "member_manager": "structure-membre#votre-tableau-de-bord",
+        "default": f"{ADMIN}#les-chiffres-de-lactivite",
+    },
     "people:member_list": f"{ADMIN}#gerer-les-structures-membres",
     "people:member_detail": f"{ADMIN}#gerer-les-structures-membres",
     "people:trainer_list": {
@@ -54,6 +60,12 @@ HELP_LINKS: dict[str, Target] = {
     "sessions:enrolment_create": f"{ADMIN}#inscrire-un-client-et-ses-stagiaires",
     "sessions:participant_create": f"{ADMIN}#inscrire-un-client-et-ses-stagiaires",
     "sessions:place_list": f"{ADMIN}#creer-une-session",
+    "sessions:place_calendar": f"{ADMIN}#agenda-dun-lieu",
+    "sessions:trainer_space": "formateur#mon-espace-formateurrice",
+    "sessions:email": {
+        "trainer": "formateur#vos-sessions",
+        "default": f"{ADMIN}#ecrire-un-e-mail-aux-personnes-de-la-session",
+    },
     # Documents and signatures.
     "documents:session": {
         "trainer": "formateur#documents-de-la-session",
@@ -62,7 +74,9 @@ HELP_LINKS: dict[str, Target] = {
     "documents:signatures": f"{ADMIN}#envoyer-les-conventions-a-signer",
     "documents:template_list": f"{ADMIN}#modeles-de-documents",
     "documents:template_edit": f"{ADMIN}#modeles-de-documents",
+    "documents:template_structured": f"{ADMIN}#modifier-un-modele-simple",
     "documents:outbox": f"{ADMIN}#suivre-les-e-mails-envoyes",
+    "documents:outbox_detail": f"{ADMIN}#suivre-les-e-mails-envoyes",
     # Attendance.
     "attendance:slot": {
         "quality": f"{QUALITY}#corriger-une-presence",
