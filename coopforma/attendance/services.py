@@ -149,6 +149,15 @@ def attendance_seal(*, slot_id: int) -> int:
     return len(_seal_all(slot_id))
 
 
+def attendance_seal_pending() -> int:
+    """Chain every slot's pending signatures (`coopforma attendance seal`, each minute by `coopforma cron`): the
+    safety net of the background task that chains them just after they are recorded. Returns how many."""
+    slot_ids = (
+        AttendanceRecord.objects.filter(sequence__isnull=True).values_list("slot_id", flat=True).distinct().order_by()
+    )
+    return sum(len(_seal_all(slot_id)) for slot_id in list(slot_ids))
+
+
 def _seal_all(slot_id: int) -> list[AttendanceRecord]:
     sealed: list[AttendanceRecord] = []
     while AttendanceRecord.objects.filter(slot_id=slot_id, sequence__isnull=True).exists():
@@ -635,8 +644,8 @@ def attendance_sign(
     `attendance_seal` (module docstring). The state is checked under the shared lock; a second signature (two
     taps, or a signature already chained, or one for the trainee's account) is stopped by the unique constraint
     (`attendance_signed_once_per_slot`, pending records included) and told it already signed: the fewest
-    queries, for the busiest moment. Returns the record, chained when the seal could run at once, pending
-    otherwise.
+    queries, for the busiest moment. The chaining is a background task (`attendance.tasks.seal_slot`): returns
+    the record pending (chained at once on SQLite, and when tasks run in-process).
 
     `drawing`: the optional signature drawn on the phone (PNG, `attendance.drawing.check_png`), kept beside the
     record; its SHA-256 goes into the record's payload, so the chain seals it."""
@@ -661,12 +670,26 @@ def attendance_sign(
         )
     except IntegrityError:
         raise ValidationError({"slot": _("Vous avez déjà signé ce créneau.")}, code="already_signed") from None
-    if record.sequence is not None:
-        return record
-    for sealed in _seal_all(slot.pk):
-        if sealed.pk == record.pk:
-            return sealed
+    if record.sequence is None:
+        _enqueue_seal(slot.pk)
+        if _tasks_in_process():  # tasks run in this process (tests, TASKS_BACKEND=immediate): chained by now
+            record.refresh_from_db(fields=["sequence", "prev_hash", "hash"])
     return record
+
+
+def _tasks_in_process() -> bool:
+    from django.conf import settings
+
+    return not str(settings.TASKS["default"]["BACKEND"]).endswith("DatabaseBackend")
+
+
+def _enqueue_seal(slot_id: int) -> None:
+    """The chaining of a pending signature leaves the trainee's request: one row for the task worker instead of
+    the exclusive lock and its writes at the busiest moment. A lost task loses nothing: the next chain writer,
+    the close and the periodic `coopforma attendance seal` chain what is pending, and verification covers it."""
+    from coopforma.attendance.tasks import seal_slot
+
+    seal_slot.enqueue(slot_id)
 
 
 def _head_shared(slot: Slot) -> SlotAttendance:

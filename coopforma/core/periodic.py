@@ -65,6 +65,12 @@ JOBS: tuple[Job, ...] = (
         ("deliver_webhooks", "--due"),
         every=dt.timedelta(minutes=1),
     ),
+    Job(
+        "attendance_seal",
+        _("Émargement : chaînage des signatures en attente"),
+        ("attendance", "seal"),
+        every=dt.timedelta(minutes=1),
+    ),
     Job("mail", _("E-mails en attente ou en échec"), ("send_queued_mail",), every=dt.timedelta(minutes=15)),
     Job(
         "evaluations",

@@ -2,6 +2,7 @@
 """A signature recorded at once (pending), chained just after (`attendance_seal`): counted, ordered, verified."""
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
@@ -124,3 +125,37 @@ def test_verify_reports_a_tampered_pending_signature(trainer_actor, slot, alice,
 
     _checked, breaks = verify_all()
     assert any("données personnelles modifiées" in str(b) for b in breaks)
+
+
+def test_the_trainees_request_only_enqueues_the_chaining_and_the_worker_or_cron_chains(
+    trainer_actor, slot, alice, bruno, monkeypatch
+):
+    """With a task worker (the database backend), « Je signe » writes the pending signature and one task row;
+    the task (or, if it were lost, `coopforma attendance seal` each minute) chains it."""
+    from django.core.management import call_command
+
+    from coopforma.attendance.tasks import seal_slot
+
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_chain_at_once", lambda: False)
+    monkeypatch.setattr(services, "_tasks_in_process", lambda: False)
+    monkeypatch.setattr(services, "_enqueue_seal", queued.append)
+    first = services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    second = services.attendance_sign(participant=bruno, slot_id=slot.pk, method="qr")
+    assert queued == [slot.pk, slot.pk]
+    assert first.sequence is None and second.sequence is None  # recorded, not chained in the request
+    assert verify_all() == (1, [])
+
+    assert seal_slot.call(slot.pk) == 2  # the worker's task
+    assert seal_slot.call(slot.pk) == 0  # the thirty others find nothing left
+    _assert_linked(slot)
+
+    chloe = make_participant(alice.enrolment, "Chloé", "Roux")
+    services.attendance_sign(participant=chloe, slot_id=slot.pk, method="qr")
+    out = io.StringIO()
+    call_command("attendance", "seal", stdout=out)
+    assert out.getvalue().strip() == "1 signature(s) chaînée(s)."
+    _assert_linked(slot)
+    assert not AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).exists()
+    assert verify_all() == (1, [])

@@ -50,11 +50,16 @@ def test_a_first_run_runs_every_job_then_nothing_is_due_at_the_same_moment(calls
 
 def test_each_job_comes_back_at_its_own_rhythm(calls):
     list(periodic.run_due(now=paris(2026, 12, 3, 9, 0)))
-    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 14))] == ["webhooks"]
+    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 14))] == ["webhooks", "attendance_seal"]
     # A cron line every minute may start a few seconds late: 15 minutes later the mail runs again.
-    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 15, 0))] == ["webhooks", "mail"]
+    assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 9, 15, 0))] == [
+        "webhooks",
+        "attendance_seal",
+        "mail",
+    ]
     assert [o.job.name for o in periodic.run_due(now=paris(2026, 12, 3, 10, 0, 20))] == [
         "webhooks",
+        "attendance_seal",
         "mail",
         "evaluations",
     ]

@@ -1,22 +1,28 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""`coopforma attendance verify [--org <slug>]`: recompute every émargement chain; exit 1 on any break."""
+"""`coopforma attendance verify [--org <slug>]`: recompute every émargement chain; exit 1 on any break.
+`coopforma attendance seal`: chain the signatures still pending (each minute through `coopforma cron`)."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from coopforma.attendance.services import attendance_seal_pending
 from coopforma.attendance.verify import verify_all
 
 
 class Command(BaseCommand):
-    help = "Émargement : vérifie les chaînes de hachage (verify)."
+    help = "Émargement : vérifie les chaînes de hachage (verify), chaîne les signatures en attente (seal)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="Recalcule chaque chaîne et la projection ; code 1 si rupture.")
         verify.add_argument("--org", dest="org", default=None, help="slug de l'organisation")
+        sub.add_parser("seal", help="Chaîne les signatures encore en attente (chaque minute par coopforma cron).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "seal":
+            self.stdout.write(f"{attendance_seal_pending()} signature(s) chaînée(s).")
+            return
         if options["action"] != "verify":
             raise CommandError("unknown action")
         checked, breaks = verify_all(organisation_slug=options.get("org"))
