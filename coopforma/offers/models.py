@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The map of trainings: offers from four sources in one model, with their provenance (issue 16).
+
+Sources: (a) the published trainings of this installation's organisations, (b) LHEO feeds of the Carif-Oref
+network, (c) other Coopforma installations (federation), (d) offers entered by a network's partner structures,
+moderated before publication. An offer is upserted by (source, external_id): the LHEO ``numero`` for a feed,
+``<org-slug>/<training id>`` for a member catalogue. An offer that vanished from its source is retired, never
+deleted. Whether an offer is "on cooperation" is judged per network (relevance), not here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coopforma.catalogue.models import Modality, Training
+from coopforma.core.models import TimeStampedModel
+from coopforma.networks.models import Network, PartnerStructure
+
+
+class SourceKind(models.TextChoices):
+    MEMBER_CATALOGUE = "member_catalogue", _("Catalogue d'une organisation membre")
+    LHEO = "lheo", _("Flux LHEO (réseau des Carif-Oref)")
+    FEDERATION = "federation", _("Autre installation Coopforma")
+    PARTNER = "partner", _("Saisie par une structure partenaire")
+
+
+class OfferStatus(models.TextChoices):
+    ACTIVE = "active", _("Publiée")
+    PENDING = "pending", _("En attente de modération")
+    REFUSED = "refused", _("Refusée")
+    RETIRED = "retired", _("Retirée de sa source")
+
+
+class ExperienceMode(models.TextChoices):
+    """Experience-based ways of learning (cooperation.md §6), next to formal training."""
+
+    PEER_LEARNING = "peer_learning", _("Apprentissage entre pairs")
+    LEARNING_EXPEDITION = "learning_expedition", _("Expédition apprenante")
+    COMPAGNONNAGE = "compagnonnage", _("Compagnonnage")
+    AFEST = "afest", _("Action de formation en situation de travail (AFEST)")
+    COMMUNITY_OF_PRACTICE = "community_of_practice", _("Communauté de pratique")
+    MOOC = "mooc", _("MOOC")
+
+
+class OfferSource(TimeStampedModel):
+    name = models.SlugField(_("identifiant de la source"), max_length=80, unique=True)
+    label = models.CharField(_("nom de la source"), max_length=200)
+    kind = models.CharField(_("type de source"), max_length=20, choices=SourceKind.choices)
+    url = models.URLField(_("adresse du flux"), max_length=500, blank=True)
+    licence = models.CharField(_("licence des données"), max_length=200, blank=True)
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="offer_sources",
+        verbose_name=_("réseau abonné"),
+    )
+    last_import_at = models.DateTimeField(_("dernier import le"), null=True, blank=True)
+    etag = models.CharField(max_length=200, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("source d'offres")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Offer(TimeStampedModel):
+    source = models.ForeignKey(OfferSource, on_delete=models.CASCADE, related_name="offers", verbose_name=_("source"))
+    external_id = models.CharField(_("identifiant dans la source"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=255)
+    summary = models.TextField(_("présentation"), blank=True)
+    objectives = models.TextField(_("objectifs"), blank=True)
+    content = models.TextField(_("contenu"), blank=True)
+    url = models.URLField(_("page de l'offre"), max_length=500, blank=True)
+    provider_name = models.CharField(_("organisme"), max_length=255, blank=True)
+    provider_siret = models.CharField(_("SIRET de l'organisme"), max_length=14, blank=True)
+    provider_nda = models.CharField(_("NDA de l'organisme"), max_length=11, blank=True)
+    modality = models.CharField(_("modalité"), max_length=20, choices=Modality.choices, blank=True)
+    certifying = models.BooleanField(_("certifiante"), default=False)
+    certification_codes = models.JSONField(_("codes RNCP, RS ou CPF"), default=list, blank=True)
+    cpf_eligible = models.BooleanField(_("éligible au CPF"), default=False)
+    formacodes = models.JSONField(_("Formacodes"), default=list, blank=True)
+    nsf_codes = models.JSONField(_("codes NSF"), default=list, blank=True)
+    rome_codes = models.JSONField(_("codes ROME"), default=list, blank=True)
+    experience_mode = models.CharField(
+        _("mode d'apprentissage par l'expérience"), max_length=30, choices=ExperienceMode.choices, blank=True
+    )
+    training = models.ForeignKey(
+        Training, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("formation")
+    )
+    partner = models.ForeignKey(
+        PartnerStructure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("structure partenaire"),
+    )
+    status = models.CharField(_("état"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.ACTIVE)
+    # What the import found doubtful (codes from offers' own list, shown with their French label).
+    flags = models.JSONField(_("points douteux"), default=list, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    first_seen_at = models.DateTimeField(_("vue pour la première fois le"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("vue pour la dernière fois le"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offre de formation")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                name="offers_offer_once_per_source",
+                violation_error_message=_("Cette source a déjà une offre avec cet identifiant."),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "title"]), models.Index(fields=["provider_siret"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferSession(models.Model):
+    """A dated session of an offer, with its place (coordinates may be rounded or missing: see ``geo_precision``)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("offre"))
+    external_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
+    start = models.DateField(_("début"), null=True, blank=True)  # None: unknown (LHEO 00000000)
+    end = models.DateField(_("fin"), null=True, blank=True)  # None: unknown or open (LHEO 99999999)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    insee_code = models.CharField(_("code INSEE de la commune"), max_length=5, blank=True)
+    department = models.CharField(_("département"), max_length=3, blank=True)
+    region = models.CharField(_("région"), max_length=2, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    geo_precision = models.CharField(_("précision de la position"), max_length=20, blank=True)
+    places_left = models.PositiveIntegerField(_("places restantes"), null=True, blank=True)
+    is_remote = models.BooleanField(_("à distance"), default=False)
+
+    class Meta:
+        verbose_name = _("session d'une offre")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["department", "start"]), models.Index(fields=["start"])]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ({self.start or '?'})"
