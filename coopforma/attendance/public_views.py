@@ -110,7 +110,9 @@ def slot_action_perform(request: HttpRequest, *, participant: Participant, slot:
         return _("Connexion enregistrée.") if action == "connected" else _("Départ enregistré.")
     method = SignMethod.REMOTE if slot.is_remote else SignMethod.LINK  # on site: refused, the QR is needed
     drawing = drawing_from_data_url(request.POST.get("drawing"))
-    services.attendance_sign(participant=participant, slot_id=slot.pk, method=method, origin=origin, drawing=drawing)
+    services.attendance_sign(
+        participant=participant, slot_id=slot.pk, slot=slot, method=method, origin=origin, drawing=drawing
+    )
     return _("Merci, votre signature est enregistrée.")
 
 
@@ -140,6 +142,7 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
         services.attendance_sign(
             participant=participant,
             slot_id=slot.pk,
+            slot=slot,
             method=SignMethod.QR,
             origin=services.Origin.of(request),
             drawing=drawing_from_data_url(request.POST.get("drawing")),

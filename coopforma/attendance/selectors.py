@@ -296,17 +296,21 @@ def attendance_link_participant(*, link_id: int, token_hash: str) -> Participant
     return link.participant if link is not None else None
 
 
+# The phone's signing pages name the session, never show its programme: not read at the busiest moment.
+_SESSION_HEAVY = ("session__programme", "session__notes", "session__cancelled_reason")
+
+
 def slot_candidates(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, list[Participant]]:
     """The slot (any organisation: the QR token was signed by us) and the phone's participants enrolled in its
     session, in the phone's order. A shared phone may hold several: the page makes the person choose."""
-    slot = Slot.objects.select_related("session").filter(pk=slot_id).first()
+    slot = Slot.objects.select_related("session").defer(*_SESSION_HEAVY).filter(pk=slot_id).first()
     if slot is None:
         return None, []
     found = {
         p.pk: p
-        for p in Participant.objects.select_related("trainee", "session").filter(
-            pk__in=participant_ids, session_id=slot.session_id
-        )
+        for p in Participant.objects.select_related("trainee", "session")
+        .defer(*_SESSION_HEAVY)
+        .filter(pk__in=participant_ids, session_id=slot.session_id)
     }
     return slot, [found[pk] for pk in participant_ids if pk in found]
 

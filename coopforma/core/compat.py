@@ -13,6 +13,14 @@ else:  # pragma: no cover - exercised only on Python 3.11
     DUMMY_TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 
 
+def tasks_wait_for_worker() -> bool:
+    """Whether tasks wait in the database for a worker (the default) rather than run where they are enqueued
+    (the tests, TASKS_BACKEND=immediate)."""
+    from django.conf import settings
+
+    return str(settings.TASKS["default"]["BACKEND"]).endswith("DatabaseBackend")
+
+
 def mailer_settings(backend: str) -> dict[str, object]:
     """The settings that make `backend` the default mailer (Django 6.1's MAILERS, EMAIL_BACKEND on 5.2)."""
     if django.VERSION >= (6, 1):
@@ -20,4 +28,4 @@ def mailer_settings(backend: str) -> dict[str, object]:
     return {"EMAIL_BACKEND": backend}  # pragma: no cover
 
 
-__all__ = ["DUMMY_TASKS_BACKEND", "default_task_backend", "mailer_settings", "task"]
+__all__ = ["DUMMY_TASKS_BACKEND", "default_task_backend", "mailer_settings", "task", "tasks_wait_for_worker"]

@@ -159,3 +159,25 @@ def test_the_trainees_request_only_enqueues_the_chaining_and_the_worker_or_cron_
     _assert_linked(slot)
     assert not AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).exists()
     assert verify_all() == (1, [])
+
+
+def test_the_chaining_task_waits_until_the_burst_has_passed(trainer_actor, slot, alice, bruno, settings, monkeypatch):
+    """With the database backend (the worker's), the chaining is enqueued to run SEAL_DELAY after the signature,
+    so that thirty trainees tapping together do not wait for its exclusive lock; one task chains them all."""
+    from coopforma.attendance.tasks import seal_slot
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(services, "_chain_at_once", lambda: False)  # as on PostgreSQL
+    services.slot_open(actor=trainer_actor, slot_id=slot.pk)
+    services.attendance_sign(participant=alice, slot_id=slot.pk, method="qr")
+    services.attendance_sign(participant=bruno, slot_id=slot.pk, method="qr")
+    from django_tasks_db.models import DBTaskResult
+
+    rows = list(DBTaskResult.objects.filter(task_path__endswith="seal_slot"))
+    assert len(rows) == 2 and all(row.args_kwargs["args"] == [slot.pk] for row in rows)
+    delay = services.SEAL_DELAY
+    assert all(abs(row.run_after - row.enqueued_at - delay) < dt.timedelta(seconds=1) for row in rows)
+    assert AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).count() == 2  # pending until then
+    assert seal_slot.call(slot.pk) == 2
+    _assert_linked(slot)
+    assert verify_all() == (1, [])

@@ -24,14 +24,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from coopforma.core.compat import tasks_wait_for_worker
+
 CRON_EVERY = 60.0  # seconds between two `coopforma cron` runs (a cron line every minute)
 RESTART_DELAY = 5.0  # seconds before a stopped worker is started again
 STOP_TIMEOUT = 10.0  # seconds given to the children to stop before they are killed
-
-
-def uses_task_worker() -> bool:
-    """Whether tasks wait in the database for a worker (the default) rather than run in the web process."""
-    return str(settings.TASKS["default"]["BACKEND"]).endswith("DatabaseBackend")
 
 
 def child_commands(*, host: str, port: str, workers: int, worker: bool) -> dict[str, list[str]]:
@@ -65,7 +62,7 @@ def child_commands(*, host: str, port: str, workers: int, worker: bool) -> dict[
     }
     if worker:
         cli = [sys.executable, "-m", "coopforma.core.cli"]
-        if uses_task_worker():
+        if tasks_wait_for_worker():
             commands["worker"] = [*cli, "db_worker", "--no-startup-delay", "--no-reload"]
         commands["cron"] = [*cli, "cron"]
     return commands
@@ -178,7 +175,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Coopforma est servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)"))
         if "worker" in commands:
             self.stdout.write("Les e-mails et les tâches de fond partent avec le travailleur lancé à côté du web.")
-        elif no_worker and uses_task_worker():
+        elif no_worker and tasks_wait_for_worker():
             self.stdout.write("Sans travailleur : lancez `coopforma db_worker` et la ligne cron `coopforma cron`.")
         if "cron" in commands:
             self.stdout.write("Les tâches périodiques (`coopforma cron`) sont lancées chaque minute.")
