@@ -214,3 +214,11 @@ def published_last_change(*, organisation: Organisation) -> dt.datetime | None:
     ).aggregate(trainings=Max("updated_at"), sessions=Max("sessions__updated_at"))
     days = [d for d in (found["trainings"], found["sessions"]) if d is not None]
     return max(days) if days else None
+
+
+def catalogue_organisation_get(*, slug: str) -> Organisation:
+    """The organisation of a public catalogue address (/f/<slug>/…), every field loaded; 404 when unknown."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
