@@ -15,7 +15,7 @@ from coopforma.catalogue import lheo, selectors
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.formats.edof import EDOF_NAMESPACE
 from coopforma.formats.lheo_write import LHEO_NAMESPACE
-from coopforma.formats.tests.records import EDOF_XSD, LHEO_SUBSET_XSD, schema
+from coopforma.formats.tests.records import EDOF_XSD, LHEO_XSD, schema
 from coopforma.training_sessions.tests.factories import ParticipantFactory, PlaceFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def _published(org):  # type: ignore[no-untyped-def]
 def test_the_lheo_export_of_a_realistic_catalogue_follows_the_lheo_2_3_tree(org, catalogue):
     data = lheo.lheo_file(_published(org), today=TODAY)
     root = etree.fromstring(data)
-    xsd = schema(LHEO_SUBSET_XSD)
+    xsd = schema(LHEO_XSD)
     assert xsd.validate(root), xsd.error_log
     titles = root.xpath("//l:intitule-formation/text()", namespaces=L)
     assert titles == ["Animer une réunion", "Gérer une coopérative"]  # published and validated only
@@ -124,7 +124,7 @@ def test_the_completeness_check_says_in_french_what_to_fix_and_where(org, member
 def test_export_lheo_command_writes_the_file(org, catalogue, tmp_path, capsys):
     out = tmp_path / "offre.xml"
     call_command("catalogue", "export-lheo", "--org", org.slug, "--out", str(out))
-    assert schema(LHEO_SUBSET_XSD).validate(etree.parse(str(out)))
+    assert schema(LHEO_XSD).validate(etree.parse(str(out)))
     assert "2 formation(s)" in capsys.readouterr().out
 
 
@@ -193,7 +193,7 @@ def test_back_office_export_pages_and_downloads(web, admin_user, org, catalogue)
     lheo_page = client.get(reverse("catalogue:export_lheo", kwargs={"org": org.slug}))
     assert f"/f/{org.slug}/lheo.xml" in lheo_page.content.decode()
     lheo_file = client.get(reverse("catalogue:export_lheo_file", kwargs={"org": org.slug}))
-    assert schema(LHEO_SUBSET_XSD).validate(etree.fromstring(lheo_file.content))
+    assert schema(LHEO_XSD).validate(etree.fromstring(lheo_file.content))
     listing = client.get(reverse("catalogue:list", kwargs={"org": org.slug})).content.decode()
     assert "Exporter pour le CPF (EDOF)" in listing and "Exporter en LHEO" in listing
 

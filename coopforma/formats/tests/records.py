@@ -11,7 +11,7 @@ from coopforma.formats import lheo_write as lheo
 
 DAY = dt.date(2026, 12, 3)
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
-LHEO_SUBSET_XSD = Path(__file__).resolve().parent / "lheo-2.3-subset.xsd"
+LHEO_XSD = SCHEMAS / "lheo" / "lheo.xsd"
 EDOF_XSD = SCHEMAS / "edof" / "lheo_import_fichier_xml_optimise_v5r2.xsd"
 
 

@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from coopforma.formats import lheo_write as lheo
-from coopforma.formats.tests.records import DAY, LHEO_SUBSET_XSD, action, catalogue, formation, schema, session
+from coopforma.formats.tests.records import DAY, LHEO_XSD, action, catalogue, formation, schema, session
 
 NS = {"l": lheo.LHEO_NAMESPACE}
 
@@ -15,21 +15,21 @@ def _tree(formations: list[lheo.Formation]) -> etree._Element:
     return etree.fromstring(lheo.write_lheo(formations, generated_on=DAY))
 
 
-def test_a_realistic_catalogue_validates_against_the_lheo_2_3_element_tree():
+def test_a_realistic_catalogue_validates_against_the_official_lheo_2_3_schema():
     data = lheo.write_lheo(catalogue(), generated_on=DAY)
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
-    xsd = schema(LHEO_SUBSET_XSD)
+    xsd = schema(LHEO_XSD)
     assert xsd.validate(etree.fromstring(data)), xsd.error_log
 
 
-def test_the_subset_schema_catches_an_element_out_of_order():
+def test_the_schema_catches_an_element_out_of_order():
     """The check is not a rubber stamp: a formation whose title comes after its objective is refused."""
     root = _tree(catalogue())
     form = root.find("l:offres/l:formation", NS)
     title = form.find("l:intitule-formation", NS)
     form.remove(title)
     form.find("l:objectif-formation", NS).addnext(title)
-    assert not schema(LHEO_SUBSET_XSD).validate(root)
+    assert not schema(LHEO_XSD).validate(root)
 
 
 def test_children_follow_the_schema_order():
@@ -90,7 +90,7 @@ def test_long_texts_are_cut_at_the_schema_limit():
     assert len(form.findtext("l:intitule-formation", namespaces=NS)) == 255
     assert form.findtext("l:objectif-formation", namespaces=NS).endswith("…")
     assert len(form.findtext("l:objectif-formation", namespaces=NS)) == 3000
-    assert schema(LHEO_SUBSET_XSD).validate(root)
+    assert schema(LHEO_XSD).validate(root)
 
 
 def test_a_missing_required_value_names_its_path():
