@@ -10,7 +10,7 @@ trainings they teach.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -195,3 +195,30 @@ def uncertified_categories_sold(*, actor: Actor, day: dt.date) -> list[tuple[str
     )
     org = actor.organisation
     return [(r["action_category"], r["n"]) for r in counts if not org.qualiopi_covers(r["action_category"], day)]
+
+
+def published_training_list(*, organisation: Organisation) -> QuerySet[Training]:
+    """The trainings of the organisation's public catalogue (published and validated), for its LHEO and EDOF
+    exports: the public feed has no actor, and the back office's export is for roles that see every training."""
+    return (
+        Training.objects.filter(organisation=organisation, is_public=True, status=TrainingStatus.VALIDATED)
+        .select_related("organisation", "member_structure")
+        .order_by("title", "pk")
+    )
+
+
+def published_last_change(*, organisation: Organisation) -> dt.datetime | None:
+    """When a published training or one of its sessions last changed (the feed's Last-Modified), or None."""
+    found = Training.objects.filter(
+        organisation=organisation, is_public=True, status=TrainingStatus.VALIDATED
+    ).aggregate(trainings=Max("updated_at"), sessions=Max("sessions__updated_at"))
+    days = [d for d in (found["trainings"], found["sessions"]) if d is not None]
+    return max(days) if days else None
+
+
+def catalogue_organisation_get(*, slug: str) -> Organisation:
+    """The organisation of a public catalogue address (/f/<slug>/…), every field loaded; 404 when unknown."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation

@@ -52,6 +52,8 @@ HELP_LINKS: dict[str, Target] = {
         "default": f"{ADMIN}#gerer-le-catalogue",
     },
     "catalogue:create": {"trainer": "formateur#proposer-une-formation", "default": f"{ADMIN}#gerer-le-catalogue"},
+    "catalogue:export_edof": f"{ADMIN}#publier-son-offre-sur-le-cpf-edof-et-chez-les-carif-oref-lheo",
+    "catalogue:export_lheo": f"{ADMIN}#publier-son-offre-sur-le-cpf-edof-et-chez-les-carif-oref-lheo",
     "sessions:list": {"trainer": "formateur#vos-sessions", "default": f"{ADMIN}#creer-une-session"},
     "sessions:calendar": {"trainer": "formateur#vos-sessions", "default": f"{ADMIN}#creer-une-session"},
     "sessions:create": f"{ADMIN}#creer-une-session",

@@ -4,7 +4,7 @@ the public training pages (/f/<org>/<id>/)."""
 
 from django.urls import path
 
-from coopforma.public import views
+from coopforma.public import lheo_views, views
 
 app_name = "public"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("p/espace/mes-donnees/", views.portal_privacy_export, name="portal_privacy_export"),
     path("p/<str:token>/", views.portal_open, name="portal_open"),
     path("f/<slug:org>/<int:pk>/", views.training_page, name="training"),
+    path("f/<slug:org>/lheo.xml", lheo_views.lheo_feed, name="lheo_feed"),
     path("f/<slug:org>/logo.png", views.organisation_logo, name="logo"),
     path("f/<slug:org>/couleur.css", views.organisation_color_css, name="color_css"),
 ]

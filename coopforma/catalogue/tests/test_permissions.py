@@ -78,6 +78,11 @@ WEB_CASES = [
     ("archive", "post", "validated", {"archived": "1"}, [302, 302, 302, 403, 404, 404, 404, 302]),
     ("archive", "post", "archived", {"archived": "0"}, [302, 302, 302, 403, 404, 404, 404, 302]),
     ("duplicate", "post", "validated", None, [302, 302, 302, 302, 404, 404, 404, 302]),
+    # The exports cover every published training: org.view_all roles only (nothing published here: 409 to download).
+    ("export_edof", "get", None, None, [200, 200, 403, 403, 403, 404, 200, 302]),
+    ("export_edof_file", "get", None, None, [409, 409, 403, 403, 403, 404, 409, 302]),
+    ("export_lheo", "get", None, None, [200, 200, 403, 403, 403, 404, 200, 302]),
+    ("export_lheo_file", "get", None, None, [409, 409, 403, 403, 403, 404, 409, 302]),
 ]
 
 
