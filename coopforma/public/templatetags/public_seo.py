@@ -19,4 +19,6 @@ def training_seo(training: Any) -> seo.PageMeta:
 @register.inclusion_tag("public/widget_snippet.html", takes_context=True)
 def widget_snippet(context: template.Context, organisation: Any, structure: Any = None) -> dict[str, Any]:
     request = context.get("request")
-    return widget.snippet_context(organisation, structure, request.GET if request is not None else {})
+    snippet = widget.snippet_context(organisation, structure, request.GET if request is not None else {})
+    snippet["page_path"] = request.path if request is not None else ""
+    return snippet
