@@ -206,4 +206,8 @@ _feed = SessionsFeed()
 
 @condition(etag_func=etag, last_modified_func=last_modified)
 def sessions_atom(request: HttpRequest, org: str, structure: str | None = None) -> Any:
-    return _cached(_feed(request, org=org, structure=structure))
+    response = _feed(request, org=org, structure=structure)
+    # The framework's Last-Modified is the latest entry's date; ours (set by `condition`) also counts today's
+    # midnight, so that a client's If-Modified-Since compares with the value it was given.
+    del response["Last-Modified"]
+    return _cached(response)

@@ -182,6 +182,6 @@ def snippet_context(
         "limit_min": LIMIT_MIN,
         "limit_max": LIMIT_MAX,
     }
-    context["script_snippet"] = render_to_string("public/widget_code_script.html", context).strip()
-    context["iframe_snippet"] = render_to_string("public/widget_code_iframe.html", context).strip()
+    context["script_snippet"] = render_to_string("public/widget_code_script.txt", context).strip()
+    context["iframe_snippet"] = render_to_string("public/widget_code_iframe.txt", context).strip()
     return context

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """iCalendar and Atom feeds of upcoming public sessions, per organisation and per member structure."""
 
+import datetime as dt
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.http import http_date
 from icalendar import Calendar
 
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.people.tests.factories import MemberStructureFactory
+from coopforma.public import feeds
 from coopforma.public.tests.publishing import public_session, published_training
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +94,7 @@ def test_conditional_get_and_cache_headers(org, catalogue, kind):
     client = Client()
     first = client.get(f"/f/{org.slug}/sessions.{kind}")
     assert first["ETag"] and first["Last-Modified"]
+    assert first["Last-Modified"] == http_date(feeds.last_modified(None, org.slug).timestamp())
     assert "public" in first["Cache-Control"] and "max-age=" in first["Cache-Control"]
     assert client.get(f"/f/{org.slug}/sessions.{kind}", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     since = client.get(f"/f/{org.slug}/sessions.{kind}", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
@@ -97,3 +103,18 @@ def test_conditional_get_and_cache_headers(org, catalogue, kind):
     ours.max_capacity = 3  # places left change: a new ETag
     ours.save()
     assert client.get(f"/f/{org.slug}/sessions.{kind}", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["ics", "atom"])
+def test_last_modified_is_todays_midnight_when_nothing_changed_since(org, catalogue, kind):
+    from coopforma.catalogue.models import Training
+    from coopforma.training_sessions.models import Session, Slot
+
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    for model in (Training, Session, Slot):
+        model.objects.filter(organisation=org).update(updated_at=week_ago)
+    midnight = dt.datetime.combine(timezone.localdate(), dt.time(), tzinfo=ZoneInfo("Europe/Paris"))
+    response = Client().get(f"/f/{org.slug}/sessions.{kind}")
+    assert response["Last-Modified"] == http_date(midnight.timestamp())
+    again = Client().get(f"/f/{org.slug}/sessions.{kind}", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert again.status_code == 304
