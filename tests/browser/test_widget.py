@@ -3,6 +3,7 @@
 link with the iframe, sized to its content; without JavaScript the link to the catalogue stays. The widget page
 itself fits a phone's 390 px."""
 
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from coopforma.public import widget
 from coopforma.public.tests.publishing import public_session, published_training
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +92,25 @@ def test_the_widget_page_fits_a_phone(phone, settings, org, member):  # type: ig
     phone.goto(f"/f/{org.slug}/widget/")
     expect(phone.get_by_role("heading", name="Nos formations")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_training_page_with_its_json_ld_breaks_no_content_security_policy(phone, org, member):  # type: ignore[no-untyped-def]
+    training = published_training(org, member, title="Coopérer </script> sans peur")
+    public_session(training, days_ahead=4)
+    phone.goto(f"/f/{org.slug}/{training.pk}/")
+    expect(phone.get_by_role("heading", name="Coopérer </script> sans peur")).to_be_visible()
+    # the `phone` fixture fails the test on any CSP violation the console reports
+
+
+def test_the_back_office_preview_follows_the_options(page, live_server, settings, org, member, admin_user):  # type: ignore[no-untyped-def]
+    settings.SITE_URL = live_server.url
+    member.slug = "cae-test"
+    member.save()
+    public_session(published_training(org, member, title="Formation en aperçu"), days_ahead=4)
+    log_in(page, admin_user)
+    page.goto(f"/o/{org.slug}/people/members/{member.pk}/")
+    expect(page.frame_locator(".widget-preview").get_by_role("link", name="Formation en aperçu").first).to_be_visible()
+    page.get_by_label("Taille du texte (pixels)").fill("20")
+    page.get_by_label("Taille du texte (pixels)").dispatch_event("change")
+    expect(page.locator("#widget-code-script")).to_contain_text('data-size="20"')
+    expect(page.locator(".widget-preview")).to_have_attribute("src", re.compile(r"size=20"))
