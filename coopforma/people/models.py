@@ -54,6 +54,9 @@ class MemberStructure(TenantModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_structures", verbose_name=_("gérant·es")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The structure's name in public addresses (/f/<org>/structures/<slug>/: its feeds and widget), set once at
+    # creation by people.services.member_create and kept when the structure is renamed (links on other sites).
+    slug = models.SlugField(_("adresse publique"), max_length=60, blank=True, default="")
 
     class Meta:
         verbose_name = _("structure membre")
@@ -61,6 +64,12 @@ class MemberStructure(TenantModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="member_name_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "slug"],
+                condition=~models.Q(slug=""),
+                name="member_slug_unique_per_org",
+                violation_error_message=_("Une autre structure membre de l'organisme a déjà cette adresse publique."),
+            ),
         ]
 
     def __str__(self) -> str:

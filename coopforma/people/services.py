@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
@@ -159,6 +160,22 @@ def _validate_member(member: MemberStructure) -> None:
     _validate(member, errors)
 
 
+def member_slug_for(*, organisation_id: int, name: str) -> str:
+    """A public address for a new member structure: its name slugified (« Coop Éole » → coop-eole), with -2, -3…
+    when another structure of the organisation has it; "structure" when the name has no letter or digit."""
+    base = (slugify(name)[:50].strip("-") or "structure").lower()
+    taken = set(
+        MemberStructure.objects.filter(organisation_id=organisation_id, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 @transaction.atomic
 def member_create(*, actor: Actor, name: str, kind: str, **fields: Any) -> MemberStructure:
     """Create a member structure (administrator of the OF only)."""
@@ -166,6 +183,7 @@ def member_create(*, actor: Actor, name: str, kind: str, **fields: Any) -> Membe
     member = MemberStructure(organisation=actor.organisation)
     _set_fields(member, {"name": name, "kind": kind, **fields}, MEMBER_FIELDS)
     _validate_member(member)
+    member.slug = member_slug_for(organisation_id=actor.organisation_id, name=member.name)
     member.save()
     log_action(actor=actor, obj=member, action="people.member.created", data={"fields": _snapshot(member)})
     return member

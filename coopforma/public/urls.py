@@ -4,7 +4,7 @@ the public training pages (/f/<org>/<id>/)."""
 
 from django.urls import path
 
-from coopforma.public import lheo_views, views
+from coopforma.public import feeds, lheo_views, seo, views, widget
 
 app_name = "public"
 urlpatterns = [
@@ -25,4 +25,15 @@ urlpatterns = [
     path("f/<slug:org>/lheo.xml", lheo_views.lheo_feed, name="lheo_feed"),
     path("f/<slug:org>/logo.png", views.organisation_logo, name="logo"),
     path("f/<slug:org>/couleur.css", views.organisation_color_css, name="color_css"),
+    # For search engines and other sites (public/seo.py, feeds.py, widget.py; docs/public-feeds.md).
+    path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots"),
+    path("f/<slug:org>/sessions.ics", feeds.sessions_ics, name="sessions_ics"),
+    path("f/<slug:org>/sessions.atom", feeds.sessions_atom, name="sessions_atom"),
+    path("f/<slug:org>/structures/<slug:structure>/sessions.ics", feeds.sessions_ics, name="structure_sessions_ics"),
+    path("f/<slug:org>/structures/<slug:structure>/sessions.atom", feeds.sessions_atom, name="structure_sessions_atom"),
+    path("f/<slug:org>/widget/", widget.widget_page, name="widget"),
+    path("f/<slug:org>/structures/<slug:structure>/widget/", widget.widget_page, name="structure_widget"),
+    path("f/<slug:org>/widget.js", widget.widget_js, name="widget_js"),
+    path("f/<slug:org>/widget.css", widget.widget_css, name="widget_css"),
 ]
