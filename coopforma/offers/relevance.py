@@ -5,8 +5,9 @@ The rule set (`RelevanceRules`) lists Formacodes, NSF codes, French keywords and
 network (SIRET), each with a weight, and two thresholds. Keywords are matched without accents and with a light
 French stemming: each word of a keyword is reduced to its Snowball stem (« coopératives » → « cooper ») and
 matches any word of the text made of that stem and a short ending (« coopération », « coopérer »); acronyms and
-short words (ESS, CAE, Scop) match as whole words. All keywords are compiled into one regular expression, so an
-offer's text is read once, at C speed: `score_offers` scores 300,000 offers in bulk after an import.
+short words (ESS, CAE, Scop) match as whole words. The keywords are compiled into two dictionaries (first words,
+exact or by stem), so each distinct word of an offer is looked up once: `score_offers` scores 300,000 offers in
+bulk after an import.
 
 An offer entered by one of the network's partner structures and published by its moderators is shown
 (moderated already). The moderators' decisions (`OfferRelevance.decision`) are never touched here: they win.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
@@ -41,23 +42,24 @@ CHUNK = 2000
 SUFFIX = 6
 # Words this short (or written in capitals in the rule set) are acronyms: matched as whole words, plural allowed.
 SHORT = 4
+MEMO_SIZE = 200_000
 
 _stemmer = snowballstemmer.stemmer("french")
 
 
-@lru_cache(maxsize=4096)
-def _unaccent_char(char: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-
-
-# One table for the accented letters of French (and their neighbours): str.translate is C speed.
-_TABLE = {ord(c): _unaccent_char(c) for c in map(chr, range(0xC0, 0x250)) if _unaccent_char(c) != c}
-_TABLE.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae", ord("’"): "'"})
+# Punctuation that separates words and that the ASCII fold below would drop (gluing « l’ESS » into « less »).
+_SEPARATORS = (("’", "'"), ("–", " "), ("—", " "), ("«", " "), ("»", " "), ("·", ""), ("œ", "oe"), ("Œ", "oe"))
 
 
 def normalise(text: str) -> str:
-    """Lower case, without accents (« Coopérative » → « cooperative »)."""
-    return (text or "").translate(_TABLE).lower()
+    """Lower case, ASCII, without accents (« Coopérative » → « cooperative »); C speed (NFKD, then ASCII)."""
+    text = text or ""
+    if not text.isascii():
+        for char, replacement in _SEPARATORS:  # str.replace is C speed; a translate table with strings is not
+            if char in text:
+                text = text.replace(char, replacement)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text.lower()
 
 
 def stem(word: str) -> str:
@@ -67,19 +69,18 @@ def stem(word: str) -> str:
 WORD = re.compile(r"[a-z0-9]+")
 
 
-def _keyword_pattern(keyword: str) -> str | None:
-    words = WORD.findall(normalise(keyword))
-    if not words:
-        return None
-    acronym = keyword.strip().isupper()
-    parts = []
-    for word in words:
-        if acronym or len(word) <= SHORT:
-            parts.append(re.escape(word) + "s?")
-        else:
-            root = stem(word)
-            parts.append(re.escape(root) + rf"[a-z]{{0,{SUFFIX}}}")
-    return r"\b" + r"[^a-z0-9]{1,3}".join(parts) + r"\b"
+def _word_matcher(word: str, acronym: bool) -> tuple[str, str]:
+    """("exact", word) for an acronym or a short word (plural in s or x allowed), ("stem", root) otherwise."""
+    if acronym or len(word) <= SHORT:
+        return ("exact", word)
+    return ("stem", stem(word))
+
+
+def _matches(matcher: tuple[str, str], token: str) -> bool:
+    kind, value = matcher
+    if kind == "exact":
+        return token == value or (len(token) == len(value) + 1 and token[:-1] == value and token[-1] in "sx")
+    return token.startswith(value) and len(token) - len(value) <= SUFFIX
 
 
 @dataclass(frozen=True)
@@ -87,28 +88,85 @@ class Compiled:
     network_id: int
     rules: RelevanceRules
     keyword_labels: tuple[str, ...]
-    keyword_regex: re.Pattern[str] | None
+    keyword_words: tuple[tuple[tuple[str, str], ...], ...]  # each keyword's word matchers
+    exact_index: dict[str, tuple[int, ...]]  # a token (and its plurals) -> keywords whose first word it is
+    stem_index: dict[str, tuple[int, ...]]  # a root -> keywords whose first word has that stem
+    root_lengths: tuple[int, ...]
     formacodes: frozenset[str]
     nsf_codes: tuple[str, ...]
     sirets: frozenset[str]
     sirens: frozenset[str]
+    # token -> the keywords it may start (a national feed's vocabulary repeats: each word is analysed once).
+    memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def _candidates(self, token: str) -> tuple[int, ...]:
+        known = self.memo.get(token)
+        if known is not None:
+            return known
+        candidates: list[int] = []
+        for plural in (token, token[:-1] if token[-1:] in ("s", "x") else ""):
+            candidates.extend(self.exact_index.get(plural, ()))
+        for length in self.root_lengths:
+            if length <= len(token) <= length + SUFFIX:
+                candidates.extend(self.stem_index.get(token[:length], ()))
+        if len(self.memo) > MEMO_SIZE:
+            self.memo.clear()
+        self.memo[token] = result = tuple(candidates)
+        return result
+
+    def keywords_in(self, text: str) -> list[str]:
+        """The keywords found in `text`, in the order of the rule set.
+
+        Each distinct word of the text is looked up once in two dictionaries (the first words of the keywords,
+        exact or by stem); a keyword of several words is then checked at the positions of its first word.
+        """
+        tokens = WORD.findall(normalise(text))
+        found: set[int] = set()
+        for token in set(tokens):
+            for index in self._candidates(token):
+                if index in found:
+                    continue
+                words = self.keyword_words[index]
+                if len(words) == 1:
+                    found.add(index)
+                    continue
+                for position, value in enumerate(tokens):
+                    if value == token and all(
+                        position + offset < len(tokens) and _matches(matcher, tokens[position + offset])
+                        for offset, matcher in enumerate(words[1:], start=1)
+                    ):
+                        found.add(index)
+                        break
+        return [self.keyword_labels[i] for i in sorted(found)]
 
 
 def compile_rules(rules: RelevanceRules) -> Compiled:
     labels: list[str] = []
-    groups: list[str] = []
+    all_words: list[tuple[tuple[str, str], ...]] = []
+    exact: dict[str, list[int]] = {}
+    stems: dict[str, list[int]] = {}
     for keyword in rules.keywords:
-        pattern = _keyword_pattern(str(keyword))
-        if pattern is None:
+        words = WORD.findall(normalise(str(keyword)))
+        if not words:
             continue
-        groups.append(f"(?P<k{len(labels)}>{pattern})")
+        acronym = str(keyword).strip().isupper()
+        matchers = tuple(_word_matcher(word, acronym) for word in words)
+        if matchers in all_words:  # « coopérative » and « coopération » share their stem: one keyword
+            continue
+        index = len(labels)
         labels.append(str(keyword).strip())
+        all_words.append(matchers)
+        kind, value = matchers[0]
+        (exact if kind == "exact" else stems).setdefault(value, []).append(index)
     sirets = frozenset(str(s).replace(" ", "") for s in rules.known_sirets if str(s).strip())
     return Compiled(
         network_id=rules.network_id,
         rules=rules,
         keyword_labels=tuple(labels),
-        keyword_regex=re.compile("|".join(groups)) if groups else None,
+        keyword_words=tuple(all_words),
+        exact_index={k: tuple(v) for k, v in exact.items()},
+        stem_index={k: tuple(v) for k, v in stems.items()},
+        root_lengths=tuple(sorted({len(root) for root in stems})),
         formacodes=frozenset(str(c).strip() for c in rules.formacodes if str(c).strip()),
         nsf_codes=tuple(str(c).strip().lower() for c in rules.nsf_codes if str(c).strip()),
         sirets=frozenset(s for s in sirets if len(s) == 14),
@@ -160,22 +218,16 @@ def score_values(
         reasons.append(
             _("Code NSF %(codes)s de la liste du réseau (+%(n)d).") % {"codes": ", ".join(nsf), "n": rules.nsf_weight}
         )
-    if compiled.keyword_regex is not None and text:
-        found: list[str] = []
-        for match in compiled.keyword_regex.finditer(normalise(text)):
-            label = compiled.keyword_labels[int(str(match.lastgroup)[1:])]
-            if label not in found:
-                found.append(label)
-        if found:
-            counted = min(len(found), rules.keyword_cap)
-            points = counted * rules.keyword_weight
-            total += points
-            quoted = ", ".join(f"« {label} »" for label in found)
-            reasons.append(
-                _("Mots-clés trouvés : %(words)s (+%(n)d).") % {"words": quoted, "n": points}
-                if len(found) > 1
-                else _("Mot-clé trouvé : %(words)s (+%(n)d).") % {"words": quoted, "n": points}
-            )
+    found = compiled.keywords_in(text) if compiled.keyword_labels and text else []
+    if found:
+        points = min(len(found), rules.keyword_cap) * rules.keyword_weight
+        total += points
+        quoted = ", ".join(f"« {label} »" for label in found)
+        reasons.append(
+            _("Mots-clés trouvés : %(words)s (+%(n)d).") % {"words": quoted, "n": points}
+            if len(found) > 1
+            else _("Mot-clé trouvé : %(words)s (+%(n)d).") % {"words": quoted, "n": points}
+        )
     siret = (provider_siret or "").replace(" ", "")
     if siret and (siret in compiled.sirets or siret[:9] in compiled.sirens):
         total += rules.known_weight
