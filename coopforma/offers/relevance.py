@@ -19,7 +19,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import snowballstemmer
 from django.db.models import Q, QuerySet

@@ -85,7 +85,7 @@ def test_others_cannot_enter_offers_for_a_structure(setting):
 
 
 def test_the_back_office_pages_end_to_end(setting):
-    network, partner, manager, moderator = setting
+    _network, partner, manager, moderator = setting
     as_manager, as_moderator = Client(), Client()
     as_manager.force_login(manager)
     as_moderator.force_login(moderator)
