@@ -2,6 +2,8 @@
 """Source (d): a partner structure's offers, experience-based modes included, moderated before publication; and
 the back office's pages, walked by a moderator and a partner's manager."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -112,10 +114,14 @@ def test_the_back_office_pages_end_to_end(setting):
     assert offer.status == OfferStatus.ACTIVE
     public = Client().get("/reseaux/coop/structures/fabrique/").content.decode()
     assert "Compagnonnage entre tiers-lieux" in public and "Lyon" in public
-    # Home, people, organisations, partners, rules: they render, and the rules save.
-    for url in ("/", "/personnes/", "/organisations/", "/structures/", "/structures/proposer/",
-                f"/structures/{partner.pk}/", "/pertinence/", "/regles/"):  # fmt: skip
-        assert as_moderator.get(base + url).status_code == 200, url
+    # Home, people, organisations, partners, offers, rules: they render, and show no code (« compagnonnage » is
+    # also the French label; « learning_expedition », « tiers_lieu », « pending », « offers.offer.proposed » are not).
+    pages = ["/", "/personnes/", "/organisations/", "/structures/", "/structures/proposer/", "/pertinence/", "/regles/"]
+    for url in [*pages, f"/structures/{partner.pk}/", "/offres/", f"/offres/{offer.pk}/"]:
+        page = as_moderator.get(base + url)
+        assert page.status_code == 200, url
+        text = re.sub(r"<[^>]+>|value=\"[^\"]*\"", " ", page.content.decode())
+        assert not re.search(r"\b(?:networks|offers)\.[a-z_]+\.[a-z_]+\b|\b(?:tiers_lieu|pending|refused)\b", text), url
     rules = {"keywords": "coopérative\nESS", "formacodes": "", "nsf_codes": "310", "known_sirets": "",
              "formacode_weight": 50, "nsf_weight": 20, "keyword_weight": 25, "keyword_cap": 3, "known_weight": 40,
              "high_threshold": 60, "low_threshold": 70}  # fmt: skip
