@@ -31,6 +31,7 @@ class PartnerForm(forms.ModelForm):
         model = PartnerStructure
         fields = PARTNER_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        labels = {"latitude": _("Latitude (degrés décimaux)"), "longitude": _("Longitude (degrés décimaux)")}
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in PARTNER_FIELDS}

@@ -34,7 +34,7 @@ class PartnerOfferForm(forms.Form):
     certifying = forms.BooleanField(label=_("Certifiante"), required=False)
     cpf_eligible = forms.BooleanField(label=_("Éligible au CPF"), required=False)
     formacodes = forms.CharField(
-        label=_("Formacodes"), required=False, help_text=_("Codes à 5 chiffres, séparés par des virgules.")
+        label=_("Codes Formacode"), required=False, help_text=_("Codes à 5 chiffres, séparés par des virgules.")
     )
     nsf_codes = forms.CharField(
         label=_("Codes NSF"), required=False, help_text=_("Par exemple 310 ou 315, séparés par des virgules.")
@@ -72,7 +72,7 @@ class RulesForm(forms.Form):
         ),
     )
     formacodes = forms.CharField(
-        label=_("Formacodes"),
+        label=_("Codes Formacode"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text=_("Codes à 5 chiffres, séparés par des virgules ou des retours à la ligne."),
