@@ -57,6 +57,11 @@ class NetworkActor:
         return "network.moderate" in self.flags
 
     @property
+    def role_label(self) -> str:
+        """The role as people read it (« Modérateur·rice »), or "" without a role."""
+        return str(NetworkRole(self.role).label) if self.role else ""
+
+    @property
     def network_id(self) -> int:
         return self.network.pk
 
