@@ -156,3 +156,13 @@ def test_scoring_is_fast_enough_for_a_national_feed():
     for n in range(5000):
         relevance.score_values(compiled, text=f"{n} {text}", formacodes=["70322"], nsf_codes=["326"], provider_siret="")
     assert time.perf_counter() - started < 5.0
+
+
+def test_saving_the_rules_rescores_every_offer_in_the_background(django_capture_on_commit_callbacks):
+    network = NetworkFactory()
+    offer = feed_offer(title="Gouvernance partagée en Scop")
+    actor = moderator_actor(network)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rules_update(actor=actor, keywords=["gouvernance partagée", "Scop"], high_threshold=50)
+    row = OfferRelevance.objects.get(network=network, offer=offer)
+    assert (row.score, row.verdict) == (50, RelevanceVerdict.SHOWN)
