@@ -20,6 +20,8 @@ urlpatterns = [
     path("q/", include("coopforma.evaluations.public_urls")),
     path("cal/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
     path("confidentialite/", include("coopforma.privacy.public_urls")),
+    path("reseaux/", include("coopforma.networks.urls")),
+    path("reseaux/<slug:network>/", include("coopforma.offers.urls")),
     path(
         "o/<slug:org>/",
         include(

@@ -97,6 +97,12 @@ JOBS: tuple[Job, ...] = (
         ("privacy", "purge", "--due"),
         at=dt.time(3, 30),
     ),
+    Job(
+        "member_catalogues",
+        _("Carte des formations : catalogues des organisations membres d'un réseau"),
+        ("member_catalogues",),
+        every=dt.timedelta(hours=1),
+    ),
     Job("attendance", _("Intégrité des registres d'émargement"), ("attendance", "verify"), at=dt.time(6, 45)),
     Job("documents", _("Intégrité des documents émis"), ("documents", "verify", "--quiet"), at=dt.time(6, 30)),
 )

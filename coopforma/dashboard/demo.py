@@ -38,6 +38,8 @@ from coopforma.attendance import demo as attendance_demo
 from coopforma.billing import demo as billing_demo
 from coopforma.catalogue import demo as catalogue_demo
 from coopforma.evaluations import demo as evaluations_demo
+from coopforma.networks import demo as networks_demo
+from coopforma.offers import demo as offers_demo
 from coopforma.people import demo as people_demo
 from coopforma.quality import demo as quality_demo
 from coopforma.reporting import demo as reporting_demo
@@ -58,6 +60,8 @@ PARTS = (
     billing_demo.load,
     quality_demo.load,
     reporting_demo.load,
+    networks_demo.load,
+    offers_demo.load,
 )
 
 

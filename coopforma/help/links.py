@@ -128,6 +128,19 @@ HELP_LINKS: dict[str, Target] = {
     "public:verify": "client#verifier-un-document",
     "emargement:home": "stagiaire#emarger-sur-votre-telephone",
     "evaluations_public:answer": "stagiaire#repondre-aux-questionnaires",
+    # The network space (docs/guide/reseau.md).
+    "networks:mine": "reseau#lespace-du-reseau",
+    "networks:manage": "reseau#lespace-du-reseau",
+    "networks:people": "reseau#personnes-et-roles",
+    "networks:organisations": "reseau#organisations-membres",
+    "networks:partners": "reseau#proposer-et-moderer-une-structure-partenaire",
+    "networks:partner": "reseau#proposer-et-moderer-une-structure-partenaire",
+    "networks:partner_propose": "reseau#proposer-et-moderer-une-structure-partenaire",
+    "offers:partner_offers": "reseau#saisir-une-offre-de-la-structure",
+    "offers:partner_offer": "reseau#saisir-une-offre-de-la-structure",
+    "offers:partner_offer_create": "reseau#saisir-une-offre-de-la-structure",
+    "offers:relevance": "reseau#offres-a-examiner",
+    "offers:rules": "reseau#regles-de-pertinence",
 }
 
 

@@ -8,6 +8,7 @@ moderated before publication. An offer is upserted by (source, external_id): the
 deleted. Whether an offer is "on cooperation" is judged per network (relevance), not here.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,9 @@ class Offer(TimeStampedModel):
     first_seen_at = models.DateTimeField(_("vue pour la première fois le"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("vue pour la dernière fois le"), null=True, blank=True)
     retired_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    # A partner's offer is moderated before publication (source d): the reason of a refusal is shown to its authors.
+    moderation_reason = models.TextField(_("motif de la décision"), blank=True)
+    moderated_at = models.DateTimeField(_("modérée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("offre de formation")
@@ -148,3 +152,94 @@ class OfferSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} ({self.start or '?'})"
+
+
+class RelevanceVerdict(models.TextChoices):
+    SHOWN = "shown", _("Affichée")
+    QUEUE = "queue", _("À examiner par les modérateur·rices")
+    HIDDEN = "hidden", _("Écartée")
+
+
+class RelevanceDecision(models.TextChoices):
+    KEEP = "keep", _("Gardée par les modérateur·rices")
+    REJECT = "reject", _("Écartée par les modérateur·rices")
+
+
+class RelevanceRules(TimeStampedModel):
+    """What a network calls "on cooperation": codes, words and organisations, their weights, two thresholds.
+
+    An offer's score is the sum of the weights of what it matches (``offers.relevance``); at or above
+    ``high_threshold`` it is shown, at or above ``low_threshold`` it goes to the moderators' queue, below it is
+    hidden. Keywords are matched without accents and with French stemming (« coopératives » finds « coopérative »).
+    """
+
+    network = models.OneToOneField(
+        Network, on_delete=models.CASCADE, related_name="relevance_rules", verbose_name=_("réseau")
+    )
+    formacodes = models.JSONField(_("Formacodes"), default=list, blank=True)
+    nsf_codes = models.JSONField(_("codes NSF"), default=list, blank=True)
+    keywords = models.JSONField(_("mots-clés"), default=list, blank=True)
+    known_sirets = models.JSONField(_("SIRET des organismes connus du réseau"), default=list, blank=True)
+    formacode_weight = models.PositiveSmallIntegerField(_("poids d'un Formacode de la liste"), default=50)
+    nsf_weight = models.PositiveSmallIntegerField(_("poids d'un code NSF de la liste"), default=20)
+    keyword_weight = models.PositiveSmallIntegerField(_("poids de chaque mot-clé trouvé"), default=25)
+    keyword_cap = models.PositiveSmallIntegerField(_("nombre de mots-clés comptés au plus"), default=3)
+    known_weight = models.PositiveSmallIntegerField(_("poids d'un organisme connu du réseau"), default=40)
+    high_threshold = models.PositiveSmallIntegerField(_("seuil d'affichage"), default=60)
+    low_threshold = models.PositiveSmallIntegerField(_("seuil d'examen par les modérateur·rices"), default=25)
+
+    class Meta:
+        verbose_name = _("règles de pertinence")
+        verbose_name_plural = _("règles de pertinence")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(low_threshold__lt=models.F("high_threshold")),
+                name="offers_rules_thresholds_ordered",
+                violation_error_message=_("Le seuil d'examen doit être inférieur au seuil d'affichage."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Règles de pertinence de %(network)s") % {"network": self.network})
+
+
+class OfferRelevance(models.Model):
+    """An offer's relevance for one network: its last score with the reasons, and the moderators' decision.
+
+    The decision, once taken, wins over every later score (a new import rescores, it never undoes a decision).
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", verbose_name=_("réseau"))
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="relevances", verbose_name=_("offre"))
+    score = models.PositiveSmallIntegerField(_("score"), default=0)
+    reasons = models.JSONField(_("raisons"), default=list, blank=True)
+    verdict = models.CharField(_("verdict des règles"), max_length=10, choices=RelevanceVerdict.choices)
+    scored_at = models.DateTimeField(_("calculé le"))
+    decision = models.CharField(
+        _("décision des modérateur·rices"), max_length=10, choices=RelevanceDecision.choices, blank=True
+    )
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pertinence d'une offre pour un réseau")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "offer"],
+                name="offers_relevance_once",
+                violation_error_message=_("Cette offre a déjà une pertinence pour ce réseau."),
+            )
+        ]
+        indexes = [models.Index(fields=["network", "verdict", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.offer} · {self.network} ({self.score})"
+
+    @property
+    def is_shown(self) -> bool:
+        if self.decision:
+            return self.decision == RelevanceDecision.KEEP
+        return self.verdict == RelevanceVerdict.SHOWN
