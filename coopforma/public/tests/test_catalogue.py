@@ -200,3 +200,46 @@ def test_a_price_on_quote_alone_satisfies_the_price_item(org, member):
     training.price_on_quote = True
     assert "Tarif" not in public_missing(training)
     assert "Sur devis" in page(f"/f/{org.slug}/{training.pk}/") if training.save() is None else False
+
+
+def test_another_organisations_structure_or_city_is_refused_and_ignored(org, other_org, member):
+    published(org, member, title="Chez nous")
+    MemberStructureFactory(organisation=org, name="Seconde structure")
+    published(org, MemberStructureFactory(organisation=org, name="Troisième"), title="Chez nous aussi")
+    theirs = MemberStructureFactory(organisation=other_org, name="Leur structure")
+    upcoming(published(other_org, theirs, title="Chez eux"), 10, city="Ailleursville")
+    text = page(f"/f/{org.slug}/?member_structure={theirs.pk}&city=Ailleursville")
+    assert "Sélectionnez un choix valide" in text
+    assert ">Leur structure<" not in text and '<option value="Ailleursville"' not in text  # never offered
+    listed = results(f"/f/{org.slug}/?member_structure={theirs.pk}&city=Ailleursville")
+    assert "Chez nous" in listed and "Chez eux" not in listed
+
+
+def test_indicator_1_wants_the_exact_title_of_a_certification(org, member):
+    from coopforma.catalogue.public_page import public_missing
+
+    training = published(
+        org, member, certification_kind="rs", certification_code="RS5142", bpf_objective="b", access_delay="8 jours"
+    )
+    assert "Certification visée (RNCP ou RS)" in public_missing(training)
+    assert "Taux d'obtention de la certification" in public_missing(training, indicator=3)
+    training.certification_title = "Piloter un tiers-lieu"
+    assert "Certification visée (RNCP ou RS)" not in public_missing(training)
+
+
+def test_a_success_rate_needs_its_period_and_sample_and_the_search_text_follows(org, member, admin_actor):
+    from django.core.exceptions import ValidationError
+
+    from coopforma.catalogue import services
+    from coopforma.catalogue.models import Training
+
+    training = published(org, member, certification_kind="rs", certification_code="RS5142", bpf_objective="b")
+    with pytest.raises(ValidationError) as error:
+        services.training_update(actor=admin_actor, training_id=training.pk, certification_success_rate=80)
+    assert "période" in error.value.message_dict["certification_success_rate"][0]
+    assert Training.objects.get(pk=training.pk).certification_success_rate is None  # nothing written
+    services.training_update(
+        actor=admin_actor, training_id=training.pk, certification_success_rate=80,
+        certification_success_period="sessions 2025", certification_success_sample=10, title="Écologie appliquée",
+    )  # fmt: skip
+    assert "Écologie appliquée" in results(f"/f/{org.slug}/?q=ecologie")
