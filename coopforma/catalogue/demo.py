@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -55,6 +56,8 @@ class TrainingSpec:
     certification_kind: str = "none"
     certification_code: str = ""
     rncp_level: int | None = None
+    # What a certifying training publishes (Qualiopi indicators 1 and 3): the Training fields of that name.
+    certification: tuple[tuple[str, Any], ...] = ()
     status: str = "validated"
     reference: str = ""
     minutes: int | None = None  # when not days x 7 h
@@ -229,6 +232,16 @@ TRAININGS = [
         bpf_objective="b",
         certification_kind="rs",
         certification_code="RS5142",
+        certification=(
+            ("certification_title", "Piloter un tiers-lieu"),
+            ("certifier", "France Tiers-Lieux"),
+            ("certification_blocks", "Certification d'un seul bloc : l'épreuve porte sur l'ensemble des compétences."),
+            ("certification_equivalences", "Pas d'équivalence ; passerelle vers les parcours de coordination."),
+            ("certification_outlets", "Coordination, animation ou direction de tiers-lieux et de lieux hybrides."),
+            ("certification_success_rate", 86),
+            ("certification_success_period", "sessions 2025"),
+            ("certification_success_sample", 14),
+        ),
         summary=(
             "Parcours préparant à la certification « Piloter un tiers-lieu » (Répertoire spécifique) : "
             "projet stratégique, modèle socio-économique, communauté et gouvernance."
@@ -319,6 +332,20 @@ TRAININGS = [
         certification_kind="rncp",
         certification_code="RNCP37275",
         rncp_level=5,
+        certification=(
+            ("certification_title", "Formateur professionnel d'adultes"),
+            ("certifier", "Ministère du Travail"),
+            (
+                "certification_blocks",
+                "Bloc 1 : préparer et animer des actions de formation collectives. Bloc 2 : construire des "
+                "parcours individualisés et accompagner les apprenant·es. Chaque bloc se valide séparément.",
+            ),
+            ("certification_equivalences", "Le bloc 1 vaut le certificat de compétences professionnelles (CCP) 1."),
+            ("certification_outlets", "Formateur·rice, coordinateur·rice pédagogique ; suite : titre complet."),
+            ("certification_success_rate", 91),
+            ("certification_success_period", "sessions 2024 et 2025"),
+            ("certification_success_sample", 22),
+        ),
         summary=(
             "Préparation du premier bloc de compétences du titre professionnel Formateur professionnel "
             "d'adultes (niveau 5), en deux modules, avec l'expérience des formateur·rices de coopérative."
@@ -442,9 +469,11 @@ def load(ctx: DemoContext) -> None:
             certification_kind=spec.certification_kind,
             certification_code=spec.certification_code,
             rncp_level=spec.rncp_level,
+            price_on_quote=spec.price_intra is None,
             nsf_code=spec.nsf,
             formacode=spec.formacode,
             bpf_objective=spec.bpf_objective,
+            **dict(spec.certification),
         )
         services.training_submit(actor=author, training_id=training.pk)
         if spec.status == "validated":

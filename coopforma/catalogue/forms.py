@@ -146,6 +146,11 @@ class TrainingForm(forms.Form):
     )
     price_inter_cents = MoneyField(label=_("Prix inter par stagiaire (€ HT)"), required=False)
     price_intra_cents = MoneyField(label=_("Prix intra par groupe (€ HT)"), required=False)
+    price_on_quote = forms.BooleanField(
+        label=_("Tarif sur devis (intra, sur mesure)"),
+        required=False,
+        help_text=_("La page publique indique « sur devis » à côté des prix renseignés."),
+    )
     action_category = forms.TypedChoiceField(
         label=_("Nature de l'action"),
         choices=ActionCategory.choices,
@@ -160,6 +165,37 @@ class TrainingForm(forms.Form):
     )
     rncp_level = forms.TypedChoiceField(
         label=_("Niveau RNCP"), choices=_blank_choice(RNCP_LEVELS), coerce=int, empty_value=None, required=False
+    )
+    certification_title = forms.CharField(
+        label=_("Intitulé exact de la certification"),
+        max_length=300,
+        required=False,
+        help_text=_("Tel qu'enregistré chez France compétences (Qualiopi, indicateur 1)."),
+    )
+    certifier = forms.CharField(label=_("Certificateur"), max_length=200, required=False)
+    certification_blocks = forms.CharField(
+        label=_("Blocs de compétences"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Les blocs et la possibilité de les valider séparément (Qualiopi, indicateur 3)."),
+    )
+    certification_equivalences = forms.CharField(
+        label=_("Équivalences et passerelles"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    certification_outlets = forms.CharField(
+        label=_("Débouchés et suites de parcours"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    certification_success_rate = forms.IntegerField(
+        label=_("Taux d'obtention de la certification (%)"), min_value=0, max_value=100, required=False
+    )
+    certification_success_period = forms.CharField(
+        label=_("Période du taux d'obtention"),
+        max_length=100,
+        required=False,
+        help_text=_("Par exemple : « sessions 2025 »."),
+    )
+    certification_success_sample = forms.IntegerField(
+        label=_("Nombre de candidat·es présenté·es"), min_value=0, required=False
     )
     nsf_code = forms.ChoiceField(label=_("Code NSF"), choices=_blank_choice(NSF_CHOICES), required=False)
     formacode = forms.CharField(label=_("Formacode"), max_length=5, required=False)

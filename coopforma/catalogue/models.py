@@ -2,6 +2,7 @@
 """Trainings ("formations sur étagère"): every field a Qualiopi programme and the BPF need."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -118,11 +119,35 @@ class Training(TenantModel):
     access_delay = models.CharField(_("délai d'accès"), max_length=200, blank=True)
     price_inter_cents = models.PositiveIntegerField(_("prix inter par stagiaire (centimes, HT)"), null=True, blank=True)
     price_intra_cents = models.PositiveIntegerField(_("prix intra par groupe (centimes, HT)"), null=True, blank=True)
+    price_on_quote = models.BooleanField(
+        _("tarif sur devis"),
+        default=False,
+        help_text=_("Le prix (intra, sur mesure) est établi sur devis : la page publique l'écrit « sur devis »."),
+    )
     certification_kind = models.CharField(
         _("certification"), max_length=10, choices=CertificationKind.choices, default=CertificationKind.NONE
     )
     certification_code = models.CharField(_("code RNCP ou RS"), max_length=20, blank=True)
     rncp_level = models.PositiveSmallIntegerField(_("niveau RNCP"), choices=RNCP_LEVELS, null=True, blank=True)
+    # What Qualiopi indicators 1 and 3 ask a certifying action to publish (exact title, blocks, equivalences and
+    # bridges, outlets and next steps, success rate with its period and sample).
+    certification_title = models.CharField(_("intitulé exact de la certification"), max_length=300, blank=True)
+    certifier = models.CharField(_("certificateur"), max_length=200, blank=True)
+    certification_blocks = models.TextField(_("blocs de compétences"), blank=True)
+    certification_equivalences = models.TextField(_("équivalences et passerelles"), blank=True)
+    certification_outlets = models.TextField(_("débouchés et suites de parcours"), blank=True)
+    certification_success_rate = models.PositiveSmallIntegerField(
+        _("taux d'obtention de la certification (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    certification_success_period = models.CharField(
+        _("période du taux d'obtention"), max_length=100, blank=True, help_text=_("Par exemple : « sessions 2025 ».")
+    )
+    certification_success_sample = models.PositiveIntegerField(
+        _("candidat·es présenté·es (taux d'obtention)"), null=True, blank=True
+    )
     nsf_code = models.CharField(_("code NSF"), max_length=4, blank=True, choices=NSF_CHOICES, validators=[validate_nsf])
     formacode = models.CharField(_("Formacode"), max_length=5, blank=True, validators=[validate_formacode])
     bpf_objective = models.CharField(
@@ -155,11 +180,17 @@ class Training(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The words of the public search, lowercased without accents (catalogue.search; refreshed by the services).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("formation")
         ordering = ["title"]
-        indexes = [models.Index(fields=["organisation", "title"])]
+        indexes = [
+            models.Index(fields=["organisation", "title"]),
+            # The public catalogue: an organisation's published trainings in title order.
+            models.Index(fields=["organisation", "is_public", "status", "title"], name="training_public_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

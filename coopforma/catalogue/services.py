@@ -25,6 +25,7 @@ from coopforma.catalogue.models import (
     TrainingStatus,
 )
 from coopforma.catalogue.nsf import NSF_LABELS
+from coopforma.catalogue.search import training_search_text
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.people.models import Trainer
 from coopforma.people.scope import actor_scope
@@ -49,9 +50,18 @@ EDITABLE_FIELDS = (
     "access_delay",
     "price_inter_cents",
     "price_intra_cents",
+    "price_on_quote",
     "certification_kind",
     "certification_code",
     "rncp_level",
+    "certification_title",
+    "certifier",
+    "certification_blocks",
+    "certification_equivalences",
+    "certification_outlets",
+    "certification_success_rate",
+    "certification_success_period",
+    "certification_success_sample",
     "nsf_code",
     "formacode",
     "bpf_objective",
@@ -63,7 +73,10 @@ NON_TEXT_FIELDS = {
     "duration_minutes",
     "price_inter_cents",
     "price_intra_cents",
+    "price_on_quote",
     "rncp_level",
+    "certification_success_rate",
+    "certification_success_sample",
     "is_public",
 }
 TEXT_FIELDS = set(EDITABLE_FIELDS) - NON_TEXT_FIELDS
@@ -194,6 +207,15 @@ def _check_rules(training: Training) -> None:
         errors["formacode"] = _("Le Formacode doit compter 5 chiffres, par exemple 15043 (reçu : « %(value)s »).") % {
             "value": training.formacode
         }
+    rate, sample = training.certification_success_rate, training.certification_success_sample
+    if rate is not None and (sample is None or not training.certification_success_period.strip()):
+        # Qualiopi indicators 2 and 3: a published rate says over which period and how many candidates.
+        errors["certification_success_rate"] = _(
+            "Un taux d'obtention se publie avec sa période et le nombre de candidat·es présenté·es : "
+            "renseignez-les aussi."
+        )
+    if sample == 0 and rate is not None:
+        errors["certification_success_sample"] = _("Aucun·e candidat·e présenté·e : pas de taux d'obtention à publier.")
     if training.is_public and training.status != TrainingStatus.VALIDATED:
         errors["is_public"] = _("Seule une formation validée peut être publiée au catalogue public.")
     if errors:
@@ -330,6 +352,7 @@ def training_create(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    training.search_text = training_search_text(training)
     training.save()
     own_trainer_id = actor_scope(actor).trainer_id
     if own_trainer_id is not None and own_trainer_id not in trainers:
@@ -399,10 +422,12 @@ def training_update(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    training.search_text = training_search_text(training)
     training.save()
     if new_trainers != before_trainers:
         training.trainers.set(new_trainers)
     changes = diff(before, snapshot(training))
+    changes.pop("search_text", None)  # derived from the fields whose changes are logged
     if new_trainers != before_trainers:
         changes["trainers"] = [before_trainers, new_trainers]
     if changes:
@@ -523,6 +548,7 @@ def training_duplicate(*, actor: Actor, training_id: int) -> Training:
     )
     copy.title = (_("Copie de %(title)s") % {"title": source.title})[: Training._meta.get_field("title").max_length]
     copy.objectives = list(source.objectives or [])
+    copy.search_text = training_search_text(copy)
     copy.save()
     trainers = [t.pk for t in source.trainers.all()] if same_structure else []
     own_trainer_id = actor_scope(actor).trainer_id

@@ -18,6 +18,7 @@ from coopforma.accounts.mixins import OrgFormView, OrgListView, OrgViewMixin
 from coopforma.catalogue import selectors, services
 from coopforma.catalogue.forms import ReturnForm, TrainingFilterForm, TrainingForm
 from coopforma.catalogue.models import Training, TrainingStatus
+from coopforma.catalogue.public_page import public_missing, success_rate_text
 from coopforma.core.log import history_for
 
 
@@ -57,6 +58,9 @@ class TrainingDetailView(OrgViewMixin, TemplateView):
             can_edit=can_edit,
             can_validate=self.actor.has("catalogue.validate"),
             missing_fields=training.missing_programme_fields(),
+            # What its public page (catalogue.public_page, the items indicator 1 is judged on) still lacks.
+            public_missing=public_missing(training) + public_missing(training, indicator=3),
+            success_rate=success_rate_text(training),
             qualiopi_warning=selectors.qualiopi_warning(
                 organisation=self.actor.organisation, category=training.action_category, day=timezone.localdate()
             ),

@@ -47,3 +47,53 @@ class SignForm(forms.Form):
 
 class PortalEmailForm(forms.Form):
     email = forms.EmailField(label=_("Votre adresse e-mail"))
+
+
+class PublicCatalogueForm(forms.Form):
+    """The public catalogue's filters (a GET form that works without JavaScript). A value the form refuses is
+    shown with its error and left out of the search, so the list still answers."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Intitulé, thème, mot-clé")}),
+    )
+    nsf = forms.ChoiceField(label=_("Thème (NSF)"), required=False)
+    modality = forms.ChoiceField(label=_("Modalité"), required=False)
+    certifying = forms.ChoiceField(
+        label=_("Certification"),
+        required=False,
+        choices=[("", _("Toutes")), ("yes", _("Certifiantes")), ("no", _("Non certifiantes"))],
+    )
+    member_structure = forms.TypedChoiceField(label=_("Structure membre"), required=False, coerce=int, empty_value=None)
+    city = forms.ChoiceField(label=_("Lieu (ville)"), required=False)
+    date_from = forms.DateField(
+        label=_("Sessions à partir du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    upcoming = forms.BooleanField(label=_("Sessions à venir seulement"), required=False)
+
+    def __init__(self, *args: Any, choices: Any, modalities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nsf"].choices = [("", _("Tous")), *choices.nsf]
+        self.fields["modality"].choices = [("", _("Toutes")), *modalities]
+        self.fields["member_structure"].choices = [("", _("Toutes")), *choices.member_structures]
+        self.fields["city"].choices = [("", _("Tous")), *[(c, c) for c in choices.cities]]
+        if len(choices.member_structures) < 2:
+            del self.fields["member_structure"]
+        if not choices.cities:
+            del self.fields["city"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            message = _("La date de fin doit suivre la date de début (%(d)s).") % {"d": start.strftime("%d/%m/%Y")}
+            self.add_error("date_to", message)
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters: the valid values only."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name in self.fields}

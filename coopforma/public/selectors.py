@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from coopforma.accounts.models import MagicLink, Organisation
 from coopforma.attendance.selectors import TraineeSlot, trainee_slots_of
-from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.core.models import OutboundEmail
 from coopforma.documents.models import Delivery, Document, DocumentStatus, Signature, SignatureStatus
 from coopforma.evaluations.models import Invitation, SurveyStatus
@@ -67,19 +66,6 @@ def _signed_signatures() -> Prefetch:
         ),
         to_attr="signed_signatures",
     )
-
-
-def public_training_get(*, organisation_slug: str, training_id: int) -> Training:
-    """A training of the organisation's public catalogue (published and validated); 404 otherwise, and for a
-    training of another organisation whatever its id."""
-    training = (
-        Training.objects.select_related("organisation")
-        .filter(organisation__slug=organisation_slug, pk=training_id, is_public=True, status=TrainingStatus.VALIDATED)
-        .first()
-    )
-    if training is None:
-        raise Http404
-    return training
 
 
 def verification_get(*, code: str) -> Document:

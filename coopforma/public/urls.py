@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """No-login pages: document verification (/v/), signing (/s/), the client and trainee portal (/p/),
-the public training pages (/f/<org>/<id>/)."""
+the public catalogue (/f/<org>/) and training pages (/f/<org>/<id>/)."""
 
 from django.urls import path
 
-from coopforma.public import feeds, lheo_views, seo, views, widget
+from coopforma.public import catalogue_views, feeds, lheo_views, seo, views, widget
 
 app_name = "public"
 urlpatterns = [
@@ -21,7 +21,8 @@ urlpatterns = [
     path("p/espace/quitter/", views.portal_leave, name="portal_leave"),
     path("p/espace/mes-donnees/", views.portal_privacy_export, name="portal_privacy_export"),
     path("p/<str:token>/", views.portal_open, name="portal_open"),
-    path("f/<slug:org>/<int:pk>/", views.training_page, name="training"),
+    path("f/<slug:org>/", catalogue_views.catalogue, name="catalogue"),
+    path("f/<slug:org>/<int:pk>/", catalogue_views.training_page, name="training"),
     path("f/<slug:org>/lheo.xml", lheo_views.lheo_feed, name="lheo_feed"),
     path("f/<slug:org>/logo.png", views.organisation_logo, name="logo"),
     path("f/<slug:org>/couleur.css", views.organisation_color_css, name="color_css"),

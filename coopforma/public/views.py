@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_POST
 from coopforma.accounts.magic_links import PORTAL_SESSION_KEY, magic_link_active, magic_link_consume
 from coopforma.attendance import public_views as attendance_public_views
 from coopforma.attendance.selectors import attendance_link_participant
-from coopforma.catalogue.public_page import public_items
 from coopforma.core.files import file_response
 from coopforma.core.forms import add_service_errors
 from coopforma.core.throttle import throttle
@@ -24,7 +22,6 @@ from coopforma.documents import signing
 from coopforma.documents.branding import brand_color
 from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
-from coopforma.evaluations.selectors import published_results
 from coopforma.privacy.services import privacy_portal_export
 from coopforma.public import selectors, services
 from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
@@ -279,20 +276,6 @@ def portal_leave(request: HttpRequest) -> HttpResponse:
     request.session.pop(PORTAL_SESSION_KEY, None)
     request.session.pop(attendance_public_views.PORTAL_KEY, None)
     return redirect("public:portal")
-
-
-def training_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
-    """A training of the public catalogue, with the results the organisation publishes (Qualiopi indicator 2)."""
-    training = selectors.public_training_get(organisation_slug=org, training_id=pk)
-    context = {
-        "training": training,
-        "results": published_results(training.organisation, training),
-        # The same items Qualiopi indicator 1 is judged on (catalogue.public_page).
-        "items": public_items(training),
-        # The mark only while the certificate is valid and covers the training's category (R6316-1).
-        "qualiopi_mark": training.organisation.qualiopi_mark(training.action_category, timezone.localdate()),
-    }
-    return render(request, "public/training.html", context)
 
 
 def organisation_logo(request: HttpRequest, org: str) -> HttpResponse:

@@ -3,6 +3,7 @@ import factory
 
 from coopforma.accounts.tests.factories import OrganisationFactory
 from coopforma.catalogue.models import Training
+from coopforma.catalogue.search import training_search_text
 from coopforma.people.tests.factories import MemberStructureFactory
 
 
@@ -28,3 +29,11 @@ class TrainingFactory(factory.django.DjangoModelFactory):
     formacode = "15043"
     bpf_objective = "d"
     status = "validated"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Saved with its public search text, as the services save a training."""
+        training = model_class(*args, **kwargs)
+        training.search_text = training_search_text(training)
+        training.save()
+        return training
