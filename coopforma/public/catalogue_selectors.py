@@ -24,6 +24,7 @@ from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import CertificationKind, Training, TrainingStatus
 from coopforma.catalogue.nsf import NSF_LABELS
 from coopforma.catalogue.search import normalise
+from coopforma.catalogue.selectors import published_training_list
 from coopforma.people.models import MemberStructure
 from coopforma.training_sessions.models import (
     Enrolment,
@@ -59,8 +60,8 @@ def public_catalogue_organisation(*, organisation_slug: str) -> Organisation:
 
 
 def published_trainings(organisation: Organisation) -> QuerySet[Training]:
-    """The organisation's published trainings: validated and marked public."""
-    return Training.objects.filter(organisation=organisation, is_public=True, status=TrainingStatus.VALIDATED)
+    """The organisation's published trainings: validated and marked public (the catalogue's one rule)."""
+    return published_training_list(organisation=organisation)
 
 
 def upcoming_sessions(organisation: Organisation, today: dt.date | None = None) -> QuerySet[Session]:

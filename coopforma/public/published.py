@@ -12,15 +12,14 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from coopforma.accounts.models import Organisation
 from coopforma.catalogue.models import Training, TrainingStatus
 from coopforma.people.models import MemberStructure
-from coopforma.training_sessions.models import Session, SessionStatus, Slot
+from coopforma.public import catalogue_selectors
+from coopforma.training_sessions.models import Session, Slot
 from coopforma.training_sessions.selectors import with_counts
 
-PUBLIC_SESSION_STATUSES = [SessionStatus.DRAFT, SessionStatus.CONFIRMED, SessionStatus.RUNNING]
 FEED_LIMIT = 200  # sessions in one feed or widget: a year of a busy catalogue
 
 
@@ -61,7 +60,7 @@ def public_scope(*, organisation_slug: str, structure: str | None = None) -> Sco
 
 
 def published_trainings(*, scope: Scope) -> QuerySet[Training]:
-    qs = Training.objects.filter(organisation=scope.organisation, is_public=True, status=TrainingStatus.VALIDATED)
+    qs = catalogue_selectors.published_trainings(scope.organisation)
     if scope.structure is not None:
         qs = qs.filter(member_structure=scope.structure)
     return qs.select_related("organisation", "member_structure").order_by("title", "pk")
@@ -70,14 +69,8 @@ def published_trainings(*, scope: Scope) -> QuerySet[Training]:
 def public_sessions(*, scope: Scope, training: Training | None = None, limit: int = FEED_LIMIT) -> list[Session]:
     """Upcoming public sessions of published trainings, soonest first, with their slots, place and counts
     (`places_left` set on each); a constant number of queries."""
-    today = timezone.localdate()
-    qs = Session.objects.filter(
-        organisation=scope.organisation,
-        is_public=True,
-        status__in=PUBLIC_SESSION_STATUSES,
-        start_date__gte=today,
-        training__is_public=True,
-        training__status=TrainingStatus.VALIDATED,
+    qs = catalogue_selectors.upcoming_sessions(scope.organisation).filter(
+        training__in=catalogue_selectors.published_trainings(scope.organisation).values("pk")
     )
     if scope.structure is not None:
         qs = qs.filter(member_structure=scope.structure)

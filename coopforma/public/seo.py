@@ -62,8 +62,8 @@ def training_url(training: Training) -> str:
 
 
 def catalogue_url(org_slug: str) -> str:
-    """The organisation's public catalogue (/f/<org>/), built by the catalogue's own route once it exists."""
-    return absolute_url(f"/f/{org_slug}/")
+    """The organisation's public catalogue (/f/<org>/)."""
+    return absolute_url(reverse("public:catalogue", kwargs={"org": org_slug}))
 
 
 def _local(value: dt.datetime) -> str:
