@@ -40,6 +40,7 @@ from coopforma.catalogue import demo as catalogue_demo
 from coopforma.evaluations import demo as evaluations_demo
 from coopforma.people import demo as people_demo
 from coopforma.quality import demo as quality_demo
+from coopforma.referentiel import demo as referentiel_demo
 from coopforma.reporting import demo as reporting_demo
 from coopforma.training_sessions import demo as training_sessions_demo
 
@@ -58,6 +59,7 @@ PARTS = (
     billing_demo.load,
     quality_demo.load,
     reporting_demo.load,
+    referentiel_demo.load,
 )
 
 
