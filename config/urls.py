@@ -20,6 +20,7 @@ urlpatterns = [
     path("q/", include("coopforma.evaluations.public_urls")),
     path("cal/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
     path("confidentialite/", include("coopforma.privacy.public_urls")),
+    path("reseaux/<slug:network>/referentiel/", include("coopforma.referentiel.urls")),
     path(
         "o/<slug:org>/",
         include(
