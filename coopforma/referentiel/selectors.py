@@ -79,6 +79,16 @@ def version_get(*, user: Any, network: Network, number: str) -> Version:
     return version
 
 
+def published_version_get(*, network: Network, number: str) -> Version:
+    """A published version by number, or the latest with `latest` (the public API); 404 otherwise."""
+    version = latest_published(network=network) if number == "latest" else None
+    if number != "latest":
+        version = published_versions(network=network).select_related("referentiel").filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
 def previous_published(*, version: Version) -> Version | None:
     return (
         Version.objects.filter(referentiel_id=version.referentiel_id, state=VersionState.PUBLISHED)
@@ -101,6 +111,13 @@ def items_of(*, version: Version) -> QuerySet[Item]:
 
 def item_get(*, version: Version, kind: str, code: str) -> Item:
     item = items_of(version=version).filter(kind=kind, code=code).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def item_by_code(*, version: Version, code: str) -> Item:
+    item = items_of(version=version).filter(code=code).first()
     if item is None:
         raise Http404
     return item
