@@ -126,6 +126,14 @@ HELP_LINKS: dict[str, Target] = {
     "public:verify": "client#verifier-un-document",
     "emargement:home": "stagiaire#emarger-sur-votre-telephone",
     "evaluations_public:answer": "stagiaire#repondre-aux-questionnaires",
+    # A network's référentiel (public pages, proposals, decisions).
+    "referentiel:index": "referentiel#lire-le-referentiel-publie",
+    "referentiel:search": "referentiel#lire-le-referentiel-publie",
+    "referentiel:version": "referentiel#citer-une-version",
+    "referentiel:diff": "referentiel#citer-une-version",
+    "referentiel:proposals": "referentiel#proposer-un-changement",
+    "referentiel:proposal_create": "referentiel#proposer-un-changement",
+    "referentiel:proposal": "referentiel#decider-et-publier-comite",
 }
 
 
