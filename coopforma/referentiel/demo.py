@@ -42,7 +42,7 @@ def load(ctx: DemoContext) -> None:
     refused = services.proposal_create(
         user=admin,
         network_id=network.pk,
-        kind="retire",
+        kind="retire_item",
         target_code="M2-C5",
         reason="Trop générale : toute fonction demande d'argumenter.",
     )

@@ -167,7 +167,7 @@ class ProposalKind(models.TextChoices):
     ADD_JOB = "add_job", _("Nouveau métier")
     REWORD = "reword", _("Reformulation")
     MERGE = "merge", _("Fusion de deux éléments")
-    RETIRE = "retire", _("Retrait d'un élément")
+    RETIRE = "retire_item", _("Retrait d'un élément")
 
 
 class ProposalState(models.TextChoices):

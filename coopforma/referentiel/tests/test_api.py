@@ -38,7 +38,7 @@ def test_published_versions_and_items_without_a_token(people):
 
 def test_a_draft_is_not_served(people):
     proposal = services.proposal_create(
-        user=people["member"], network_id=people["network"].pk, kind="retire", target_code="M1", reason="x"
+        user=people["member"], network_id=people["network"].pk, kind="retire_item", target_code="M1", reason="x"
     )
     services.proposal_decide(
         user=people["committee"], network_id=people["network"].pk, proposal_id=proposal.pk, accept=True

@@ -35,7 +35,7 @@ def test_accepted_proposals_make_the_next_draft_and_its_changelog(people):
     network = people["network"]
     new = propose(people, kind="add_competency", target_code="M7", label="Adapter une formation au handicap")
     reword = propose(people, kind="reword", target_code="M1-C3", label="Tenir une posture de tiers")
-    retire = propose(people, kind="retire", target_code="M2-C5")
+    retire = propose(people, kind="retire_item", target_code="M2-C5")
     merge = propose(people, kind="merge", target_code="M6-C4", other_code="M1-C2")
     refused = propose(people, kind="add_job", label="Jardinier·e")
     services.proposal_comment(user=people["committee"], network_id=network.pk, proposal_id=new.pk, text="Oui !")
@@ -102,9 +102,9 @@ def test_another_networks_people_can_neither_propose_nor_decide(people):
     other = network_with_people("autre-reseau")
     with pytest.raises(Http404):
         services.proposal_create(
-            user=other["member"], network_id=people["network"].pk, kind="retire", target_code="M1", reason="x"
+            user=other["member"], network_id=people["network"].pk, kind="retire_item", target_code="M1", reason="x"
         )
-    proposal = propose(people, kind="retire", target_code="M1")
+    proposal = propose(people, kind="retire_item", target_code="M1")
     for key in ("committee", "moderator"):
         with pytest.raises(Http404):
             services.proposal_decide(
@@ -131,9 +131,9 @@ def test_bad_proposals_say_what_and_where(people):
         propose(people, kind="merge", target_code="M1-C1", other_code="M1")
     assert "other_code" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        propose(people, kind="retire", target_code="M99")
+        propose(people, kind="retire_item", target_code="M99")
     assert "M99" in caught.value.message_dict["target_code"][0]
-    proposal = propose(people, kind="retire", target_code="M1")
+    proposal = propose(people, kind="retire_item", target_code="M1")
     with pytest.raises(ValidationError) as caught:
         decide(people, proposal, accept=False)
     assert "reason" in caught.value.message_dict
@@ -144,7 +144,7 @@ def test_bad_proposals_say_what_and_where(people):
 
 def test_anonymous_sees_published_only_and_members_the_draft(people):
     network = people["network"]
-    decide(people, propose(people, kind="retire", target_code="M1"))
+    decide(people, propose(people, kind="retire_item", target_code="M1"))
     assert [v.number for v in selectors.versions_visible(user=None, network=network)] == ["0.1"]
     with pytest.raises(Http404):
         selectors.version_get(user=None, network=network, number="0.2")

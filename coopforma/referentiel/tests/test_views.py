@@ -60,7 +60,7 @@ def test_search_is_accent_insensitive_with_htmx(people):
 
 def test_a_draft_is_not_public(people):
     proposal = services.proposal_create(
-        user=people["member"], network_id=people["network"].pk, kind="retire", target_code="M1", reason="x"
+        user=people["member"], network_id=people["network"].pk, kind="retire_item", target_code="M1", reason="x"
     )
     services.proposal_decide(user=people["committee"], network_id=people["network"].pk, proposal_id=proposal.pk,
                              accept=True)  # fmt: skip
@@ -126,7 +126,7 @@ def test_the_proposal_workflow_through_the_pages(people):
     )
     proposal = Proposal.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{BASE}propositions/{proposal.pk}/"
-    bad = member.post(BASE + "propositions/nouvelle/", {"kind": "retire", "target_code": "M99", "reason": "x"})
+    bad = member.post(BASE + "propositions/nouvelle/", {"kind": "retire_item", "target_code": "M99", "reason": "x"})
     assert bad.status_code == 200 and "M99" in bad.content.decode() and Proposal.objects.count() == 1
     comment = member.post(
         f"{BASE}propositions/{proposal.pk}/commenter/", {"text": "Bonne idée"}, HTTP_HX_REQUEST="true"
@@ -151,7 +151,7 @@ def test_the_proposal_workflow_through_the_pages(people):
 
 def test_proposals_are_for_the_network_only(people):
     proposal = services.proposal_create(
-        user=people["member"], network_id=people["network"].pk, kind="retire", target_code="M1", reason="x"
+        user=people["member"], network_id=people["network"].pk, kind="retire_item", target_code="M1", reason="x"
     )
     other = network_with_people("autre")
     anonymous = client_for().get(BASE + "propositions/")
