@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from coopforma.core.locking import id_or_404
 from coopforma.networks.models import Network
 from coopforma.referentiel import access, files
 from coopforma.referentiel.models import (
@@ -302,6 +303,7 @@ def proposal_list(*, user: Any, network: Network, state: str = "") -> QuerySet[P
 
 
 def proposal_get(*, user: Any, network: Network, proposal_id: int) -> Proposal:
+    proposal_id = id_or_404(proposal_id)  # an id beyond 64 bits is a 404, not a database error
     proposal = (
         proposal_list(user=user, network=network).prefetch_related("comments__author").filter(pk=proposal_id).first()
     )

@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from coopforma.core.locking import id_or_404
 from coopforma.core.log import log_action
 from coopforma.networks.models import Network
 from coopforma.referentiel import access, files
@@ -336,6 +337,7 @@ def proposal_create(
 
 
 def _proposal(network: Network, proposal_id: int) -> Proposal:
+    proposal_id = id_or_404(proposal_id)  # an id beyond 64 bits is a 404, not a database error
     proposal = Proposal.objects.select_for_update().filter(pk=proposal_id, referentiel__network=network).first()
     if proposal is None:
         raise Http404

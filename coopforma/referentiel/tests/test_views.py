@@ -183,3 +183,16 @@ def test_pages_work_at_390_pixels_without_codes(people):
         text = client.get(url).content.decode()
         for code in ("add_job", "competency", ">open<", ">published<", ">draft<"):
             assert code not in text, (url, code)
+
+
+def test_hostile_urls_are_404_not_500(people):
+    client = client_for(people["member"])
+    for url in (
+        BASE + "propositions/99999999999999999999999/",
+        BASE + "v/" + "9" * 300 + "/",
+        BASE + "v/0.1/competences/" + "x" * 300 + "/",
+        "/reseaux/" + "a" * 300 + "/referentiel/",
+    ):
+        assert client.get(url).status_code == 404, url
+    too_long = client.get(BASE + "recherche/", {"q": "é" * 5000})
+    assert too_long.status_code == 200
