@@ -328,8 +328,13 @@ def _spec() -> dict[str, Any]:
 
 
 def api_operations() -> list[tuple[str, str]]:
+    """Every operation that needs a token: the public ones (`x-permission: public`, no tenant behind them, e.g.
+    the published référentiel) are tested by their app."""
     return sorted(
-        (method.upper(), path) for path, ops in _spec()["paths"].items() for method in ops if method != "parameters"
+        (method.upper(), path)
+        for path, ops in _spec()["paths"].items()
+        for method, op in ops.items()
+        if method != "parameters" and op.get("x-permission") != "public"
     )
 
 

@@ -15,6 +15,7 @@ from coopforma.api import (
     evaluations,
     people,
     quality,
+    referentiel,
     reporting,
     sessions,
 )
@@ -82,3 +83,4 @@ api.add_router("/", evaluations.router)
 api.add_router("/", billing.router)
 api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
+api.add_router("/", referentiel.router)

@@ -179,6 +179,14 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "quality.subcontractor_check.created": _("Contrôle de sous-traitant enregistré"),
     "quality.watch.created": _("Veille enregistrée"),
     "quality.watch.updated": _("Veille modifiée"),
+    # referentiel
+    "referentiel.item.updated": _("Élément du brouillon de référentiel modifié"),
+    "referentiel.proposal.accepted": _("Proposition acceptée par le comité"),
+    "referentiel.proposal.commented": _("Proposition commentée"),
+    "referentiel.proposal.created": _("Proposition de modification du référentiel déposée"),
+    "referentiel.proposal.refused": _("Proposition refusée par le comité"),
+    "referentiel.version.imported": _("Version du référentiel chargée depuis un fichier"),
+    "referentiel.version.published": _("Version du référentiel publiée"),
     # reporting
     "reporting.bpf_charges.saved": _("Charges du BPF enregistrées"),
     # sessions

@@ -42,6 +42,7 @@ from coopforma.networks import demo as networks_demo
 from coopforma.offers import demo as offers_demo
 from coopforma.people import demo as people_demo
 from coopforma.quality import demo as quality_demo
+from coopforma.referentiel import demo as referentiel_demo
 from coopforma.reporting import demo as reporting_demo
 from coopforma.training_sessions import demo as training_sessions_demo
 
@@ -62,6 +63,7 @@ PARTS = (
     reporting_demo.load,
     networks_demo.load,
     offers_demo.load,
+    referentiel_demo.load,
 )
 
 

@@ -26,6 +26,7 @@ PAGES: dict[str, str] = {
     "client": "client.md",
     "stagiaire": "stagiaire.md",
     "reseau": "reseau.md",
+    "referentiel": "referentiel.md",
 }
 
 

@@ -141,6 +141,14 @@ HELP_LINKS: dict[str, Target] = {
     "offers:partner_offer_create": "reseau#saisir-une-offre-de-la-structure",
     "offers:relevance": "reseau#offres-a-examiner",
     "offers:rules": "reseau#regles-de-pertinence",
+    # A network's référentiel (public pages, proposals, decisions).
+    "referentiel:index": "referentiel#lire-le-referentiel-publie",
+    "referentiel:search": "referentiel#lire-le-referentiel-publie",
+    "referentiel:version": "referentiel#citer-une-version",
+    "referentiel:diff": "referentiel#citer-une-version",
+    "referentiel:proposals": "referentiel#proposer-un-changement",
+    "referentiel:proposal_create": "referentiel#proposer-un-changement",
+    "referentiel:proposal": "referentiel#decider-et-publier-comite",
 }
 
 
