@@ -11,6 +11,7 @@ from coopforma.api import (
     billing,
     catalogue,
     documents,
+    enquiries,
     errors,
     evaluations,
     people,
@@ -82,3 +83,4 @@ api.add_router("/", evaluations.router)
 api.add_router("/", billing.router)
 api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
+api.add_router("/", enquiries.router)
