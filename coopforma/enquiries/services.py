@@ -314,14 +314,22 @@ def _ensure_enrolment(actor: Actor, enquiry: Enquiry, session_id: int | None, co
     left = selectors.places_left(session)
     needed = 1 if enquiry.requester_kind == RequesterKind.INDIVIDUAL else enquiry.people_count
     if left < needed and not confirm_full:
+        if left == 0:
+            message = _("La session « %(session)s » est complète.") % {"session": session}
+        else:
+            message = _("La session « %(session)s » n'a plus que %(left)s place(s) pour %(needed)s personne(s).") % {
+                "session": session,
+                "left": left,
+                "needed": needed,
+            }
         raise ValidationError(
             {
-                "confirm_full": _(
-                    "La session est complète ou n'a plus que %(left)s place(s) pour %(needed)s personne(s) : cochez "
-                    "« Inscrire quand même » pour enregistrer une pré-inscription sans place réservée (liste "
-                    "d'attente)."
+                "confirm_full": message
+                + " "
+                + _(
+                    "Cochez « Inscrire quand même » pour enregistrer une pré-inscription sans place réservée "
+                    "(liste d'attente)."
                 )
-                % {"left": left, "needed": needed}
             }
         )
     client = _ensure_client(actor, enquiry)
@@ -332,7 +340,13 @@ def _ensure_enrolment(actor: Actor, enquiry: Enquiry, session_id: int | None, co
         enrolment = existing
     else:
         training = enquiry.training
-        price = training.price_intra_cents if enquiry.kind == EnquiryKind.QUOTE else training.price_inter_cents
+        # An intra request at the group price when the training has one; otherwise the inter price per person.
+        if enquiry.kind == EnquiryKind.QUOTE and training.price_intra_cents:
+            price = training.price_intra_cents
+        else:
+            price = (training.price_inter_cents or 0) * (
+                enquiry.people_count if enquiry.requester_kind == RequesterKind.COMPANY else 1
+            )
         contact = client.contacts.filter(email__iexact=enquiry.email).first()
         enrolment = enrolment_create(
             actor=actor,
