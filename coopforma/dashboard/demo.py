@@ -37,6 +37,7 @@ from coopforma.accounts.roles import Role
 from coopforma.attendance import demo as attendance_demo
 from coopforma.billing import demo as billing_demo
 from coopforma.catalogue import demo as catalogue_demo
+from coopforma.enquiries import demo as enquiries_demo
 from coopforma.evaluations import demo as evaluations_demo
 from coopforma.people import demo as people_demo
 from coopforma.quality import demo as quality_demo
@@ -58,6 +59,7 @@ PARTS = (
     billing_demo.load,
     quality_demo.load,
     reporting_demo.load,
+    enquiries_demo.load,
 )
 
 

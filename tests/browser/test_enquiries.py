@@ -20,7 +20,9 @@ def test_a_visitor_requests_a_place_and_staff_converts_it_into_an_enrolment(
 ):
     monkeypatch.setattr("coopforma.enquiries.forms.MIN_FILL_SECONDS", 0)  # a robot-fast test, not a robot
     settings.SITE_URL = "http://testserver"
-    training = TrainingFactory(organisation=org, member_structure=member, title="Animer une coopérative", is_public=True)
+    training = TrainingFactory(
+        organisation=org, member_structure=member, title="Animer une coopérative", is_public=True
+    )
     start = timezone.localdate() + dt.timedelta(days=21)
     session = SessionFactory(training=training, is_public=True, start_date=start, end_date=start, max_capacity=8)
 
