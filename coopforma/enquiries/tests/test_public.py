@@ -209,3 +209,26 @@ def test_not_public_answers_404(settings, client, org, other_org, training, sess
         assert client.get(url).status_code == 404, url
         assert client.post(url, {**person(), "started": started}).status_code == 404, url
     assert not Enquiry.objects.exists()
+
+
+def test_a_request_is_sent_to_the_webhooks_that_subscribe_to_it(client, org, session, started):
+    from coopforma.webhooks.models import WebhookDelivery
+    from coopforma.webhooks.tests.factories import endpoint_make
+
+    endpoint_make(org, events=["request.received"])
+    client.post(enrol_url(org, session), {**person(), "started": started})
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.event_type == "request.received"
+
+
+def test_the_purge_deletes_requests_after_the_prospects_period(org, training):
+    from coopforma.enquiries.tests.factories import EnquiryFactory
+    from coopforma.privacy.services import privacy_purge
+
+    old = EnquiryFactory(training=training)
+    Enquiry.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=3 * 366 + 10))
+    recent = EnquiryFactory(training=training)
+    items = privacy_purge(today=timezone.localdate(), dry_run=True)
+    assert [i for i in items if f"enquiry {old.pk}" in str(i)] and Enquiry.objects.count() == 2
+    privacy_purge(today=timezone.localdate(), dry_run=False)
+    assert list(Enquiry.objects.all()) == [recent]
