@@ -85,7 +85,7 @@ def _notify(enquiry: Enquiry) -> None:
             to=address,
             subject=subject,
             body=body,
-            purpose=RECEIVED.code,
+            purpose="enquiries.received",
             about=enquiry,
         )
     subject, body = mail_text_render(organisation_id=enquiry.organisation_id, code=ACKNOWLEDGEMENT.code, values=values)
@@ -94,7 +94,7 @@ def _notify(enquiry: Enquiry) -> None:
         to=enquiry.email,
         subject=subject,
         body=body,
-        purpose=ACKNOWLEDGEMENT.code,
+        purpose="enquiries.acknowledgement",
         about=enquiry,
     )
 
