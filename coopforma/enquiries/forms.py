@@ -55,7 +55,7 @@ class PublicEnquiryForm(forms.Form):
     )
     funding_hint = forms.ChoiceField(label=_("Financement envisagé"), choices=FundingHint.choices, required=False)
     message = forms.CharField(
-        label=_("Message"),
+        label=_("Votre message"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
