@@ -232,3 +232,10 @@ def test_the_purge_deletes_requests_after_the_prospects_period(org, training):
     assert [i for i in items if f"enquiry {old.pk}" in str(i)] and Enquiry.objects.count() == 2
     privacy_purge(today=timezone.localdate(), dry_run=False)
     assert list(Enquiry.objects.all()) == [recent]
+
+
+def test_the_quote_form_asks_for_people_period_place_and_funding(client, org, training):
+    page = client.get(quote_url(org, training)).content.decode()
+    assert "Demander un devis / une session intra" in page
+    for label in ("Nombre de personnes à former", "Période souhaitée", "Lieu souhaité", "Financement envisagé"):
+        assert label in page
