@@ -376,6 +376,8 @@ _THROTTLE_DEFAULTS = {
     "signature_code:ip": "20/h",
     "signature_sign:token": "10/h",  # codes typed on one signing link (each code also allows 5 tries only)
     "signature_sign:ip": "30/h",
+    "public_request:email": "5/h",  # requests from the public catalogue (enquiries) for one address
+    "public_request:ip": "10/h",
 }
 THROTTLE_RATES = {
     name: os.environ.get("THROTTLE_" + name.replace(":", "_").upper(), default)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("coopforma.public.urls")),
+    path("f/<slug:org>/", include("coopforma.enquiries.public_urls")),
     path("aide/", include("coopforma.help.urls")),
     path("e/", include("coopforma.attendance.public_urls")),
     path("q/", include("coopforma.evaluations.public_urls")),
@@ -39,6 +40,7 @@ urlpatterns = [
                 path("quality/", include("coopforma.quality.urls")),
                 path("bpf/", include("coopforma.reporting.urls")),
                 path("privacy/", include("coopforma.privacy.urls")),
+                path("demandes/", include("coopforma.enquiries.urls")),
                 path("settings/webhooks/", include("coopforma.webhooks.urls")),
                 path("aide/", include("coopforma.help.org_urls")),
             ]

@@ -54,6 +54,10 @@ FLAGS: dict[str, set[str]] = {
     "quality.view": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
     # Record a complaint or an incident (anyone in the organisation may receive one).
     "quality.report": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER, Role.TRAINER},
+    # Requests from the public catalogue (« Demandes »): read them (scoped like the trainings: member managers see
+    # their structure's), change their status and convert them.
+    "enquiries.view": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
+    "enquiries.manage": {Role.ADMIN, Role.QUALITY, Role.MEMBER_MANAGER},
     # RGPD: a person's data export and erasure, the records-of-processing register (art. 15, 17, 20, 30).
     "privacy.manage": {Role.ADMIN, Role.QUALITY},
 }

@@ -11,6 +11,7 @@ from coopforma.api import (
     billing,
     catalogue,
     documents,
+    enquiries,
     errors,
     evaluations,
     people,
@@ -84,3 +85,4 @@ api.add_router("/", billing.router)
 api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
+api.add_router("/", enquiries.router)

@@ -84,6 +84,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "catalogue.training.unarchived": _("Formation sortie des archives"),
     "catalogue.training.updated": _("Formation modifiée"),
     "catalogue.training.validated": _("Formation validée"),
+    # enquiries (requests from the public catalogue)
+    "enquiries.enquiry.converted": _("Demande convertie"),
+    "enquiries.enquiry.status_changed": _("État de la demande changé"),
     # documents
     "documents.document.diffused": _("Document diffusé"),
     "documents.document.finalise": _("Document finalisé"),

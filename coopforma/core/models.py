@@ -53,6 +53,8 @@ EMAIL_PURPOSES = {
     "billing.reminder": _("Relance de paiement"),
     "dashboard_digest": _("Récapitulatif hebdomadaire"),
     "document_diffused": _("Envoi d'un document"),
+    "enquiries.acknowledgement": _("Accusé de réception d'une demande"),
+    "enquiries.received": _("Nouvelle demande reçue"),
     "evaluations.invitation": _("Questionnaire à remplir"),
     "evaluations.reminder": _("Relance de questionnaire"),
     "membership_invitation": _("Invitation à rejoindre l'organisme"),

@@ -21,6 +21,7 @@ from coopforma.accounts.roles import Role
 from coopforma.attendance.models import SlotAttendance, SlotState
 from coopforma.core.formatting import fr_date, fr_time
 from coopforma.documents.models import Document, DocumentStatus
+from coopforma.enquiries.selectors import new_enquiry_count
 from coopforma.evaluations.models import QuestionnaireKind, Survey, SurveyStatus
 from coopforma.people.scope import actor_scope
 from coopforma.quality.models import Audit, AuditKind
@@ -76,7 +77,29 @@ def alerts_for(*, actor: Actor, sessions: QuerySet[Session], now: dt.datetime | 
         tasks += _low_response_surveys(live, now)
     if actor.has("quality.manage"):
         tasks += _qualiopi_window(actor, today)
+    if actor.has("enquiries.view"):
+        tasks += _new_enquiries(actor)
     return tasks
+
+
+def _new_enquiries(actor: Actor) -> list[Task]:
+    """Requests from the public catalogue nobody has taken up yet (« Nouvelle »), among those the actor sees."""
+    count = new_enquiry_count(actor=actor)
+    if not count:
+        return []
+    return [
+        Task(
+            ngettext(
+                "%(n)s demande nouvelle reçue du catalogue public, à traiter",
+                "%(n)s demandes nouvelles reçues du catalogue public, à traiter",
+                count,
+            )
+            % {"n": count},
+            "enquiries_office:list",
+            query="?status=new",
+            count=count,
+        )
+    ]
 
 
 def _unsigned_slots(actor: Actor, sessions: QuerySet[Session], now: dt.datetime) -> list[Task]:

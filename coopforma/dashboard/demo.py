@@ -37,6 +37,7 @@ from coopforma.accounts.roles import Role
 from coopforma.attendance import demo as attendance_demo
 from coopforma.billing import demo as billing_demo
 from coopforma.catalogue import demo as catalogue_demo
+from coopforma.enquiries import demo as enquiries_demo
 from coopforma.evaluations import demo as evaluations_demo
 from coopforma.networks import demo as networks_demo
 from coopforma.offers import demo as offers_demo
@@ -64,6 +65,7 @@ PARTS = (
     networks_demo.load,
     offers_demo.load,
     referentiel_demo.load,
+    enquiries_demo.load,
 )
 
 

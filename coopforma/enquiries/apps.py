@@ -7,3 +7,8 @@ class EnquiriesConfig(AppConfig):
     name = "coopforma.enquiries"
     label = "enquiries"
     verbose_name = _("Demandes")
+
+    def ready(self) -> None:
+        from coopforma.enquiries.mails import register_mail_texts
+
+        register_mail_texts()

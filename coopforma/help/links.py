@@ -40,6 +40,14 @@ HELP_LINKS: dict[str, Target] = {
         "member_manager": "structure-membre#proposer-une-formateurrice",
         "default": f"{ADMIN}#valider-les-formateurrices",
     },
+    "enquiries_office:list": {
+        "member_manager": "structure-membre#les-demandes-de-vos-formations",
+        "default": f"{ADMIN}#les-demandes-du-catalogue-public",
+    },
+    "enquiries_office:detail": {
+        "member_manager": "structure-membre#les-demandes-de-vos-formations",
+        "default": f"{ADMIN}#les-demandes-du-catalogue-public",
+    },
     "people:client_list": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
     "people:client_detail": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
     "people:trainee_list": f"{ADMIN}#gerer-les-clients-et-les-stagiaires",
@@ -126,6 +134,8 @@ HELP_LINKS: dict[str, Target] = {
     "public:portal_home": "client#votre-espace-client-ou-stagiaire",
     "public:sign": "client#signer-un-document",
     "public:verify": "client#verifier-un-document",
+    "enquiries:public_enrolment": "client#demander-une-inscription-ou-un-devis",
+    "enquiries:public_quote": "client#demander-une-inscription-ou-un-devis",
     "emargement:home": "stagiaire#emarger-sur-votre-telephone",
     "evaluations_public:answer": "stagiaire#repondre-aux-questionnaires",
     # The network space (docs/guide/reseau.md).

@@ -53,6 +53,20 @@ PROCESSINGS: dict[str, Processing] = {
             _("L'OF et la structure membre qui suit le client"),
         ),
         Processing(
+            "enquiries",
+            _("Demandes reçues du catalogue public"),
+            _(
+                "Répondre aux demandes d'inscription, de devis ou de session intra et aux inscriptions sur liste "
+                "d'attente envoyées depuis le catalogue public ; en faire un client, une inscription ou un devis"
+            ),
+            _(
+                "Consentement de la personne et mesures précontractuelles à sa demande (RGPD art. 6-1-a et b) ; "
+                "seules les informations utiles à la demande sont demandées (Code du travail L6353-9)"
+            ),
+            _("Personnes qui font une demande, contacts des entreprises"),
+            _("L'OF, la structure membre qui porte la formation"),
+        ),
+        Processing(
             "trainers",
             _("Gestion des formateur·rices"),
             _("Valider les compétences (comité), confier des sessions, prouver la qualification (Qualiopi 21-22)"),
@@ -153,6 +167,23 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "clients",
         _("Saisi par l'OF ou la structure membre"),
         ("first_name", "last_name", "job_title", "email", "phone", "is_signatory"),
+        retention.PROSPECTS,
+    ),
+    Declaration(
+        "enquiries.Enquiry",
+        "enquiries",
+        _("Formulaire de demande du catalogue public, rempli par la personne"),
+        (
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "company_name",
+            "company_siret",
+            "message",
+            "consent_at",
+            "notice_version",
+        ),
         retention.PROSPECTS,
     ),
     Declaration(

@@ -24,6 +24,7 @@ from coopforma.attendance.services import attendance_participant_erase, attendan
 from coopforma.core.log import log_action
 from coopforma.core.models import ActivityLog, DeliveryAttempt, OutboundEmail
 from coopforma.core.money import format_cents
+from coopforma.enquiries.models import Enquiry
 from coopforma.evaluations.models import Answer, Invitation, QuestionnaireKind, Response
 from coopforma.people.models import Contact, Trainee, Trainer
 from coopforma.privacy import retention, selectors
@@ -427,6 +428,13 @@ def _purge_org(organisation: Organisation, today: dt.date, dry_run: bool) -> lis
     contacts = Contact.objects.filter(organisation=organisation, updated_at__date__lt=cutoff).exclude(
         client_id__in=enrolled_clients
     )
+    # 2b. Requests from the public catalogue, after the last contact: deleted (a converted one lives on in the
+    # client, enrolment or quote it became, which have their own periods).
+    enquiries = Enquiry.objects.filter(organisation=organisation, updated_at__date__lt=cutoff)
+    for enquiry in enquiries.order_by("pk"):
+        items.append(PurgeItem(organisation.slug, _("demande reçue du catalogue public"), f"enquiry {enquiry.pk}"))
+    if not dry_run:
+        enquiries.delete()
     # 3. Trainees of finished sessions, once no hold runs any more (the longest hold has ended).
     done = erased.filter(person_kind="trainee").values("person_id")
     finished = (

@@ -40,7 +40,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
         ("number", "issued_on", "total_ht_cents", "total_ttc_cents", "payer_kind"),
     ),
     EventType("attendance.closed", "attendance.slot.closed", _("Émargement clos"), "slot_attendance", ()),
-    # Logged by the public request form (public app) when it records a request; nothing logs it yet.
+    # Logged when a visitor sends a request from the public catalogue (enquiries.services.enquiry_submit).
     EventType(
         "request.received",
         "public.request.received",
