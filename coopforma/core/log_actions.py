@@ -112,6 +112,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "evaluations.survey.open": _("Questionnaire ouvert aux réponses"),
     "evaluations.survey.remind": _("Relance du questionnaire envoyée"),
     "evaluations.surveys.plan": _("Questionnaires de la session planifiés"),
+    # offers
+    "offers.source.imported": _("Flux d'offres importé"),
     # people
     "people.client.contact_added": _("Contact ajouté"),
     "people.client.contact_removed": _("Contact retiré"),
