@@ -212,7 +212,6 @@ _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|</?[A-Za-z][^<>]*>",
 _BREAK = re.compile(r"<br\s*/?>|</(p|div|h[1-6]|tr|ul|ol)\s*>", re.IGNORECASE)
 _ITEM = re.compile(r"<li\b[^<>]*>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -237,7 +236,9 @@ def plain_text(value: str | None) -> tuple[str, bool]:
 
 
 def _tidy(text: str) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    if "\n" not in text and "\r" not in text:
+        return " ".join(text.split())[:_MAX_TEXT]
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()[:_MAX_TEXT]
 
 
