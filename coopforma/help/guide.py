@@ -25,6 +25,7 @@ PAGES: dict[str, str] = {
     "formateur": "formateur.md",
     "client": "client.md",
     "stagiaire": "stagiaire.md",
+    "flux-lheo": "flux-lheo.md",
 }
 
 

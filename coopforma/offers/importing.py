@@ -28,7 +28,6 @@ import contextlib
 import datetime as dt
 import gzip
 import hashlib
-import json
 import re
 import tempfile
 import time
@@ -283,9 +282,8 @@ def map_formation(record: lheo_read.Formation) -> tuple[dict[str, Any], list[dic
                 "is_remote": session.is_remote,
             }
         )
-    digest = hashlib.sha256(
-        json.dumps([offer, sessions], sort_keys=True, default=str, separators=(",", ":")).encode()
-    ).hexdigest()
+    # repr of dicts built in a fixed key order, dates and floats: canonical, and cheaper than json.dumps
+    digest = hashlib.sha256(repr((offer, sessions)).encode()).hexdigest()
     return offer, sessions, digest
 
 
@@ -495,23 +493,24 @@ def _write_chunk(
             source=source, external_id__in=list(mapped)
         ).values_list("id", "external_id", "content_hash", "status")
     }
-    to_create: list[Offer] = []
+    to_create: list[dict[str, Any]] = []
     to_update: list[Offer] = []
     sessions_of: dict[str, list[dict[str, Any]]] = {}
     for numero, (fields, sessions, digest) in mapped.items():
         result.sessions += len(sessions)
         known = existing.get(numero)
         if known is None:
-            offer = Offer(
-                source=source,
-                external_id=numero,
-                content_hash=digest,
-                status=OfferStatus.ACTIVE,
-                first_seen_at=now,
-                last_seen_at=now,
-                **fields,
+            to_create.append(
+                {
+                    "source_id": source.pk,
+                    "external_id": numero,
+                    "content_hash": digest,
+                    "status": OfferStatus.ACTIVE,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                    **fields,
+                }
             )
-            to_create.append(offer)
             sessions_of[numero] = sessions
         elif known[1] == digest and known[2] != OfferStatus.RETIRED:
             result.unchanged += 1
@@ -533,59 +532,56 @@ def _write_chunk(
     if not to_create and not to_update:
         return
     with transaction.atomic():
+        ids: dict[str, int] = {offer.external_id: offer.pk for offer in to_update}
         if to_create:
-            _insert(Offer, to_create)
-            ids = dict(
-                Offer.objects.filter(source=source, external_id__in=[offer.external_id for offer in to_create])
+            _insert(Offer, to_create, now)
+            ids.update(
+                Offer.objects.filter(source=source, external_id__in=[row["external_id"] for row in to_create])
                 .values_list("external_id", "id")
                 .iterator()
             )
-            for offer in to_create:
-                offer.pk = ids[offer.external_id]
         if to_update:
             Offer.objects.bulk_update(to_update, UPDATE_FIELDS, batch_size=200)
             OfferSession.objects.filter(offer_id__in=[offer.pk for offer in to_update]).delete()
         _insert(
             OfferSession,
-            [
-                OfferSession(offer_id=offer.pk, **session)
-                for offer in (*to_create, *to_update)
-                for session in sessions_of[offer.external_id]
-            ],
+            [{"offer_id": ids[numero], **session} for numero, sessions in sessions_of.items() for session in sessions],
+            now,
         )
     result.created += len(to_create)
     result.updated += len(to_update)
 
 
-def _insert(model: type[Offer] | type[OfferSession], objects: list[Any]) -> None:
-    """INSERT the objects with one executemany: bulk_create's per-value compilation is most of an import's time
-    (benchmarks/network.py). Values go through each field's get_db_prep_save (dates, JSON) as the ORM does;
-    auto_now fields are filled here, since no save() or pre_save runs."""
-    if not objects:
+def _insert(model: type[Offer] | type[OfferSession], rows: list[dict[str, Any]], now: dt.datetime) -> None:
+    """INSERT the rows (attname → value) with one executemany per 2,000: bulk_create's per-value compilation and
+    model instances were most of an import's time (benchmarks/network.py). Dates, datetimes and JSON still go
+    through their field's get_db_prep_save, as the ORM does; a missing value takes the field's default, and
+    auto_now / auto_now_add fields get `now` (no save() runs)."""
+    if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    plain = [f.get_internal_type() not in {"DateField", "DateTimeField", "JSONField"} for f in fields]
-    now = timezone.now()
-    for obj in objects:
-        for f in fields:
-            if getattr(f, "auto_now", False) or (getattr(f, "auto_now_add", False) and getattr(obj, f.attname) is None):
-                setattr(obj, f.attname, now)
+    columns = []
+    for f in fields:
+        convert = f.get_internal_type() in {"DateField", "DateTimeField", "JSONField"}
+        stamped = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        default = now if stamped else f.get_default()
+        columns.append((f.attname, convert, default, f))
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values as parameters)
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = [
-        [
-            value if is_plain or value is None else f.get_db_prep_save(value, connection)
-            for f, is_plain, value in zip(fields, plain, (getattr(obj, f.attname) for f in fields), strict=True)
-        ]
-        for obj in objects
-    ]
+    values = []
+    for row in rows:
+        line = []
+        for attname, convert, default, f in columns:
+            value = row.get(attname, default)
+            line.append(f.get_db_prep_save(value, connection) if convert and value is not None else value)
+        values.append(line)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start : start + 2000])
+        for start in range(0, len(values), 2000):
+            cursor.executemany(sql, values[start : start + 2000])
 
 
 def _retire_missing(source: OfferSource, seen: dict[str, int], now: dt.datetime) -> int:
