@@ -24,8 +24,7 @@ class ProgressBar:
 
     def __init__(self, out: Any) -> None:
         self.out = out
-        self.started = time.monotonic()
-        self.last = 0.0
+        self.started = self.last = time.monotonic()
         self.phase = ""
 
     def __call__(self, step: Progress) -> None:
@@ -33,7 +32,8 @@ class ProgressBar:
         if step.phase != self.phase:
             if self.phase:
                 self.out.write("\n")
-            self.phase, self.started = step.phase, now
+            # The new phase began when the last one ended (progress comes at the end of each chunk).
+            self.phase, self.started = step.phase, self.last
         elif now - self.last < 0.2 and step.fraction < 1:
             return
         self.last = now
@@ -41,7 +41,7 @@ class ProgressBar:
         bar = "█" * filled + "·" * (self.WIDTH - filled)
         elapsed = max(now - self.started, 1e-6)
         label = ImportPhase(step.phase).label if step.phase in ImportPhase.values else step.phase
-        if step.phase == ImportPhase.CHECKING:
+        if step.phase != ImportPhase.IMPORTING:
             detail = f"{step.done:,} formations".replace(",", " ")
         else:
             rate = step.sessions / elapsed
