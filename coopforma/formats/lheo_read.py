@@ -111,7 +111,7 @@ class Place:
     region: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    geo_precision: str = ""  # "exact", "approximate" or "" (missing)
+    geo_precision: str = ""  # "precise", "approximate" or "" (missing)
 
 
 @dataclass
@@ -330,7 +330,7 @@ def normalise_place(
             place.geo_precision = "approximate"
             dirt.add("geo_approximate")
         else:
-            place.geo_precision = "exact"
+            place.geo_precision = "precise"
     return place
 
 

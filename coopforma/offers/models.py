@@ -134,7 +134,7 @@ class DatePrecision(models.TextChoices):
 
 
 class GeoPrecision(models.TextChoices):
-    EXACT = "exact", _("Position précise")
+    PRECISE = "precise", _("Position précise")
     APPROXIMATE = "approximate", _("Position approximative")
 
 

@@ -113,7 +113,7 @@ def test_a_clean_formation() -> None:
     first = next(formation.sessions)
     assert (first.start, first.end, first.date_precision) == (dt.date(2027, 1, 11), dt.date(2027, 1, 15), "day")
     assert first.place.insee_code == "44109" and first.place.department == "44" and first.place.region == "52"
-    assert first.place.geo_precision == "exact"
+    assert first.place.geo_precision == "precise"
 
 
 def test_dirty_dates_are_read_and_flagged() -> None:
