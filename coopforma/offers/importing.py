@@ -390,6 +390,12 @@ def import_run(run_id: int, *, progress: ProgressCallback | None = None) -> Impo
         run.status, run.error, run.finished_at = ImportStatus.FAILED, str(exc), timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
         return None
+    except Exception:
+        # Not left « En cours » for ever; the chunks already written stay (a new run repeats them idempotently).
+        run.status, run.finished_at = ImportStatus.FAILED, timezone.now()
+        run.error = "Erreur inattendue pendant l'import : l'équipe technique a été prévenue par le journal du serveur."
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
 
 
 def import_enqueue(*, source_id: int, location: str, user: Any = None) -> ImportRun:
