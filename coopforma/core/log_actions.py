@@ -137,6 +137,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "offers.relevance.rejected": _("Offre écartée pour le réseau"),
     "offers.relevance.reopened": _("Décision sur l'offre annulée"),
     "offers.rules.updated": _("Règles de pertinence modifiées"),
+    "offers.source.imported": _("Flux d'offres importé"),
     # people
     "people.client.contact_added": _("Contact ajouté"),
     "people.client.contact_removed": _("Contact retiré"),

@@ -27,6 +27,7 @@ PAGES: dict[str, str] = {
     "stagiaire": "stagiaire.md",
     "reseau": "reseau.md",
     "referentiel": "referentiel.md",
+    "flux-lheo": "flux-lheo.md",
 }
 
 

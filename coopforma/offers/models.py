@@ -75,6 +75,9 @@ class Offer(TimeStampedModel):
     summary = models.TextField(_("présentation"), blank=True)
     objectives = models.TextField(_("objectifs"), blank=True)
     content = models.TextField(_("contenu"), blank=True)
+    expected_results = models.TextField(_("résultats attendus"), blank=True)
+    price_cents = models.PositiveIntegerField(_("prix total TTC (centimes)"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée totale (minutes)"), null=True, blank=True)
     url = models.URLField(_("page de l'offre"), max_length=500, blank=True)
     provider_name = models.CharField(_("organisme"), max_length=255, blank=True)
     provider_siret = models.CharField(_("SIRET de l'organisme"), max_length=14, blank=True)
@@ -127,6 +130,17 @@ class Offer(TimeStampedModel):
         return self.title
 
 
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("au jour près")
+    MONTH = "month", _("au mois près")
+    YEAR = "year", _("à l'année près")
+
+
+class GeoPrecision(models.TextChoices):
+    PRECISE = "precise", _("Position précise")
+    APPROXIMATE = "approximate", _("Position approximative")
+
+
 class OfferSession(models.Model):
     """A dated session of an offer, with its place (coordinates may be rounded or missing: see ``geo_precision``)."""
 
@@ -134,6 +148,9 @@ class OfferSession(models.Model):
     external_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
     start = models.DateField(_("début"), null=True, blank=True)  # None: unknown (LHEO 00000000)
     end = models.DateField(_("fin"), null=True, blank=True)  # None: unknown or open (LHEO 99999999)
+    # LHEO AAAAMM00 / AAAA0000: start is the first day of the month / year, end its last day.
+    date_precision = models.CharField(_("précision des dates"), max_length=5, choices=DatePrecision.choices, blank=True)
+    street = models.CharField(_("adresse"), max_length=200, blank=True)
     city = models.CharField(_("commune"), max_length=100, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     insee_code = models.CharField(_("code INSEE de la commune"), max_length=5, blank=True)
@@ -141,7 +158,9 @@ class OfferSession(models.Model):
     region = models.CharField(_("région"), max_length=2, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    geo_precision = models.CharField(_("précision de la position"), max_length=20, blank=True)
+    geo_precision = models.CharField(
+        _("précision de la position"), max_length=20, choices=GeoPrecision.choices, blank=True
+    )  # "": no usable coordinates
     places_left = models.PositiveIntegerField(_("places restantes"), null=True, blank=True)
     is_remote = models.BooleanField(_("à distance"), default=False)
 
@@ -243,3 +262,53 @@ class OfferRelevance(models.Model):
         if self.decision:
             return self.decision == RelevanceDecision.KEEP
         return self.verdict == RelevanceVerdict.SHOWN
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échoué")
+
+
+class ImportPhase(models.TextChoices):
+    FETCHING = "fetching", _("Téléchargement")
+    CHECKING = "checking", _("Vérification du fichier")
+    IMPORTING = "importing", _("Import des offres")
+    RETIRING = "retiring", _("Retrait des offres disparues")
+
+
+class ImportRun(models.Model):
+    """One import of a feed into a source: its progress while it runs (a web page polls it), then its counts and
+    the records it rejected with their reason (offers/importing.py)."""
+
+    source = models.ForeignKey(OfferSource, on_delete=models.CASCADE, related_name="imports", verbose_name=_("source"))
+    location = models.CharField(_("fichier ou adresse"), max_length=1000)
+    status = models.CharField(_("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    phase = models.CharField(_("étape"), max_length=10, choices=ImportPhase.choices, blank=True)
+    records_total = models.PositiveIntegerField(_("formations dans le flux"), default=0)
+    records_done = models.PositiveIntegerField(_("formations lues"), default=0)
+    sessions_done = models.PositiveIntegerField(_("sessions lues"), default=0)
+    created = models.PositiveIntegerField(_("créées"), default=0)
+    updated = models.PositiveIntegerField(_("mises à jour"), default=0)
+    unchanged = models.PositiveIntegerField(_("inchangées"), default=0)
+    retired = models.PositiveIntegerField(_("retirées"), default=0)
+    rejected = models.PositiveIntegerField(_("rejetées"), default=0)
+    # [{"numero", "line", "reason"}], the first 1,000 (the count says how many in all)
+    rejections = models.JSONField(_("formations rejetées"), default=list, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import d'un flux")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.records_done * 100 // self.records_total) if self.records_total else 0
