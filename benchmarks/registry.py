@@ -241,8 +241,10 @@ def main() -> int:
         print(f"import:    {elapsed:6.1f} s (CPU {cpu:.1f} s)  {'met' if met else 'MISSED'} (target < 60 s)  {summary}")
 
         if connection.vendor == "postgresql":
+            # What autovacuum does after a bulk load: statistics, and the visibility map that lets the word
+            # index be read without visiting the table (index-only scans).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         table = RegisteredOrganisation._meta.db_table
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
