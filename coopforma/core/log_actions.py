@@ -181,6 +181,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "quality.nonconformity.updated": _("Non-conformité modifiée"),
     "quality.settings.updated": _("Réglages qualité modifiés"),
     "quality.subcontractor_check.created": _("Contrôle de sous-traitant enregistré"),
+    "quality.registry_check.created": _("Sous-traitant vérifié dans la liste publique des OF"),
     "quality.watch.created": _("Veille enregistrée"),
     "quality.watch.updated": _("Veille modifiée"),
     # referentiel

@@ -25,8 +25,9 @@ from coopforma.accounts.models import Membership, User
 from coopforma.core.identifiers import compact
 from coopforma.core.log import history_for
 from coopforma.core.models import ActivityLog
-from coopforma.people.models import Client, Contact, MemberStructure, Trainee, Trainer
+from coopforma.people.models import Client, ClientKind, Contact, MemberStructure, Trainee, Trainer
 from coopforma.people.scope import Scope, actor_scope
+from coopforma.registry.models import RegisteredOrganisation
 
 HISTORY_LIMIT = 100
 ONBOARDING_ACTIONS = (
@@ -384,3 +385,16 @@ def trainer_access(*, actor: Actor, trainer: Trainer) -> Membership | None:
     if not trainer.user_id:
         return None
     return Membership.objects.filter(organisation=actor.organisation, user_id=trainer.user_id).first()
+
+
+def client_fields_from_registry(found: RegisteredOrganisation) -> dict[str, str]:
+    """The client form's fields from an organisation of the public list of OFs (a client that is an OF)."""
+    return {
+        "kind": ClientKind.TRAINING_ORG,
+        "name": found.name,
+        "siret": found.siret,
+        "nda": found.nda,
+        "street": found.street,
+        "postal_code": found.postal_code,
+        "city": found.city,
+    }

@@ -29,6 +29,7 @@ urlpatterns = [
     # Clients and their contacts
     path("clients/", views.ClientListView.as_view(), name="client_list"),
     path("clients/new/", views.ClientCreateView.as_view(), name="client_create"),
+    path("clients/registry-lookup/", views.ClientRegistryLookupView.as_view(), name="client_registry_lookup"),
     path("clients/<int:pk>/", views.ClientDetailView.as_view(), name="client_detail"),
     path("clients/<int:pk>/edit/", views.ClientUpdateView.as_view(), name="client_update"),
     path("clients/<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),

@@ -40,6 +40,7 @@ from coopforma.people.forms import (
 )
 from coopforma.people.models import Client, OnboardingState, Trainer
 from coopforma.people.scope import actor_scope
+from coopforma.registry import selectors as registry_selectors
 
 
 def _url(view: OrgViewMixin, name: str, **kwargs: Any) -> str:
@@ -379,6 +380,27 @@ class ClientUpdateView(ClientFormMixin):
 
     def perform(self, form: Any) -> Model:
         return services.client_update(actor=self.actor, client_id=self.object.pk, **form.service_data())
+
+
+class ClientRegistryLookupView(OrgViewMixin, TemplateView):
+    """The client form's « Chercher dans la liste publique »: the OF of this SIRET or NDA in the DGEFP list,
+    with a button that copies its identity into the form (an htmx fragment; a page of its own without htmx)."""
+
+    template_name = "people/_registry_lookup.html"
+    required_flag = "clients.create"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        siret = self.request.GET.get("siret", "")[:30]
+        nda = self.request.GET.get("nda", "")[:30]
+        found = registry_selectors.find(siret=siret, nda=nda) if siret or nda else None
+        context.update(
+            asked=bool(siret.strip() or nda.strip()),
+            found=found,
+            fill=selectors.client_fields_from_registry(found) if found else None,
+            registry_import=registry_selectors.latest_import(),
+        )
+        return context
 
 
 class ContactViewMixin(OrgViewMixin):

@@ -240,6 +240,38 @@ class SubcontractorCheck(TenantModel):
         return self.contract_signed and self.nda_checked and self.qualiopi_checked
 
 
+class RegistryCheck(TenantModel):
+    """A subcontractor looked up in the DGEFP « liste publique des organismes de formation » (indicator 27).
+
+    Kept as evidence as it was seen: the number looked up, whether the list has it, whether it is Qualiopi for
+    « actions de formation » (Code du travail L6316-1), and the date of the list's data (its last import).
+    """
+
+    trainer = models.ForeignKey(
+        Trainer, on_delete=models.CASCADE, related_name="registry_checks", verbose_name=_("sous-traitant")
+    )
+    checked_at = models.DateTimeField(_("vérifié le"))
+    nda = models.CharField(_("NDA recherché"), max_length=14, blank=True)
+    siret = models.CharField(_("SIRET recherché"), max_length=20, blank=True)
+    found = models.BooleanField(_("présent dans la liste publique"))
+    registered_nda = models.CharField(_("NDA trouvé"), max_length=11, blank=True)
+    registered_name = models.CharField(_("dénomination dans la liste"), max_length=300, blank=True)
+    qualiopi_training = models.BooleanField(_("Qualiopi « actions de formation »"), null=True, blank=True)
+    register_imported_at = models.DateTimeField(_("date de la liste publique"))
+    register_source = models.CharField(_("source de la liste"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("vérification dans la liste publique des OF")
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.trainer} ({self.checked_at:%d/%m/%Y})"
+
+    @property
+    def conforms(self) -> bool:
+        return self.found and bool(self.qualiopi_training)
+
+
 class AuditKind(models.TextChoices):
     INITIAL = "initial", _("Audit initial")
     SURVEILLANCE = "surveillance", _("Audit de surveillance")

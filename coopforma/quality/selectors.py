@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from coopforma.quality.models import (
     ImprovementAction,
     NonConformity,
     QualitySettings,
+    RegistryCheck,
     Severity,
     SubcontractorCheck,
     WatchEntry,
@@ -112,6 +113,20 @@ def watch_get(*, actor: Actor, entry_id: int) -> WatchEntry:
 def check_list(*, actor: Actor) -> QuerySet[SubcontractorCheck]:
     actor.require("quality.manage")
     return SubcontractorCheck.objects.for_actor(actor).select_related("trainer")
+
+
+def registry_check_list(*, actor: Actor) -> QuerySet[RegistryCheck]:
+    """The organisation's lookups in the public list of OFs, latest first."""
+    actor.require("quality.manage")
+    return RegistryCheck.objects.for_actor(actor).select_related("trainer")
+
+
+def subcontractors_with_registry_check(*, actor: Actor) -> list[tuple[Trainer, RegistryCheck | None]]:
+    """Each subcontractor with its latest lookup in the public list of OFs (two queries whatever their number)."""
+    latest = RegistryCheck.objects.filter(trainer=OuterRef("pk")).order_by("-checked_at", "-id").values("pk")[:1]
+    trainers = list(subcontractors(actor=actor).annotate(latest_check=Subquery(latest)).order_by("last_name", "pk"))
+    checks = RegistryCheck.objects.for_actor(actor).in_bulk([t.latest_check for t in trainers if t.latest_check])
+    return [(t, checks.get(t.latest_check)) for t in trainers]
 
 
 def subcontractors(*, actor: Actor) -> QuerySet[Trainer]:

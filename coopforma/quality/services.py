@@ -18,6 +18,7 @@ from coopforma.accounts.actor import Actor
 from coopforma.core.dates import add_months
 from coopforma.core.locking import lock_for_update
 from coopforma.core.log import diff, log_action, snapshot
+from coopforma.people.models import Trainer
 from coopforma.quality.indicators import BY_NUMBER, SUBCONTRACTOR_PER_CONTRACT
 from coopforma.quality.models import (
     Audit,
@@ -27,10 +28,12 @@ from coopforma.quality.models import (
     ImprovementAction,
     NonConformity,
     QualitySettings,
+    RegistryCheck,
     Severity,
     SubcontractorCheck,
     WatchEntry,
 )
+from coopforma.registry import selectors as registry_selectors
 
 # Our own deadlines for the complaints register (the RNQ asks for a traced handling, not fixed delays).
 ACKNOWLEDGE_DAYS = 5
@@ -296,6 +299,40 @@ def check_create(*, actor: Actor, **data: Any) -> SubcontractorCheck:
     if errors:
         raise ValidationError(errors)
     return _save(actor, check, action="quality.subcontractor_check.created")
+
+
+@transaction.atomic
+def registry_check_create(*, actor: Actor, trainer_id: int) -> RegistryCheck:
+    """Look a subcontractor up in the public list of OFs and keep what was found as evidence (indicator 27).
+
+    Any trainer of the organisation may be looked up (one with their own NDA, about to become a subcontractor);
+    the page offers it for the subcontractors."""
+    actor.require("quality.manage")
+    trainer = lock_for_update(Trainer.objects.for_actor(actor), trainer_id)
+    if not trainer.nda and not trainer.siret:
+        raise ValidationError(
+            {"__all__": _("Renseignez le NDA ou le SIRET de ce sous-traitant sur sa fiche pour le vérifier.")}
+        )
+    latest = registry_selectors.latest_import()
+    if latest is None or latest.finished_at is None:
+        raise ValidationError(
+            {"__all__": _("La liste publique des organismes de formation n'a pas encore été importée ici.")}
+        )
+    found = registry_selectors.find(nda=trainer.nda, siret=trainer.siret)
+    check = RegistryCheck(
+        organisation=actor.organisation,
+        trainer=trainer,
+        checked_at=timezone.now(),
+        nda=trainer.nda,
+        siret=trainer.siret,
+        found=found is not None and found.present,
+        registered_nda=found.nda if found else "",
+        registered_name=found.name if found else "",
+        qualiopi_training=found.qualiopi_training if found and found.present else None,
+        register_imported_at=latest.finished_at,
+        register_source=latest.source,
+    )
+    return _save(actor, check, action="quality.registry_check.created")
 
 
 # --- Audits and non-conformities ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("watch/new/", views.WatchCreateView.as_view(), name="watch_new"),
     path("watch/<int:pk>/", views.WatchEditView.as_view(), name="watch_edit"),
     path("subcontractors/", views.CheckListView.as_view(), name="checks"),
+    path("subcontractors/<int:trainer_id>/registry-check/", views.RegistryCheckView.as_view(), name="registry_check"),
     path("audits/", views.AuditListView.as_view(), name="audits"),
     path("audits/<int:pk>/", views.AuditEditView.as_view(), name="audit_edit"),
     path("nonconformities/<int:pk>/", views.NonConformityEditView.as_view(), name="nonconformity_edit"),

@@ -21,6 +21,7 @@ from coopforma.core.log import history_for
 from coopforma.core.pagination import paginate
 from coopforma.quality import forms, indicator_statuses, selectors, services
 from coopforma.quality.indicators import BY_NUMBER, CRITERIA
+from coopforma.registry import selectors as registry_selectors
 
 STATE_LABELS = {
     "received": gettext_lazy("Reçue"),
@@ -402,6 +403,7 @@ class WatchListView(RegisterView):
 
 
 class CheckListView(RegisterView):
+    template_name = "quality/checks.html"
     title = gettext_lazy("Suivi des sous-traitant·es (indicateur 27)")
     intro = gettext_lazy("Contrat, déclaration d'activité et engagement qualité vérifiés, au moins une fois par an.")
     columns = [
@@ -431,6 +433,50 @@ class CheckListView(RegisterView):
     def perform(self, form: Any) -> Model:
         data = form.cleaned_data
         return services.check_create(actor=self.actor, **data)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            registry_rows=selectors.subcontractors_with_registry_check(actor=self.actor),
+            registry_import=registry_selectors.latest_import(),
+        )
+        return context
+
+
+class RegistryCheckView(OrgViewMixin, TemplateView):
+    """« Vérifier dans la liste publique »: look the subcontractor up, keep the result as evidence (indicator 27)."""
+
+    required_flag = "quality.manage"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            check = services.registry_check_create(actor=self.actor, trainer_id=int(str(kwargs["trainer_id"])))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if check.conforms:
+                messages.success(
+                    request,
+                    _("%(name)s : NDA trouvé dans la liste publique, certifié Qualiopi pour les actions de formation.")
+                    % {"name": check.trainer},
+                )
+            elif check.found:
+                messages.warning(
+                    request,
+                    _(
+                        "%(name)s : NDA trouvé dans la liste publique, mais sans certification Qualiopi "
+                        "pour les actions de formation."
+                    )
+                    % {"name": check.trainer},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("%(name)s : absent de la liste publique des organismes de formation.") % {"name": check.trainer},
+                )
+        return redirect("quality:checks", org=self.actor.organisation.slug)
 
 
 class AuditListView(RegisterView):

@@ -218,6 +218,13 @@ WEB = [
     ("client_list", "get", lambda w: _url("client_list"), None, (200, 200, 200, 200, 404, 200, 302)),
     ("client_create", "get", lambda w: _url("client_create"), None, (200, 200, 200, 200, 404, 200, 302)),
     (
+        "client_registry_lookup",
+        "get",
+        lambda w: _url("client_registry_lookup") + "?siret=99900001100018",
+        None,
+        (200, 200, 200, 200, 404, 200, 302),  # public data: every role that may create a client; login required
+    ),
+    (
         "client_create_post",
         "post",
         lambda w: _url("client_create"),

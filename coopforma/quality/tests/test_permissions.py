@@ -76,6 +76,8 @@ WEB = [
     ("watch_new", "get", "watch/new/", None, expect(200, foreign=200)),
     ("watch_edit", "get", "watch/{w}/", None, expect(200)),
     ("checks", "get", "subcontractors/", None, expect(200, foreign=200)),
+    # The trainer has no NDA here: the check is refused with a message, then the register (302).
+    ("registry_check", "post", "subcontractors/{t}/registry-check/", {}, expect(302)),
     ("audits", "get", "audits/", None, expect(200, foreign=200)),
     ("audit_edit", "get", "audits/{a}/", None, expect(200)),
     ("nonconformity_edit", "get", "nonconformities/{nc}/", None, expect(200)),

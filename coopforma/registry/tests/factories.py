@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Test data of the register: CSV lines with the real header, and an imported register."""
+
+from pathlib import Path
+
+from coopforma.formats.dgefp import COLUMNS
+
+# 8 fictitious organisations with the real header (CC0, the project's shared/data fixture; names end in (FICTIF)).
+SAMPLE = Path(__file__).resolve().parent / "data" / "liste_publique_of_sample.csv"
+HEADER = ";".join(COLUMNS) + ";"
+# The fixture's first organisation (fictitious, Luhn-valid identifiers).
+CAE = {"nda": "11759000175", "siren": "999000011", "siret": "99900001100018", "name": "CAE EXEMPLE COOP (FICTIF) SCOP"}
+ROW = (
+    '"11759000175";"";"CAE EXEMPLE COOP (FICTIF) SCOP";"999000011";"99900001100018";"1 RUE DE L\'EXEMPLE";"75020";'
+    '"PARIS";"11";true;false;false;false;"";"";"";"";"";15/05/2025;01/01/2024;31/12/2024;"315";'
+    '"Ressources humaines, gestion du personnel, gestion de l\'emploi";"333";"Enseignement, formation";"413";'
+    '"Développement des capacités comportementales et relationnelles";412;37;58;'
+)
+
+
+def row(**changes: str) -> str:
+    """ROW with some cells replaced, by column name (values written as they are, quotes included if wanted)."""
+    cells = ROW.split(";")
+    for name, value in changes.items():
+        cells[COLUMNS.index(name)] = value
+    return ";".join(cells)
+
+
+def write_csv(path: Path, lines: list[str], header: str = HEADER) -> str:
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def import_sample() -> None:
+    from coopforma.registry.services import registry_import
+
+    registry_import(source=str(SAMPLE))
