@@ -262,6 +262,8 @@ class OfferRelevance(models.Model):
         if self.decision:
             return self.decision == RelevanceDecision.KEEP
         return self.verdict == RelevanceVerdict.SHOWN
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("En attente")
     RUNNING = "running", _("En cours")
