@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopforma.core.identifiers import validate_siret
 from coopforma.enquiries.models import EnquiryKind, EnquiryStatus, FundingHint, RequesterKind
+from coopforma.enquiries.services import PUBLIC_FIELDS
 from coopforma.training_sessions.models import Session
 
 # Anti-spam without a third party: a field people never see (HONEYPOT), and a signed instant the form was shown
@@ -136,21 +137,7 @@ class PublicQuoteForm(PublicEnquiryForm):
         required=False,
         help_text=_("Vos locaux, une ville, à distance…"),
     )
-    field_order = [
-        "requester_kind",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "company_name",
-        "company_siret",
-        "people_count",
-        "wished_period",
-        "wished_place",
-        "funding_hint",
-        "message",
-        "consent",
-    ]
+    field_order = [*PUBLIC_FIELDS, "consent"]
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()

@@ -269,7 +269,9 @@ class PartnerView(NetworkFormView):
         return _("Structure « %(name)s » enregistrée.") % {"name": obj}
 
 
-class PartnerPublishView(NetworkPostView):
+class PartnerPostView(NetworkPostView):
+    """A moderator's action on one partner structure; back to its page."""
+
     required_flag = "network.moderate"
 
     def next_url(self) -> str:
@@ -277,20 +279,15 @@ class PartnerPublishView(NetworkPostView):
             "networks:partner", kwargs={"network": self.actor.network.slug, "partner_id": self.kwargs["partner_id"]}
         )
 
+
+class PartnerPublishView(PartnerPostView):
     def act(self) -> str:
         partner = selectors.partner_get(actor=self.actor, partner_id=int(self.kwargs["partner_id"]))
         services.partner_publish(actor=self.actor, partner_id=partner.pk)
         return _("Structure « %(name)s » publiée : sa page est publique.") % {"name": partner}
 
 
-class PartnerRefuseView(NetworkPostView):
-    required_flag = "network.moderate"
-
-    def next_url(self) -> str:
-        return reverse(
-            "networks:partner", kwargs={"network": self.actor.network.slug, "partner_id": self.kwargs["partner_id"]}
-        )
-
+class PartnerRefuseView(PartnerPostView):
     def act(self) -> str:
         partner = selectors.partner_get(actor=self.actor, partner_id=int(self.kwargs["partner_id"]))
         form = ReasonForm(self.request.POST)
@@ -299,14 +296,7 @@ class PartnerRefuseView(NetworkPostView):
         return _("Structure « %(name)s » refusée.") % {"name": partner}
 
 
-class PartnerManagerAddView(NetworkPostView):
-    required_flag = "network.moderate"
-
-    def next_url(self) -> str:
-        return reverse(
-            "networks:partner", kwargs={"network": self.actor.network.slug, "partner_id": self.kwargs["partner_id"]}
-        )
-
+class PartnerManagerAddView(PartnerPostView):
     def act(self) -> str:
         partner = selectors.partner_get(actor=self.actor, partner_id=int(self.kwargs["partner_id"]))
         form = ManagerAddForm(self.request.POST)
