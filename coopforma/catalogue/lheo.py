@@ -9,6 +9,7 @@ relation `training.sessions` (training_sessions sits below the catalogue in the 
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -134,6 +135,22 @@ def certification(training: Training) -> lheo.Certification | None:
     return lheo.Certification(rs=code if code.startswith("RS") else f"RS{code}")
 
 
+# A line of the training's « blocs de compétences » that starts with the block's code (« RNCP40344BC01 — Piloter… »).
+_BLOCK_LINE = re.compile(r"^\s*[-•*]?\s*((?:RNCP|RS)\d+BC\d+)\s*[-–—:]?\s*(.*)$", re.IGNORECASE)
+
+
+def blocks(training: Training) -> tuple[lheo.Bloc, ...]:
+    """The certification's blocks written with their code in the training's « blocs de compétences », one per line
+    (lines without a code stay on the public page only: LHEO needs the code)."""
+    found = []
+    for line in training.certification_blocks.splitlines():
+        match = _BLOCK_LINE.match(line)
+        if match:
+            code, label = match.group(1).upper(), match.group(2).strip()
+            found.append(lheo.Bloc(code=code, libelle=label or code))
+    return tuple(found)
+
+
 def _objectives(training: Training) -> str:
     items = [str(o).strip() for o in training.objectives if str(o).strip()]
     return "\n".join(f"- {o}" for o in items) or training.summary
@@ -174,7 +191,10 @@ def _places_left(session) -> int:  # type: ignore[no-untyped-def]
 
 def _session(training: Training, session, adresse: lheo.Adresse) -> lheo.Session:  # type: ignore[no-untyped-def]
     left = _places_left(session)
+    cert = certification(training)
     return lheo.Session(
+        blocs=blocks(training) if cert is not None else (),
+        certification=cert,
         numero=f"S{session.pk}",
         datecrea=session.created_at.date(),
         datemaj=session.updated_at.date(),
@@ -296,6 +316,7 @@ def formation(training: Training, *, today: dt.date) -> lheo.Formation:
         certifications=(cert,) if cert is not None else (),
         url=_public_url(training),
         resume=training.summary,
+        blocs=blocks(training) if cert is not None else (),
     )
 
 

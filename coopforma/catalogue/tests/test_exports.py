@@ -94,6 +94,27 @@ def test_the_edof_export_validates_against_the_official_xsd(org, catalogue):
     assert len(root.findall(".//e:action", E)) == 2  # one per place: EDOF wants one lieu-de-formation per action
 
 
+def test_the_certifications_blocks_written_with_their_code_go_into_both_exports(org, catalogue):
+    catalogue["certifying"].certification_blocks = (
+        "RNCP40344BC01 — Piloter une coopérative\n- rncp40344bc02 : Animer la gouvernance partagée\n"
+        "Un bloc décrit sans son code\n"
+    )
+    catalogue["certifying"].save()
+    root = etree.fromstring(lheo.lheo_file(_published(org), today=TODAY))
+    xsd = schema(LHEO_XSD)
+    assert xsd.validate(root), xsd.error_log
+    session = root.xpath("//l:session[@numero=$n]", n=f"S{catalogue['at_place'].pk}", namespaces=L)[0]
+    assert session.xpath(".//l:code-bloc/text()", namespaces=L) == ["RNCP40344BC01", "RNCP40344BC02"]
+    assert session.xpath(".//l:libelle-bloc/text()", namespaces=L) == [
+        "Piloter une coopérative",
+        "Animer la gouvernance partagée",
+    ]
+    assert not root.xpath("//l:formation[l:intitule-formation='Animer une réunion']//l:code-bloc", namespaces=L)
+    edof = etree.fromstring(lheo.edof_file(lheo.edof_check(_published(org), today=TODAY), today=TODAY))
+    assert schema(EDOF_XSD).validate(edof)
+    assert "RNCP40344BC01" in etree.tostring(edof, encoding="unicode")
+
+
 def test_the_completeness_check_says_in_french_what_to_fix_and_where(org, member, catalogue):
     org.phone = ""
     org.save()
