@@ -28,6 +28,9 @@ FLAGS: dict[str, set[str]] = {
     # See the network's space (« Mes réseaux ») and propose a partner structure.
     "network.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "partners.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    # The référentiel (referentiel/access.py): members propose and comment, the committee decides and publishes.
+    "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "referentiel.decide": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
 }
 
 
@@ -78,11 +81,18 @@ class NetworkActor:
         return f"{self.user} ({self.role or '-'}) @ {self.network.slug}"
 
 
+def person_role(user: User | None, network: Network) -> str:
+    """The user's role in `network` (a NetworkRole value), or "" (anonymous, inactive, or not in the network)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ""
+    return NetworkPerson.objects.filter(network=network, user=user).values_list("role", flat=True).first() or ""
+
+
 def actor_for(user: User, network: Network) -> NetworkActor:
     """`user` in `network` (anonymous or without a role: no flag)."""
     if not user.is_authenticated:
         return NetworkActor(user=user, network=network, role="", flags=frozenset())
-    role = NetworkPerson.objects.filter(network=network, user=user).values_list("role", flat=True).first() or ""
+    role = person_role(user, network)
     managed = frozenset(
         PartnerStructure.objects.filter(network=network, managers=user)
         .exclude(state=PartnerState.REFUSED)

@@ -1,28 +1,26 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Who may do what in a network's référentiel: one function, `network_role`, reads the person's role.
+"""Who may do what in a network's référentiel, from the person's role in the network (`networks.access`).
 
-Members of the network (any role) propose and comment; the committee (role committee or moderator) decides and
-publishes; anyone reads published versions of a public network. `network_role` is the one place that reads
-`NetworkPerson`: when networks/access.py lands, it becomes a call to it.
+Members of the network (any role) propose and comment (`referentiel.propose`); the committee (role committee or
+moderator) decides and publishes (`referentiel.decide`); anyone reads published versions of a public network.
 """
 
 from typing import Any
 
-from coopforma.networks.models import Network, NetworkPerson, NetworkRole
-
-COMMITTEE_ROLES = {NetworkRole.COMMITTEE, NetworkRole.MODERATOR}
+from coopforma.networks.access import flags_for, person_role
+from coopforma.networks.models import Network
 
 
 def network_role(user: Any, network: Network) -> str | None:
     """The user's role in `network` (a NetworkRole value), or None (anonymous, or not in the network)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return NetworkPerson.objects.filter(network=network, user=user).values_list("role", flat=True).first()
+    return person_role(user, network) or None
 
 
 def is_member(user: Any, network: Network) -> bool:
-    return network_role(user, network) is not None
+    role = network_role(user, network)
+    return role is not None and "referentiel.propose" in flags_for(role)
 
 
 def is_committee(user: Any, network: Network) -> bool:
-    return network_role(user, network) in COMMITTEE_ROLES
+    role = network_role(user, network)
+    return role is not None and "referentiel.decide" in flags_for(role)

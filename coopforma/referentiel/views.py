@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from coopforma.core.forms import add_service_errors
 from coopforma.core.pagination import paginate
 from coopforma.core.views import is_htmx
+from coopforma.networks.access import flags_for
 from coopforma.networks.models import Network
 from coopforma.referentiel import access, files, selectors, services, skos
 from coopforma.referentiel.forms import CommentForm, DecisionForm, ProposalForm, SearchForm
@@ -38,8 +39,8 @@ def _context(request: HttpRequest, network: Network, **extra: Any) -> dict[str, 
     return {
         "network": network,
         "referentiel": selectors.referentiel_get(network=network),
-        "is_member": role is not None,
-        "is_committee": role in access.COMMITTEE_ROLES,
+        "is_member": role is not None and "referentiel.propose" in flags_for(role),
+        "is_committee": role is not None and "referentiel.decide" in flags_for(role),
         "levels": selectors.level_labels(),
         "reference_labels": selectors.reference_labels(),
         **extra,
