@@ -49,6 +49,7 @@ from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import log_action
 from coopforma.formats import lheo_read
 from coopforma.networks.models import Network
+from coopforma.offers import relevance
 from coopforma.offers.models import (
     ImportPhase,
     ImportRun,
@@ -629,6 +630,11 @@ def _finish(run: ImportRun, result: ImportResult, user: Any) -> None:
     OfferSource.objects.filter(pk=source.pk).update(last_import_at=now)
     source.last_import_at = now
     log_action(actor=user, obj=source, action="offers.source.imported", data={"location": run.location, **counts})
+    if result.created or result.updated or result.retired:
+        # What is "on cooperation" is judged per network (offers.relevance): each network with a rule set scores
+        # the feed's offers again, in the background (300,000 offers take minutes); decisions taken stay.
+        network_ids = list(relevance.networks_with_rules().values_list("pk", flat=True))
+        transaction.on_commit(lambda: [relevance.rescore_network.enqueue(pk) for pk in network_ids])
 
 
 def rejection_line(rejection: lheo_read.Rejection) -> str:

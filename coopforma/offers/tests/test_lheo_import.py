@@ -253,3 +253,22 @@ def test_a_url_that_fails_or_is_too_large_changes_nothing(feed_server: str, monk
 def test_every_flag_has_a_french_label() -> None:
     assert set(DIRT) <= set(FLAGS)
     assert flag_label("a_future_code") == "Donnée douteuse dans la source"
+
+
+def test_an_import_that_changes_offers_has_them_judged_by_each_network_with_rules(django_capture_on_commit_callbacks):
+    """After a feed changed offers, every network with a rule set scores them (a background task; run here)."""
+    from coopforma.networks.tests.factories import NetworkFactory
+    from coopforma.offers.models import OfferRelevance
+    from coopforma.offers.tests.test_relevance import rules
+
+    judging, silent = NetworkFactory(), NetworkFactory()
+    rules(judging)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_lheo(FEED23, source_name="carif")
+    assert result.created
+    judged = OfferRelevance.objects.filter(network=judging)
+    assert judged.count() == Offer.objects.filter(source=result.source).exclude(status="retired").count()
+    assert not OfferRelevance.objects.filter(network=silent).exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_lheo(FEED23, source_name="carif")  # unchanged: nothing to judge again
+    assert callbacks == []
