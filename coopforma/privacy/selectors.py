@@ -24,6 +24,7 @@ from coopforma.billing.selectors import InvoiceAmounts, with_amounts
 from coopforma.core.log_actions import action_label
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature
+from coopforma.enquiries.models import Enquiry
 from coopforma.evaluations.models import Answer, Invitation, QuestionType, Response
 from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
 from coopforma.privacy import retention
@@ -258,6 +259,14 @@ def person_inventory(*, person: Person) -> list[Section]:
             s = _section("emails", _("E-mails envoyés"), OutboundEmail, names, org_id)
             s.fields = {**s.fields, "attachments": _("pièces jointes")}
             sections.append(_records(s, mails, lambda m: {"attachments": ", ".join(m.attachment_names)}))
+        requests = Enquiry.objects.filter(organisation_id=org_id, email__iexact=email).order_by("created_at", "pk")
+        if requests.exists():
+            names = DECLARED["enquiries.Enquiry"].fields
+            s = _section("enquiries", _("Demandes envoyées depuis le catalogue public"), Enquiry, names, org_id)
+            s.fields = {"created_at": _("envoyée le"), **s.fields}
+            sections.append(
+                _records(s, requests, lambda e: {"created_at": timezone.localtime(e.created_at).isoformat()})
+            )
     sections.extend(_evaluation_sections(person, org_id))
     entries = person_history(person=person)
     if entries:

@@ -262,3 +262,19 @@ def test_contact_and_trainer_archives_and_the_trainer_cv_is_deleted(
         report = services.person_erase(actor=admin_actor, person=trainer)
     assert report.kept == [] and "CV supprimé" in report.done
     assert not default_storage.exists(name)
+
+
+def test_the_export_holds_the_requests_sent_from_the_public_catalogue_with_that_e_mail(admin_actor, lived, other_org):
+    from coopforma.enquiries.tests.factories import EnquiryFactory
+
+    EnquiryFactory(
+        training__organisation=lived.organisation, email="ALICE@example.org", message="Une session en mars ?"
+    )
+    EnquiryFactory(training__organisation=lived.organisation, email="bruno@example.org", message="Pas la sienne")
+    EnquiryFactory(training__organisation=other_org, email="alice@example.org", message="Un autre organisme")
+    data, pdf = unzip(services.privacy_export(actor=admin_actor, person=lived).content)
+    (subject,) = data["subjects"]
+    sections = {s["key"]: s for s in subject["sections"]}
+    assert [r["message"] for r in sections["enquiries"]["records"]] == ["Une session en mars ?"]
+    assert sections["enquiries"]["purpose"] and sections["enquiries"]["retention"]
+    assert "Une session en mars ?" in pdf and "Pas la sienne" not in pdf and "Un autre organisme" not in pdf
