@@ -490,6 +490,24 @@ def judge_1(r: _Records) -> Verdict:
                   none=_("Aucune formation publiée au catalogue."))  # fmt: skip
 
 
+def judge_3(r: _Records) -> Verdict:
+    """For certifying actions, on what each public page shows (catalogue.public_page, items of indicator 3): the
+    success rate with its period and sample, the blocks, the equivalences and bridges, the outlets and next steps."""
+    counted, missing = _Links(), _Links()
+    for t in _published_trainings(r):
+        if t.certification_kind == CertificationKind.NONE:
+            continue
+        t.organisation = r.org
+        lacks = public_missing(t, indicator=3)
+        if lacks:
+            text = " (" + _("absent de la page publique : %(f)s") % {"f": ", ".join(lacks)} + ")"
+            missing.add(_training_link, r, t, text)
+        else:
+            counted.add(_training_link, r, t)
+    return _ratio(counted, missing, what=_("formations certifiantes publient ce que l'indicateur 3 exige"),
+                  none=_("Aucune formation certifiante publiée au catalogue."))  # fmt: skip
+
+
 def judge_2(r: _Records) -> Verdict:
     if r.published:
         text = ngettext(
@@ -783,6 +801,7 @@ def judge_32(r: _Records) -> Verdict:
 JUDGES: dict[int, Callable[[_Records], Verdict]] = {
     1: judge_1,
     2: judge_2,
+    3: judge_3,
     4: judge_4,
     5: judge_5,
     8: judge_8,

@@ -69,6 +69,27 @@ def test_indicator_1_requires_a_contact_and_the_certification_code(api, quality_
     assert "Certification visée (RNCP ou RS)" in labels(indicator(api, quality_user, org, 1))
 
 
+# --- Indicator 3: what a certifying action's public page shows --------------------------------------------
+
+
+def test_indicator_3_judges_the_certifying_trainings_public_pages(api, quality_user, org, member, training):
+    assert indicator(api, quality_user, org, 3)["status"] == "not_applicable"  # no certifying action
+    full = TrainingFactory(
+        organisation=org, member_structure=member, is_public=True, title="Certifiante complète",
+        certification_kind="rncp", certification_code="40344", certification_blocks="RNCP40344BC01 — Piloter",
+        certification_equivalences="Aucune équivalence.", certification_outlets="Gérant·e de coopérative.",
+        certification_success_rate=87, certification_success_period="2025", certification_success_sample=23,
+    )  # fmt: skip
+    assert indicator(api, quality_user, org, 3)["status"] == "met"
+    TrainingFactory(organisation=org, member_structure=member, is_public=True, title="Certifiante nue",
+                    certification_kind="rs", certification_code="5678")  # fmt: skip
+    row = indicator(api, quality_user, org, 3)
+    assert row["status"] == "partial"
+    text = labels(row)
+    assert "Certifiante nue" in text and "Taux d'obtention de la certification" in text
+    assert "Blocs de compétences" in text and full.title not in text
+
+
 # --- Indicator 8 and bilans de compétences -----------------------------------------------------------------
 
 
