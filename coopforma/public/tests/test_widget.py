@@ -2,6 +2,7 @@
 """The embeddable widget: framable by any site, no cookie, styled within bounds, scoped to its organisation, and
 its snippet in the back office."""
 
+import django
 import pytest
 from django.test import Client
 
@@ -43,7 +44,8 @@ def test_the_widget_sets_no_cookie_and_may_be_framed_by_any_site(org, shown, set
         assert not response.cookies, url
     page = Client().get(f"/f/{org.slug}/widget/")
     assert "X-Frame-Options" not in page
-    assert "frame-ancestors *" in page["Content-Security-Policy"]
+    if django.VERSION >= (6, 0):  # the Content-Security-Policy middleware is Django 6's (none on the 5.2 fallback)
+        assert "frame-ancestors *" in page["Content-Security-Policy"]
     # every other page keeps refusing to be framed
     assert Client().get(f"/f/{org.slug}/{shown.training_id}/")["X-Frame-Options"] == "DENY"
 
