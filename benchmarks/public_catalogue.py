@@ -210,6 +210,7 @@ def main() -> int:
     os.environ["STATIC_MANIFEST"] = "0"
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
+    os.environ.setdefault("SITE_URL", "https://formation.example.coop")  # the pages' canonical and Open Graph links
     if args.reuse:
         path = Path(os.environ.get("COOPFORMA_VAR_DIR", ROOT / "var")) / "bench" / SQLITE_NAME
         os.environ["SQLITE_PATH"] = str(path)
