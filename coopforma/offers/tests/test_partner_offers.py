@@ -86,6 +86,16 @@ def test_others_cannot_enter_offers_for_a_structure(setting):
         services.partner_offer_create(actor=moderator_actor(network), partner_id=refused.pk, title="Refusée")
 
 
+def test_a_moderator_of_another_network_cannot_enter_offers_for_our_structure(setting):
+    from django.http import Http404
+
+    _network, partner, _manager, _moderator = setting
+    before = Offer.objects.count()
+    with pytest.raises((Http404, PermissionDenied)):
+        services.partner_offer_create(actor=moderator_actor(NetworkFactory()), partner_id=partner.pk, title="Intrus")
+    assert Offer.objects.count() == before
+
+
 def test_the_back_office_pages_end_to_end(setting):
     _network, partner, manager, moderator = setting
     as_manager, as_moderator = Client(), Client()

@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """What is "on cooperation": scores with their reasons, thresholds, the moderators' decisions, speed."""
 
-import time
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -139,23 +137,6 @@ def test_a_moderator_of_another_network_cannot_decide_on_our_offers():
 
     with pytest.raises(Http404):
         services.relevance_decide(actor=moderator_actor(other), relevance_id=row.pk, decision="keep")
-
-
-def test_scoring_is_fast_enough_for_a_national_feed():
-    """300,000 offers in bulk: the scoring itself (without the database) scores about 5,000 offers of 1 kB of text
-    a second on a loaded two-core machine; the bound leaves room for a busy CI."""
-    network = NetworkFactory()
-    from coopforma.offers.demo import KEYWORDS, NSF_CODES
-
-    compiled = relevance.compile_rules(rules(network, keywords=KEYWORDS, nsf_codes=NSF_CODES))
-    text = (
-        "Formation professionnelle continue : maîtriser les tableaux croisés dynamiques, les fonctions de recherche "
-        "et la mise en forme conditionnelle. Public : salarié·es, demandeur·ses d'emploi. " * 6
-    )
-    started = time.perf_counter()
-    for n in range(5000):
-        relevance.score_values(compiled, text=f"{n} {text}", formacodes=["70322"], nsf_codes=["326"], provider_siret="")
-    assert time.perf_counter() - started < 5.0
 
 
 def test_saving_the_rules_rescores_every_offer_in_the_background(django_capture_on_commit_callbacks):
