@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "coopforma.referentiel",
     "coopforma.enquiries",
     "coopforma.offers",
+    "coopforma.tenders",
+    "coopforma.recognition",
     "coopforma.public",
     "coopforma.dashboard",
     "coopforma.help",

@@ -229,3 +229,37 @@ class ProposalComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ObjectiveCompetency(models.Model):
+    """A training's operational objective (its rank in `Training.objectives`) linked to a competency of a version.
+
+    The link that the competency records of trainees read: an acquired-skills assessment of that objective is
+    evidence of that competency at that level."""
+
+    training = models.ForeignKey(
+        "catalogue.Training",
+        on_delete=models.CASCADE,
+        related_name="objective_competencies",
+        verbose_name=_("formation"),
+    )
+    objective = models.PositiveSmallIntegerField(_("rang de l'objectif"), help_text=_("0 pour le premier objectif."))
+    competency = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="objective_links", verbose_name=_("compétence")
+    )
+    level = models.CharField(_("niveau visé"), max_length=20, choices=LEVELS, blank=True)
+    created_at = models.DateTimeField(_("lié le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compétence d'un objectif")
+        ordering = ["training", "objective", "competency__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "objective", "competency"],
+                name="referentiel_objective_competency_once",
+                violation_error_message=_("Cet objectif est déjà lié à cette compétence."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training_id} #{self.objective} → {self.competency_id}"
