@@ -700,9 +700,24 @@ def _enqueue_seal(slot_id: int) -> None:
     if seal_slot.get_backend().supports_defer:
         # Thirty trainees tap within the same second: the chaining waits until the burst has passed, so that its
         # exclusive lock does not hold the next signatures back; the first of these tasks then chains them all.
-        seal_slot.using(run_after=timezone.now() + SEAL_DELAY).enqueue(slot_id)
+        # This process already scheduled one that will run after this signature is committed: no second row.
+        now = timezone.now()
+        due = _SEALS_SCHEDULED.get(slot_id)
+        if due is not None and due - now > SEAL_MARGIN:
+            return
+        _SEALS_SCHEDULED[slot_id] = now + SEAL_DELAY
+        if len(_SEALS_SCHEDULED) > 1000:  # a long-lived process: forget the past ones
+            for key in [key for key, when in _SEALS_SCHEDULED.items() if when < now]:
+                del _SEALS_SCHEDULED[key]
+        seal_slot.using(run_after=now + SEAL_DELAY).enqueue(slot_id)
     else:
         seal_slot.enqueue(slot_id)
+
+
+# The chaining tasks this process has scheduled, per slot: when they run. A signature committed at least
+# SEAL_MARGIN before that is chained by it; a later one schedules its own task.
+_SEALS_SCHEDULED: dict[int, dt.datetime] = {}
+SEAL_MARGIN = dt.timedelta(milliseconds=500)
 
 
 def _head_shared(slot: Slot) -> SlotAttendance:

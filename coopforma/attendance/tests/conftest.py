@@ -78,3 +78,14 @@ def alice(enrolment):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bruno(enrolment):  # type: ignore[no-untyped-def]
     return make_participant(enrolment, "Bruno", "Petit")
+
+
+@pytest.fixture(autouse=True)
+def _no_seal_scheduled_by_an_earlier_test():
+    """The chaining tasks a process has scheduled are remembered per slot id (services._SEALS_SCHEDULED): a test
+    starts with none, whatever slot ids the earlier tests used."""
+    from coopforma.attendance import services
+
+    services._SEALS_SCHEDULED.clear()
+    yield
+    services._SEALS_SCHEDULED.clear()
