@@ -252,7 +252,7 @@ class Presented:
 
 def _token_of(text: str) -> str:
     """The compact JWT of a pasted or uploaded text: the JWT itself, or a JSON `EnvelopedVerifiableCredential`."""
-    if not text.startswith("{"):
+    if not text.startswith(("{", "[")):
         return text
     try:
         document = json.loads(text)

@@ -210,3 +210,15 @@ def credential_verify(*, text: str) -> Verification:
             **facts,
         )
     return Verification(valid=True, message="Signature valide : attestation émise par cet organisme.", **facts)
+
+
+def credential_for_visitor(
+    *, organisation_id: int, trainee_ids: tuple[int, ...], credential_id: int
+) -> IssuedCredential:
+    """A credential of one of the portal visitor's trainees (Http404 otherwise)."""
+    credential = IssuedCredential.objects.filter(
+        pk=credential_id, organisation_id=organisation_id, trainee_id__in=trainee_ids
+    ).first()
+    if credential is None:
+        raise Http404
+    return credential
