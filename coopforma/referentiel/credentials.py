@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from django.utils.translation import gettext as _
 
 from coopforma.core.crypto import seal_text, unseal_text
 from coopforma.core.links import site_base
@@ -257,9 +258,9 @@ def _token_of(text: str) -> str:
     try:
         document = json.loads(text)
     except ValueError:
-        raise CredentialProblem("Ce texte commence comme du JSON mais n'en est pas : vérifiez la copie.") from None
+        raise CredentialProblem(_("Ce texte commence comme du JSON mais n'en est pas : vérifiez la copie.")) from None
     if not isinstance(document, dict):
-        raise CredentialProblem("Ce JSON n'est pas une attestation numérique.")
+        raise CredentialProblem(_("Ce JSON n'est pas une attestation numérique."))
     kinds = document.get("type")
     kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
     identifier = document.get("id")
@@ -269,16 +270,20 @@ def _token_of(text: str) -> str:
             return unquote(identifier[len(prefix) :])
     if "proof" in document:
         raise CredentialProblem(
-            "Cette attestation porte une preuve intégrée (Data Integrity) : cette page vérifie les attestations "
-            "signées en JWT (« vc+jwt ») que Coopforma émet. Collez le JWT fourni avec l'attestation."
+            _(
+                "Cette attestation porte une preuve intégrée (Data Integrity) : cette page vérifie les attestations "
+                "signées en JWT (« vc+jwt ») que Coopforma émet. Collez le JWT fourni avec l'attestation."
+            )
         )
     if "VerifiableCredential" in kinds:
         raise CredentialProblem(
-            "Cette attestation n'est pas signée : sans signature, rien ne prouve qui l'a émise. Collez le JWT "
-            "fourni avec l'attestation."
+            _(
+                "Cette attestation n'est pas signée : sans signature, rien ne prouve qui l'a émise. Collez le JWT "
+                "fourni avec l'attestation."
+            )
         )
     raise CredentialProblem(
-        "Ce JSON n'est pas une attestation numérique (ni JWT ni « EnvelopedVerifiableCredential »)."
+        _("Ce JSON n'est pas une attestation numérique (ni JWT ni « EnvelopedVerifiableCredential »).")
     )
 
 
@@ -286,15 +291,19 @@ def credential_parse(text: str) -> Presented:
     """A presented credential decoded (not yet checked): CredentialProblem with a French message otherwise."""
     text = (text or "").strip()
     if not text:
-        raise CredentialProblem("Collez une attestation numérique (JWT ou JSON) ou choisissez son fichier.")
+        raise CredentialProblem(_("Collez une attestation numérique (JWT ou JSON) ou choisissez son fichier."))
     if len(text) > MAX_INPUT:
-        raise CredentialProblem("Ce texte est trop long pour une attestation numérique (100 000 caractères au plus).")
+        raise CredentialProblem(
+            _("Ce texte est trop long pour une attestation numérique (100 000 caractères au plus).")
+        )
     token = "".join(_token_of(text).split())
     parts = token.split(".")
     if len(parts) != 3:
         raise CredentialProblem(
-            "Ce n'est pas un JWT : une attestation signée a trois parties séparées par des points (en-tête, contenu, "
-            "signature)."
+            _(
+                "Ce n'est pas un JWT : une attestation signée a trois parties séparées par des points "
+                "(en-tête, contenu, signature)."
+            )
         )
     try:
         header = json.loads(b64url_decode(parts[0]))
@@ -302,22 +311,24 @@ def credential_parse(text: str) -> Presented:
         signature = b64url_decode(parts[2])
     except ValueError:
         raise CredentialProblem(
-            "Ce JWT est illisible (une partie n'est pas du base64url ou du JSON) : vérifiez qu'il a été copié en "
-            "entier."
+            _(
+                "Ce JWT est illisible (une partie n'est pas du base64url ou du JSON) : vérifiez qu'il a été copié en "
+                "entier."
+            )
         ) from None
     if not isinstance(header, dict) or not isinstance(credential, dict):
-        raise CredentialProblem("Ce JWT ne contient pas une attestation numérique.")
+        raise CredentialProblem(_("Ce JWT ne contient pas une attestation numérique."))
     if header.get("alg") != "EdDSA":
         raise CredentialProblem(
-            "Cette attestation n'est pas signée en EdDSA (Ed25519) : elle ne vient pas de Coopforma."
+            _("Cette attestation n'est pas signée en EdDSA (Ed25519) : elle ne vient pas de Coopforma.")
         )
     issuer = credential.get("issuer")
     issuer_did = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not isinstance(issuer_did, str) or not issuer_did:
-        raise CredentialProblem("Cette attestation ne dit pas qui l'a émise (champ « issuer » absent).")
+        raise CredentialProblem(_("Cette attestation ne dit pas qui l'a émise (champ « issuer » absent)."))
     kid = header.get("kid")
     if isinstance(kid, str) and kid and not kid.startswith(issuer_did + "#"):
-        raise CredentialProblem("La clé annoncée dans l'en-tête n'appartient pas à l'émetteur de l'attestation.")
+        raise CredentialProblem(_("La clé annoncée dans l'en-tête n'appartient pas à l'émetteur de l'attestation."))
     return Presented(header, credential, f"{parts[0]}.{parts[1]}".encode(), signature, issuer_did)
 
 

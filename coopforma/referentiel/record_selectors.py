@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.accounts.models import Organisation
@@ -182,7 +183,7 @@ def credential_verify(*, text: str) -> Verification:
     if key is None:
         return Verification(
             valid=False,
-            message=(
+            message=_(
                 "L'émetteur de cette attestation n'est pas un organisme de cette installation : elle ne peut être "
                 "vérifiée ici."
             ),
@@ -190,10 +191,11 @@ def credential_verify(*, text: str) -> Verification:
     if not credentials.signature_valid(presented, key.public_key):
         return Verification(
             valid=False,
-            message=(
+            message=_(
                 "La signature n'est pas valide : l'attestation a été modifiée, ou elle n'a pas été signée par "
-                f"l'organisme qu'elle désigne ({key.organisation.name})."
-            ),
+                "l'organisme qu'elle désigne (%(name)s)."
+            )
+            % {"name": key.organisation.name},
         )
     facts = _facts(presented.credential)
     try:
@@ -204,12 +206,12 @@ def credential_verify(*, text: str) -> Verification:
     if issued is not None and issued.revoked_at is not None:
         return Verification(
             valid=False,
-            message="Signature valide, mais l'organisme a révoqué cette attestation.",
+            message=_("Signature valide, mais l'organisme a révoqué cette attestation."),
             revoked_at=issued.revoked_at,
             revocation_reason=issued.revocation_reason,
             **facts,
         )
-    return Verification(valid=True, message="Signature valide : attestation émise par cet organisme.", **facts)
+    return Verification(valid=True, message=_("Signature valide : attestation émise par cet organisme."), **facts)
 
 
 def credential_for_visitor(

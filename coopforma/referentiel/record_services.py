@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
 from coopforma.core.log import log_action
@@ -52,7 +53,7 @@ def credential_issue(*, record: CompetencyRecord, entry: RecordEntry, user: Any 
     identity is its salted hash)."""
     trainee = record.trainee
     if entry not in record.entries:
-        raise ValidationError({"credential": "Cette compétence ne figure pas au relevé."})
+        raise ValidationError({"credential": _("Cette compétence ne figure pas au relevé.")})
     existing = IssuedCredential.objects.filter(
         trainee=trainee, session_id=entry.session_id, competency_id=entry.competency_id
     ).first()
@@ -61,10 +62,11 @@ def credential_issue(*, record: CompetencyRecord, entry: RecordEntry, user: Any 
     if not trainee.email:
         raise ValidationError(
             {
-                "credential": (
-                    f"{trainee.full_name} n'a pas d'adresse e-mail : l'attestation numérique désigne son titulaire par "
-                    "son adresse (chiffrée). Renseignez-la sur la fiche du ou de la stagiaire."
+                "credential": _(
+                    "%(name)s n'a pas d'adresse e-mail : l'attestation numérique désigne son titulaire par son "
+                    "adresse (chiffrée). Renseignez-la sur la fiche du ou de la stagiaire."
                 )
+                % {"name": trainee.full_name}
             }
         )
     organisation = record.organisation
@@ -108,9 +110,9 @@ def credential_revoke(*, actor: Actor, credential_id: int, reason: str) -> Issue
     credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Indiquez le motif de la révocation (il est affiché à qui la vérifie)."})
+        raise ValidationError({"reason": _("Indiquez le motif de la révocation (il est affiché à qui la vérifie).")})
     if credential.revoked_at is not None:
-        raise ValidationError({"reason": "Cette attestation numérique est déjà révoquée."})
+        raise ValidationError({"reason": _("Cette attestation numérique est déjà révoquée.")})
     credential.revoked_at = timezone.now()
     credential.revocation_reason = reason[:300]
     credential.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
@@ -122,7 +124,7 @@ def competency_record_issue(*, record: CompetencyRecord, user: Any = None) -> Do
     """The relevé de compétences as an issued (final) document: its SHA-256 stored, its verification code and QR
     code printed. The latest one is given again while the record has not changed; otherwise a new version."""
     if not record.entries:
-        raise ValidationError({"record": "Aucune compétence n'est attestée : il n'y a pas de relevé à émettre."})
+        raise ValidationError({"record": _("Aucune compétence n'est attestée : il n'y a pas de relevé à émettre.")})
     trainee = record.trainee
     organisation = record.organisation
     template = active_template(organisation.pk, KIND)

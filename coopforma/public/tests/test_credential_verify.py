@@ -46,6 +46,7 @@ def test_portal_shows_the_record_and_shares_a_credential(org, world):  # type: i
     trainee_id = world["trainee"].pk
     pdf = portal.post(reverse("public:portal_record_pdf", kwargs={"trainee_id": trainee_id}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     shared = portal.post(
         reverse(
             "public:portal_credential",
