@@ -161,3 +161,34 @@ def test_no_email_no_credential(world, admin_actor):  # type: ignore[no-untyped-
     record = competency_record(actor=admin_actor, trainee_id=world["trainee"].pk)
     with pytest.raises(ValidationError, match="adresse e-mail"):
         credential_issue(record=record, entry=record.entries[0])
+
+
+def test_staff_pages_download_revoke_and_lesser_role(world, web, admin_user, trainer_user, org):  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from coopforma.referentiel.models import IssuedCredential
+
+    trainee = world["trainee"]
+    ids = {"org": org.slug, "trainee_id": trainee.pk}
+    detail = web(admin_user).get(reverse("people:trainee_detail", kwargs={"org": org.slug, "pk": trainee.pk}))
+    assert reverse("records:record", kwargs=ids) in detail.content.decode()
+    credential_url = reverse(
+        "records:credential", kwargs={**ids, "session_id": world["session"].pk, "competency_id": world["first"].pk}
+    )
+    # The trainer of the session reads the record and downloads a credential, but may not revoke it.
+    assert web(trainer_user).get(reverse("records:record", kwargs=ids)).status_code == 200
+    download = web(trainer_user).post(credential_url)
+    assert download.status_code == 200 and download["Content-Type"].startswith("application/vc+jwt")
+    issued = IssuedCredential.objects.get()
+    assert download.content.decode() == issued.token
+    revoke = reverse("records:revoke", kwargs={"org": org.slug, "credential_id": issued.pk})
+    assert web(trainer_user).post(revoke, {"reason": "Erreur"}).status_code == 403
+    assert IssuedCredential.objects.get().revoked_at is None
+    page = web(admin_user).post(revoke, {"reason": ""}, follow=True).content.decode()
+    assert "Indiquez le motif" in page and IssuedCredential.objects.get().revoked_at is None
+    web(admin_user).post(revoke, {"reason": "Erreur de saisie"})
+    assert IssuedCredential.objects.get().revoked_at is not None
+    record_page = web(admin_user).get(reverse("records:record", kwargs=ids)).content.decode()
+    assert "Révoquée le" in record_page
+    pdf = web(admin_user).post(reverse("records:record_pdf", kwargs=ids))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
