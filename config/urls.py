@@ -41,6 +41,7 @@ urlpatterns = [
                 path("bpf/", include("coopforma.reporting.urls")),
                 path("privacy/", include("coopforma.privacy.urls")),
                 path("demandes/", include("coopforma.enquiries.urls")),
+                path("competences/", include("coopforma.referentiel.record_urls")),
                 path("settings/webhooks/", include("coopforma.webhooks.urls")),
                 path("aide/", include("coopforma.help.org_urls")),
             ]

@@ -185,6 +185,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "quality.watch.created": _("Veille enregistrée"),
     "quality.watch.updated": _("Veille modifiée"),
     # referentiel
+    "referentiel.credential.issue": _("Attestation numérique de compétence émise (Open Badges)"),
+    "referentiel.credential.revoke": _("Attestation numérique de compétence révoquée"),
+    "referentiel.record.issue": _("Relevé de compétences émis"),
     "referentiel.item.updated": _("Élément du brouillon de référentiel modifié"),
     "referentiel.proposal.accepted": _("Proposition acceptée par le comité"),
     "referentiel.proposal.commented": _("Proposition commentée"),

@@ -22,6 +22,8 @@ HELP_LINKS: dict[str, Target] = {
         "default": "index#guide-dutilisation",
     },
     # The organisation.
+    # Competency records (referentiel).
+    "records:record": "referentiel#releves-de-competences-et-attestations-numeriques",
     "org:settings": f"{ADMIN}#renseigner-lorganisme",
     "org:memberships": f"{ADMIN}#inviter-les-membres-de-lequipe",
     "org:mail_texts": f"{ADMIN}#textes-des-e-mails",

@@ -25,6 +25,42 @@ class VerifyFileForm(forms.Form):
         return upload
 
 
+MAX_CREDENTIAL_UPLOAD = 200 * 1024  # a credential is a few kilobytes
+
+
+class VerifyCredentialForm(forms.Form):
+    """A verifiable credential (Open Badges 3.0) pasted, or its file (.jwt or .json)."""
+
+    credential = forms.CharField(
+        label=_("Attestation numérique (JWT ou JSON)"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text=_("Collez le texte de l'attestation, ou choisissez son fichier ci-dessous."),
+    )
+    credential_file = forms.FileField(
+        label=_("Fichier de l'attestation"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jwt,.json,application/json,application/vc+jwt,text/plain"}),
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        upload = cleaned.get("credential_file")
+        if upload is not None:
+            if upload.size > MAX_CREDENTIAL_UPLOAD:
+                raise forms.ValidationError(_("Ce fichier dépasse 200 Ko : ce n'est pas une attestation numérique."))
+            try:
+                cleaned["credential"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    _("Ce fichier n'est pas un texte (JWT ou JSON) : ce n'est pas une attestation numérique.")
+                ) from None
+        if not (cleaned.get("credential") or "").strip():
+            raise forms.ValidationError(_("Collez une attestation numérique ou choisissez son fichier."))
+        return cleaned
+
+
 class SignForm(forms.Form):
     code = forms.CharField(
         label=_("Code reçu par e-mail"),

@@ -5,7 +5,7 @@ import hashlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,7 +24,15 @@ from coopforma.documents.models import Document
 from coopforma.documents.registry import get_kind
 from coopforma.privacy.services import privacy_portal_export
 from coopforma.public import selectors, services
-from coopforma.public.forms import PortalEmailForm, SignForm, VerifyCodeForm, VerifyFileForm
+from coopforma.public.forms import (
+    PortalEmailForm,
+    SignForm,
+    VerifyCodeForm,
+    VerifyCredentialForm,
+    VerifyFileForm,
+)
+from coopforma.referentiel import record_selectors, record_services
+from coopforma.referentiel.record_views import credential_response, record_pdf_response
 
 
 def _kind_label(code: str) -> str:
@@ -56,7 +64,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("public:verify_code", code=request.GET["code"].strip().upper()[:12])
     code_form = VerifyCodeForm()
     file_form = VerifyFileForm()
-    if request.method == "POST":
+    credential_form = VerifyCredentialForm()
+    if request.method == "POST" and request.POST.get("what") == "credential":
+        credential_form = VerifyCredentialForm(request.POST, request.FILES)
+        if credential_form.is_valid():
+            result = record_selectors.credential_verify(text=credential_form.cleaned_data["credential"])
+            return render(request, "public/verify_credential.html", {"result": result})
+    elif request.method == "POST":
         file_form = VerifyFileForm(request.POST, request.FILES)
         if file_form.is_valid():
             digest = hashlib.sha256()
@@ -68,7 +82,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                 matched = "signed" if document.signed_sha256 == sha256 else "original"
                 return _verified(request, document, matched)
             return render(request, "public/verify_nomatch.html", {"sha256": sha256})
-    return render(request, "public/verify.html", {"code_form": code_form, "file_form": file_form})
+    return render(
+        request,
+        "public/verify.html",
+        {"code_form": code_form, "file_form": file_form, "credential_form": credential_form},
+    )
 
 
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
@@ -199,6 +217,9 @@ def _portal_visitor(request: HttpRequest) -> selectors.PortalVisitor | None:
 def _portal_page(request: HttpRequest, visitor: selectors.PortalVisitor, **extra: Any) -> HttpResponse:
     participations = selectors.portal_participations(link=visitor)
     documents = list(selectors.portal_documents(link=visitor))
+    records = record_selectors.records_for_visitor(
+        organisation_id=visitor.organisation_id, trainee_ids=visitor.trainee_ids
+    )
     context = {
         "link": visitor,
         "documents": documents,
@@ -206,6 +227,7 @@ def _portal_page(request: HttpRequest, visitor: selectors.PortalVisitor, **extra
         "participations": participations,
         "sessions": selectors.portal_sessions(link=visitor, participations=participations),
         "enrolments": selectors.portal_enrolments(link=visitor),
+        "records": records,
         **extra,
     }
     return render(request, "public/portal_home.html", context)
@@ -245,6 +267,64 @@ def portal_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     field = document.signed_file if document.signed_file else document.file
     suffix = "-signe" if document.signed_file else ""
     return _pdf_response(request, field, f"{document.verification_code}{suffix}.pdf")
+
+
+def _visitor_record(request: HttpRequest, trainee_id: int) -> record_selectors.CompetencyRecord:
+    visitor = _portal_visitor(request)
+    if visitor is None:
+        raise Http404
+    return record_selectors.competency_record_for_visitor(
+        organisation_id=visitor.organisation_id, trainee_ids=visitor.trainee_ids, trainee_id=trainee_id
+    )
+
+
+@never_cache
+@require_POST
+def portal_record_pdf(request: HttpRequest, trainee_id: int) -> HttpResponseBase:
+    """« Télécharger (PDF) »: the relevé de compétences, issued (verification code, SHA-256) at the first request."""
+    record = _visitor_record(request, trainee_id)
+    try:
+        document = record_services.competency_record_issue(record=record)
+    except ValidationError as exc:
+        visitor = _portal_visitor(request)
+        assert visitor is not None
+        return _portal_page(request, visitor, message=" ".join(exc.messages), level="error")
+    return record_pdf_response(request, document)
+
+
+@never_cache
+@require_POST
+def portal_credential(request: HttpRequest, trainee_id: int, session_id: int, competency_id: int) -> HttpResponse:
+    """« Partager »: the competency's signed credential, to copy or download, and where anyone can check it."""
+    record = _visitor_record(request, trainee_id)
+    entry = record_selectors.record_entry_get(record=record, session_id=session_id, competency_id=competency_id)
+    try:
+        issued = record_services.credential_issue(record=record, entry=entry)
+    except ValidationError as exc:
+        visitor = _portal_visitor(request)
+        assert visitor is not None
+        return _portal_page(request, visitor, message=" ".join(exc.messages), level="error")
+    return render(request, "public/portal_credential.html", {"entry": entry, "issued": issued})
+
+
+@never_cache
+def portal_credential_file(request: HttpRequest, credential_id: int) -> HttpResponse:
+    visitor = _portal_visitor(request)
+    if visitor is None:
+        raise Http404
+    issued = record_selectors.credential_for_visitor(
+        organisation_id=visitor.organisation_id, trainee_ids=visitor.trainee_ids, credential_id=credential_id
+    )
+    return credential_response(issued.token, f"attestation-{issued.uid}.jwt")
+
+
+def organisation_did(request: HttpRequest, org: str) -> JsonResponse:
+    """The organisation's DID document (did:web): the public key that verifies its credentials."""
+    response = JsonResponse(record_selectors.did_document_get(organisation_slug=org))
+    response["Content-Type"] = "application/did+json"
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coopforma.accounts.models import TenantModel
 from coopforma.core.models import TimeStampedModel
 from coopforma.networks.models import Network
 
@@ -263,3 +264,56 @@ class ObjectiveCompetency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training_id} #{self.objective} → {self.competency_id}"
+
+
+class CredentialKey(TimeStampedModel):
+    """An organisation's Ed25519 key pair that signs its trainees' verifiable credentials (docs/credentials.md).
+
+    The private key is sealed (core.crypto, purpose « credentials.signing_key »): no page nor export shows it; the
+    public key is published in the organisation's DID document (`/f/<org>/did.json`, did:web)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="credential_key", verbose_name=_("organisme")
+    )
+    public_key = models.CharField(_("clé publique (base64url)"), max_length=64)
+    private_key_sealed = models.TextField()
+
+    class Meta:
+        verbose_name = _("clé de signature des attestations numériques")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.public_key[:8]}…"
+
+
+class IssuedCredential(TenantModel):
+    """One Open Badges 3.0 credential issued to a trainee for one competency evidenced in one session.
+
+    Issued on demand (the trainee shares it, or the staff downloads it); stored as signed so that sharing it again
+    gives the same credential; revoked by the organisation (`revoked_at`), which the verification page says."""
+
+    uid = models.UUIDField(_("identifiant"), default=uuid.uuid4, unique=True, editable=False)
+    trainee = models.ForeignKey(
+        "people.Trainee", on_delete=models.CASCADE, related_name="credentials", verbose_name=_("stagiaire")
+    )
+    session = models.ForeignKey(
+        "training_sessions.Session", on_delete=models.PROTECT, related_name="+", verbose_name=_("session")
+    )
+    competency = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("compétence"))
+    level = models.CharField(_("niveau"), max_length=20, choices=LEVELS)
+    token = models.TextField(_("attestation signée (JWT)"))
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    revocation_reason = models.CharField(_("motif de la révocation"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("attestation numérique de compétence")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "session", "competency"],
+                name="referentiel_credential_once",
+                violation_error_message=_("Cette compétence a déjà une attestation numérique pour cette session."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"urn:uuid:{self.uid}"

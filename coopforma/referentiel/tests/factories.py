@@ -1,11 +1,23 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """A network with its people (a moderator, a committee member, a member) and the draft référentiel loaded."""
 
+from typing import Any
+
+from django.utils import timezone
+
 from coopforma.accounts.tests.factories import UserFactory
 from coopforma.networks.models import Network, NetworkPerson
 from coopforma.referentiel import files, services
 from coopforma.referentiel.demo import DRAFT
-from coopforma.referentiel.models import Version
+from coopforma.referentiel.models import (
+    IssuedCredential,
+    Item,
+    ItemKind,
+    ObjectiveCompetency,
+    Referentiel,
+    Version,
+    VersionState,
+)
 
 
 def network_with_people(slug: str = "formations-cooperatives", *, is_public: bool = True) -> dict:
@@ -24,3 +36,34 @@ def load_draft(network: Network, *, publish: bool = False) -> Version:
     if publish:
         version = services.version_publish(user=None, network_id=network.pk, number=version.number)
     return version
+
+
+def objects_with_id(i: int, **records: Any) -> None:
+    """For tests/test_every_route.py: a competency (Item `i`) of a published référentiel linked to objective 0 of
+    records["training"], the skills assessment of records["participant"] (evaluations' invitation `i`) answered
+    « acquis », and an issued credential `i` of that trainee."""
+    from coopforma.evaluations.models import Answer, Invitation, Response
+
+    org, mark = records["org"], records["mark"]
+    network = Network.objects.create(name=f"Réseau {mark}", slug=f"reseau-{i}")
+    referentiel = Referentiel.objects.create(network=network)
+    version = Version.objects.create(referentiel=referentiel, number="1.0", major=1, state=VersionState.PUBLISHED)
+    item = Item.objects.create(
+        pk=i, version=version, kind=ItemKind.COMPETENCY, code=f"C{i}", label=f"Compétence {mark}"
+    )
+    ObjectiveCompetency.objects.create(training=records["training"], objective=0, competency=item, level="pratique")
+    invitation = Invitation.objects.get(pk=i)
+    Invitation.objects.filter(pk=i).update(answered_at=timezone.now())
+    response = Response.objects.create(
+        organisation=org, survey_id=invitation.survey_id, invitation=invitation, submitted_on=timezone.localdate()
+    )
+    Answer.objects.create(organisation=org, response=response, question_id=i, objective_index=0, value=5)
+    IssuedCredential.objects.create(
+        pk=i,
+        organisation=org,
+        trainee=records["participant"].trainee,
+        session=records["session"],
+        competency=item,
+        level="pratique",
+        token="x.y.z",
+    )
