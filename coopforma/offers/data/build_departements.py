@@ -17,8 +17,8 @@ Inputs (paths given on the command line):
 
 No outline dataset under an open licence could be installed from a package registry here, so the outlines are
 *derived*: every place is given its Voronoi cell, a département is the union of its places' cells, and the
-whole is clipped to a land mask made of 12 km discs around the places (so coasts and borders are drawn to
-within a few kilometres, enough for a choropleth, not for anything else). Overseas départements are the
+whole is clipped to a land mask made of 33 km discs around the places shrunk by 23 km (so coasts and borders
+are drawn to within about ten kilometres, enough for a choropleth, not for anything else). Overseas départements are the
 buffered hull of their places. The result is simplified (Douglas-Peucker, 0.01°) and rounded to 3 decimals.
 Replace the input with IGN's ADMIN EXPRESS (Licence Ouverte) when a packaged copy is available: the outputs'
 shape stays the same.
@@ -33,12 +33,13 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from shapely import MultiPoint, Point, voronoi_polygons
+from shapely import MultiPoint, Point, Polygon, voronoi_polygons
 from shapely.geometry import mapping
 from shapely.ops import unary_union
 
 OVERSEAS = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
-MASK_RADIUS = 0.12  # degrees of the land mask's discs around each place
+MASK_RADIUS = 0.3  # degrees: discs around each place, merged, then shrunk by MASK_SHRINK (fills the gaps
+MASK_SHRINK = 0.21  # between sparse places; the coast ends about 0.09° beyond the last places)
 SIMPLIFY = 0.01
 DIGITS = 3
 
@@ -102,14 +103,16 @@ def main(decoupage: Path, cities: Path, root: Path) -> None:
                 seen.add(place)
                 metro.append((code, place))
     cells = voronoi_polygons(MultiPoint([p for _, p in metro]), ordered=True).geoms
-    mask = unary_union([Point(p).buffer(MASK_RADIUS) for _, p in metro])
+    mask = unary_union([Point(p).buffer(MASK_RADIUS) for _, p in metro]).buffer(-MASK_SHRINK)
+    # No holes in the land: where places are sparse (a forest, a mountain) the shrunk discs leave some.
+    mask = unary_union([Polygon(part.exterior) for part in getattr(mask, "geoms", [mask])])
     parts: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
     for (code, _), cell in zip(metro, cells, strict=True):
         parts[code].append(cell)
     for code, cells_of in parts.items():
         outlines[code] = unary_union(cells_of).intersection(mask)
     for code in OVERSEAS.values():
-        outlines[code] = MultiPoint(points[code]).convex_hull.buffer(MASK_RADIUS)
+        outlines[code] = MultiPoint(points[code]).convex_hull.buffer(MASK_RADIUS - MASK_SHRINK)
 
     features, table = [], []
     for d in sorted(departements, key=lambda d: d["code"]):
