@@ -4,6 +4,8 @@ choropleth of the themes without offer, with its legend and its table; no consol
 `page` fixture checks them), no request to another host when no tile server is configured, and the configured
 tile layer when there is one."""
 
+from pathlib import Path
+
 import pytest
 from django.test import override_settings
 from django.utils import timezone
@@ -14,6 +16,13 @@ from coopforma.offers.models import OfferRelevance, OfferSession, RelevanceRules
 from coopforma.offers.tests.network_factories import feed_offer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({id: v.id,
+    help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
 
 
 @pytest.fixture
@@ -107,3 +116,18 @@ def test_the_search_map_clusters_the_sessions_and_follows_the_filters(page, live
     assert "/test-carte/points.geojson?network=coop&q=rennes" in map_urls.ASKED
     assert not errors, errors
     assert not outside, outside
+
+
+def test_the_gaps_page_passes_axe(browser, live_server, network):  # type: ignore[no-untyped-def]
+    # The context bypasses the CSP only so that the injected axe-core runs (the other tests check the policy).
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto("/reseaux/coop/lacunes/")
+        expect(page.locator("path.network-map__departement")).to_have_count(101)
+        page.get_by_text("Les chiffres de la carte, en tableau").click()
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate(RUN_AXE) == []
+    finally:
+        context.close()
