@@ -284,6 +284,24 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# The network map's background tiles (issue 16): none by default (the département outlines shipped in static/ are
+# drawn alone); MAP_TILE_URL is a Leaflet URL template (https://{s}.tile.example.org/{z}/{x}/{y}.png) and
+# MAP_TILE_ATTRIBUTION the credit its provider requires. Its host is added to the CSP's img-src below.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+
+
+def _tile_origin(url: str) -> str:
+    """« https://{s}.tile.example.org/{z}/… » → « https://*.tile.example.org » (a CSP source)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("subdomain.", "*.")
+    return f"{parts.scheme}://{host}"
+
+
 # Content-Security-Policy (Django 6's, not on the 5.2 fallback): no inline script or style of ours (they are in
 # static/), nothing from another origin. CSP=enforce (default), report-only (default with DEBUG) or off;
 # CSP_REPORT_URI receives the violations' reports.
@@ -296,7 +314,8 @@ if django.VERSION >= (6, 0):
         # The nonce is for Django's admin (its few inline blocks carry it); our own templates need none.
         "script-src": [_CSP.SELF, _CSP.NONCE],
         "style-src": [_CSP.SELF, _CSP.NONCE],
-        "img-src": [_CSP.SELF, "data:"],  # data: the favicon and the template previews' pages
+        # data: the favicon and the template previews' pages; the map's tile server when one is configured
+        "img-src": [_CSP.SELF, "data:", *([_tile_origin(MAP_TILE_URL)] if _tile_origin(MAP_TILE_URL) else [])],
         "base-uri": [_CSP.SELF],
         "form-action": [_CSP.SELF],
     }

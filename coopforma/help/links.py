@@ -148,6 +148,7 @@ HELP_LINKS: dict[str, Target] = {
     "networks:partners": "reseau#proposer-et-moderer-une-structure-partenaire",
     "networks:partner": "reseau#proposer-et-moderer-une-structure-partenaire",
     "networks:partner_propose": "reseau#proposer-et-moderer-une-structure-partenaire",
+    "offers:gaps": "reseau#les-lacunes",
     "offers:partner_offers": "reseau#saisir-une-offre-de-la-structure",
     "offers:partner_offer": "reseau#saisir-une-offre-de-la-structure",
     "offers:partner_offer_create": "reseau#saisir-une-offre-de-la-structure",

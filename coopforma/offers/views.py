@@ -2,10 +2,11 @@
 """Pages of the map in a network (/reseaux/<network>/…): a published partner structure's public page with its
 offers; in the back office, the partner offers and their moderation, the relevance queue and the rule set."""
 
+import csv
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from coopforma.networks import selectors as network_selectors
 from coopforma.networks.forms import ReasonForm
 from coopforma.networks.models import PartnerState
 from coopforma.networks.views import NetworkFormView, NetworkPostView, NetworkViewMixin
-from coopforma.offers import selectors, services
+from coopforma.offers import gaps, selectors, services
 from coopforma.offers.forms import DecisionForm, OfferSessionForm, PartnerOfferForm, RulesForm
 from coopforma.offers.models import OfferStatus, RelevanceDecision
 
@@ -33,6 +34,53 @@ def partner_page(request: HttpRequest, network: str, partner: str) -> HttpRespon
             "offers": selectors.public_partner_offers(partner=structure),
         },
     )
+
+
+# --- gaps (public) -----------------------------------------------------------------------------------------------
+
+
+def _gaps_for(request: HttpRequest, network: str) -> tuple[Any, gaps.Gaps | None, str]:
+    """The public network, its gaps for the distance asked (``?km=``), or the French error about that distance."""
+    public = network_selectors.network_public_get(slug=network)
+    try:
+        km = gaps.parse_km(request.GET.get("km"))
+    except ValueError as error:
+        return public, None, str(error)
+    return public, gaps.network_gaps(network=public, km=km), ""
+
+
+def gaps_page(request: HttpRequest, network: str) -> HttpResponse:
+    """Territories × themes: where no offer of a theme exists within reach, with its map and its CSV."""
+    public, table, error = _gaps_for(request, network)
+    status = 400 if error else 200
+    if table is None:
+        table = gaps.network_gaps(network=public, km=gaps.DEFAULT_KM)
+    return render(
+        request,
+        "offers/gaps.html",
+        {"network": public, "gaps": table, "error": error, "km_asked": request.GET.get("km", "")},
+        status=status,
+    )
+
+
+def gaps_json(request: HttpRequest, network: str) -> JsonResponse:
+    _public, table, error = _gaps_for(request, network)
+    if table is None:
+        return JsonResponse({"error": error}, status=400)
+    return JsonResponse(gaps.gaps_json(table), json_dumps_params={"ensure_ascii": False})
+
+
+def gaps_csv(request: HttpRequest, network: str) -> HttpResponse:
+    """French CSV (`;`, UTF-8 with a BOM for spreadsheets, CRLF), one line per département and theme."""
+    public, table, error = _gaps_for(request, network)
+    if table is None:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lacunes-{public.slug}-{table.km}km.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerows(gaps.gaps_csv_rows(table))
+    return response
 
 
 def _offers_url(actor: Any) -> str:
