@@ -24,6 +24,7 @@ urlpatterns = [
     path("reseaux/", include("coopforma.networks.urls")),
     path("reseaux/<slug:network>/", include("coopforma.offers.urls")),
     path("reseaux/<slug:network>/referentiel/", include("coopforma.referentiel.urls")),
+    path("reseaux/<slug:network>/certificateurs/", include("coopforma.registry.urls")),
     path(
         "o/<slug:org>/",
         include(
@@ -43,6 +44,7 @@ urlpatterns = [
                 path("demandes/", include("coopforma.enquiries.urls")),
                 path("competences/", include("coopforma.referentiel.record_urls")),
                 path("settings/webhooks/", include("coopforma.webhooks.urls")),
+                path("certificateur/", include("coopforma.registry.org_urls")),
                 path("aide/", include("coopforma.help.org_urls")),
             ]
         ),

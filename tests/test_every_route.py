@@ -108,7 +108,7 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
         "participant": participant,
     }
     # Each later app creates its own records with the same id (see objects_with_id in its factories).
-    for app in (
+    apps_with_records = (
         "documents",
         "attendance",
         "evaluations",
@@ -118,7 +118,9 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
         "webhooks",
         "enquiries",
         "referentiel",
-    ):
+        "registry",
+    )
+    for app in apps_with_records:
         importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)
     return records
 

@@ -10,6 +10,7 @@ from coopforma.api import (
     attendance,
     billing,
     catalogue,
+    certifiers,
     documents,
     enquiries,
     errors,
@@ -86,3 +87,4 @@ api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
 api.add_router("/", enquiries.router)
+api.add_router("/", certifiers.router)

@@ -31,6 +31,10 @@ FLAGS: dict[str, set[str]] = {
     # The référentiel (referentiel/access.py): members propose and comment, the committee decides and publishes.
     "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "referentiel.decide": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
+    # The certifiers directory (registry, docs/certifiers.md): members read it (the certifiers, the consented
+    # reviews and figures, the audit calendar, the group agreements); moderators record the group agreements.
+    "certifiers.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "certifiers.manage": {NetworkRole.MODERATOR},
 }
 
 

@@ -5,10 +5,19 @@ The list is public data (Code du travail L6351-7-1, Licence Ouverte / Etalab 2.0
 of this installation, so its models are not tenant models. One row per declared OF, keyed by its NDA; each import
 is recorded (`RegistryImport`) and each row keeps the import that last changed it and the one that last saw it.
 A row that is no longer in the list is kept and marked absent (`present=False`, `absent_since`).
+
+The directory of Qualiopi certifiers (docs/certifiers.md) lives here too: the certifiers (public, curated), the
+certifier each organisation chose, its reviews after each audit, and the group agreements a network negotiated.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from coopforma.accounts.models import Organisation
+from coopforma.core.identifiers import validate_siren, validate_siret
+from coopforma.core.models import TimeStampedModel
+from coopforma.networks.models import Network
 
 
 class RegistryImport(models.Model):
@@ -122,3 +131,168 @@ class RegisteredName(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+# --- The network's directory of Qualiopi certifiers (« référencement ») ------------------------------------------
+
+
+class CertifierKind(models.TextChoices):
+    """The two routes to Qualiopi (Code du travail R6316-2, R6316-3): a body accredited by Cofrac (ISO/IEC 17065),
+    or an « instance de labellisation » recognised by France compétences."""
+
+    BODY = "cofrac", _("Organisme certificateur accrédité Cofrac")
+    LABELLING = "labelling", _("Instance de labellisation")
+
+
+class AuditKind(models.TextChoices):
+    INITIAL = "initial", _("Audit initial")
+    SURVEILLANCE = "surveillance", _("Audit de surveillance")
+    RENEWAL = "renewal", _("Audit de renouvellement")
+
+
+UNVERIFIED = "à vérifier"
+
+
+class Certifier(TimeStampedModel):
+    """A Qualiopi certifier: public data, the same for every organisation and network of this installation (the
+    list is curated by hand from the ministry's and Cofrac's pages: there is no machine-readable source)."""
+
+    code = models.SlugField(_("identifiant court"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    # names.normalise(name): what an organisation's free-text certifier is matched against.
+    search_name = models.CharField(_("nom normalisé"), max_length=200, db_index=True)
+    kind = models.CharField(_("type"), max_length=20, choices=CertifierKind.choices, default=CertifierKind.BODY)
+    accreditation_number = models.CharField(_("n° d'accréditation Cofrac"), max_length=40, blank=True)
+    accreditation_scope = models.CharField(_("portée de l'accréditation"), max_length=300, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    website = models.URLField(_("site web"), blank=True)
+    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-mail du contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
+    source = models.CharField(_("source"), max_length=500, default=UNVERIFIED)
+    checked_on = models.DateField(_("vérifié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificateur Qualiopi")
+        verbose_name_plural = _("certificateurs Qualiopi")
+        ordering = ["search_name", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unverified(self) -> bool:
+        return not self.checked_on or self.source.strip().lower() == UNVERIFIED
+
+
+class CertifierChoice(TimeStampedModel):
+    """The certifier an organisation says it works with (its certificate's dates stay on the organisation), and
+    whether its networks may see it (certifier and certificate dates: the audit calendar, the certifier's page)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="certifier_choice", verbose_name=_("organisation")
+    )
+    certifier = models.ForeignKey(
+        Certifier, on_delete=models.PROTECT, related_name="choices", verbose_name=_("certificateur")
+    )
+    visible_to_network = models.BooleanField(_("visible par le réseau"), default=False)
+
+    class Meta:
+        verbose_name = _("certificateur d'une organisation")
+        verbose_name_plural = _("certificateurs des organisations")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.certifier}"
+
+
+class CertifierReview(TimeStampedModel):
+    """An organisation's review of its certifier after one audit. Its own until it consents (`visible_to_network`):
+    then its networks count it in their figures and read it on the certifier's page."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="certifier_reviews", verbose_name=_("organisation")
+    )
+    certifier = models.ForeignKey(
+        Certifier, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("certificateur")
+    )
+    audit_kind = models.CharField(_("type d'audit"), max_length=20, choices=AuditKind.choices)
+    audit_date = models.DateField(_("date de l'audit"))
+    price_cents = models.PositiveIntegerField(_("prix payé HT (centimes)"), null=True, blank=True)
+    audit_days = models.DecimalField(_("jours d'audit"), max_digits=4, decimal_places=1, null=True, blank=True)
+    understanding = models.PositiveSmallIntegerField(
+        _("compréhension des coopératives par l'auditeur·rice (1 à 5)"), null=True, blank=True
+    )
+    major_nonconformities = models.PositiveSmallIntegerField(_("non-conformités majeures"), default=0)
+    minor_nonconformities = models.PositiveSmallIntegerField(_("non-conformités mineures"), default=0)
+    nonconformities_text = models.TextField(_("non-conformités relevées"), blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    visible_to_network = models.BooleanField(_("visible par le réseau"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("avis sur un audit Qualiopi")
+        verbose_name_plural = _("avis sur les audits Qualiopi")
+        ordering = ["-audit_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(understanding__isnull=True) | models.Q(understanding__gte=1, understanding__lte=5),
+                name="registry_review_understanding_1_5",
+                violation_error_message=_("La note de compréhension des coopératives va de 1 à 5."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(audit_days__isnull=True) | models.Q(audit_days__gt=0),
+                name="registry_review_days_positive",
+                violation_error_message=_("Le nombre de jours d'audit doit être positif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certifier} · {self.get_audit_kind_display()} · {self.audit_date:%d/%m/%Y}"
+
+
+class CertifierAgreement(TimeStampedModel):
+    """Terms a network negotiated with a certifier for its members (a group price, days, a discount)."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="certifier_agreements", verbose_name=_("réseau")
+    )
+    certifier = models.ForeignKey(
+        Certifier, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("certificateur")
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    price_cents = models.PositiveIntegerField(_("prix HT (centimes)"), null=True, blank=True)
+    audit_days = models.DecimalField(_("jours d'audit"), max_digits=4, decimal_places=1, null=True, blank=True)
+    discount_percent = models.DecimalField(_("remise (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    valid_from = models.DateField(_("valable du"), null=True, blank=True)
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    document = models.FileField(_("convention (PDF)"), upload_to="registry/agreements/%Y/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("accord de groupe avec un certificateur")
+        verbose_name_plural = _("accords de groupe avec les certificateurs")
+        ordering = ["-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="registry_agreement_dates_ordered",
+                violation_error_message=_("La fin de validité de l'accord doit suivre son début."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__isnull=True)
+                | models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="registry_agreement_discount_0_100",
+                violation_error_message=_("La remise est un pourcentage de 0 à 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.certifier})"

@@ -1,9 +1,15 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Test data of the register: CSV lines with the real header, and an imported register."""
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
+
+import factory
 
 from coopforma.formats.dgefp import COLUMNS
+from coopforma.registry.models import Certifier, CertifierChoice, CertifierReview
+from coopforma.registry.names import normalise
 
 # 8 fictitious organisations with the real header (CC0, the project's shared/data fixture; names end in (FICTIF)).
 SAMPLE = Path(__file__).resolve().parent / "data" / "liste_publique_of_sample.csv"
@@ -35,3 +41,43 @@ def import_sample() -> None:
     from coopforma.registry.services import registry_import
 
     registry_import(source=str(SAMPLE))
+
+
+# --- the certifiers directory ---------------------------------------------------------------------------------
+
+
+class CertifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certifier
+
+    code = factory.Sequence(lambda n: f"certif-{n}")
+    name = factory.Sequence(lambda n: f"Certif Exemple {n}")
+    search_name = factory.LazyAttribute(lambda o: normalise(o.name))
+    kind = "cofrac"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CertifierReview
+
+    certifier = factory.SubFactory(CertifierFactory)
+    audit_kind = "surveillance"
+    audit_date = dt.date(2025, 6, 10)
+    price_cents = 150000
+    audit_days = 1
+    understanding = 4
+
+
+def objects_with_id(i: int, **records: Any) -> None:
+    """A certifier choice and a review with primary key `i` in records["org"], and a network with slug `i` (the
+    API's /networks/{slug}/… routes) where the organisation is a member and its admin a moderator
+    (tests/test_every_route.py)."""
+    from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson
+
+    org, mark = records["org"], records["mark"]
+    certifier = CertifierFactory(code=f"certif-{i}", name=f"Certif {i}")
+    CertifierChoice.objects.create(pk=i, organisation=org, certifier=certifier, visible_to_network=True)
+    ReviewFactory(pk=i, organisation=org, certifier=certifier, comment=f"Avis {mark}", visible_to_network=True)
+    network = Network.objects.create(pk=i, name=f"Réseau {mark}", slug=str(i))
+    NetworkOrganisation.objects.create(network=network, organisation=org)
+    NetworkPerson.objects.create(network=network, user=records["admin"], role="moderator")
