@@ -31,6 +31,10 @@ FLAGS: dict[str, set[str]] = {
     # The référentiel (referentiel/access.py): members propose and comment, the committee decides and publishes.
     "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "referentiel.decide": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
+    # The tender watch (tenders/): members read the notices, keep watch profiles and say « Ça m'intéresse » for
+    # the organisations they act for; the moderators see every member's interests (`network.moderate`).
+    "tenders.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "tenders.watch": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
 }
 
 
