@@ -109,6 +109,12 @@ def keyword_stems(keyword: str) -> list[str]:
     return [stem(word) for word in WORD.findall(normalise(keyword))]
 
 
+def _has_stem(words: str, root: str) -> bool:
+    """The root is one of the words' stems, or (4 letters or more) the start of one: « cooper » finds
+    « cooperat » (coopératives)."""
+    return f" {root} " in words or (len(root) >= 4 and f" {root}" in words)
+
+
 def match(profile: object, notice: object) -> Match | None:
     """How well `notice` fits `profile` (None: it does not). Hard filters: départements, amount range; then
     a CPV prefix or a keyword must match when the profile names any; a reserved ESS contract comes first when
@@ -132,7 +138,7 @@ def match(profile: object, notice: object) -> Match | None:
     words = getattr(notice, "search_text", "") or ""
     for keyword in keywords:
         stems = keyword_stems(keyword)
-        if stems and all(f" {s} " in words for s in stems):
+        if stems and all(_has_stem(words, s) for s in stems):
             score += SCORE_KEYWORD
             reasons.append(f"« {keyword} »")
     if (prefixes or keywords) and score == 0:
