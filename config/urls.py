@@ -24,6 +24,7 @@ urlpatterns = [
     path("reseaux/", include("coopforma.networks.urls")),
     path("reseaux/<slug:network>/", include("coopforma.offers.urls")),
     path("reseaux/<slug:network>/referentiel/", include("coopforma.referentiel.urls")),
+    path("reseaux/<slug:network>/appels-d-offres/", include("coopforma.tenders.urls")),
     path(
         "o/<slug:org>/",
         include(
