@@ -19,6 +19,7 @@ from coopforma.api import (
     referentiel,
     reporting,
     sessions,
+    tenders,
 )
 from coopforma.api.auth import TokenAuth
 from coopforma.api.guards import guarded
@@ -86,3 +87,4 @@ api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
 api.add_router("/", enquiries.router)
+api.add_router("/", tenders.router)

@@ -23,12 +23,15 @@ from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopforma.accounts.actor import Actor
 from coopforma.core.log import log_action
 from coopforma.formats.boamp import NoticeRecord, RecordRejected, ShapeError, read
 from coopforma.networks.access import NetworkActor
+from coopforma.networks.models import Network
 from coopforma.tenders.models import (
     Frequency,
     Interest,
@@ -322,26 +325,38 @@ def watch_profile_delete(*, actor: NetworkActor, profile: WatchProfile) -> None:
 # --- « Ça m'intéresse » ------------------------------------------------------------------------------------------
 
 
-def interest_create(*, actor: NetworkActor, notice: Notice, organisation_id: int, note: str = "") -> Interest:
-    """A member organisation of the network says it considers answering `notice` (once per organisation)."""
-    actor.require("tenders.watch")
-    if organisation_id not in {o.pk for o in member_organisations(actor=actor)}:
-        raise ValidationError(_("Vous n'agissez pas pour cette organisation dans ce réseau."))
+def _interest_save(*, network: Network, organisation_id: int, notice: Notice, note: str, user: Any) -> Interest:
     if len(note) > 2000:
         raise ValidationError({"note": _("La note fait plus de 2 000 caractères.")})
     try:
         with transaction.atomic():
             interest = Interest.objects.create(
-                network=actor.network,
-                organisation_id=organisation_id,
-                notice=notice,
-                note=note.strip(),
-                created_by=actor.user,
+                network=network, organisation_id=organisation_id, notice=notice, note=note.strip(), created_by=user
             )
-            log_action(actor=actor.user, obj=interest, action="tenders.interest.created", data={"idweb": notice.idweb})
+            log_action(actor=user, obj=interest, action="tenders.interest.created", data={"idweb": notice.idweb})
     except IntegrityError:
         raise ValidationError(_("Votre organisation a déjà signalé son intérêt pour cet avis.")) from None
     return interest
+
+
+def interest_create(*, actor: NetworkActor, notice: Notice, organisation_id: int, note: str = "") -> Interest:
+    """A member organisation of the network says it considers answering `notice` (once per organisation)."""
+    actor.require("tenders.watch")
+    if organisation_id not in {o.pk for o in member_organisations(actor=actor)}:
+        raise ValidationError(_("Vous n'agissez pas pour cette organisation dans ce réseau."))
+    return _interest_save(
+        network=actor.network, organisation_id=organisation_id, notice=notice, note=note, user=actor.user
+    )
+
+
+def interest_create_for_organisation(*, actor: Actor, network_id: int, notice: Notice, note: str = "") -> Interest:
+    """The API's « Ça m'intéresse »: the token's organisation, in a network it is a member of (404 otherwise)."""
+    network = Network.objects.filter(pk=network_id, organisations__organisation=actor.organisation).first()
+    if network is None:
+        raise Http404
+    return _interest_save(
+        network=network, organisation_id=actor.organisation.pk, notice=notice, note=note, user=actor.user
+    )
 
 
 def interest_delete(*, actor: NetworkActor, interest: Interest) -> None:

@@ -13,7 +13,7 @@ from coopforma.accounts.tests.factories import OrganisationFactory, UserFactory
 from coopforma.networks.access import NetworkActor, actor_for
 from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson, NetworkRole
 from coopforma.networks.tests.factories import NetworkFactory
-from coopforma.tenders.models import Notice, TenderImport
+from coopforma.tenders.models import Interest, Notice, TenderImport
 from coopforma.tenders.services import ImportSummary, tender_import
 
 DATA = Path(__file__).parent / "data"
@@ -90,4 +90,19 @@ def scenario() -> Scenario:
         outsider_network=outsider_network,
         outsider=member_of(outsider_network, outsider_org, NetworkRole.MODERATOR),
         outsider_org=outsider_org,
+    )
+
+
+def objects_with_id(i: int, **records: Any) -> None:
+    """tests/test_every_route.py: a network with id `i` that records["org"] is a member of, one of its interests
+    (id `i`) for the public notice 00-90001 (the route's `notice_id`, not an organisation's record)."""
+    network = Network.objects.create(pk=i, name=f"Réseau {records['mark']}", slug=f"reseau-{i}")
+    NetworkOrganisation.objects.create(network=network, organisation=records["org"])
+    run = TenderImport.objects.first() or TenderImport.objects.create(source="test", started_at=timezone.now())
+    public, _created = Notice.objects.get_or_create(
+        idweb="00-90001",
+        defaults={"object": "Formation (FICTIF)", "imported": run, "first_seen_at": timezone.now()},
+    )
+    Interest.objects.create(
+        pk=i, network=network, organisation=records["org"], notice=public, note=f"Intérêt {records['mark']}"
     )
