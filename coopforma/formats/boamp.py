@@ -36,7 +36,7 @@ CHUNK = 64 * 1024
 
 # BOAMP `nature` → what the notice is to the watch (`Nature` values of the tenders app).
 NATURES = {
-    "APPEL_OFFRE": "notice",
+    "APPEL_OFFRE": "contract_notice",
     "RECTIFICATIF": "rectification",
     "MODIFICATION": "rectification",
     "ANNULATION": "cancellation",
@@ -85,7 +85,7 @@ class NoticeRecord:
     buyer: str
     published_on: dt.date | None
     deadline: dt.datetime | None
-    nature: str  # a key of NATURES' values, or "other"
+    nature: str  # one of NATURES values, or "other"
     nature_code: str  # BOAMP's own code (APPEL_OFFRE…)
     family: str
     market_types: tuple[str, ...]

@@ -19,7 +19,7 @@ from coopforma.networks.models import Network
 
 
 class Nature(models.TextChoices):
-    NOTICE = "notice", _("Avis de marché")
+    NOTICE = "contract_notice", _("Avis de marché")
     RECTIFICATION = "rectification", _("Rectificatif")
     CANCELLATION = "cancellation", _("Annulation")
     AWARD = "award", _("Résultat de marché")

@@ -42,7 +42,7 @@ def test_the_fixture_is_read_with_its_fields():
     assert first.cpv_codes == ("80530000", "80570000", "80522000")
     assert first.main_cpv == "80530000"
     assert first.deadline.isoformat() == "2026-04-03T12:00:00+00:00"
-    assert first.departements == ("26",) and first.nature == "notice"
+    assert first.departements == ("26",) and first.nature == "contract_notice"
     assert reserved.reserved_ess and not first.reserved_ess
     assert rectif.nature == "rectification" and rectif.linked == ("00-90001",)
     assert award.nature == "award" and award.winners[0].startswith("GROUPEMENT CAE EXEMPLE COOP")
