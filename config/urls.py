@@ -25,6 +25,7 @@ urlpatterns = [
     path("reseaux/<slug:network>/", include("coopforma.offers.urls")),
     path("reseaux/<slug:network>/referentiel/", include("coopforma.referentiel.urls")),
     path("reseaux/<slug:network>/certificateurs/", include("coopforma.registry.urls")),
+    path("reseaux/<slug:network>/appels-d-offres/", include("coopforma.tenders.urls")),
     path(
         "o/<slug:org>/",
         include(

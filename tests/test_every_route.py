@@ -47,10 +47,12 @@ FOREIGN_MARK = "Bidule"
 YEAR = 2026  # the records' year (slots of March 2026, invoices, BPF)
 INDICATOR = 31  # a Qualiopi indicator with evidence of `org`
 # Path parameters that name no record: each gets real values of its own.
-NOT_RECORDS = {"org", "year", "number", "fmt", "code", "kind", "index", "message_id"}
+NOT_RECORDS = {"org", "year", "number", "fmt", "code", "kind", "index", "message_id", "notice_id"}
 VALUES = {"year": [str(YEAR)], "number": [str(INDICATOR)], "fmt": ["json", "csv"], "code": ["F1.total"], "index": ["0"]}
 # "index": an attachment's rank in its message; "message_id": a message of the test mailbox (a file, closed here).
 VALUES["message_id"] = ["20261203T101010000000-0123456789ab"]
+# "notice_id": a BOAMP notice (public data, no organisation's record: tenders.tests.factories.objects_with_id).
+VALUES["notice_id"] = ["00-90001"]
 # Query parameters through which pages take a record's id (filters, pre-filled forms, a template's version).
 QUERY_IDS = ("training", "client", "enrolment", "session", "trainer", "member", "member_structure", "complaint",
              "participant", "from")  # fmt: skip
@@ -119,6 +121,7 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
         "enquiries",
         "referentiel",
         "registry",
+        "tenders",
     )
     for app in apps_with_records:
         importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)
@@ -421,6 +424,8 @@ def api_request(
             return str(YEAR)
         if name == "number":
             return str(INDICATOR)
+        if name in NOT_RECORDS and name in VALUES:
+            return VALUES[name][0]
         return str(ids if isinstance(ids, int) else ids[name])
 
     url = re.sub(r"\{([a-z_]+)\}", path_value, path)

@@ -20,6 +20,7 @@ from coopforma.api import (
     referentiel,
     reporting,
     sessions,
+    tenders,
 )
 from coopforma.api.auth import TokenAuth
 from coopforma.api.guards import guarded
@@ -88,3 +89,4 @@ api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
 api.add_router("/", enquiries.router)
 api.add_router("/", certifiers.router)
+api.add_router("/", tenders.router)

@@ -232,6 +232,12 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "sessions.slot.created": _("Créneau ajouté"),
     "sessions.slot.deleted": _("Créneau supprimé"),
     "sessions.slot.updated": _("Créneau modifié"),
+    # tenders
+    "tenders.interest.created": _("Intérêt pour un appel d'offres signalé"),
+    "tenders.interest.deleted": _("Intérêt pour un appel d'offres retiré"),
+    "tenders.profile.created": _("Profil de veille créé"),
+    "tenders.profile.deleted": _("Profil de veille supprimé"),
+    "tenders.profile.updated": _("Profil de veille modifié"),
     # webhooks
     "webhooks.delivery.replayed": _("Envoi de webhook rejoué"),
     "webhooks.endpoint.created": _("Adresse de webhook créée"),

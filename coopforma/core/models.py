@@ -64,6 +64,7 @@ EMAIL_PURPOSES = {
     "sessions.message": _("Message aux participant·es d'une session"),
     "signature_code": _("Code de signature"),
     "signature_request": _("Demande de signature"),
+    "tenders.digest": _("Veille des appels d'offres"),
 }
 
 

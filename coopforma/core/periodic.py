@@ -103,6 +103,12 @@ JOBS: tuple[Job, ...] = (
         ("member_catalogues",),
         every=dt.timedelta(hours=1),
     ),
+    Job(
+        "tenders_digest",
+        _("Veille des appels d'offres : récapitulatifs des profils de veille"),
+        ("tenders", "digest", "--due"),
+        at=dt.time(7, 15),
+    ),
     Job("attendance", _("Intégrité des registres d'émargement"), ("attendance", "verify"), at=dt.time(6, 45)),
     Job("documents", _("Intégrité des documents émis"), ("documents", "verify", "--quiet"), at=dt.time(6, 30)),
 )

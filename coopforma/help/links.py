@@ -171,6 +171,13 @@ HELP_LINKS: dict[str, Target] = {
     "referentiel:proposals": "referentiel#proposer-un-changement",
     "referentiel:proposal_create": "referentiel#proposer-un-changement",
     "referentiel:proposal": "referentiel#decider-et-publier-comite",
+    # The tender watch (docs/guide/reseau.md).
+    "tenders:notices": "reseau#appels-doffres",
+    "tenders:notice": "reseau#appels-doffres",
+    "tenders:interests": "reseau#appels-doffres",
+    "tenders:profiles": "reseau#profils-de-veille",
+    "tenders:profile_create": "reseau#profils-de-veille",
+    "tenders:profile": "reseau#profils-de-veille",
 }
 
 

@@ -35,6 +35,10 @@ FLAGS: dict[str, set[str]] = {
     # reviews and figures, the audit calendar, the group agreements); moderators record the group agreements.
     "certifiers.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "certifiers.manage": {NetworkRole.MODERATOR},
+    # The tender watch (tenders/): members read the notices, keep watch profiles and say « Ça m'intéresse » for
+    # the organisations they act for; the moderators see every member's interests (`network.moderate`).
+    "tenders.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "tenders.watch": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
 }
 
 

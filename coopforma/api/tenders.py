@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The tender watch's routes: BOAMP training notices (public data, Licence Ouverte / Etalab 2.0: any token reads
+them) and the token's organisation's « Ça m'intéresse » in the networks it is a member of.
+
+`notice_id` is the notice's BOAMP number (`idweb`, e.g. `26-12345`)."""
+
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.params import coded, paged
+from coopforma.tenders import selectors, services
+from coopforma.tenders.models import Interest, Nature, Notice
+
+router = Router(tags=["tenders"])
+
+
+class LotOut(Schema):
+    number: str
+    title: str
+    cpv_codes: list[str]
+    amount_cents: int | None
+
+
+class NoticeOut(Schema):
+    idweb: str = Field(description="the BOAMP number of the notice")
+    object: str
+    buyer: str
+    nature: str = coded(Nature)
+    published_on: date | None
+    deadline: datetime | None = Field(description="the deadline for answers, as published in this notice")
+    current_deadline: datetime | None = Field(description="the deadline after the latest rectification")
+    cancelled: bool
+    departements: list[str]
+    main_cpv: str
+    cpv_codes: list[str] = Field(description="CPV codes (8 digits) of the notice and its lots")
+    amount_cents: int | None = Field(description="estimated amount, in cents, when the notice gives one")
+    reserved_ess: bool = Field(description="reserved to ESS entities (Code de la commande publique L2113-15)")
+    social_clause: bool
+    winners: list[str] = Field(description="the winners (award notices)")
+    linked_idwebs: list[str] = Field(description="the notices this one rectifies, cancels or awards")
+    url: str = Field(description="the notice on the BOAMP")
+    lots: list[LotOut]
+
+    @staticmethod
+    def resolve_lots(obj: Notice) -> list[dict]:
+        return [
+            {"number": lot.number, "title": lot.title, "cpv_codes": lot.cpv_codes, "amount_cents": lot.amount_cents}
+            for lot in obj.lots.all()
+        ]
+
+
+class NoticeFilters(Schema):
+    q: str = Field("", max_length=200, description="words of the object or the buyer")
+    departement: str = Field("", max_length=3, description="a département number (26, 2A, 974)")
+    reserved: bool = Field(False, description="only contracts reserved to ESS entities")
+    open_only: bool = Field(False, description="only notices whose deadline has not passed and not cancelled")
+    nature: str = coded(Nature, default="", what="only notices of this nature")
+
+
+class InterestIn(Schema):
+    network_id: int = Field(..., description="the network (one the token's organisation is a member of)")
+    note: str = Field("", max_length=2000)
+
+
+class InterestOut(Schema):
+    id: int
+    notice: str = Field(description="the notice's BOAMP number (idweb)")
+    notice_object: str
+    network_id: int
+    network: str = Field(description="the network's short name")
+    note: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_notice(obj: Interest) -> str:
+        return obj.notice.idweb
+
+    @staticmethod
+    def resolve_notice_object(obj: Interest) -> str:
+        return obj.notice.object
+
+    @staticmethod
+    def resolve_network(obj: Interest) -> str:
+        return obj.network.slug
+
+
+def _notices(filters: NoticeFilters) -> list[Notice]:
+    notices = selectors.notice_queryset().prefetch_related("lots")
+    if filters.q.strip():
+        for word in filters.q.split()[:8]:
+            notices = notices.filter(Q(object__icontains=word) | Q(buyer__icontains=word))
+    if filters.departement.strip():
+        notices = notices.filter(departements_text__contains=f" {filters.departement.strip().upper()} ")
+    if filters.reserved:
+        notices = notices.filter(reserved_ess=True)
+    if filters.open_only:
+        notices = notices.filter(current_deadline__gte=timezone.now(), cancelled=False)
+    if filters.nature:
+        notices = notices.filter(nature=filters.nature)
+    return notices  # type: ignore[return-value]
+
+
+@router.get("/tenders/notices", response=list[NoticeOut], summary="Training notices from the BOAMP")
+@permission(MEMBER)
+@paged
+def tender_notice_list(request: HttpRequest, filters: Query[NoticeFilters]) -> list[Notice]:
+    return _notices(filters)
+
+
+@router.get("/tenders/notices/{notice_id}", response=NoticeOut, summary="One notice, by its BOAMP number")
+@permission(MEMBER)
+def tender_notice_get(request: HttpRequest, notice_id: str) -> Notice:
+    notice = selectors.notice_queryset().prefetch_related("lots").filter(idweb=notice_id).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+@router.get("/tenders/interests", response=list[InterestOut], summary="My organisation's interests")
+@permission(MEMBER)
+@paged
+def tender_interest_list(request: HttpRequest) -> list[Interest]:
+    return selectors.organisation_interests(organisation=get_actor(request).organisation)  # type: ignore[return-value]
+
+
+@router.post(
+    "/tenders/notices/{notice_id}/interests",
+    response={201: InterestOut},
+    summary="« Ça m'intéresse »: my organisation considers answering this notice",
+)
+@permission(MEMBER)
+def tender_interest_create(request: HttpRequest, notice_id: str, payload: InterestIn) -> Status:
+    notice = selectors.notice_queryset().filter(idweb=notice_id).first()
+    if notice is None:
+        raise Http404
+    interest = services.interest_create_for_organisation(
+        actor=get_actor(request), network_id=payload.network_id, notice=notice, note=payload.note
+    )
+    return Status(201, interest)
