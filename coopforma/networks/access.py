@@ -31,6 +31,9 @@ FLAGS: dict[str, set[str]] = {
     # The référentiel (referentiel/access.py): members propose and comment, the committee decides and publishes.
     "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "referentiel.decide": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
+    # Certification projects (recognition): members read them, the committee and moderators build and file them.
+    "recognition.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "recognition.edit": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
 }
 
 
