@@ -110,6 +110,8 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
     # Each later app creates its own records with the same id (see objects_with_id in its factories).
     for app in ("documents", "attendance", "evaluations", "billing", "quality", "reporting", "webhooks", "enquiries"):
         importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)
+    # A network (slug `str(i)`) where `admin` sits on the committee, its référentiel and certification projects.
+    importlib.import_module("coopforma.recognition.tests.factories").objects_with_id(i, **records)
     return records
 
 

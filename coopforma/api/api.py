@@ -16,6 +16,7 @@ from coopforma.api import (
     evaluations,
     people,
     quality,
+    recognition,
     referentiel,
     reporting,
     sessions,
@@ -85,4 +86,5 @@ api.add_router("/", billing.router)
 api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
+api.add_router("/", recognition.router)
 api.add_router("/", enquiries.router)
