@@ -159,6 +159,9 @@ HELP_LINKS: dict[str, Target] = {
     "referentiel:proposals": "referentiel#proposer-un-changement",
     "referentiel:proposal_create": "referentiel#proposer-un-changement",
     "referentiel:proposal": "referentiel#decider-et-publier-comite",
+    "recognition:list": "referentiel#projets-de-certification",
+    "recognition:create": "referentiel#projets-de-certification",
+    "recognition:detail": "referentiel#projets-de-certification",
 }
 
 
