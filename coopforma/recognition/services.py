@@ -191,7 +191,7 @@ def project_create(
             job = version.items.filter(kind=ItemKind.JOB, code=job_code.strip()).first()
             if job is None:
                 errors["job_code"] = f"Le métier « {job_code.strip()} » n'existe pas dans la version {version.number}."
-        if errors:
+        if errors or version is None or job is None:
             raise ValidationError(errors)
         project = CertificationProject.objects.create(
             network_id=actor.network_id,
@@ -213,7 +213,7 @@ def project_create(
             actor=actor.user,
             obj=project,
             action="recognition.project.created",
-            data={"version": version.number, "job": job.code},  # type: ignore[union-attr]
+            data={"version": version.number, "job": job.code},
         )
         return project
 
