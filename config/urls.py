@@ -23,6 +23,7 @@ urlpatterns = [
     path("confidentialite/", include("coopforma.privacy.public_urls")),
     path("reseaux/", include("coopforma.networks.urls")),
     path("reseaux/<slug:network>/", include("coopforma.offers.urls")),
+    path("reseaux/<slug:network>/referentiel/projets/", include("coopforma.recognition.urls")),
     path("reseaux/<slug:network>/referentiel/", include("coopforma.referentiel.urls")),
     path("reseaux/<slug:network>/certificateurs/", include("coopforma.registry.urls")),
     path("reseaux/<slug:network>/appels-d-offres/", include("coopforma.tenders.urls")),

@@ -125,6 +125,8 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
     )
     for app in apps_with_records:
         importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)
+    # A network (slug `str(i)`) where `admin` sits on the committee, its référentiel and certification projects.
+    importlib.import_module("coopforma.recognition.tests.factories").objects_with_id(i, **records)
     return records
 
 

@@ -17,6 +17,7 @@ from coopforma.api import (
     evaluations,
     people,
     quality,
+    recognition,
     referentiel,
     reporting,
     sessions,
@@ -87,6 +88,7 @@ api.add_router("/", billing.router)
 api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
+api.add_router("/", recognition.router)
 api.add_router("/", enquiries.router)
 api.add_router("/", certifiers.router)
 api.add_router("/", tenders.router)

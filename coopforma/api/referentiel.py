@@ -1,20 +1,35 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Public read routes of a network's référentiel (no token): its published versions and their items.
+"""A network's référentiel: public reads (no token) of its published versions and their items, and writes with
+the network's permissions (a token): propose, comment, decide.
 
 `network_id` is the network's short name (its slug, as in /reseaux/<slug>/), `version_id` a version number
 (`0.1`) or `latest`, `item_id` an item's code (`M1`, `M1-C2`, `S4`). Drafts are not served here: they are the
 network's work in progress (its members read them on the pages). The same data as the open data downloads
-(/reseaux/<slug>/referentiel/v/<version>/telecharger/json/)."""
+(/reseaux/<slug>/referentiel/v/<version>/telecharger/json/).
+
+Writes: a token acts for its user; what that person may do in the network comes from their role there
+(`networks.access`, NetworkPerson), whatever the token's organisation: members propose and comment
+(`referentiel.propose`), the committee decides (`referentiel.decide`). Someone outside the network gets 404, a
+member deciding 403, no token 401."""
 
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from coopforma.api.auth import PUBLIC, permission
+from coopforma.api.auth import MEMBER, PUBLIC, get_actor, permission
 from coopforma.api.params import coded, paged
-from coopforma.referentiel import selectors
-from coopforma.referentiel.models import Item, ItemKind, Version
+from coopforma.networks.access import network_actor
+from coopforma.referentiel import selectors, services
+from coopforma.referentiel.models import (
+    Item,
+    ItemKind,
+    Proposal,
+    ProposalComment,
+    ProposalKind,
+    ProposalState,
+    Version,
+)
 
 router = Router(tags=["referentiel"])
 
@@ -135,3 +150,110 @@ def referentiel_item_get(request: HttpRequest, network_id: str, version_id: str,
     network = selectors.network_get(user=None, slug=network_id)
     version = selectors.published_version_get(network=network, number=version_id)
     return selectors.item_by_code(version=version, code=item_id)
+
+
+# --- Writes, with the network's permissions (a token) -------------------------------------------------------------
+
+
+class ProposalIn(Schema):
+    kind: str = coded(ProposalKind)
+    reason: str = Field(max_length=5000, description="why the change is proposed")
+    target_code: str = Field("", max_length=30, description="the item concerned (M1, M1-C2…); a job to add to")
+    other_code: str = Field("", max_length=30, description="a merge: the item to merge into")
+    label: str = Field("", max_length=500, description="the proposed label (new item, rewording)")
+    description: str = Field("", max_length=5000, description="the proposed mission or definition")
+
+
+class CommentOut(Schema):
+    id: int
+    text: str
+    author: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj: ProposalComment) -> str:
+        return obj.author.get_full_name() if obj.author else ""
+
+
+class ProposalOut(Schema):
+    id: int
+    kind: str = coded(ProposalKind)
+    state: str = coded(ProposalState)
+    target_code: str
+    other_code: str
+    label: str
+    description: str
+    reason: str
+    author: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+    version: str = Field(description="the version it was applied to (accepted), or empty")
+    result_code: str = Field(description="the code of the item it created or changed (accepted)")
+
+    @staticmethod
+    def resolve_author(obj: Proposal) -> str:
+        return obj.author.get_full_name() if obj.author else ""
+
+    @staticmethod
+    def resolve_version(obj: Proposal) -> str:
+        return obj.version.number if obj.version else ""
+
+
+class CommentIn(Schema):
+    text: str = Field(max_length=5000)
+
+
+class ProposalDecisionIn(Schema):
+    accept: bool = Field(description="true: accepted (applied to the draft at once); false: refused")
+    reason: str = Field("", max_length=5000, description="the reason (required for a refusal)")
+
+
+@router.get("/referentiel/networks/{network_id}/proposals", response=list[ProposalOut], summary="The proposals")
+@permission(MEMBER)
+@paged
+def referentiel_proposal_list(request: HttpRequest, network_id: str) -> list[Proposal]:
+    """The network's proposals, refused ones too, for its members (others: 404)."""
+    user = get_actor(request).user
+    actor = network_actor(user, network_id)
+    return list(selectors.proposal_list(user=user, network=actor.network))
+
+
+@router.post("/referentiel/networks/{network_id}/proposals", response={201: ProposalOut}, summary="Propose a change")
+@permission(MEMBER)
+def referentiel_proposal_create(request: HttpRequest, network_id: str, payload: ProposalIn) -> Status:
+    user = get_actor(request).user
+    actor = network_actor(user, network_id)
+    proposal = services.proposal_create(user=user, network_id=actor.network_id, **payload.dict())
+    return Status(201, proposal)
+
+
+@router.post(
+    "/referentiel/networks/{network_id}/proposals/{proposal_id}/comments",
+    response={201: CommentOut},
+    summary="Comment on a proposal",
+)
+@permission(MEMBER)
+def referentiel_comment_create(request: HttpRequest, network_id: str, proposal_id: int, payload: CommentIn) -> Status:
+    user = get_actor(request).user
+    actor = network_actor(user, network_id)
+    comment = services.proposal_comment(
+        user=user, network_id=actor.network_id, proposal_id=proposal_id, text=payload.text
+    )
+    return Status(201, comment)
+
+
+@router.post(
+    "/referentiel/networks/{network_id}/proposals/{proposal_id}/decision",
+    response=ProposalOut,
+    summary="The committee accepts or refuses a proposal",
+)
+@permission(MEMBER)
+def referentiel_proposal_decide(
+    request: HttpRequest, network_id: str, proposal_id: int, payload: ProposalDecisionIn
+) -> Proposal:
+    user = get_actor(request).user
+    actor = network_actor(user, network_id)
+    return services.proposal_decide(
+        user=user, network_id=actor.network_id, proposal_id=proposal_id, accept=payload.accept, reason=payload.reason
+    )

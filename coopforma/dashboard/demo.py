@@ -43,6 +43,7 @@ from coopforma.networks import demo as networks_demo
 from coopforma.offers import demo as offers_demo
 from coopforma.people import demo as people_demo
 from coopforma.quality import demo as quality_demo
+from coopforma.recognition import demo as recognition_demo
 from coopforma.referentiel import demo as referentiel_demo
 from coopforma.reporting import demo as reporting_demo
 from coopforma.training_sessions import demo as training_sessions_demo
@@ -65,6 +66,7 @@ PARTS = (
     networks_demo.load,
     offers_demo.load,
     referentiel_demo.load,
+    recognition_demo.load,
     enquiries_demo.load,
 )
 

@@ -178,6 +178,9 @@ HELP_LINKS: dict[str, Target] = {
     "tenders:profiles": "reseau#profils-de-veille",
     "tenders:profile_create": "reseau#profils-de-veille",
     "tenders:profile": "reseau#profils-de-veille",
+    "recognition:list": "referentiel#projets-de-certification",
+    "recognition:create": "referentiel#projets-de-certification",
+    "recognition:detail": "referentiel#projets-de-certification",
 }
 
 

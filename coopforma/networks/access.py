@@ -39,6 +39,9 @@ FLAGS: dict[str, set[str]] = {
     # the organisations they act for; the moderators see every member's interests (`network.moderate`).
     "tenders.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "tenders.watch": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    # Certification projects (recognition): members read them, the committee and moderators build and file them.
+    "recognition.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "recognition.edit": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
 }
 
 

@@ -7,3 +7,8 @@ class RecognitionConfig(AppConfig):
     name = "coopforma.recognition"
     label = "recognition"
     verbose_name = _("Projets de certification")
+
+    def ready(self) -> None:
+        from coopforma.recognition.documents import register_kinds
+
+        register_kinds()
