@@ -7,9 +7,8 @@ registration: the jobs it leads to, the offer that exists). Two sources:
 - the map (`offers`): the offers the network shows (`offers.selectors.shown_offers`) that name the job (its label
   or an alias, whatever the accents and the case) or carry one of its ROME codes or Formacodes (`Item.codes`);
   counted per région with their sessions, and the départements where no session of them takes place;
-- the tenders (`tenders`, built alongside): only when that app exposes a selector
-  `notices_evidence(network, keywords) -> dict` (figures with their date and source, as below). Until then the
-  dossier says that the source is not available. A hook, not a dependency: nothing here imports tenders' models.
+- the tenders (`tenders.selectors.notices_evidence`): the training notices of the BOAMP watch that name the job,
+  as calls for tenders (reserved for the ESS or not) and awards.
 
 Each figure carries its date and its source, so that the dossier stays honest when it is read later.
 """
@@ -23,6 +22,7 @@ from coopforma.offers.models import OfferSession
 from coopforma.offers.selectors import shown_offers
 from coopforma.referentiel.models import Item
 from coopforma.referentiel.services import normalise
+from coopforma.tenders.selectors import notices_evidence
 
 # INSEE codes of the régions (COG), as OfferSession.region holds them.
 REGIONS = {
@@ -124,21 +124,10 @@ def map_evidence(*, network_id: int, job: Item | None) -> dict[str, Any]:
     }
 
 
-def tenders_evidence(*, network: Any, keywords: list[str]) -> dict[str, Any] | None:
-    """The tenders' figures, if the tenders app exposes `selectors.notices_evidence(network, keywords)`; None
-    otherwise (the dossier then says « source non disponible »)."""
-    try:
-        from coopforma.tenders import selectors  # the app is being built: it may not have its selectors yet
-    except ImportError:
-        return None
-    hook = getattr(selectors, "notices_evidence", None)
-    if hook is None:
-        return None
-    figures = dict(hook(network, keywords))
-    figures.setdefault("available", True)
-    figures.setdefault("summary", "")  # a sentence the dossier prints (« 12 avis de marché citant le métier »)
+def tenders_evidence(*, network: Any, keywords: list[str]) -> dict[str, Any]:
+    """The tenders' figures (`tenders.selectors.notices_evidence`): training notices naming the job."""
+    figures = dict(notices_evidence(network, keywords))
     figures.setdefault("source", TENDERS_SOURCE)
-    figures.setdefault("date", timezone.localdate().isoformat())
     return figures
 
 

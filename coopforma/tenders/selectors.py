@@ -184,3 +184,39 @@ def profile_get(*, actor: NetworkActor, profile_id: int) -> WatchProfile:
     if profile is None:
         raise Http404
     return profile
+
+
+EVIDENCE_SOURCE = "BOAMP, avis de marché de formation importés par la veille (coopforma tenders import)"
+
+
+def notices_evidence(network: Any, keywords: list[str]) -> dict[str, Any]:
+    """The evidence of need the tenders give a certification project (recognition.evidence): the training notices
+    (national: the BOAMP watch is not per network) whose object, lots or descriptors name one of `keywords` (a
+    job's label and aliases: every word of one of them, stemmed), counted as calls for tenders and as awards, with
+    the date and source of the figures."""
+    from coopforma.tenders.training import _has_stem, keyword_stems
+
+    phrases = [stems for stems in (keyword_stems(keyword) for keyword in keywords) if stems]
+    calls = awards = reserved = 0
+    rows = Notice.objects.filter(cancelled=False).values_list("search_text", "nature", "reserved_ess")
+    for search_text, nature, reserved_ess in rows.iterator() if phrases else []:
+        if not any(all(_has_stem(search_text, root) for root in stems) for stems in phrases):
+            continue
+        if nature == Nature.AWARD:
+            awards += 1
+        elif nature == Nature.NOTICE:
+            calls += 1
+            reserved += bool(reserved_ess)
+    summary = (
+        f"{calls} avis de marché de formation citant le métier, dont {reserved} réservé(s) à l'ESS ; "
+        f"{awards} résultat(s) de marché"
+    )
+    return {
+        "available": True,
+        "notices": calls,
+        "reserved_ess": reserved,
+        "awards": awards,
+        "summary": summary,
+        "source": EVIDENCE_SOURCE,
+        "date": timezone.localdate().isoformat(),
+    }

@@ -46,7 +46,7 @@ def test_the_json_dossier_has_the_documented_keys(project):
     }  # fmt: skip
     assert set(dossier["evidence"]) == {"gathered_at", "map", "tenders"}
     assert dossier["evidence"]["map"]["source"] and dossier["evidence"]["map"]["date"]
-    assert dossier["evidence"]["tenders"]["available"] is False
+    assert dossier["evidence"]["tenders"]["available"] is True and dossier["evidence"]["tenders"]["notices"] == 0
     assert set(dossier["blocks"][0]) == {"code", "title", "activities", "competencies", "trainings"}
     assert set(dossier["evaluation"][0]) == {
         "block", "competency", "competency_label", "situations", "criteria", "modalities",
