@@ -43,6 +43,7 @@ urlpatterns = [
                 path("demandes/", include("coopforma.enquiries.urls")),
                 path("settings/webhooks/", include("coopforma.webhooks.urls")),
                 path("aide/", include("coopforma.help.org_urls")),
+                path("referentiel/", include("coopforma.referentiel.org_urls")),
             ]
         ),
     ),

@@ -31,6 +31,8 @@ FLAGS: dict[str, set[str]] = {
     # The référentiel (referentiel/access.py): members propose and comment, the committee decides and publishes.
     "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "referentiel.decide": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
+    # Validate or refuse the competencies trainers of member organisations declare (referentiel.TrainerCompetency).
+    "referentiel.validate_trainer": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
 }
 
 

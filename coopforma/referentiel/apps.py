@@ -7,3 +7,8 @@ class ReferentielConfig(AppConfig):
     name = "coopforma.referentiel"
     label = "referentiel"
     verbose_name = _("Référentiel métiers et compétences")
+
+    def ready(self) -> None:
+        from coopforma.referentiel.documents import register_providers
+
+        register_providers()
