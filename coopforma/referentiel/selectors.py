@@ -497,7 +497,7 @@ def trainings_for_competency(*, network: Network, key: Any) -> list[int]:
 def coverage(*, network: Network, version: Version) -> list[CoverageRow]:
     """Every competency of `version` (in the référentiel's order, grouped by job) with the trainings of the
     network's member organisations that aim at it (in any version: the key follows it). Three queries."""
-    items = list(version.items.select_related("parent").order_by("position"))
+    items = list(items_of(version=version))
     competencies = [i for i in items if i.kind == ItemKind.COMPETENCY]
     rows = {
         c.key: CoverageRow(item=c, group=f"{c.parent.code} {c.parent.label}" if c.parent else "") for c in competencies
