@@ -151,7 +151,13 @@ class TrainerCompetenciesView(OrgViewMixin, TemplateView):
             )
             if form.is_valid():
                 try:
-                    services.trainer_competency_declare(actor=self.actor, trainer_id=trainer.pk, **form.cleaned_data)
+                    services.trainer_competency_declare(
+                        actor=self.actor,
+                        trainer_id=trainer.pk,
+                        competency_id=form.cleaned_data["competency"],
+                        level=form.cleaned_data["level"],
+                        evidence=form.cleaned_data["evidence"],
+                    )
                 except ValidationError as exc:
                     for message in exc.messages:
                         form.add_error(None, message)
