@@ -5,9 +5,11 @@ the network also read the draft and the proposals (refused ones too: nothing is 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from coopforma.core.locking import id_or_404
 from coopforma.networks.models import Network
@@ -565,3 +567,24 @@ def trainer_queue(*, user: Any, network: Network, state: str = TrainerCompetency
     return lines.select_related("trainer__organisation", "competency__version", "validated_by", "declared_by").order_by(
         "created_at", "pk"
     )
+
+
+def competency_id_for(*, network: str, version: str, code: str) -> int:
+    """The id of the competency `code` of a published version (`latest`: the latest) of the network `network`,
+    for the API (which names competencies as people cite them); a French error saying what is not found. Whether
+    the organisation may aim at it is the service's check."""
+    found = Network.objects.filter(slug=network).first()
+    version_obj = None
+    if found is not None:
+        try:
+            version_obj = published_version_get(network=found, number=version)
+        except Http404:
+            version_obj = None
+    if version_obj is None:
+        message = _("Aucune version publiée « %(version)s » du référentiel du réseau « %(network)s ».")
+        raise ValidationError({"version": message % {"version": version, "network": network}})
+    item = version_obj.items.filter(code=code, kind=ItemKind.COMPETENCY).only("pk").first()
+    if item is None:
+        message = _("Aucune compétence « %(code)s » dans la version %(number)s.")
+        raise ValidationError({"code": message % {"code": code, "number": version_obj.number}})
+    return item.pk

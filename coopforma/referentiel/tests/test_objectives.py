@@ -191,3 +191,42 @@ def test_the_programme_keyword_lists_each_objectives_competencies(w):
         "level": "Maîtrise",
         "referentiel": "Référentiel des métiers de la coopération 0.1",
     }
+
+
+def test_the_api_links_lists_and_unlinks_with_the_trainings_rules(w, api):
+    client = api(w["admin"], w["org"])
+    base = f"/api/v1/referentiel/trainings/{w['training'].pk}/objective-links"
+    body = {"objective": 1, "network": "formations-cooperatives", "code": "M1-C4", "level": "pratique"}
+    created = client.post(base, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert (data["code"], data["version"], data["level"]) == ("M1-C4", "0.1", "pratique")
+    assert data["objective_text"] == w["training"].objectives[1]
+    listed = client.get(base).json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == data["id"]
+    unknown = client.post(base, {**body, "code": "M9-C9"}, content_type="application/json")
+    assert unknown.status_code == 422 and "M9-C9" in unknown.content.decode()
+    theirs = client.post(base, {**body, "network": "autre-reseau"}, content_type="application/json")
+    assert theirs.status_code == 422 and ObjectiveCompetency.objects.count() == 1
+    # Another organisation's token, our training's id: 404, nothing written or removed.
+    other = api(w["other_admin"], w["other_org"])
+    assert other.post(base, body, content_type="application/json").status_code == 404
+    assert other.delete(f"{base}/{data['id']}").status_code == 404
+    assert other.get(base).status_code == 404
+    assert client.delete(f"{base}/{data['id']}").status_code == 204
+    assert not ObjectiveCompetency.objects.exists()
+
+
+def test_the_api_serves_the_coverage_without_a_token(w, api):
+    services.objective_competency_link(
+        actor=admin_actor(w),
+        training_id=w["training"].pk,
+        objective=1,
+        competency_id=competency(w["version"], "M1-C4").pk,
+    )
+    client = client_for()
+    response = client.get("/api/v1/referentiel/networks/formations-cooperatives/versions/latest/coverage?limit=200")
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in response.json()["items"]}
+    assert rows["M1-C4"]["count"] == 1 and rows["M1-C4"]["trainings"][0]["title"] == "Coopérer sur un territoire"
+    assert rows["M1-C1"]["count"] == 0
