@@ -108,7 +108,17 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
         "participant": participant,
     }
     # Each later app creates its own records with the same id (see objects_with_id in its factories).
-    for app in ("documents", "attendance", "evaluations", "billing", "quality", "reporting", "webhooks", "enquiries"):
+    for app in (
+        "documents",
+        "attendance",
+        "evaluations",
+        "billing",
+        "quality",
+        "reporting",
+        "webhooks",
+        "enquiries",
+        "referentiel",
+    ):
         importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)
     return records
 

@@ -56,7 +56,7 @@ class TrainingCompetenciesView(OrgViewMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        training_id = int(kwargs["training_id"])
+        training_id = training_get(actor=self.actor, training_id=int(kwargs["training_id"])).pk  # 404 first
         error = ""
         try:
             if request.POST.get("action") == "unlink":

@@ -1,11 +1,23 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """A network with its people (a moderator, a committee member, a member) and the draft référentiel loaded."""
 
+from typing import Any
+
+from django.utils import timezone
+
 from coopforma.accounts.tests.factories import UserFactory
-from coopforma.networks.models import Network, NetworkPerson
+from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson
 from coopforma.referentiel import files, services
 from coopforma.referentiel.demo import DRAFT
-from coopforma.referentiel.models import Version
+from coopforma.referentiel.models import (
+    Item,
+    ItemKind,
+    ObjectiveCompetency,
+    Referentiel,
+    TrainerCompetency,
+    Version,
+    VersionState,
+)
 
 
 def network_with_people(slug: str = "formations-cooperatives", *, is_public: bool = True) -> dict:
@@ -24,3 +36,23 @@ def load_draft(network: Network, *, publish: bool = False) -> Version:
     if publish:
         version = services.version_publish(user=None, network_id=network.pk, number=version.number)
     return version
+
+
+def objects_with_id(i: int, **records: Any) -> None:
+    """Create the records this app's organisation pages and API address by id, with primary key `i`, in
+    records["org"] (used by tests/test_every_route.py): a network the organisation is a member of, with a published
+    version holding one job and one competency, the training's first objective linked to it, and the trainer's
+    declaration of it."""
+    org, mark = records["org"], records["mark"]
+    network = Network.objects.create(name=f"Réseau {mark}", slug=f"reseau-{i}-{org.pk}", is_public=True)
+    NetworkOrganisation.objects.create(network=network, organisation=org)
+    referentiel = Referentiel.objects.create(network=network)
+    version = Version.objects.create(
+        referentiel=referentiel, number="1.0", major=1, state=VersionState.PUBLISHED, published_at=timezone.now()
+    )
+    job = Item.objects.create(version=version, kind=ItemKind.JOB, code="M1", label=f"Métier {mark}")
+    competency = Item.objects.create(
+        version=version, kind=ItemKind.COMPETENCY, code="M1-C1", label=f"Compétence {mark}", parent=job
+    )
+    ObjectiveCompetency.objects.create(pk=i, training=records["training"], objective=0, competency=competency)
+    TrainerCompetency.objects.create(pk=i, trainer=records["trainer"], competency=competency, level="pratique")
