@@ -159,6 +159,10 @@ HELP_LINKS: dict[str, Target] = {
     "referentiel:proposals": "referentiel#proposer-un-changement",
     "referentiel:proposal_create": "referentiel#proposer-un-changement",
     "referentiel:proposal": "referentiel#decider-et-publier-comite",
+    "referentiel:coverage": "referentiel#couverture-du-referentiel-par-les-formations",
+    "referentiel:trainer_queue": "referentiel#competences-des-formateurrices",
+    "referentiel_org:training": "referentiel#relier-les-objectifs-dune-formation-aux-competences",
+    "referentiel_org:trainer": "referentiel#competences-des-formateurrices",
 }
 
 
