@@ -48,6 +48,7 @@ urlpatterns = [
                 path("settings/webhooks/", include("coopforma.webhooks.urls")),
                 path("certificateur/", include("coopforma.registry.org_urls")),
                 path("aide/", include("coopforma.help.org_urls")),
+                path("referentiel/", include("coopforma.referentiel.org_urls")),
             ]
         ),
     ),

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""A network's référentiel: public reads (no token) of its published versions and their items, and writes with
-the network's permissions (a token): propose, comment, decide.
+"""A network's référentiel: public reads (no token) of its published versions, their items and their coverage by
+the trainings of the network's member organisations; writes with the network's permissions (a token): propose,
+comment, decide; and, with an organisation's token, the links of its trainings' objectives to competencies
+(written by whoever may edit the training).
 
 `network_id` is the network's short name (its slug, as in /reseaux/<slug>/), `version_id` a version number
 (`0.1`) or `latest`, `item_id` an item's code (`M1`, `M1-C2`, `S4`). Drafts are not served here: they are the
@@ -14,16 +16,20 @@ member deciding 403, no token 401."""
 
 from datetime import datetime
 
+from django.db import models
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from coopforma.api.auth import MEMBER, PUBLIC, get_actor, permission
 from coopforma.api.params import coded, paged
+from coopforma.catalogue.selectors import training_get
 from coopforma.networks.access import network_actor
 from coopforma.referentiel import selectors, services
 from coopforma.referentiel.models import (
+    LEVELS,
     Item,
     ItemKind,
+    ObjectiveCompetency,
     Proposal,
     ProposalComment,
     ProposalKind,
@@ -32,6 +38,9 @@ from coopforma.referentiel.models import (
 )
 
 router = Router(tags=["referentiel"])
+
+# The levels as choices, for `coded` (the empty level: not said).
+LEVEL_CHOICES_ENUM = models.TextChoices("Level", [(code, (code, label)) for code, label in LEVELS])
 
 
 class VersionOut(Schema):
@@ -257,3 +266,139 @@ def referentiel_proposal_decide(
     return services.proposal_decide(
         user=user, network_id=actor.network_id, proposal_id=proposal_id, accept=payload.accept, reason=payload.reason
     )
+
+
+# --- Trainings' objectives ↔ competencies (a token of the training's organisation) ------------------------------
+
+
+class ObjectiveLinkOut(Schema):
+    id: int
+    objective: int = Field(description="the objective's rank in the training's `objectives` (0 for the first)")
+    objective_text: str
+    network: str = Field(description="the network's short name")
+    version: str = Field(description="the published version the competency is cited in")
+    code: str = Field(description="the competency's code (M1-C2)")
+    key: str = Field(description="the competency's key, the same in every version")
+    label: str
+    level: str = coded(LEVEL_CHOICES_ENUM, what="the level aimed, or empty")
+
+    @staticmethod
+    def resolve_objective_text(obj: ObjectiveCompetency) -> str:
+        objectives = obj.training.objectives or []
+        return str(objectives[obj.objective]) if obj.objective < len(objectives) else ""
+
+    @staticmethod
+    def resolve_network(obj: ObjectiveCompetency) -> str:
+        return obj.competency.version.referentiel.network.slug
+
+    @staticmethod
+    def resolve_version(obj: ObjectiveCompetency) -> str:
+        return obj.competency.version.number
+
+    @staticmethod
+    def resolve_code(obj: ObjectiveCompetency) -> str:
+        return obj.competency.code
+
+    @staticmethod
+    def resolve_key(obj: ObjectiveCompetency) -> str:
+        return str(obj.competency.key)
+
+    @staticmethod
+    def resolve_label(obj: ObjectiveCompetency) -> str:
+        return obj.competency.label
+
+
+class ObjectiveLinkIn(Schema):
+    objective: int = Field(ge=0, le=1000, description="the objective's rank (0 for the first)")
+    network: str = Field(max_length=100, description="the network's short name")
+    version: str = Field("latest", max_length=20, description="a published version number, or `latest`")
+    code: str = Field(max_length=30, description="the competency's code in that version (M1-C2)")
+    level: str = Field("", max_length=20, description="notions, pratique, maitrise, transmission, or empty")
+
+
+@router.get(
+    "/referentiel/trainings/{training_id}/objective-links",
+    response=list[ObjectiveLinkOut],
+    summary="The competencies a training's objectives aim at",
+)
+@permission(MEMBER)
+@paged
+def objective_link_list(request: HttpRequest, training_id: int) -> list[ObjectiveCompetency]:
+    training = training_get(actor=get_actor(request), training_id=training_id)
+    return list(selectors.objective_links(training=training).select_related("training"))
+
+
+@router.post(
+    "/referentiel/trainings/{training_id}/objective-links",
+    response={201: ObjectiveLinkOut},
+    summary="Link an objective of a training to a competency (the training's editors)",
+)
+@permission(MEMBER)
+def objective_link_create(request: HttpRequest, training_id: int, payload: ObjectiveLinkIn) -> Status:
+    actor = get_actor(request)
+    training_get(actor=actor, training_id=training_id)  # 404 first: not theirs
+    competency_id = selectors.competency_id_for(network=payload.network, version=payload.version, code=payload.code)
+    link = services.objective_competency_link(
+        actor=actor,
+        training_id=training_id,
+        objective=payload.objective,
+        competency_id=competency_id,
+        level=payload.level,
+    )
+    return Status(201, selectors.objective_links(training=link.training).select_related("training").get(pk=link.pk))
+
+
+@router.delete("/referentiel/trainings/{training_id}/objective-links/{link_id}", response={204: None})
+@permission(MEMBER)
+def objective_link_delete(request: HttpRequest, training_id: int, link_id: int) -> Status[None]:
+    services.objective_competency_unlink(actor=get_actor(request), training_id=training_id, link_id=link_id)
+    return Status(204, None)
+
+
+# --- Coverage (public, as the published versions) -----------------------------------------------------------------
+
+
+class CoveredTrainingOut(Schema):
+    id: int
+    title: str
+    organisation: str
+    public_url: str = Field(description="its page on the organisation's public catalogue, or empty")
+
+
+class CoverageOut(Schema):
+    code: str
+    key: str
+    label: str
+    job: str = Field(description="the job (code and label) the competency belongs to")
+    count: int = Field(description="how many trainings of the network's member organisations aim at it")
+    trainings: list[CoveredTrainingOut]
+
+    @staticmethod
+    def resolve_code(obj: selectors.CoverageRow) -> str:
+        return obj.item.code
+
+    @staticmethod
+    def resolve_key(obj: selectors.CoverageRow) -> str:
+        return str(obj.item.key)
+
+    @staticmethod
+    def resolve_label(obj: selectors.CoverageRow) -> str:
+        return obj.item.label
+
+    @staticmethod
+    def resolve_job(obj: selectors.CoverageRow) -> str:
+        return obj.group
+
+
+@router.get(
+    "/referentiel/networks/{network_id}/versions/{version_id}/coverage",
+    response=list[CoverageOut],
+    auth=None,
+    summary="Each competency of a published version with the trainings of the network's members that aim at it",
+)
+@permission(PUBLIC)
+@paged
+def referentiel_coverage_list(request: HttpRequest, network_id: str, version_id: str) -> list[selectors.CoverageRow]:
+    network = selectors.network_get(user=None, slug=network_id)
+    version = selectors.published_version_get(network=network, number=version_id)
+    return selectors.coverage(network=network, version=version)

@@ -212,10 +212,20 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "referentiel.credential.revoke": _("Attestation numérique de compétence révoquée"),
     "referentiel.record.issue": _("Relevé de compétences émis"),
     "referentiel.item.updated": _("Élément du brouillon de référentiel modifié"),
+    "referentiel.objective.linked": _("Objectif de la formation lié à une compétence du référentiel"),
+    "referentiel.objective.unlinked": _("Lien entre un objectif et une compétence du référentiel retiré"),
     "referentiel.proposal.accepted": _("Proposition acceptée par le comité"),
     "referentiel.proposal.commented": _("Proposition commentée"),
     "referentiel.proposal.created": _("Proposition de modification du référentiel déposée"),
     "referentiel.proposal.refused": _("Proposition refusée par le comité"),
+    "referentiel.trainer_competency.declared": _("Compétence du référentiel déclarée pour le ou la formateur·rice"),
+    "referentiel.trainer_competency.refused": _(
+        "Compétence du ou de la formateur·rice refusée par le comité du réseau"
+    ),
+    "referentiel.trainer_competency.validated": _(
+        "Compétence du ou de la formateur·rice validée par le comité du réseau"
+    ),
+    "referentiel.trainer_competency.withdrawn": _("Compétence déclarée retirée"),
     "referentiel.version.imported": _("Version du référentiel chargée depuis un fichier"),
     "referentiel.version.published": _("Version du référentiel publiée"),
     # reporting

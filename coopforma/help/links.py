@@ -181,6 +181,10 @@ HELP_LINKS: dict[str, Target] = {
     "recognition:list": "referentiel#projets-de-certification",
     "recognition:create": "referentiel#projets-de-certification",
     "recognition:detail": "referentiel#projets-de-certification",
+    "referentiel:coverage": "referentiel#couverture-du-referentiel-par-les-formations",
+    "referentiel:trainer_queue": "referentiel#competences-des-formateurrices",
+    "referentiel_org:training": "referentiel#relier-les-objectifs-dune-formation-aux-competences",
+    "referentiel_org:trainer": "referentiel#competences-des-formateurrices",
 }
 
 

@@ -42,6 +42,8 @@ FLAGS: dict[str, set[str]] = {
     # Certification projects (recognition): members read them, the committee and moderators build and file them.
     "recognition.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "recognition.edit": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
+    # Validate or refuse the competencies trainers of member organisations declare (referentiel.TrainerCompetency).
+    "referentiel.validate_trainer": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
 }
 
 

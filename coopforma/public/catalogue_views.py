@@ -17,6 +17,7 @@ from coopforma.core.views import is_htmx
 from coopforma.evaluations.selectors import published_results
 from coopforma.public import catalogue_selectors as selectors
 from coopforma.public.forms import PublicCatalogueForm
+from coopforma.referentiel.selectors import public_training_competencies
 
 PAGE_SIZE = 20
 
@@ -61,6 +62,8 @@ def training_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "certification_url": certification_url(training),
         "nsf_label": NSF_LABELS.get(training.nsf_code, ""),
         "sessions": selectors.public_training_sessions(training=training),
+        # The competencies of the networks' référentiels its objectives aim at (referentiel.ObjectiveCompetency).
+        "competencies": public_training_competencies(training=training),
         # The mark only while the certificate is valid and covers the training's category (R6316-1).
         "qualiopi_mark": organisation.qualiopi_mark(training.action_category, timezone.localdate()),
     }

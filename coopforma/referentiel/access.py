@@ -24,3 +24,9 @@ def is_member(user: Any, network: Network) -> bool:
 def is_committee(user: Any, network: Network) -> bool:
     role = network_role(user, network)
     return role is not None and "referentiel.decide" in flags_for(role)
+
+
+def may_validate_trainers(user: Any, network: Network) -> bool:
+    """Validates the competencies that trainers of member organisations declare (the committee)."""
+    role = network_role(user, network)
+    return role is not None and "referentiel.validate_trainer" in flags_for(role)

@@ -9,6 +9,7 @@ class ReferentielConfig(AppConfig):
     verbose_name = _("Référentiel métiers et compétences")
 
     def ready(self) -> None:
-        from coopforma.referentiel.documents import register_kind
+        from coopforma.referentiel.documents import register_kind, register_providers
 
         register_kind()
+        register_providers()

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The « Relevé de compétences » document kind (subject: a trainee), registered with the documents engine.
+"""What the référentiel registers with the documents engine: the « Relevé de compétences » document kind (subject:
+a trainee), and the keywords it adds to the programme (each objective with the competencies of the networks'
+référentiels it aims at, a context provider: the engine and training_sessions never import the référentiel).
 
 Only what the records prove (Code du travail L6353-1; docs/credentials.md): each competency of a référentiel
 that an acquired-skills assessment evidences, with its level, the session, its dates, the training, who
@@ -15,10 +17,11 @@ from django.utils import timezone
 
 from coopforma.core.formatting import fr_date
 from coopforma.documents.default_templates import load_header
-from coopforma.documents.registry import DocumentKind, Keyword, KindHooks, Missing, register
+from coopforma.documents.registry import DocumentKind, Keyword, KindHooks, Missing, register, register_context_provider
 from coopforma.people.models import Trainee
 from coopforma.people.selectors import trainee_get
 from coopforma.referentiel.records import RecordEntry, record_entries
+from coopforma.referentiel.selectors import programme_competencies
 from coopforma.training_sessions.documents import DOCUMENT_KEYWORDS, ORGANISATION_KEYWORDS, organisation_data
 
 KIND = "competency_record"
@@ -98,3 +101,41 @@ def register_kind() -> None:
             ),
         )
     )
+
+
+PROGRAMME_KEYWORDS = (
+    Keyword(
+        "referentiel.objectives",
+        "Compétences du référentiel visées, par objectif (liste : objective, competencies — chacune code, label, "
+        "level, referentiel)",
+        [
+            {
+                "objective": "Prévenir et réguler les tensions d'un groupe",
+                "competencies": [
+                    {
+                        "code": "M1-C4",
+                        "label": "Prévenir et réguler les tensions",
+                        "level": "Pratique",
+                        "referentiel": "Référentiel des métiers de la coopération 1.0",
+                    }
+                ],
+            }
+        ],
+    ),
+    Keyword("referentiel.has_competencies", "Vrai quand au moins un objectif vise une compétence du référentiel", True),
+)
+
+
+def programme_provider(session: Any, context: dict[str, Any]) -> dict[str, Any]:
+    """The session's training's objective links (by rank in `Training.objectives`, which the links name)."""
+    training = session.training
+    rows = programme_competencies(training_id=training.pk, objectives=[str(o) for o in training.objectives or []])
+    return {
+        **context,
+        "referentiel": {"objectives": rows, "has_competencies": any(row["competencies"] for row in rows)},
+    }
+
+
+def register_providers() -> None:
+    """Called by ReferentielConfig.ready() (registering twice is a no-op)."""
+    register_context_provider("programme", programme_provider, keywords=PROGRAMME_KEYWORDS)

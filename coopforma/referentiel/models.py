@@ -317,3 +317,56 @@ class IssuedCredential(TenantModel):
 
     def __str__(self) -> str:
         return f"urn:uuid:{self.uid}"
+
+
+class TrainerCompetencyState(models.TextChoices):
+    PROPOSED = "proposed", _("Déclarée, à valider")
+    VALIDATED = "validated", _("Validée par le comité")
+    REFUSED = "refused", _("Refusée par le comité")
+
+
+class TrainerCompetency(TimeStampedModel):
+    """A competency of the référentiel that a trainer declares at a level during their onboarding (people app),
+    validated or refused line by line by the committee of the competency's network."""
+
+    trainer = models.ForeignKey(
+        "people.Trainer",
+        on_delete=models.CASCADE,
+        related_name="referentiel_competencies",
+        verbose_name=_("formateur·rice"),
+    )
+    competency = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="trainer_links", verbose_name=_("compétence")
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=LEVELS)
+    state = models.CharField(
+        _("état"), max_length=20, choices=TrainerCompetencyState.choices, default=TrainerCompetencyState.PROPOSED
+    )
+    evidence = models.TextField(_("éléments de preuve"), blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    validated_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+
+    class Meta:
+        verbose_name = _("compétence d'un·e formateur·rice")
+        ordering = ["trainer", "competency__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainer", "competency"],
+                name="referentiel_trainer_competency_once",
+                violation_error_message=_("Cette compétence est déjà déclarée pour ce ou cette formateur·rice."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainer_id} → {self.competency_id} ({self.level})"

@@ -5,12 +5,15 @@ the network also read the draft and the proposals (refused ones too: nothing is 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from coopforma.core.locking import id_or_404
 from coopforma.networks.models import Network
-from coopforma.referentiel import access, files
+from coopforma.referentiel import access, files, matching
 from coopforma.referentiel.models import (
     DEFAULT_LICENCE,
     DEFAULT_TITLE,
@@ -18,9 +21,12 @@ from coopforma.referentiel.models import (
     REFERENCE_LABELS,
     Item,
     ItemKind,
+    ObjectiveCompetency,
     Proposal,
     ProposalState,
     Referentiel,
+    TrainerCompetency,
+    TrainerCompetencyState,
     Version,
     VersionState,
 )
@@ -318,3 +324,267 @@ def level_labels() -> list[tuple[str, str]]:
 
 def reference_labels() -> dict[str, str]:
     return {code: str(label) for code, label in REFERENCE_LABELS.items()}
+
+
+# --- Trainings' objectives ↔ competencies -----------------------------------------------------------------------
+
+
+def applicable_versions(*, organisation_id: int) -> list[Version]:
+    """The référentiels that apply to an organisation's trainings: the latest published version of each network
+    it is a member of, by network name (one query)."""
+    versions = (
+        Version.objects.filter(
+            state=VersionState.PUBLISHED, referentiel__network__organisations__organisation_id=organisation_id
+        )
+        .select_related("referentiel__network")
+        .order_by("referentiel__network__name", "-major", "-minor")
+    )
+    latest: dict[int, Version] = {}
+    for version in versions:
+        latest.setdefault(version.referentiel.network_id, version)
+    return list(latest.values())
+
+
+def linkable_competencies(*, organisation_id: int) -> QuerySet[Item]:
+    """The competencies of the applicable versions (what a training of the organisation may aim at)."""
+    version_ids = [v.pk for v in applicable_versions(organisation_id=organisation_id)]
+    return (
+        Item.objects.filter(version_id__in=version_ids, kind=ItemKind.COMPETENCY)
+        .select_related("version__referentiel__network", "parent")
+        .order_by("version__referentiel__network__name", "position")
+    )
+
+
+def competency_search(*, organisation_id: int, query: str, limit: int = 20) -> list[Item]:
+    """Competencies of the applicable versions whose code, label, other names or criteria hold every word."""
+    words = normalise(query).split()[:10]
+    if not words:
+        return []
+    items = linkable_competencies(organisation_id=organisation_id)
+    for word in words:
+        items = items.filter(search_text__contains=word)
+    return list(items[:limit])
+
+
+def objective_links(*, training: Any) -> QuerySet[ObjectiveCompetency]:
+    """The links of a training's objectives, with their competency, version and network (one query)."""
+    return (
+        ObjectiveCompetency.objects.filter(training=training)
+        .select_related("competency__version__referentiel__network")
+        .order_by("objective", "competency__version__referentiel__network__name", "competency__position")
+    )
+
+
+@dataclass
+class ObjectiveRow:
+    """One objective of a training with its linked competencies and (for editors) the suggested ones."""
+
+    rank: int
+    text: str
+    links: list[ObjectiveCompetency] = field(default_factory=list)
+    suggestions: list[Item] = field(default_factory=list)
+
+
+def objectives_with_competencies(*, training: Any, suggest: bool = False) -> list[ObjectiveRow]:
+    """Each objective of the training (`Training.objectives`, by rank) with its links; with `suggest`, the three
+    competencies of the applicable référentiels whose words best match it (not already linked)."""
+    rows = [ObjectiveRow(rank=i, text=str(text)) for i, text in enumerate(training.objectives or [])]
+    for link in objective_links(training=training):
+        if 0 <= link.objective < len(rows):
+            rows[link.objective].links.append(link)
+    if suggest and rows:
+        candidates = list(linkable_competencies(organisation_id=training.organisation_id))
+        by_id = {item.pk: item for item in candidates}
+        for row in rows:
+            linked = {link.competency.key for link in row.links}
+            pool = [(c.pk, c.label, [*c.aliases, *c.criteria]) for c in candidates if c.key not in linked]
+            row.suggestions = [by_id[s.competency_id] for s in matching.rank(row.text, pool)]
+    return rows
+
+
+def training_competency_item_url(*, item: Item) -> str:
+    """The public page of a competency in its version (stable)."""
+    version = item.version
+    return reverse(
+        "referentiel:competences",
+        kwargs={"network": version.referentiel.network.slug, "number": version.number, "code": item.code},
+    )
+
+
+def public_training_competencies(*, training: Any) -> list[dict[str, Any]]:
+    """For the public training page: each linked competency once (by network, then référentiel order), with
+    its level, the objectives it serves and its public page — published versions of public networks only."""
+    found: dict[int, dict[str, Any]] = {}
+    objectives = training.objectives or []
+    for link in objective_links(training=training).filter(
+        competency__version__state=VersionState.PUBLISHED, competency__version__referentiel__network__is_public=True
+    ):
+        entry = found.setdefault(
+            link.competency_id,
+            {
+                "item": link.competency,
+                "network": link.competency.version.referentiel.network,
+                "version": link.competency.version,
+                "url": training_competency_item_url(item=link.competency),
+                "levels": [],
+                "objectives": [],
+            },
+        )
+        if link.level and link.get_level_display() not in entry["levels"]:
+            entry["levels"].append(link.get_level_display())
+        if 0 <= link.objective < len(objectives):
+            entry["objectives"].append(str(objectives[link.objective]))
+    return list(found.values())
+
+
+def programme_competencies(*, training_id: int, objectives: list[str]) -> list[dict[str, Any]]:
+    """What the programme prints: each objective with its competencies (code, label, level, référentiel)."""
+    rows: list[dict[str, Any]] = [{"objective": str(text), "competencies": []} for text in objectives]
+    links = (
+        ObjectiveCompetency.objects.filter(training_id=training_id)
+        .select_related("competency__version__referentiel")
+        .order_by("objective", "competency__position")
+    )
+    for link in links:
+        if 0 <= link.objective < len(rows):
+            item = link.competency
+            rows[link.objective]["competencies"].append(
+                {
+                    "code": item.code,
+                    "label": item.label,
+                    "level": str(link.get_level_display()) if link.level else "",
+                    "referentiel": f"{item.version.referentiel.title} {item.version.number}",
+                }
+            )
+    return rows
+
+
+# --- Coverage and the map -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CoveredTraining:
+    id: int
+    title: str
+    organisation: str
+    public_url: str  # "" when the training is not on its organisation's public catalogue
+
+
+@dataclass
+class CoverageRow:
+    item: Item
+    group: str  # the job (« M1 Animateur·rice… ») or, for a block's competency, the block
+    trainings: list[CoveredTraining] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.trainings)
+
+
+def trainings_for_competency(*, network: Network, key: Any) -> list[int]:
+    """The ids of the trainings of the network's member organisations whose objectives aim at the competency
+    `key` (its key, the same in every version). For the map's filter (offers wires it)."""
+    return list(
+        ObjectiveCompetency.objects.filter(
+            competency__key=key,
+            competency__version__referentiel__network=network,
+            training__organisation__networks__network=network,
+        )
+        .values_list("training_id", flat=True)
+        .distinct()
+        .order_by("training_id")
+    )
+
+
+def coverage(*, network: Network, version: Version) -> list[CoverageRow]:
+    """Every competency of `version` (in the référentiel's order, grouped by job) with the trainings of the
+    network's member organisations that aim at it (in any version: the key follows it). Three queries."""
+    items = list(items_of(version=version))
+    competencies = [i for i in items if i.kind == ItemKind.COMPETENCY]
+    rows = {
+        c.key: CoverageRow(item=c, group=f"{c.parent.code} {c.parent.label}" if c.parent else "") for c in competencies
+    }
+    links = (
+        ObjectiveCompetency.objects.filter(
+            competency__key__in=list(rows),
+            competency__version__referentiel__network=network,
+            training__organisation__networks__network=network,
+        )
+        .values(
+            "competency__key",
+            "training_id",
+            "training__title",
+            "training__is_public",
+            "training__status",
+            "training__organisation__name",
+            "training__organisation__slug",
+        )
+        .order_by("training__title", "training_id")
+        .distinct()
+    )
+    seen: set[tuple[Any, int]] = set()
+    for link in links:
+        pair = (link["competency__key"], link["training_id"])
+        if pair in seen:
+            continue
+        seen.add(pair)
+        public = link["training__is_public"] and link["training__status"] == "validated"
+        url = (
+            reverse("public:training", kwargs={"org": link["training__organisation__slug"], "pk": link["training_id"]})
+            if public
+            else ""
+        )
+        rows[link["competency__key"]].trainings.append(
+            CoveredTraining(
+                id=link["training_id"],
+                title=link["training__title"],
+                organisation=link["training__organisation__name"],
+                public_url=url,
+            )
+        )
+    return list(rows.values())
+
+
+# --- Trainers' competencies ----------------------------------------------------------------------------------------
+
+
+def trainer_competencies(*, trainer: Any) -> QuerySet[TrainerCompetency]:
+    return (
+        TrainerCompetency.objects.filter(trainer=trainer)
+        .select_related("competency__version__referentiel__network", "validated_by")
+        .order_by("competency__version__referentiel__network__name", "competency__position")
+    )
+
+
+def trainer_queue(*, user: Any, network: Network, state: str = TrainerCompetencyState.PROPOSED) -> QuerySet:
+    """The competencies trainers declared in the network's référentiel, for its committee (404 for anyone not in
+    the network; the view checks the flag)."""
+    if not access.is_member(user, network):
+        raise Http404
+    lines = TrainerCompetency.objects.filter(competency__version__referentiel__network=network)
+    if state:
+        lines = lines.filter(state=state)
+    return lines.select_related("trainer__organisation", "competency__version", "validated_by", "declared_by").order_by(
+        "created_at", "pk"
+    )
+
+
+def competency_id_for(*, network: str, version: str, code: str) -> int:
+    """The id of the competency `code` of a published version (`latest`: the latest) of the network `network`,
+    for the API (which names competencies as people cite them); a French error saying what is not found. Whether
+    the organisation may aim at it is the service's check."""
+    found = Network.objects.filter(slug=network).first()
+    version_obj = None
+    if found is not None:
+        try:
+            version_obj = published_version_get(network=found, number=version)
+        except Http404:
+            version_obj = None
+    if version_obj is None:
+        message = _("Aucune version publiée « %(version)s » du référentiel du réseau « %(network)s ».")
+        raise ValidationError({"version": message % {"version": version, "network": network}})
+    item = version_obj.items.filter(code=code, kind=ItemKind.COMPETENCY).only("pk").first()
+    if item is None:
+        message = _("Aucune compétence « %(code)s » dans la version %(number)s.")
+        raise ValidationError({"code": message % {"code": code, "number": version_obj.number}})
+    return item.pk

@@ -17,20 +17,28 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from coopforma.catalogue.selectors import training_editable, training_get
 from coopforma.core.locking import id_or_404
 from coopforma.core.log import log_action
 from coopforma.networks.models import Network
+from coopforma.people.selectors import trainer_get
+from coopforma.people.services import trainer_editable_fields
 from coopforma.referentiel import access, files
 from coopforma.referentiel.models import (
     DEFAULT_LICENCE,
+    LEVELS,
     Item,
     ItemKind,
+    ObjectiveCompetency,
     Proposal,
     ProposalComment,
     ProposalKind,
     ProposalState,
     Referentiel,
+    TrainerCompetency,
+    TrainerCompetencyState,
     Version,
     VersionState,
 )
@@ -489,3 +497,193 @@ def _changelog(version: Version) -> str:
     if not lines:
         lines.append("- Version chargée depuis un fichier.")
     return "\n".join(lines)
+
+
+# --- Trainings' objectives ↔ competencies -------------------------------------------------------------------------
+
+LEVEL_CODES = [code for code, _label in LEVELS]
+
+
+def _editable_training(actor: Any, training_id: int) -> Any:
+    """The training, if the actor may edit it (the catalogue's rule); 404 when not theirs, 403 when read-only."""
+    training = training_get(actor=actor, training_id=training_id)
+    if not training_editable(actor=actor, training=training):
+        raise PermissionDenied("catalogue.edit")
+    return training
+
+
+def _applicable_competency(organisation_id: int, competency_id: int, field: str = "competency") -> Item:
+    """A competency of a published version of one of the organisation's networks; a French error otherwise."""
+    item = (
+        Item.objects.select_related("version__referentiel__network")
+        .filter(
+            pk=competency_id,
+            kind=ItemKind.COMPETENCY,
+            version__state=VersionState.PUBLISHED,
+            version__referentiel__network__organisations__organisation_id=organisation_id,
+        )
+        .first()
+    )
+    if item is None:
+        raise ValidationError(
+            {
+                field: _(
+                    "Cette compétence n'appartient à aucune version publiée du référentiel d'un réseau dont votre "
+                    "organisation est membre."
+                )
+            }
+        )
+    return item
+
+
+def _check_level(level: str, *, required: bool = False) -> None:
+    if (level or required) and level not in LEVEL_CODES:
+        labels = ", ".join(str(label) for _code, label in LEVELS)
+        raise ValidationError({"level": _("Niveau inconnu : choisissez parmi %(levels)s.") % {"levels": labels}})
+
+
+@transaction.atomic
+def objective_competency_link(
+    *, actor: Any, training_id: int, objective: int, competency_id: int, level: str = ""
+) -> ObjectiveCompetency:
+    """Link the objective of rank `objective` (0 for the first) of a training to a competency, at the level aimed
+    (optional). Linking it again changes the level."""
+    training = _editable_training(actor, training_id)
+    count = len(training.objectives or [])
+    if not 0 <= objective < count:
+        raise ValidationError(
+            {
+                "objective": _("Cette formation n'a pas d'objectif n° %(n)s (elle en a %(count)s).")
+                % {"n": objective + 1, "count": count}
+            }
+        )
+    _check_level(level)
+    item = _applicable_competency(training.organisation_id, competency_id)
+    link, created = ObjectiveCompetency.objects.get_or_create(
+        training=training, objective=objective, competency=item, defaults={"level": level}
+    )
+    if not created and link.level != level:
+        link.level = level
+        link.save(update_fields=["level"])
+    elif not created:
+        return link
+    log_action(
+        actor=actor.user,
+        obj=training,
+        action="referentiel.objective.linked",
+        data={"objective": objective + 1, "competency": item.code, "version": item.version.number, "level": level},
+    )
+    return link
+
+
+@transaction.atomic
+def objective_competency_unlink(*, actor: Any, training_id: int, link_id: int) -> None:
+    training = _editable_training(actor, training_id)
+    link = (
+        ObjectiveCompetency.objects.filter(pk=link_id, training=training).select_related("competency__version").first()
+    )
+    if link is None:
+        raise Http404
+    data = {
+        "objective": link.objective + 1,
+        "competency": link.competency.code,
+        "version": link.competency.version.number,
+    }
+    link.delete()
+    log_action(actor=actor.user, obj=training, action="referentiel.objective.unlinked", data=data)
+
+
+# --- Trainers' competencies ---------------------------------------------------------------------------------------
+
+
+def _trainer_for_declaration(actor: Any, trainer_id: int) -> Any:
+    """The trainer, if the actor may declare for them: themself, or the staff who edit their profile (people's
+    rule). 404 for a trainer of another organisation, 403 for a read-only one."""
+    trainer = trainer_get(actor=actor, trainer_id=trainer_id)
+    if not trainer_editable_fields(actor=actor, trainer=trainer):
+        raise PermissionDenied("trainers.propose")
+    return trainer
+
+
+@transaction.atomic
+def trainer_competency_declare(
+    *, actor: Any, trainer_id: int, competency_id: int, level: str, evidence: str = ""
+) -> TrainerCompetency:
+    """Declare that a trainer holds a competency at a level (with what shows it): proposed to the committee of the
+    competency's network. Declaring it again (another level, after a refusal) proposes it again."""
+    trainer = _trainer_for_declaration(actor, trainer_id)
+    _check_level(level, required=True)
+    item = _applicable_competency(trainer.organisation_id, competency_id)
+    evidence = (evidence or "").strip()
+    line = TrainerCompetency.objects.select_for_update().filter(trainer=trainer, competency__key=item.key).first()
+    if line is None:
+        line = TrainerCompetency(trainer=trainer, competency=item)
+    elif (line.level, line.evidence, line.competency_id) == (level, evidence, item.pk) and (
+        line.state != TrainerCompetencyState.REFUSED
+    ):
+        return line
+    line.competency = item
+    line.level = level
+    line.evidence = evidence
+    line.state = TrainerCompetencyState.PROPOSED
+    line.declared_by = actor.user
+    line.validated_by = None
+    line.validated_at = None
+    line.decision_reason = ""
+    line.save()
+    log_action(
+        actor=actor.user,
+        obj=trainer,
+        action="referentiel.trainer_competency.declared",
+        data={"competency": item.code, "version": item.version.number, "level": level},
+    )
+    return line
+
+
+@transaction.atomic
+def trainer_competency_withdraw(*, actor: Any, trainer_id: int, line_id: int) -> None:
+    trainer = _trainer_for_declaration(actor, trainer_id)
+    line = TrainerCompetency.objects.filter(pk=line_id, trainer=trainer).select_related("competency").first()
+    if line is None:
+        raise Http404
+    code = line.competency.code
+    line.delete()
+    log_action(
+        actor=actor.user, obj=trainer, action="referentiel.trainer_competency.withdrawn", data={"competency": code}
+    )
+
+
+@transaction.atomic
+def trainer_competency_decide(
+    *, user: Any, network_id: int, line_id: int, accept: bool, reason: str = ""
+) -> TrainerCompetency:
+    """The committee of the competency's network validates or refuses a declared line (a refusal says why)."""
+    network = _network(network_id)
+    _require_member(user, network)
+    line = (
+        TrainerCompetency.objects.select_for_update()
+        .select_related("competency", "trainer")
+        .filter(pk=line_id, competency__version__referentiel__network=network)
+        .first()
+    )
+    if line is None:
+        raise Http404
+    if user is not None and not access.may_validate_trainers(user, network):
+        raise PermissionDenied("referentiel.validate_trainer")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError(
+            {"reason": _("Dites au formateur ou à la formatrice pourquoi cette compétence est refusée.")}
+        )
+    line.state = TrainerCompetencyState.VALIDATED if accept else TrainerCompetencyState.REFUSED
+    line.validated_by = user
+    line.validated_at = timezone.now()
+    line.decision_reason = reason
+    line.save(update_fields=["state", "validated_by", "validated_at", "decision_reason", "updated_at"])
+    log_action(
+        actor=user,
+        obj=line.trainer,
+        action="referentiel.trainer_competency.validated" if accept else "referentiel.trainer_competency.refused",
+        data={"competency": line.competency.code, "level": line.level, "reason": reason},
+    )
+    return line

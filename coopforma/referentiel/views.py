@@ -5,6 +5,7 @@ Published versions are public (no login), each with stable URLs per version and 
 downloads; the unversioned item URLs redirect to the latest published version. The draft and the proposals are
 for the network's members; deciding and publishing for its committee (access.py)."""
 
+import csv
 import json
 from typing import Any
 
@@ -23,8 +24,8 @@ from coopforma.core.views import is_htmx
 from coopforma.networks.access import flags_for
 from coopforma.networks.models import Network
 from coopforma.referentiel import access, files, selectors, services, skos
-from coopforma.referentiel.forms import CommentForm, DecisionForm, ProposalForm, SearchForm
-from coopforma.referentiel.models import Item, ProposalState, Version
+from coopforma.referentiel.forms import CommentForm, DecisionForm, ProposalForm, SearchForm, TrainerDecisionForm
+from coopforma.referentiel.models import Item, ProposalState, TrainerCompetencyState, Version
 
 DOWNLOADS = {
     "json": ("application/json", "json"),
@@ -41,6 +42,7 @@ def _context(request: HttpRequest, network: Network, **extra: Any) -> dict[str, 
         "referentiel": selectors.referentiel_get(network=network),
         "is_member": role is not None and "referentiel.propose" in flags_for(role),
         "is_committee": role is not None and "referentiel.decide" in flags_for(role),
+        "may_validate_trainers": role is not None and "referentiel.validate_trainer" in flags_for(role),
         "levels": selectors.level_labels(),
         "reference_labels": selectors.reference_labels(),
         **extra,
@@ -165,6 +167,83 @@ def download(request: HttpRequest, network: str, number: str, fmt: str) -> HttpR
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"  # open data: readable from any site
     return response
+
+
+# --- Coverage: the competencies × the member organisations' trainings ----------------------------------------------
+
+
+def _coverage(request: HttpRequest, network: str) -> tuple[Network, Version, list[selectors.CoverageRow]]:
+    net = selectors.network_get(user=request.user, slug=network)
+    number = request.GET.get("version", "")[:20] or "latest"
+    version = selectors.published_version_get(network=net, number=number)
+    return net, version, selectors.coverage(network=net, version=version)
+
+
+def coverage(request: HttpRequest, network: str) -> HttpResponse:
+    """Which competencies the trainings of the network's member organisations aim at, and which none does."""
+    net, version, rows = _coverage(request, network)
+    context = _context(
+        request,
+        net,
+        version=version,
+        rows=rows,
+        uncovered=sum(1 for row in rows if not row.count),
+        versions=selectors.published_versions(network=net),
+    )
+    return render(request, "referentiel/coverage.html", context)
+
+
+def coverage_csv(request: HttpRequest, network: str) -> HttpResponse:
+    net, version, rows = _coverage(request, network)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="couverture-{net.slug}-{version.number}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 with its BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Métier"), _("Identifiant"), _("Compétence"), _("Formations"), _("Intitulés des formations")])
+    for row in rows:
+        titles = " | ".join(f"{t.title} ({t.organisation})" for t in row.trainings)
+        writer.writerow([row.group, row.item.code, row.item.label, row.count, titles])
+    return response
+
+
+# --- Committee: the competencies trainers declare -----------------------------------------------------------------
+
+
+@login_required
+def trainer_queue(request: HttpRequest, network: str) -> HttpResponse:
+    """The trainers' declared competencies of the network's référentiel: the committee validates or refuses."""
+    net = _member_network(request, network)
+    if not access.may_validate_trainers(request.user, net):
+        raise PermissionDenied
+    state = request.GET.get("etat", TrainerCompetencyState.PROPOSED)
+    if state not in TrainerCompetencyState.values and state != "tout":
+        state = TrainerCompetencyState.PROPOSED
+    lines = selectors.trainer_queue(user=request.user, network=net, state="" if state == "tout" else state)
+    context = _context(request, net, page=paginate(request, lines), state=state, states=TrainerCompetencyState.choices)
+    return render(request, "referentiel/trainer_queue.html", context)
+
+
+@login_required
+@require_POST
+def trainer_decide(request: HttpRequest, network: str, line_id: int) -> HttpResponse:
+    net = _member_network(request, network)
+    form = TrainerDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez de valider ou de refuser."))
+        return redirect("referentiel:trainer_queue", network=net.slug)
+    try:
+        services.trainer_competency_decide(
+            user=request.user,
+            network_id=net.pk,
+            line_id=line_id,
+            accept=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Décision enregistrée."))
+    return redirect("referentiel:trainer_queue", network=net.slug)
 
 
 # --- Members: proposals -------------------------------------------------------------------------------------------

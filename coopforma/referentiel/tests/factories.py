@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from coopforma.accounts.tests.factories import UserFactory
-from coopforma.networks.models import Network, NetworkPerson
+from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson
 from coopforma.referentiel import files, services
 from coopforma.referentiel.demo import DRAFT
 from coopforma.referentiel.models import (
@@ -15,6 +15,7 @@ from coopforma.referentiel.models import (
     ItemKind,
     ObjectiveCompetency,
     Referentiel,
+    TrainerCompetency,
     Version,
     VersionState,
 )
@@ -39,19 +40,28 @@ def load_draft(network: Network, *, publish: bool = False) -> Version:
 
 
 def objects_with_id(i: int, **records: Any) -> None:
-    """For tests/test_every_route.py: a competency (Item `i`) of a published référentiel linked to objective 0 of
-    records["training"], the skills assessment of records["participant"] (evaluations' invitation `i`) answered
-    « acquis », and an issued credential `i` of that trainee."""
+    """Create the records this app's organisation pages and API address by id, with primary key `i`, in
+    records["org"] (used by tests/test_every_route.py): a network the organisation is a member of, with a published
+    version holding one job and one competency (Item `i`), the training's first objective linked to it, the
+    trainer's declaration of it, the skills assessment of records["participant"] (evaluations' invitation `i`)
+    answered « acquis », and an issued credential `i` of that trainee."""
     from coopforma.evaluations.models import Answer, Invitation, Response
 
     org, mark = records["org"], records["mark"]
-    network = Network.objects.create(name=f"Réseau {mark}", slug=f"reseau-{i}")
+    network = Network.objects.create(name=f"Réseau {mark}", slug=f"reseau-{i}-{org.pk}", is_public=True)
+    NetworkOrganisation.objects.create(network=network, organisation=org)
     referentiel = Referentiel.objects.create(network=network)
-    version = Version.objects.create(referentiel=referentiel, number="1.0", major=1, state=VersionState.PUBLISHED)
-    item = Item.objects.create(
-        pk=i, version=version, kind=ItemKind.COMPETENCY, code=f"C{i}", label=f"Compétence {mark}"
+    version = Version.objects.create(
+        referentiel=referentiel, number="1.0", major=1, state=VersionState.PUBLISHED, published_at=timezone.now()
     )
-    ObjectiveCompetency.objects.create(training=records["training"], objective=0, competency=item, level="pratique")
+    job = Item.objects.create(version=version, kind=ItemKind.JOB, code="M1", label=f"Métier {mark}")
+    competency = Item.objects.create(
+        pk=i, version=version, kind=ItemKind.COMPETENCY, code="M1-C1", label=f"Compétence {mark}", parent=job
+    )
+    ObjectiveCompetency.objects.create(
+        pk=i, training=records["training"], objective=0, competency=competency, level="pratique"
+    )
+    TrainerCompetency.objects.create(pk=i, trainer=records["trainer"], competency=competency, level="pratique")
     invitation = Invitation.objects.get(pk=i)
     Invitation.objects.filter(pk=i).update(answered_at=timezone.now())
     response = Response.objects.create(
@@ -63,7 +73,7 @@ def objects_with_id(i: int, **records: Any) -> None:
         organisation=org,
         trainee=records["participant"].trainee,
         session=records["session"],
-        competency=item,
+        competency=competency,
         level="pratique",
         token="x.y.z",
     )
