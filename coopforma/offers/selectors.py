@@ -61,6 +61,7 @@ def relevance_queue(*, actor: NetworkActor) -> QuerySet[OfferRelevance]:
             network=actor.network, verdict=RelevanceVerdict.QUEUE, decision="", offer__status=OfferStatus.ACTIVE
         )
         .select_related("offer", "offer__source")
+        .prefetch_related("offer__provenances__source")
         .order_by("-score", "offer__title", "pk")
     )
 

@@ -220,3 +220,23 @@ def test_only_the_networks_moderators_manage_its_subscriptions(settings, client:
     client.post(f"/reseaux/nous/gerer/sources/{source.pk}/retirer/")
     source.refresh_from_db()
     assert source.url == ""
+
+
+@pytest.mark.django_db
+def test_the_moderators_queue_shows_every_provenance_of_an_offer(client: Client) -> None:
+    network = NetworkFactory(slug="file")
+    own = OfferSource.objects.create(name="file-carif", label="Carif local", kind=SourceKind.LHEO, network=network)
+    fed = OfferSource.objects.create(
+        name="file-fed", label="Réseau voisin", kind=SourceKind.FEDERATION, network=network
+    )
+    offer = feed_offer(
+        own,
+        title="Gouvernance partagée",
+        origin={"chain": [{"source": "Carif lointain", "installation": "https://a.example"}]},
+    )
+    now = timezone.now()
+    OfferProvenance.objects.create(offer=offer, source=fed, external_id="9", first_seen_at=now, last_seen_at=now)
+    OfferRelevance.objects.create(network=network, offer=offer, verdict="queue", scored_at=now)
+    client.force_login(person(network, NetworkRole.MODERATOR).user)
+    page = client.get("/reseaux/file/gerer/pertinence/").content.decode()
+    assert "Carif local, Réseau voisin" in page and "Carif lointain — https://a.example" in page
