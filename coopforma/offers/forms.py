@@ -136,6 +136,6 @@ class SubscriptionForm(forms.Form):
 
 class ImportForm(forms.Form):
     label = forms.CharField(label=_("Nom de la source"), max_length=200)
-    url = forms.CharField(label=_("Adresse du flux LHEO"), max_length=1000, required=False)
+    url = forms.CharField(label=_("Adresse du flux LHEO"), max_length=500, required=False)
     upload = forms.FileField(label=_("ou fichier LHEO (XML)"), required=False)
     licence = forms.CharField(label=_("Licence des données"), max_length=200, required=False)

@@ -541,7 +541,9 @@ def import_request(*, actor: NetworkActor, label: str, url: str = "", upload: An
         errors["label"] = _("Indiquez le nom de la source.")
     if bool(url) == bool(upload):
         errors["__all__"] = _("Indiquez l'adresse du flux ou choisissez un fichier, l'un des deux.")
-    if url:
+    if len(url) > 500:
+        errors["url"] = _("L'adresse dépasse 500 caractères.")
+    elif url:
         try:
             url = feed_url_check(url)
         except ValidationError as exc:

@@ -322,11 +322,19 @@ def _installation(request: HttpRequest) -> str:
 
 
 def _feed_view(kind: str, content_type: str, filename: str) -> Any:
+    def version(request: HttpRequest, network: str) -> tuple[str, Any]:
+        """Computed once per request (the ETag and the Last-Modified come from the same aggregates)."""
+        cached = getattr(request, "_feed_version", None)
+        if cached is None:
+            cached = open_data.feed_version(network_selectors.network_public_get(slug=network), kind)
+            request._feed_version = cached  # type: ignore[attr-defined]
+        return cached
+
     def etag(request: HttpRequest, network: str) -> str:
-        return open_data.feed_version(network_selectors.network_public_get(slug=network), kind)[0]
+        return version(request, network)[0]
 
     def last_modified(request: HttpRequest, network: str) -> Any:
-        return open_data.feed_version(network_selectors.network_public_get(slug=network), kind)[1]
+        return version(request, network)[1]
 
     @require_safe
     @condition(etag_func=etag, last_modified_func=last_modified)
