@@ -258,6 +258,8 @@ TASKS = {
 # Webhooks go to public HTTPS addresses only; a development server (DEBUG) or the tests may also call
 # http://127.0.0.1 (coopforma/webhooks/transport.py). Not read from the environment: never on in production.
 WEBHOOKS_ALLOW_LOCAL = False
+# Federation and imports by URL (offers/federation.py): http://localhost feeds only in development or tests.
+FEDERATION_ALLOW_LOCAL = False
 
 # Documents: templates are rendered and compiled in worker processes with hard limits (docs/documents.md).
 DOCUMENTS_RENDER_WORKERS = int(os.environ.get("RENDER_WORKERS", "2"))  # per web or task process

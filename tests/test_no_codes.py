@@ -151,7 +151,8 @@ def walk(client: Client, *starts: str, inside: str = f"/o/{DEMO_SLUG}/") -> dict
             continue
         kind = response.get("Content-Type", "")
         if kind.startswith("text/csv"):
-            body = response.content.decode("utf-8-sig")
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
+            body = raw.decode("utf-8-sig")
             rows = list(csv.reader(io.StringIO(body), delimiter=";" if body.count(";") > body.count(",") else ","))
             report[url] = findings(" ".join(" ".join(row) for row in rows), english)
             continue

@@ -138,6 +138,11 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "offers.relevance.reopened": _("Décision sur l'offre annulée"),
     "offers.rules.updated": _("Règles de pertinence modifiées"),
     "offers.source.imported": _("Flux d'offres importé"),
+    "offers.subscription.created": _("Abonnement à un flux d'offres ajouté"),
+    "offers.subscription.removed": _("Abonnement à un flux d'offres retiré"),
+    "offers.subscription.pulled": _("Flux d'offres d'un abonnement relevé"),
+    "offers.subscription.failed": _("Relève d'un flux d'offres échouée"),
+    "offers.import.requested": _("Import d'un flux d'offres demandé"),
     # people
     "people.client.contact_added": _("Contact ajouté"),
     "people.client.contact_removed": _("Contact retiré"),

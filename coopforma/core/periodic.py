@@ -109,6 +109,12 @@ JOBS: tuple[Job, ...] = (
         ("tenders", "digest", "--due"),
         at=dt.time(7, 15),
     ),
+    Job(
+        "federation",
+        _("Carte des formations : relève des flux auxquels les réseaux sont abonnés"),
+        ("offers_pull",),
+        every=dt.timedelta(hours=1),
+    ),
     Job("attendance", _("Intégrité des registres d'émargement"), ("attendance", "verify"), at=dt.time(6, 45)),
     Job("documents", _("Intégrité des documents émis"), ("documents", "verify", "--quiet"), at=dt.time(6, 30)),
 )

@@ -18,8 +18,9 @@ the element's path, so a caller never publishes an invalid file.
 """
 
 import datetime as dt
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -230,6 +231,8 @@ class Formation:
     url: str = ""
     resume: str = ""
     blocs: tuple[Bloc, ...] = field(default=())
+    # (info, value) pairs written as <extras info="coopforma"><extra info="…">…</extra></extras> (the provenance)
+    extras: tuple[tuple[str, str], ...] = ()
 
 
 # Characters XML 1.0 refuses (C0 controls but tab, newline, carriage return): a pasted text may carry them.
@@ -506,6 +509,42 @@ class LheoWriter(_Writer):
         for i, action in enumerate(formation.actions, 1):
             self.action(node, action, f"{path}/action[{i}]")
         self.organisme(node, formation.organisme, path)
+        self.extras(node, formation.extras)
+
+    def extras(self, parent: etree._Element, pairs: Iterable[tuple[str, str]]) -> None:
+        pairs = [(info, clean(value)) for info, value in pairs if clean(value)]
+        if pairs:
+            node = self.el(parent, "extras", info="coopforma")
+            for info, value in pairs:
+                self.el(node, "extra", info=info).text = value
+
+
+def stream_lheo(
+    formations: Iterable[Formation], *, generated_on: dt.date, extras: Iterable[tuple[str, str]] = ()
+) -> Iterator[bytes]:
+    """The LHEO 2.3 document of these formations by pieces (one per formation), for a large feed: the same tree
+    as `write_lheo`, with the document's `extras` (its licence…) after the offers. `LheoError` before the first
+    byte when there is no formation (the schema wants one at least)."""
+    writer = LheoWriter()
+    formations = iter(formations)
+    first = next(formations, None)
+    if first is None:
+        raise LheoError("offres/formation", "aucune formation publiée à exporter")
+    yield (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<lheo xmlns="{LHEO_NAMESPACE}" '
+        f'datemaj="{lheo_date(generated_on)}">\n<offres>\n'
+    ).encode()
+    count = 0
+    for count, formation in enumerate(itertools.chain([first], formations), 1):
+        holder = etree.Element(f"{{{LHEO_NAMESPACE}}}offres", nsmap={None: LHEO_NAMESPACE})
+        writer.formation(holder, formation, f"formation[{count}]")
+        yield etree.tostring(holder[0], encoding="UTF-8", pretty_print=True)
+    tail = etree.Element(f"{{{LHEO_NAMESPACE}}}lheo", nsmap={None: LHEO_NAMESPACE})
+    writer.extras(tail, extras)
+    yield b"</offres>\n"
+    if len(tail):
+        yield etree.tostring(tail[0], encoding="UTF-8", pretty_print=True)
+    yield b"</lheo>\n"
 
 
 def write_lheo(formations: Iterable[Formation], *, generated_on: dt.date) -> bytes:

@@ -163,6 +163,10 @@ HELP_LINKS: dict[str, Target] = {
     "offers:partner_offer_create": "reseau#saisir-une-offre-de-la-structure",
     "offers:relevance": "reseau#offres-a-examiner",
     "offers:rules": "reseau#regles-de-pertinence",
+    "offers:subscriptions": "reseau#sources-et-abonnements",
+    "offers:imports": "reseau#importer-un-flux-lheo",
+    "offers:import_run": "reseau#importer-un-flux-lheo",
+    "offers:open_data": "reseau#donnees-ouvertes",
     # A network's référentiel (public pages, proposals, decisions).
     "referentiel:index": "referentiel#lire-le-referentiel-publie",
     "referentiel:search": "referentiel#lire-le-referentiel-publie",

@@ -25,6 +25,8 @@ FLAGS: dict[str, set[str]] = {
     "network.moderate": {NetworkRole.MODERATOR},
     # The relevance rules of the map (what is "on cooperation").
     "network.rules": {NetworkRole.MODERATOR},
+    # The map's outside sources: subscriptions to other installations' feeds, LHEO imports from the web page.
+    "offers.sources": {NetworkRole.MODERATOR},
     # See the network's space (« Mes réseaux ») and propose a partner structure.
     "network.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
     "partners.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},

@@ -108,3 +108,34 @@ class RulesForm(forms.Form):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Motif (facultatif)"), max_length=500, required=False)
+
+
+class SubscriptionForm(forms.Form):
+    label = forms.CharField(label=_("Nom de la source"), max_length=200)
+    url = forms.CharField(
+        label=_("Adresse du flux"),
+        max_length=500,
+        help_text=_("Le flux JSON d'un réseau d'une autre installation (…/offres.json) ou l'adresse d'un flux LHEO."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Format du flux"),
+        choices=[
+            ("federation", _("Flux JSON d'une autre installation Coopforma")),
+            ("lheo", _("Flux LHEO (réseau des Carif-Oref ou autre)")),
+        ],
+    )
+    licence = forms.CharField(
+        label=_("Licence des données"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Par exemple « Licence Ouverte 2.0 » : sans licence ouverte connue, ces offres ne sont pas republiées."
+        ),
+    )
+
+
+class ImportForm(forms.Form):
+    label = forms.CharField(label=_("Nom de la source"), max_length=200)
+    url = forms.CharField(label=_("Adresse du flux LHEO"), max_length=500, required=False)
+    upload = forms.FileField(label=_("ou fichier LHEO (XML)"), required=False)
+    licence = forms.CharField(label=_("Licence des données"), max_length=200, required=False)

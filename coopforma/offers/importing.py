@@ -131,9 +131,35 @@ def is_url(location: str) -> bool:
     return urlsplit(location).scheme in {"http", "https"}
 
 
+STORAGE_PREFIX = "storage:"  # a file uploaded on the import page, kept in the default storage
+
+
 @contextlib.contextmanager
-def open_feed(location: str, *, max_bytes: int = MAX_BYTES, timeout: float = FETCH_TIMEOUT) -> Iterator[IO[bytes]]:
-    """A seekable binary stream of the feed: a local file (gzip or not) or a URL downloaded to a temporary file."""
+def open_feed(
+    location: str, *, max_bytes: int = MAX_BYTES, timeout: float = FETCH_TIMEOUT, safe: bool = False
+) -> Iterator[IO[bytes]]:
+    """A seekable binary stream of the feed: a local file (gzip or not), a file of the default storage
+    (``storage:<name>``, uploaded on the import page) or a URL downloaded to a temporary file; `safe` fetches the
+    URL like a federated feed (offers/federation.py: no private address, no redirect)."""
+    if location.startswith(STORAGE_PREFIX):
+        from django.core.files.storage import default_storage
+
+        name = location.removeprefix(STORAGE_PREFIX)
+        if not default_storage.exists(name):
+            raise ImportFailed(f"Fichier introuvable : {name}")
+        with default_storage.open(name, "rb") as stored:
+            yield stored  # type: ignore[misc]
+        return
+    if is_url(location) and safe:
+        from coopforma.offers.federation import FetchFailed, fetch
+
+        try:
+            with fetch(location, max_bytes=max_bytes, timeout=timeout) as answer:
+                assert answer.body is not None
+                yield answer.body
+        except FetchFailed as exc:
+            raise ImportFailed(str(exc)) from exc
+        return
     if is_url(location):
         with tempfile.TemporaryFile(prefix="coopforma-lheo-") as target:
             _download(location, target, max_bytes=max_bytes, timeout=timeout)
@@ -359,7 +385,7 @@ def import_lheo(
         return _import(run, stream, total=total, version=version, progress=progress, user=user, now=now)
 
 
-def import_run(run_id: int, *, progress: ProgressCallback | None = None) -> ImportResult | None:
+def import_run(run_id: int, *, progress: ProgressCallback | None = None, safe: bool = False) -> ImportResult | None:
     """Carry out a queued ImportRun (the background task): its progress saved as it goes, at most once a second."""
     run = ImportRun.objects.select_related("source").get(pk=run_id)
     if run.status != ImportStatus.QUEUED:
@@ -380,7 +406,7 @@ def import_run(run_id: int, *, progress: ProgressCallback | None = None) -> Impo
         run.save(update_fields=["phase", "records_done", "sessions_done", "records_total"])
 
     try:
-        with open_feed(run.location) as stream:
+        with open_feed(run.location, safe=safe) as stream:
             run.phase = ImportPhase.CHECKING
             total, version = _check(stream, save_progress)
             run.records_total = total
@@ -399,8 +425,9 @@ def import_run(run_id: int, *, progress: ProgressCallback | None = None) -> Impo
         raise
 
 
-def import_enqueue(*, source_id: int, location: str, user: Any = None) -> ImportRun:
-    """Queue the import of `location` into the source: an ImportRun, and the task started once this commits."""
+def import_enqueue(*, source_id: int, location: str, user: Any = None, safe: bool = False) -> ImportRun:
+    """Queue the import of `location` into the source: an ImportRun, and the task started once this commits
+    (`safe`: a URL typed on a web page, fetched without redirect nor private address)."""
     from coopforma.offers.tasks import import_lheo_run
 
     source = OfferSource.objects.get(pk=source_id, kind=SourceKind.LHEO)
@@ -409,7 +436,7 @@ def import_enqueue(*, source_id: int, location: str, user: Any = None) -> Import
         location=location[:1000],
         requested_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    transaction.on_commit(lambda: import_lheo_run.enqueue(run.pk))
+    transaction.on_commit(lambda: import_lheo_run.enqueue(run.pk, safe=safe))
     return run
 
 

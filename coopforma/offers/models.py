@@ -113,6 +113,9 @@ class Offer(TimeStampedModel):
     # A partner's offer is moderated before publication (source d): the reason of a refusal is shown to its authors.
     moderation_reason = models.TextField(_("motif de la décision"), blank=True)
     moderated_at = models.DateTimeField(_("modérée le"), null=True, blank=True)
+    # What a federated feed said of the offer's origin (offers/federation.py): {"numero": its LHEO numero if any,
+    # "chain": [{"installation", "source", "licence", "url"}…]} — the installations it went through before ours.
+    origin = models.JSONField(_("origine dans le flux fédéré"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("offre de formation")
@@ -128,6 +131,34 @@ class Offer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OfferProvenance(models.Model):
+    """Another source that carries an offer already known (federation's deduplication, offers/federation.py): the
+    offer is kept once, and each extra source that brings it is recorded here, with its own identifier there."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="provenances", verbose_name=_("offre"))
+    source = models.ForeignKey(
+        OfferSource, on_delete=models.CASCADE, related_name="provenances", verbose_name=_("source")
+    )
+    external_id = models.CharField(_("identifiant dans la source"), max_length=200)
+    url = models.URLField(_("page de l'offre dans la source"), max_length=500, blank=True)
+    chain = models.JSONField(_("installations traversées"), default=list, blank=True)
+    first_seen_at = models.DateTimeField(_("vue pour la première fois le"))
+    last_seen_at = models.DateTimeField(_("vue pour la dernière fois le"))
+
+    class Meta:
+        verbose_name = _("autre provenance d'une offre")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                name="offers_provenance_once_per_source",
+                violation_error_message=_("Cette source a déjà une provenance avec cet identifiant."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ← {self.source}"
 
 
 class DatePrecision(models.TextChoices):

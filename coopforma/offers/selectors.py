@@ -13,8 +13,10 @@ from django.http import Http404
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import PartnerStructure
 from coopforma.offers.models import (
+    ImportRun,
     Offer,
     OfferRelevance,
+    OfferSource,
     OfferStatus,
     RelevanceDecision,
     RelevanceRules,
@@ -59,6 +61,7 @@ def relevance_queue(*, actor: NetworkActor) -> QuerySet[OfferRelevance]:
             network=actor.network, verdict=RelevanceVerdict.QUEUE, decision="", offer__status=OfferStatus.ACTIVE
         )
         .select_related("offer", "offer__source")
+        .prefetch_related("offer__provenances__source")
         .order_by("-score", "offer__title", "pk")
     )
 
@@ -98,14 +101,40 @@ def relevance_counts(*, actor: NetworkActor) -> dict[str, int]:
 
 
 def shown_offers(*, network_id: int) -> QuerySet[Offer]:
-    """The active offers the network shows: kept by a moderator, or above the display threshold and undecided."""
-    return Offer.objects.filter(
-        status=OfferStatus.ACTIVE,
-        relevances__network_id=network_id,
-    ).filter(
-        Q(relevances__decision=RelevanceDecision.KEEP)
-        | Q(relevances__decision="", relevances__verdict=RelevanceVerdict.SHOWN)
+    """The active offers the network shows: kept by a moderator, or above the display threshold and undecided.
+
+    One subquery on the network's relevance rows (two chained filters on `relevances` would join twice, and an
+    offer kept by another network would pass)."""
+    shown = OfferRelevance.objects.filter(network_id=network_id).filter(
+        Q(decision=RelevanceDecision.KEEP) | Q(decision="", verdict=RelevanceVerdict.SHOWN)
     )
+    return Offer.objects.filter(status=OfferStatus.ACTIVE, pk__in=shown.values("offer_id"))
+
+
+# --- outside sources: subscriptions and imports (the network's back office) -------------------------------------
+
+
+def subscription_list(*, actor: NetworkActor) -> QuerySet[OfferSource]:
+    """The network's subscriptions and imported feeds, with their offer counts."""
+    from django.db.models import Count
+
+    return (
+        OfferSource.objects.filter(network=actor.network, kind__in=[SourceKind.FEDERATION, SourceKind.LHEO])
+        .annotate(offer_count=Count("offers", filter=Q(offers__status=OfferStatus.ACTIVE), distinct=True))
+        .order_by("label", "pk")
+    )
+
+
+def import_run_list(*, actor: NetworkActor) -> QuerySet[ImportRun]:
+    return ImportRun.objects.filter(source__network=actor.network).select_related("source", "requested_by")
+
+
+def import_run_get(*, actor: NetworkActor, run_id: int) -> ImportRun:
+    """A run of one of the network's sources; 404 for another network's run ("missing or not yours")."""
+    run = import_run_list(actor=actor).filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
 
 
 def public_partner_offers(*, partner: PartnerStructure) -> QuerySet[Offer]:

@@ -515,3 +515,69 @@ def relevance_undecide(*, actor: NetworkActor, relevance_id: int) -> OfferReleva
     row.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
     log_action(actor=actor, obj=row.offer, action="offers.relevance.reopened", data={"network": actor.network})
     return row
+
+
+# --- the import page: an LHEO feed imported in the background (issue 16, point 2) -------------------------------
+
+UPLOAD_MAX_BYTES = 50 * 1024**2  # a file sent from the browser; larger feeds: by URL or `coopforma network import-lheo`
+
+
+@transaction.atomic
+def import_request(*, actor: NetworkActor, label: str, url: str = "", upload: Any = None, licence: str = "") -> Any:
+    """A moderator imports an LHEO feed (a URL, or an XML file kept in the default storage) into a source of the
+    network: the run is queued and carried out in the background (offers.tasks.import_lheo_run); its page shows
+    the progress. Nothing is queued when the source, the URL or the file is refused."""
+    from django.core.files.storage import default_storage
+    from django.utils.text import slugify
+
+    from coopforma.offers.federation import feed_url_check
+    from coopforma.offers.importing import STORAGE_PREFIX, import_enqueue
+
+    actor.require("offers.sources")
+    errors: dict[str, str] = {}
+    label = " ".join((label or "").split())
+    url = (url or "").strip()
+    if not label:
+        errors["label"] = _("Indiquez le nom de la source.")
+    if bool(url) == bool(upload):
+        errors["__all__"] = _("Indiquez l'adresse du flux ou choisissez un fichier, l'un des deux.")
+    if len(url) > 500:
+        errors["url"] = _("L'adresse dépasse 500 caractères.")
+    elif url:
+        try:
+            url = feed_url_check(url)
+        except ValidationError as exc:
+            errors["url"] = " ".join(exc.messages)
+    if upload is not None:
+        head = upload.read(512).lstrip()
+        upload.seek(0)
+        if upload.size > UPLOAD_MAX_BYTES:
+            errors["upload"] = _("Le fichier dépasse %(mb)d Mo : indiquez plutôt son adresse.") % {
+                "mb": UPLOAD_MAX_BYTES // 1024**2
+            }
+        elif not (head.startswith((b"<", b"\xef\xbb\xbf<")) or head[:2] == b"\x1f\x8b"):
+            errors["upload"] = _("Le fichier n'est pas un fichier XML (LHEO) : rien n'a été importé.")
+    name = slugify(f"{actor.network.slug}-{label}")[:80]
+    source = OfferSource.objects.filter(name=name).first()
+    if source is not None and (source.network_id != actor.network.pk or source.kind != SourceKind.LHEO):
+        errors["label"] = _("Une autre source porte déjà ce nom : choisissez-en un autre.")
+    if errors:
+        raise ValidationError(errors)
+    if source is None:
+        source = OfferSource.objects.create(
+            name=name, label=label[:200], kind=SourceKind.LHEO, network=actor.network, licence=licence.strip()[:200]
+        )
+    elif licence.strip() and source.licence != licence.strip():
+        source.licence = licence.strip()[:200]
+        source.save(update_fields=["licence", "updated_at"])
+    if upload is not None:
+        stored = default_storage.save(f"imports/lheo/{actor.network.slug}/{uuid.uuid4().hex}.xml", upload)
+        location = STORAGE_PREFIX + stored
+    else:
+        location = url
+        if source.url != url:
+            source.url = url
+            source.save(update_fields=["url", "updated_at"])
+    run = import_enqueue(source_id=source.pk, location=location, user=actor.user, safe=True)
+    log_action(actor=actor, obj=source, action="offers.import.requested", data={"run": run.pk})
+    return run

@@ -32,4 +32,13 @@ urlpatterns = [
     path("gerer/pertinence/<int:relevance_id>/decider/", views.RelevanceDecideView.as_view(), name="relevance_decide"),
     path("gerer/pertinence/<int:relevance_id>/rouvrir/", views.RelevanceReopenView.as_view(), name="relevance_reopen"),
     path("gerer/regles/", views.RulesView.as_view(), name="rules"),
+    path("offres.lheo.xml", views.feed_lheo, name="feed_lheo"),
+    path("offres.json", views.feed_json, name="feed_json"),
+    path("offres.csv", views.feed_csv, name="feed_csv"),
+    path("donnees/", views.open_data_page, name="open_data"),
+    path("gerer/sources/", views.SubscriptionsView.as_view(), name="subscriptions"),
+    path("gerer/sources/<int:source_id>/relever/", views.SubscriptionPullView.as_view(), name="subscription_pull"),
+    path("gerer/sources/<int:source_id>/retirer/", views.SubscriptionRemoveView.as_view(), name="subscription_remove"),
+    path("gerer/imports/", views.ImportsView.as_view(), name="imports"),
+    path("gerer/imports/<int:run_id>/", views.ImportRunView.as_view(), name="import_run"),
 ]

@@ -6,10 +6,19 @@ import csv
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotFound,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
 from django.views.generic import TemplateView
 
 from coopforma.core.log import history_for
@@ -17,9 +26,17 @@ from coopforma.networks import selectors as network_selectors
 from coopforma.networks.forms import ReasonForm
 from coopforma.networks.models import PartnerState
 from coopforma.networks.views import NetworkFormView, NetworkPostView, NetworkViewMixin
-from coopforma.offers import gaps, selectors, services
-from coopforma.offers.forms import DecisionForm, OfferSessionForm, PartnerOfferForm, RulesForm
-from coopforma.offers.models import OfferStatus, RelevanceDecision
+from coopforma.offers import federation, gaps, open_data, selectors, services
+from coopforma.offers.forms import (
+    DecisionForm,
+    ImportForm,
+    OfferSessionForm,
+    PartnerOfferForm,
+    RulesForm,
+    SubscriptionForm,
+)
+from coopforma.offers.importing import STORAGE_PREFIX
+from coopforma.offers.models import ImportStatus, OfferStatus, RelevanceDecision
 
 
 def partner_page(request: HttpRequest, network: str, partner: str) -> HttpResponse:
@@ -344,3 +361,174 @@ class RulesView(NetworkFormView):
 
     def get_success_message(self, obj: Any) -> str:
         return _("Règles enregistrées : les offres sont de nouveau évaluées.")
+
+
+# --- open data (public) -------------------------------------------------------------------------------------------
+
+
+def _installation(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _feed_view(kind: str, content_type: str, filename: str) -> Any:
+    def version(request: HttpRequest, network: str) -> tuple[str, Any]:
+        """Computed once per request (the ETag and the Last-Modified come from the same aggregates)."""
+        cached = getattr(request, "_feed_version", None)
+        if cached is None:
+            cached = open_data.feed_version(network_selectors.network_public_get(slug=network), kind)
+            request._feed_version = cached  # type: ignore[attr-defined]
+        return cached
+
+    def etag(request: HttpRequest, network: str) -> str:
+        return version(request, network)[0]
+
+    def last_modified(request: HttpRequest, network: str) -> Any:
+        return version(request, network)[1]
+
+    @require_safe
+    @condition(etag_func=etag, last_modified_func=last_modified)
+    def view(request: HttpRequest, network: str) -> HttpResponseBase:
+        net = network_selectors.network_public_get(slug=network)
+        installation = _installation(request)
+        if kind == "lheo":
+            if not open_data.published_counts(net)["lheo"]:
+                return HttpResponseNotFound(
+                    _("Aucune offre publiée dans ce format."), content_type="text/plain; charset=utf-8"
+                )
+            body = open_data.lheo_stream(net, installation=installation)
+        elif kind == "json":
+            body = open_data.json_stream(net, installation=installation, feed_url=request.build_absolute_uri())
+        else:
+            body = open_data.csv_stream(net, installation=installation)
+        response = StreamingHttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{net.slug}-{filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Link"] = (
+            f'<{request.build_absolute_uri(reverse("offers:open_data", kwargs={"network": net.slug}))}>; rel="license"'
+        )
+        return response
+
+    return view
+
+
+feed_lheo = _feed_view("lheo", "application/xml; charset=utf-8", "offres.lheo.xml")
+feed_json = _feed_view("json", "application/json; charset=utf-8", "offres.json")
+feed_csv = _feed_view("csv", "text/csv; charset=utf-8", "offres.csv")
+
+
+def open_data_page(request: HttpRequest, network: str) -> HttpResponse:
+    """The three files, the network's licence, each source with its licence and whether it is republished."""
+    net = network_selectors.network_public_get(slug=network)
+    return render(
+        request,
+        "offers/open_data.html",
+        {
+            "network": net,
+            "sources": open_data.sources_of(net),
+            "counts": open_data.published_counts(net),
+            "licence_known": bool(open_data.open_licence(net.data_licence)),
+        },
+    )
+
+
+# --- outside sources: subscriptions, imports (back office) -----------------------------------------------------
+
+
+class SubscriptionsView(NetworkFormView):
+    template_name = "offers/subscriptions.html"
+    form_class = SubscriptionForm
+    required_flag = "offers.sources"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sources"] = selectors.subscription_list(actor=self.actor)
+        return context
+
+    def perform(self, form: Any) -> Any:
+        return federation.subscription_create(actor=self.actor, **form.cleaned_data)
+
+    def get_success_message(self, obj: Any) -> str:
+        return _("Abonnement à « %(name)s » ajouté : le flux est relevé chaque heure.") % {"name": obj}
+
+
+class _SourcePost(NetworkPostView):
+    required_flag = "offers.sources"
+
+    def next_url(self) -> str:
+        return reverse("offers:subscriptions", kwargs={"network": self.actor.network.slug})
+
+    def source(self) -> Any:
+        source = selectors.subscription_list(actor=self.actor).filter(pk=int(self.kwargs["source_id"])).first()
+        if source is None:
+            raise Http404
+        return source
+
+
+class SubscriptionPullView(_SourcePost):
+    def act(self) -> str:
+        source = self.source()
+        result = federation.subscription_pull(source.pk)
+        if result.status == "failed":
+            raise ValidationError(result.error)
+        if result.status == "not_modified":
+            return _("« %(name)s » : le flux n'a pas changé depuis la dernière relève.") % {"name": source}
+        return _(
+            "« %(name)s » relevé : %(created)d offres créées, %(updated)d mises à jour, %(linked)d déjà connues "
+            "(provenance ajoutée), %(retired)d retirées."
+        ) % {
+            "name": source,
+            "created": result.created,
+            "updated": result.updated,
+            "linked": result.linked,
+            "retired": result.retired,
+        }
+
+
+class SubscriptionRemoveView(_SourcePost):
+    def act(self) -> str:
+        source = self.source()
+        federation.subscription_remove(actor=self.actor, source_id=source.pk)
+        return _("Abonnement à « %(name)s » retiré : ses offres sont retirées de la carte.") % {"name": source}
+
+
+class ImportsView(NetworkFormView):
+    template_name = "offers/imports.html"
+    form_class = ImportForm
+    required_flag = "offers.sources"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["runs"] = selectors.import_run_list(actor=self.actor)[:50]
+        return context
+
+    def perform(self, form: Any) -> Any:
+        return services.import_request(actor=self.actor, **form.cleaned_data)
+
+    def get_success_message(self, obj: Any) -> str:
+        return _("Import demandé : il se déroule en arrière-plan.")
+
+    def success_url_for(self, obj: Any) -> str:
+        return reverse("offers:import_run", kwargs={"network": self.actor.network.slug, "run_id": obj.pk})
+
+
+class ImportRunView(NetworkViewMixin, TemplateView):
+    """A run's progress, refreshed by htmx every 2 s while it is queued or running; then its counts and the
+    rejected records with their reasons."""
+
+    template_name = "offers/import_run.html"
+    required_flag = "offers.sources"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.headers.get("HX-Request"):
+            return ["offers/_import_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        run = selectors.import_run_get(actor=self.actor, run_id=int(self.kwargs["run_id"]))
+        context.update(
+            run=run,
+            running=run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            uploaded=run.location.startswith(STORAGE_PREFIX),
+        )
+        return context

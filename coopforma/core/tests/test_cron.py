@@ -63,6 +63,7 @@ def test_each_job_comes_back_at_its_own_rhythm(calls):
         "mail",
         "evaluations",
         "member_catalogues",
+        "federation",
     ]
     # Daily jobs: once a day at their local hour (Paris), not 24 h after whenever they last ran.
     next_night = [o.job.name for o in periodic.run_due(now=paris(2026, 12, 4, 3, 30))]
