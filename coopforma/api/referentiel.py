@@ -40,7 +40,7 @@ from coopforma.referentiel.models import (
 router = Router(tags=["referentiel"])
 
 # The levels as choices, for `coded` (the empty level: not said).
-LEVEL_CHOICES_ENUM = models.TextChoices("Level", [(code, (code, label)) for code, label in LEVELS])
+LEVEL_CHOICES_ENUM = models.TextChoices("Level", [(code, (code, label)) for code, label in LEVELS])  # type: ignore[call-overload]  # the functional API, which the stubs type for a single member only
 
 
 class VersionOut(Schema):

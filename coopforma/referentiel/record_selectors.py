@@ -145,7 +145,8 @@ def _first(value: Any) -> dict[str, Any]:
 
 def _facts(vc: dict[str, Any]) -> dict[str, Any]:
     """The readable facts of a credential whose signature was checked (defensive: any shape)."""
-    issuer = vc.get("issuer") if isinstance(vc.get("issuer"), dict) else {}
+    raw_issuer = vc.get("issuer")
+    issuer: dict[str, Any] = raw_issuer if isinstance(raw_issuer, dict) else {}
     subject = _first(vc.get("credentialSubject"))
     achievement = _first(subject.get("achievement"))
     alignment = _first(achievement.get("alignment"))
