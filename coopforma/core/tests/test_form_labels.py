@@ -8,7 +8,9 @@ from django import forms
 from django.apps import apps
 
 # Field names that are French words too: Django's label made from them reads right.
-FRENCH_NAMES = {"client", "date", "description", "formacode", "note", "notes", "session", "source"}
+FRENCH_NAMES = {
+    "client", "conditions", "date", "description", "formacode", "nature", "note", "notes", "session", "source", "type",
+}  # fmt: skip
 # Labelled when the form is built (the statement the signer ticks, L221-25 Code de la consommation).
 LABELLED_AT_INIT = {"public.SignForm.express_request"}
 

@@ -34,3 +34,19 @@ def person(network: Network, role: str = NetworkRole.MEMBER, **kwargs: object) -
 
 def moderator_actor(network: Network) -> NetworkActor:
     return actor_for(person(network, NetworkRole.MODERATOR).user, network)
+
+
+def walk_network(i: int, **records: object) -> Network:
+    """tests/test_every_route.py: the one network with primary key and slug `i` that the later apps' records hang
+    on (registry's certifiers, tenders' interests, recognition's projects): records["org"] is a member and
+    records["admin"] a moderator (every flag of the committee and of the members too). Created by the first app
+    that asks, the same one for the next."""
+    from coopforma.networks.models import NetworkOrganisation
+
+    network, created = Network.objects.get_or_create(
+        pk=i, defaults={"name": f"Réseau {records['mark']}", "slug": str(i)}
+    )
+    if created:
+        NetworkOrganisation.objects.create(network=network, organisation=records["org"])
+        NetworkPerson.objects.create(network=network, user=records["admin"], role=NetworkRole.MODERATOR)
+    return network

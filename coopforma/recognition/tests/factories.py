@@ -5,7 +5,8 @@ from typing import Any
 
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.networks.access import actor_for
-from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson
+from coopforma.networks.models import NetworkOrganisation
+from coopforma.networks.tests.factories import walk_network
 from coopforma.recognition import services
 from coopforma.recognition.models import BlockEvaluation, BlockTraining, CertificationProject, ProjectBlock
 from coopforma.referentiel.models import Item, ItemKind, Proposal, Referentiel, Version, VersionState
@@ -38,17 +39,15 @@ def create_project(people: dict[str, Any], **fields: Any) -> CertificationProjec
 
 
 def objects_with_id(i: int, **records: Any) -> None:
-    """tests/test_every_route.py: a network (slug `str(i)`) where records["admin"] sits on the committee and the
-    organisation is a member, with a published version, a proposal, a project, its bloc, evaluation and training,
+    """tests/test_every_route.py: a network (slug `str(i)`) (networks' walk_network: records["admin"] moderates it,
+    the organisation is a member), with a published version, a proposal, a project, its bloc, evaluation and training,
     all with primary key `i`."""
-    network = Network.objects.create(pk=i, name=f"Réseau {records['mark']}", slug=str(i))
-    NetworkPerson.objects.create(network=network, user=records["admin"], role="committee")
-    NetworkOrganisation.objects.create(network=network, organisation=records["org"])
+    network = walk_network(i, **records)
     referentiel = Referentiel.objects.create(pk=i, network=network)
     version = Version.objects.create(
         pk=i, referentiel=referentiel, number="1.0", major=1, minor=0, state=VersionState.PUBLISHED
     )
-    job = Item.objects.create(pk=i, version=version, kind=ItemKind.JOB, code="M1", label=f"Métier {records['mark']}")
+    job = Item.objects.create(version=version, kind=ItemKind.JOB, code="M1", label=f"Métier {records['mark']}")
     competency = Item.objects.create(
         version=version, kind=ItemKind.COMPETENCY, code="M1-C1", label=f"Compétence {records['mark']}", parent=job
     )

@@ -8,6 +8,7 @@ from typing import Any
 import factory
 
 from coopforma.formats.dgefp import COLUMNS
+from coopforma.networks.tests.factories import walk_network
 from coopforma.registry.models import Certifier, CertifierChoice, CertifierReview
 from coopforma.registry.names import normalise
 
@@ -72,12 +73,9 @@ def objects_with_id(i: int, **records: Any) -> None:
     """A certifier choice and a review with primary key `i` in records["org"], and a network with slug `i` (the
     API's /networks/{slug}/… routes) where the organisation is a member and its admin a moderator
     (tests/test_every_route.py)."""
-    from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson
 
     org, mark = records["org"], records["mark"]
     certifier = CertifierFactory(code=f"certif-{i}", name=f"Certif {i}")
     CertifierChoice.objects.create(pk=i, organisation=org, certifier=certifier, visible_to_network=True)
     ReviewFactory(pk=i, organisation=org, certifier=certifier, comment=f"Avis {mark}", visible_to_network=True)
-    network = Network.objects.create(pk=i, name=f"Réseau {mark}", slug=str(i))
-    NetworkOrganisation.objects.create(network=network, organisation=org)
-    NetworkPerson.objects.create(network=network, user=records["admin"], role="moderator")
+    walk_network(i, **records)

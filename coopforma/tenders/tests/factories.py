@@ -12,7 +12,7 @@ from coopforma.accounts.models import Membership, Organisation, User
 from coopforma.accounts.tests.factories import OrganisationFactory, UserFactory
 from coopforma.networks.access import NetworkActor, actor_for
 from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson, NetworkRole
-from coopforma.networks.tests.factories import NetworkFactory
+from coopforma.networks.tests.factories import NetworkFactory, walk_network
 from coopforma.tenders.models import Interest, Notice, TenderImport
 from coopforma.tenders.services import ImportSummary, tender_import
 
@@ -96,8 +96,7 @@ def scenario() -> Scenario:
 def objects_with_id(i: int, **records: Any) -> None:
     """tests/test_every_route.py: a network with id `i` that records["org"] is a member of, one of its interests
     (id `i`) for the public notice 00-90001 (the route's `notice_id`, not an organisation's record)."""
-    network = Network.objects.create(pk=i, name=f"Réseau {records['mark']}", slug=f"reseau-{i}")
-    NetworkOrganisation.objects.create(network=network, organisation=records["org"])
+    network = walk_network(i, **records)
     run = TenderImport.objects.first() or TenderImport.objects.create(source="test", started_at=timezone.now())
     public, _created = Notice.objects.get_or_create(
         idweb="00-90001",
