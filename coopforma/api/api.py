@@ -14,6 +14,7 @@ from coopforma.api import (
     enquiries,
     errors,
     evaluations,
+    network,
     people,
     quality,
     referentiel,
@@ -86,3 +87,4 @@ api.add_router("/", quality.router)
 api.add_router("/", reporting.router)
 api.add_router("/", referentiel.router)
 api.add_router("/", enquiries.router)
+api.add_router("/", network.router)

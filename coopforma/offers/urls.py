@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The map in a network, under /reseaux/<network>/: partner structures' public pages with their offers; in the back
+"""The map in a network, under /reseaux/<network>/: the public search and map (carte/), a shown offer's page
+(offres/<id>/), partner structures' public pages with their offers; in the back
 office (gerer/), partner offers and their moderation, the relevance queue and the rule set."""
 
 from django.urls import path
@@ -9,6 +10,8 @@ from coopforma.offers import views
 app_name = "offers"
 urlpatterns = [
     path("structures/<slug:partner>/", views.partner_page, name="partner_page"),
+    path("carte/", views.map_page, name="map"),
+    path("offres/<int:offer_id>/", views.offer_page, name="offer"),
     path("gerer/offres/", views.PartnerOfferListView.as_view(), name="partner_offers"),
     path("gerer/offres/nouvelle/", views.PartnerOfferCreateView.as_view(), name="partner_offer_create"),
     path("gerer/offres/<int:offer_id>/", views.PartnerOfferView.as_view(), name="partner_offer"),
