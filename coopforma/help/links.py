@@ -151,6 +151,8 @@ HELP_LINKS: dict[str, Target] = {
     "offers:partner_offer_create": "reseau#saisir-une-offre-de-la-structure",
     "offers:relevance": "reseau#offres-a-examiner",
     "offers:rules": "reseau#regles-de-pertinence",
+    "offers:map": "reseau#la-carte-des-formations-recherche-publique",
+    "offers:offer": "reseau#la-carte-des-formations-recherche-publique",
     # A network's référentiel (public pages, proposals, decisions).
     "referentiel:index": "referentiel#lire-le-referentiel-publie",
     "referentiel:search": "referentiel#lire-le-referentiel-publie",
