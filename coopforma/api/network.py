@@ -26,7 +26,7 @@ from coopforma.offers.models import Offer, OfferSession
 router = Router(tags=["network"])
 
 
-class MapQuery(Schema):
+class MapFilterQuery(Schema):
     network: str = Field(..., max_length=100, description="the network's short name (as in /reseaux/<network>/)")
     q: str = Field("", description="words to find, whatever the accents and the endings")
     region: str = Field("", description="a region's code (53: Bretagne)")
@@ -42,11 +42,11 @@ class MapQuery(Schema):
     km: str = Field("", description="the radius around `near`, 1 to 500 km (default 30)")
 
 
-class PageQuery(MapQuery):
+class MapPageQuery(MapFilterQuery):
     page: str = Field("", description="the page, 20 offers each (default 1)")
 
 
-class PlaceOut(Schema):
+class MapPlaceOut(Schema):
     commune: str
     postal_code: str
     insee: str
@@ -57,14 +57,14 @@ class PlaceOut(Schema):
     precision: str = Field(description="precise, approximate, or empty when the position is unknown")
 
 
-class SessionOut(Schema):
+class MapSessionOut(Schema):
     start: dt.date | None
     end: dt.date | None
     remote: bool
-    place: PlaceOut
+    place: MapPlaceOut
 
 
-class OfferOut(Schema):
+class MapOfferOut(Schema):
     id: int
     title: str
     summary: str
@@ -82,34 +82,34 @@ class OfferOut(Schema):
     licence: str
     last_seen_at: dt.datetime | None
     flags: list[str] = Field(description="what the import found doubtful")
-    sessions: list[SessionOut]
+    sessions: list[MapSessionOut]
 
 
-class OfferPageOut(Schema):
+class MapOfferPageOut(Schema):
     count: int = Field(description="how many offers match, in all")
     page: int
     pages: int
-    items: list[OfferOut]
+    items: list[MapOfferOut]
 
 
-class AreaOut(Schema):
+class MapAreaOut(Schema):
     code: str
     name: str
     offers: int
 
 
-class PointOut(Schema):
+class MapPointOut(Schema):
     lat: float
     lon: float
     offers: int
     label: str
 
 
-class AggregatesOut(Schema):
+class MapAggregatesOut(Schema):
     total: int
-    departements: list[AreaOut]
-    regions: list[AreaOut]
-    points: list[PointOut]
+    departements: list[MapAreaOut]
+    regions: list[MapAreaOut]
+    points: list[MapPointOut]
 
 
 def _network_and_filters(request: HttpRequest, network_slug: str) -> tuple[Network, map_filters.MapFilters]:
@@ -166,9 +166,9 @@ def _offer(request: HttpRequest, network: Network, offer: Offer) -> dict[str, An
     }
 
 
-@router.get("/network/offers", response=OfferPageOut, auth=None, summary="The offers a network shows, searched")
+@router.get("/network/offers", response=MapOfferPageOut, auth=None, summary="The offers a network shows, searched")
 @permission(PUBLIC)
-def network_offer_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
+def network_offer_list(request: HttpRequest, filters: Query[MapPageQuery]) -> dict[str, Any]:
     network, parsed = _network_and_filters(request, filters.network)
     page = selectors.map_page(network=network, filters=parsed)
     return {
@@ -181,12 +181,12 @@ def network_offer_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[
 
 @router.get(
     "/network/offers/aggregates",
-    response=AggregatesOut,
+    response=MapAggregatesOut,
     auth=None,
     summary="What the map draws: offers per département and region, sessions grouped by position",
 )
 @permission(PUBLIC)
-def network_offer_aggregates_get(request: HttpRequest, filters: Query[MapQuery]) -> dict[str, Any]:
+def network_offer_aggregates_get(request: HttpRequest, filters: Query[MapFilterQuery]) -> dict[str, Any]:
     network, parsed = _network_and_filters(request, filters.network)
     return selectors.map_aggregates(network=network, filters=parsed)
 
@@ -198,7 +198,7 @@ def network_offer_aggregates_get(request: HttpRequest, filters: Query[MapQuery])
     response={200: dict},
 )
 @permission(PUBLIC)
-def network_offer_geojson_get(request: HttpRequest, filters: Query[MapQuery]) -> HttpResponse:
+def network_offer_geojson_get(request: HttpRequest, filters: Query[MapFilterQuery]) -> HttpResponse:
     network, parsed = _network_and_filters(request, filters.network)
     features = []
     for session in selectors.map_points(network=network, filters=parsed):

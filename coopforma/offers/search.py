@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -40,9 +41,15 @@ def words(text: str) -> list[str]:
     return WORD.findall(normalise(text))[:MAX_WORDS]
 
 
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
 def stems(text: str) -> str:
-    """A text's French stems (SQLite side), separated by spaces: « Les coopératives » → « le cooper »."""
-    return " ".join(stem(word) for word in WORD.findall(normalise(text)))
+    """A text's French stems (SQLite side), separated by spaces: « Les coopératives » → « le cooper ». A feed's
+    vocabulary is small: the stems are memoised."""
+    return " ".join(_stem(word) for word in WORD.findall(normalise(text)))
 
 
 def index_offers(offer_ids: Iterable[int], conn=connection) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +102,7 @@ def matching(query: str) -> RawSQL | None:
         return RawSQL(
             "SELECT id FROM offers_offer WHERE search_vector @@ to_tsquery('french_unaccent', %s)", [expression]
         )
-    expression = " AND ".join(f'"{stem(word)}"*' for word in found)
+    expression = " AND ".join(f'"{_stem(word)}"*' for word in found)
     return RawSQL("SELECT rowid FROM offers_offer_fts WHERE offers_offer_fts MATCH %s", [expression])
 
 
