@@ -13,6 +13,11 @@ Prints, for the first import: sessions per second (target ≥ 2,000) and the pro
 `resource.getrusage`, target < 300 MB); for the second import of the same feed: the rows written to the offers
 and their sessions (target 0; the run's own record, ImportRun, the source's last import date and the activity
 log line are counted apart).
+
+Then the map's search (`--searches`, 200 by default): every offer is made shown by a benchmark network, and the
+p50 / p95 of 200 searches (a results page with its facets, as /reseaux/<network>/carte/ asks for: words, facets
+and « within N km » mixed) and of 200 aggregates (the map's JSON) are printed (targets: search p95 < 50 ms,
+aggregates < 100 ms).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=300_000)
     parser.add_argument("--per-formation", type=int, default=3, help="sessions per formation (3)")
     parser.add_argument("--feed", type=Path, default=None, help="an existing feed file to import instead")
+    parser.add_argument("--searches", type=int, default=200, help="searches and aggregates timed (200)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL benchmark database")
     return parser.parse_args()
 
@@ -153,10 +159,82 @@ def main() -> int:
             f"second import, statements writing offers or sessions: {sum(offer_writes.values())} — target 0: "
             f"{'met' if not offer_writes else 'NOT met'}  (bookkeeping: {other_writes})"
         )
+        if args.searches:
+            _search_phase(args.searches)
     finally:
         if admin_url and not args.keep:
             _drop_database(admin_url)
     return 0
+
+
+SEARCH_TARGET_MS = 50
+AGGREGATES_TARGET_MS = 100
+
+
+def _percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+
+
+def _search_phase(count: int) -> None:
+    """p50/p95 of `count` map searches (page + facets) and of `count` aggregates, over every imported offer."""
+    import random
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from benchmarks.lheo_feed import CITIES
+    from coopforma.networks.models import Network
+    from coopforma.offers import filters, selectors
+
+    network, _created = Network.objects.get_or_create(slug="bench-carte", defaults={"name": "Réseau du benchmark"})
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM offers_offerrelevance WHERE network_id = %s", [network.pk])
+        cursor.execute(
+            "INSERT INTO offers_offerrelevance (network_id, offer_id, score, reasons, verdict, scored_at, decision,"
+            " decision_reason) SELECT %s, id, 80, '[]', 'shown', %s, '', '' FROM offers_offer WHERE status = 'active'",
+            [network.pk, timezone.now()],
+        )
+    rng = random.Random(16)
+    words = ["coopératives", "gouvernance partagée", "scic", "tiers lieux", "comptabilite", "facilitation", "PTCE"]
+
+    def params() -> dict[str, str]:
+        chosen: dict[str, str] = {}
+        if rng.random() < 0.7:
+            chosen["q"] = rng.choice(words)
+        if rng.random() < 0.3:
+            chosen["departement"] = rng.choice(CITIES)[0]
+        if rng.random() < 0.2:
+            chosen["modality"] = rng.choice(["on_site", "remote", "hybrid"])
+        if rng.random() < 0.2:
+            chosen["cpf"] = "oui"
+        if rng.random() < 0.2:
+            chosen["from"] = "2026-06-01"
+        if rng.random() < 0.3:
+            chosen["near"], chosen["km"] = (
+                rng.choice(["Rennes", "Lyon", "33000", "Lille"]),
+                str(rng.choice([10, 30, 80])),
+            )
+        if rng.random() < 0.2:
+            chosen["page"] = str(rng.randint(2, 5))
+        return chosen
+
+    timings: dict[str, list[float]] = {"search (page + facets)": [], "aggregates": []}
+    for _ in range(count):
+        parsed = filters.parse(params())
+        started = time.perf_counter()
+        selectors.map_page(network=network, filters=parsed)
+        selectors.map_facets(network=network, filters=parsed)
+        timings["search (page + facets)"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        selectors.map_aggregates(network=network, filters=parsed)
+        timings["aggregates"].append(time.perf_counter() - started)
+    shown = selectors.map_offers(network=network, filters=filters.MapFilters()).count()
+    print(f"\nmap search over {shown:,} shown offers")
+    for (label, times), target in zip(timings.items(), (SEARCH_TARGET_MS, AGGREGATES_TARGET_MS), strict=True):
+        p50, p95 = _percentiles(times)
+        verdict = "met" if p95 < target else "NOT met"
+        print(f"{label:<24} p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms — target p95 < {target} ms: {verdict}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from coopforma.api import (
     enquiries,
     errors,
     evaluations,
+    network,
     people,
     quality,
     recognition,
@@ -92,3 +93,4 @@ api.add_router("/", recognition.router)
 api.add_router("/", enquiries.router)
 api.add_router("/", certifiers.router)
 api.add_router("/", tenders.router)
+api.add_router("/", network.router)

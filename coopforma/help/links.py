@@ -167,6 +167,8 @@ HELP_LINKS: dict[str, Target] = {
     "offers:imports": "reseau#importer-un-flux-lheo",
     "offers:import_run": "reseau#importer-un-flux-lheo",
     "offers:open_data": "reseau#donnees-ouvertes",
+    "offers:map": "reseau#la-carte-des-formations-recherche-publique",
+    "offers:offer": "reseau#la-carte-des-formations-recherche-publique",
     # A network's référentiel (public pages, proposals, decisions).
     "referentiel:index": "referentiel#lire-le-referentiel-publie",
     "referentiel:search": "referentiel#lire-le-referentiel-publie",

@@ -49,7 +49,7 @@ from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import log_action
 from coopforma.formats import lheo_read
 from coopforma.networks.models import Network
-from coopforma.offers import relevance
+from coopforma.offers import relevance, search
 from coopforma.offers.models import (
     ImportPhase,
     ImportRun,
@@ -582,6 +582,7 @@ def _write_chunk(
             [{"offer_id": ids[numero], **session} for numero, sessions in sessions_of.items() for session in sessions],
             now,
         )
+        search.index_offers(ids.values())
     result.created += len(to_create)
     result.updated += len(to_update)
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Reads of the map's offers for a network's back office and public pages (search and map come later).
+"""Reads of the map's offers for a network's back office and public pages, and the public map's search.
 
 Back-office reads take a `NetworkActor` and start from its network: an offer of another network's partner, or a
 relevance row of another network, is 404 ("missing or not yours").
@@ -7,15 +7,27 @@ relevance row of another network, is 404 ("missing or not yours").
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+import math
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import Case, CharField, Count, DecimalField, F, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Round, Sin, Sqrt, Substr
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopforma.catalogue.models import Modality
 from coopforma.networks.access import NetworkActor
-from coopforma.networks.models import PartnerStructure
+from coopforma.networks.models import Network, PartnerStructure
+from coopforma.offers import geo, search
+from coopforma.offers.filters import QUALIOPI, MapFilters
 from coopforma.offers.models import (
+    ExperienceMode,
     ImportRun,
     Offer,
     OfferRelevance,
+    OfferSession,
     OfferSource,
     OfferStatus,
     RelevanceDecision,
@@ -24,6 +36,8 @@ from coopforma.offers.models import (
     SourceKind,
 )
 from coopforma.offers.relevance import rules_for
+from coopforma.registry import selectors as registry_selectors
+from coopforma.registry.models import RegisteredOrganisation
 
 
 def partner_offer_list(*, actor: NetworkActor, partner_id: int | None = None, status: str = "") -> QuerySet[Offer]:
@@ -144,3 +158,278 @@ def public_partner_offers(*, partner: PartnerStructure) -> QuerySet[Offer]:
         .prefetch_related("sessions")
         .order_by("title", "pk")
     )
+
+
+# --- the public map: search, facets, aggregates ------------------------------------------------------------------
+
+PAGE_SIZE = 20
+MAX_POINTS = 5000
+MAX_FEATURES = 10_000
+NEXT_SESSIONS = 3
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class MapPage:
+    offers: list[Offer]
+    count: int
+    page: int
+    pages: int
+    qualiopi: dict[int, str] = field(default_factory=dict)  # offer id → yes / no / unknown
+
+
+def _session_q(filters: MapFilters, skip: str = "") -> Q:
+    """What a session must be for its offer to match the filters on places and dates."""
+    q = Q()
+    if filters.region and skip != "region":
+        q &= Q(region=filters.region)
+    if filters.departement and skip != "departement":
+        q &= Q(department=filters.departement)
+    if filters.date_from:
+        q &= Q(Q(end__gte=filters.date_from) | Q(end__isnull=True, start__gte=filters.date_from))
+    if filters.date_to:
+        q &= Q(start__lte=filters.date_to)
+    if filters.near is not None:
+        lat, lon = filters.near.lat, filters.near.lon
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(lat, lon, filters.km)
+        q &= Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+    return q
+
+
+def _distance_km(lat: float, lon: float) -> Any:
+    """Haversine in SQL (Django's math functions exist on both engines), after the bounding box's prefilter."""
+    phi = math.radians(lat)
+    half_dphi = Sin((Radians(F("latitude")) - phi) / 2)
+    half_dlambda = Sin((Radians(F("longitude")) - math.radians(lon)) / 2)
+    a = Power(half_dphi, 2) + Cos(Radians(F("latitude"))) * math.cos(phi) * Power(half_dlambda, 2)
+    return 2 * geo.EARTH_RADIUS_KM * ASin(Sqrt(a))
+
+
+def _matching_sessions(filters: MapFilters, skip: str = "") -> QuerySet[OfferSession]:
+    sessions = OfferSession.objects.filter(_session_q(filters, skip))
+    if filters.near is not None:
+        sessions = sessions.alias(distance=_distance_km(filters.near.lat, filters.near.lon)).filter(
+            distance__lte=filters.km
+        )
+    return sessions
+
+
+def _has_session_filter(filters: MapFilters, skip: str = "") -> bool:
+    return bool(
+        (filters.region and skip != "region")
+        or (filters.departement and skip != "departement")
+        or filters.date_from
+        or filters.date_to
+        or filters.near
+    )
+
+
+def _qualiopi_status() -> Case:
+    return Case(
+        When(provider_siret="", then=Value("unknown")),
+        When(siren__in=registry_selectors.qualiopi_sirens(), then=Value("yes")),
+        When(siren__in=registry_selectors.registered_sirens(), then=Value("no")),
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+
+
+def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> QuerySet[Offer]:
+    """The offers the network shows (`shown_offers`) that match the filters (but `skip`, for a facet's counts)."""
+    offers = Offer.objects.filter(pk__in=shown_offers(network_id=network.pk).values("pk"))
+    matching = search.matching(filters.q)
+    if matching is not None:
+        offers = offers.filter(pk__in=matching)
+    if filters.modality and skip != "modality":
+        offers = offers.filter(modality=filters.modality)
+    if filters.certifying is not None and skip != "certifying":
+        offers = offers.filter(certifying=filters.certifying)
+    if filters.cpf is not None and skip != "cpf":
+        offers = offers.filter(cpf_eligible=filters.cpf)
+    if filters.mode and skip != "mode":
+        offers = offers.filter(experience_mode=filters.mode)
+    if filters.qualiopi and skip != "qualiopi":
+        offers = offers.alias(siren=Substr("provider_siret", 1, 9), qualiopi=_qualiopi_status()).filter(
+            qualiopi=filters.qualiopi
+        )
+    if _has_session_filter(filters, skip):
+        offers = offers.filter(pk__in=_matching_sessions(filters, skip).values("offer_id"))
+    return offers
+
+
+def map_page(*, network: Network, filters: MapFilters) -> MapPage:
+    """One page of results (PAGE_SIZE offers by title), with their source, next sessions and Qualiopi status."""
+    offers = map_offers(network=network, filters=filters)
+    count = offers.count()
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    page = min(filters.page, pages)
+    today = timezone.localdate()
+    upcoming = OfferSession.objects.filter(Q(start__gte=today) | Q(start__isnull=True) | Q(end__gte=today))
+    rows: list[Offer] = list(
+        offers.select_related("source")
+        .prefetch_related(Prefetch("sessions", queryset=upcoming.order_by("start", "pk"), to_attr="next_sessions"))
+        .order_by("title", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    )
+    qualiopi = qualiopi_of(rows)
+    for offer in rows:
+        offer.next_sessions = offer.next_sessions[:NEXT_SESSIONS]  # type: ignore[attr-defined]
+        offer.qualiopi = qualiopi[offer.pk]  # type: ignore[attr-defined]
+    return MapPage(offers=rows, count=count, page=page, pages=pages, qualiopi=qualiopi)
+
+
+def qualiopi_of(offers: list[Offer]) -> dict[int, str]:
+    """yes / no / unknown for each offer, from the register (one query)."""
+    sirens = {o.provider_siret[:9] for o in offers if len(o.provider_siret) == 14}
+    certified, known = set(), set()
+    if sirens:
+        for siren, *flags in RegisteredOrganisation.objects.filter(present=True, siren__in=sirens).values_list(
+            "siren", "qualiopi_training", "qualiopi_skills_assessment", "qualiopi_vae", "qualiopi_apprenticeship"
+        ):
+            known.add(siren)
+            if any(flags):
+                certified.add(siren)
+    result = {}
+    for offer in offers:
+        siren = offer.provider_siret[:9] if len(offer.provider_siret) == 14 else ""
+        result[offer.pk] = "yes" if siren in certified else "no" if siren in known else "unknown"
+    return result
+
+
+def _offer_facet(network: Network, filters: MapFilters, name: str, column: str) -> dict[str, int]:
+    rows = map_offers(network=network, filters=filters, skip=name).order_by().values(column).annotate(n=Count("pk"))
+    return {str(row[column]): row["n"] for row in rows}
+
+
+def _place_facet(network: Network, filters: MapFilters, name: str, column: str) -> dict[str, int]:
+    offers = map_offers(network=network, filters=filters, skip=name)
+    rows = (
+        _matching_sessions(filters, name)
+        .filter(offer_id__in=offers.values("pk"))
+        .exclude(**{column: ""})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("offer_id", distinct=True))
+    )
+    return {row[column]: row["n"] for row in rows}
+
+
+def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[FacetValue]]:
+    """Each facet's values with the number of offers each would give with the other filters (one query a facet:
+    region, département, modality, certifying, CPF, Qualiopi, experience-based mode)."""
+    yes_no = [("oui", _("Oui"), "True", True), ("non", _("Non"), "False", False)]
+    facets: dict[str, list[FacetValue]] = {}
+    regions = _place_facet(network, filters, "region", "region")
+    facets["region"] = [
+        FacetValue(code, geo.region_name(code) or code, n, code == filters.region)
+        for code, n in sorted(regions.items(), key=lambda item: geo.key(geo.region_name(item[0])))
+    ]
+    departements = _place_facet(network, filters, "departement", "department")
+    facets["departement"] = [
+        FacetValue(code, f"{code} {geo.departement_name(code)}".strip(), n, code == filters.departement)
+        for code, n in sorted(departements.items())
+    ]
+    modalities = _offer_facet(network, filters, "modality", "modality")
+    facets["modality"] = [
+        FacetValue(value, str(label), modalities[value], value == filters.modality)
+        for value, label in Modality.choices
+        if value in modalities
+    ]
+    for name, column in (("certifying", "certifying"), ("cpf", "cpf_eligible")):
+        counts = _offer_facet(network, filters, name, column)
+        facets[name] = [
+            FacetValue(code, str(label), counts[key], getattr(filters, name) is flag)
+            for code, label, key, flag in yes_no
+            if key in counts
+        ]
+    qualiopi = (
+        map_offers(network=network, filters=filters, skip="qualiopi")
+        .alias(siren=Substr("provider_siret", 1, 9))
+        .annotate(qualiopi=_qualiopi_status())
+        .order_by()
+        .values("qualiopi")
+        .annotate(n=Count("pk"))
+    )
+    qualiopi_counts = {row["qualiopi"]: row["n"] for row in qualiopi}
+    facets["qualiopi"] = [
+        FacetValue(code, str(label), qualiopi_counts[code], code == filters.qualiopi)
+        for code, label in QUALIOPI.items()
+        if code in qualiopi_counts
+    ]
+    modes = _offer_facet(network, filters, "mode", "experience_mode")
+    facets["mode"] = [
+        FacetValue(value, str(label), modes[value], value == filters.mode)
+        for value, label in ExperienceMode.choices
+        if value in modes
+    ]
+    return facets
+
+
+def _sessions_of(network: Network, filters: MapFilters) -> QuerySet[OfferSession]:
+    return _matching_sessions(filters).filter(offer_id__in=map_offers(network=network, filters=filters).values("pk"))
+
+
+def map_aggregates(*, network: Network, filters: MapFilters) -> dict[str, Any]:
+    """What the map draws: the offers per département and region, and the sessions grouped by position (0.01°),
+    at most MAX_POINTS groups (the most offers first). Four queries."""
+    total = map_offers(network=network, filters=filters).count()
+    sessions = _sessions_of(network, filters).order_by()
+    departements = sessions.exclude(department="").values("department").annotate(n=Count("offer_id", distinct=True))
+    regions = sessions.exclude(region="").values("region").annotate(n=Count("offer_id", distinct=True))
+    points = (
+        sessions.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(lat=Round(Cast("latitude", DecimalField(max_digits=9, decimal_places=4)), 2))
+        .annotate(lon=Round(Cast("longitude", DecimalField(max_digits=9, decimal_places=4)), 2))
+        .values("lat", "lon")
+        .annotate(n=Count("offer_id", distinct=True), label=Min("city"))
+        .order_by("-n", "lat", "lon")[:MAX_POINTS]
+    )
+    return {
+        "total": total,
+        "departements": sorted(
+            (
+                {"code": row["department"], "name": geo.departement_name(row["department"]), "offers": row["n"]}
+                for row in departements
+            ),
+            key=lambda row: row["code"],
+        ),
+        "regions": sorted(
+            ({"code": row["region"], "name": geo.region_name(row["region"]), "offers": row["n"]} for row in regions),
+            key=lambda row: row["code"],
+        ),
+        "points": [
+            {"lat": float(row["lat"]), "lon": float(row["lon"]), "offers": row["n"], "label": row["label"] or ""}
+            for row in points
+        ],
+    }
+
+
+def map_points(*, network: Network, filters: MapFilters) -> list[OfferSession]:
+    """The sessions with a position of the matching offers, with their offer (the map's markers)."""
+    return list(
+        _sessions_of(network, filters)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("offer")
+        .only("id", "latitude", "longitude", "city", "start", "geo_precision", "offer__id", "offer__title")
+        .order_by("offer_id", "start", "pk")[:MAX_FEATURES]
+    )
+
+
+def map_offer_get(*, network: Network, offer_id: int) -> Offer:
+    """A shown offer of the network, with its source and sessions (404 when hidden, retired or another's)."""
+    offer = (
+        shown_offers(network_id=network.pk)
+        .filter(pk=offer_id)
+        .select_related("source", "partner")
+        .prefetch_related(Prefetch("sessions", queryset=OfferSession.objects.order_by("start", "pk")))
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    return offer

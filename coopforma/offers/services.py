@@ -27,9 +27,10 @@ from coopforma.core.links import absolute_url
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.networks.access import NetworkActor, require_manages
 from coopforma.networks.models import Network, NetworkOrganisation, PartnerState, PartnerStructure
-from coopforma.offers import relevance
+from coopforma.offers import geo, relevance, search
 from coopforma.offers.models import (
     ExperienceMode,
+    GeoPrecision,
     Offer,
     OfferRelevance,
     OfferSession,
@@ -90,14 +91,32 @@ def _training_values(organisation: Organisation, training: Training, sessions: l
 def _session_values(session: Session) -> dict[str, Any]:
     place = session.place
     postal_code = (place.postal_code if place else "")[:5]
+    city = (place.city if place else "")[:100]
     return {
         "external_id": str(session.pk),
         "start": session.start_date,
         "end": session.end_date,
-        "city": (place.city if place else "")[:100],
+        "city": city,
         "postal_code": postal_code,
         "department": _department(postal_code),
         "is_remote": place is None and bool(session.remote_url),
+        **_place(city, postal_code),
+    }
+
+
+def _place(city: str, postal_code: str) -> dict[str, Any]:
+    """The commune's INSEE code, region and position from the shipped dataset (offers/geo.py), approximate: a
+    commune's position, not the address's."""
+    commune = geo.find_commune(f"{city} {postal_code}") if (city or postal_code) else None
+    if commune is None:
+        return {}
+    return {
+        "insee_code": commune.insee,
+        "department": commune.departement,
+        "region": commune.region,
+        "latitude": commune.lat,
+        "longitude": commune.lon,
+        "geo_precision": GeoPrecision.APPROXIMATE,
     }
 
 
@@ -183,6 +202,7 @@ def sync_member_catalogue(organisation_id: int) -> dict[str, int]:
             source.last_import_at = now
             source.save(update_fields=["last_import_at", "updated_at"])
         if touched:
+            search.index_offers(touched)
             for network in relevance.networks_with_rules():
                 relevance.score_offers(network, touched)
     return counts
@@ -285,6 +305,7 @@ def _clean_session(values: dict[str, Any]) -> dict[str, Any]:
     values["postal_code"] = postal_code
     values["city"] = (values.get("city") or "").strip()
     values["department"] = _department(postal_code)
+    values.update(_place(values["city"], postal_code))
     return values
 
 
@@ -329,6 +350,7 @@ def partner_offer_create(
     )
     if session_values:
         OfferSession.objects.create(offer=offer, **session_values)
+    search.index_offers([offer.pk])
     log_action(actor=actor, obj=offer, action="offers.offer.proposed", data={"partner": partner})
     return offer
 
@@ -347,6 +369,7 @@ def partner_offer_update(*, actor: NetworkActor, offer_id: int, **fields: Any) -
     if changes and not actor.is_moderator and offer.status in (OfferStatus.ACTIVE, OfferStatus.REFUSED):
         offer.status = OfferStatus.PENDING
     offer.save()
+    search.index_offers([offer.pk])
     if changes:
         log_action(actor=actor, obj=offer, action="offers.offer.updated", data={"changes": changes})
     return offer
@@ -358,6 +381,7 @@ def partner_offer_session_add(*, actor: NetworkActor, offer_id: int, **values: A
     assert offer.partner_id is not None
     require_manages(actor, offer.partner_id)
     session = OfferSession.objects.create(offer=offer, **_clean_session(values))
+    search.index_offers([offer.pk])
     log_action(actor=actor, obj=offer, action="offers.offer.session_added", data={"start": session.start})
     return session
 
@@ -372,6 +396,7 @@ def partner_offer_session_remove(*, actor: NetworkActor, offer_id: int, session_
         raise Http404
     log_action(actor=actor, obj=offer, action="offers.offer.session_removed", data={"start": session.start})
     session.delete()
+    search.index_offers([offer.pk])
 
 
 @transaction.atomic

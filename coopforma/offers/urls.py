@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The map in a network, under /reseaux/<network>/: partner structures' public pages with their offers, the gaps
-(lacunes/, with their JSON for the map and their CSV); in the back
+"""The map in a network, under /reseaux/<network>/: the public search and map (carte/), a shown offer's page
+(offres/<id>/), partner structures' public pages with their offers, the gaps (lacunes/, with their JSON for the
+map and their CSV); in the back
 office (gerer/), partner offers and their moderation, the relevance queue and the rule set."""
 
 from django.urls import path
@@ -10,6 +11,8 @@ from coopforma.offers import views
 app_name = "offers"
 urlpatterns = [
     path("structures/<slug:partner>/", views.partner_page, name="partner_page"),
+    path("carte/", views.map_page, name="map"),
+    path("offres/<int:offer_id>/", views.offer_page, name="offer"),
     path("lacunes/", views.gaps_page, name="gaps"),
     path("lacunes.json", views.gaps_json, name="gaps_json"),
     path("lacunes.csv", views.gaps_csv, name="gaps_csv"),

@@ -22,11 +22,13 @@ from django.views.decorators.http import condition, require_safe
 from django.views.generic import TemplateView
 
 from coopforma.core.log import history_for
+from coopforma.core.views import is_htmx
 from coopforma.networks import selectors as network_selectors
 from coopforma.networks.forms import ReasonForm
 from coopforma.networks.models import PartnerState
 from coopforma.networks.views import NetworkFormView, NetworkPostView, NetworkViewMixin
-from coopforma.offers import federation, gaps, open_data, selectors, services
+from coopforma.offers import federation, gaps, geo, open_data, selectors, services
+from coopforma.offers import filters as map_filters
 from coopforma.offers.forms import (
     DecisionForm,
     ImportForm,
@@ -98,6 +100,47 @@ def gaps_csv(request: HttpRequest, network: str) -> HttpResponse:
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerows(gaps.gaps_csv_rows(table))
     return response
+
+
+def map_page(request: HttpRequest, network: str) -> HttpResponse:
+    """The public search of the network's offers (no login): a GET form, facets with counts, 20 results a page,
+    the map beside them (offers/_map_panel.html reads the JSON URLs on #network-map); htmx refreshes the results.
+    Bad filters are shown with their message, nothing is searched."""
+    net = network_selectors.network_public_get(slug=network)
+    errors: dict[str, list[str]] = {}
+    try:
+        filters = map_filters.parse(request.GET)
+    except ValidationError as exc:
+        errors, filters = exc.message_dict, map_filters.MapFilters()
+    page = selectors.map_page(network=net, filters=filters) if not errors else None
+    query = filters.query_string(page="") if not errors else ""
+    context = {
+        "network": net,
+        "filters": filters,
+        "errors": errors,
+        "values": request.GET,
+        "page": page,
+        "facets": selectors.map_facets(network=net, filters=filters) if not errors else {},
+        "regions": geo.regions(),
+        "departements": geo.departements(),
+        "query": query,
+        "aggregates_url": reverse("api-v1:network_offer_aggregates_get") + f"?network={net.slug}&{query}",
+        "points_url": reverse("api-v1:network_offer_geojson_get") + f"?network={net.slug}&{query}",
+        "attribution": geo.ATTRIBUTION,
+    }
+    template = "offers/_map_results.html" if is_htmx(request) else "offers/map.html"
+    return render(request, template, context)
+
+
+def offer_page(request: HttpRequest, network: str, offer_id: int) -> HttpResponse:
+    """A shown offer's public page: provider with its SIRET, sessions with their places, source and licence."""
+    net = network_selectors.network_public_get(slug=network)
+    offer = selectors.map_offer_get(network=net, offer_id=offer_id)
+    return render(
+        request,
+        "offers/offer_page.html",
+        {"network": net, "offer": offer, "qualiopi": selectors.qualiopi_of([offer])[offer.pk]},
+    )
 
 
 def _offers_url(actor: Any) -> str:

@@ -9,7 +9,7 @@ a range of it).
 """
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from coopforma.core.identifiers import compact
 from coopforma.registry.models import RegisteredName, RegisteredOrganisation, RegistryImport
@@ -105,3 +105,23 @@ def _prefix(queryset: QuerySet[RegisteredName], field: str, prefix: str) -> Quer
 def latest_import() -> RegistryImport | None:
     """The last finished import: its date is the date of the register's data."""
     return RegistryImport.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").first()
+
+
+def qualiopi_sirens() -> QuerySet[RegisteredOrganisation, str]:
+    """The SIRENs of the organisations of the latest list holding a Qualiopi certificate (any category), for a
+    `__in` subquery (the map's Qualiopi facet)."""
+    return (
+        RegisteredOrganisation.objects.filter(present=True)
+        .filter(
+            Q(qualiopi_training=True)
+            | Q(qualiopi_skills_assessment=True)
+            | Q(qualiopi_vae=True)
+            | Q(qualiopi_apprenticeship=True)
+        )
+        .values_list("siren", flat=True)
+    )
+
+
+def registered_sirens() -> QuerySet[RegisteredOrganisation, str]:
+    """The SIRENs of every organisation of the latest list (not in it: Qualiopi status unknown)."""
+    return RegisteredOrganisation.objects.filter(present=True).values_list("siren", flat=True)

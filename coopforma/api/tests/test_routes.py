@@ -28,7 +28,7 @@ VERBS = {
     "generate", "finalise",
 }  # fmt: skip
 OPERATION_ID = re.compile(rf"^[a-z]+(_[a-z]+)*_({'|'.join(sorted(VERBS))})$")
-SEGMENT = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*(\.(pdf|xml))?|\{([a-z]+_)*id\}|\{year\}|\{number\})$")
+SEGMENT = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*(\.(pdf|xml|geojson))?|\{([a-z]+_)*id\}|\{year\}|\{number\})$")
 
 
 def operations() -> list[tuple[str, str, Operation]]:
