@@ -44,7 +44,7 @@ def _project(actor: NetworkActor, project_id: int, *, flag: str = EDIT) -> Certi
     """The project, locked, in the actor's network (404 otherwise), if the actor holds `flag` (403 otherwise)."""
     project_id = id_or_404(project_id)
     project = (
-        CertificationProject.objects.select_for_update()
+        CertificationProject.objects.select_for_update(of=("self",))
         .filter(pk=project_id, network_id=actor.network_id)
         .select_related("version", "job")
         .first()
