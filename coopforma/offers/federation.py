@@ -42,10 +42,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from coopforma.core.links import is_public_address
 from coopforma.core.log import log_action
 from coopforma.formats import lheo_read
 from coopforma.networks.access import NetworkActor
-from coopforma.offers import relevance
+from coopforma.offers import importing, relevance
 from coopforma.offers.importing import map_formation
 from coopforma.offers.models import (
     Offer,
@@ -63,26 +64,7 @@ TITLE_RATIO = 0.9
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 SUBSCRIPTION_KINDS = (SourceKind.FEDERATION, SourceKind.LHEO)
 
-OFFER_FIELDS = (
-    "title",
-    "summary",
-    "objectives",
-    "expected_results",
-    "content",
-    "url",
-    "provider_name",
-    "provider_siret",
-    "provider_nda",
-    "modality",
-    "certifying",
-    "certification_codes",
-    "cpf_eligible",
-    "formacodes",
-    "nsf_codes",
-    "rome_codes",
-    "price_cents",
-    "duration_minutes",
-)
+OFFER_FIELDS = tuple(name for name in importing.OFFER_FIELDS if name != "flags")  # what an incoming offer sets
 
 
 class FetchFailed(Exception):
@@ -94,16 +76,6 @@ class FetchFailed(Exception):
 
 def local_allowed() -> bool:
     return bool(settings.DEBUG or getattr(settings, "FEDERATION_ALLOW_LOCAL", False))
-
-
-def _public(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if ip.version == 6 and ip.ipv4_mapped:  # type: ignore[union-attr]
-        ip = ip.ipv4_mapped  # type: ignore[union-attr]
-    return ip.is_global and not ip.is_multicast
 
 
 def feed_url_check(url: str) -> str:
@@ -130,7 +102,7 @@ def feed_url_check(url: str) -> str:
                 {"url": _("L'adresse doit être joignable sur Internet (pas une machine locale ou interne).")}
             ) from None
     else:
-        if not _public(host):
+        if not is_public_address(host):
             raise ValidationError(
                 {"url": _("L'adresse doit être joignable sur Internet (pas une adresse privée ou réservée).")}
             )
@@ -147,7 +119,7 @@ def _destination_check(url: str) -> None:
     except OSError as exc:
         raise FetchFailed(_("Nom introuvable : %(host)s.") % {"host": host}) from exc
     for info in infos:
-        if not _public(str(info[4][0])):
+        if not is_public_address(str(info[4][0])):
             raise FetchFailed(_("Adresse refusée (privée ou réservée) : %(host)s.") % {"host": host})
 
 

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from coopforma.core.links import is_public_address
+
 TIMEOUT_SECONDS = 5
 EXCERPT_CHARS = 1000
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -28,16 +30,6 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 def local_allowed() -> bool:
     return bool(settings.DEBUG or getattr(settings, "WEBHOOKS_ALLOW_LOCAL", False))
-
-
-def _public(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if ip.version == 6 and ip.ipv4_mapped:  # type: ignore[union-attr]
-        ip = ip.ipv4_mapped  # type: ignore[union-attr]
-    return ip.is_global and not ip.is_multicast
 
 
 def endpoint_url_check(url: str) -> str:
@@ -67,7 +59,7 @@ def endpoint_url_check(url: str) -> str:
     except ValueError:
         pass  # a name: checked below, and again, resolved, when it is called
     else:
-        if not _public(host):
+        if not is_public_address(host):
             raise ValidationError(
                 {"url": _("L'adresse doit être joignable sur Internet (pas une adresse privée ou réservée).")},
                 code="private",
@@ -102,7 +94,7 @@ def _destination_check(url: str) -> None:
     except OSError as exc:
         raise DeliveryError(_("Nom introuvable : %(host)s") % {"host": host}) from exc
     for info in infos:
-        if not _public(str(info[4][0])):
+        if not is_public_address(str(info[4][0])):
             raise DeliveryError(_("Adresse refusée (privée ou réservée) : %(host)s") % {"host": host})
 
 
