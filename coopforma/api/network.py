@@ -36,6 +36,11 @@ class MapFilterQuery(Schema):
     cpf: str = Field("", description="oui or non: eligible to the CPF")
     qualiopi: str = Field("", description="yes, no or unknown: the provider's Qualiopi status in the public list")
     mode: str = Field("", description="an experience-based way of learning (peer_learning, afest, mooc…)")
+    competency: str = Field(
+        "",
+        description="a competency's code in the network's latest published référentiel (M1-C2): the member "
+        "trainings aiming at it",
+    )
     date_from: str = Field("", alias="from", description="sessions ending on or after this day (YYYY-MM-DD)")
     date_to: str = Field("", alias="to", description="sessions starting on or before this day (YYYY-MM-DD)")
     near: str = Field("", description="a commune: name, postal code or INSEE code")

@@ -5,6 +5,7 @@ is refused with a French message naming the field, nothing else is read."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -29,8 +30,10 @@ QUALIOPI = {
     "unknown": gettext_lazy("Qualiopi : inconnu"),
 }
 # The names of the query string (French on the page and in the API: `departement`, `from`, `to`).
-PARAMETERS = ["q", "region", "departement", "modality", "certifying", "cpf", "qualiopi", "mode", "from", "to",
-              "near", "km", "page"]  # fmt: skip
+PARAMETERS = ["q", "region", "departement", "modality", "certifying", "cpf", "qualiopi", "mode", "competency",
+              "from", "to", "near", "km", "page"]  # fmt: skip
+# A competency's code in the network's référentiel (M1-C2, S4-C1): checked for its shape here, looked up by the map.
+COMPETENCY_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class MapFilters:
     cpf: bool | None = None
     qualiopi: str = ""
     mode: str = ""
+    competency: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     near: geo.Commune | None = None
@@ -72,6 +76,7 @@ class MapFilters:
             "cpf": "" if self.cpf is None else ("oui" if self.cpf else "non"),
             "qualiopi": self.qualiopi,
             "mode": self.mode,
+            "competency": self.competency,
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
             "near": self.near.label if self.near else "",
@@ -150,6 +155,9 @@ def parse(params: Mapping[str, Any]) -> MapFilters:
     mode = get("mode").strip()
     if mode and mode not in ExperienceMode.values:
         errors["mode"] = _("« mode » : choisissez parmi %(values)s.") % {"values": ", ".join(ExperienceMode.values)}
+    competency = get("competency").strip()
+    if competency and not COMPETENCY_CODE.fullmatch(competency):
+        errors["competency"] = _("« competency » : le code d'une compétence du référentiel du réseau (M1-C2).")
     qualiopi = get("qualiopi").strip().lower()
     if qualiopi and qualiopi not in QUALIOPI:
         errors["qualiopi"] = _("« qualiopi » vaut « yes », « no » ou « unknown ».")
@@ -179,6 +187,7 @@ def parse(params: Mapping[str, Any]) -> MapFilters:
         cpf=cpf,
         qualiopi=qualiopi,
         mode=mode,
+        competency=competency,
         date_from=date_from,
         date_to=date_to,
         near=near,

@@ -36,6 +36,7 @@ from coopforma.offers.models import (
     SourceKind,
 )
 from coopforma.offers.relevance import rules_for
+from coopforma.referentiel import selectors as referentiel_selectors
 from coopforma.registry import selectors as registry_selectors
 from coopforma.registry.models import RegisteredOrganisation
 
@@ -241,6 +242,11 @@ def _qualiopi_status() -> Case:
     )
 
 
+def _member_offer_ids(trainings: set[tuple[str, int]]) -> list[str]:
+    """The offers' ids in the member catalogues' source (services.sync_member_catalogue) of these trainings."""
+    return sorted(f"{slug}/{training_id}" for slug, training_id in trainings)
+
+
 def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> QuerySet[Offer]:
     """The offers the network shows (`shown_offers`) that match the filters (but `skip`, for a facet's counts)."""
     offers = Offer.objects.filter(pk__in=shown_offers(network_id=network.pk).values("pk"))
@@ -255,6 +261,12 @@ def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> Quer
         offers = offers.filter(cpf_eligible=filters.cpf)
     if filters.mode and skip != "mode":
         offers = offers.filter(experience_mode=filters.mode)
+    if filters.competency and skip != "competency":
+        _labels, trainings = referentiel_selectors.competency_trainings(network=network)
+        offers = offers.filter(
+            source__kind=SourceKind.MEMBER_CATALOGUE,
+            external_id__in=_member_offer_ids(trainings.get(filters.competency, set())),
+        )
     if filters.qualiopi and skip != "qualiopi":
         offers = offers.alias(siren=Substr("provider_siret", 1, 9), qualiopi=_qualiopi_status()).filter(
             qualiopi=filters.qualiopi
@@ -368,7 +380,27 @@ def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[Facet
         for value, label in ExperienceMode.choices
         if value in modes
     ]
+    facets["competency"] = _competency_facet(network, filters)
     return facets
+
+
+def _competency_facet(network: Network, filters: MapFilters) -> list[FacetValue]:
+    """The référentiel's competencies that member trainings shown on the map aim at, with their offers' count
+    under the other filters (three queries: the version's competencies, their trainings, the member offers)."""
+    labels, trainings = referentiel_selectors.competency_trainings(network=network)
+    if not trainings:
+        return []
+    member_offers = set(
+        map_offers(network=network, filters=filters, skip="competency")
+        .filter(source__kind=SourceKind.MEMBER_CATALOGUE)
+        .values_list("external_id", flat=True)
+    )
+    facet = []
+    for code, label in labels.items():
+        count = len(member_offers.intersection(_member_offer_ids(trainings.get(code, set()))))
+        if count:
+            facet.append(FacetValue(code, label, count, code == filters.competency))
+    return facet
 
 
 def _sessions_of(network: Network, filters: MapFilters) -> QuerySet[OfferSession]:

@@ -588,3 +588,25 @@ def competency_id_for(*, network: str, version: str, code: str) -> int:
         message = _("Aucune compétence « %(code)s » dans la version %(number)s.")
         raise ValidationError({"code": message % {"code": code, "number": version_obj.number}})
     return item.pk
+
+
+def competency_trainings(*, network: Network) -> tuple[dict[str, str], dict[str, set[tuple[str, int]]]]:
+    """For the map's filter and facet by competency: the competencies of the network's latest published version
+    (code → label, in the version's order) and, for each code, the trainings of the network's member organisations
+    whose objectives aim at it (in any version: matched by the item's key), as (organisation slug, training id).
+    Two queries; nothing without a published version."""
+    version = latest_published(network=network)
+    if version is None:
+        return {}, {}
+    items = list(Item.objects.filter(version=version, kind=ItemKind.COMPETENCY).order_by("position", "pk"))
+    labels = {item.code: f"{item.code} {item.label}" for item in items}
+    code_of_key = {item.key: item.code for item in items}
+    trainings: dict[str, set[tuple[str, int]]] = {}
+    rows = ObjectiveCompetency.objects.filter(
+        competency__key__in=list(code_of_key),
+        competency__version__referentiel__network=network,
+        training__organisation__networks__network=network,
+    ).values_list("competency__key", "training__organisation__slug", "training_id")
+    for key, slug, training_id in rows:
+        trainings.setdefault(code_of_key[key], set()).add((slug, training_id))
+    return labels, trainings
