@@ -31,8 +31,10 @@ from coopforma.offers.models import (
     RelevanceDecision,
     RelevanceRules,
     RelevanceVerdict,
+    SourceKind,
 )
 from coopforma.offers.territories import Departement, departement_by_code, departements_within, regions
+from coopforma.referentiel import selectors as referentiel_selectors
 
 DEFAULT_KM = 50
 MAX_KM = 500
@@ -40,17 +42,21 @@ MAX_KM = 500
 
 @dataclass(frozen=True)
 class Theme:
-    """One column of the gaps table: ``kind`` is "formacode", "nsf" or "all" (and later "competency")."""
+    """One column of the gaps table: ``kind`` is "formacode", "nsf", "competency" (a competency of the network's
+    référentiel: the offers in ``offer_ids``, its member trainings aiming at it) or "all"."""
 
     kind: str
     code: str
     label: str
+    offer_ids: frozenset[int] = frozenset()
 
-    def matches(self, formacodes: list[str], nsf_codes: list[str]) -> bool:
+    def matches(self, formacodes: list[str], nsf_codes: list[str], offer_id: int | None = None) -> bool:
         if self.kind == "formacode":
             return self.code in formacodes
         if self.kind == "nsf":
             return any(code.startswith(self.code) for code in nsf_codes)
+        if self.kind == "competency":
+            return offer_id in self.offer_ids
         return self.kind == "all"
 
 
@@ -77,6 +83,7 @@ class Gaps:
     km: int
     regions: list[GapRegion]
     offers: int  # shown offers taken into account
+    by_competency: bool = False  # the columns are the référentiel's competencies
 
     def rows(self) -> list[GapRow]:
         return [row for region in self.regions for row in region.rows]
@@ -92,9 +99,8 @@ def nsf_label(code: str) -> str:
 def network_themes(network: Network) -> list[Theme]:
     """The network's themes: the Formacodes, then the NSF codes of its relevance rules, in their order.
 
-    Hook for the référentiel (issue 20): once offers are linked to the référentiel's competencies, append one
-    ``Theme("competency", <id>, <label>)`` per competency here and teach ``Theme.matches`` its rule; the table,
-    the map and the CSV follow. A network with no code in its rules gets one theme: all its shown offers.
+    A network with no code in its rules gets one theme: all its shown offers. (By competency of the référentiel:
+    `competency_themes`.)
     """
     rules = RelevanceRules.objects.filter(network=network).first()
     themes: list[Theme] = []
@@ -105,6 +111,26 @@ def network_themes(network: Network) -> list[Theme]:
         for code in dict.fromkeys(str(c).strip() for c in rules.nsf_codes if str(c).strip()):
             themes.append(Theme("nsf", code, nsf_label(code)))
     return themes or [Theme("all", "", _("Toutes les offres du réseau"))]
+
+
+def competency_themes(network: Network, offer_ids: Iterable[int]) -> list[Theme]:
+    """One theme per competency of the network's latest published référentiel, in its order: the shown member
+    offers of the trainings whose objectives aim at it (a competency no training aims at is a gap everywhere)."""
+    labels, trainings = referentiel_selectors.competency_trainings(network=network)
+    member = dict(
+        Offer.objects.filter(pk__in=offer_ids, source__kind=SourceKind.MEMBER_CATALOGUE).values_list(
+            "external_id", "pk"
+        )
+    )
+    return [
+        Theme(
+            "competency",
+            code,
+            label,
+            frozenset(member[f"{slug}/{pk}"] for slug, pk in trainings.get(code, set()) if f"{slug}/{pk}" in member),
+        )
+        for code, label in labels.items()
+    ]
 
 
 def parse_km(value: str | None) -> int:
@@ -121,20 +147,21 @@ def parse_km(value: str | None) -> int:
     return km
 
 
-def network_gaps(*, network: Network, km: int = DEFAULT_KM) -> Gaps:
-    """The table of départements × themes: for each cell the number of shown offers within reach."""
-    themes = network_themes(network)
+def network_gaps(*, network: Network, km: int = DEFAULT_KM, by_competency: bool = False) -> Gaps:
+    """The table of départements × themes (the rules' codes, or the référentiel's competencies): for each cell the
+    number of shown offers within reach."""
     shown = OfferRelevance.objects.filter(network=network, offer__status=OfferStatus.ACTIVE).filter(
         Q(decision=RelevanceDecision.KEEP) | Q(decision="", verdict=RelevanceVerdict.SHOWN)
     )
     offer_ids = shown.values("offer_id")
+    themes = competency_themes(network, offer_ids) if by_competency else network_themes(network)
     offers = Offer.objects.filter(pk__in=offer_ids).values_list("pk", "formacodes", "nsf_codes", "modality")
     sessions = OfferSession.objects.filter(offer_id__in=offer_ids).values_list(
         "offer_id", "department", "latitude", "longitude", "is_remote"
     )
     counts, offer_count = count_within_reach(themes=themes, offers=offers, sessions=sessions, km=km)
     grouped = [GapRegion(code, name, [GapRow(d, counts[d.code]) for d in deps]) for code, name, deps in regions()]
-    return Gaps(themes=themes, km=km, regions=grouped, offers=offer_count)
+    return Gaps(themes=themes, km=km, regions=grouped, offers=offer_count, by_competency=by_competency)
 
 
 def count_within_reach(
@@ -153,7 +180,7 @@ def count_within_reach(
     for pk, formacodes, nsf_codes, modality in offers:
         formacodes = [str(c) for c in formacodes or []]
         nsf_codes = [str(c) for c in nsf_codes or []]
-        themes_of[pk] = [i for i, theme in enumerate(themes) if theme.matches(formacodes, nsf_codes)]
+        themes_of[pk] = [i for i, theme in enumerate(themes) if theme.matches(formacodes, nsf_codes, pk)]
         if modality == Modality.REMOTE:
             everywhere.add(pk)
 

@@ -65,7 +65,8 @@ def _gaps_for(request: HttpRequest, network: str) -> tuple[Any, gaps.Gaps | None
         km = gaps.parse_km(request.GET.get("km"))
     except ValueError as error:
         return public, None, str(error)
-    return public, gaps.network_gaps(network=public, km=km), ""
+    by_competency = request.GET.get("par") == "competences"
+    return public, gaps.network_gaps(network=public, km=km, by_competency=by_competency), ""
 
 
 def gaps_page(request: HttpRequest, network: str) -> HttpResponse:

@@ -91,3 +91,23 @@ def test_the_page_and_the_api_filter_by_competency(scene):
     assert "Compétence du référentiel" in body
     api = Client().get("/api/v1/network/offers", {"network": slug, "competency": "M1-C4"})
     assert api.status_code == 200 and [o["title"] for o in api.json()["items"]] == ["Coopérer sur un territoire"]
+
+
+def test_the_gaps_by_competency_of_the_referentiel(scene):
+    from coopforma.offers import gaps
+    from coopforma.offers.models import OfferSession
+
+    OfferSession.objects.create(offer=scene["aimed"], department="35", latitude=48.11, longitude=-1.68)
+    OfferSession.objects.create(offer=scene["theirs"], department="13", latitude=43.3, longitude=5.37)
+    table = gaps.network_gaps(network=scene["our_network"], km=50, by_competency=True)
+    codes = [theme.code for theme in table.themes]
+    assert "M1-C4" in codes and all(theme.kind == "competency" for theme in table.themes)
+    column = codes.index("M1-C4")
+    counts = {row.departement.code: row.counts for row in table.rows()}
+    assert counts["35"][column] == 1 and counts["13"][column] == 0  # theirs is linked in the other network only
+    assert sum(counts["35"]) == 1  # no other competency is aimed at by a member training
+    slug = scene["our_network"].slug
+    page = Client().get(f"/reseaux/{slug}/lacunes/", {"par": "competences"})
+    assert page.status_code == 200 and "M1-C4" in page.content.decode()
+    csv = Client().get(f"/reseaux/{slug}/lacunes.csv", {"par": "competences"}).content.decode("utf-8-sig")
+    assert "M1-C4" in csv
