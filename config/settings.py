@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "coopforma.enquiries",
     "coopforma.offers",
     "coopforma.tenders",
+    "coopforma.exchanges",
     "coopforma.recognition",
     "coopforma.public",
     "coopforma.dashboard",

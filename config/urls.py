@@ -27,6 +27,7 @@ urlpatterns = [
     path("reseaux/<slug:network>/referentiel/", include("coopforma.referentiel.urls")),
     path("reseaux/<slug:network>/certificateurs/", include("coopforma.registry.urls")),
     path("reseaux/<slug:network>/appels-d-offres/", include("coopforma.tenders.urls")),
+    path("reseaux/<slug:network>/echanges/", include("coopforma.exchanges.urls")),
     path(
         "o/<slug:org>/",
         include(

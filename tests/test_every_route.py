@@ -122,6 +122,7 @@ def records_with_id(org: Organisation, i: int, mark: str, admin: Any) -> dict[st
         "referentiel",
         "registry",
         "tenders",
+        "exchanges",
     )
     for app in apps_with_records:
         importlib.import_module(f"coopforma.{app}.tests.factories").objects_with_id(i, **records)

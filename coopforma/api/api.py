@@ -15,6 +15,11 @@ from coopforma.api import (
     enquiries,
     errors,
     evaluations,
+    exchanges,
+    exchanges_bridge,
+    exchanges_life,
+    exchanges_matching,
+    exchanges_open,
     network,
     people,
     quality,
@@ -94,3 +99,8 @@ api.add_router("/", enquiries.router)
 api.add_router("/", certifiers.router)
 api.add_router("/", tenders.router)
 api.add_router("/", network.router)
+api.add_router("/", exchanges.router)
+api.add_router("/", exchanges_matching.router)
+api.add_router("/", exchanges_life.router)
+api.add_router("/", exchanges_bridge.router)
+api.add_router("/", exchanges_open.router)

@@ -28,24 +28,29 @@ FLAGS: dict[str, set[str]] = {
     # The map's outside sources: subscriptions to other installations' feeds, LHEO imports from the web page.
     "offers.sources": {NetworkRole.MODERATOR},
     # See the network's space (« Mes réseaux ») and propose a partner structure.
-    "network.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
-    "partners.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "network.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
+    "partners.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
     # The référentiel (referentiel/access.py): members propose and comment, the committee decides and publishes.
-    "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "referentiel.propose": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
     "referentiel.decide": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
     # The certifiers directory (registry, docs/certifiers.md): members read it (the certifiers, the consented
     # reviews and figures, the audit calendar, the group agreements); moderators record the group agreements.
-    "certifiers.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "certifiers.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
     "certifiers.manage": {NetworkRole.MODERATOR},
     # The tender watch (tenders/): members read the notices, keep watch profiles and say « Ça m'intéresse » for
     # the organisations they act for; the moderators see every member's interests (`network.moderate`).
-    "tenders.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
-    "tenders.watch": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "tenders.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
+    "tenders.watch": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
     # Certification projects (recognition): members read them, the committee and moderators build and file them.
-    "recognition.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER},
+    "recognition.view": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
     "recognition.edit": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
     # Validate or refuse the competencies trainers of member organisations declare (referentiel.TrainerCompetency).
     "referentiel.validate_trainer": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE},
+    # The exchanges of know-how (exchanges/): every person of the network (and the managers of its partner
+    # structures, exchanges/access.py) joins with an offer and a request; the facilitators (and the moderators)
+    # see every suggestion, arrange the meetings and turn an exchange into a training action.
+    "exchanges.join": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
+    "exchanges.facilitate": {NetworkRole.MODERATOR, NetworkRole.FACILITATOR},
 }
 
 

@@ -19,6 +19,7 @@ from coopforma.core.models import TimeStampedModel
 class NetworkRole(models.TextChoices):
     MODERATOR = "moderator", _("Modérateur·rice")
     COMMITTEE = "committee", _("Membre du comité")
+    FACILITATOR = "facilitator", _("Animateur·rice des échanges")
     MEMBER = "member", _("Membre")
 
 

@@ -22,6 +22,7 @@ class SourceKind(models.TextChoices):
     LHEO = "lheo", _("Flux LHEO (réseau des Carif-Oref)")
     FEDERATION = "federation", _("Autre installation Coopforma")
     PARTNER = "partner", _("Saisie par une structure partenaire")
+    EXCHANGES = "exchanges", _("Échanges de savoir-faire du réseau")
 
 
 class OfferStatus(models.TextChoices):

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Pages of the exchanges: public."""
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []
