@@ -13,7 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 
 from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded, paged
@@ -121,6 +123,13 @@ class ListingPatch(Schema):
 @paged
 def exchange_listing_list(request: HttpRequest, network_id: str, filters: Query[ListingQuery]) -> Any:
     actor = _actor(request, network_id)
+    refused = [
+        {"loc": ["query", name], "msg": _("Valeur inconnue."), "type": "enum"}
+        for name, choices in (("kind", ListingKind), ("format", ExchangeFormat))
+        if getattr(filters, name) and getattr(filters, name) not in choices.values
+    ]
+    if refused:
+        raise NinjaValidationError(refused)
     return selectors.listing_list(actor=actor, filters=selectors.ListingFilters(**filters.dict()))
 
 
