@@ -382,3 +382,13 @@ def test_a_person_without_role_in_the_network_is_refused(net, web):  # type: ign
     assert web(UserFactory()).get(url("home", net)).status_code == 403
     facilitator = person(net, NetworkRole.FACILITATOR).user
     assert web(facilitator).get(url("home", net)).status_code == 200
+
+
+def test_the_network_space_links_to_the_exchanges_for_who_may_join(net, web):  # type: ignore[no-untyped-def]
+    link = url("home", net)
+    space = reverse("networks:manage", kwargs={"network": net.slug})
+    assert link in web(person(net).user).get(space).content.decode()
+    manager = UserFactory()
+    PartnerFactory(network=net).managers.add(manager)
+    page = web(manager).get(space)
+    assert page.status_code == 200 and link in page.content.decode()
