@@ -85,6 +85,12 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "catalogue.training.updated": _("Formation modifiée"),
     "catalogue.training.validated": _("Formation validée"),
     # enquiries (requests from the public catalogue)
+    "exchanges.listing.created": _("Offre ou demande de savoir-faire ajoutée"),
+    "exchanges.listing.state_changed": _("Offre ou demande de savoir-faire ouverte, mise en pause ou close"),
+    "exchanges.listing.updated": _("Offre ou demande de savoir-faire modifiée"),
+    "exchanges.member.joined": _("Inscription aux échanges de savoir-faire"),
+    "exchanges.member.left": _("Départ des échanges de savoir-faire"),
+    "exchanges.member.updated": _("Profil des échanges de savoir-faire modifié"),
     "enquiries.enquiry.converted": _("Demande convertie"),
     "enquiries.enquiry.status_changed": _("État de la demande changé"),
     # documents

@@ -67,7 +67,10 @@ class ListingForm(forms.Form):
     )
     level = forms.ChoiceField(label=_("Niveau"), required=False, choices=[("", _("Non précisé")), *LEVELS])
     formats = forms.MultipleChoiceField(
-        label=_("Formats"), required=False, choices=ExchangeFormat.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Formats d'échange"),
+        required=False,
+        choices=ExchangeFormat.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     is_remote = forms.BooleanField(label=_("Possible à distance"), required=False)
     city = forms.CharField(
@@ -195,7 +198,9 @@ class ListingFilterForm(forms.Form):
         label=_("Offres ou demandes"), required=False, choices=[("", _("Toutes")), *ListingKind.choices]
     )
     competency = forms.ChoiceField(label=_("Compétence"), required=False)
-    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("Tous")), *ExchangeFormat.choices])
+    format = forms.ChoiceField(
+        label=_("Format d'échange"), required=False, choices=[("", _("Tous")), *ExchangeFormat.choices]
+    )
     department = forms.ChoiceField(label=_("Département"), required=False)
     q = forms.CharField(label=_("Mots"), required=False, max_length=200)
     remote = forms.BooleanField(label=_("Possible à distance"), required=False)

@@ -325,7 +325,7 @@ def member_leave(*, actor: NetworkActor, member: Member) -> bool:
             member.delete()
             return True
         for name, value in {
-            "display_name": str(_(LEFT_NAME)),
+            "display_name": LEFT_NAME,  # stored, not translated: the name the others read
             "presentation": "",
             "email": "",
             "phone": "",
@@ -383,5 +383,5 @@ def listing_set_state(*, actor: NetworkActor, listing: Listing, state: str) -> L
     with transaction.atomic():
         listing.state = state
         listing.save(update_fields=["state", "updated_at"])
-        log_action(actor=actor.user, obj=listing, action="exchanges.listing.state", data={"state": state})
+        log_action(actor=actor.user, obj=listing, action="exchanges.listing.state_changed", data={"state": state})
     return listing
