@@ -166,7 +166,12 @@ def exchange_listing_create(request: HttpRequest, network_id: str, payload: List
 def exchange_listing_update(request: HttpRequest, network_id: str, listing_id: int, payload: ListingPatch) -> Listing:
     actor = _actor(request, network_id)
     listing = selectors.editable_listing_get(actor=actor, listing_id=listing_id)
-    data = payload.dict(exclude_unset=True)
+    # A field sent as null keeps its value (the dates excepted: null empties them).
+    data = {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if value is not None or name in ("available_from", "available_until")
+    }
     state = data.pop("state", None)
     if data:
         services.listing_update(actor=actor, listing=listing, **data)

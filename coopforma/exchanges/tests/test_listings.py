@@ -392,3 +392,14 @@ def test_the_network_space_links_to_the_exchanges_for_who_may_join(net, web):  #
     PartnerFactory(network=net).managers.add(manager)
     page = web(manager).get(space)
     assert page.status_code == 200 and link in page.content.decode()
+
+
+def test_the_join_page_sends_back_home_when_there_is_nothing_left_to_join(net, web):  # type: ignore[no-untyped-def]
+    member = joined_member(net)
+    response = web(member.user).get(url("join", net))
+    assert response.status_code == 302 and response["Location"] == url("home", net)
+    partner = PartnerFactory(network=net, name="La Ressourcerie")
+    partner.managers.add(member.user)
+    page = web(member.user).get(url("join", net))
+    assert page.status_code == 200 and "La Ressourcerie" in page.content.decode()
+    assert [value for value, _label in page.context["form"].fields["partner"].choices] == [str(partner.pk)]

@@ -97,6 +97,13 @@ def test_a_member_creates_and_changes_their_own_listing(net, token):  # type: ig
     listing.refresh_from_db()
     assert listing.title == "Apprendre la facilitation (2)" and listing.state == ListingState.PAUSED
     assert listing.level == "notions"
+    # null keeps a value, but empties a date.
+    response = client.patch(
+        f"{BASE}/{listing.pk}", {"conditions": None, "available_until": None}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    listing.refresh_from_db()
+    assert listing.conditions == "reciprocity" and listing.available_until is None
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,15 @@ class HomeView(JoinMixin, ServiceFormView):
 
 
 class JoinView(JoinMixin, ServiceFormView):
+    """The join form alone; once I joined for myself and every structure I manage, back to « Mon inscription »."""
+
     template_name = "exchanges/join.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.partner_choices():
+            messages.info(request, _("Vous êtes déjà inscrit·e, ainsi que les structures que vous gérez."))
+            return redirect(self.url("home"))
+        return super().get(request, *args, **kwargs)
 
 
 class MemberEditView(ExchangesMixin, ServiceFormView):
