@@ -64,7 +64,12 @@ class JoinMixin(ExchangesMixin):
 
     def get_initial(self) -> dict[str, Any]:
         user = self.request.user
-        return {"display_name": user.get_full_name() or "", "travel_km": 50, "digest": True}  # type: ignore[union-attr]
+        return {
+            "display_name": user.get_full_name() or "",  # type: ignore[union-attr]
+            "email": user.email,  # type: ignore[union-attr]  # private, changeable: the user's own address to start with
+            "travel_km": 50,
+            "digest": True,
+        }
 
     def perform(self, form: Any) -> Any:
         return services.member_join(actor=self.actor, **form.service_fields())
