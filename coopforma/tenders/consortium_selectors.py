@@ -65,6 +65,24 @@ def consortium_get(*, actor: NetworkActor, consortium_id: int) -> Consortium:
     return consortium
 
 
+def organisation_consortiums(*, organisation: Organisation) -> QuerySet[Consortium]:
+    """The API's « mine »: the groupements the token's organisation is a member of, in every network."""
+    return (
+        Consortium.objects.filter(members__organisation=organisation)
+        .select_related("notice", "mandataire", "network")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=ConsortiumMember.objects.select_related("organisation").prefetch_related(
+                    Prefetch("shares", queryset=ConsortiumShare.objects.select_related("lot"))
+                ),
+            )
+        )
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )
+
+
 def interested_organisations(*, network_id: int, notice: Notice) -> list[Organisation]:
     """The member organisations of the network that said « Ça m'intéresse » for the notice: the candidates."""
     ids = Interest.objects.filter(network_id=network_id, notice=notice).values_list("organisation_id", flat=True)
@@ -73,9 +91,9 @@ def interested_organisations(*, network_id: int, notice: Notice) -> list[Organis
 
 def members(consortium: Consortium) -> list[ConsortiumMember]:
     return list(
-        consortium.members.select_related("organisation").prefetch_related(
-            Prefetch("shares", queryset=ConsortiumShare.objects.select_related("lot"))
-        )
+        ConsortiumMember.objects.filter(consortium=consortium)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("shares", queryset=ConsortiumShare.objects.select_related("lot")))
     )
 
 

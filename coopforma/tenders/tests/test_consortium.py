@@ -342,3 +342,27 @@ def test_the_list_has_a_constant_number_of_queries(s, web, django_assert_max_num
     client = web(s.moderator)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("tenders:consortiums", kwargs={"network": "reseau-coop"})).status_code == 200
+
+
+# --- the API ------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_a_token_the_groupements_of_its_organisation_only(s, api):  # type: ignore[no-untyped-def]
+    svc.consortium_shares_set(
+        actor=s.actor(s.moderator), consortium=s.consortium, shares={(s.coop.pk, s.lot1.pk): 1000}
+    )
+    mine = api(s.coop_user, s.coop)
+    listed = mine.get("/api/v1/tenders/consortiums").json()
+    items = listed["items"] if isinstance(listed, dict) else listed
+    assert [c["id"] for c in items] == [s.consortium.pk]
+    one = mine.get(f"/api/v1/tenders/consortiums/{s.consortium.pk}").json()
+    assert one["form"] == "joint" and one["shares"] == [
+        {"organisation_id": s.coop.pk, "organisation": "Coop Alpha", "lot": "1", "per_mille": 1000}
+    ]
+    kit = mine.get(f"/api/v1/tenders/consortiums/{s.consortium.pk}/kit").json()
+    assert [m["identity"]["name"] for m in kit["members"]] == ["Coop Alpha", "Coop Beta"]
+    stranger = api(s.third_user, s.third)
+    for path in ("", "/kit"):
+        assert stranger.get(f"/api/v1/tenders/consortiums/{s.consortium.pk}{path}").status_code == 404
+    listed = stranger.get("/api/v1/tenders/consortiums").json()
+    assert (listed["items"] if isinstance(listed, dict) else listed) == []
