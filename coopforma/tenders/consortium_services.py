@@ -40,6 +40,7 @@ from coopforma.tenders.models import (
 )
 
 FULL = 1000  # per-mille
+DEADLINE_REMIND_DAYS = 7
 
 # state -> the states it may go to.
 TRANSITIONS: dict[str, set[str]] = {
@@ -108,6 +109,13 @@ def consortium_create(
         ConsortiumMember.objects.bulk_create(
             [ConsortiumMember(consortium=consortium, organisation_id=pk) for pk in sorted(chosen)]
         )
+        if notice.current_deadline is not None:
+            ConsortiumMilestone.objects.create(
+                consortium=consortium,
+                kind=MilestoneKind.DEADLINE,
+                due_on=timezone.localdate(notice.current_deadline),
+                remind_days=DEADLINE_REMIND_DAYS,
+            )
         log_action(
             actor=actor.user,
             obj=consortium,

@@ -16,6 +16,7 @@ from coopforma.core.views import ServiceFormView
 from coopforma.tenders import consortium_selectors as cs
 from coopforma.tenders import consortium_services as svc
 from coopforma.tenders import selectors
+from coopforma.tenders.consortium_reminders import calendar_bytes
 from coopforma.tenders.forms import (
     BuyerClientForm,
     ConsortiumCreateForm,
@@ -229,6 +230,15 @@ class KitView(ConsortiumMixin, TemplateView):
         context["consortium"] = self.get_consortium()
         context["kit"] = cs.response_kit(self.get_consortium())
         return context
+
+
+class CalendarView(ConsortiumMixin, View):
+    """The groupement's dates as an iCalendar file (for the people who read the groupement, logged in)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(calendar_bytes(self.get_consortium()), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="groupement.ics"'
+        return response
 
 
 class KitJsonView(ConsortiumMixin, View):

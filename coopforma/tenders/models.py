@@ -382,6 +382,8 @@ class ConsortiumTrainer(models.Model):
 
 
 class MilestoneKind(models.TextChoices):
+    # Written when the groupement is formed, from the notice's deadline then in force.
+    DEADLINE = "deadline", _("Date limite de réponse de l'avis")
     MEMO_DRAFT = "memo_draft", _("Projet de mémoire technique")
     SIGNATURES = "signatures", _("Signatures des membres")
     SUBMISSION = "submission", _("Dépôt de l'offre")

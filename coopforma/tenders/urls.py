@@ -44,6 +44,11 @@ urlpatterns = [
     path(
         "groupements/<int:consortium_id>/client/", consortium_views.BuyerClientView.as_view(), name="consortium_client"
     ),
+    path(
+        "groupements/<int:consortium_id>/calendrier.ics",
+        consortium_views.CalendarView.as_view(),
+        name="consortium_calendar",
+    ),
     path("groupements/<int:consortium_id>/dossier/", consortium_views.KitView.as_view(), name="consortium_kit"),
     path(
         "groupements/<int:consortium_id>/dossier.json",

@@ -366,3 +366,59 @@ def test_the_api_gives_a_token_the_groupements_of_its_organisation_only(s, api):
         assert stranger.get(f"/api/v1/tenders/consortiums/{s.consortium.pk}{path}").status_code == 404
     listed = stranger.get("/api/v1/tenders/consortiums").json()
     assert (listed["items"] if isinstance(listed, dict) else listed) == []
+
+
+# --- the calendar -------------------------------------------------------------------------------------------------
+
+
+def test_reminders_go_once_n_days_before_to_the_moderators_and_the_members_people(s):  # type: ignore[no-untyped-def]
+    from coopforma.core.models import OutboundEmail
+    from coopforma.tenders.consortium_reminders import reminders_send
+
+    today = timezone.localdate()
+    moderator = s.actor(s.moderator)
+    svc.milestone_create(
+        actor=moderator, consortium=s.consortium, kind="signatures", due_on=today + dt.timedelta(days=3), remind_days=3
+    )
+    svc.milestone_create(
+        actor=moderator, consortium=s.consortium, kind="submission", due_on=today + dt.timedelta(days=10), remind_days=3
+    )
+    now = timezone.now()
+    sent = reminders_send(now=now)
+    recipients = sorted(
+        OutboundEmail.objects.filter(purpose="tenders.consortium_reminder").values_list("to", flat=True)
+    )
+    assert sent == 3 and recipients == sorted([s.moderator.email, s.coop_user.email, s.other_coop_user.email])
+    assert s.third_user.email not in recipients and s.outsider.email not in recipients
+    subject = OutboundEmail.objects.filter(purpose="tenders.consortium_reminder").first().subject
+    assert "Signatures des membres" in subject and "3 jours" in subject
+    assert reminders_send(now=now) == 0  # once
+    # Ten days later's milestone comes 3 days before it; a withdrawn groupement reminds nothing.
+    svc.consortium_state_set(actor=moderator, consortium=s.consortium, state="withdrawn")
+    assert reminders_send(now=now + dt.timedelta(days=7)) == 0
+
+
+def test_the_deadline_is_a_milestone_and_the_calendar_is_an_icalendar_file(s, web):  # type: ignore[no-untyped-def]
+    import icalendar
+
+    deadline = timezone.now() + dt.timedelta(days=20)
+    s.notice.current_deadline = deadline
+    s.notice.save()
+    consortium = svc.consortium_create(
+        actor=s.actor(s.moderator),
+        notice=s.notice,
+        form="subcontracting",
+        mandataire_id=s.coop.pk,
+        member_ids=[s.other_coop.pk],
+    )
+    milestone = consortium.milestones.get()
+    assert milestone.kind == "deadline" and milestone.due_on == timezone.localdate(deadline)
+    response = web(s.coop_user).get(url("consortium_calendar", "reseau-coop", consortium))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == 2 and {str(e["summary"]).split(" — ")[0] for e in events} == {
+        "Date limite de réponse",
+        "Date limite de réponse de l'avis",
+    }
+    assert web(s.third_user).get(url("consortium_calendar", "reseau-coop", consortium)).status_code == 404
+    assert web(s.outsider).get(url("consortium_calendar", "autre-reseau", consortium)).status_code == 404
