@@ -16,6 +16,7 @@ from coopforma.core.views import ServiceFormView
 from coopforma.tenders import consortium_selectors as cs
 from coopforma.tenders import consortium_services as svc
 from coopforma.tenders import selectors
+from coopforma.tenders.consortium_pdf import kit_pdf
 from coopforma.tenders.consortium_reminders import calendar_bytes
 from coopforma.tenders.forms import (
     BuyerClientForm,
@@ -238,6 +239,14 @@ class CalendarView(ConsortiumMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = HttpResponse(calendar_bytes(self.get_consortium()), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="groupement.ics"'
+        return response
+
+
+class KitPdfView(ConsortiumMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        consortium = self.get_consortium()
+        response = HttpResponse(kit_pdf(cs.response_kit(consortium)), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="dossier-{consortium.notice.idweb}.pdf"'
         return response
 
 

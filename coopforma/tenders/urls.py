@@ -49,6 +49,9 @@ urlpatterns = [
         consortium_views.CalendarView.as_view(),
         name="consortium_calendar",
     ),
+    path(
+        "groupements/<int:consortium_id>/dossier.pdf", consortium_views.KitPdfView.as_view(), name="consortium_kit_pdf"
+    ),
     path("groupements/<int:consortium_id>/dossier/", consortium_views.KitView.as_view(), name="consortium_kit"),
     path(
         "groupements/<int:consortium_id>/dossier.json",

@@ -422,3 +422,16 @@ def test_the_deadline_is_a_milestone_and_the_calendar_is_an_icalendar_file(s, we
     }
     assert web(s.third_user).get(url("consortium_calendar", "reseau-coop", consortium)).status_code == 404
     assert web(s.outsider).get(url("consortium_calendar", "autre-reseau", consortium)).status_code == 404
+
+
+def test_the_kit_as_a_pdf_for_the_groupements_people_only(s, web):  # type: ignore[no-untyped-def]
+    from coopforma.tenders.consortium_pdf import kit_markup
+
+    BpfCharges.objects.create(organisation=s.coop, fiscal_year=2025, total_charges_cents=1, turnover_cents=500_000)
+    kit = cs.response_kit(s.consortium)
+    markup = kit_markup(kit)
+    assert markup.count("Chiffre d\\'affaires") == 1 and "5 000,00" in markup  # Coop Beta has no turnover line
+    response = web(s.coop_user).get(url("consortium_kit_pdf", "reseau-coop", s.consortium))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert web(s.third_user).get(url("consortium_kit_pdf", "reseau-coop", s.consortium)).status_code == 404
+    assert web(s.outsider).get(url("consortium_kit_pdf", "autre-reseau", s.consortium)).status_code == 404
