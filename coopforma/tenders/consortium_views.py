@@ -38,24 +38,30 @@ class ConsortiumListView(TendersMixin, TemplateView):
         return context
 
 
-class ConsortiumCreateView(TendersMixin, ServiceFormView):
+class ModeratorFormMixin:
+    """A form page of the moderators only (403 for the others, before the form is shown)."""
+
+    actor: Any
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._moderator_only()
+        return super().get(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._moderator_only()
+        return super().post(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def _moderator_only(self) -> None:
+        if not self.actor.is_moderator:
+            raise PermissionDenied("network.moderate")
+
+
+class ConsortiumCreateView(TendersMixin, ModeratorFormMixin, ServiceFormView):
     """From a notice: a moderator forms a groupement with the interested member organisations."""
 
     template_name = "tenders/consortium_form.html"
     form_class = ConsortiumCreateForm
     success_message = _("Groupement formé.")
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self._moderator_only()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self._moderator_only()
-        return super().post(request, *args, **kwargs)
-
-    def _moderator_only(self) -> None:
-        if not self.actor.is_moderator:
-            raise PermissionDenied("network.moderate")
 
     def get_notice(self) -> Any:
         return selectors.notice_get(actor=self.actor, idweb=str(self.kwargs["idweb"]))
@@ -121,7 +127,7 @@ class ConsortiumView(ConsortiumMixin, TemplateView):
         return context
 
 
-class ConsortiumSharesView(ConsortiumMixin, ServiceFormView):
+class ConsortiumSharesView(ConsortiumMixin, ModeratorFormMixin, ServiceFormView):
     template_name = "tenders/consortium_shares.html"
     form_class = ConsortiumSharesForm
     success_message = _("Parts enregistrées.")

@@ -100,7 +100,7 @@ def test_another_networks_moderator_with_its_own_slug_and_our_ids_gets_404(s, we
 def test_a_member_cannot_change_shares_nor_state_nor_form_a_groupement(s, web):  # type: ignore[no-untyped-def]
     client = web(s.coop_user)
     shares_url = url("consortium_shares", "reseau-coop", s.consortium)
-    assert client.get(shares_url).status_code == 200  # readable form, but the service refuses
+    assert client.get(shares_url).status_code == 403
     data = {f"share_{s.coop.pk}_{s.lot1.pk}": 1000, f"share_{s.other_coop.pk}_{s.lot1.pk}": 0}
     assert client.post(shares_url, data).status_code == 403
     assert client.post(url("consortium_state", "reseau-coop", s.consortium), {"state": "withdrawn"}).status_code == 403
@@ -435,3 +435,11 @@ def test_the_kit_as_a_pdf_for_the_groupements_people_only(s, web):  # type: igno
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert web(s.third_user).get(url("consortium_kit_pdf", "reseau-coop", s.consortium)).status_code == 404
     assert web(s.outsider).get(url("consortium_kit_pdf", "autre-reseau", s.consortium)).status_code == 404
+
+
+def test_the_notice_page_lists_its_groupements_to_those_who_may_read_them(s, web):  # type: ignore[no-untyped-def]
+    page = reverse("tenders:notice", kwargs={"network": "reseau-coop", "idweb": s.notice.idweb})
+    target = url("consortium", "reseau-coop", s.consortium)
+    assert target in web(s.coop_user).get(page).content.decode()
+    assert target in web(s.moderator).get(page).content.decode()
+    assert target not in web(s.third_user).get(page).content.decode()
