@@ -13,8 +13,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded, paged
-from coopforma.tenders import selectors, services
-from coopforma.tenders.models import Interest, Nature, Notice
+from coopforma.tenders import consortium_selectors, selectors, services
+from coopforma.tenders.models import Consortium, ConsortiumForm, ConsortiumState, Interest, Nature, Notice
 
 router = Router(tags=["tenders"])
 
@@ -142,3 +142,95 @@ def tender_interest_create(request: HttpRequest, notice_id: str, payload: Intere
         actor=get_actor(request), network_id=payload.network_id, notice=notice, note=payload.note
     )
     return Status(201, interest)
+
+
+# --- groupements (the consortium builder) -------------------------------------------------------------------------
+
+
+class ShareOut(Schema):
+    organisation_id: int
+    organisation: str
+    lot: str | None = Field(description="the lot's number; null: the whole notice (a notice without lots)")
+    per_mille: int = Field(description="the member's share of the lot, in per-mille (a lot's shares add up to 1000)")
+
+
+class ConsortiumOut(Schema):
+    id: int
+    network_id: int
+    notice: str = Field(description="the notice's BOAMP number (idweb)")
+    notice_object: str
+    form: str = coded(ConsortiumForm)
+    state: str = coded(ConsortiumState)
+    mandataire_id: int
+    mandataire: str
+    members: list[str] = Field(description="the member organisations' names")
+    shares: list[ShareOut]
+    price_cents: int | None = Field(description="the price of the offer, in cents, once the outcome is recorded")
+    feedback: str
+    period_start: date | None
+    period_end: date | None
+
+    @staticmethod
+    def resolve_notice(obj: Consortium) -> str:
+        return obj.notice.idweb
+
+    @staticmethod
+    def resolve_notice_object(obj: Consortium) -> str:
+        return obj.notice.object
+
+    @staticmethod
+    def resolve_mandataire(obj: Consortium) -> str:
+        return obj.mandataire.name
+
+    @staticmethod
+    def resolve_members(obj: Consortium) -> list[str]:
+        return [m.organisation.name for m in obj.members.all()]
+
+    @staticmethod
+    def resolve_shares(obj: Consortium) -> list[dict]:
+        return [
+            {
+                "organisation_id": m.organisation_id,
+                "organisation": m.organisation.name,
+                "lot": share.lot.number if share.lot else None,
+                "per_mille": share.per_mille,
+            }
+            for m in obj.members.all()
+            for share in m.shares.all()
+        ]
+
+
+def _my_consortium(request: HttpRequest, consortium_id: int) -> Consortium:
+    consortium = (
+        consortium_selectors.organisation_consortiums(organisation=get_actor(request).organisation)
+        .filter(pk=consortium_id)
+        .first()
+    )
+    if consortium is None:
+        raise Http404
+    return consortium
+
+
+@router.get("/tenders/consortiums", response=list[ConsortiumOut], summary="The groupements my organisation is in")
+@permission(MEMBER)
+@paged
+def tender_consortium_list(request: HttpRequest) -> list[Consortium]:
+    return consortium_selectors.organisation_consortiums(  # type: ignore[return-value]
+        organisation=get_actor(request).organisation
+    )
+
+
+@router.get("/tenders/consortiums/{consortium_id}", response=ConsortiumOut, summary="One of my groupements")
+@permission(MEMBER)
+def tender_consortium_get(request: HttpRequest, consortium_id: int) -> Consortium:
+    return _my_consortium(request, consortium_id)
+
+
+@router.get(
+    "/tenders/consortiums/{consortium_id}/kit",
+    response=dict,
+    summary="The response kit of one of my groupements, from the records (DC1/DC2 data, references, team, memo)",
+)
+@permission(MEMBER)
+def tender_consortium_kit(request: HttpRequest, consortium_id: int) -> dict:
+    return consortium_selectors.response_kit(_my_consortium(request, consortium_id))

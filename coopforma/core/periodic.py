@@ -110,6 +110,12 @@ JOBS: tuple[Job, ...] = (
         at=dt.time(7, 15),
     ),
     Job(
+        "tenders_reminders",
+        _("Groupements : rappels des étapes et des dates limites"),
+        ("tenders", "reminders"),
+        at=dt.time(7, 20),
+    ),
+    Job(
         "federation",
         _("Carte des formations : relève des flux auxquels les réseaux sont abonnés"),
         ("offers_pull",),

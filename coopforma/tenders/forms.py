@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.core.forms import MoneyField
-from coopforma.tenders.models import Frequency, Nature
+from coopforma.tenders.models import ConsortiumForm, ConsortiumState, Frequency, MilestoneKind, Nature
 from coopforma.tenders.selectors import NoticeFilters
 
 NETWORK_CHOICE = "reseau"
@@ -73,3 +73,80 @@ class WatchProfileForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.fields if name != "owner"}
+
+
+# --- groupements --------------------------------------------------------------------------------------------------
+
+
+class ConsortiumCreateForm(forms.Form):
+    form = forms.ChoiceField(label=_("Forme du groupement"), choices=ConsortiumForm.choices)
+    mandataire = forms.TypedChoiceField(label=_("Mandataire"), coerce=int)
+    members = forms.TypedMultipleChoiceField(
+        label=_("Membres du groupement"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Parmi les organisations membres qui ont dit « Ça m'intéresse » ; le ou la mandataire en est."),
+    )
+    period_start = forms.DateField(
+        label=_("Début d'exécution prévu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Fin d'exécution prévue"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mandataire"].choices = organisations  # type: ignore[attr-defined]
+        self.fields["members"].choices = organisations  # type: ignore[attr-defined]
+
+
+class ConsortiumSharesForm(forms.Form):
+    """One whole-number field per member and lot (`share_<organisation>_<lot or 0>`), in per-mille."""
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], columns: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cells: list[tuple[str, list[str]]] = []
+        for row in rows:
+            org = row["member"].organisation
+            names = []
+            for lot, value in zip(columns, row["cells"], strict=True):
+                name = f"share_{org.pk}_{lot.pk if lot else 0}"
+                where = str(lot) if lot else _("l'avis")
+                self.fields[name] = forms.IntegerField(
+                    label=_("Part de %(org)s pour %(where)s (‰)") % {"org": org.name, "where": where},
+                    required=False,
+                    min_value=0,
+                    max_value=1000,
+                    initial=value or 0,
+                )
+                names.append(name)
+            self.cells.append((org.name, names))
+
+    def shares(self) -> dict[tuple[int, int | None], int]:
+        result: dict[tuple[int, int | None], int] = {}
+        for name, value in self.cleaned_data.items():
+            _prefix, org, lot = name.split("_")
+            result[(int(org), int(lot) or None)] = value or 0
+        return result
+
+
+class ConsortiumStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("Nouvel état"), choices=ConsortiumState.choices)
+    price_cents = MoneyField(label=_("Prix de l'offre (€ HT)"), required=False)
+    feedback = forms.CharField(
+        label=_("Retour de l'acheteur"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Étape"), choices=MilestoneKind.choices)
+    label = forms.CharField(label=_("Précision"), required=False, max_length=200)
+    due_on = forms.DateField(label=_("Pour le"), widget=forms.DateInput(attrs={"type": "date"}))
+    remind_days = forms.IntegerField(label=_("Rappel par e-mail (jours avant)"), min_value=0, max_value=60, initial=3)
+
+
+class BuyerClientForm(forms.Form):
+    siret = forms.CharField(label=_("SIRET de l'acheteur"), max_length=20)
+    street = forms.CharField(label=_("Adresse"), required=False, max_length=200)
+    postal_code = forms.CharField(label=_("Code postal"), required=False, max_length=10)
+    city = forms.CharField(label=_("Ville"), required=False, max_length=100)

@@ -239,3 +239,173 @@ class Interest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.notice.idweb}"
+
+
+# --- the consortium builder (groupements) -------------------------------------------------------------------------
+
+
+class ConsortiumForm(models.TextChoices):
+    """CCP R2142-19 ff. (co-traitance) and law n° 75-1334 of 31 December 1975 (sous-traitance)."""
+
+    JOINT = "joint", _("Co-traitance conjointe")
+    JOINT_AND_SEVERAL = "joint_several", _("Co-traitance solidaire")
+    SUBCONTRACTING = "subcontracting", _("Sous-traitance")
+
+
+class ConsortiumState(models.TextChoices):
+    FORMING = "forming", _("En constitution")
+    SUBMITTED = "submitted", _("Offre déposée")
+    WON = "won", _("Remporté")
+    LOST = "lost", _("Perdu")
+    WITHDRAWN = "withdrawn", _("Abandonné")
+
+
+class Consortium(TimeStampedModel):
+    """A groupement formed by the network's moderators to answer a notice: its form, its mandataire (one of the
+    member organisations that said « Ça m'intéresse »), its members with their shares per lot, the team, its
+    milestones and its outcome."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", verbose_name=_("réseau"))
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="consortiums", verbose_name=_("avis"))
+    form = models.CharField(_("forme du groupement"), max_length=20, choices=ConsortiumForm.choices)
+    mandataire = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("mandataire")
+    )
+    state = models.CharField(_("état"), max_length=20, choices=ConsortiumState.choices, default=ConsortiumState.FORMING)
+    # The execution period when known (the notice does not always give it): the team's availability.
+    period_start = models.DateField(_("début d'exécution prévu"), null=True, blank=True)
+    period_end = models.DateField(_("fin d'exécution prévue"), null=True, blank=True)
+    price_cents = models.BigIntegerField(_("prix (centimes, HT)"), null=True, blank=True)
+    feedback = models.TextField(_("retour de l'acheteur"), blank=True)
+    decided_at = models.DateTimeField(_("résultat enregistré le"), null=True, blank=True)
+    # A won groupement: the public buyer as a client of the mandataire's organisation (people.Client).
+    client = models.ForeignKey(
+        "people.Client",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("client (acheteur public)"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("groupement")
+        verbose_name_plural = _("groupements")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_cents__isnull=True) | models.Q(price_cents__gte=0),
+                name="tenders_consortium_price_not_negative",
+                violation_error_message=_("Le prix ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} — {self.notice.idweb}"
+
+
+class ConsortiumMember(models.Model):
+    """A member organisation of the network in the groupement (the mandataire is one of them)."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="members", verbose_name=_("groupement")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation membre")
+    )
+
+    class Meta:
+        verbose_name = _("membre d'un groupement")
+        verbose_name_plural = _("membres d'un groupement")
+        ordering = ["consortium", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "organisation"],
+                name="tenders_consortium_member_once",
+                violation_error_message=_("Cette organisation est déjà membre du groupement."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class ConsortiumShare(models.Model):
+    """A member's share of a lot (no lot: of the whole notice), in per-mille: the shares of a lot add up to
+    1000 (checked by the service)."""
+
+    member = models.ForeignKey(
+        ConsortiumMember, on_delete=models.CASCADE, related_name="shares", verbose_name=_("membre")
+    )
+    lot = models.ForeignKey(
+        NoticeLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lot")
+    )
+    per_mille = models.PositiveIntegerField(_("part (pour mille)"))
+
+    class Meta:
+        verbose_name = _("part d'un lot")
+        verbose_name_plural = _("parts des lots")
+        ordering = ["member", "lot", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.lot or '-'} {self.per_mille}‰"
+
+
+class ConsortiumTrainer(models.Model):
+    """A trainer of a member organisation the moderator picked for the team, with the reasons proposed."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="team", verbose_name=_("groupement")
+    )
+    trainer = models.ForeignKey(
+        "people.Trainer", on_delete=models.CASCADE, related_name="+", verbose_name=_("formateur·rice")
+    )
+    reasons = models.JSONField(_("raisons"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("formateur·rice de l'équipe")
+        verbose_name_plural = _("équipe du groupement")
+        ordering = ["consortium", "trainer__last_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "trainer"],
+                name="tenders_consortium_trainer_once",
+                violation_error_message=_("Cette personne est déjà dans l'équipe."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consortium_id} → {self.trainer_id}"
+
+
+class MilestoneKind(models.TextChoices):
+    # Written when the groupement is formed, from the notice's deadline then in force.
+    DEADLINE = "deadline", _("Date limite de réponse de l'avis")
+    MEMO_DRAFT = "memo_draft", _("Projet de mémoire technique")
+    SIGNATURES = "signatures", _("Signatures des membres")
+    SUBMISSION = "submission", _("Dépôt de l'offre")
+    OTHER = "other", _("Autre étape")
+
+
+class ConsortiumMilestone(models.Model):
+    """One of the groupement's own dates, with a reminder e-mail `remind_days` before it."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("groupement")
+    )
+    kind = models.CharField(_("étape"), max_length=20, choices=MilestoneKind.choices)
+    label = models.CharField(_("précision"), max_length=200, blank=True)
+    due_on = models.DateField(_("pour le"))
+    remind_days = models.PositiveSmallIntegerField(_("rappel (jours avant)"), default=3)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("étape d'un groupement")
+        verbose_name_plural = _("étapes d'un groupement")
+        ordering = ["consortium", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_on}"

@@ -4,7 +4,7 @@ say « Ça m'intéresse » and keep their watch profiles."""
 
 from django.urls import path
 
-from coopforma.tenders import views
+from coopforma.tenders import consortium_views, views
 
 app_name = "tenders"
 urlpatterns = [
@@ -16,4 +16,46 @@ urlpatterns = [
     path("veille/nouveau/", views.ProfileCreateView.as_view(), name="profile_create"),
     path("veille/<int:profile_id>/", views.ProfileUpdateView.as_view(), name="profile"),
     path("veille/<int:profile_id>/supprimer/", views.ProfileDeleteView.as_view(), name="profile_delete"),
+    # The consortium builder (groupements).
+    path("groupements/", consortium_views.ConsortiumListView.as_view(), name="consortiums"),
+    path("avis/<str:idweb>/groupement/", consortium_views.ConsortiumCreateView.as_view(), name="consortium_create"),
+    path("groupements/<int:consortium_id>/", consortium_views.ConsortiumView.as_view(), name="consortium"),
+    path(
+        "groupements/<int:consortium_id>/parts/",
+        consortium_views.ConsortiumSharesView.as_view(),
+        name="consortium_shares",
+    ),
+    path(
+        "groupements/<int:consortium_id>/etat/", consortium_views.ConsortiumStateView.as_view(), name="consortium_state"
+    ),
+    path(
+        "groupements/<int:consortium_id>/equipe/", consortium_views.ConsortiumTeamView.as_view(), name="consortium_team"
+    ),
+    path(
+        "groupements/<int:consortium_id>/etapes/",
+        consortium_views.MilestoneCreateView.as_view(),
+        name="consortium_milestone_create",
+    ),
+    path(
+        "groupements/<int:consortium_id>/etapes/<int:milestone_id>/retirer/",
+        consortium_views.MilestoneDeleteView.as_view(),
+        name="consortium_milestone_delete",
+    ),
+    path(
+        "groupements/<int:consortium_id>/client/", consortium_views.BuyerClientView.as_view(), name="consortium_client"
+    ),
+    path(
+        "groupements/<int:consortium_id>/calendrier.ics",
+        consortium_views.CalendarView.as_view(),
+        name="consortium_calendar",
+    ),
+    path(
+        "groupements/<int:consortium_id>/dossier.pdf", consortium_views.KitPdfView.as_view(), name="consortium_kit_pdf"
+    ),
+    path("groupements/<int:consortium_id>/dossier/", consortium_views.KitView.as_view(), name="consortium_kit"),
+    path(
+        "groupements/<int:consortium_id>/dossier.json",
+        consortium_views.KitJsonView.as_view(),
+        name="consortium_kit_json",
+    ),
 ]

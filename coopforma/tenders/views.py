@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from coopforma.core.views import ServiceFormView
 from coopforma.networks.access import NetworkActor, network_actor
 from coopforma.tenders import selectors, services
+from coopforma.tenders.consortium_selectors import consortium_list
 from coopforma.tenders.forms import NETWORK_CHOICE, InterestForm, NoticeFilterForm, WatchProfileForm
 from coopforma.tenders.training import cpv_label
 
@@ -94,6 +95,7 @@ class NoticeView(TendersMixin, ServiceFormView):
             links=selectors.notice_links(notice=notice),
             similar=selectors.similar_awards(notice=notice),
             interests=selectors.interest_list(actor=self.actor, notice=notice),
+            consortiums=consortium_list(actor=self.actor, notice=notice),
             can_say_interest=self.actor.has("tenders.watch") and bool(_organisation_choices(self.actor)),
             deadline_passed=bool(deadline and deadline < now),
             days_left=(deadline - now).days if deadline and deadline >= now else None,

@@ -13,7 +13,7 @@ from coopforma.accounts.tests.factories import OrganisationFactory, UserFactory
 from coopforma.networks.access import NetworkActor, actor_for
 from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson, NetworkRole
 from coopforma.networks.tests.factories import NetworkFactory, walk_network
-from coopforma.tenders.models import Interest, Notice, TenderImport
+from coopforma.tenders.models import Consortium, ConsortiumMember, Interest, Notice, TenderImport
 from coopforma.tenders.services import ImportSummary, tender_import
 
 DATA = Path(__file__).parent / "data"
@@ -95,7 +95,8 @@ def scenario() -> Scenario:
 
 def objects_with_id(i: int, **records: Any) -> None:
     """tests/test_every_route.py: a network with id `i` that records["org"] is a member of, one of its interests
-    (id `i`) for the public notice 00-90001 (the route's `notice_id`, not an organisation's record)."""
+    (id `i`) for the public notice 00-90001 (the route's `notice_id`, not an organisation's record) and a
+    groupement (id `i`)."""
     network = walk_network(i, **records)
     run = TenderImport.objects.first() or TenderImport.objects.create(source="test", started_at=timezone.now())
     public, _created = Notice.objects.get_or_create(
@@ -105,3 +106,8 @@ def objects_with_id(i: int, **records: Any) -> None:
     Interest.objects.create(
         pk=i, network=network, organisation=records["org"], notice=public, note=f"Intérêt {records['mark']}"
     )
+    # A groupement (id `i`) of that network for the notice, records["org"] its mandataire and only member.
+    consortium = Consortium.objects.create(
+        pk=i, network=network, notice=public, form="joint", mandataire=records["org"], feedback=records["mark"]
+    )
+    ConsortiumMember.objects.create(consortium=consortium, organisation=records["org"])

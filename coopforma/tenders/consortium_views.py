@@ -1,0 +1,261 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Pages of the consortium builder (/reseaux/<network>/appels-d-offres/groupements/…): the groupements I may
+read (consortium_selectors), the moderators' forms (consortium_services) and the response kit (page and JSON)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from coopforma.core.views import ServiceFormView
+from coopforma.tenders import consortium_selectors as cs
+from coopforma.tenders import consortium_services as svc
+from coopforma.tenders import selectors
+from coopforma.tenders.consortium_pdf import kit_pdf
+from coopforma.tenders.consortium_reminders import calendar_bytes
+from coopforma.tenders.forms import (
+    BuyerClientForm,
+    ConsortiumCreateForm,
+    ConsortiumSharesForm,
+    ConsortiumStateForm,
+    MilestoneForm,
+)
+from coopforma.tenders.models import ConsortiumState
+from coopforma.tenders.views import TendersMixin
+
+
+class ConsortiumListView(TendersMixin, TemplateView):
+    template_name = "tenders/consortium_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["consortiums"] = cs.consortium_list(actor=self.actor)
+        return context
+
+
+class ModeratorFormMixin:
+    """A form page of the moderators only (403 for the others, before the form is shown)."""
+
+    actor: Any
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._moderator_only()
+        return super().get(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._moderator_only()
+        return super().post(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def _moderator_only(self) -> None:
+        if not self.actor.is_moderator:
+            raise PermissionDenied("network.moderate")
+
+
+class ConsortiumCreateView(TendersMixin, ModeratorFormMixin, ServiceFormView):
+    """From a notice: a moderator forms a groupement with the interested member organisations."""
+
+    template_name = "tenders/consortium_form.html"
+    form_class = ConsortiumCreateForm
+    success_message = _("Groupement formé.")
+
+    def get_notice(self) -> Any:
+        return selectors.notice_get(actor=self.actor, idweb=str(self.kwargs["idweb"]))
+
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        orgs = cs.interested_organisations(network_id=self.actor.network.pk, notice=self.get_notice())
+        return {"organisations": [(o.pk, o.name) for o in orgs]}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["notice"] = self.get_notice()
+        return context
+
+    def perform(self, form: Any) -> Any:
+        data = form.cleaned_data
+        return svc.consortium_create(
+            actor=self.actor,
+            notice=self.get_notice(),
+            form=data["form"],
+            mandataire_id=data["mandataire"],
+            member_ids=data["members"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+        )
+
+    def success_url_for(self, obj: Any) -> str:
+        return self.url("consortium", consortium_id=obj.pk)
+
+
+class ConsortiumMixin(TendersMixin):
+    def get_consortium(self) -> Any:
+        if not hasattr(self, "_consortium"):
+            self._consortium = cs.consortium_get(actor=self.actor, consortium_id=int(self.kwargs["consortium_id"]))
+        return self._consortium
+
+    def back(self) -> HttpResponse:
+        return redirect(self.url("consortium", consortium_id=self.get_consortium().pk))
+
+
+class ConsortiumView(ConsortiumMixin, TemplateView):
+    template_name = "tenders/consortium_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        consortium = self.get_consortium()
+        moderator = self.actor.is_moderator
+        team = list(consortium.team.select_related("trainer", "trainer__organisation"))
+        context.update(
+            consortium=consortium,
+            shares=cs.share_rows(consortium),
+            team=team,
+            proposals=cs.team_proposals(consortium) if moderator else [],
+            picked={t.trainer_id for t in team},
+            milestones=list(consortium.milestones.all()),
+            can_edit=moderator,
+            forming=consortium.state == ConsortiumState.FORMING,
+            state_form=ConsortiumStateForm(initial={"price_cents": consortium.price_cents}),
+            milestone_form=MilestoneForm(),
+            client_form=BuyerClientForm()
+            if consortium.state == ConsortiumState.WON and not consortium.client
+            else None,
+        )
+        return context
+
+
+class ConsortiumSharesView(ConsortiumMixin, ModeratorFormMixin, ServiceFormView):
+    template_name = "tenders/consortium_shares.html"
+    form_class = ConsortiumSharesForm
+    success_message = _("Parts enregistrées.")
+
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        table = cs.share_rows(self.get_consortium())
+        return {"rows": table["rows"], "columns": table["columns"]}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["consortium"] = self.get_consortium()
+        context["columns"] = cs.share_rows(self.get_consortium())["columns"]
+        return context
+
+    def perform(self, form: Any) -> Any:
+        return svc.consortium_shares_set(actor=self.actor, consortium=self.get_consortium(), shares=form.shares())
+
+    def success_url_for(self, obj: Any) -> str:
+        return self.url("consortium", consortium_id=obj.pk)
+
+
+class _PostView(ConsortiumMixin, View):
+    """A small form of the groupement's page: the service's refusal comes back as a message."""
+
+    http_method_names = ["post"]
+    form_class: Any = None
+    done_message = ""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        consortium = self.get_consortium()
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label} : {error}" if label else error)
+            return self.back()
+        try:
+            self.perform(consortium, form.cleaned_data if form is not None else {})
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, self.done_message)
+        return self.back()
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class ConsortiumStateView(_PostView):
+    form_class = ConsortiumStateForm
+    done_message = _("État du groupement enregistré.")
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        svc.consortium_state_set(
+            actor=self.actor,
+            consortium=consortium,
+            state=data["state"],
+            price_cents=data["price_cents"],
+            feedback=data["feedback"],
+        )
+
+
+class ConsortiumTeamView(_PostView):
+    done_message = _("Équipe enregistrée.")
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        ids = []
+        for value in self.request.POST.getlist("trainers"):
+            if not value.isdigit():
+                raise ValidationError(_("Choisissez l'équipe parmi les formateur·rices proposé·es pour cet avis."))
+            ids.append(int(value))
+        svc.consortium_team_set(actor=self.actor, consortium=consortium, trainer_ids=ids)
+
+
+class MilestoneCreateView(_PostView):
+    form_class = MilestoneForm
+    done_message = _("Étape ajoutée au calendrier.")
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        svc.milestone_create(actor=self.actor, consortium=consortium, **data)
+
+
+class MilestoneDeleteView(_PostView):
+    done_message = _("Étape retirée.")
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        svc.milestone_delete(actor=self.actor, consortium=consortium, milestone_id=int(self.kwargs["milestone_id"]))
+
+
+class BuyerClientView(_PostView):
+    form_class = BuyerClientForm
+    done_message = _("L'acheteur est client de l'organisation mandataire.")
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        svc.consortium_client_create(actor=self.actor, consortium=consortium, **data)
+
+
+class KitView(ConsortiumMixin, TemplateView):
+    """The response kit, from the records: a readable page."""
+
+    template_name = "tenders/consortium_kit.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["consortium"] = self.get_consortium()
+        context["kit"] = cs.response_kit(self.get_consortium())
+        return context
+
+
+class CalendarView(ConsortiumMixin, View):
+    """The groupement's dates as an iCalendar file (for the people who read the groupement, logged in)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(calendar_bytes(self.get_consortium()), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="groupement.ics"'
+        return response
+
+
+class KitPdfView(ConsortiumMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        consortium = self.get_consortium()
+        response = HttpResponse(kit_pdf(cs.response_kit(consortium)), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="dossier-{consortium.notice.idweb}.pdf"'
+        return response
+
+
+class KitJsonView(ConsortiumMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return JsonResponse(cs.response_kit(self.get_consortium()), json_dumps_params={"ensure_ascii": False})
