@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The exchanges of know-how in the API: from an exchange to a training action of the network's OF.
 
-`POST /network/{network}/exchanges/{exchange_id}/bridge` turns the exchange into a training action of the token's
+`POST /network/{network_id}/exchanges/{exchange_id}/bridge` turns the exchange into a training action of the token's
 organisation (`exchanges.bridge.exchange_bridge`, the same rules as the page): the token's user must facilitate the
 network's exchanges (`exchanges.facilitate`) and hold, in the token's organisation, the flags to create and validate a
 training and create a session (403 otherwise); the organisation must be a member of the network (422); someone
-outside the network, or an exchange of another network, gets 404. `network` is the network's short name (its slug,
+outside the network, or an exchange of another network, gets 404. `network_id` is the network's short name (its slug,
 as in /reseaux/<slug>/)."""
 
 from datetime import date, datetime
@@ -51,14 +51,14 @@ class BridgeOut(Schema):
 
 
 @router.post(
-    "/network/{network}/exchanges/{exchange_id}/bridge",
+    "/network/{network_id}/exchanges/{exchange_id}/bridge",
     response={201: BridgeOut},
     summary="Turn an exchange into a training action of the token's organisation",
 )
 @permission(MEMBER)
-def exchange_bridge(request: HttpRequest, network: str, exchange_id: int, payload: BridgeIn) -> Status:
+def exchange_bridge_create(request: HttpRequest, network_id: str, exchange_id: int, payload: BridgeIn) -> Status:
     org_actor = get_actor(request)
-    actor = network_actor(org_actor.user, network)
+    actor = network_actor(org_actor.user, network_id)
     result = bridge.exchange_bridge(
         actor=actor,
         exchange_id=exchange_id,

@@ -80,6 +80,7 @@ MAX_DAY_MINUTES = 10 * 60  # slots of one day from 9:00, ending by 19:00
 MIN_PHASE_MINUTES = 15
 MAX_DURATION_MINUTES = 400 * 60
 MAX_DAYS = 20
+MIN_YEAR, MAX_YEAR = 2000, 2100
 MIN_OBJECTIVE_LENGTH = catalogue.MIN_OBJECTIVE_LENGTH
 
 
@@ -458,9 +459,13 @@ def exchange_bridge(
     if starts_on is None:
         errors["starts_on"].append(_("Indiquez la date de début."))
     ends_on = ends_on or starts_on
-    if starts_on and ends_on and ends_on < starts_on:
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            errors[name].append(_("Choisissez une date entre %(min)s et %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+    dates_valid = not errors["starts_on"] and not errors["ends_on"] and starts_on and ends_on
+    if dates_valid and starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"].append(_("La date de fin doit suivre la date de début."))
-    elif starts_on and ends_on and kind == SESSION and len(_weekdays(starts_on, ends_on)) > MAX_DAYS:
+    elif dates_valid and starts_on and ends_on and kind == SESSION and len(_weekdays(starts_on, ends_on)) > MAX_DAYS:
         errors["ends_on"].append(
             _("%(max)s jours au plus : créez les autres créneaux depuis la session.") % {"max": MAX_DAYS}
         )
@@ -593,14 +598,6 @@ def bridged_session(*, actor: NetworkActor, exchange: Exchange) -> Session | Non
     if _org_actor(actor.user, exchange.organisation_id) is None:
         return None
     return exchange.session
-
-
-def objective_rows(*, exchange: Exchange) -> list[dict[str, Any]]:
-    """The form's pre-filled objectives: one per competency of the exchange, its label as the objective."""
-    return [
-        {"competency": item, "text": item.label, "level": "pratique"}
-        for item in exchange_competencies(exchange=exchange)
-    ]
 
 
 def bridge_learner_rows(*, actor: NetworkActor, exchange: Exchange) -> list[dict[str, Any]]:

@@ -328,6 +328,8 @@ def api_url(world, network=None) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_api_bridges_with_the_same_rules(world, org, trainer, admin_user, api):  # type: ignore[no-untyped-def]
     client = api(admin_user, org)
+    far = client.post(api_url(world), api_body(world, trainer, starts_on="9999-12-31"), content_type="application/json")
+    assert far.status_code == 422 and "Choisissez une date entre" in far.json()["detail"]
     response = client.post(api_url(world), api_body(world, trainer), content_type="application/json")
     assert response.status_code == 201, response.content
     data = response.json()
