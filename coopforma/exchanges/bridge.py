@@ -48,7 +48,7 @@ from coopforma.catalogue.nsf import NSF_LABELS
 from coopforma.catalogue.selectors import member_structure_choices
 from coopforma.core.log import log_action
 from coopforma.exchanges.access import can_facilitate, require_facilitate
-from coopforma.exchanges.models import Exchange, Participant, ParticipantRole
+from coopforma.exchanges.models import Exchange, ExchangeState, Participant, ParticipantRole
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import NetworkOrganisation
 from coopforma.people import services as people
@@ -187,6 +187,8 @@ def bridge_box(*, actor: NetworkActor, exchange: Exchange) -> BridgeBox:
         return BridgeBox(
             bridged=True, organisation_name=organisation.name if organisation else "", session_url=session_url
         )
+    if exchange.state == ExchangeState.CANCELLED:
+        return BridgeBox()
     return BridgeBox(can_bridge=bool(bridge_organisations(actor=actor)))
 
 
@@ -411,6 +413,10 @@ def exchange_bridge(
                     "day": timezone.localtime(exchange.bridged_at).strftime("%d/%m/%Y"),
                 }
             }
+        )
+    if exchange.state == ExchangeState.CANCELLED:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("Cet échange est annulé : il ne peut pas devenir une action de formation.")}
         )
     if organisation_id is None:
         raise ValidationError({"organisation_id": _("Choisissez l'organisme de formation.")})

@@ -20,7 +20,7 @@ from coopforma.catalogue.models import Modality, Training, TrainingStatus
 from coopforma.core.models import ActivityLog
 from coopforma.evaluations.tests.factories import open_survey
 from coopforma.exchanges import bridge
-from coopforma.exchanges.models import Exchange
+from coopforma.exchanges.models import Exchange, ExchangeState
 from coopforma.exchanges.tests.factories import exchange_between, joined_member
 from coopforma.networks.access import actor_for
 from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson, NetworkRole
@@ -208,6 +208,21 @@ def test_a_second_bridge_is_refused(world, org, trainer, admin_user):  # type: i
     assert response.status_code == 200
     assert "déjà devenu une action de formation" in response.content.decode()
     assert Training.objects.count() == 1
+
+
+def test_a_cancelled_exchange_stays_as_it_is(world, org, trainer, admin_user):  # type: ignore[no-untyped-def]
+    Exchange.objects.filter(pk=world["exchange"].pk).update(state=ExchangeState.CANCELLED)
+    response = logged(admin_user).post(url(world), form_data(world, org, trainer))
+    assert response.status_code == 200
+    assert "Cet échange est annulé" in response.content.decode()
+    assert not Training.objects.exists()
+    assert "Transformer" not in render_box(world, admin_user)
+
+
+def test_a_title_with_a_nul_character_is_refused_not_a_500(world, org, trainer, admin_user):  # type: ignore[no-untyped-def]
+    response = logged(admin_user).post(url(world), form_data(world, org, trainer, title="AFEST\x00"))
+    assert response.status_code == 200
+    assert not Training.objects.exists()
 
 
 # --- who may ----------------------------------------------------------------------------------------------------
