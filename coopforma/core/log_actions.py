@@ -121,6 +121,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "evaluations.survey.open": _("Questionnaire ouvert aux réponses"),
     "evaluations.survey.remind": _("Relance du questionnaire envoyée"),
     "evaluations.surveys.plan": _("Questionnaires de la session planifiés"),
+    "exchanges.exchange.bridged": _("Échange devenu une action de formation"),
     # networks
     "networks.organisation.added": _("Organisation ajoutée au réseau"),
     "networks.organisation.removed": _("Organisation retirée du réseau"),
