@@ -8,8 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coopforma.exchanges import matching
@@ -311,3 +312,31 @@ def test_dates_relative_to_today(network):
     Listing.objects.filter(member=alice, kind=ListingKind.OFFER).update(available_until=today + dt.timedelta(days=10))
     Listing.objects.filter(member=bob, kind=ListingKind.REQUEST).update(available_from=today + dt.timedelta(days=30))
     assert matching.refresh_suggestions(network).created == 0
+
+
+WORDS_OF_TITLES = st.lists(st.sampled_from(["gouvernance", "coopérative", "compostage", "menuiserie"]), min_size=1)
+
+
+@given(st.lists(st.tuples(WORDS_OF_TITLES, WORDS_OF_TITLES), min_size=2, max_size=4), st.data())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_dismissed_pair_is_never_proposed_again(db, members, data):
+    """Whatever the listings become, a pair the facilitators dismissed stays dismissed with its score, and the
+    refresh stays idempotent."""
+    with transaction.atomic():
+        network = NetworkFactory()
+        people = [member_with(network, " ".join(offer), " ".join(request)) for offer, request in members]
+        matching.refresh_suggestions(network)
+        suggestions = list(Suggestion.objects.filter(network=network))
+        dismissed = {x.pk: x.score for x in suggestions if data.draw(st.booleans())}
+        Suggestion.objects.filter(pk__in=dismissed).update(state=SuggestionState.DISMISSED)
+        for member in people:
+            Listing.objects.filter(member=member, kind=ListingKind.OFFER).update(
+                title=" ".join(data.draw(WORDS_OF_TITLES)), is_remote=data.draw(st.booleans())
+            )
+        matching.refresh_suggestions(network)
+        again = matching.refresh_suggestions(network)
+        assert (again.created, again.updated, again.removed) == (0, 0, 0)
+        for pk, score in dismissed.items():
+            row = Suggestion.objects.get(pk=pk)
+            assert row.state == SuggestionState.DISMISSED and row.score == score
+        transaction.set_rollback(True)
