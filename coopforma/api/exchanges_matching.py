@@ -83,7 +83,9 @@ class SuggestionOut(Schema):
 class SuggestionFilters(Schema):
     state: str = coded(SuggestionState, default="", what="only suggestions in this state (default: to examine)")
     department: str = Field("", max_length=3, description="a département of the offer or the request (26, 2A, 974)")
-    competency_id: int | None = Field(None, description="a référentiel competency linked to the offer or the request")
+    competency_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="a référentiel competency linked to the offer or the request"
+    )
 
 
 class DismissalIn(Schema):

@@ -121,3 +121,13 @@ def test_contact_request_and_consent(s):
     put = post(stranger, f"/api/v1/network/ailleurs/exchanges/{exchange.pk}/consent", {"consent": True}, method="put")
     assert put.status_code == 404
     assert Participant.objects.filter(exchange=exchange, contact_consent_at__isnull=False).count() == 2
+
+
+def test_hostile_input(s):
+    client = s.client(s.facilitator)
+    assert client.get(f"{BASE}/suggestions?competency_id={2**70}").status_code == 422
+    assert client.get(f"{BASE}/suggestions?department=%00").status_code == 422  # the API refuses NUL characters
+    arranged = post(client, f"{BASE}/suggestions/{s.suggestion.pk}/arrangement", {"with_ids": [2**70]})
+    assert arranged.status_code in (404, 422) and not Exchange.objects.exists()
+    bob = s.client(s.bob.user)
+    assert post(bob, f"{BASE}/listings/{2**62}/contact-requests", {"own_listing_id": 1}).status_code == 404

@@ -376,3 +376,22 @@ def test_a_partner_manager_without_role_is_not_a_facilitator(s, web):
     PartnerFactory(network=s.network).managers.add(manager)
     assert not NetworkPerson.objects.filter(user=manager).exists()
     assert web(manager).get(url("suggestions")).status_code == 403
+
+
+def test_hostile_input_never_answers_500(s, web):
+    client = web(s.facilitator)
+    hostile = {"state": "\x00", "department": "\x00" * 9, "competency": str(2**70), "page": "9" * 30}
+    assert client.get(url("suggestions"), hostile).status_code == 200
+    big = 2**70
+    assert client.get(url("suggestion_arrange", suggestion_id=big)).status_code == 404
+    assert client.post(url("suggestion_dismiss", suggestion_id=big), {"reason": "x"}).status_code == 404
+    response = client.post(url("suggestion_arrange", suggestion_id=s.to_bob.pk), {"with_ids": [str(big)]})
+    assert response.status_code in (302, 404) and not Exchange.objects.exists()
+    member = web(s.bob.user)
+    assert member.post(url("listing_ask", listing_id=big), {"own_listing_id": "1"}).status_code == 404
+    assert member.post(url("listing_ask", listing_id=s.offer.pk), {"own_listing_id": str(big)}).status_code in (
+        302,
+        404,
+    )
+    assert member.post(url("exchange_consent", exchange_id=big), {"consent": "1"}).status_code == 404
+    assert member.post(url("listing_ask", listing_id=s.offer.pk), {"own_listing_id": "\x00"}).status_code == 302
