@@ -274,6 +274,12 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "tenders.profile.created": _("Profil de veille créé"),
     "tenders.profile.deleted": _("Profil de veille supprimé"),
     "tenders.profile.updated": _("Profil de veille modifié"),
+    # exchanges: matching and facilitation (exchanges/facilitation.py)
+    "exchanges.contact_consent.given": _("Accord donné pour partager ses coordonnées"),
+    "exchanges.contact_consent.withdrawn": _("Accord retiré pour partager ses coordonnées"),
+    "exchanges.suggestion.arranged": _("Mise en relation organisée"),
+    "exchanges.suggestion.asked": _("Mise en relation demandée"),
+    "exchanges.suggestion.dismissed": _("Suggestion de mise en relation écartée"),
     # webhooks
     "webhooks.delivery.replayed": _("Envoi de webhook rejoué"),
     "webhooks.endpoint.created": _("Adresse de webhook créée"),

@@ -57,6 +57,8 @@ EMAIL_PURPOSES = {
     "enquiries.received": _("Nouvelle demande reçue"),
     "evaluations.invitation": _("Questionnaire à remplir"),
     "evaluations.reminder": _("Relance de questionnaire"),
+    "exchanges.arranged": _("Mise en relation pour un échange de savoir-faire"),
+    "exchanges.asked": _("Mise en relation demandée par un membre"),
     "membership_invitation": _("Invitation à rejoindre l'organisme"),
     "password_reset": _("Mot de passe oublié"),
     "portal_link": _("Lien vers l'espace client et stagiaire"),
