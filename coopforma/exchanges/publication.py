@@ -170,7 +170,7 @@ def published_listings(network: Network, kinds: Iterable[str] = (ListingKind.OFF
         Listing.objects.filter(
             network=network, kind__in=list(kinds), state=ListingState.OPEN, member__in=consenting_members(network)
         )
-        .select_related("member__partner")
+        .select_related("member__partner", "network")
         .prefetch_related("competencies")
         .order_by("pk")
     )
@@ -185,6 +185,7 @@ def published_exchanges(network: Network) -> QuerySet[Exchange]:
         .exclude(state=ExchangeState.CANCELLED)
         .filter(Exists(anyone))
         .exclude(Exists(refusing))
+        .select_related("network")
         .prefetch_related(
             Prefetch(
                 "participants",
