@@ -24,6 +24,7 @@ from coopforma.networks.demo import NETWORK_SLUG
 from coopforma.networks.models import Network
 from coopforma.offers.models import Offer, OfferStatus
 from tests.module_data import load_once
+from tests.test_no_codes import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,9 @@ def test_loading_the_part_again_changes_nothing(loaded_demo):
     context.users = {account.key: User.objects.get(email=account.email) for account in ACCOUNTS}
     demo.load(context)
     assert (Member.objects.count(), Listing.objects.count(), Exchange.objects.count(), Offer.objects.count()) == before
+
+
+def test_the_public_page_and_the_csv_show_no_code(loaded_demo):
+    found = walk(Client(), f"/reseaux/{NETWORK_SLUG}/echanges/public/", inside=f"/reseaux/{NETWORK_SLUG}/echanges/")
+    assert f"/reseaux/{NETWORK_SLUG}/echanges/gogocarto.csv" in found
+    assert {url: codes for url, codes in found.items() if codes} == {}
