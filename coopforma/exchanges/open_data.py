@@ -237,7 +237,7 @@ class Overview:
 
 
 def overview(network: Network) -> Overview:
-    """What the public page shows (five queries, whatever the number of members and listings)."""
+    """What the public page shows (a constant number of queries, whatever the number of members and listings)."""
     members = members_for_export(network)
     listings = [item for member in members for item in member.open_listings]  # type: ignore[attr-defined]
     competencies: dict[str, Tally] = {}
