@@ -116,6 +116,12 @@ JOBS: tuple[Job, ...] = (
         at=dt.time(7, 20),
     ),
     Job(
+        "exchanges_digest",
+        _("Échanges de savoir-faire : récapitulatifs hebdomadaires des membres"),
+        ("exchanges", "digest", "--due"),
+        at=dt.time(7, 30),
+    ),
+    Job(
         "federation",
         _("Carte des formations : relève des flux auxquels les réseaux sont abonnés"),
         ("offers_pull",),

@@ -39,6 +39,7 @@ from coopforma.billing import demo as billing_demo
 from coopforma.catalogue import demo as catalogue_demo
 from coopforma.enquiries import demo as enquiries_demo
 from coopforma.evaluations import demo as evaluations_demo
+from coopforma.exchanges import demo as exchanges_demo
 from coopforma.networks import demo as networks_demo
 from coopforma.offers import demo as offers_demo
 from coopforma.people import demo as people_demo
@@ -66,6 +67,7 @@ PARTS = (
     networks_demo.load,
     offers_demo.load,
     referentiel_demo.load,
+    exchanges_demo.load,
     recognition_demo.load,
     enquiries_demo.load,
 )

@@ -10,7 +10,8 @@ exact or by stem), so each distinct word of an offer is looked up once: `score_o
 bulk after an import.
 
 An offer entered by one of the network's partner structures and published by its moderators is shown
-(moderated already). The moderators' decisions (`OfferRelevance.decision`) are never touched here: they win.
+(moderated already), and so are the network's own exchanges of know-how (source `exchanges-<network>`, published
+with their members' consent). The moderators' decisions (`OfferRelevance.decision`) are never touched here: they win.
 """
 
 from __future__ import annotations
@@ -196,11 +197,15 @@ def score_values(
     nsf_codes: Iterable[str],
     provider_siret: str,
     own_partner: bool = False,
+    own_exchanges: bool = False,
 ) -> Score:
     """The score of one offer's values, with one French sentence per reason."""
     rules = compiled.rules
     if own_partner:
         reason = _("Offre d'une structure partenaire du réseau, publiée par ses modérateur·rices.")
+        return Score(score=100, reasons=[reason], verdict=RelevanceVerdict.SHOWN)
+    if own_exchanges:
+        reason = _("Offre ou échange de savoir-faire du réseau, publié avec l'accord de ses membres.")
         return Score(score=100, reasons=[reason], verdict=RelevanceVerdict.SHOWN)
     total = 0
     reasons: list[str] = []
@@ -271,6 +276,7 @@ FIELDS = (
     "provider_siret",
     "partner__network_id",
     "source__kind",
+    "source__network_id",
 )
 
 
@@ -287,7 +293,7 @@ def score_offers(network: Network, offer_ids: Iterable[int] | None = None) -> in
     for chunk in _chunks(ids):
         rows = []
         for values in candidates.filter(pk__in=chunk).values_list(*FIELDS):
-            pk, title, summary, objectives, content, formacodes, nsf_codes, siret, partner_network, kind = values
+            pk, title, summary, objectives, content, formacodes, nsf_codes, siret, partner_network, kind, owner = values
             result = score_values(
                 compiled,
                 text=f"{title}\n{summary}\n{objectives}\n{content}",
@@ -295,6 +301,8 @@ def score_offers(network: Network, offer_ids: Iterable[int] | None = None) -> in
                 nsf_codes=nsf_codes or [],
                 provider_siret=siret,
                 own_partner=kind == SourceKind.PARTNER and partner_network == network.pk,
+                # The network's own exchanges (exchanges/publication.py): consented by their members, shown.
+                own_exchanges=kind == SourceKind.EXCHANGES and owner == network.pk,
             )
             rows.append(
                 OfferRelevance(
