@@ -465,6 +465,9 @@ class ArtefactView(ExchangeMixin, ServiceFormView):
         self.exchange  # noqa: B018
         if self.my_member is None:
             raise PermissionDenied("exchanges.artefact")
+        if self.object.published_at is not None:
+            messages.error(request, _("Cette capitalisation est publiée : elle ne change plus."))
+            return redirect(request.path)
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
