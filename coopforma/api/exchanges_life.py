@@ -124,7 +124,7 @@ class DebriefOut(Schema):
     def resolve_competencies(obj: Debrief) -> list[dict]:
         return [
             {"competency_id": c.competency_id, "code": c.competency.code, "label": c.competency.label, "level": c.level}
-            for c in obj.competencies.select_related("competency")
+            for c in obj.competencies.all()
         ]
 
 
@@ -198,7 +198,7 @@ def exchange_get(request: HttpRequest, network_id: str, exchange_id: int) -> Exc
 @paged
 def debrief_list(request: HttpRequest, network_id: str, exchange_id: int) -> list[Debrief]:
     exchange = _exchange(request, network_id, exchange_id)[1]
-    return list(Debrief.objects.filter(participant__exchange=exchange).order_by("participant_id"))
+    return selectors.debrief_list(exchange=exchange)  # type: ignore[return-value]
 
 
 @router.put(E + "/debrief", response=DebriefOut, summary="Write or replace my debrief")
@@ -220,7 +220,7 @@ def debrief_update(request: HttpRequest, network_id: str, exchange_id: int, payl
 @paged
 def log_entry_list(request: HttpRequest, network_id: str, exchange_id: int) -> list[LogEntry]:
     exchange = _exchange(request, network_id, exchange_id)[1]
-    return list(LogEntry.objects.filter(exchange=exchange).select_related("author"))
+    return selectors.log_entry_list(exchange=exchange)  # type: ignore[return-value]
 
 
 @router.post(E + "/log-entries", response={201: LogEntryOut}, summary="Write in the shared log (participants)")
@@ -235,7 +235,7 @@ def log_entry_create(request: HttpRequest, network_id: str, exchange_id: int, pa
 @paged
 def artefact_list(request: HttpRequest, network_id: str, exchange_id: int) -> list[Artefact]:
     exchange = _exchange(request, network_id, exchange_id)[1]
-    return list(Artefact.objects.filter(exchange=exchange).prefetch_related("authors", "agreements").order_by("id"))
+    return selectors.artefact_list(exchange=exchange)  # type: ignore[return-value]
 
 
 @router.post(E + "/artefacts", response={201: ArtefactOut}, summary="Draft an artefact (participants)")

@@ -170,3 +170,20 @@ def network_competencies(*, network: Network) -> QuerySet[Item]:
 def network_members(*, network: Network) -> QuerySet[Member]:
     """The members who joined the network's exchanges (the cohort, hosts and compagnons are chosen among them)."""
     return Member.objects.filter(network=network, joined_at__isnull=False).select_related("partner")
+
+
+def debrief_list(*, exchange: Exchange) -> QuerySet[Debrief]:
+    """The exchange's debriefs (read by whoever sees the exchange), their competencies loaded."""
+    return (
+        Debrief.objects.filter(participant__exchange=exchange)
+        .prefetch_related(Prefetch("competencies", queryset=DebriefCompetency.objects.select_related("competency")))
+        .order_by("participant_id")
+    )
+
+
+def log_entry_list(*, exchange: Exchange) -> QuerySet[LogEntry]:
+    return LogEntry.objects.filter(exchange=exchange).select_related("author")
+
+
+def artefact_list(*, exchange: Exchange) -> QuerySet[Artefact]:
+    return Artefact.objects.filter(exchange=exchange).prefetch_related("authors", "agreements").order_by("id")
