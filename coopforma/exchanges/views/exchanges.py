@@ -62,11 +62,11 @@ class ExchangeListView(ExchangesMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = ExchangeFilterForm(self.request.GET or None)
-        context.update(
-            filter_form=form,
-            exchanges=selectors.exchange_list(actor=self.actor, filters=form.filters())[:500],
-            now=timezone.now(),
-        )
+        now = timezone.now()
+        exchanges = list(selectors.exchange_list(actor=self.actor, filters=form.filters())[:500])
+        for exchange in exchanges:
+            exchange.next_step = next((s for s in exchange.steps.all() if s.starts_at >= now), None)  # type: ignore[attr-defined]
+        context.update(filter_form=form, exchanges=exchanges, filtered=bool(self.request.GET))
         return context
 
 
