@@ -31,6 +31,13 @@ from coopforma.networks.models import Network
 from coopforma.referentiel.models import Item, ItemKind, VersionState
 from coopforma.referentiel.selectors import latest_published
 
+# Beyond a 64-bit integer no row has that id (and the database refuses to compare with it): 404 at once.
+MAX_ID = 2**63 - 1
+
+
+def _no_such(*ids: int) -> bool:
+    return any(not 0 < i <= MAX_ID for i in ids)
+
 
 @dataclass(frozen=True)
 class ExchangeFilters:
@@ -63,6 +70,8 @@ def exchange_list(*, actor: NetworkActor, filters: ExchangeFilters | None = None
 
 def exchange_get(*, actor: NetworkActor, exchange_id: int) -> Exchange:
     """An exchange the person sees, else 404 (missing, another network's, or not theirs)."""
+    if _no_such(exchange_id):
+        raise Http404
     exchange = _visible(actor).select_related("facilitator", "network").filter(pk=exchange_id).first()
     if exchange is None:
         raise Http404
@@ -117,6 +126,8 @@ def exchange_detail(*, exchange: Exchange) -> dict[str, object]:
 
 
 def step_get(*, exchange: Exchange, step_id: int) -> Step:
+    if _no_such(step_id):
+        raise Http404
     step = Step.objects.filter(exchange=exchange, pk=step_id).select_related("host").first()
     if step is None:
         raise Http404
@@ -124,6 +135,8 @@ def step_get(*, exchange: Exchange, step_id: int) -> Step:
 
 
 def milestone_get(*, exchange: Exchange, milestone_id: int) -> Milestone:
+    if _no_such(milestone_id):
+        raise Http404
     milestone = Milestone.objects.filter(exchange=exchange, pk=milestone_id).first()
     if milestone is None:
         raise Http404
@@ -131,6 +144,8 @@ def milestone_get(*, exchange: Exchange, milestone_id: int) -> Milestone:
 
 
 def artefact_get(*, exchange: Exchange, artefact_id: int) -> Artefact:
+    if _no_such(artefact_id):
+        raise Http404
     artefact = Artefact.objects.filter(exchange=exchange, pk=artefact_id).prefetch_related("authors").first()
     if artefact is None:
         raise Http404
@@ -139,7 +154,7 @@ def artefact_get(*, exchange: Exchange, artefact_id: int) -> Artefact:
 
 def artefact_public_get(*, network: Network, artefact_id: int) -> Artefact:
     """A published artefact of a public network (the page without login), else 404."""
-    if not network.is_public:
+    if not network.is_public or _no_such(artefact_id):
         raise Http404
     artefact = (
         Artefact.objects.filter(exchange__network=network, pk=artefact_id, published_at__isnull=False)

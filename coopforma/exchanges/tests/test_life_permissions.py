@@ -191,3 +191,14 @@ def test_the_public_artefact_page_waits_for_every_author_and_a_public_network(s,
     s.network.is_public = False
     s.network.save()
     assert client.get(url).status_code == 404
+
+
+def test_an_id_beyond_64_bits_is_404_not_500(s, web, client):  # type: ignore[no-untyped-def]
+    huge = 10**30
+    facilitator = web(s.facilitator)
+    kw = {"network": "reseau-vif"}
+    assert facilitator.get(reverse("exchanges:exchange", kwargs={**kw, "exchange_id": huge})).status_code == 404
+    for name, key in [("step_edit", "step_id"), ("milestone_edit", "milestone_id"), ("artefact", "artefact_id")]:
+        url = reverse(f"exchanges:{name}", kwargs={**kw, "exchange_id": s.exchange.pk, key: huge})
+        assert facilitator.get(url).status_code == 404, url
+    assert client.get(reverse("exchanges:artefact_public", kwargs={**kw, "artefact_id": huge})).status_code == 404
