@@ -68,6 +68,20 @@ class StepOut(Schema):
     attendance_taken_at: datetime | None
 
 
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    deliverable: str
+    due_on: date | None
+    done_on: date | None = Field(description="when it was marked reached (none: still to reach)")
+
+
+class CompetencyOut(Schema):
+    id: int
+    code: str
+    label: str
+
+
 class ExchangeOut(Schema):
     id: int
     title: str
@@ -80,8 +94,24 @@ class ExchangeOut(Schema):
     starts_on: date | None
     ends_on: date | None
     attendance_required: bool
+    facilitator: str = Field(description="the facilitator's name (empty: none yet)")
+    competencies: list[CompetencyOut] = Field(description="the référentiel competencies worked on")
     participants: list[ParticipantOut]
     steps: list[StepOut]
+    milestones: list[MilestoneOut] = Field(description="a compagnonnage's milestones and deliverables")
+
+    @staticmethod
+    def resolve_facilitator(obj: Exchange) -> str:
+        user = obj.facilitator
+        return (user.get_full_name() or str(user)) if user else ""
+
+    @staticmethod
+    def resolve_competencies(obj: Exchange) -> list[object]:
+        return list(obj.competencies.all())
+
+    @staticmethod
+    def resolve_milestones(obj: Exchange) -> list[object]:
+        return list(obj.milestones.all())
 
     @staticmethod
     def resolve_participants(obj: Exchange) -> list[object]:

@@ -65,6 +65,8 @@ def exchange_list(*, actor: NetworkActor, filters: ExchangeFilters | None = None
     return exchanges.select_related("facilitator").prefetch_related(
         Prefetch("participants", queryset=Participant.objects.select_related("member").order_by("id")),
         Prefetch("steps", queryset=Step.objects.order_by("starts_at", "id")),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
+        Prefetch("competencies", queryset=Item.objects.order_by("position")),
     )
 
 

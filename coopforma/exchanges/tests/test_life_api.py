@@ -8,7 +8,7 @@ import json
 import pytest
 
 from coopforma.accounts.tests.factories import MembershipFactory
-from coopforma.exchanges.models import Artefact, Debrief, LogEntry
+from coopforma.exchanges.models import Artefact, Debrief, LogEntry, Milestone
 from coopforma.exchanges.tests.factories import exchange_between, joined_member
 from coopforma.exchanges.tests.test_life_scene import build
 
@@ -37,19 +37,26 @@ def send(client, method, url, body):  # type: ignore[no-untyped-def]
 
 
 def test_my_exchanges_and_one_of_them(s, token, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    s.exchange.competencies.add(s.c2)
+    Milestone.objects.create(exchange=s.exchange, title="Charte", deliverable="La charte signée")
     client = token(s.learner.user)
     listed = client.get("/api/v1/exchanges/networks/reseau-vif/exchanges").json()
     assert [e["title"] for e in listed["items"]] == ["Gouvernance partagée"]
     one = client.get(base(s)).json()
     assert {p["role"] for p in one["participants"]} == {"provider", "learner"}
     assert "email" not in json.dumps(one["participants"])
+    assert [c["code"] for c in one["competencies"]] == ["M1-C2"]
+    assert one["milestones"][0]["deliverable"] == "La charte signée" and one["milestones"][0]["done_on"] is None
+    assert listed["items"][0]["facilitator"] == s.facilitator.get_full_name()
     facilitator = token(s.facilitator)
     assert facilitator.get("/api/v1/exchanges/networks/reseau-vif/exchanges").json()["count"] == 2
     assert facilitator.get("/api/v1/exchanges/networks/reseau-vif/exchanges?state=done").json()["count"] == 0
     with django_assert_max_num_queries(20) as few:
         facilitator.get("/api/v1/exchanges/networks/reseau-vif/exchanges")
     for _ in range(4):
-        exchange_between(joined_member(s.network), joined_member(s.network))
+        more = exchange_between(joined_member(s.network), joined_member(s.network), facilitator=s.facilitator)
+        more.competencies.add(s.c1)
+        Milestone.objects.create(exchange=more, title="Jalon")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert facilitator.get("/api/v1/exchanges/networks/reseau-vif/exchanges").json()["count"] == 6
 
