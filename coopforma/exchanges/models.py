@@ -478,3 +478,25 @@ class Artefact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArtefactAgreement(models.Model):
+    """An author's agreement to publish an artefact as it stands, under its licence: the artefact is published
+    once every author agreed (an edit before publication asks the others again)."""
+
+    artefact = models.ForeignKey(Artefact, on_delete=models.CASCADE, related_name="agreements")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("auteur·rice"))
+    agreed_at = models.DateTimeField(_("accord donné le"))
+
+    class Meta:
+        verbose_name = _("accord de publication")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artefact", "author"],
+                name="exchanges_artefact_agreement_once",
+                violation_error_message=_("Cette personne a déjà donné son accord."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} → {self.artefact_id}"
