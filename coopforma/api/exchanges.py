@@ -42,7 +42,7 @@ class ListingMemberOut(Schema):
         return obj.partner.name if obj.partner else ""
 
 
-class CompetencyOut(Schema):
+class ListingCompetencyOut(Schema):
     code: str = Field(description="the competency's code in the network's référentiel (M1-C2)")
     label: str
 
@@ -53,7 +53,7 @@ class ListingOut(Schema):
     state: str = coded(ListingState)
     title: str
     description: str
-    competencies: list[CompetencyOut]
+    competencies: list[ListingCompetencyOut]
     level: str = Field(description="notions, pratique, maitrise, transmission, or empty")
     formats: list[str] = Field(description=f"among: {', '.join(ExchangeFormat.values)}")
     is_remote: bool

@@ -46,7 +46,7 @@ def _exchange(request: HttpRequest, network_id: str, exchange_id: int) -> tuple[
     return actor, selectors.exchange_get(actor=actor, exchange_id=exchange_id)
 
 
-class ParticipantOut(Schema):
+class ExchangeParticipantOut(Schema):
     id: int
     member_id: int
     name: str = Field(description="the member's display name (contact details are shared only with consent)")
@@ -76,7 +76,7 @@ class MilestoneOut(Schema):
     done_on: date | None = Field(description="when it was marked reached (none: still to reach)")
 
 
-class CompetencyOut(Schema):
+class ExchangeCompetencyOut(Schema):
     id: int
     code: str
     label: str
@@ -95,8 +95,8 @@ class ExchangeOut(Schema):
     ends_on: date | None
     attendance_required: bool
     facilitator: str = Field(description="the facilitator's name (empty: none yet)")
-    competencies: list[CompetencyOut] = Field(description="the référentiel competencies worked on")
-    participants: list[ParticipantOut]
+    competencies: list[ExchangeCompetencyOut] = Field(description="the référentiel competencies worked on")
+    participants: list[ExchangeParticipantOut]
     steps: list[StepOut]
     milestones: list[MilestoneOut] = Field(description="a compagnonnage's milestones and deliverables")
 

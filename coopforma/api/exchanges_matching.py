@@ -119,7 +119,7 @@ class ConsentOut(Schema):
     consented_at: datetime | None
 
 
-class ContactOut(Schema):
+class ExchangeContactOut(Schema):
     name: str
     email: str
     phone: str
@@ -210,7 +210,7 @@ def exchange_consent_update(request: HttpRequest, network_id: str, exchange_id: 
 
 @router.get(
     "/network/{network_id}/exchanges/{exchange_id}/contacts",
-    response=list[ContactOut],
+    response=list[ExchangeContactOut],
     summary="The contact details I may see in an exchange",
 )
 @permission(MEMBER)

@@ -147,7 +147,7 @@ def tender_interest_create(request: HttpRequest, notice_id: str, payload: Intere
 # --- groupements (the consortium builder) -------------------------------------------------------------------------
 
 
-class ShareOut(Schema):
+class ConsortiumShareOut(Schema):
     organisation_id: int
     organisation: str
     lot: str | None = Field(description="the lot's number; null: the whole notice (a notice without lots)")
@@ -164,7 +164,7 @@ class ConsortiumOut(Schema):
     mandataire_id: int
     mandataire: str
     members: list[str] = Field(description="the member organisations' names")
-    shares: list[ShareOut]
+    shares: list[ConsortiumShareOut]
     price_cents: int | None = Field(description="the price of the offer, in cents, once the outcome is recorded")
     feedback: str
     period_start: date | None

@@ -85,6 +85,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "catalogue.training.updated": _("Formation modifiée"),
     "catalogue.training.validated": _("Formation validée"),
     # enquiries (requests from the public catalogue)
+    "exchanges.map_consent.given": _("Accord donné pour montrer l'échange sur la carte"),
+    "exchanges.map_consent.withdrawn": _("Accord retiré pour montrer l'échange sur la carte"),
     "exchanges.listing.created": _("Offre ou demande de savoir-faire ajoutée"),
     "exchanges.listing.state_changed": _("Offre ou demande de savoir-faire ouverte, mise en pause ou close"),
     "exchanges.listing.updated": _("Offre ou demande de savoir-faire modifiée"),

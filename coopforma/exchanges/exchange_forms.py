@@ -48,6 +48,11 @@ class ExchangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     attendance_required = forms.BooleanField(label=_("Relever l'émargement aux étapes"), required=False)
+    is_public = forms.BooleanField(
+        label=_("Montrer l'échange sur la carte publique du réseau"),
+        required=False,
+        help_text=_("Il n'y paraît qu'une fois que chaque participant·e l'a accepté, sur la page de l'échange."),
+    )
     competency_ids = forms.TypedMultipleChoiceField(
         label=_("Compétences travaillées (référentiel du réseau)"),
         required=False,

@@ -100,9 +100,12 @@ def exchange_update(
     competency_ids: Sequence[int] = (),
     themes: str = "",
     logistics: str = "",
+    is_public: bool | None = None,
 ) -> Exchange:
     """The facilitators' edit: title, format, plan, dates, competencies (the network's published référentiel),
-    whether attendance is taken at the steps; a compagnonnage's themes, an expedition's logistics."""
+    whether attendance is taken at the steps; a compagnonnage's themes, an expedition's logistics; whether it is
+    shown on the public map (`is_public`, None: unchanged), which needs each participant's consent as well
+    (`facilitation.map_consent_set`, exchanges/publication.py)."""
     _require_manage(actor, exchange)
     _require_open(exchange)
     title = _text(title, "title", required=True)
@@ -121,6 +124,8 @@ def exchange_update(
         exchange.starts_on = starts_on
         exchange.ends_on = ends_on
         exchange.attendance_required = attendance_required
+        if is_public is not None:
+            exchange.is_public = is_public
         exchange.save()
         exchange.competencies.set(items)
         log_action(actor=actor.user, obj=exchange, action="exchanges.exchange.updated", data={"title": title})

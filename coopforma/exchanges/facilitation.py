@@ -396,6 +396,27 @@ def contact_consent_set(*, actor: NetworkActor, exchange_id: Any, consent: bool)
     return mine
 
 
+def map_consent_set(*, actor: NetworkActor, exchange_id: Any, consent: bool) -> list[Participant]:
+    """The actor agrees (or no longer agrees) that `exchange_id` be shown on the network's public map
+    (`Participant.on_map`; the exchange appears there only when the facilitators made it public and every
+    participant agreed: exchanges/publication.py). 404 unless they take part in it, in this network."""
+    with transaction.atomic():
+        exchange = lock_for_update(Exchange.objects.filter(network=actor.network), exchange_id)
+        mine = list(
+            Participant.objects.select_for_update(of=("self",)).filter(exchange=exchange, member__user=actor.user)
+        )
+        if not mine:
+            raise Http404
+        changed = [p for p in mine if p.on_map != consent]
+        for participant in changed:
+            participant.on_map = consent
+            participant.save(update_fields=["on_map", "updated_at"])  # the map follows (publication's signals)
+        if changed:
+            action = "exchanges.map_consent.given" if consent else "exchanges.map_consent.withdrawn"
+            log_action(actor=actor.user, obj=exchange, action=action, data={"participants": [p.pk for p in changed]})
+    return mine
+
+
 @dataclass(frozen=True)
 class Contact:
     participant: Participant

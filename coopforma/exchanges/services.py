@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from coopforma.core.log import log_action
 from coopforma.exchanges import selectors
 from coopforma.exchanges.access import require_join
+from coopforma.exchanges.matching import schedule_refresh
 from coopforma.exchanges.models import Conditions, ExchangeFormat, Listing, ListingKind, ListingState, Member
 from coopforma.networks.access import NetworkActor
 from coopforma.offers import geo
@@ -293,6 +294,7 @@ def member_join(
             action="exchanges.member.joined",
             data={"network": actor.network.slug, "partner": partner.name if partner else ""},
         )
+        schedule_refresh(actor.network.pk)
     return member
 
 
@@ -306,6 +308,7 @@ def member_update(*, actor: NetworkActor, member: Member, **profile: Any) -> Mem
             setattr(member, name, value)
         member.save()
         log_action(actor=actor.user, obj=member, action="exchanges.member.updated", data={})
+        schedule_refresh(member.network_id)  # the place and the travel distance count in the suggestions
     return member
 
 
@@ -320,6 +323,7 @@ def member_leave(*, actor: NetworkActor, member: Member) -> bool:
             action="exchanges.member.left",
             data={"network": member.network.slug, "listings": member.listings.count()},
         )
+        schedule_refresh(member.network_id)
         member.listings.all().delete()
         if not member.participations.exists():
             member.delete()
@@ -357,6 +361,7 @@ def listing_create(*, actor: NetworkActor, member: Member, kind: str, **fields: 
     with transaction.atomic():
         listing = _write_listing(Listing(network_id=member.network_id, member=member, kind=kind), values, items)
         log_action(actor=actor.user, obj=listing, action="exchanges.listing.created", data={"kind": kind})
+        schedule_refresh(listing.network_id)  # the facilitators' suggestions follow
     return listing
 
 
@@ -372,6 +377,7 @@ def listing_update(*, actor: NetworkActor, listing: Listing, **fields: Any) -> L
     with transaction.atomic():
         _write_listing(listing, values, items)
         log_action(actor=actor.user, obj=listing, action="exchanges.listing.updated", data={})
+        schedule_refresh(listing.network_id)  # the facilitators' suggestions follow
     return listing
 
 
@@ -384,4 +390,5 @@ def listing_set_state(*, actor: NetworkActor, listing: Listing, state: str) -> L
         listing.state = state
         listing.save(update_fields=["state", "updated_at"])
         log_action(actor=actor.user, obj=listing, action="exchanges.listing.state_changed", data={"state": state})
+        schedule_refresh(listing.network_id)  # the facilitators' suggestions follow
     return listing

@@ -160,6 +160,7 @@ class ExchangeEditView(ExchangeMixin, ServiceFormView):
             "themes": e.themes,
             "logistics": e.logistics,
             "attendance_required": e.attendance_required,
+            "is_public": e.is_public,
             "competency_ids": list(e.competencies.values_list("pk", flat=True)),
         }
 

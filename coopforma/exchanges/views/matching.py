@@ -191,6 +191,27 @@ class ExchangeConsentView(ExchangesMixin, View):
         return redirect(facilitation.exchange_url(exchange))
 
 
+class ExchangeMapConsentView(ExchangesMixin, View):
+    """Agree (`on_map=1`) or no longer agree (`on_map=0`) that the exchange be shown on the public map."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        exchange = facilitation.exchange_for_contacts(actor=self.actor, exchange_id=kwargs["exchange_id"])
+        consent = request.POST.get("on_map")
+        if consent not in ("0", "1"):
+            messages.error(request, _("Dites si vous acceptez que l'échange soit montré sur la carte."))
+            return redirect(facilitation.exchange_url(exchange))
+        facilitation.map_consent_set(actor=self.actor, exchange_id=exchange.pk, consent=consent == "1")
+        messages.success(
+            request,
+            _("Accord noté : l'échange paraît sur la carte quand chacun·e a accepté et que l'animation l'a publié.")
+            if consent == "1"
+            else _("L'échange ne paraît plus sur la carte."),
+        )
+        return redirect(facilitation.exchange_url(exchange))
+
+
 urls: list[URLPattern] = [
     path("mises-en-relation/", SuggestionListView.as_view(), name="suggestions"),
     path("mises-en-relation/<int:suggestion_id>/ecarter/", SuggestionDismissView.as_view(), name="suggestion_dismiss"),
@@ -199,4 +220,5 @@ urls: list[URLPattern] = [
     ),
     path("mises-en-relation/demander/<int:listing_id>/", ListingAskView.as_view(), name="listing_ask"),
     path("<int:exchange_id>/coordonnees/", ExchangeConsentView.as_view(), name="exchange_consent"),
+    path("<int:exchange_id>/carte/", ExchangeMapConsentView.as_view(), name="exchange_map_consent"),
 ]
