@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from coopforma.accounts.actor import Actor, actor_for
 from coopforma.accounts.models import ApiToken, Membership
 from coopforma.accounts.roles import FLAGS
+from coopforma.networks.access import NetworkActor, network_actor
 
 
 class TokenAuth(HttpBearer):
@@ -39,6 +40,12 @@ class TokenAuth(HttpBearer):
 
 def get_actor(request: HttpRequest) -> Actor:
     return request.auth  # type: ignore[attr-defined]  # set by ninja's authentication (TokenAuth returns the Actor)
+
+
+def get_network_actor(request: HttpRequest, network_id: str) -> NetworkActor:
+    """The token's person in the network `network_id` (its slug): 404 when the network does not exist or the person
+    has neither a role nor a partner structure in it; their role there decides, not the token's organisation."""
+    return network_actor(get_actor(request).user, network_id)
 
 
 def require(request: HttpRequest, flag: str) -> Actor:

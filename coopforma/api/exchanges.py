@@ -17,17 +17,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
-from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.auth import MEMBER, get_network_actor, permission
 from coopforma.api.params import coded, paged
 from coopforma.exchanges import selectors, services
 from coopforma.exchanges.models import Conditions, ExchangeFormat, Listing, ListingKind, ListingState, Member
-from coopforma.networks.access import NetworkActor, network_actor
 
 router = Router(tags=["exchanges"])
-
-
-def _actor(request: HttpRequest, network_id: str) -> NetworkActor:
-    return network_actor(get_actor(request).user, network_id)
 
 
 class ListingMemberOut(Schema):
@@ -122,7 +117,7 @@ class ListingPatch(Schema):
 @permission(MEMBER)
 @paged
 def exchange_listing_list(request: HttpRequest, network_id: str, filters: Query[ListingQuery]) -> Any:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     refused = [
         {"loc": ["query", name], "msg": _("Valeur inconnue."), "type": "enum"}
         for name, choices in (("kind", ListingKind), ("format", ExchangeFormat))
@@ -140,7 +135,7 @@ def exchange_listing_list(request: HttpRequest, network_id: str, filters: Query[
 )
 @permission(MEMBER)
 def exchange_listing_get(request: HttpRequest, network_id: str, listing_id: int) -> Listing:
-    return selectors.listing_get(actor=_actor(request, network_id), listing_id=listing_id)
+    return selectors.listing_get(actor=get_network_actor(request, network_id), listing_id=listing_id)
 
 
 @router.post(
@@ -150,7 +145,7 @@ def exchange_listing_get(request: HttpRequest, network_id: str, listing_id: int)
 )
 @permission(MEMBER)
 def exchange_listing_create(request: HttpRequest, network_id: str, payload: ListingIn) -> Status:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     data = payload.dict()
     member = selectors.member_for_write(actor=actor, member_id=data.pop("member_id"))
     listing = services.listing_create(actor=actor, member=member, **data)
@@ -164,7 +159,7 @@ def exchange_listing_create(request: HttpRequest, network_id: str, payload: List
 )
 @permission(MEMBER)
 def exchange_listing_update(request: HttpRequest, network_id: str, listing_id: int, payload: ListingPatch) -> Listing:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     listing = selectors.editable_listing_get(actor=actor, listing_id=listing_id)
     # A field sent as null keeps its value (the dates excepted: null empties them).
     data = {

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.auth import MEMBER, get_network_actor, permission
 from coopforma.api.params import coded, paged
 from coopforma.exchanges import exchange_selectors as selectors
 from coopforma.exchanges import exchange_services as services
@@ -30,13 +30,13 @@ from coopforma.exchanges.models import (
     LogEntry,
     ParticipantRole,
 )
-from coopforma.networks.access import NetworkActor, network_actor
+from coopforma.networks.access import NetworkActor
 
 router = Router(tags=["exchanges"])
 
 
 def _actor(request: HttpRequest, network_id: str) -> NetworkActor:
-    actor = network_actor(get_actor(request).user, network_id)
+    actor = get_network_actor(request, network_id)
     require_join(actor)
     return actor
 

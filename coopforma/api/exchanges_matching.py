@@ -15,17 +15,12 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.auth import MEMBER, get_network_actor, permission
 from coopforma.api.params import coded, paged
 from coopforma.exchanges import facilitation, matching
 from coopforma.exchanges.models import Exchange, Suggestion, SuggestionState
-from coopforma.networks.access import NetworkActor, network_actor
 
 router = Router(tags=["exchanges"])
-
-
-def _actor(request: HttpRequest, network_id: str) -> NetworkActor:
-    return network_actor(get_actor(request).user, network_id)
 
 
 class ReasonOut(Schema):
@@ -136,7 +131,7 @@ def exchange_suggestion_list(
     request: HttpRequest, network_id: str, filters: Query[SuggestionFilters]
 ) -> list[Suggestion]:
     """A member asked for come first, then the best scores (state: to examine, unless asked otherwise)."""
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     return facilitation.suggestion_list(
         actor=actor,
         filters={"state": filters.state, "department": filters.department, "competency": filters.competency_id},
@@ -152,7 +147,7 @@ def exchange_suggestion_list(
 def exchange_dismissal_create(
     request: HttpRequest, network_id: str, suggestion_id: int, payload: DismissalIn
 ) -> Suggestion:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     facilitation.suggestion_get(actor=actor, suggestion_id=suggestion_id)
     facilitation.suggestion_dismiss(actor=actor, suggestion_id=suggestion_id, reason=payload.reason)
     return facilitation.suggestion_get(actor=actor, suggestion_id=suggestion_id)
@@ -167,7 +162,7 @@ def exchange_dismissal_create(
 def exchange_arrangement_create(
     request: HttpRequest, network_id: str, suggestion_id: int, payload: ArrangementIn
 ) -> Status:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     facilitation.suggestion_get(actor=actor, suggestion_id=suggestion_id)
     exchange = facilitation.suggestion_arrange(actor=actor, suggestion_id=suggestion_id, with_ids=payload.with_ids)
     return Status(201, _arrangement(exchange))
@@ -191,7 +186,7 @@ def _arrangement(exchange: Exchange) -> dict[str, object]:
 def exchange_contact_request_create(
     request: HttpRequest, network_id: str, listing_id: int, payload: ContactRequestIn
 ) -> Status:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     suggestion = facilitation.suggestion_ask(actor=actor, listing_id=listing_id, own_listing_id=payload.own_listing_id)
     return Status(201, suggestion)
 
@@ -203,7 +198,7 @@ def exchange_contact_request_create(
 )
 @permission(MEMBER)
 def exchange_consent_update(request: HttpRequest, network_id: str, exchange_id: int, payload: ConsentIn) -> dict:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     mine = facilitation.contact_consent_set(actor=actor, exchange_id=exchange_id, consent=payload.consent)
     return {"exchange_id": exchange_id, "consent": payload.consent, "consented_at": mine[0].contact_consent_at}
 
@@ -217,7 +212,7 @@ def exchange_consent_update(request: HttpRequest, network_id: str, exchange_id: 
 @paged
 def exchange_contact_list(request: HttpRequest, network_id: str, exchange_id: int) -> list[dict[str, str]]:
     """Another participant's only when both consented; a facilitator's view: every participant who consented."""
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     exchange = facilitation.exchange_for_contacts(actor=actor, exchange_id=exchange_id)
     contacts = facilitation.contacts_for(actor=actor, exchange=exchange)["contacts"]
     return [{"name": c.name, "email": c.email, "phone": c.phone} for c in contacts]

@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from coopforma.api.auth import MEMBER, get_actor, permission
+from coopforma.api.auth import MEMBER, get_network_actor, permission
 from coopforma.api.params import coded, paged
-from coopforma.networks.access import NetworkActor, network_actor
 from coopforma.recognition import selectors, services
 from coopforma.recognition.dossier import SCHEMA_VERSION, project_dossier
 from coopforma.recognition.models import CertificationProject, ProjectState, Register
@@ -101,15 +100,11 @@ class DossierOut(Schema):
     training_paths: list[dict[str, Any]]
 
 
-def _actor(request: HttpRequest, network_id: str) -> NetworkActor:
-    return network_actor(get_actor(request).user, network_id)
-
-
 @router.get("/recognition/networks/{network_id}/projects", response=list[ProjectOut], summary="Certification projects")
 @permission(MEMBER)
 @paged
 def recognition_project_list(request: HttpRequest, network_id: str) -> list[CertificationProject]:
-    projects = selectors.project_list(actor=_actor(request, network_id))
+    projects = selectors.project_list(actor=get_network_actor(request, network_id))
     return list(projects.prefetch_related("blocks__activities", "blocks__competencies"))
 
 
@@ -118,7 +113,7 @@ def recognition_project_list(request: HttpRequest, network_id: str) -> list[Cert
 )
 @permission(MEMBER)
 def recognition_project_get(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
-    return selectors.project_get(actor=_actor(request, network_id), project_id=project_id)
+    return selectors.project_get(actor=get_network_actor(request, network_id), project_id=project_id)
 
 
 @router.post(
@@ -128,7 +123,7 @@ def recognition_project_get(request: HttpRequest, network_id: str, project_id: i
 )
 @permission(MEMBER)
 def recognition_project_create(request: HttpRequest, network_id: str, payload: ProjectIn) -> Status:
-    actor = _actor(request, network_id)
+    actor = get_network_actor(request, network_id)
     actor.require(services.EDIT)
     data = payload.dict()
     data["register"] = data.pop("target_register")
@@ -146,5 +141,5 @@ def recognition_project_create(request: HttpRequest, network_id: str, payload: P
 )
 @permission(MEMBER)
 def recognition_dossier_get(request: HttpRequest, network_id: str, project_id: int) -> dict[str, Any]:
-    project = selectors.project_get(actor=_actor(request, network_id), project_id=project_id)
+    project = selectors.project_get(actor=get_network_actor(request, network_id), project_id=project_id)
     return project_dossier(project)

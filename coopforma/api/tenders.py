@@ -232,5 +232,5 @@ def tender_consortium_get(request: HttpRequest, consortium_id: int) -> Consortiu
     summary="The response kit of one of my groupements, from the records (DC1/DC2 data, references, team, memo)",
 )
 @permission(MEMBER)
-def tender_consortium_kit(request: HttpRequest, consortium_id: int) -> dict:
+def tender_consortium_kit_get(request: HttpRequest, consortium_id: int) -> dict:
     return consortium_selectors.response_kit(_my_consortium(request, consortium_id))

@@ -54,6 +54,7 @@ EMAIL_PURPOSES = {
     "dashboard_digest": _("Récapitulatif hebdomadaire"),
     "document_diffused": _("Envoi d'un document"),
     "enquiries.acknowledgement": _("Accusé de réception d'une demande"),
+    "exchanges.digest": _("Récapitulatif des échanges de savoir-faire"),
     "enquiries.received": _("Nouvelle demande reçue"),
     "evaluations.invitation": _("Questionnaire à remplir"),
     "evaluations.reminder": _("Relance de questionnaire"),
@@ -67,6 +68,7 @@ EMAIL_PURPOSES = {
     "signature_code": _("Code de signature"),
     "signature_request": _("Demande de signature"),
     "tenders.digest": _("Veille des appels d'offres"),
+    "tenders.consortium_reminder": _("Rappel d'une étape d'un groupement"),
 }
 
 

@@ -80,7 +80,7 @@ class WatchProfileForm(forms.Form):
 
 class ConsortiumCreateForm(forms.Form):
     form = forms.ChoiceField(label=_("Forme du groupement"), choices=ConsortiumForm.choices)
-    mandataire = forms.TypedChoiceField(label=_("Mandataire"), coerce=int)
+    mandataire = forms.TypedChoiceField(label=_("Mandataire du groupement"), coerce=int)
     members = forms.TypedMultipleChoiceField(
         label=_("Membres du groupement"),
         coerce=int,

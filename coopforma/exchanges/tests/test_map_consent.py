@@ -60,7 +60,7 @@ def test_public_only_when_the_facilitators_published_it_and_every_participant_ag
 
 
 def test_only_a_participant_gives_their_own_consent(scene):
-    network, host, guest, exchange, facilitator = scene
+    network, _host, _guest, exchange, facilitator = scene
     outsider = joined_member(network)
     assert _post(outsider.user, "exchange_map_consent", exchange, {"on_map": "1"}).status_code == 404
     assert _post(facilitator, "exchange_map_consent", exchange, {"on_map": "1"}).status_code == 404
@@ -74,7 +74,7 @@ def test_only_a_participant_gives_their_own_consent(scene):
 
 
 def test_a_bad_answer_changes_nothing(scene):
-    network, host, guest, exchange, facilitator = scene
+    _network, host, _guest, exchange, _facilitator = scene
     response = _post(host.user, "exchange_map_consent", exchange, {"on_map": "peut-être"})
     assert response.status_code == 302
     assert not Participant.objects.filter(exchange=exchange, on_map=True).exists()

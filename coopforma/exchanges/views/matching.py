@@ -170,46 +170,54 @@ class ListingAskView(ExchangesMixin, View):
         return redirect(self.back(listing_id))
 
 
-class ExchangeConsentView(ExchangesMixin, View):
-    """Give (`consent=1`) or withdraw (`consent=0`) my consent to share my e-mail and phone in an exchange."""
+class _ParticipantChoiceView(ExchangesMixin, View):
+    """A participant's yes (`<field>=1`) or no (`<field>=0`) about themself in an exchange, posted from
+    `_consent.html`; anything else changes nothing and says what to answer."""
 
     http_method_names = ["post"]
+    field: str
+    missing: str
+    said_yes: str
+    said_no: str
+
+    def apply(self, exchange_id: int, yes: bool) -> None:
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         exchange = facilitation.exchange_for_contacts(actor=self.actor, exchange_id=kwargs["exchange_id"])
-        consent = request.POST.get("consent")
-        if consent not in ("0", "1"):
-            messages.error(request, _("Dites si vous acceptez de partager vos coordonnées."))
-            return redirect(facilitation.exchange_url(exchange))
-        facilitation.contact_consent_set(actor=self.actor, exchange_id=exchange.pk, consent=consent == "1")
-        messages.success(
-            request,
-            _("Vos coordonnées seront partagées avec les participant·es qui ont aussi donné leur accord.")
-            if consent == "1"
-            else _("Vos coordonnées ne sont plus partagées."),
-        )
+        answer = request.POST.get(self.field)
+        if answer not in ("0", "1"):
+            messages.error(request, self.missing)
+        else:
+            self.apply(exchange.pk, answer == "1")
+            messages.success(request, self.said_yes if answer == "1" else self.said_no)
         return redirect(facilitation.exchange_url(exchange))
 
 
-class ExchangeMapConsentView(ExchangesMixin, View):
-    """Agree (`on_map=1`) or no longer agree (`on_map=0`) that the exchange be shown on the public map."""
+class ExchangeConsentView(_ParticipantChoiceView):
+    """Give or withdraw my consent to share my e-mail and phone in an exchange."""
 
-    http_method_names = ["post"]
+    field = "consent"
+    missing = gettext_lazy("Dites si vous acceptez de partager vos coordonnées.")
+    said_yes = gettext_lazy("Vos coordonnées seront partagées avec les participant·es qui ont aussi donné leur accord.")
+    said_no = gettext_lazy("Vos coordonnées ne sont plus partagées.")
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        exchange = facilitation.exchange_for_contacts(actor=self.actor, exchange_id=kwargs["exchange_id"])
-        consent = request.POST.get("on_map")
-        if consent not in ("0", "1"):
-            messages.error(request, _("Dites si vous acceptez que l'échange soit montré sur la carte."))
-            return redirect(facilitation.exchange_url(exchange))
-        facilitation.map_consent_set(actor=self.actor, exchange_id=exchange.pk, consent=consent == "1")
-        messages.success(
-            request,
-            _("Accord noté : l'échange paraît sur la carte quand chacun·e a accepté et que l'animation l'a publié.")
-            if consent == "1"
-            else _("L'échange ne paraît plus sur la carte."),
-        )
-        return redirect(facilitation.exchange_url(exchange))
+    def apply(self, exchange_id: int, yes: bool) -> None:
+        facilitation.contact_consent_set(actor=self.actor, exchange_id=exchange_id, consent=yes)
+
+
+class ExchangeMapConsentView(_ParticipantChoiceView):
+    """Agree, or no longer agree, that the exchange be shown on the public map."""
+
+    field = "on_map"
+    missing = gettext_lazy("Dites si vous acceptez que l'échange soit montré sur la carte.")
+    said_yes = gettext_lazy(
+        "Accord noté : l'échange paraît sur la carte quand chacun·e a accepté et que l'animation l'a publié."
+    )
+    said_no = gettext_lazy("L'échange ne paraît plus sur la carte.")
+
+    def apply(self, exchange_id: int, yes: bool) -> None:
+        facilitation.map_consent_set(actor=self.actor, exchange_id=exchange_id, consent=yes)
 
 
 urls: list[URLPattern] = [
