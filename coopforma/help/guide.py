@@ -26,6 +26,8 @@ PAGES: dict[str, str] = {
     "client": "client.md",
     "stagiaire": "stagiaire.md",
     "reseau": "reseau.md",
+    "echanges": "echanges.md",
+    "animation-des-echanges": "animation-des-echanges.md",
     "referentiel": "referentiel.md",
     "flux-lheo": "flux-lheo.md",
 }

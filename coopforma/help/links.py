@@ -11,6 +11,8 @@ Target = str | dict[str, str]
 
 ADMIN = "administration"
 QUALITY = "qualite"
+EXCHANGES = "echanges"
+FACILITATION = "animation-des-echanges"
 
 HELP_LINKS: dict[str, Target] = {
     # Everyone's home: the guide of one's role.
@@ -191,6 +193,37 @@ HELP_LINKS: dict[str, Target] = {
     "referentiel:trainer_queue": "referentiel#competences-des-formateurrices",
     "referentiel_org:training": "referentiel#relier-les-objectifs-dune-formation-aux-competences",
     "referentiel_org:trainer": "referentiel#competences-des-formateurrices",
+    # The exchanges of know-how: the members' pages (docs/guide/echanges.md), the facilitators' pages
+    # (docs/guide/animation-des-echanges.md). A network page has no organisation role: one target per page.
+    "exchanges:home": f"{EXCHANGES}#sinscrire-aux-echanges",
+    "exchanges:join": f"{EXCHANGES}#sinscrire-aux-echanges",
+    "exchanges:member": f"{EXCHANGES}#mon-inscription-profil-offres-et-demandes",
+    "exchanges:member_edit": f"{EXCHANGES}#mon-inscription-profil-offres-et-demandes",
+    "exchanges:member_leave": f"{EXCHANGES}#quitter-les-echanges",
+    "exchanges:listings": f"{EXCHANGES}#parcourir-les-offres-et-demandes",
+    "exchanges:listing": f"{EXCHANGES}#demander-une-mise-en-relation",
+    "exchanges:listing_create": f"{EXCHANGES}#mon-inscription-profil-offres-et-demandes",
+    "exchanges:listing_edit": f"{EXCHANGES}#mon-inscription-profil-offres-et-demandes",
+    "exchanges:exchanges": f"{EXCHANGES}#quand-une-rencontre-est-organisee",
+    "exchanges:exchange": f"{EXCHANGES}#quand-une-rencontre-est-organisee",
+    "exchanges:debrief": f"{EXCHANGES}#ecrire-son-bilan",
+    "exchanges:artefact_create": f"{EXCHANGES}#capitaliser-une-fiche-un-recit-ou-un-outil",
+    "exchanges:artefact": f"{EXCHANGES}#capitaliser-une-fiche-un-recit-ou-un-outil",
+    "exchanges:suggestions": f"{FACILITATION}#la-file-des-mises-en-relation",
+    "exchanges:suggestion_arrange": f"{FACILITATION}#organiser-la-rencontre",
+    "exchanges:exchange_edit": f"{FACILITATION}#suivre-les-echanges",
+    "exchanges:exchange_state": f"{FACILITATION}#suivre-les-echanges",
+    "exchanges:step_create": f"{FACILITATION}#les-etapes-et-lemargement",
+    "exchanges:step_edit": f"{FACILITATION}#les-etapes-et-lemargement",
+    "exchanges:step_attendance": f"{FACILITATION}#les-etapes-et-lemargement",
+    "exchanges:expedition_create": f"{FACILITATION}#expeditions-apprenantes",
+    "exchanges:transfer_create": f"{FACILITATION}#compagnonnages",
+    "exchanges:milestone_create": f"{FACILITATION}#compagnonnages",
+    "exchanges:milestone_edit": f"{FACILITATION}#compagnonnages",
+    "exchanges:exchange_bridge": f"{FACILITATION}#transformer-un-echange-en-action-de-formation",
+    "exchanges:exchange_bridge_done": f"{FACILITATION}#ce-que-lorganisme-doit-ensuite-faire",
+    "exchanges:public": f"{FACILITATION}#page-publique-et-donnees-ouvertes",
+    "exchanges:artefact_public": f"{EXCHANGES}#capitaliser-une-fiche-un-recit-ou-un-outil",
 }
 
 
