@@ -94,17 +94,28 @@ def slug_of_did(did: str) -> str | None:
     return slug if slug and ":" not in slug else None
 
 
-def did_document(slug: str, public_key: str) -> dict[str, Any]:
+def did_document(
+    slug: str, public_key: str, fragment: str = KEY_FRAGMENT, former: list[tuple[str, str]] | tuple = ()
+) -> dict[str, Any]:
+    """The DID document: the current key first, then the `former` ones (fragment, public key) replaced by a
+    rotation, still listed so that the credentials they signed keep verifying."""
     did = did_for(slug)
-    key_id = f"{did}#{KEY_FRAGMENT}"
+    keys = [(fragment, public_key), *former]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
         "id": did,
         "verificationMethod": [
-            {"id": key_id, "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(public_key)}
+            {"id": f"{did}#{name}", "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(key)}
+            for name, key in keys
         ],
-        "assertionMethod": [key_id],
+        "assertionMethod": [f"{did}#{name}" for name, _key in keys],
     }
+
+
+def key_fragment_next(fragments: list[str]) -> str:
+    """The fragment of a new key after these: key-<n+1>."""
+    numbers = [int(f[4:]) for f in fragments if f.startswith("key-") and f[4:].isdigit()]
+    return f"key-{max(numbers, default=0) + 1}"
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -313,9 +324,9 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def jwt_sign(credential: dict[str, Any], *, slug: str, sealed_key: str) -> str:
+def jwt_sign(credential: dict[str, Any], *, slug: str, sealed_key: str, fragment: str = KEY_FRAGMENT) -> str:
     """The credential as a VC-JOSE compact JWS: header {alg EdDSA, typ vc+jwt, cty vc, kid}, payload the VC."""
-    header = {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": f"{did_for(slug)}#{KEY_FRAGMENT}"}
+    header = {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": f"{did_for(slug)}#{fragment}"}
     signing_input = f"{b64url(_json(header))}.{b64url(_json(credential))}"
     signature = private_key(sealed_key).sign(signing_input.encode())
     return f"{signing_input}.{b64url(signature)}"
@@ -420,6 +431,12 @@ def credential_parse(text: str) -> Presented:
     if isinstance(kid, str) and kid and not kid.startswith(issuer_did + "#"):
         raise CredentialProblem(_("La clé annoncée dans l'en-tête n'appartient pas à l'émetteur de l'attestation."))
     return Presented(header, credential, f"{parts[0]}.{parts[1]}".encode(), signature, issuer_did)
+
+
+def kid_fragment(presented: Presented) -> str | None:
+    """The fragment of the key named in the header (`<did>#key-2` → `key-2`), None when no key is named."""
+    kid = presented.header.get("kid")
+    return kid.split("#", 1)[1] if isinstance(kid, str) and "#" in kid else None
 
 
 def signature_valid(presented: Presented, public_key: str) -> bool:

@@ -277,12 +277,39 @@ class CredentialKey(TimeStampedModel):
     )
     public_key = models.CharField(_("clé publique (base64url)"), max_length=64)
     private_key_sealed = models.TextField()
+    # The key's id in the DID document (`<did>#key-1`, then key-2… after each rotation), the JWTs' `kid`.
+    fragment = models.CharField(_("identifiant de la clé"), max_length=20, default="key-1")
 
     class Meta:
         verbose_name = _("clé de signature des attestations numériques")
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.public_key[:8]}…"
+
+
+class FormerCredentialKey(TimeStampedModel):
+    """A signing key the organisation replaced (`record_services.credential_key_rotate`): only its public key is
+    kept, still listed in the DID document, so that the credentials it signed keep verifying; it signs nothing."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="former_credential_keys",
+        verbose_name=_("organisme"),
+    )
+    fragment = models.CharField(_("identifiant de la clé"), max_length=20)
+    public_key = models.CharField(_("clé publique (base64url)"), max_length=64)
+    retired_at = models.DateTimeField(_("remplacée le"))
+
+    class Meta:
+        verbose_name = _("ancienne clé de signature des attestations numériques")
+        ordering = ["retired_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "fragment"], name="referentiel_former_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.fragment}"
 
 
 class IssuedCredential(TenantModel):

@@ -22,7 +22,13 @@ from coopforma.core.links import absolute_url
 from coopforma.people.models import Trainee
 from coopforma.people.selectors import trainee_get, trainee_participations
 from coopforma.referentiel import credentials
-from coopforma.referentiel.models import LEVELS, CredentialKey, CredentialStatusList, IssuedCredential
+from coopforma.referentiel.models import (
+    LEVELS,
+    CredentialKey,
+    CredentialStatusList,
+    FormerCredentialKey,
+    IssuedCredential,
+)
 from coopforma.referentiel.records import RecordEntry, record_entries
 
 
@@ -103,7 +109,19 @@ def did_document_get(*, organisation_slug: str) -> dict[str, Any]:
     key = CredentialKey.objects.select_related("organisation").filter(organisation__slug=organisation_slug).first()
     if key is None:
         raise Http404
-    return credentials.did_document(key.organisation.slug, key.public_key)
+    former = FormerCredentialKey.objects.filter(organisation_id=key.organisation_id).order_by("-retired_at", "-pk")
+    return credentials.did_document(
+        key.organisation.slug, key.public_key, key.fragment, [(k.fragment, k.public_key) for k in former]
+    )
+
+
+def public_key_named(key: CredentialKey, fragment: str | None) -> str | None:
+    """The public key the presented credential names: the current one (or no key named), else a former one of
+    the same organisation (None: no such key)."""
+    if fragment is None or fragment == key.fragment:
+        return key.public_key
+    former = FormerCredentialKey.objects.filter(organisation_id=key.organisation_id, fragment=fragment).first()
+    return former.public_key if former is not None else None
 
 
 def status_list_url(slug: str) -> str:
@@ -124,7 +142,7 @@ def status_list_get(*, organisation_slug: str) -> str:
     vc = credentials.status_list_build(
         slug=slug, list_url=status_list_url(slug), bits=bytes(status_list.bits), valid_from=status_list.updated_at
     )
-    return credentials.jwt_sign(vc, slug=slug, sealed_key=key.private_key_sealed)
+    return credentials.jwt_sign(vc, slug=slug, sealed_key=key.private_key_sealed, fragment=key.fragment)
 
 
 def _listed_revoked(organisation_id: int, slug: str, vc: dict[str, Any]) -> tuple[bool, dt.datetime | None]:
@@ -223,7 +241,8 @@ def credential_verify(*, text: str) -> Verification:
                 "vérifiée ici."
             ),
         )
-    if not credentials.signature_valid(presented, key.public_key):
+    public_key = public_key_named(key, credentials.kid_fragment(presented))
+    if public_key is None or not credentials.signature_valid(presented, public_key):
         return Verification(
             valid=False,
             message=_(
@@ -256,9 +275,11 @@ def credential_for_visitor(
     *, organisation_id: int, trainee_ids: tuple[int, ...], credential_id: int
 ) -> IssuedCredential:
     """A credential of one of the portal visitor's trainees (Http404 otherwise)."""
-    credential = IssuedCredential.objects.filter(
-        pk=credential_id, organisation_id=organisation_id, trainee_id__in=trainee_ids
-    ).first()
+    credential = (
+        IssuedCredential.objects.filter(pk=credential_id, organisation_id=organisation_id, trainee_id__in=trainee_ids)
+        .exclude(token="")  # erased with the trainee's data
+        .first()
+    )
     if credential is None:
         raise Http404
     return credential

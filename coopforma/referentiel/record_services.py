@@ -25,7 +25,13 @@ from coopforma.documents.models import Document, DocumentStatus
 from coopforma.documents.services import active_template, render_pdf
 from coopforma.referentiel import credentials
 from coopforma.referentiel.documents import KIND, default_template, record_context
-from coopforma.referentiel.models import LEVELS, CredentialKey, CredentialStatusList, IssuedCredential
+from coopforma.referentiel.models import (
+    LEVELS,
+    CredentialKey,
+    CredentialStatusList,
+    FormerCredentialKey,
+    IssuedCredential,
+)
 from coopforma.referentiel.record_selectors import (
     CompetencyRecord,
     credential_of_actor,
@@ -77,6 +83,28 @@ def _status_bits_set(organisation_id: int, indexes: list[int]) -> None:
 
 
 @transaction.atomic
+def credential_key_rotate(*, organisation_id: int) -> CredentialKey:
+    """A new signing key for the organisation (key-2, key-3…): the current key's public half is kept as a
+    `FormerCredentialKey` (still in the DID document: what it signed keeps verifying), its private half is dropped.
+    New credentials and the revocation list are signed with the new key from then on. Run by the operator
+    (`coopforma credentials rotate-key --org SLUG`), e.g. after a suspected leak or a change of SECRET_KEY."""
+    key = CredentialKey.objects.select_for_update().filter(organisation_id=organisation_id).first()
+    if key is None:
+        return credential_key_ensure(organisation_id=organisation_id)
+    now = timezone.now()
+    former = FormerCredentialKey.objects.filter(organisation_id=organisation_id)
+    fragments = [*former.values_list("fragment", flat=True), key.fragment]
+    FormerCredentialKey.objects.create(
+        organisation_id=organisation_id, fragment=key.fragment, public_key=key.public_key, retired_at=now
+    )
+    key.public_key, key.private_key_sealed = credentials.keypair_new()
+    key.fragment = credentials.key_fragment_next(fragments)
+    key.save(update_fields=["public_key", "private_key_sealed", "fragment", "updated_at"])
+    log_action(actor=None, obj=key, action="referentiel.credential.key_rotate", data={"fragment": key.fragment})
+    return key
+
+
+@transaction.atomic
 def credential_issue(*, record: CompetencyRecord, entry: RecordEntry, user: Any = None) -> IssuedCredential:
     """The credential of one entry of the record: the one already issued (the same credential every time it is
     shared), else a new one signed by the organisation. Refused without the trainee's e-mail (the subject's
@@ -125,7 +153,9 @@ def credential_issue(*, record: CompetencyRecord, entry: RecordEntry, user: Any 
         valid_from=timezone.now(),
         status=credentials.status_entry(status_list_url(organisation.slug), index),
     )
-    issued.token = credentials.jwt_sign(vc, slug=organisation.slug, sealed_key=key.private_key_sealed)
+    issued.token = credentials.jwt_sign(
+        vc, slug=organisation.slug, sealed_key=key.private_key_sealed, fragment=key.fragment
+    )
     issued.save()
     log_action(
         actor=user,

@@ -8,14 +8,17 @@ gunzip → the bit at the index, most significant bit first."""
 import base64
 import gzip
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
 from coopforma.privacy.services import person_erase
 from coopforma.referentiel import credentials, record_services
-from coopforma.referentiel.models import CredentialStatusList, IssuedCredential
+from coopforma.referentiel.models import CredentialKey, CredentialStatusList, IssuedCredential
 from coopforma.referentiel.record_selectors import competency_record, credential_verify, status_list_url
 from coopforma.referentiel.record_services import credential_issue, credential_key_ensure, credential_revoke
 from coopforma.referentiel.tests.competency_world import TRAINEE_EMAIL, assessed_world
@@ -155,3 +158,34 @@ def test_erasure_revokes_removes_the_tokens_and_the_page_shows_nothing_personal(
     if record.entries:
         with pytest.raises(Exception, match="révoquée et effacée"):
             credential_issue(record=record, entry=record.entries[0])
+
+
+def test_key_rotation_keeps_what_the_former_key_signed_verifiable(org, world, admin_actor):  # type: ignore[no-untyped-def]
+    record = competency_record(actor=admin_actor, trainee_id=world["trainee"].pk)
+    before = credential_issue(record=record, entry=record.entries[0])
+    old_public = org.credential_key.public_key
+    out = StringIO()
+    call_command("credentials", "rotate-key", "--org", org.slug, stdout=out)
+    assert "key-2" in out.getvalue()
+    key = CredentialKey.objects.get(organisation=org)
+    assert key.fragment == "key-2" and key.public_key != old_public
+    did = Client().get(reverse("public:did", kwargs={"org": org.slug})).json()
+    listed = {m["id"].split("#")[1]: m["publicKeyJwk"]["x"] for m in did["verificationMethod"]}
+    assert listed == {"key-2": key.public_key, "key-1": old_public}
+    assert did["assertionMethod"] == [f"{did['id']}#key-2", f"{did['id']}#key-1"]
+    # What the former key signed still verifies; the new credentials and the list are signed with the new key.
+    assert credential_verify(text=before.token).valid
+    after = credential_issue(record=record, entry=record.entries[1])
+    assert json.loads(_b64(after.token.split(".")[0]))["kid"].endswith("#key-2")
+    assert credential_verify(text=after.token).valid
+    status_list = _fetch_list(org.slug).content.decode()
+    assert json.loads(_b64(status_list.split(".")[0]))["kid"].endswith("#key-2")
+    assert credentials.signature_valid(credentials.credential_parse(status_list), key.public_key)
+    # The new key signing under the former key's name, or an unknown key's name: not valid.
+    vc = _claims(after.token)
+    renamed = credentials.jwt_sign(vc, slug=org.slug, sealed_key=key.private_key_sealed, fragment="key-1")
+    assert not credential_verify(text=renamed).valid
+    unknown = credentials.jwt_sign(vc, slug=org.slug, sealed_key=key.private_key_sealed, fragment="key-9")
+    assert not credential_verify(text=unknown).valid
+    with pytest.raises(CommandError, match="inconnu"):
+        call_command("credentials", "rotate-key", "--org", "inconnu")
