@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
@@ -22,6 +23,7 @@ from coopforma.referentiel.models import CredentialKey, CredentialStatusList, Is
 from coopforma.referentiel.record_selectors import competency_record, credential_verify, status_list_url
 from coopforma.referentiel.record_services import credential_issue, credential_key_ensure, credential_revoke
 from coopforma.referentiel.tests.competency_world import TRAINEE_EMAIL, assessed_world
+from coopforma.training_sessions.models import Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,20 @@ def test_key_rotation_keeps_what_the_former_key_signed_verifiable(org, world, ad
     assert not credential_verify(text=unknown).valid
     with pytest.raises(CommandError, match="inconnu"):
         call_command("credentials", "rotate-key", "--org", "inconnu")
+
+
+def test_the_revocation_outlives_the_trainees_record(org, world, admin_actor):  # type: ignore[no-untyped-def]
+    """When the erased trainee's record is later deleted (the purge), the credential's row stays (SET_NULL), with
+    its revocation and no personal data, and nobody can act on it any more."""
+    first, _second = _both(world, admin_actor)
+    token = first.token
+    person_erase(actor=admin_actor, person=world["trainee"])
+    Participant.objects.filter(trainee=world["trainee"]).delete()
+    world["trainee"].delete()
+    row = IssuedCredential.objects.get(pk=first.pk)
+    assert row.trainee_id is None and row.token == "" and row.revoked_at is not None
+    result = credential_verify(text=token)
+    assert not result.valid and result.revocation_reason == "Effacement des données personnelles"
+    assert not result.identity and not result.evidence
+    with pytest.raises(Http404):
+        credential_revoke(actor=admin_actor, credential_id=first.pk, reason="Encore")
