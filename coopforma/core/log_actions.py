@@ -244,6 +244,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     # referentiel
     "referentiel.credential.issue": _("Attestation numérique de compétence émise (Open Badges)"),
     "referentiel.credential.revoke": _("Attestation numérique de compétence révoquée"),
+    "referentiel.credential.key_rotate": _("Nouvelle clé de signature des attestations numériques"),
     "referentiel.record.issue": _("Relevé de compétences émis"),
     "referentiel.item.updated": _("Élément du brouillon de référentiel modifié"),
     "referentiel.objective.linked": _("Objectif de la formation lié à une compétence du référentiel"),

@@ -31,6 +31,7 @@ from coopforma.privacy import retention, selectors
 from coopforma.privacy.models import Erasure, RetentionPeriod
 from coopforma.privacy.pdf import export_pdf
 from coopforma.privacy.selectors import Person
+from coopforma.referentiel.record_services import credentials_erase
 from coopforma.training_sessions.models import Enrolment, Participant
 
 EXPORT_SCHEMA = "coopforma.privacy.export/1"
@@ -305,6 +306,9 @@ def _erase(actor: Actor | None, person: Person, today: dt.date) -> ErasureReport
     if email:
         MagicLink.objects.filter(organisation_id=person.organisation_id, email__iexact=email).delete()
     if isinstance(person, Trainee):
+        # Their verifiable credentials: revoked (bit set in the published list) and the stored tokens removed.
+        if credentials_erase(trainee=person, now=now):
+            report.done.append(_("attestations numériques révoquées et effacées"))
         _erase_trainee(person, holds, now, report)
     elif isinstance(person, Contact):
         _erase_contact(person, holds, now, report)

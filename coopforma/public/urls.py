@@ -33,6 +33,7 @@ urlpatterns = [
     path("f/<slug:org>/lheo.xml", lheo_views.lheo_feed, name="lheo_feed"),
     path("f/<slug:org>/logo.png", views.organisation_logo, name="logo"),
     path("f/<slug:org>/did.json", views.organisation_did, name="did"),
+    path("f/<slug:org>/attestations/statut.jwt", views.credential_status_list, name="credential_status"),
     path("f/<slug:org>/couleur.css", views.organisation_color_css, name="color_css"),
     # For search engines and other sites (public/seo.py, feeds.py, widget.py; docs/public-feeds.md).
     path("sitemap.xml", seo.sitemap_xml, name="sitemap"),

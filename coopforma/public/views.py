@@ -327,6 +327,14 @@ def organisation_did(request: HttpRequest, org: str) -> JsonResponse:
     return response
 
 
+def credential_status_list(request: HttpRequest, org: str) -> HttpResponse:
+    """The organisation's revocation list (W3C Bitstring Status List), signed: what any verifier reads."""
+    response = HttpResponse(record_selectors.status_list_get(organisation_slug=org), content_type="application/vc+jwt")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @require_POST
 def portal_sign(request: HttpRequest, pk: int) -> HttpResponse:
     link = _portal_visitor(request)

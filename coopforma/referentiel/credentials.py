@@ -15,6 +15,7 @@ Pure functions (no database): building, signing and parsing. The selectors and s
 
 import base64
 import datetime as dt
+import gzip
 import hashlib
 import json
 import secrets
@@ -35,6 +36,9 @@ VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 KEY_FRAGMENT = "key-1"
 MAX_INPUT = 100_000  # characters: a credential is a few kilobytes
+STATUS_MIN_BYTES = 16 * 1024  # Bitstring Status List v1.0: at least 131 072 entries (group privacy)
+STATUS_PURPOSE = "revocation"
+ERASURE_REASON = "Effacement des données personnelles"
 
 
 def b64url(data: bytes) -> str:
@@ -90,17 +94,28 @@ def slug_of_did(did: str) -> str | None:
     return slug if slug and ":" not in slug else None
 
 
-def did_document(slug: str, public_key: str) -> dict[str, Any]:
+def did_document(
+    slug: str, public_key: str, fragment: str = KEY_FRAGMENT, former: list[tuple[str, str]] | tuple = ()
+) -> dict[str, Any]:
+    """The DID document: the current key first, then the `former` ones (fragment, public key) replaced by a
+    rotation, still listed so that the credentials they signed keep verifying."""
     did = did_for(slug)
-    key_id = f"{did}#{KEY_FRAGMENT}"
+    keys = [(fragment, public_key), *former]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
         "id": did,
         "verificationMethod": [
-            {"id": key_id, "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(public_key)}
+            {"id": f"{did}#{name}", "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(key)}
+            for name, key in keys
         ],
-        "assertionMethod": [key_id],
+        "assertionMethod": [f"{did}#{name}" for name, _key in keys],
     }
+
+
+def key_fragment_next(fragments: list[str]) -> str:
+    """The fragment of a new key after these: key-<n+1>."""
+    numbers = [int(f[4:]) for f in fragments if f.startswith("key-") and f[4:].isdigit()]
+    return f"key-{max(numbers, default=0) + 1}"
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -135,6 +150,10 @@ def level_description(url: str, levels: list[tuple[str, str]]) -> dict[str, Any]
     }
 
 
+def _instant(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def credential_build(
     *,
     uid: str,
@@ -144,8 +163,10 @@ def credential_build(
     entry: Any,
     levels: list[tuple[str, str]],
     valid_from: dt.datetime,
+    status: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The OpenBadgeCredential of one record entry (referentiel.records.RecordEntry)."""
+    """The OpenBadgeCredential of one record entry (referentiel.records.RecordEntry); `status`: its
+    `BitstringStatusListEntry` (`status_entry`), None to build one without (as before the status list)."""
     url = entry.competency_url
     profile: dict[str, Any] = {"id": did_for(issuer.slug), "type": ["Profile"], "name": issuer.name, "url": issuer.url}
     if issuer.siret:
@@ -156,12 +177,12 @@ def credential_build(
     if entry.end_date and entry.end_date != entry.start_date:
         period += f"/{entry.end_date.isoformat()}"
     framework = f"{entry.referentiel_title}, version {entry.version_number}"
-    return {
+    vc: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"urn:uuid:{uid}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": profile,
-        "validFrom": valid_from.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "validFrom": _instant(valid_from),
         "name": f"{entry.competency_code} {entry.competency_label}",
         "credentialSubject": {
             "type": ["AchievementSubject"],
@@ -217,15 +238,95 @@ def credential_build(
             }
         ],
     }
+    if status is not None:
+        vc["credentialStatus"] = status
+    return vc
+
+
+# --- Revocation list (W3C Bitstring Status List v1.0) -----------------------------------------------------------
+
+
+def bits_with(bits: bytes, indexes: list[int] | tuple[int, ...] = ()) -> bytes:
+    """The bitstring at least STATUS_MIN_BYTES long (grown by whole 16 KB blocks to hold every index), with the
+    bits at `indexes` set; bit 0 is the most significant bit of the first byte, as the spec says."""
+    needed = max([len(bits), STATUS_MIN_BYTES, *[i // 8 + 1 for i in indexes]])
+    size = -(-needed // STATUS_MIN_BYTES) * STATUS_MIN_BYTES
+    out = bytearray(bits) + bytearray(size - len(bits))
+    for index in indexes:
+        out[index // 8] |= 0x80 >> (index % 8)
+    return bytes(out)
+
+
+def bit_at(bits: bytes, index: int) -> bool:
+    """The bit at `index` (most significant bit first); False beyond the end."""
+    return 0 <= index < len(bits) * 8 and bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def encoded_list(bits: bytes) -> str:
+    """`encodedList`: multibase (prefix « u ») base64url without padding of the GZIP-compressed bitstring
+    (mtime 0: the same bits always give the same text, so the signed list only changes when a bit does)."""
+    return "u" + b64url(gzip.compress(bits_with(bits), mtime=0))
+
+
+def decoded_list(encoded: str) -> bytes:
+    """The bitstring of an `encodedList` (ValueError when it is not one)."""
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (prefix u)")
+    try:
+        return gzip.decompress(b64url_decode(encoded[1:]))
+    except (OSError, EOFError) as error:
+        raise ValueError("encodedList is not GZIP") from error
+
+
+def status_entry(list_url: str, index: int) -> dict[str, Any]:
+    """The credential's `credentialStatus`: its bit in the organisation's revocation list."""
+    return {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": STATUS_PURPOSE,
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
+
+
+def status_index_of(vc: dict[str, Any], list_url: str) -> int | None:
+    """The index of a credential's revocation entry in the list at `list_url` (None: no such entry)."""
+    status = vc.get("credentialStatus")
+    for item in status if isinstance(status, list) else [status]:
+        if not isinstance(item, dict) or item.get("statusListCredential") != list_url:
+            continue
+        if item.get("type") != "BitstringStatusListEntry" or item.get("statusPurpose") != STATUS_PURPOSE:
+            continue
+        index = item.get("statusListIndex")
+        if isinstance(index, str) and index.isdigit() and index.isascii() and len(index) < 10:
+            return int(index)
+    return None
+
+
+def status_list_build(*, slug: str, list_url: str, bits: bytes, valid_from: dt.datetime) -> dict[str, Any]:
+    """The organisation's `BitstringStatusListCredential` (revocation), to be signed like its credentials."""
+    return {
+        "@context": [VC_CONTEXT],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did_for(slug),
+        "validFrom": _instant(valid_from),
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": STATUS_PURPOSE,
+            "encodedList": encoded_list(bits),
+        },
+    }
 
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def jwt_sign(credential: dict[str, Any], *, slug: str, sealed_key: str) -> str:
+def jwt_sign(credential: dict[str, Any], *, slug: str, sealed_key: str, fragment: str = KEY_FRAGMENT) -> str:
     """The credential as a VC-JOSE compact JWS: header {alg EdDSA, typ vc+jwt, cty vc, kid}, payload the VC."""
-    header = {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": f"{did_for(slug)}#{KEY_FRAGMENT}"}
+    header = {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": f"{did_for(slug)}#{fragment}"}
     signing_input = f"{b64url(_json(header))}.{b64url(_json(credential))}"
     signature = private_key(sealed_key).sign(signing_input.encode())
     return f"{signing_input}.{b64url(signature)}"
@@ -330,6 +431,12 @@ def credential_parse(text: str) -> Presented:
     if isinstance(kid, str) and kid and not kid.startswith(issuer_did + "#"):
         raise CredentialProblem(_("La clé annoncée dans l'en-tête n'appartient pas à l'émetteur de l'attestation."))
     return Presented(header, credential, f"{parts[0]}.{parts[1]}".encode(), signature, issuer_did)
+
+
+def kid_fragment(presented: Presented) -> str | None:
+    """The fragment of the key named in the header (`<did>#key-2` → `key-2`), None when no key is named."""
+    kid = presented.header.get("kid")
+    return kid.split("#", 1)[1] if isinstance(kid, str) and "#" in kid else None
 
 
 def signature_valid(presented: Presented, public_key: str) -> bool:

@@ -277,12 +277,39 @@ class CredentialKey(TimeStampedModel):
     )
     public_key = models.CharField(_("clé publique (base64url)"), max_length=64)
     private_key_sealed = models.TextField()
+    # The key's id in the DID document (`<did>#key-1`, then key-2… after each rotation), the JWTs' `kid`.
+    fragment = models.CharField(_("identifiant de la clé"), max_length=20, default="key-1")
 
     class Meta:
         verbose_name = _("clé de signature des attestations numériques")
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.public_key[:8]}…"
+
+
+class FormerCredentialKey(TimeStampedModel):
+    """A signing key the organisation replaced (`record_services.credential_key_rotate`): only its public key is
+    kept, still listed in the DID document, so that the credentials it signed keep verifying; it signs nothing."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="former_credential_keys",
+        verbose_name=_("organisme"),
+    )
+    fragment = models.CharField(_("identifiant de la clé"), max_length=20)
+    public_key = models.CharField(_("clé publique (base64url)"), max_length=64)
+    retired_at = models.DateTimeField(_("remplacée le"))
+
+    class Meta:
+        verbose_name = _("ancienne clé de signature des attestations numériques")
+        ordering = ["retired_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "fragment"], name="referentiel_former_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.fragment}"
 
 
 class IssuedCredential(TenantModel):
@@ -292,22 +319,36 @@ class IssuedCredential(TenantModel):
     gives the same credential; revoked by the organisation (`revoked_at`), which the verification page says."""
 
     uid = models.UUIDField(_("identifiant"), default=uuid.uuid4, unique=True, editable=False)
+    # SET_NULL: when an erased trainee's record is deleted, the revocation (and its reason) stays answerable.
     trainee = models.ForeignKey(
-        "people.Trainee", on_delete=models.CASCADE, related_name="credentials", verbose_name=_("stagiaire")
+        "people.Trainee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credentials",
+        verbose_name=_("stagiaire"),
     )
     session = models.ForeignKey(
         "training_sessions.Session", on_delete=models.PROTECT, related_name="+", verbose_name=_("session")
     )
     competency = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("compétence"))
     level = models.CharField(_("niveau"), max_length=20, choices=LEVELS)
-    token = models.TextField(_("attestation signée (JWT)"))
+    token = models.TextField(_("attestation signée (JWT)"), blank=True)  # emptied when the trainee is erased
     revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
     revocation_reason = models.CharField(_("motif de la révocation"), max_length=300, blank=True)
+    # Its position in the organisation's revocation list (CredentialStatusList); None for the credentials issued
+    # before the list existed (their status is the table's).
+    status_index = models.PositiveIntegerField(_("position dans la liste de statut"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attestation numérique de compétence")
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "status_index"],
+                name="referentiel_credential_status_index_once",
+                violation_error_message=_("Cette position de la liste de statut est déjà attribuée."),
+            ),
             models.UniqueConstraint(
                 fields=["trainee", "session", "competency"],
                 name="referentiel_credential_once",
@@ -317,6 +358,29 @@ class IssuedCredential(TenantModel):
 
     def __str__(self) -> str:
         return f"urn:uuid:{self.uid}"
+
+
+class CredentialStatusList(TimeStampedModel):
+    """An organisation's revocation list (W3C Bitstring Status List v1.0): one bit per issued credential, at the
+    credential's `status_index`, 1 when revoked. Published signed at `/f/<org>/attestations/statut.jwt`.
+
+    `next_index` only grows: an index is never given twice, even when a credential's row is gone. `bits` is the
+    raw bitstring (most significant bit first), kept here so that a bit stays set whatever happens to the row."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="credential_status_list",
+        verbose_name=_("organisme"),
+    )
+    next_index = models.PositiveIntegerField(_("prochaine position"), default=0)
+    bits = models.BinaryField(_("bits (révoquées)"), default=b"")
+
+    class Meta:
+        verbose_name = _("liste de révocation des attestations numériques")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} ({self.next_index})"
 
 
 class TrainerCompetencyState(models.TextChoices):

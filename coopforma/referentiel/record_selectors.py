@@ -22,7 +22,13 @@ from coopforma.core.links import absolute_url
 from coopforma.people.models import Trainee
 from coopforma.people.selectors import trainee_get, trainee_participations
 from coopforma.referentiel import credentials
-from coopforma.referentiel.models import LEVELS, CredentialKey, IssuedCredential
+from coopforma.referentiel.models import (
+    LEVELS,
+    CredentialKey,
+    CredentialStatusList,
+    FormerCredentialKey,
+    IssuedCredential,
+)
 from coopforma.referentiel.records import RecordEntry, record_entries
 
 
@@ -92,7 +98,7 @@ def record_entry_get(*, record: CompetencyRecord, session_id: int, competency_id
 def credential_of_actor(*, actor: Actor, credential_id: int) -> IssuedCredential:
     """An issued credential of the actor's organisation, of a trainee the actor may see (Http404 otherwise)."""
     credential = IssuedCredential.objects.for_actor(actor).filter(pk=credential_id).first()
-    if credential is None:
+    if credential is None or credential.trainee_id is None:  # the trainee was erased: nothing left to act on
         raise Http404
     trainee_get(actor=actor, trainee_id=credential.trainee_id)
     return credential
@@ -103,7 +109,53 @@ def did_document_get(*, organisation_slug: str) -> dict[str, Any]:
     key = CredentialKey.objects.select_related("organisation").filter(organisation__slug=organisation_slug).first()
     if key is None:
         raise Http404
-    return credentials.did_document(key.organisation.slug, key.public_key)
+    former = FormerCredentialKey.objects.filter(organisation_id=key.organisation_id).order_by("-retired_at", "-pk")
+    return credentials.did_document(
+        key.organisation.slug, key.public_key, key.fragment, [(k.fragment, k.public_key) for k in former]
+    )
+
+
+def public_key_named(key: CredentialKey, fragment: str | None) -> str | None:
+    """The public key the presented credential names: the current one (or no key named), else a former one of
+    the same organisation (None: no such key)."""
+    if fragment is None or fragment == key.fragment:
+        return key.public_key
+    former = FormerCredentialKey.objects.filter(organisation_id=key.organisation_id, fragment=fragment).first()
+    return former.public_key if former is not None else None
+
+
+def status_list_url(slug: str) -> str:
+    """The stable public URL of the organisation's revocation list (its credentials' `statusListCredential`)."""
+    return absolute_url(reverse("public:credential_status", kwargs={"org": slug}))
+
+
+def status_list_get(*, organisation_slug: str) -> str:
+    """The organisation's `BitstringStatusListCredential`, signed as its credentials are (vc+jwt); 404 before its
+    first credential with a status. Ed25519 signs deterministically: the same bits give the same JWT."""
+    status_list = (
+        CredentialStatusList.objects.select_related("organisation").filter(organisation__slug=organisation_slug).first()
+    )
+    key = CredentialKey.objects.filter(organisation__slug=organisation_slug).first()
+    if status_list is None or key is None:
+        raise Http404
+    slug = status_list.organisation.slug
+    vc = credentials.status_list_build(
+        slug=slug, list_url=status_list_url(slug), bits=bytes(status_list.bits), valid_from=status_list.updated_at
+    )
+    return credentials.jwt_sign(vc, slug=slug, sealed_key=key.private_key_sealed, fragment=key.fragment)
+
+
+def _listed_revoked(organisation_id: int, slug: str, vc: dict[str, Any]) -> tuple[bool, dt.datetime | None]:
+    """Whether the credential's bit is set in the organisation's published list, read as any verifier reads it
+    (encodedList decoded, bit at the index), and when the list last changed."""
+    index = credentials.status_index_of(vc, status_list_url(slug))
+    if index is None:
+        return False, None
+    status_list = CredentialStatusList.objects.filter(organisation_id=organisation_id).first()
+    if status_list is None:
+        return False, None
+    bits = credentials.decoded_list(credentials.encoded_list(bytes(status_list.bits)))
+    return credentials.bit_at(bits, index), status_list.updated_at
 
 
 def issuer_url(organisation: Organisation) -> str:
@@ -189,7 +241,8 @@ def credential_verify(*, text: str) -> Verification:
                 "vérifiée ici."
             ),
         )
-    if not credentials.signature_valid(presented, key.public_key):
+    public_key = public_key_named(key, credentials.kid_fragment(presented))
+    if public_key is None or not credentials.signature_valid(presented, public_key):
         return Verification(
             valid=False,
             message=_(
@@ -204,13 +257,16 @@ def credential_verify(*, text: str) -> Verification:
     except ValueError:  # signed by the organisation but not one of its issued credentials' identifiers
         uid = None
     issued = IssuedCredential.objects.filter(organisation_id=key.organisation_id, uid=uid).first() if uid else None
-    if issued is not None and issued.revoked_at is not None:
+    listed, list_changed = _listed_revoked(key.organisation_id, key.organisation.slug, presented.credential)
+    if (issued is not None and issued.revoked_at is not None) or listed:
+        # Revoked at the holder's erasure (or only known from the list): nothing about the person is shown.
+        erased = issued is None or not issued.token or issued.revocation_reason == credentials.ERASURE_REASON
         return Verification(
             valid=False,
             message=_("Signature valide, mais l'organisme a révoqué cette attestation."),
-            revoked_at=issued.revoked_at,
-            revocation_reason=issued.revocation_reason,
-            **facts,
+            revoked_at=issued.revoked_at if issued is not None and issued.revoked_at else list_changed,
+            revocation_reason=issued.revocation_reason if issued is not None else "",
+            **({} if erased else facts),
         )
     return Verification(valid=True, message=_("Signature valide : attestation émise par cet organisme."), **facts)
 
@@ -219,9 +275,11 @@ def credential_for_visitor(
     *, organisation_id: int, trainee_ids: tuple[int, ...], credential_id: int
 ) -> IssuedCredential:
     """A credential of one of the portal visitor's trainees (Http404 otherwise)."""
-    credential = IssuedCredential.objects.filter(
-        pk=credential_id, organisation_id=organisation_id, trainee_id__in=trainee_ids
-    ).first()
+    credential = (
+        IssuedCredential.objects.filter(pk=credential_id, organisation_id=organisation_id, trainee_id__in=trainee_ids)
+        .exclude(token="")  # erased with the trainee's data
+        .first()
+    )
     if credential is None:
         raise Http404
     return credential
