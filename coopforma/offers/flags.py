@@ -23,6 +23,8 @@ FLAGS: dict[str, str | Promise] = {
     "geo_missing": _("Position non fournie par la source"),
     "geo_invalid": _("Position impossible dans la source (ignorée)"),
     "insee_was_postal_code": _("Code postal fourni à la place du code INSEE de la commune"),
+    "geo_from_commune": _("Position déduite de la commune"),
+    "geo_commune_mismatch": _("Département, région ou code INSEE de la source différents de ceux de la commune"),
     "no_session": _("Aucune session datée dans la source"),
     "no_place": _("Lieu de formation non précisé"),
     "siret_missing": _("SIRET de l'organisme absent"),

@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "communes.json.gz"
@@ -103,6 +103,75 @@ def find_commune(text: str) -> Commune | None:
     elif name:
         candidates = communes_by_name(name)
     return candidates[0] if candidates else None
+
+
+_CEDEX = re.compile(r"\b(cedex|cx)\b.*$")
+_ARRONDISSEMENT = re.compile(r"\s\d{1,2}\s?(e|er|eme)?(\s?arrondissement)?$")
+
+
+def _town(name: str) -> str:
+    """« RENNES CEDEX 9 » → « rennes », « Lyon 3e » → « lyon », « Paris 15e Arrondissement » → « paris »."""
+    return _ARRONDISSEMENT.sub("", _CEDEX.sub("", key(name)).strip()).strip()
+
+
+def _same_town(city: str, commune: Commune) -> bool:
+    return bool(city) and _town(city) == _town(commune.name)
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where `locate_place` found a session's commune: the commune, and whether the INSEE field held a postal code
+    (a code that is some other commune's INSEE code, told apart by the commune's name)."""
+
+    commune: Commune
+    insee_was_postal_code: bool = False
+    insee_contradicted: bool = False  # an INSEE code was given, but the name and postal code say this commune
+
+
+@lru_cache(maxsize=65536)
+def locate_place(insee_code: str, postal_code: str, city: str, department: str = "") -> Located | None:
+    """The commune of a training place from the codes a feed gives (an import's session, offers/importing.py):
+
+    1. by INSEE code, unless both the name and the postal code given say it is another commune;
+    2. else by postal code and name (the name without « CEDEX » nor arrondissement);
+    3. else, when no INSEE code was given, by the postal code alone when it names one commune;
+    4. else by the name within the département (a CEDEX postal code, absent from the dataset).
+
+    Never by a name alone: « Saint-Denis » is in ten départements. A municipal arrondissement (Paris, Lyon,
+    Marseille) stands for its city. None when nothing fits, or when the commune has no position of its own in the
+    dataset (``precise``: the others only have their département's mean position, useless within N km)."""
+    insee, postal, town = insee_code.strip().upper(), postal_code.strip(), _town(city)
+    found: Located | None = None
+    if insee:
+        commune = commune_by_insee(insee)
+        if commune is not None and (
+            (not town and not postal) or _same_town(city, commune) or postal in commune.postal_codes
+        ):
+            found = Located(commune)
+        elif re.fullmatch(r"\d{5}", insee) and not postal and town:
+            # « 35200 » in the INSEE field of a place in Rennes: Moutiers's INSEE code, but Rennes's postal code.
+            named = [c for c in communes_by_postal_code(insee) if _same_town(city, c)]
+            found = Located(named[0], insee_was_postal_code=True) if named else None
+    if found is None and postal:
+        candidates = communes_by_postal_code(postal)
+        named = [c for c in candidates if _same_town(city, c)]
+        if named:
+            found = Located(named[0], insee_contradicted=bool(insee))
+        elif len(candidates) == 1 and not insee:
+            found = Located(candidates[0])
+    if found is None and town and department:
+        named = [c for c in communes_by_name(town) if c.departement == department]
+        if len(named) == 1:
+            found = Located(named[0], insee_contradicted=bool(insee))
+    if found is not None and not found.commune.precise:
+        city_of = [
+            c
+            for code in found.commune.postal_codes
+            for c in communes_by_postal_code(code)
+            if c.precise and _town(c.name) == _town(found.commune.name)
+        ]
+        found = Located(city_of[0], found.insee_was_postal_code, found.insee_contradicted) if city_of else None
+    return found
 
 
 def departement_name(code: str) -> str:

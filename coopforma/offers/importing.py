@@ -49,7 +49,7 @@ from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import log_action
 from coopforma.formats import lheo_read
 from coopforma.networks.models import Network
-from coopforma.offers import relevance, search
+from coopforma.offers import geo, relevance, search
 from coopforma.offers.models import (
     ImportPhase,
     ImportRun,
@@ -257,6 +257,49 @@ def _summary(text: str) -> str:
     return first if len(first) <= 300 else first[:299].rsplit(" ", 1)[0] + "…"
 
 
+def _place(place: lheo_read.Place, flags: set[str]) -> dict[str, Any]:
+    """A session's place fields. Coordinates missing, impossible or rounded to the degree: the session is placed at
+    its commune's position from the shipped dataset (``geo.locate_place``: INSEE code, else postal code and name,
+    else a postal code of one commune), ``approximate``, flag ``geo_from_commune``; a département or region that
+    is not the commune's is kept and flagged (``geo_commune_mismatch``), an empty one filled. A commune the dataset
+    does not place leaves the session as the source gave it."""
+    fields = {
+        "street": place.street,
+        "city": place.city,
+        "postal_code": place.postal_code,
+        "insee_code": place.insee_code,
+        "department": place.department,
+        "region": place.region,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "geo_precision": place.geo_precision,
+    }
+    if place.geo_precision == "precise":
+        return fields
+    located = geo.locate_place(place.insee_code, place.postal_code, place.city, place.department)
+    if located is None:
+        return fields
+    commune = located.commune
+    flags.add("geo_from_commune")
+    fields.update(latitude=commune.lat, longitude=commune.lon, geo_precision="approximate")  # plain str: hashed by repr
+    if located.insee_was_postal_code:
+        flags.add("insee_was_postal_code")
+        fields.update(postal_code=place.postal_code or place.insee_code, insee_code=commune.insee)
+    elif not place.insee_code:
+        fields["insee_code"] = commune.insee
+    if located.insee_contradicted:
+        flags.add("geo_commune_mismatch")
+    if not place.department:
+        fields.update(department=commune.departement, region=place.region or commune.region)
+    elif place.department != commune.departement:
+        flags.add("geo_commune_mismatch")
+    if not fields["region"]:
+        fields["region"] = commune.region
+    elif fields["region"] != commune.region:
+        flags.add("geo_commune_mismatch")
+    return fields
+
+
 def map_formation(record: lheo_read.Formation) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
     """(offer fields, sessions' fields, content hash) of one LHEO formation."""
     flags = set(record.dirt)
@@ -290,25 +333,17 @@ def map_formation(record: lheo_read.Formation) -> tuple[dict[str, Any], list[dic
     }
     sessions = []
     for session in record.sessions:
-        place = session.place
         sessions.append(
             {
                 "external_id": session.numero,
                 "start": session.start,
                 "end": session.end,
                 "date_precision": session.date_precision,
-                "street": place.street,
-                "city": place.city,
-                "postal_code": place.postal_code,
-                "insee_code": place.insee_code,
-                "department": place.department,
-                "region": place.region,
-                "latitude": place.latitude,
-                "longitude": place.longitude,
-                "geo_precision": place.geo_precision,
+                **_place(session.place, flags),
                 "is_remote": session.is_remote,
             }
         )
+    offer["flags"] = sorted(flags)
     # repr of dicts built in a fixed key order, dates and floats: canonical, and cheaper than json.dumps
     digest = hashlib.sha256(repr((offer, sessions)).encode()).hexdigest()
     return offer, sessions, digest

@@ -75,10 +75,14 @@ def test_doubtful_values_are_kept_and_flagged() -> None:
         assert "<" not in text and "&lt;" not in text
     assert html.modality == "remote" and html.sessions.get().is_remote
     geo = {s.external_id: s for s in OfferSession.objects.filter(offer=offers["F-GEO"])}
-    assert (geo["S-GEO-ROUND"].geo_precision, geo["S-GEO-ROUND"].latitude) == ("approximate", 48.0)
-    assert (geo["S-GEO-ROUND"].insee_code, geo["S-GEO-ROUND"].postal_code) == ("", "35000")
-    assert (geo["S-GEO-MISSING"].insee_code, geo["S-GEO-MISSING"].department) == ("2A004", "2A")
+    # rounded (48, -2) and missing: placed at their commune (Rennes, Ajaccio) from the communes dataset
+    rennes, ajaccio = geo["S-GEO-ROUND"], geo["S-GEO-MISSING"]
+    assert (rennes.geo_precision, rennes.latitude, rennes.longitude) == ("approximate", 48.112, -1.6743)
+    assert (rennes.insee_code, rennes.postal_code) == ("35238", "35000")
+    assert (ajaccio.insee_code, ajaccio.department, ajaccio.latitude) == ("2A004", "2A", 41.9272)
+    # La Réunion is not in the dataset: no position, as before
     assert geo["S-GEO-ZERO"].latitude is None and geo["S-GEO-ZERO"].region == "04"
+    assert {"geo_approximate", "geo_missing", "geo_invalid", "geo_from_commune"} <= set(offers["F-GEO"].flags)
     month = OfferSession.objects.get(external_id="S-MONTH")
     assert (str(month.start), str(month.end), month.date_precision) == ("2027-02-01", "2027-04-30", "month")
     assert "Position approximative" in " ".join(flag_labels(offers["F-GEO"].flags))
