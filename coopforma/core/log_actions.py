@@ -292,7 +292,11 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "sessions.slot.updated": _("Créneau modifié"),
     # tenders
     "tenders.consortium.client_linked": _("Acheteur du groupement gagné lié à un client"),
+    "tenders.consortium.contract_started": _("Sessions et facturation du marché remporté préparées"),
     "tenders.consortium.created": _("Groupement formé"),
+    "tenders.consortium.deadline_moved": _("Date limite du groupement déplacée par l'avis"),
+    "tenders.consortium.member_added": _("Membre ajouté au groupement"),
+    "tenders.consortium.member_removed": _("Membre retiré du groupement"),
     "tenders.consortium.milestone_created": _("Étape du groupement ajoutée"),
     "tenders.consortium.milestone_deleted": _("Étape du groupement retirée"),
     "tenders.consortium.shares_set": _("Parts du groupement fixées"),

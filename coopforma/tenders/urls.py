@@ -32,6 +32,16 @@ urlpatterns = [
         "groupements/<int:consortium_id>/equipe/", consortium_views.ConsortiumTeamView.as_view(), name="consortium_team"
     ),
     path(
+        "groupements/<int:consortium_id>/membres/",
+        consortium_views.MemberAddView.as_view(),
+        name="consortium_member_add",
+    ),
+    path(
+        "groupements/<int:consortium_id>/membres/<int:organisation_id>/retirer/",
+        consortium_views.MemberRemoveView.as_view(),
+        name="consortium_member_remove",
+    ),
+    path(
         "groupements/<int:consortium_id>/etapes/",
         consortium_views.MilestoneCreateView.as_view(),
         name="consortium_milestone_create",
@@ -43,6 +53,11 @@ urlpatterns = [
     ),
     path(
         "groupements/<int:consortium_id>/client/", consortium_views.BuyerClientView.as_view(), name="consortium_client"
+    ),
+    path(
+        "groupements/<int:consortium_id>/marche/",
+        consortium_views.ContractStartView.as_view(),
+        name="consortium_contract",
     ),
     path(
         "groupements/<int:consortium_id>/calendrier.ics",
