@@ -291,6 +291,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "sessions.slot.deleted": _("Créneau supprimé"),
     "sessions.slot.updated": _("Créneau modifié"),
     # tenders
+    "tenders.consortium.calendar_feed_renewed": _("Adresse d'agenda du groupement créée ou renouvelée"),
+    "tenders.consortium.calendar_feed_revoked": _("Adresse d'agenda du groupement arrêtée"),
     "tenders.consortium.client_linked": _("Acheteur du groupement gagné lié à un client"),
     "tenders.consortium.contract_started": _("Sessions et facturation du marché remporté préparées"),
     "tenders.consortium.created": _("Groupement formé"),

@@ -29,6 +29,7 @@ from coopforma.referentiel.models import TrainerCompetency, TrainerCompetencySta
 from coopforma.reporting.models import BpfCharges
 from coopforma.tenders.models import (
     Consortium,
+    ConsortiumCalendarFeed,
     ConsortiumLotContract,
     ConsortiumMember,
     ConsortiumMilestone,
@@ -71,6 +72,31 @@ def consortium_get(*, actor: NetworkActor, consortium_id: int) -> Consortium:
     ).first()
     if consortium is None:
         raise Http404
+    return consortium
+
+
+def consortium_by_feed_token(*, token: str) -> Consortium:
+    """The groupement of the secret calendar address `token` (no login: the token is the key); 404 for an unknown,
+    renewed or revoked address, and when its person may no longer read the groupement."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from coopforma.networks.access import actor_for
+
+    feed = (
+        ConsortiumCalendarFeed.objects.select_related("user", "consortium__network")
+        .filter(token_hash=ConsortiumCalendarFeed.hash_token(token))
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    try:
+        consortium = consortium_get(
+            actor=actor_for(feed.user, feed.consortium.network), consortium_id=feed.consortium_id
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    ConsortiumCalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
     return consortium
 
 

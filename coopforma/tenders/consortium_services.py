@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +38,7 @@ from coopforma.tenders.consortium_selectors import (
 )
 from coopforma.tenders.models import (
     Consortium,
+    ConsortiumCalendarFeed,
     ConsortiumForm,
     ConsortiumLotContract,
     ConsortiumMember,
@@ -608,3 +610,30 @@ def contract_start(
             data={"lots": [[c.lot_id, c.session_id, c.amount_cents] for c in contracts]},
         )
     return contracts
+
+
+def calendar_feed_renew(*, actor: NetworkActor, consortium: Consortium) -> str:
+    """A new secret address of the groupement's calendar for the actor's person (who reads it: the view got it
+    through consortium_get); the previous one stops working. Returns the clear token, shown once."""
+    actor.require("tenders.view")
+    if consortium.network_id != actor.network.pk:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ConsortiumCalendarFeed.objects.update_or_create(
+            consortium=consortium,
+            user=actor.user,
+            defaults={"token_hash": ConsortiumCalendarFeed.hash_token(token), "last_read_at": None},
+        )
+        log_action(actor=actor.user, obj=consortium, action="tenders.consortium.calendar_feed_renewed")
+    return token
+
+
+def calendar_feed_revoke(*, actor: NetworkActor, consortium: Consortium) -> bool:
+    """The actor's address of the groupement's calendar stops working (404); True when there was one."""
+    actor.require("tenders.view")
+    with transaction.atomic():
+        deleted, _rows = ConsortiumCalendarFeed.objects.filter(consortium=consortium, user=actor.user).delete()
+        if deleted:
+            log_action(actor=actor.user, obj=consortium, action="tenders.consortium.calendar_feed_revoked")
+    return bool(deleted)

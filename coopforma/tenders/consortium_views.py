@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from coopforma.core.links import absolute_url
 from coopforma.core.views import ServiceFormView
 from coopforma.tenders import consortium_selectors as cs
 from coopforma.tenders import consortium_services as svc
@@ -344,6 +346,38 @@ class CalendarView(ConsortiumMixin, View):
         response = HttpResponse(calendar_bytes(self.get_consortium()), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="groupement.ics"'
         return response
+
+
+class CalendarFeedView(ConsortiumMixin, TemplateView):
+    """My secret address of the groupement's calendar (for a calendar app): made or renewed (shown once), or
+    revoked. For those who read the groupement."""
+
+    template_name = "tenders/consortium_feed.html"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        consortium = self.get_consortium()
+        if request.POST.get("action") == "revoke":
+            svc.calendar_feed_revoke(actor=self.actor, consortium=consortium)
+            messages.success(request, _("L'adresse d'agenda de ce groupement ne fonctionne plus."))
+            return self.back()
+        token = svc.calendar_feed_renew(actor=self.actor, consortium=consortium)
+        url = absolute_url(
+            reverse("tenders:calendar_feed", kwargs={"network": self.actor.network.slug, "token": token})
+        )
+        return self.render_to_response(self.get_context_data(consortium=consortium, new_url=url))
+
+
+def calendar_feed(request: HttpRequest, network: str, token: str) -> HttpResponse:
+    """The groupement's iCalendar file at a secret address (no login: calendar apps cannot log in); 404 under
+    another network's slug."""
+    consortium = cs.consortium_by_feed_token(token=token)
+    if consortium.network.slug != network:
+        raise Http404
+    response = HttpResponse(calendar_bytes(consortium), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="groupement.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 class KitPdfView(ConsortiumMixin, View):

@@ -9,6 +9,8 @@ also kept as a space-separated text with a leading and trailing space (" 26 44 "
 « has a code starting with » are a `contains` on every database.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -465,3 +467,38 @@ class ConsortiumLotContract(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.consortium_id} {self.lot or '-'}"
+
+
+class ConsortiumCalendarFeed(TimeStampedModel):
+    """A person's secret iCalendar address of a groupement's dates, for a calendar app (which cannot log in).
+
+    The same mechanism as training_sessions.CalendarFeed: a random token of which only the SHA-256 is kept;
+    renewing replaces the hash (the old address answers 404), revoking deletes the row. Read, the address still
+    checks that its person may read the groupement (404 otherwise)."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name=_("groupement")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("adresse d'agenda d'un groupement")
+        verbose_name_plural = _("adresses d'agenda des groupements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "user"],
+                name="tenders_consortium_feed_once",
+                violation_error_message=_("Vous avez déjà une adresse d'agenda pour ce groupement."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consortium_id} → {self.user_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
