@@ -14,7 +14,17 @@ from ninja import Field, Query, Router, Schema, Status
 from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded, paged
 from coopforma.tenders import consortium_selectors, selectors, services
-from coopforma.tenders.models import Consortium, ConsortiumForm, ConsortiumState, Interest, Nature, Notice
+from coopforma.tenders.models import (
+    Consortium,
+    ConsortiumForm,
+    ConsortiumLotContract,
+    ConsortiumMilestone,
+    ConsortiumState,
+    Interest,
+    MilestoneKind,
+    Nature,
+    Notice,
+)
 
 router = Router(tags=["tenders"])
 
@@ -154,6 +164,33 @@ class ConsortiumShareOut(Schema):
     per_mille: int = Field(description="the member's share of the lot, in per-mille (a lot's shares add up to 1000)")
 
 
+class ConsortiumMilestoneOut(Schema):
+    kind: str = coded(MilestoneKind)
+    label: str
+    due_on: date
+    remind_days: int
+    moved_from: date | None = Field(description="the date before the notice's deadline moved (deadline milestone)")
+    moved_at: datetime | None = Field(description="when the deadline milestone followed the notice's new deadline")
+    rectified_by: str | None = Field(description="the BOAMP number of the rectification that moved it, if any")
+
+    @staticmethod
+    def resolve_rectified_by(obj: ConsortiumMilestone) -> str | None:
+        return obj.rectified_by.idweb if obj.rectified_by else None
+
+
+class ConsortiumLotContractOut(Schema):
+    lot: str | None = Field(description="the lot's number; null: the whole notice")
+    session_id: int | None = Field(description="the draft session created in the mandataire's organisation")
+    amount_cents: int = Field(description="the lot's amount, in cents, excluding VAT")
+    buyer_siret: str
+    chorus_service_code: str
+    commitment_number: str
+
+    @staticmethod
+    def resolve_lot(obj: ConsortiumLotContract) -> str | None:
+        return obj.lot.number if obj.lot else None
+
+
 class ConsortiumOut(Schema):
     id: int
     network_id: int
@@ -169,6 +206,18 @@ class ConsortiumOut(Schema):
     feedback: str
     period_start: date | None
     period_end: date | None
+    milestones: list[ConsortiumMilestoneOut]
+    contracts: list[ConsortiumLotContractOut] = Field(
+        description="a won groupement started in the mandataire's organisation: per lot, its session and billing data"
+    )
+
+    @staticmethod
+    def resolve_milestones(obj: Consortium) -> list[ConsortiumMilestone]:
+        return list(obj.milestones.all())
+
+    @staticmethod
+    def resolve_contracts(obj: Consortium) -> list[ConsortiumLotContract]:
+        return list(obj.contracts.all())
 
     @staticmethod
     def resolve_notice(obj: Consortium) -> str:

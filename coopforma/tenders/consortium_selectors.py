@@ -27,7 +27,17 @@ from coopforma.offers.relevance import WORD, normalise, stem
 from coopforma.people.models import Trainer
 from coopforma.referentiel.models import TrainerCompetency, TrainerCompetencyState
 from coopforma.reporting.models import BpfCharges
-from coopforma.tenders.models import Consortium, ConsortiumMember, ConsortiumShare, Interest, Notice
+from coopforma.tenders.models import (
+    Consortium,
+    ConsortiumCalendarFeed,
+    ConsortiumLotContract,
+    ConsortiumMember,
+    ConsortiumMilestone,
+    ConsortiumShare,
+    Interest,
+    Notice,
+    NoticeLot,
+)
 from coopforma.tenders.selectors import member_organisations
 from coopforma.training_sessions.models import Session, SessionStatus, Slot
 
@@ -65,6 +75,31 @@ def consortium_get(*, actor: NetworkActor, consortium_id: int) -> Consortium:
     return consortium
 
 
+def consortium_by_feed_token(*, token: str) -> Consortium:
+    """The groupement of the secret calendar address `token` (no login: the token is the key); 404 for an unknown,
+    renewed or revoked address, and when its person may no longer read the groupement."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from coopforma.networks.access import actor_for
+
+    feed = (
+        ConsortiumCalendarFeed.objects.select_related("user", "consortium__network")
+        .filter(token_hash=ConsortiumCalendarFeed.hash_token(token))
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    try:
+        consortium = consortium_get(
+            actor=actor_for(feed.user, feed.consortium.network), consortium_id=feed.consortium_id
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    ConsortiumCalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+    return consortium
+
+
 def organisation_consortiums(*, organisation: Organisation) -> QuerySet[Consortium]:
     """The API's « mine »: the groupements the token's organisation is a member of, in every network."""
     return (
@@ -76,7 +111,9 @@ def organisation_consortiums(*, organisation: Organisation) -> QuerySet[Consorti
                 queryset=ConsortiumMember.objects.select_related("organisation").prefetch_related(
                     Prefetch("shares", queryset=ConsortiumShare.objects.select_related("lot"))
                 ),
-            )
+            ),
+            Prefetch("milestones", queryset=ConsortiumMilestone.objects.select_related("rectified_by")),
+            Prefetch("contracts", queryset=ConsortiumLotContract.objects.select_related("lot")),
         )
         .distinct()
         .order_by("-created_at", "-pk")
@@ -87,6 +124,13 @@ def interested_organisations(*, network_id: int, notice: Notice) -> list[Organis
     """The member organisations of the network that said « Ça m'intéresse » for the notice: the candidates."""
     ids = Interest.objects.filter(network_id=network_id, notice=notice).values_list("organisation_id", flat=True)
     return list(Organisation.objects.filter(pk__in=list(ids), networks__network_id=network_id).order_by("name"))
+
+
+def member_candidates(consortium: Consortium) -> list[tuple[int, str]]:
+    """The interested member organisations not yet in the groupement: who may be added (id, name)."""
+    inside = set(consortium.members.values_list("organisation_id", flat=True))
+    orgs = interested_organisations(network_id=consortium.network_id, notice=consortium.notice)
+    return [(o.pk, o.name) for o in orgs if o.pk not in inside]
 
 
 def members(consortium: Consortium) -> list[ConsortiumMember]:
@@ -234,6 +278,22 @@ def _matching_trainings(org: Organisation, themes: set[str]) -> list[tuple[Train
         if shared:
             found.append((training, _words_for(shared, *texts)))
     return found
+
+
+def mandataire_trainings(consortium: Consortium) -> list[Training]:
+    """The mandataire organisation's trainings matching the notice: those a won lot's session is made from."""
+    return [t for t, _w in _matching_trainings(consortium.mandataire, notice_stems(consortium.notice))]
+
+
+def answered_lots(consortium: Consortium) -> list[NoticeLot | None]:
+    """The lots the groupement answered (a share above 0), in the notice's order; [None]: the whole notice."""
+    lot_ids = set(
+        ConsortiumShare.objects.filter(member__consortium=consortium, per_mille__gt=0).values_list("lot_id", flat=True)
+    )
+    lots: list[NoticeLot | None] = [lot for lot in consortium.notice.lots.all() if lot.pk in lot_ids]
+    if None in lot_ids:
+        lots.insert(0, None)
+    return lots
 
 
 def _rate(value: Decimal | None) -> int | None:

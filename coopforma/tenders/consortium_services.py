@@ -13,6 +13,9 @@ existing client with the same SIRET is reused).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,22 +25,32 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import actor_for as organisation_actor
 from coopforma.accounts.models import Membership
+from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import log_action
 from coopforma.networks.access import NetworkActor
 from coopforma.people.models import Client, ClientKind
 from coopforma.people.services import client_create
-from coopforma.tenders.consortium_selectors import interested_organisations, team_proposals
+from coopforma.tenders.consortium_selectors import (
+    answered_lots,
+    interested_organisations,
+    mandataire_trainings,
+    team_proposals,
+)
 from coopforma.tenders.models import (
     Consortium,
+    ConsortiumCalendarFeed,
     ConsortiumForm,
+    ConsortiumLotContract,
     ConsortiumMember,
     ConsortiumMilestone,
     ConsortiumShare,
     ConsortiumState,
     ConsortiumTrainer,
     MilestoneKind,
+    Nature,
     Notice,
 )
+from coopforma.training_sessions.services.sessions import session_create
 
 FULL = 1000  # per-mille
 DEADLINE_REMIND_DAYS = 7
@@ -125,6 +138,53 @@ def consortium_create(
     return consortium
 
 
+def deadlines_follow(*, notice_ids: Iterable[int], now: dt.datetime | None = None) -> int:
+    """After an import: the deadline milestones of the open groupements (forming or submitted) answering these
+    notices follow the notice's deadline in force (`current_deadline`, moved by a rectification or an update of
+    the notice). A moved milestone keeps its previous date, when it moved and the rectification that moved it,
+    and its reminder is re-armed (sent again `remind_days` before the new date). Returns how many moved."""
+    from coopforma.tenders.consortium_reminders import OPEN_STATES
+
+    now = now or timezone.now()
+    milestones = ConsortiumMilestone.objects.filter(
+        kind=MilestoneKind.DEADLINE,
+        consortium__state__in=OPEN_STATES,
+        consortium__notice_id__in=list(notice_ids),
+        consortium__notice__current_deadline__isnull=False,
+    ).select_related("consortium", "consortium__notice")
+    moved = 0
+    for milestone in milestones.order_by("pk"):
+        notice = milestone.consortium.notice
+        assert notice.current_deadline is not None
+        new_date = timezone.localdate(notice.current_deadline)
+        if new_date == milestone.due_on:
+            continue
+        rectification = (
+            Notice.objects.filter(
+                links_out__target=notice, nature=Nature.RECTIFICATION, deadline=notice.current_deadline
+            )
+            .order_by("-published_on", "-idweb")
+            .first()
+        )
+        previous = milestone.due_on
+        milestone.moved_from, milestone.due_on = previous, new_date
+        milestone.moved_at, milestone.rectified_by = now, rectification
+        milestone.reminded_at = None
+        milestone.save(update_fields=["moved_from", "due_on", "moved_at", "rectified_by", "reminded_at"])
+        log_action(
+            actor=None,
+            obj=milestone.consortium,
+            action="tenders.consortium.deadline_moved",
+            data={
+                "from": previous.isoformat(),
+                "to": new_date.isoformat(),
+                "rectification": rectification.idweb if rectification else None,
+            },
+        )
+        moved += 1
+    return moved
+
+
 def consortium_update(
     *,
     actor: NetworkActor,
@@ -153,6 +213,87 @@ def consortium_update(
             obj=consortium,
             action="tenders.consortium.updated",
             data={"form": form, "mandataire": mandataire_id},
+        )
+    return consortium
+
+
+def _require_forming(consortium: Consortium) -> None:
+    if consortium.state != ConsortiumState.FORMING:
+        raise ValidationError(_("Le groupement n'est plus en constitution : ses membres ne changent plus."))
+
+
+def consortium_member_add(*, actor: NetworkActor, consortium: Consortium, organisation_id: int) -> ConsortiumMember:
+    """Add a member while forming: an organisation of the network interested in the notice, not yet in it. It
+    has no share yet (the lots still add up); give it some with the shares form."""
+    _require_moderator(actor, consortium)
+    _require_forming(consortium)
+    candidates = {o.pk for o in interested_organisations(network_id=actor.network.pk, notice=consortium.notice)}
+    if organisation_id not in candidates:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Seules les organisations membres intéressées par l'avis peuvent rejoindre le groupement."
+                )
+            }
+        )
+    if consortium.members.filter(organisation_id=organisation_id).exists():
+        raise ValidationError({"organisation": _("Cette organisation est déjà membre du groupement.")})
+    with transaction.atomic():
+        member = ConsortiumMember.objects.create(consortium=consortium, organisation_id=organisation_id)
+        log_action(
+            actor=actor.user,
+            obj=consortium,
+            action="tenders.consortium.member_added",
+            data={"organisation": organisation_id},
+        )
+    return member
+
+
+def consortium_member_remove(
+    *, actor: NetworkActor, consortium: Consortium, organisation_id: int, new_mandataire_id: int | None = None
+) -> Consortium:
+    """Remove a member while forming. The shares are re-checked: a member that still holds a share would leave
+    its lots short of 1000 ‰, so its shares go to the others first (shares form). The mandataire leaves only
+    with another member named mandataire in its place; at least two members stay. Its trainers leave the team."""
+    _require_moderator(actor, consortium)
+    _require_forming(consortium)
+    member = consortium.members.select_related("organisation").filter(organisation_id=organisation_id).first()
+    if member is None:
+        raise ValidationError(_("Cette organisation n'est pas membre du groupement."))
+    others = set(consortium.members.exclude(pk=member.pk).values_list("organisation_id", flat=True))
+    errors: dict[str, str] = {}
+    if len(others) < 2:
+        errors["__all__"] = _("Un groupement réunit au moins deux organisations membres : ajoutez-en une d'abord.")
+    mandataire_id = consortium.mandataire_id
+    if organisation_id == consortium.mandataire_id:
+        if new_mandataire_id is None:
+            errors["mandataire"] = _("Nommez un autre membre mandataire avant de retirer le ou la mandataire.")
+        elif new_mandataire_id not in others:
+            errors["mandataire"] = _("Le ou la nouvelle mandataire doit être un autre membre du groupement.")
+        else:
+            mandataire_id = new_mandataire_id
+    held = [
+        str(share.lot) if share.lot else _("l'avis")
+        for share in member.shares.select_related("lot").filter(per_mille__gt=0)
+    ]
+    if held:
+        errors["shares"] = _(
+            "%(org)s a encore des parts (%(lots)s) : répartissez ces lots entre les autres membres avant de la "
+            "retirer, pour qu'ils fassent toujours 1000 ‰."
+        ) % {"org": member.organisation.name, "lots": ", ".join(held)}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        consortium.team.filter(trainer__organisation_id=organisation_id).delete()
+        member.delete()
+        if mandataire_id != consortium.mandataire_id:
+            consortium.mandataire_id = mandataire_id
+            consortium.save(update_fields=["mandataire", "updated_at"])
+        log_action(
+            actor=actor.user,
+            obj=consortium,
+            action="tenders.consortium.member_removed",
+            data={"organisation": organisation_id, "mandataire": mandataire_id},
         )
     return consortium
 
@@ -364,3 +505,135 @@ def consortium_client_create(*, actor: NetworkActor, consortium: Consortium, sir
             actor=actor.user, obj=consortium, action="tenders.consortium.client_linked", data={"client": client.pk}
         )
     return client
+
+
+CHORUS_CODE = re.compile(r"[A-Za-z0-9_./-]+")
+
+
+def _mandataire_actor(actor: NetworkActor, consortium: Consortium, permission: str) -> Any:
+    """The actor of the user in the mandataire's organisation (active membership), holding `permission`."""
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(user=actor.user, organisation_id=consortium.mandataire_id, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied(_("Seule une personne de l'organisation mandataire lance le marché."))
+    org_actor = organisation_actor(actor.user, membership.organisation, membership.role)
+    org_actor.require(permission)
+    return org_actor
+
+
+def contract_start(
+    *,
+    actor: NetworkActor,
+    consortium: Consortium,
+    lots: dict[int | None, tuple[int, int]],
+    buyer_siret: str,
+    chorus_service_code: str = "",
+    commitment_number: str = "",
+) -> list[ConsortiumLotContract]:
+    """A won groupement whose buyer is already a client: for each lot it answered (`lots`: lot id, or None for
+    the whole notice → (training id, amount in cents)), a draft session of the chosen matching training in the
+    mandataire's organisation (training_sessions' session_create, by a person of that organisation allowed to
+    create sessions), and the lot's billing data: its amount and the buyer's Chorus Pro data. Once; any error
+    (also one of session_create): a French message, nothing written."""
+    actor.require("tenders.view")
+    if consortium.network_id != actor.network.pk:
+        raise PermissionDenied
+    if consortium.state != ConsortiumState.WON:
+        raise ValidationError(_("Seul un groupement qui a remporté le marché le lance dans l'organisation mandataire."))
+    if consortium.client_id is None:
+        raise ValidationError(_("Faites d'abord de l'acheteur un client de l'organisation mandataire."))
+    if consortium.contracts.exists():
+        raise ValidationError(_("Les sessions de ce marché sont déjà créées."))
+    org_actor = _mandataire_actor(actor, consortium, "sessions.create")
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    wanted = answered_lots(consortium)
+    wanted_ids = {lot.pk if lot else None for lot in wanted}
+    if set(lots) != wanted_ids:
+        error("__all__", _("Donnez une formation et un montant pour chaque lot remporté, et pour eux seulement."))
+    trainings = {t.pk: t for t in mandataire_trainings(consortium)}
+    for lot_id, (training_id, amount_cents) in lots.items():
+        if training_id not in trainings:
+            error(
+                f"training_{lot_id or 0}",
+                _("Choisissez une formation de l'organisation mandataire qui correspond à l'avis."),
+            )
+        if not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents <= 0:
+            error(f"amount_{lot_id or 0}", _("Le montant du lot est un nombre de centimes supérieur à 0."))
+    siret = "".join(ch for ch in buyer_siret if not ch.isspace())
+    try:
+        validate_siret(siret)
+    except ValidationError as exc:
+        errors.setdefault("buyer_siret", []).extend(exc.messages)
+    service_code, commitment = chorus_service_code.strip(), commitment_number.strip()
+    if service_code and (len(service_code) > 100 or not CHORUS_CODE.fullmatch(service_code)):
+        error(
+            "chorus_service_code",
+            _("Le code service Chorus Pro : 100 caractères au plus, lettres, chiffres et « - _ . / »."),
+        )
+    if commitment and (len(commitment) > 50 or not CHORUS_CODE.fullmatch(commitment)):
+        error(
+            "commitment_number",
+            _("Le n° d'engagement : 50 caractères au plus, lettres, chiffres et « - _ . / »."),
+        )
+    if errors:
+        raise ValidationError(errors)
+    names = {lot.pk: str(lot) for lot in wanted if lot is not None}
+    contracts = []
+    with transaction.atomic():
+        for lot_id, (training_id, amount_cents) in sorted(lots.items(), key=lambda kv: kv[0] or 0):
+            training = trainings[training_id]
+            title = training.title if lot_id is None else f"{training.title} — {_('lot')} {names[lot_id]}"
+            session = session_create(actor=org_actor, training_id=training_id, title=title[:200])
+            contracts.append(
+                ConsortiumLotContract.objects.create(
+                    consortium=consortium,
+                    lot_id=lot_id,
+                    session=session,
+                    amount_cents=amount_cents,
+                    buyer_siret=siret,
+                    chorus_service_code=service_code,
+                    commitment_number=commitment,
+                    created_by=actor.user,
+                )
+            )
+        log_action(
+            actor=actor.user,
+            obj=consortium,
+            action="tenders.consortium.contract_started",
+            data={"lots": [[c.lot_id, c.session_id, c.amount_cents] for c in contracts]},
+        )
+    return contracts
+
+
+def calendar_feed_renew(*, actor: NetworkActor, consortium: Consortium) -> str:
+    """A new secret address of the groupement's calendar for the actor's person (who reads it: the view got it
+    through consortium_get); the previous one stops working. Returns the clear token, shown once."""
+    actor.require("tenders.view")
+    if consortium.network_id != actor.network.pk:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ConsortiumCalendarFeed.objects.update_or_create(
+            consortium=consortium,
+            user=actor.user,
+            defaults={"token_hash": ConsortiumCalendarFeed.hash_token(token), "last_read_at": None},
+        )
+        log_action(actor=actor.user, obj=consortium, action="tenders.consortium.calendar_feed_renewed")
+    return token
+
+
+def calendar_feed_revoke(*, actor: NetworkActor, consortium: Consortium) -> bool:
+    """The actor's address of the groupement's calendar stops working (404); True when there was one."""
+    actor.require("tenders.view")
+    with transaction.atomic():
+        deleted, _rows = ConsortiumCalendarFeed.objects.filter(consortium=consortium, user=actor.user).delete()
+        if deleted:
+            log_action(actor=actor.user, obj=consortium, action="tenders.consortium.calendar_feed_revoked")
+    return bool(deleted)

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from coopforma.core.links import absolute_url
 from coopforma.core.views import ServiceFormView
 from coopforma.tenders import consortium_selectors as cs
 from coopforma.tenders import consortium_services as svc
@@ -21,8 +23,11 @@ from coopforma.tenders.consortium_reminders import calendar_bytes
 from coopforma.tenders.forms import (
     BuyerClientForm,
     ConsortiumCreateForm,
+    ConsortiumMemberAddForm,
+    ConsortiumMemberRemoveForm,
     ConsortiumSharesForm,
     ConsortiumStateForm,
+    ContractStartForm,
     MilestoneForm,
 )
 from coopforma.tenders.models import ConsortiumState
@@ -115,11 +120,19 @@ class ConsortiumView(ConsortiumMixin, TemplateView):
             team=team,
             proposals=cs.team_proposals(consortium) if moderator else [],
             picked={t.trainer_id for t in team},
-            milestones=list(consortium.milestones.all()),
+            milestones=list(consortium.milestones.select_related("rectified_by")),
             can_edit=moderator,
             forming=consortium.state == ConsortiumState.FORMING,
             state_form=ConsortiumStateForm(initial={"price_cents": consortium.price_cents}),
             milestone_form=MilestoneForm(),
+            member_add_form=ConsortiumMemberAddForm(organisations=cs.member_candidates(consortium))
+            if moderator and consortium.state == ConsortiumState.FORMING
+            else None,
+            mandataire_choices=[
+                (m.organisation_id, m.organisation.name)
+                for m in cs.members(consortium)
+                if m.organisation_id != consortium.mandataire_id
+            ],
             client_form=BuyerClientForm()
             if consortium.state == ConsortiumState.WON and not consortium.client
             else None,
@@ -158,7 +171,7 @@ class _PostView(ConsortiumMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         consortium = self.get_consortium()
-        form = self.form_class(request.POST) if self.form_class else None
+        form = self.form_class(request.POST, **self.form_kwargs(consortium)) if self.form_class else None
         if form is not None and not form.is_valid():
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
@@ -173,6 +186,9 @@ class _PostView(ConsortiumMixin, View):
         else:
             messages.success(request, self.done_message)
         return self.back()
+
+    def form_kwargs(self, consortium: Any) -> dict[str, Any]:
+        return {}
 
     def perform(self, consortium: Any, data: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -204,6 +220,43 @@ class ConsortiumTeamView(_PostView):
         svc.consortium_team_set(actor=self.actor, consortium=consortium, trainer_ids=ids)
 
 
+class MemberAddView(_PostView):
+    """Add an interested member organisation while the groupement is forming (moderators)."""
+
+    form_class = ConsortiumMemberAddForm
+    done_message = _("Membre ajouté au groupement. Donnez-lui ses parts avec « Répartir les lots ».")
+
+    def form_kwargs(self, consortium: Any) -> dict[str, Any]:
+        self._moderator_only()
+        return {"organisations": cs.member_candidates(consortium)}
+
+    def _moderator_only(self) -> None:
+        if not self.actor.is_moderator:
+            raise PermissionDenied("network.moderate")
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        svc.consortium_member_add(actor=self.actor, consortium=consortium, organisation_id=data["organisation"])
+
+
+class MemberRemoveView(MemberAddView):
+    """Remove a member while forming; the mandataire with another member named in its place."""
+
+    form_class = ConsortiumMemberRemoveForm
+    done_message = _("Membre retiré du groupement.")
+
+    def form_kwargs(self, consortium: Any) -> dict[str, Any]:
+        self._moderator_only()
+        return {"organisations": [(m.organisation_id, m.organisation.name) for m in cs.members(consortium)]}
+
+    def perform(self, consortium: Any, data: dict[str, Any]) -> None:
+        svc.consortium_member_remove(
+            actor=self.actor,
+            consortium=consortium,
+            organisation_id=int(self.kwargs["organisation_id"]),
+            new_mandataire_id=data["mandataire"],
+        )
+
+
 class MilestoneCreateView(_PostView):
     form_class = MilestoneForm
     done_message = _("Étape ajoutée au calendrier.")
@@ -227,6 +280,53 @@ class BuyerClientView(_PostView):
         svc.consortium_client_create(actor=self.actor, consortium=consortium, **data)
 
 
+class ContractStartView(ConsortiumMixin, ServiceFormView):
+    """A won groupement: its draft sessions per lot in the mandataire's organisation and the lots' billing data.
+    Readable by those who read the groupement; the service lets only a person of the mandataire do it."""
+
+    template_name = "tenders/consortium_contract.html"
+    form_class = ContractStartForm
+    success_message = _("Sessions créées en brouillon dans l'organisation mandataire ; facturation par lot prête.")
+
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        consortium = self.get_consortium()
+        return {
+            "lots": cs.answered_lots(consortium),
+            "trainings": [(t.pk, t.title) for t in cs.mandataire_trainings(consortium)],
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        client = self.get_consortium().client
+        return {"buyer_siret": client.siret if client else ""}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        consortium = self.get_consortium()
+        context["consortium"] = consortium
+        context["contracts"] = list(consortium.contracts.select_related("lot", "session"))
+        context["ready"] = consortium.state == ConsortiumState.WON and consortium.client_id is not None
+        return context
+
+    def perform(self, form: Any) -> Any:
+        data = form.cleaned_data
+        consortium = self.get_consortium()
+        svc.contract_start(
+            actor=self.actor,
+            consortium=consortium,
+            lots=form.lots(),
+            buyer_siret=data["buyer_siret"],
+            chorus_service_code=data["chorus_service_code"],
+            commitment_number=data["commitment_number"],
+        )
+        return consortium
+
+    def get_success_message(self, obj: Any) -> str:
+        return str(self.success_message)
+
+    def success_url_for(self, obj: Any) -> str:
+        return self.url("consortium_contract", consortium_id=obj.pk)
+
+
 class KitView(ConsortiumMixin, TemplateView):
     """The response kit, from the records: a readable page."""
 
@@ -246,6 +346,38 @@ class CalendarView(ConsortiumMixin, View):
         response = HttpResponse(calendar_bytes(self.get_consortium()), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="groupement.ics"'
         return response
+
+
+class CalendarFeedView(ConsortiumMixin, TemplateView):
+    """My secret address of the groupement's calendar (for a calendar app): made or renewed (shown once), or
+    revoked. For those who read the groupement."""
+
+    template_name = "tenders/consortium_feed.html"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        consortium = self.get_consortium()
+        if request.POST.get("action") == "revoke":
+            svc.calendar_feed_revoke(actor=self.actor, consortium=consortium)
+            messages.success(request, _("L'adresse d'agenda de ce groupement ne fonctionne plus."))
+            return self.back()
+        token = svc.calendar_feed_renew(actor=self.actor, consortium=consortium)
+        url = absolute_url(
+            reverse("tenders:calendar_feed", kwargs={"network": self.actor.network.slug, "token": token})
+        )
+        return self.render_to_response(self.get_context_data(consortium=consortium, new_url=url))
+
+
+def calendar_feed(request: HttpRequest, network: str, token: str) -> HttpResponse:
+    """The groupement's iCalendar file at a secret address (no login: calendar apps cannot log in); 404 under
+    another network's slug."""
+    consortium = cs.consortium_by_feed_token(token=token)
+    if consortium.network.slug != network:
+        raise Http404
+    response = HttpResponse(calendar_bytes(consortium), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="groupement.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 class KitPdfView(ConsortiumMixin, View):

@@ -100,6 +100,28 @@ class ConsortiumCreateForm(forms.Form):
         self.fields["members"].choices = organisations  # type: ignore[attr-defined]
 
 
+class ConsortiumMemberAddForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Organisation à ajouter"), coerce=int)
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = organisations  # type: ignore[attr-defined]
+
+
+class ConsortiumMemberRemoveForm(forms.Form):
+    mandataire = forms.TypedChoiceField(
+        label=_("Nouveau ou nouvelle mandataire"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Seulement pour retirer le ou la mandataire : le membre qui prend sa place."),
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mandataire"].choices = [("", "—"), *organisations]  # type: ignore[attr-defined]
+
+
 class ConsortiumSharesForm(forms.Form):
     """One whole-number field per member and lot (`share_<organisation>_<lot or 0>`), in per-mille."""
 
@@ -150,3 +172,49 @@ class BuyerClientForm(forms.Form):
     street = forms.CharField(label=_("Adresse"), required=False, max_length=200)
     postal_code = forms.CharField(label=_("Code postal"), required=False, max_length=10)
     city = forms.CharField(label=_("Ville"), required=False, max_length=100)
+
+
+class ContractStartForm(forms.Form):
+    """A won groupement started in the mandataire's organisation: per lot answered, the matching training its
+    draft session is made from and the lot's amount; then the buyer's Chorus Pro data."""
+
+    buyer_siret = forms.CharField(
+        label=_("SIRET de l'acheteur (Chorus Pro)"),
+        max_length=20,
+        help_text=_("L'établissement destinataire des factures dans Chorus Pro, 14 chiffres."),
+    )
+    chorus_service_code = forms.CharField(
+        label=_("Code service Chorus Pro"),
+        max_length=100,
+        required=False,
+        help_text=_("Si l'acheteur l'exige : le code du service destinataire."),
+    )
+    commitment_number = forms.CharField(
+        label=_("N° d'engagement ou de bon de commande"),
+        max_length=50,
+        required=False,
+        help_text=_("Le numéro d'engagement juridique que Chorus Pro demande, s'il est connu."),
+    )
+
+    def __init__(self, *args: Any, lots: list[Any], trainings: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lot_fields: list[tuple[Any, str, str]] = []
+        for lot in lots:
+            key = lot.pk if lot else 0
+            where = _("lot %(lot)s") % {"lot": lot} if lot else _("l'avis entier")
+            self.fields[f"training_{key}"] = forms.TypedChoiceField(
+                label=_("Formation pour %(where)s") % {"where": where},
+                coerce=int,
+                choices=[("", "—"), *trainings],
+            )
+            self.fields[f"amount_{key}"] = MoneyField(
+                label=_("Montant pour %(where)s (€ HT)") % {"where": where},
+                initial=lot.amount_cents if lot and lot.amount_cents else None,
+            )
+            self.lot_fields.append((lot, f"training_{key}", f"amount_{key}"))
+
+    def lots(self) -> dict[int | None, tuple[int, int]]:
+        return {
+            (lot.pk if lot else None): (self.cleaned_data[training], self.cleaned_data[amount])
+            for lot, training, amount in self.lot_fields
+        }

@@ -9,6 +9,8 @@ also kept as a space-separated text with a leading and trailing space (" 26 44 "
 « has a code starting with » are a `contains` on every database.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -401,6 +403,18 @@ class ConsortiumMilestone(models.Model):
     due_on = models.DateField(_("pour le"))
     remind_days = models.PositiveSmallIntegerField(_("rappel (jours avant)"), default=3)
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    # The notice's deadline moved after the groupement was formed (consortium_services.deadlines_follow): the date
+    # it had before, when it moved and the rectification that moved it (empty: the notice itself was updated).
+    moved_from = models.DateField(_("date précédente"), null=True, blank=True)
+    moved_at = models.DateTimeField(_("date modifiée le"), null=True, blank=True)
+    rectified_by = models.ForeignKey(
+        Notice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avis rectificatif"),
+    )
 
     class Meta:
         verbose_name = _("étape d'un groupement")
@@ -409,3 +423,82 @@ class ConsortiumMilestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_on}"
+
+
+class ConsortiumLotContract(TimeStampedModel):
+    """A lot of a won groupement, started in the mandataire's organisation (consortium_services.contract_start):
+    the draft session made from the matching training chosen for it, and what billing needs for the lot — its
+    amount and the Chorus Pro data of the public buyer (SIRET, service code, commitment number; the same fields
+    as billing.Invoice's). No lot: the whole notice, when it has none."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("groupement")
+    )
+    lot = models.ForeignKey(
+        NoticeLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lot")
+    )
+    session = models.ForeignKey(
+        "training_sessions.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+    )
+    amount_cents = models.BigIntegerField(_("montant du lot (centimes, HT)"))
+    buyer_siret = models.CharField(_("SIRET de l'acheteur (Chorus Pro)"), max_length=14)
+    chorus_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
+    commitment_number = models.CharField(_("n° d'engagement (bon de commande)"), max_length=50, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("lot d'un marché remporté")
+        verbose_name_plural = _("lots d'un marché remporté")
+        ordering = ["consortium", "lot", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0),
+                name="tenders_lot_contract_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consortium_id} {self.lot or '-'}"
+
+
+class ConsortiumCalendarFeed(TimeStampedModel):
+    """A person's secret iCalendar address of a groupement's dates, for a calendar app (which cannot log in).
+
+    The same mechanism as training_sessions.CalendarFeed: a random token of which only the SHA-256 is kept;
+    renewing replaces the hash (the old address answers 404), revoking deletes the row. Read, the address still
+    checks that its person may read the groupement (404 otherwise)."""
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name=_("groupement")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("adresse d'agenda d'un groupement")
+        verbose_name_plural = _("adresses d'agenda des groupements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "user"],
+                name="tenders_consortium_feed_once",
+                violation_error_message=_("Vous avez déjà une adresse d'agenda pour ce groupement."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consortium_id} → {self.user_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -32,6 +32,7 @@ from coopforma.core.log import log_action
 from coopforma.formats.boamp import NoticeRecord, RecordRejected, ShapeError, read
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import Network
+from coopforma.tenders.consortium_services import deadlines_follow
 from coopforma.tenders.models import (
     Frequency,
     Interest,
@@ -166,7 +167,7 @@ def _write(record: NoticeRecord, run: TenderImport, summary: ImportSummary) -> N
         NoticeLink.objects.get_or_create(source=notice, target_idweb=idweb)
 
 
-def _resolve_links(summary: ImportSummary) -> None:
+def _resolve_links(summary: ImportSummary) -> set[int]:
     """Point the links at their notice when it is known, then refresh what they change on it: the deadline
     after the latest rectification, and whether it was cancelled."""
     pending = NoticeLink.objects.filter(target__isnull=True)
@@ -195,6 +196,7 @@ def _resolve_links(summary: ImportSummary) -> None:
         cancelled = any(s.nature == Nature.CANCELLATION for s in sources)
         if (current, cancelled) != (notice.current_deadline, notice.cancelled):
             Notice.objects.filter(pk=notice.pk).update(current_deadline=current, cancelled=cancelled)
+    return touched
 
 
 def tender_import(*, source: str) -> ImportSummary:
@@ -224,7 +226,10 @@ def tender_import(*, source: str) -> ImportSummary:
                 continue
             kept_idwebs.add(item.idweb)
             _write(item, run, summary)
-        _resolve_links(summary)
+        touched = _resolve_links(summary)
+        # The groupements answering a notice whose deadline in force moved follow it (their deadline milestone).
+        touched |= set(Notice.objects.filter(imported_id=run.pk).values_list("pk", flat=True))
+        deadlines_follow(notice_ids=touched)
         run.finished_at = timezone.now()
         for name in ("records", "created", "updated", "unchanged", "skipped", "linked", "rejected"):
             setattr(run, name, getattr(summary, name))

@@ -18,6 +18,8 @@ urlpatterns = [
     path("veille/<int:profile_id>/supprimer/", views.ProfileDeleteView.as_view(), name="profile_delete"),
     # The consortium builder (groupements).
     path("groupements/", consortium_views.ConsortiumListView.as_view(), name="consortiums"),
+    # A groupement's calendar at a secret address (no login: calendar apps cannot log in).
+    path("groupements/agenda/<str:token>.ics", consortium_views.calendar_feed, name="calendar_feed"),
     path("avis/<str:idweb>/groupement/", consortium_views.ConsortiumCreateView.as_view(), name="consortium_create"),
     path("groupements/<int:consortium_id>/", consortium_views.ConsortiumView.as_view(), name="consortium"),
     path(
@@ -32,6 +34,16 @@ urlpatterns = [
         "groupements/<int:consortium_id>/equipe/", consortium_views.ConsortiumTeamView.as_view(), name="consortium_team"
     ),
     path(
+        "groupements/<int:consortium_id>/membres/",
+        consortium_views.MemberAddView.as_view(),
+        name="consortium_member_add",
+    ),
+    path(
+        "groupements/<int:consortium_id>/membres/<int:organisation_id>/retirer/",
+        consortium_views.MemberRemoveView.as_view(),
+        name="consortium_member_remove",
+    ),
+    path(
         "groupements/<int:consortium_id>/etapes/",
         consortium_views.MilestoneCreateView.as_view(),
         name="consortium_milestone_create",
@@ -43,6 +55,16 @@ urlpatterns = [
     ),
     path(
         "groupements/<int:consortium_id>/client/", consortium_views.BuyerClientView.as_view(), name="consortium_client"
+    ),
+    path(
+        "groupements/<int:consortium_id>/marche/",
+        consortium_views.ContractStartView.as_view(),
+        name="consortium_contract",
+    ),
+    path(
+        "groupements/<int:consortium_id>/agenda/",
+        consortium_views.CalendarFeedView.as_view(),
+        name="consortium_calendar_feed",
     ),
     path(
         "groupements/<int:consortium_id>/calendrier.ics",

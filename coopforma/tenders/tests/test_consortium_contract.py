@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""A won groupement started in the mandataire's organisation: one draft session per lot won, from the matching
+training chosen, through the sessions' service, and per lot what billing needs (amount in cents, the buyer's
+Chorus Pro data). Only a person of the mandataire allowed to create sessions; a refused form writes nothing."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from coopforma.catalogue.models import TrainingStatus
+from coopforma.catalogue.tests.factories import TrainingFactory
+from coopforma.core.log import ActivityLog
+from coopforma.tenders import consortium_services as svc
+from coopforma.tenders import services
+from coopforma.tenders.models import ConsortiumLotContract, NoticeLot
+from coopforma.tenders.tests.factories import notice, scenario
+from coopforma.training_sessions.models import Session
+
+pytestmark = pytest.mark.django_db
+
+SIRET = "73282932000074"
+
+
+@pytest.fixture
+def s(db):  # type: ignore[no-untyped-def]
+    scene = scenario()
+    scene.notice = notice(object="Formation à la coopération territoriale et à l'animation de réseaux d'acteurs")
+    scene.lot1 = NoticeLot.objects.create(
+        notice=scene.notice, number="1", title="Coopération territoriale", amount_cents=800_000
+    )
+    scene.lot2 = NoticeLot.objects.create(notice=scene.notice, number="2", title="Animation de réseaux")
+    scene.lot3 = NoticeLot.objects.create(notice=scene.notice, number="3", title="Tutorat")  # not answered
+    for org, user in [(scene.coop, scene.coop_user), (scene.other_coop, scene.other_coop_user)]:
+        services.interest_create(actor=scene.actor(user), notice=scene.notice, organisation_id=org.pk)
+    moderator = scene.actor(scene.moderator)
+    scene.consortium = svc.consortium_create(
+        actor=moderator,
+        notice=scene.notice,
+        form="joint",
+        mandataire_id=scene.coop.pk,
+        member_ids=[scene.other_coop.pk],
+    )
+    svc.consortium_shares_set(
+        actor=moderator,
+        consortium=scene.consortium,
+        shares={
+            (scene.coop.pk, scene.lot1.pk): 1000,
+            (scene.coop.pk, scene.lot2.pk): 400,
+            (scene.other_coop.pk, scene.lot2.pk): 600,
+        },
+    )
+    svc.consortium_state_set(actor=moderator, consortium=scene.consortium, state="submitted")
+    svc.consortium_state_set(actor=moderator, consortium=scene.consortium, state="won", price_cents=1_500_000)
+    svc.consortium_client_create(actor=scene.actor(scene.coop_user), consortium=scene.consortium, siret=SIRET)
+    scene.training = TrainingFactory(
+        organisation=scene.coop, title="Animer la coopération territoriale", status=TrainingStatus.VALIDATED
+    )
+    scene.draft_training = TrainingFactory(
+        organisation=scene.coop, title="Animation de réseaux coopératifs", status=TrainingStatus.DRAFT
+    )
+    scene.unrelated = TrainingFactory(
+        organisation=scene.coop,
+        title="Tableur avancé",
+        summary="",
+        objectives=["Calculer"],
+        status=TrainingStatus.VALIDATED,
+    )
+    scene.others = TrainingFactory(
+        organisation=scene.other_coop, title="Coopération territoriale", status=TrainingStatus.VALIDATED
+    )
+    return scene
+
+
+def url(slug, consortium):  # type: ignore[no-untyped-def]
+    return reverse("tenders:consortium_contract", kwargs={"network": slug, "consortium_id": consortium.pk})
+
+
+def form(s, **changes):  # type: ignore[no-untyped-def]
+    data = {
+        f"training_{s.lot1.pk}": s.training.pk,
+        f"amount_{s.lot1.pk}": "8 000,00",
+        f"training_{s.lot2.pk}": s.training.pk,
+        f"amount_{s.lot2.pk}": "7 000,50",
+        "buyer_siret": "732 829 320 00074",
+        "chorus_service_code": "SERV-FORMATION",
+        "commitment_number": "EJ-2026/0042",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_person_of_the_mandataire_creates_one_draft_session_per_lot_won_with_its_billing_data(s, web):  # type: ignore[no-untyped-def]
+    client = web(s.coop_user)
+    page = client.get(url("reseau-coop", s.consortium)).content.decode()
+    assert "Animer la coopération territoriale" in page and "Tableur avancé" not in page
+    assert f"amount_{s.lot3.pk}" not in page  # a lot not answered is not asked
+    response = client.post(url("reseau-coop", s.consortium), form(s))
+    assert response.status_code == 302
+    contracts = list(ConsortiumLotContract.objects.filter(consortium=s.consortium).order_by("lot__number"))
+    assert [(c.lot, c.amount_cents) for c in contracts] == [(s.lot1, 800_000), (s.lot2, 700_050)]
+    assert {(c.buyer_siret, c.chorus_service_code, c.commitment_number) for c in contracts} == {
+        (SIRET, "SERV-FORMATION", "EJ-2026/0042")
+    }
+    sessions = Session.objects.filter(pk__in=[c.session_id for c in contracts])
+    assert {(x.organisation_id, x.training_id, x.status) for x in sessions} == {(s.coop.pk, s.training.pk, "draft")}
+    assert "lot 2 Animation de réseaux" in contracts[1].session.title
+    assert ActivityLog.objects.filter(action="tenders.consortium.contract_started").count() == 1
+    page = client.get(url("reseau-coop", s.consortium)).content.decode()
+    assert "EJ-2026/0042" in page and "8 000,00" in page.replace("\xa0", " ").replace("\u202f", " ")
+    # Once.
+    with pytest.raises(ValidationError, match="déjà créées"):
+        svc.contract_start(actor=s.actor(s.coop_user), consortium=s.consortium, lots={}, buyer_siret=SIRET)
+    assert Session.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"buyer_siret": "12345678901234"}, "Luhn"),
+        ({"buyer_siret": "123"}, "14 chiffres"),
+        ({"chorus_service_code": "code avec espaces"}, "Code service Chorus Pro"),
+        ({"commitment_number": "X" * 51}, "50 caractères"),
+        ({"amount_LOT1": "0"}, "supérieur à 0"),
+        ({"amount_LOT1": "-5,00"}, "négatif"),
+        ({"training_LOT1": "UNRELATED"}, "Sélectionnez un choix valide"),
+        ({"training_LOT2": "DRAFT"}, "Faites d&#x27;abord valider la formation"),
+    ],
+)
+def test_a_refused_form_writes_nothing_and_says_why_in_french(s, web, changes, message):  # type: ignore[no-untyped-def]
+    values = {"UNRELATED": s.unrelated.pk, "DRAFT": s.draft_training.pk}
+    data = form(s)
+    for key, value in changes.items():
+        key = key.replace("LOT1", str(s.lot1.pk)).replace("LOT2", str(s.lot2.pk))
+        data[key] = values.get(value, value)
+    response = web(s.coop_user).post(url("reseau-coop", s.consortium), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ConsortiumLotContract.objects.exists() and not Session.objects.exists()
+
+
+def test_the_service_refuses_a_training_of_another_member_and_missing_lots(s):  # type: ignore[no-untyped-def]
+    actor = s.actor(s.coop_user)
+    with pytest.raises(ValidationError) as exc:
+        svc.contract_start(
+            actor=actor,
+            consortium=s.consortium,
+            lots={s.lot1.pk: (s.others.pk, 100), s.lot3.pk: (s.training.pk, 100)},
+            buyer_siret=SIRET,
+        )
+    text = str(exc.value)
+    assert "formation de l'organisation mandataire" in text and "chaque lot remporté" in text
+    assert not ConsortiumLotContract.objects.exists() and not Session.objects.exists()
+
+
+def test_only_a_person_of_the_mandataire_and_only_in_our_network(s, web):  # type: ignore[no-untyped-def]
+    # The moderator (no membership in the mandataire) and the other member: refused, nothing written.
+    with pytest.raises(PermissionDenied):
+        svc.contract_start(
+            actor=s.actor(s.moderator),
+            consortium=s.consortium,
+            lots={s.lot1.pk: (s.training.pk, 100), s.lot2.pk: (s.training.pk, 100)},
+            buyer_siret=SIRET,
+        )
+    assert web(s.other_coop_user).post(url("reseau-coop", s.consortium), form(s)).status_code == 403
+    # Another network's moderator with its own slug and our ids: 404; with ours, no role: 403.
+    assert web(s.outsider).post(url("autre-reseau", s.consortium), form(s)).status_code == 404
+    assert web(s.outsider).get(url("autre-reseau", s.consortium)).status_code == 404
+    assert web(s.outsider).get(url("reseau-coop", s.consortium)).status_code == 403
+    assert not ConsortiumLotContract.objects.exists() and not Session.objects.exists()
+
+
+def test_not_before_the_groupement_is_won_with_its_buyer_a_client(s, web):  # type: ignore[no-untyped-def]
+    s.consortium.client = None
+    s.consortium.save()
+    with pytest.raises(ValidationError, match="client"):
+        svc.contract_start(actor=s.actor(s.coop_user), consortium=s.consortium, lots={}, buyer_siret=SIRET)
+    s.consortium.state = "lost"
+    s.consortium.save()
+    with pytest.raises(ValidationError, match="remporté"):
+        svc.contract_start(actor=s.actor(s.coop_user), consortium=s.consortium, lots={}, buyer_siret=SIRET)
+    page = web(s.coop_user).get(url("reseau-coop", s.consortium)).content.decode()
+    assert "quand le groupement l&#x27;a remporté" in page or "quand le groupement l'a remporté" in page
+
+
+def test_the_api_gives_the_lots_started_to_the_groupements_members_in_constant_queries(  # type: ignore[no-untyped-def]
+    s, api, django_assert_max_num_queries
+):
+    svc.contract_start(
+        actor=s.actor(s.coop_user),
+        consortium=s.consortium,
+        lots={s.lot1.pk: (s.training.pk, 800_000), s.lot2.pk: (s.training.pk, 700_050)},
+        buyer_siret=SIRET,
+        commitment_number="EJ-1",
+    )
+    client = api(s.other_coop_user, s.other_coop)
+    with django_assert_max_num_queries(14):
+        listed = client.get("/api/v1/tenders/consortiums").json()
+    items = listed["items"] if isinstance(listed, dict) else listed
+    contracts = items[0]["contracts"]
+    assert [(c["lot"], c["amount_cents"], c["commitment_number"]) for c in contracts] == [
+        ("1", 800_000, "EJ-1"),
+        ("2", 700_050, "EJ-1"),
+    ]
+    assert items[0]["milestones"] == []  # the notice had no deadline
