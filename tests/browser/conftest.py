@@ -2,6 +2,7 @@
 """Playwright on Debian's Chromium (never a downloaded browser), against pytest-django's live server."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,30 @@ def watch_csp(context):  # type: ignore[no-untyped-def]
     violations: list[str] = []
     context.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     return violations
+
+
+@pytest.fixture(autouse=True)
+def _requests_done_before_flush(request):  # type: ignore[no-untyped-def]
+    """Teardown waits for the live server's requests still running (an iframe reloaded on the test's last step,
+    an htmx poll) before the database is flushed: on SQLite in memory they share its connection, and a read still
+    stepping makes the flush fail with « database table is locked »."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    httpd = getattr(request.getfixturevalue("live_server").thread, "httpd", None)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    quiet_since = None  # a connection the closed browser left in the backlog is accepted within milliseconds
+    while time.monotonic() < deadline:
+        running = [t for t in list(getattr(httpd, "_threads", None) or []) if t.is_alive()]
+        for thread in running:
+            thread.join(timeout=max(deadline - time.monotonic(), 0))
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.2:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
