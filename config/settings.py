@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coopforma.core.middleware.OutOfRangeIdMiddleware",  # a URL's id beyond 64 bits: 404, never a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

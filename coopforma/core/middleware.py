@@ -11,7 +11,7 @@ The reverse proxy should enforce the same limit (nginx: client_max_body_size).
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.formats import number_format
@@ -73,3 +73,26 @@ class RequestSizeLimitMiddleware:
             # the API's error envelope (coopforma/api/errors.py; core may not import api)
             return JsonResponse({"detail": message, "code": code, "errors": []}, status=status)
         return render(request, "request_refused.html", {"message": message}, status=status)
+
+
+INT64 = range(-(2**63), 2**63)
+
+
+class OutOfRangeIdMiddleware:
+    """An integer of the URL that no 64-bit column can hold (`/…/99999999999999999999/`) names no record: the
+    branded 404 at once, before a view hands it to the database (SQLite raises OverflowError on it, a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: tuple, view_kwargs: dict
+    ) -> None:
+        if request.path.startswith(API_PREFIX):  # the API answers its own 404 in JSON (api/guards.py)
+            return
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
+                raise Http404(_("Cette adresse ne désigne aucun enregistrement."))
