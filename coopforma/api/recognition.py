@@ -253,7 +253,7 @@ def recognition_project_update(
     actor = get_network_actor(request, network_id)
     project = selectors.project_get(actor=actor, project_id=project_id)
     sent = payload.dict(exclude_unset=True)
-    current = {
+    current: dict[str, Any] = {
         "title": project.title,
         "register": project.register,
         "level": project.level,
