@@ -11,7 +11,11 @@ class ExchangesConfig(AppConfig):
     def ready(self) -> None:
         # The network's map follows its members, listings and exchanges (exchanges/publication.py).
         from coopforma.exchanges.models import Exchange, Listing, Member, Participant, Step
+        from coopforma.exchanges.personal_data import register_sections
         from coopforma.exchanges.publication import exchanges_changed
+
+        # A person's data archive (privacy) holds their exchanges (exchanges/personal_data.py).
+        register_sections()
 
         for model in (Member, Listing, Exchange, Participant, Step):
             uid = f"exchanges.publish.{model.__name__}"

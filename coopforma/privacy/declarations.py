@@ -163,6 +163,16 @@ DECLARATIONS: tuple[Declaration, ...] = (
         retention.DOCUMENTS,
     ),
     Declaration(
+        "referentiel.IssuedCredential",
+        "training",
+        _(
+            "Attestation numérique d'une compétence évaluée (Open Badges 3.0), émise quand le ou la stagiaire la "
+            "partage ou que l'OF la télécharge ; l'adresse e-mail n'y figure que chiffrée (empreinte salée)"
+        ),
+        ("level", "token", "revoked_at", "revocation_reason"),
+        retention.DOCUMENTS,
+    ),
+    Declaration(
         "people.Contact",
         "clients",
         _("Saisi par l'OF ou la structure membre"),

@@ -6,6 +6,7 @@ organisation, for the public notice and the scheduled purge).
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,7 @@ from coopforma.accounts.models import Organisation
 from coopforma.attendance.models import AttendanceRecord, ParticipantAttendance
 from coopforma.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from coopforma.billing.selectors import InvoiceAmounts, with_amounts
+from coopforma.core.links import absolute_url
 from coopforma.core.log_actions import action_label
 from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature
@@ -30,6 +33,9 @@ from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
 from coopforma.privacy import retention
 from coopforma.privacy.declarations import DECLARATIONS, DECLARED, PROCESSINGS
 from coopforma.privacy.models import RetentionPeriod
+from coopforma.referentiel.models import IssuedCredential
+from coopforma.referentiel.record_selectors import status_list_url
+from coopforma.referentiel.records import record_entries
 from coopforma.training_sessions.models import Participant
 
 if TYPE_CHECKING:
@@ -111,6 +117,12 @@ def _email(person: Person) -> str:
     return (getattr(person, "email", "") or "").strip()
 
 
+def person_email(person: Person) -> str:
+    """The person's e-mail address ("" without one): what finds their data held elsewhere (signatures, e-mails,
+    the exchanges of know-how)."""
+    return _email(person)
+
+
 # --- Inventory (art. 15, 20) -------------------------------------------------------------------------------
 
 
@@ -176,6 +188,18 @@ def _records(section: Section, rows: Any, extra: Any = None) -> Section:
             record.update(extra(row))
         section.records.append(record)
     return section
+
+
+# Sections that apps above privacy add to the archive (the exchanges of know-how: personal data held at network
+# level): registered from their AppConfig.ready(), the way domain apps register document providers; privacy never
+# imports them. A provider returns the sections it holds on the person (none: an empty list).
+SectionProvider = Callable[[Person], list[Section]]
+_SECTION_PROVIDERS: dict[str, SectionProvider] = {}
+
+
+def register_section_provider(name: str, provider: SectionProvider) -> None:
+    """Add `provider`'s sections to every person's inventory and archive (registering a name again replaces it)."""
+    _SECTION_PROVIDERS[name] = provider
 
 
 def person_inventory(*, person: Person) -> list[Section]:
@@ -268,6 +292,10 @@ def person_inventory(*, person: Person) -> list[Section]:
                 _records(s, requests, lambda e: {"created_at": timezone.localtime(e.created_at).isoformat()})
             )
     sections.extend(_evaluation_sections(person, org_id))
+    if isinstance(person, Trainee):
+        sections.extend(_competency_sections(person, org_id))
+    for provider in _SECTION_PROVIDERS.values():
+        sections.extend(provider(person))
     entries = person_history(person=person)
     if entries:
         s = _section("history", _("Journal des actions"), ActivityLog, ("object_repr", "actor_label"), org_id)
@@ -405,6 +433,96 @@ def _evaluation_sections(person: Person, org_id: int) -> list[Section]:
         )
     sections.append(s)
     return sections
+
+
+def _competency_sections(person: Trainee, org_id: int) -> list[Section]:
+    """The trainee's competency record (what the trainers' skills assessments prove, docs/credentials.md) and the
+    verifiable credentials issued from it: each with its id, date, status and the signed credential itself."""
+    sections: list[Section] = []
+    entries = record_entries(organisation_id=org_id, trainee_ids=[person.pk])
+    if entries:
+        s = _section("competency_record", _("Relevé de compétences"), Participant, (), org_id)
+        s.source = str(
+            _(
+                "Évaluation des acquis de la formation par le ou la formateur·rice, reliée aux compétences d'un "
+                "référentiel publié (les objectifs de la formation)"
+            )
+        )
+        s.fields = {
+            "competency": _("compétence"),
+            "referentiel": _("référentiel"),
+            "level": _("niveau atteint"),
+            "objective": _("objectif de la formation"),
+            "session": _("session"),
+            "start_date": _("début"),
+            "end_date": _("fin"),
+            "evaluator": _("évalué·e par"),
+            "assessed_on": _("évalué le"),
+        }
+        s.records = [
+            {
+                "competency": f"{e.competency_code} {e.competency_label}",
+                "referentiel": f"{e.referentiel_title} {e.version_number}",
+                "level": str(e.level_label),
+                "objective": e.objective,
+                "session": e.session_title,
+                "start_date": e.start_date.isoformat() if e.start_date else "",
+                "end_date": e.end_date.isoformat() if e.end_date else "",
+                "evaluator": e.evaluator,
+                "assessed_on": e.assessed_on.isoformat(),
+            }
+            for e in entries
+        ]
+        sections.append(s)
+    issued = list(
+        IssuedCredential.objects.filter(organisation_id=org_id, trainee=person)
+        .select_related("competency", "session")
+        .order_by("created_at", "pk")
+    )
+    if issued:
+        names = ("level", "revoked_at", "revocation_reason", "token")
+        s = _section("credentials", _("Attestations numériques de compétences"), IssuedCredential, names, org_id)
+        s.fields = {
+            "id": _("identifiant"),
+            "issued_at": _("émise le"),
+            "competency": _("compétence"),
+            "session": _("session"),
+            "status": _("statut"),
+            **s.fields,
+            "file": _("fichier de l'archive"),
+            "verification": _("où la vérifier"),
+            "status_list": _("liste de révocation publique"),
+        }
+        s.notes = str(
+            _(
+                "Chaque attestation signée (Open Badges 3.0, JWT) est aussi dans l'archive, dans le dossier "
+                "« attestations » : déposez le fichier sur la page de vérification pour la contrôler. Une "
+                "attestation révoquée à l'effacement de vos données n'a plus de contenu signé."
+            )
+        )
+        verify = absolute_url(reverse("public:verify"))
+        status_list = status_list_url(person.organisation.slug)
+        _records(
+            s,
+            issued,
+            lambda c: {
+                "id": str(c),
+                "issued_at": timezone.localtime(c.created_at).isoformat(),
+                "competency": f"{c.competency.code} {c.competency.label}",
+                "session": c.session.title,
+                "status": str(_("révoquée") if c.revoked_at else _("en vigueur")),
+                "file": credential_filename(c) if c.token else "",
+                "verification": verify,
+                "status_list": status_list if c.status_index is not None else "",
+            },
+        )
+        sections.append(s)
+    return sections
+
+
+def credential_filename(credential: IssuedCredential) -> str:
+    """Where the archive holds a credential's signed token."""
+    return f"attestations/{credential.uid}.jwt"
 
 
 def person_documents(*, person: Person) -> list[Document]:

@@ -74,6 +74,14 @@ def _archive(people: list[Person]) -> Archive:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
         archive.writestr("synthese.pdf", export_pdf(data))
+        # The verifiable credentials as issued (signed JWTs), one file each, ready to present on /v/.
+        for subject in data["subjects"]:
+            for section in subject["sections"]:
+                if section["key"] != "credentials":
+                    continue
+                for record in section["records"]:
+                    if record.get("file") and record.get("token"):
+                        archive.writestr(record["file"], record["token"])
     stamp = timezone.localdate().isoformat()
     first = people[0]
     return Archive(f"donnees-{selectors.person_kind(first)}-{first.pk}-{stamp}.zip", buffer.getvalue())
