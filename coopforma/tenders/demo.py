@@ -158,7 +158,7 @@ def _partner(network: Network, moderator_actor: Any) -> Organisation:
         qualiopi_certificate_number="FR-QUA-2025-1203",
     )
     accounts_services.membership_add(
-        organisation=organisation, email=PARTNER_EMAIL, role="admin", first_name="Karim", last_name="Benali"
+        organisation=organisation, email=PARTNER_EMAIL, role="admin", first_name="Nadia", last_name="Ferrand"
     )
     network_services.membership_add(actor=moderator_actor, organisation_slug=PARTNER_SLUG)
     network_services.person_add(actor=moderator_actor, email=PARTNER_EMAIL, role=NetworkRole.MEMBER)
