@@ -22,7 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from coopforma.accounts.models import Organisation
+from coopforma.accounts.models import Organisation, QualiopiCategory
 from coopforma.catalogue.models import Training
 from coopforma.evaluations.selectors import ANSWER_METRICS, figures_by_session
 from coopforma.networks.access import NetworkActor
@@ -455,7 +455,10 @@ def _certificates(consortium: Consortium, org: Organisation, proof: Evidence | N
             "label": "Certificat Qualiopi",
             "number": org.qualiopi_certificate_number,
             "certifier": org.qualiopi_certifier,
-            "categories": list(org.qualiopi_categories or []),
+            "categories": [
+                str(QualiopiCategory(code).label) if code in QualiopiCategory.values else str(code)
+                for code in org.qualiopi_categories or []
+            ],
             "valid_from": org.qualiopi_valid_from.isoformat() if org.qualiopi_valid_from else None,
             "valid_until": until.isoformat() if until else None,
             "in_force": org.qualiopi_valid_on(timezone.localdate()),

@@ -52,7 +52,7 @@ def k(s, settings, tmp_path):  # type: ignore[no-untyped-def]
     s.coop.qualiopi_certificate_number = "QUALI-42"
     s.coop.qualiopi_certifier = "Certif Exemple"
     s.coop.qualiopi_valid_from = dt.date(2024, 1, 1)
-    s.coop.qualiopi_categories = ["actions"]
+    s.coop.qualiopi_categories = ["training"]
     s.coop.save()
     s.proof = Evidence(organisation=s.coop, title="Certificat Qualiopi 2024", dated=dt.date(2024, 1, 15))
     s.proof.file.save("certificat-qualiopi.pdf", ContentFile(PDF), save=True)
@@ -82,7 +82,7 @@ def test_the_kit_lists_the_cv_files_the_cvs_from_records_and_the_certificates(k,
     assert (certificate["number"], certificate["certifier"], certificate["categories"]) == (
         "QUALI-42",
         "Certif Exemple",
-        ["actions"],
+        ["Actions de formation"],
     )
     assert certificate["valid_until"] == "2026-12-31"  # three years from its start (arrêté du 6 juin 2019)
     assert certificate["file"]["filename"].startswith("certificat-qualiopi")
