@@ -398,7 +398,7 @@ def _cv(
     if trainer.cv:
         return {
             "kind": "file",
-            "filename": os.path.basename(trainer.cv.name),
+            "filename": os.path.basename(trainer.cv.name or ""),
             "url": reverse(
                 "tenders:consortium_kit_cv",
                 kwargs={"network": consortium.network.slug, "consortium_id": consortium.pk, "trainer_id": trainer.pk},
@@ -463,7 +463,7 @@ def _certificates(consortium: Consortium, org: Organisation, proof: Evidence | N
             "valid_until": until.isoformat() if until else None,
             "in_force": org.qualiopi_valid_on(timezone.localdate()),
             "file": {
-                "filename": os.path.basename(proof.file.name),
+                "filename": os.path.basename(proof.file.name or ""),
                 "dated": proof.dated.isoformat(),
                 "url": reverse(
                     "tenders:consortium_kit_certificate",
