@@ -298,6 +298,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "tenders.consortium.contract_started": _("Sessions et facturation du marché remporté préparées"),
     "tenders.consortium.created": _("Groupement formé"),
     "tenders.consortium.deadline_moved": _("Date limite du groupement déplacée par l'avis"),
+    "tenders.consortium.drafts_created": _("Brouillons de factures et d'inscriptions du marché remporté préparés"),
     "tenders.consortium.member_added": _("Membre ajouté au groupement"),
     "tenders.consortium.member_removed": _("Membre retiré du groupement"),
     "tenders.consortium.milestone_created": _("Étape du groupement ajoutée"),

@@ -46,7 +46,9 @@ from coopforma.people import demo as people_demo
 from coopforma.quality import demo as quality_demo
 from coopforma.recognition import demo as recognition_demo
 from coopforma.referentiel import demo as referentiel_demo
+from coopforma.registry import demo as registry_demo
 from coopforma.reporting import demo as reporting_demo
+from coopforma.tenders import demo as tenders_demo
 from coopforma.training_sessions import demo as training_sessions_demo
 
 CREDENTIALS_FILE = "demo-credentials.json"
@@ -70,6 +72,8 @@ PARTS = (
     exchanges_demo.load,
     recognition_demo.load,
     enquiries_demo.load,
+    registry_demo.load,
+    tenders_demo.load,
 )
 
 

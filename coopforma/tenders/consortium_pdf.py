@@ -54,6 +54,35 @@ def _identity_rows(member: dict[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
+def _cv_line(cv: dict[str, Any]) -> str:
+    if cv["kind"] == "file":
+        return f"CV joint au dossier : {cv['filename']}"
+    sessions = "; ".join(
+        f"{s['title']} ({s['start_date'] or '—'} – {s['end_date'] or '—'}, {s['hours']} h)"
+        for s in cv["recent_sessions"]
+    )
+    line = (
+        f"CV d'après nos enregistrements : {cv['sessions_delivered']} session(s) animée(s) et terminée(s), "
+        f"{cv['hours_delivered']} h"
+    )
+    return f"{line} — {sessions}" if sessions else line
+
+
+def _certificate_line(certificate: dict[str, Any]) -> str:
+    parts = [certificate["label"], certificate["number"]]
+    if certificate["certifier"]:
+        parts.append(f"({certificate['certifier']})")
+    if certificate["valid_until"]:
+        parts.append(f"jusqu'au {certificate['valid_until']}")
+    if certificate["categories"]:
+        parts.append("— " + ", ".join(certificate["categories"]))
+    if certificate["number"] and not certificate["in_force"]:
+        parts.append("— pas en cours de validité aujourd'hui")
+    if certificate["file"]:
+        parts.append(f"— certificat joint : {certificate['file']['filename']}")
+    return " ".join(p for p in parts if p)
+
+
 def kit_markup(kit: dict[str, Any]) -> str:
     notice, groupement = kit["notice"], kit["groupement"]
     out = [PAGE.format(footer=e(f"Dossier de réponse {notice['idweb']} — au {timezone.localdate():%d/%m/%Y}"))]
@@ -102,8 +131,14 @@ def kit_markup(kit: dict[str, Any]) -> str:
         for trainer in member["trainers"]:
             competencies = ", ".join(f"{c['label']} ({c['level']})" for c in trainer["competencies"])
             out.append(f"- {e(trainer['name'])}{' — ' + e(competencies) if competencies else ''}\n")
+            out.append(f"  {e(_cv_line(trainer['cv']))}\n")
         if not member["trainers"]:
             out.append("Aucune personne de ce membre dans l'équipe.\n")
+        out.append("\n== Certificats\n")
+        for certificate in member["certificates"]:
+            out.append(f"- {e(_certificate_line(certificate))}\n")
+        if not member["certificates"]:
+            out.append("Aucun certificat enregistré pour ce membre.\n")
         out.append("\n")
     out.append("= Mémoire technique (trame)\n")
     for number, section in enumerate(kit["technical_memo"]["sections"], start=1):

@@ -11,6 +11,7 @@ figure the records do not hold is left out (a member without a BPF turnover has 
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,13 +19,16 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
-from coopforma.accounts.models import Organisation
+from coopforma.accounts.models import Organisation, QualiopiCategory
 from coopforma.catalogue.models import Training
 from coopforma.evaluations.selectors import ANSWER_METRICS, figures_by_session
 from coopforma.networks.access import NetworkActor
 from coopforma.offers.relevance import WORD, normalise, stem
-from coopforma.people.models import Trainer
+from coopforma.people.models import Trainee, Trainer
+from coopforma.quality.models import Evidence
 from coopforma.referentiel.models import TrainerCompetency, TrainerCompetencyState
 from coopforma.reporting.models import BpfCharges
 from coopforma.tenders.models import (
@@ -296,6 +300,23 @@ def answered_lots(consortium: Consortium) -> list[NoticeLot | None]:
     return lots
 
 
+def lot_contracts(consortium: Consortium) -> list[ConsortiumLotContract]:
+    """The lots started of a won groupement, with their session and drafts (invoice, enrolment)."""
+    return list(consortium.contracts.select_related("lot", "session", "invoice", "enrolment").order_by("lot__pk", "pk"))
+
+
+def buyer_trainees(consortium: Consortium) -> list[Trainee]:
+    """The trainees of the buyer (the groupement's client) recorded in the mandataire's organisation: those an
+    enrolment of a won lot may be drafted with."""
+    if consortium.client_id is None:
+        return []
+    return list(
+        Trainee.objects.filter(organisation_id=consortium.mandataire_id, client_id=consortium.client_id).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+
+
 def _rate(value: Decimal | None) -> int | None:
     return int(value) if value is not None else None
 
@@ -348,6 +369,135 @@ def _programme(training: Training, words: list[str]) -> dict[str, Any]:
     }
 
 
+SESSIONS_PER_CV = 10
+
+
+def sessions_delivered(trainer_ids: list[int]) -> dict[int, list[Session]]:
+    """The sessions each trainer delivered (done, the trainer among its trainers), latest first: the generated
+    CV's experience, only what the records prove."""
+    found: dict[int, list[Session]] = defaultdict(list)
+    if not trainer_ids:
+        return found
+    through = Session.trainers.through
+    pairs = (
+        through.objects.filter(trainer_id__in=trainer_ids, session__status=SessionStatus.DONE)
+        .select_related("session")
+        .order_by("-session__end_date", "-session__start_date", "-session_id")
+    )
+    for pair in pairs:
+        found[pair.trainer_id].append(pair.session)
+    return found
+
+
+def _cv(
+    consortium: Consortium, trainer: Trainer, competencies: list[dict[str, Any]], delivered: dict[int, list[Session]]
+) -> dict[str, Any]:
+    """A team trainer's CV: the file of their people profile when it holds one (downloaded through the
+    groupement by those who read it), else one generated from the records only — their validated competencies of
+    the network's référentiel and the sessions they delivered."""
+    if trainer.cv:
+        return {
+            "kind": "file",
+            "filename": os.path.basename(trainer.cv.name or ""),
+            "url": reverse(
+                "tenders:consortium_kit_cv",
+                kwargs={"network": consortium.network.slug, "consortium_id": consortium.pk, "trainer_id": trainer.pk},
+            ),
+        }
+    sessions = delivered.get(trainer.pk, [])
+    return {
+        "kind": "records",
+        "competencies": competencies,
+        "sessions_delivered": len(sessions),
+        "hours_delivered": sum(s.total_minutes for s in sessions) // 60,
+        "recent_sessions": [
+            {
+                "title": s.title,
+                "start_date": s.start_date.isoformat() if s.start_date else None,
+                "end_date": s.end_date.isoformat() if s.end_date else None,
+                "hours": s.total_minutes // 60,
+            }
+            for s in sessions[:SESSIONS_PER_CV]
+        ],
+    }
+
+
+def _is_qualiopi_certificate(title: str) -> bool:
+    words = normalise(title)
+    return "certificat" in words and "qualiopi" in words
+
+
+def qualiopi_certificate_files(organisation_ids: list[int]) -> dict[int, Evidence]:
+    """Per organisation, its Qualiopi certificate file when it recorded one: the latest proof of the whole OF
+    (no member structure) with a file, whose title says « certificat » and « Qualiopi »."""
+    found: dict[int, Evidence] = {}
+    proofs = (
+        Evidence.objects.filter(organisation_id__in=organisation_ids, member_structure__isnull=True)
+        .exclude(file="")
+        .filter(title__icontains="qualiopi")
+        .order_by("-dated", "-pk")
+    )
+    for proof in proofs:
+        if proof.organisation_id not in found and _is_qualiopi_certificate(proof.title):
+            found[proof.organisation_id] = proof
+    return found
+
+
+def _certificates(consortium: Consortium, org: Organisation, proof: Evidence | None) -> list[dict[str, Any]]:
+    """The OF's certificates as recorded: the Qualiopi certificate (number, certifier, dates, categories, in
+    force today) and its file when one is recorded; nothing when neither is."""
+    if not org.qualiopi_certificate_number and proof is None:
+        return []
+    until = org.qualiopi_valid_until_or_deduced
+    return [
+        {
+            "kind": "qualiopi",
+            "label": "Certificat Qualiopi",
+            "number": org.qualiopi_certificate_number,
+            "certifier": org.qualiopi_certifier,
+            "categories": [
+                str(QualiopiCategory(code).label) if code in QualiopiCategory.values else str(code)
+                for code in org.qualiopi_categories or []
+            ],
+            "valid_from": org.qualiopi_valid_from.isoformat() if org.qualiopi_valid_from else None,
+            "valid_until": until.isoformat() if until else None,
+            "in_force": org.qualiopi_valid_on(timezone.localdate()),
+            "file": {
+                "filename": os.path.basename(proof.file.name or ""),
+                "dated": proof.dated.isoformat(),
+                "url": reverse(
+                    "tenders:consortium_kit_certificate",
+                    kwargs={
+                        "network": consortium.network.slug,
+                        "consortium_id": consortium.pk,
+                        "organisation_id": org.pk,
+                    },
+                ),
+            }
+            if proof is not None
+            else None,
+        }
+    ]
+
+
+def kit_cv_file(consortium: Consortium, trainer_id: int) -> Trainer:
+    """The CV file of a trainer of the groupement's team (404: not in the team, or no file)."""
+    link = consortium.team.select_related("trainer").filter(trainer_id=trainer_id).first()
+    if link is None or not link.trainer.cv:
+        raise Http404
+    return link.trainer
+
+
+def kit_certificate_file(consortium: Consortium, organisation_id: int) -> Evidence:
+    """The Qualiopi certificate file of a member organisation of the groupement (404 otherwise)."""
+    if not consortium.members.filter(organisation_id=organisation_id).exists():
+        raise Http404
+    proof = qualiopi_certificate_files([organisation_id]).get(organisation_id)
+    if proof is None:
+        raise Http404
+    return proof
+
+
 def response_kit(consortium: Consortium) -> dict[str, Any]:
     """Everything the answer needs that our records hold, per member; see the module's docstring."""
     notice = consortium.notice
@@ -367,6 +517,10 @@ def response_kit(consortium: Consortium) -> dict[str, Any]:
             {"code": link.competency.code, "label": link.competency.label, "level": link.get_level_display()}
         )
     lots = {lot.pk: lot for lot in notice.lots.all()}
+    delivered = sessions_delivered([t.trainer_id for t in team])
+    certificate_files = qualiopi_certificate_files(
+        [m.organisation_id for m in consortium.members.all()]  # one query, not one per member
+    )
     kit_members = []
     memo_trainings: list[dict[str, Any]] = []
     for member in members(consortium):
@@ -391,10 +545,12 @@ def response_kit(consortium: Consortium) -> dict[str, Any]:
                     "qualifications": t.trainer.qualifications,
                     "has_cv": bool(t.trainer.cv),
                     "competencies": validated.get(t.trainer_id, []),
+                    "cv": _cv(consortium, t.trainer, validated.get(t.trainer_id, []), delivered),
                 }
                 for t in team
                 if t.trainer.organisation_id == org.pk
             ],
+            "certificates": _certificates(consortium, org, certificate_files.get(org.pk)),
         }
         turnover = _turnover(org)
         if turnover is not None:

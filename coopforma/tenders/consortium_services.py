@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import actor_for as organisation_actor
 from coopforma.accounts.models import Membership
+from coopforma.billing.services import invoice_create_for_client
+from coopforma.core.formatting import fr_date
 from coopforma.core.identifiers import validate_siret
 from coopforma.core.log import log_action
 from coopforma.networks.access import NetworkActor
-from coopforma.people.models import Client, ClientKind
+from coopforma.people.models import Client, ClientKind, Trainee
 from coopforma.people.services import client_create
 from coopforma.tenders.consortium_selectors import (
     answered_lots,
@@ -50,6 +52,9 @@ from coopforma.tenders.models import (
     Nature,
     Notice,
 )
+from coopforma.training_sessions.models import EnrolmentStatus
+from coopforma.training_sessions.services.enrolments import enrolment_create
+from coopforma.training_sessions.services.participants import participant_add
 from coopforma.training_sessions.services.sessions import session_create
 
 FULL = 1000  # per-mille
@@ -586,11 +591,28 @@ def contract_start(
         raise ValidationError(errors)
     names = {lot.pk: str(lot) for lot in wanted if lot is not None}
     contracts = []
+    start, end = consortium.period_start, consortium.period_end
+    notes = _("Marché public BOAMP n° %(idweb)s.") % {"idweb": consortium.notice.idweb}
+    if start:
+        notes += " " + (
+            _("Période d'exécution : du %(start)s au %(end)s.") % {"start": fr_date(start), "end": fr_date(end)}
+            if end
+            else _("Période d'exécution : à partir du %(start)s.") % {"start": fr_date(start)}
+        )
     with transaction.atomic():
         for lot_id, (training_id, amount_cents) in sorted(lots.items(), key=lambda kv: kv[0] or 0):
             training = trainings[training_id]
             title = training.title if lot_id is None else f"{training.title} — {_('lot')} {names[lot_id]}"
-            session = session_create(actor=org_actor, training_id=training_id, title=title[:200])
+            # The execution period, when known, gives the session its first day (a whole day, default hours):
+            # the OF then plans the other days in the session's calendar.
+            session = session_create(
+                actor=org_actor,
+                training_id=training_id,
+                title=title[:200],
+                notes=notes,
+                first_date=start,
+                first_period="both" if start else "",
+            )
             contracts.append(
                 ConsortiumLotContract.objects.create(
                     consortium=consortium,
@@ -610,6 +632,118 @@ def contract_start(
             data={"lots": [[c.lot_id, c.session_id, c.amount_cents] for c in contracts]},
         )
     return contracts
+
+
+MAX_HEADCOUNT = 10_000
+MAX_ENROLMENT_PRICE_CENTS = 2_147_483_647  # training_sessions.Enrolment.price_cents (a positive integer field)
+
+
+def contract_drafts_create(
+    *,
+    actor: NetworkActor,
+    consortium: Consortium,
+    trainees: dict[int | None, list[int]] | None = None,
+    headcounts: dict[int | None, int | None] | None = None,
+) -> list[ConsortiumLotContract]:
+    """From a started contract (contract_start), in the mandataire's organisation, by a person allowed to bill
+    there (`billing.manage`): per lot (lot id, None for the whole notice), a draft invoice to the buyer (the
+    client) for the lot's amount with its Chorus Pro data (billing's `invoice_create_for_client`: a draft, the OF
+    issues it through the normal billing flow, which gives the number and the legal mentions); and, only when the
+    trainees are known (`trainees[lot]`: trainees of the buyer recorded in the organisation), a provisional
+    enrolment of the buyer in the lot's session at the lot's amount with those trainees — otherwise the planned
+    headcount (`headcounts[lot]`), when given, is kept on the lot. Once; any error: a French message, nothing
+    written."""
+    actor.require("tenders.view")
+    if consortium.network_id != actor.network.pk:
+        raise PermissionDenied
+    trainees, headcounts = trainees or {}, headcounts or {}
+    contracts = {c.lot_id: c for c in consortium.contracts.select_related("lot", "session").order_by("pk")}
+    if consortium.state != ConsortiumState.WON or not contracts or consortium.client_id is None:
+        raise ValidationError(_("Lancez d'abord le marché remporté : les sessions par lot viennent avant."))
+    if any(c.invoice_id or c.enrolment_id for c in contracts.values()):
+        raise ValidationError(_("Les brouillons de ce marché sont déjà préparés."))
+    org_actor = _mandataire_actor(actor, consortium, "billing.manage")
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if set(trainees) - set(contracts) or set(headcounts) - set(contracts):
+        error("__all__", _("Un lot indiqué n'est pas un lot lancé de ce marché."))
+    known = set(
+        Trainee.objects.filter(organisation_id=consortium.mandataire_id, client_id=consortium.client_id).values_list(
+            "pk", flat=True
+        )
+    )
+    for lot_id, ids in trainees.items():
+        if set(ids) - known:
+            error(
+                f"trainees_{lot_id or 0}",
+                _("Choisissez des stagiaires de l'acheteur enregistré·es dans l'organisation mandataire."),
+            )
+    for lot_id, count in headcounts.items():
+        if count is not None and (
+            not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_HEADCOUNT
+        ):
+            error(f"headcount_{lot_id or 0}", _("L'effectif prévu est un nombre entier entre 1 et 10 000."))
+    for lot_id, contract in contracts.items():
+        if contract.session is None:
+            error("__all__", _("La session d'un lot a été supprimée : ce lot ne peut plus être préparé ici."))
+        if trainees.get(lot_id) and contract.amount_cents > MAX_ENROLMENT_PRICE_CENTS:
+            error(f"trainees_{lot_id or 0}", _("Le montant de ce lot dépasse le prix d'une inscription."))
+    if errors:
+        raise ValidationError(errors)
+    notice = consortium.notice
+    with transaction.atomic():
+        for lot_id, contract in sorted(contracts.items(), key=lambda kv: kv[0] or 0):
+            assert contract.session is not None
+            where = _("lot %(lot)s") % {"lot": contract.lot} if contract.lot else _("avis entier")
+            reference = _("Marché public BOAMP n° %(idweb)s — %(where)s") % {"idweb": notice.idweb, "where": where}
+            enrolment = None
+            chosen = sorted(set(trainees.get(lot_id) or []))
+            if chosen:
+                enrolment = enrolment_create(
+                    actor=org_actor,
+                    session_id=contract.session.pk,
+                    client_id=consortium.client_id,
+                    price_cents=contract.amount_cents,
+                    status=EnrolmentStatus.PROVISIONAL,
+                    notes=reference,
+                )
+                for trainee_id in chosen:
+                    participant_add(
+                        actor=org_actor,
+                        session_id=contract.session.pk,
+                        enrolment_id=enrolment.pk,
+                        trainee_id=trainee_id,
+                    )
+            invoice = invoice_create_for_client(
+                actor=org_actor,
+                client_id=consortium.client_id,
+                session_id=contract.session.pk,
+                enrolment_id=enrolment.pk if enrolment else None,
+                label=f"{contract.session.title} — {reference}"[:300],
+                amount_cents=contract.amount_cents,
+                recipient_siret=contract.buyer_siret,
+                chorus_service_code=contract.chorus_service_code,
+                commitment_number=contract.commitment_number,
+                notes=reference,
+            )
+            contract.enrolment, contract.invoice = enrolment, invoice
+            contract.planned_headcount = headcounts.get(lot_id)
+            contract.save(update_fields=["enrolment", "invoice", "planned_headcount", "updated_at"])
+        log_action(
+            actor=actor.user,
+            obj=consortium,
+            action="tenders.consortium.drafts_created",
+            data={
+                "lots": [
+                    [c.lot_id, c.invoice_id, c.enrolment_id, c.planned_headcount]
+                    for c in sorted(contracts.values(), key=lambda c: c.lot_id or 0)
+                ]
+            },
+        )
+    return list(contracts.values())
 
 
 def calendar_feed_renew(*, actor: NetworkActor, consortium: Consortium) -> str:

@@ -2,11 +2,12 @@
 """Pages of the consortium builder (/reseaux/<network>/appels-d-offres/groupements/…): the groupements I may
 read (consortium_selectors), the moderators' forms (consortium_services) and the response kit (page and JSON)."""
 
+import os
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from coopforma.tenders.forms import (
     ConsortiumMemberRemoveForm,
     ConsortiumSharesForm,
     ConsortiumStateForm,
+    ContractDraftsForm,
     ContractStartForm,
     MilestoneForm,
 )
@@ -303,7 +305,7 @@ class ContractStartView(ConsortiumMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         consortium = self.get_consortium()
         context["consortium"] = consortium
-        context["contracts"] = list(consortium.contracts.select_related("lot", "session"))
+        context["contracts"] = cs.lot_contracts(consortium)
         context["ready"] = consortium.state == ConsortiumState.WON and consortium.client_id is not None
         return context
 
@@ -325,6 +327,46 @@ class ContractStartView(ConsortiumMixin, ServiceFormView):
 
     def success_url_for(self, obj: Any) -> str:
         return self.url("consortium_contract", consortium_id=obj.pk)
+
+
+class ContractDraftsView(ConsortiumMixin, ServiceFormView):
+    """A started contract: the lots' draft invoices to the buyer, and its provisional enrolments when its
+    trainees are known (else the planned headcount). Readable by those who read the groupement; the service lets
+    only a person of the mandataire allowed to bill do it."""
+
+    template_name = "tenders/consortium_contract_drafts.html"
+    form_class = ContractDraftsForm
+
+    def contracts(self) -> list[Any]:
+        return cs.lot_contracts(self.get_consortium())
+
+    def form_extra_kwargs(self) -> dict[str, Any]:
+        consortium = self.get_consortium()
+        return {
+            "contracts": self.contracts(),
+            "trainees": [(t.pk, t.full_name) for t in cs.buyer_trainees(consortium)],
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        contracts = self.contracts()
+        context["consortium"] = self.get_consortium()
+        context["contracts"] = contracts
+        context["done"] = any(c.invoice_id or c.enrolment_id for c in contracts)
+        return context
+
+    def perform(self, form: Any) -> Any:
+        consortium = self.get_consortium()
+        svc.contract_drafts_create(
+            actor=self.actor, consortium=consortium, trainees=form.trainees(), headcounts=form.headcounts()
+        )
+        return consortium
+
+    def get_success_message(self, obj: Any) -> str:
+        return _("Brouillons préparés dans l'organisation mandataire : émettez les factures depuis la facturation.")
+
+    def success_url_for(self, obj: Any) -> str:
+        return self.url("consortium_contract_drafts", consortium_id=obj.pk)
 
 
 class KitView(ConsortiumMixin, TemplateView):
@@ -378,6 +420,30 @@ def calendar_feed(request: HttpRequest, network: str, token: str) -> HttpRespons
     response["Content-Disposition"] = 'inline; filename="groupement.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def _file_response(field: Any) -> HttpResponse:
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))
+
+
+class KitCvView(ConsortiumMixin, View):
+    """The CV file of a team trainer, for those who read the groupement (never a public media file)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        trainer = cs.kit_cv_file(self.get_consortium(), int(kwargs["trainer_id"]))
+        return _file_response(trainer.cv)
+
+
+class KitCertificateView(ConsortiumMixin, View):
+    """A member's Qualiopi certificate file, for those who read the groupement."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        proof = cs.kit_certificate_file(self.get_consortium(), int(kwargs["organisation_id"]))
+        return _file_response(proof.file)
 
 
 class KitPdfView(ConsortiumMixin, View):

@@ -218,3 +218,38 @@ class ContractStartForm(forms.Form):
             (lot.pk if lot else None): (self.cleaned_data[training], self.cleaned_data[amount])
             for lot, training, amount in self.lot_fields
         }
+
+
+class ContractDraftsForm(forms.Form):
+    """From a started contract, per lot: the buyer's trainees when they are known (a provisional enrolment is
+    drafted with them), else optionally the headcount planned; every lot gets its draft invoice."""
+
+    def __init__(self, *args: Any, contracts: list[Any], trainees: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lot_fields: list[tuple[Any, str, str]] = []
+        for contract in contracts:
+            key = contract.lot_id or 0
+            where = _("lot %(lot)s") % {"lot": contract.lot} if contract.lot else _("l'avis entier")
+            if trainees:
+                self.fields[f"trainees_{key}"] = forms.TypedMultipleChoiceField(
+                    label=_("Stagiaires de l'acheteur pour %(where)s") % {"where": where},
+                    coerce=int,
+                    choices=trainees,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_("Une inscription provisoire de l'acheteur est préparée avec ces stagiaires."),
+                )
+            self.fields[f"headcount_{key}"] = forms.IntegerField(
+                label=_("Effectif prévu pour %(where)s") % {"where": where},
+                required=False,
+                min_value=1,
+                max_value=10_000,
+                help_text=_("Si les stagiaires ne sont pas encore connu·es."),
+            )
+            self.lot_fields.append((contract.lot_id, f"trainees_{key}", f"headcount_{key}"))
+
+    def trainees(self) -> dict[int | None, list[int]]:
+        return {lot_id: self.cleaned_data.get(field) or [] for lot_id, field, _count in self.lot_fields}
+
+    def headcounts(self) -> dict[int | None, int | None]:
+        return {lot_id: self.cleaned_data.get(field) for lot_id, _names, field in self.lot_fields}

@@ -449,6 +449,25 @@ class ConsortiumLotContract(TimeStampedModel):
     buyer_siret = models.CharField(_("SIRET de l'acheteur (Chorus Pro)"), max_length=14)
     chorus_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
     commitment_number = models.CharField(_("n° d'engagement (bon de commande)"), max_length=50, blank=True)
+    # The drafts made from the started lot (consortium_services.contract_drafts_create): the buyer's enrolment
+    # in the session when its trainees are known, else the headcount planned; the lot's draft invoice.
+    planned_headcount = models.PositiveIntegerField(_("effectif prévu"), null=True, blank=True)
+    enrolment = models.ForeignKey(
+        "training_sessions.Enrolment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inscription (brouillon)"),
+    )
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facture (brouillon)"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

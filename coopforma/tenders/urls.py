@@ -62,6 +62,11 @@ urlpatterns = [
         name="consortium_contract",
     ),
     path(
+        "groupements/<int:consortium_id>/marche/brouillons/",
+        consortium_views.ContractDraftsView.as_view(),
+        name="consortium_contract_drafts",
+    ),
+    path(
         "groupements/<int:consortium_id>/agenda/",
         consortium_views.CalendarFeedView.as_view(),
         name="consortium_calendar_feed",
@@ -75,6 +80,16 @@ urlpatterns = [
         "groupements/<int:consortium_id>/dossier.pdf", consortium_views.KitPdfView.as_view(), name="consortium_kit_pdf"
     ),
     path("groupements/<int:consortium_id>/dossier/", consortium_views.KitView.as_view(), name="consortium_kit"),
+    path(
+        "groupements/<int:consortium_id>/dossier/cv/<int:trainer_id>/",
+        consortium_views.KitCvView.as_view(),
+        name="consortium_kit_cv",
+    ),
+    path(
+        "groupements/<int:consortium_id>/dossier/certificat/<int:organisation_id>/",
+        consortium_views.KitCertificateView.as_view(),
+        name="consortium_kit_certificate",
+    ),
     path(
         "groupements/<int:consortium_id>/dossier.json",
         consortium_views.KitJsonView.as_view(),

@@ -28,6 +28,7 @@ from coopforma.billing.services.fiscal_years import fiscal_year, fiscal_year_clo
 from coopforma.billing.services.funders import FUNDER_FIELDS, funder_create, funders_seed
 from coopforma.billing.services.invoices import (
     balance_cents,
+    invoice_create_for_client,
     invoice_create_for_enrolment,
     invoice_delete_draft,
     invoice_issue,
@@ -57,6 +58,7 @@ __all__ = [
     "fiscal_year_close",
     "funder_create",
     "funders_seed",
+    "invoice_create_for_client",
     "invoice_create_for_enrolment",
     "invoice_delete_draft",
     "invoice_issue",

@@ -59,7 +59,7 @@ from coopforma.core.identifiers import format_iban
 from coopforma.core.legal import nda_mention
 from coopforma.core.log import diff, log_action, snapshot
 from coopforma.core.money import format_cents, vat_mention
-from coopforma.people.models import ClientKind, MemberStructure, TrainerEmployer
+from coopforma.people.models import Client, ClientKind, MemberStructure, TrainerEmployer
 from coopforma.training_sessions.models import (
     CpfState,
     Enrolment,
@@ -219,6 +219,62 @@ def invoice_create_for_enrolment(*, actor: Actor, enrolment_id: int) -> list[Inv
                 }
             )
     return created
+
+
+def invoice_create_for_client(
+    *,
+    actor: Actor,
+    client_id: int,
+    label: str,
+    amount_cents: int,
+    session_id: int | None = None,
+    enrolment_id: int | None = None,
+    recipient_siret: str = "",
+    chorus_service_code: str = "",
+    commitment_number: str = "",
+    notes: str = "",
+) -> Invoice:
+    """A draft invoice of one line to a client of the organisation (a public buyer's contract, a lot of a won
+    call for tenders): the amount agreed, the client as recipient, its Chorus Pro data (SIRET, service code,
+    commitment number). A draft only: no number, no legal mentions; it is issued through `invoice_issue` like any
+    other. With an enrolment, the draft is that enrolment's (it is then billed once)."""
+    _manage(actor)
+    client = Client.objects.filter(organisation_id=actor.organisation_id, pk=client_id).first()
+    if client is None:
+        raise ValidationError({"client": _("Client introuvable, ou hors de votre organisation.")})
+    session = None
+    if session_id is not None:
+        session = Session.objects.filter(organisation_id=actor.organisation_id, pk=session_id).first()
+        if session is None:
+            raise ValidationError({"session": _("Session introuvable, ou hors de votre organisation.")})
+    enrolment = None
+    if enrolment_id is not None:
+        enrolment = Enrolment.objects.filter(
+            organisation_id=actor.organisation_id, pk=enrolment_id, client=client, session=session
+        ).first()
+        if enrolment is None:
+            raise ValidationError({"enrolment": _("Inscription introuvable pour ce client et cette session.")})
+        if _open_invoices_of(enrolment):
+            raise ValidationError({"enrolment": _("Cette inscription est déjà facturée.")})
+    if not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents <= 0:
+        raise ValidationError({"amount_cents": _("Le montant est un nombre de centimes supérieur à 0.")})
+    with transaction.atomic():
+        return _create_draft(
+            actor=actor,
+            kind=InvoiceKind.INVOICE,
+            client=client,
+            session=session,
+            enrolment=enrolment,
+            payer_kind=client_payer_kind(client),
+            recipient_name=client.name,
+            recipient_address=_client_address(client),
+            recipient_siret=recipient_siret or client.siret,
+            recipient_email=client.email,
+            chorus_service_code=chorus_service_code,
+            commitment_number=commitment_number,
+            lines=[{"label": label, "unit_price_cents": amount_cents, "enrolment": enrolment}],
+            notes=notes,
+        )
 
 
 def _client_share_lines(

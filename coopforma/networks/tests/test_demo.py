@@ -27,7 +27,10 @@ def test_the_demo_network(loaded_demo):
     network = Network.objects.get(slug=NETWORK_SLUG)
     admin = User.objects.get(email=next(a.email for a in ACCOUNTS if a.key == "admin"))
     assert network.people.get(user=admin).role == "moderator"
-    assert network.organisations.get().organisation == loaded_demo.organisation
+    # The demo cooperative, and « Scop Les Passeurs » (tenders/demo.py: a groupement needs two members).
+    assert sorted(network.organisations.values_list("organisation__slug", flat=True)) == sorted(
+        [loaded_demo.organisation.slug, "scop-les-passeurs"]
+    )
     assert set(network.partners.values_list("kind", "state")) == {
         ("ptce", PartnerState.PUBLISHED),
         ("tiers_lieu", PartnerState.PUBLISHED),

@@ -3,18 +3,23 @@
 training chosen, through the sessions' service, and per lot what billing needs (amount in cents, the buyer's
 Chorus Pro data). Only a person of the mandataire allowed to create sessions; a refused form writes nothing."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from coopforma.accounts.models import Membership
+from coopforma.billing.models import Invoice
 from coopforma.catalogue.models import TrainingStatus
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.core.log import ActivityLog
+from coopforma.people.tests.factories import TraineeFactory
 from coopforma.tenders import consortium_services as svc
 from coopforma.tenders import services
 from coopforma.tenders.models import ConsortiumLotContract, NoticeLot
 from coopforma.tenders.tests.factories import notice, scenario
-from coopforma.training_sessions.models import Session
+from coopforma.training_sessions.models import Enrolment, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +207,134 @@ def test_the_api_gives_the_lots_started_to_the_groupements_members_in_constant_q
         ("2", 700_050, "EJ-1"),
     ]
     assert items[0]["milestones"] == []  # the notice had no deadline
+
+
+# --- the first dates from the execution period; the drafts (invoices, enrolments) from a started contract -------
+
+
+def started(s, **kwargs):  # type: ignore[no-untyped-def]
+    return svc.contract_start(
+        actor=s.actor(s.coop_user),
+        consortium=s.consortium,
+        lots={s.lot1.pk: (s.training.pk, 800_000), s.lot2.pk: (s.training.pk, 700_050)},
+        buyer_siret=SIRET,
+        chorus_service_code="SERV-FORMATION",
+        commitment_number="EJ-2026/0042",
+        **kwargs,
+    )
+
+
+def test_the_sessions_first_day_is_the_start_of_the_execution_period_when_known(s):  # type: ignore[no-untyped-def]
+    s.consortium.period_start, s.consortium.period_end = dt.date(2027, 3, 1), dt.date(2027, 6, 30)
+    s.consortium.save()
+    contracts = started(s)
+    for contract in contracts:
+        session = Session.objects.get(pk=contract.session_id)
+        assert (session.start_date, session.end_date) == (dt.date(2027, 3, 1), dt.date(2027, 3, 1))
+        assert session.total_minutes > 0
+        assert "du 1er mars 2027 au 30 juin 2027" in session.notes or "01/03/2027" in session.notes
+        assert s.notice.idweb in session.notes
+
+
+def test_without_an_execution_period_the_sessions_have_no_date(s):  # type: ignore[no-untyped-def]
+    for contract in started(s):
+        session = Session.objects.get(pk=contract.session_id)
+        assert session.start_date is None and not session.slots.exists()
+
+
+def drafts_url(slug, consortium):  # type: ignore[no-untyped-def]
+    return reverse("tenders:consortium_contract_drafts", kwargs={"network": slug, "consortium_id": consortium.pk})
+
+
+def test_one_draft_invoice_per_lot_to_the_buyer_with_its_chorus_data_and_enrolments_only_for_known_trainees(  # type: ignore[no-untyped-def]
+    s, web
+):
+    started(s)
+    buyer = s.consortium.client
+    known = [TraineeFactory(organisation=s.coop, client=buyer) for _i in range(2)]
+    TraineeFactory(organisation=s.coop)  # not the buyer's: not offered
+    client = web(s.coop_user)
+    page = client.get(drafts_url("reseau-coop", s.consortium)).content.decode()
+    assert known[0].last_name in page and f"headcount_{s.lot2.pk}" in page
+    response = client.post(
+        drafts_url("reseau-coop", s.consortium),
+        {f"trainees_{s.lot1.pk}": [t.pk for t in known], f"headcount_{s.lot2.pk}": "15"},
+    )
+    assert response.status_code == 302
+    contracts = {c.lot_id: c for c in ConsortiumLotContract.objects.select_related("invoice", "enrolment")}
+    invoices = Invoice.objects.filter(organisation=s.coop).order_by("pk")
+    assert invoices.count() == 2
+    for lot, amount in [(s.lot1, 800_000), (s.lot2, 700_050)]:
+        invoice = contracts[lot.pk].invoice
+        assert invoice is not None
+        assert (invoice.status, invoice.number, invoice.client_id, invoice.total_ht_cents) == (
+            "draft",
+            "",
+            buyer.pk,
+            amount,
+        )
+        assert (invoice.recipient_siret, invoice.chorus_service_code, invoice.commitment_number) == (
+            SIRET,
+            "SERV-FORMATION",
+            "EJ-2026/0042",
+        )
+        assert invoice.session_id == contracts[lot.pk].session_id and invoice.legal == {}
+        assert s.notice.idweb in invoice.lines.get().label
+    # Lot 1: its trainees were known — a provisional enrolment at the lot's amount, with them.
+    enrolment = contracts[s.lot1.pk].enrolment
+    assert enrolment is not None and (enrolment.status, enrolment.price_cents) == ("provisional", 800_000)
+    assert set(enrolment.participants.values_list("trainee_id", flat=True)) == {t.pk for t in known}
+    assert contracts[s.lot1.pk].invoice.enrolment_id == enrolment.pk
+    # Lot 2: no trainee known — no enrolment, the headcount planned.
+    assert contracts[s.lot2.pk].enrolment is None and contracts[s.lot2.pk].planned_headcount == 15
+    assert Enrolment.objects.count() == 1
+    assert ActivityLog.objects.filter(action="tenders.consortium.drafts_created").count() == 1
+    # Once.
+    with pytest.raises(ValidationError, match="déjà préparés"):
+        svc.contract_drafts_create(actor=s.actor(s.coop_user), consortium=s.consortium)
+    # The normal billing flow issues a draft: its number and legal mentions come from billing.
+    assert "Brouillon" in client.get(drafts_url("reseau-coop", s.consortium)).content.decode()
+
+
+def test_a_refused_drafts_request_writes_nothing(s, web):  # type: ignore[no-untyped-def]
+    started(s)
+    stranger = TraineeFactory(organisation=s.coop)  # a trainee of another client
+    other_org = TraineeFactory(organisation=s.other_coop, client=s.consortium.client)
+    actor = s.actor(s.coop_user)
+    for trainees, headcounts, message in [
+        ({s.lot1.pk: [stranger.pk]}, {}, "stagiaires de l'acheteur"),
+        ({s.lot1.pk: [other_org.pk]}, {}, "stagiaires de l'acheteur"),
+        ({}, {s.lot2.pk: 0}, "entre 1 et 10 000"),
+        ({s.lot3.pk: []}, {}, "pas un lot lancé"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            svc.contract_drafts_create(actor=actor, consortium=s.consortium, trainees=trainees, headcounts=headcounts)
+    # Too many trainees for the session (its capacity): refused by the sessions' rules, nothing kept.
+    many = [TraineeFactory(organisation=s.coop, client=s.consortium.client) for _i in range(13)]
+    response = web(s.coop_user).post(
+        drafts_url("reseau-coop", s.consortium), {f"trainees_{s.lot1.pk}": [t.pk for t in many]}
+    )
+    assert response.status_code == 200
+    assert not Invoice.objects.exists() and not Enrolment.objects.exists()
+    assert not ConsortiumLotContract.objects.filter(planned_headcount__isnull=False).exists()
+
+
+def test_only_a_person_of_the_mandataire_allowed_to_bill_and_only_in_our_network(s, web):  # type: ignore[no-untyped-def]
+    started(s)
+    with pytest.raises(PermissionDenied):
+        svc.contract_drafts_create(actor=s.actor(s.moderator), consortium=s.consortium)
+    assert web(s.other_coop_user).post(drafts_url("reseau-coop", s.consortium), {}).status_code == 403
+    # A person of the mandataire without billing.manage (a trainer): 403.
+    Membership.objects.filter(user=s.coop_user).update(role="trainer")
+    assert web(s.coop_user).post(drafts_url("reseau-coop", s.consortium), {}).status_code == 403
+    # Another network's moderator with its own slug and our ids: 404; with ours: 403.
+    assert web(s.outsider).post(drafts_url("autre-reseau", s.consortium), {}).status_code == 404
+    assert web(s.outsider).get(drafts_url("reseau-coop", s.consortium)).status_code == 403
+    assert not Invoice.objects.exists() and not Enrolment.objects.exists()
+
+
+def test_no_drafts_before_the_contract_is_started(s, web):  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError, match="Lancez d'abord"):
+        svc.contract_drafts_create(actor=s.actor(s.coop_user), consortium=s.consortium)
+    page = web(s.coop_user).get(drafts_url("reseau-coop", s.consortium)).content.decode()
+    assert "Lancez d" in page
