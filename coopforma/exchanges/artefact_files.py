@@ -119,13 +119,14 @@ def storage_name(*, network_id: int, file_type: FileType) -> str:
     return f"exchanges/artefacts/{network_id}/{uuid.uuid4().hex}{file_type.extension}"
 
 
-def file_type_of(stored_name: str) -> FileType:
+def file_type_of(stored_name: str | None) -> FileType:
     """The type of a stored file (its extension was chosen from its content when it was stored)."""
-    extension = "." + stored_name.rsplit(".", 1)[-1].lower() if "." in stored_name else ""
+    name = stored_name or ""
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return BY_EXTENSION.get(extension, FileType("application/octet-stream", "", ""))
 
 
-def download_response(stored_name: str, *, title: str) -> FileResponse:
+def download_response(stored_name: str | None, *, title: str) -> FileResponse:
     """The stored file as a download named after the artefact's title (never inline: no uploaded content runs in
     our pages), with the type read from its content when it was stored; 404 when there is none."""
     if not stored_name:
