@@ -10,11 +10,13 @@ Debriefs are declared by each participant, not assessed."""
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from coopforma.api.auth import MEMBER, get_network_actor, permission
 from coopforma.api.params import coded, paged
+from coopforma.exchanges import artefact_files
 from coopforma.exchanges import exchange_selectors as selectors
 from coopforma.exchanges import exchange_services as services
 from coopforma.exchanges.access import require_join
@@ -191,6 +193,13 @@ class ArtefactOut(Schema):
     author_ids: list[int]
     agreed_author_ids: list[int] = Field(description="the authors who agreed to publish it as it stands")
     published_at: datetime | None = Field(description="set once every author agreed")
+    file_content_type: str = Field(
+        description="the attached file's type, read from its content (empty: no file); GET …/file downloads it"
+    )
+
+    @staticmethod
+    def resolve_file_content_type(obj: Artefact) -> str:
+        return artefact_files.file_type_of(obj.file.name).content_type if obj.file else ""
 
     @staticmethod
     def resolve_author_ids(obj: Artefact) -> list[int]:
@@ -285,3 +294,31 @@ def artefact_agreement_create(request: HttpRequest, network_id: str, exchange_id
     actor, exchange = _exchange(request, network_id, exchange_id)
     artefact = selectors.artefact_get(exchange=exchange, artefact_id=artefact_id)
     return Status(201, services.artefact_agree(actor=actor, artefact=artefact))
+
+
+@router.post(
+    E + "/artefacts/{artefact_id}/file",
+    response={201: ArtefactOut},
+    summary="An author attaches or replaces the draft's file (the other authors are asked to agree again)",
+)
+@permission(MEMBER)
+def artefact_file_upload(
+    request: HttpRequest,
+    network_id: str,
+    exchange_id: int,
+    artefact_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008 (ninja's way to declare a multipart field)
+) -> Status:
+    """Multipart field `file`: PDF, ODT, DOCX, JPEG, PNG, WebP, plain text or Markdown, 10 Mo at most, its type
+    read from its content. Refused (422) once the artefact is published: what its authors agreed to stays."""
+    actor, exchange = _exchange(request, network_id, exchange_id)
+    artefact = selectors.artefact_get(exchange=exchange, artefact_id=artefact_id)
+    return Status(201, services.artefact_file_replace(actor=actor, artefact=artefact, file=file))
+
+
+@router.get(E + "/artefacts/{artefact_id}/file", summary="Download an artefact's file (404 when it has none)")
+@permission(MEMBER)
+def artefact_file_get(request: HttpRequest, network_id: str, exchange_id: int, artefact_id: int) -> FileResponse:
+    exchange = _exchange(request, network_id, exchange_id)[1]
+    artefact = selectors.artefact_get(exchange=exchange, artefact_id=artefact_id)
+    return artefact_files.download_response(artefact.file.name, title=artefact.title)

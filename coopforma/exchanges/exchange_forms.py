@@ -185,10 +185,21 @@ class ArtefactForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
+    file = forms.FileField(
+        label=_("Fichier joint"),
+        required=False,
+        help_text=_("PDF, ODT, DOCX, image JPEG, PNG ou WebP, texte ou Markdown ; 10 Mo au plus."),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.odt,.docx,.jpg,.jpeg,.png,.webp,.txt,.md,.markdown"}),
+    )
+    remove_file = forms.BooleanField(label=_("Retirer le fichier joint"), required=False)
 
-    def __init__(self, *args: Any, coauthors: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coauthors: Choices, has_file: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["coauthor_ids"].choices = coauthors  # type: ignore[attr-defined]
+        if has_file:
+            self.fields["file"].label = _("Remplacer le fichier joint")
+        else:
+            del self.fields["remove_file"]
 
 
 class _MembersForm(forms.Form):

@@ -14,11 +14,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopforma.core.log import log_action
+from coopforma.exchanges import artefact_files
 from coopforma.exchanges.access import require_facilitate
 from coopforma.exchanges.exchange_selectors import (
     can_manage,
@@ -360,6 +363,29 @@ def _artefact_values(
     return values, coauthors
 
 
+class _PendingFile:
+    """An uploaded file checked before anything is written, stored inside the service's transaction, removed
+    again if that transaction fails; the file it replaces is removed once the transaction committed."""
+
+    def __init__(self, exchange: Exchange, upload: Any) -> None:
+        self.data, self.type = artefact_files.read_upload(upload)
+        self.name = artefact_files.storage_name(network_id=exchange.network_id, file_type=self.type)
+        self.stored = ""
+
+    def store(self) -> str:
+        self.stored = default_storage.save(self.name, ContentFile(self.data))
+        return self.stored
+
+    def discard(self) -> None:
+        if self.stored:
+            default_storage.delete(self.stored)
+
+
+def _delete_on_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
 def artefact_create(
     *,
     actor: NetworkActor,
@@ -369,20 +395,34 @@ def artefact_create(
     body: str,
     licence: str,
     coauthor_ids: Iterable[int] = (),
+    file: Any = None,
 ) -> Artefact:
-    """A participant drafts a sheet, a story or a tool with co-authors among the participants, under a licence;
-    the drafter agrees at once, the others are asked (published when all agreed)."""
+    """A participant drafts a sheet, a story or a tool with co-authors among the participants, under a licence,
+    with a file attached if they wish (`artefact_files`: type read from the content, 10 Mo at most); the drafter
+    agrees at once, the others are asked (published when all agreed)."""
     participant = my_participant(actor=actor, exchange=exchange)
     if participant is None:
         raise PermissionDenied("exchanges.artefact")
     values, coauthors = _artefact_values(
         exchange, kind=kind, title=title, body=body, licence=licence, coauthor_ids=coauthor_ids
     )
-    with transaction.atomic():
-        artefact = Artefact.objects.create(exchange=exchange, **values)
-        artefact.authors.set({participant.member, *coauthors})
-        log_action(actor=actor.user, obj=exchange, action="exchanges.artefact.drafted", data={"artefact": artefact.pk})
-        _agree(actor, artefact, participant.member)
+    pending = _PendingFile(exchange, file) if file else None
+    try:
+        with transaction.atomic():
+            artefact = Artefact(exchange=exchange, **values)
+            if pending:
+                artefact.file.name = pending.store()
+            artefact.save()
+            artefact.authors.set({participant.member, *coauthors})
+            data: dict[str, Any] = {"artefact": artefact.pk}
+            if pending:
+                data["file"] = pending.type.label
+            log_action(actor=actor.user, obj=exchange, action="exchanges.artefact.drafted", data=data)
+            _agree(actor, artefact, participant.member)
+    except BaseException:
+        if pending:
+            pending.discard()
+        raise
     return artefact
 
 
@@ -391,6 +431,13 @@ def _my_authorship(actor: NetworkActor, artefact: Artefact) -> Member:
     if member is None:
         raise PermissionDenied("exchanges.artefact")
     return member
+
+
+def _require_draft(artefact: Artefact) -> None:
+    """A published artefact is frozen, its file included: its authors agreed to that content under that licence,
+    and its public page shows it. To change it, they draft a new artefact."""
+    if artefact.published_at is not None:
+        raise ValidationError(_("Cette capitalisation est publiée : elle ne change plus."))
 
 
 def artefact_update(
@@ -402,26 +449,61 @@ def artefact_update(
     body: str,
     licence: str,
     coauthor_ids: Iterable[int] = (),
+    file: Any = None,
+    remove_file: bool = False,
 ) -> Artefact:
-    """An author edits the draft: the other authors' agreements are asked again. A published artefact is frozen
-    (its public URL shows what its authors agreed to)."""
+    """An author edits the draft (a new file replaces the old one; `remove_file` takes it away): the other
+    authors' agreements are asked again. A published artefact is frozen (its public URL shows what its authors
+    agreed to): refused."""
     member = _my_authorship(actor, artefact)
-    if artefact.published_at is not None:
-        raise ValidationError(_("Cette capitalisation est publiée : elle ne change plus."))
+    _require_draft(artefact)
     values, coauthors = _artefact_values(
         artefact.exchange, kind=kind, title=title, body=body, licence=licence, coauthor_ids=coauthor_ids
     )
-    with transaction.atomic():
-        for name, value in values.items():
-            setattr(artefact, name, value)
-        artefact.save()
-        artefact.authors.set({member, *coauthors})
-        artefact.agreements.all().delete()
-        log_action(
-            actor=actor.user, obj=artefact.exchange, action="exchanges.artefact.updated", data={"artefact": artefact.pk}
-        )
-        _agree(actor, artefact, member)
+    pending = _PendingFile(artefact.exchange, file) if file else None
+    try:
+        with transaction.atomic():
+            for name, value in values.items():
+                setattr(artefact, name, value)
+            data: dict[str, Any] = {"artefact": artefact.pk}
+            if pending or (remove_file and artefact.file):
+                _delete_on_commit(artefact.file.name)
+                artefact.file.name = pending.store() if pending else ""
+                data["file"] = pending.type.label if pending else ""
+            artefact.save()
+            artefact.authors.set({member, *coauthors})
+            _ask_again(actor, artefact, member, data)
+    except BaseException:
+        if pending:
+            pending.discard()
+        raise
     return artefact
+
+
+def artefact_file_replace(*, actor: NetworkActor, artefact: Artefact, file: Any) -> Artefact:
+    """An author attaches a file to the draft, or replaces its file (the API's upload): an edit like any other,
+    the other authors' agreements are asked again; refused once published."""
+    member = _my_authorship(actor, artefact)
+    _require_draft(artefact)
+    if not file:
+        raise ValidationError({"file": _("Choisissez le fichier à joindre.")})
+    pending = _PendingFile(artefact.exchange, file)
+    try:
+        with transaction.atomic():
+            _delete_on_commit(artefact.file.name)
+            artefact.file.name = pending.store()
+            artefact.save(update_fields=["file", "updated_at"])
+            _ask_again(actor, artefact, member, {"artefact": artefact.pk, "file": pending.type.label})
+    except BaseException:
+        pending.discard()
+        raise
+    return artefact
+
+
+def _ask_again(actor: NetworkActor, artefact: Artefact, member: Member, data: dict[str, Any]) -> None:
+    artefact.agreements.all().delete()
+    log_action(actor=actor.user, obj=artefact.exchange, action="exchanges.artefact.updated", data=data)
+    _agree(actor, artefact, member)
 
 
 def _agree(actor: NetworkActor, artefact: Artefact, member: Member) -> None:

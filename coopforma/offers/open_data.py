@@ -5,9 +5,11 @@
 
 What is published: the active offers the network shows (``selectors.shown_offers``) whose source allows it to be
 republished (``republishable``): the network's own data (its members' catalogues, its partner structures'
-offers) always, under the network's licence (``Network.data_licence``, Licence Ouverte 2.0 by default); an
-offer of an outside source (an LHEO feed, another installation) only when its source's licence is one of
-``OPEN_LICENCES`` — an unknown or closed licence keeps it out, and the page /reseaux/<network>/donnees/ says so.
+offers, its exchanges of know-how: the offers and public exchanges its members consented to show, published by
+exchanges/publication.py under the map's consent rule) always, under the network's licence
+(``Network.data_licence``, Licence Ouverte 2.0 by default); an offer of an outside source (an LHEO feed,
+another installation) only when its source's licence is one of ``OPEN_LICENCES`` — an unknown or closed licence
+keeps it out, and the page /reseaux/<network>/donnees/ says so.
 
 The JSON is also the federation format another Coopforma installation subscribes to (offers/federation.py):
 each offer carries its provenance chain. Files are streamed (offers read by chunks of ``CHUNK``, sessions and
@@ -53,7 +55,10 @@ OPEN_LICENCES: tuple[tuple[str, str], ...] = (
     ("odc-by", "Open Data Commons Attribution"),
     ("domaine public", "Domaine public"),
 )
-OWN_KINDS = (SourceKind.MEMBER_CATALOGUE, SourceKind.PARTNER)
+# The network's own data, republished under its licence. The exchanges' source holds only what the members
+# consented to show (exchanges/publication.py retires an offer as soon as its consent is withdrawn), and the map
+# shows it on its own network only (relevance.candidate_offers), so its feeds never carry another network's.
+OWN_KINDS = (SourceKind.MEMBER_CATALOGUE, SourceKind.PARTNER, SourceKind.EXCHANGES)
 
 
 def _plain(text: str) -> str:

@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from coopforma.accounts.models import User
@@ -133,7 +134,13 @@ def objects_with_id(i: int, **records: Any) -> None:
     LogEntry.objects.create(pk=i, exchange=exchange, author=member, body=f"Journal {mark}")
     Debrief.objects.create(pk=i, participant=participant, learnt=f"Appris {mark}")
     artefact = Artefact.objects.create(
-        pk=i, exchange=exchange, kind=ArtefactKind.SHEET, title=f"Fiche {mark}", body="…", licence=Licence.CC_BY_SA
+        pk=i,
+        exchange=exchange,
+        kind=ArtefactKind.SHEET,
+        title=f"Fiche {mark}",
+        body="…",
+        licence=Licence.CC_BY_SA,
+        file=ContentFile(f"Fiche {mark}".encode(), name="fiche.txt"),
     )
     artefact.authors.add(member)
     Suggestion.objects.create(pk=i, network=network, offer=offer, request=request, score=50)

@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from coopforma.core.views import ServiceFormView
+from coopforma.exchanges import artefact_files
 from coopforma.exchanges import exchange_selectors as selectors
 from coopforma.exchanges import exchange_services as services
 from coopforma.exchanges.exchange_forms import (
@@ -449,7 +450,7 @@ class ArtefactView(ExchangeMixin, ServiceFormView):
 
     def form_extra_kwargs(self) -> dict[str, Any]:
         me = self.my_member.pk if self.my_member else None
-        return {"coauthors": _coauthor_choices(self.exchange, me)}
+        return {"coauthors": _coauthor_choices(self.exchange, me), "has_file": bool(self.object.file)}
 
     def get_initial(self) -> dict[str, Any]:
         a = self.object
@@ -481,6 +482,7 @@ class ArtefactView(ExchangeMixin, ServiceFormView):
             is_author=self.my_member is not None,
             i_agreed=self.my_member is not None and self.my_member.pk in agreed,
             licence_url=LICENCE_URLS.get(artefact.licence, ""),
+            file_type=artefact_files.file_type_of(artefact.file.name) if artefact.file else None,
         )
         return context
 
@@ -504,6 +506,23 @@ class ArtefactAgreeView(ExchangeMixin, View):
         return redirect(self.url("artefact", exchange_id=self.exchange.pk, artefact_id=artefact.pk))
 
 
+class ArtefactFileView(ExchangeMixin, View):
+    """The file of an artefact, for whoever sees the exchange (its participants and facilitators; else 404)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        artefact = selectors.artefact_get(exchange=self.exchange, artefact_id=int(kwargs["artefact_id"]))
+        return artefact_files.download_response(artefact.file.name, title=artefact.title)
+
+
+def artefact_public_file(request: HttpRequest, network: str, artefact_id: int) -> HttpResponse:
+    """The file of a published artefact of a public network (no login), else 404."""
+    network_obj = get_object_or_404(Network, slug=network)
+    artefact = selectors.artefact_public_get(network=network_obj, artefact_id=artefact_id)
+    return artefact_files.download_response(artefact.file.name, title=artefact.title)
+
+
 def artefact_public(request: HttpRequest, network: str, artefact_id: int) -> HttpResponse:
     """The public page of a published artefact (no login): its authors and its licence, only if the network's
     pages are public."""
@@ -517,6 +536,7 @@ def artefact_public(request: HttpRequest, network: str, artefact_id: int) -> Htt
             "artefact": artefact,
             "authors": list(artefact.authors.all()),
             "licence_url": LICENCE_URLS.get(artefact.licence, ""),
+            "file_type": artefact_files.file_type_of(artefact.file.name) if artefact.file else None,
         },
     )
 
@@ -569,6 +589,7 @@ urls = [
     path("expeditions/nouvelle/", ExpeditionCreateView.as_view(), name="expedition_create"),
     path("compagnonnages/nouveau/", TransferCreateView.as_view(), name="transfer_create"),
     path("capitalisations/<int:artefact_id>/", artefact_public, name="artefact_public"),
+    path("capitalisations/<int:artefact_id>/fichier/", artefact_public_file, name="artefact_public_file"),
     path(E, ExchangeView.as_view(), name="exchange"),
     path(E + "modifier/", ExchangeEditView.as_view(), name="exchange_edit"),
     path(E + "etat/", ExchangeStateView.as_view(), name="exchange_state"),
@@ -584,5 +605,6 @@ urls = [
     path(E + "jalons/<int:milestone_id>/supprimer/", MilestoneDeleteView.as_view(), name="milestone_delete"),
     path(E + "capitalisations/ajouter/", ArtefactCreateView.as_view(), name="artefact_create"),
     path(E + "capitalisations/<int:artefact_id>/", ArtefactView.as_view(), name="artefact"),
+    path(E + "capitalisations/<int:artefact_id>/fichier/", ArtefactFileView.as_view(), name="artefact_file"),
     path(E + "capitalisations/<int:artefact_id>/accord/", ArtefactAgreeView.as_view(), name="artefact_agree"),
 ]
