@@ -57,6 +57,7 @@ def write_feed(path: Path, *, sessions: int = 300_000, per_formation: int = 3, s
     formations = max(1, (sessions + per_formation - 1) // per_formation)
     first_day = dt.date(2027, 1, 4)
     written_sessions = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<lheo xmlns="{NAMESPACE}">\n<offres>\n')
         for index in range(formations):

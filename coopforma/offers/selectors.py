@@ -249,7 +249,7 @@ def _member_offer_ids(trainings: set[tuple[str, int]]) -> list[str]:
 
 def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> QuerySet[Offer]:
     """The offers the network shows (`shown_offers`) that match the filters (but `skip`, for a facet's counts)."""
-    offers = Offer.objects.filter(pk__in=shown_offers(network_id=network.pk).values("pk"))
+    offers = shown_offers(network_id=network.pk)
     matching = search.matching(filters.q)
     if matching is not None:
         offers = offers.filter(pk__in=matching)
@@ -314,9 +314,46 @@ def qualiopi_of(offers: list[Offer]) -> dict[int, str]:
     return result
 
 
-def _offer_facet(network: Network, filters: MapFilters, name: str, column: str) -> dict[str, int]:
-    rows = map_offers(network=network, filters=filters, skip=name).order_by().values(column).annotate(n=Count("pk"))
-    return {str(row[column]): row["n"] for row in rows}
+# The offer-level facets: their filter's name in MapFilters → the column (or annotation) they count.
+OFFER_FACETS = {
+    "modality": "modality",
+    "certifying": "certifying",
+    "cpf": "cpf_eligible",
+    "mode": "experience_mode",
+    "qualiopi": "qualiopi",
+}
+
+
+def _offer_cube(network: Network, filters: MapFilters) -> list[dict[str, Any]]:
+    """The matching offers under every filter but the offer-level facets', counted per combination of those
+    facets' columns: a few dozen rows from ONE query, from which every offer-level facet's counts (each under the
+    other facets' choices) are sums in Python (`_cube_counts`) instead of one GROUP BY a facet."""
+    base = filters
+    for name in OFFER_FACETS:
+        base = base.without(name)
+    return list(
+        map_offers(network=network, filters=base)
+        .alias(siren=Substr("provider_siret", 1, 9))
+        .annotate(qualiopi=_qualiopi_status())
+        .order_by()
+        .values(*OFFER_FACETS.values())
+        .annotate(n=Count("pk"))
+    )
+
+
+def _cube_counts(cube: list[dict[str, Any]], filters: MapFilters, name: str) -> dict[str, int]:
+    """Facet `name`'s counts: the cube's rows that pass every other offer-level facet's choice, summed by value."""
+    chosen = {
+        other: getattr(filters, other)
+        for other in OFFER_FACETS
+        if other != name and getattr(filters, other) not in ("", None)
+    }
+    counts: dict[str, int] = {}
+    for row in cube:
+        if all(row[OFFER_FACETS[other]] == value for other, value in chosen.items()):
+            key = str(row[OFFER_FACETS[name]])
+            counts[key] = counts.get(key, 0) + row["n"]
+    return counts
 
 
 def _place_facet(network: Network, filters: MapFilters, name: str, column: str) -> dict[str, int]:
@@ -333,8 +370,10 @@ def _place_facet(network: Network, filters: MapFilters, name: str, column: str) 
 
 
 def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[FacetValue]]:
-    """Each facet's values with the number of offers each would give with the other filters (one query a facet:
-    region, département, modality, certifying, CPF, Qualiopi, experience-based mode)."""
+    """Each facet's values with the number of offers each would give with the other filters: one query for each
+    place facet (region, département: an offer counts once per place it has a session in), one for all the
+    offer-level facets (modality, certifying, CPF, Qualiopi, experience-based mode: `_offer_cube`), and the
+    competencies'."""
     yes_no = [("oui", _("Oui"), "True", True), ("non", _("Non"), "False", False)]
     facets: dict[str, list[FacetValue]] = {}
     regions = _place_facet(network, filters, "region", "region")
@@ -347,34 +386,27 @@ def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[Facet
         FacetValue(code, f"{code} {geo.departement_name(code)}".strip(), n, code == filters.departement)
         for code, n in sorted(departements.items())
     ]
-    modalities = _offer_facet(network, filters, "modality", "modality")
+    cube = _offer_cube(network, filters)
+    modalities = _cube_counts(cube, filters, "modality")
     facets["modality"] = [
         FacetValue(value, str(label), modalities[value], value == filters.modality)
         for value, label in Modality.choices
         if value in modalities
     ]
-    for name, column in (("certifying", "certifying"), ("cpf", "cpf_eligible")):
-        counts = _offer_facet(network, filters, name, column)
+    for name in ("certifying", "cpf"):
+        counts = _cube_counts(cube, filters, name)
         facets[name] = [
             FacetValue(code, str(label), counts[key], getattr(filters, name) is flag)
             for code, label, key, flag in yes_no
             if key in counts
         ]
-    qualiopi = (
-        map_offers(network=network, filters=filters, skip="qualiopi")
-        .alias(siren=Substr("provider_siret", 1, 9))
-        .annotate(qualiopi=_qualiopi_status())
-        .order_by()
-        .values("qualiopi")
-        .annotate(n=Count("pk"))
-    )
-    qualiopi_counts = {row["qualiopi"]: row["n"] for row in qualiopi}
+    qualiopi_counts = _cube_counts(cube, filters, "qualiopi")
     facets["qualiopi"] = [
         FacetValue(code, str(label), qualiopi_counts[code], code == filters.qualiopi)
         for code, label in QUALIOPI.items()
         if code in qualiopi_counts
     ]
-    modes = _offer_facet(network, filters, "mode", "experience_mode")
+    modes = _cube_counts(cube, filters, "mode")
     facets["mode"] = [
         FacetValue(value, str(label), modes[value], value == filters.mode)
         for value, label in ExperienceMode.choices
