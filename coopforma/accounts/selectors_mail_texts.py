@@ -7,6 +7,7 @@ from django.http import Http404
 
 from coopforma.accounts.actor import Actor
 from coopforma.core.mail_texts import (
+    ORGANISATION,
     MailText,
     all_mail_texts,
     default_source,
@@ -49,13 +50,13 @@ def _row(text: MailText, override: MailTextOverride | None) -> MailTextRow:
 def mail_text_list(*, actor: Actor) -> list[MailTextRow]:
     actor.require("mails.texts")
     overrides = {o.code: o for o in MailTextOverride.objects.filter(organisation_id=actor.organisation_id)}
-    return [_row(text, overrides.get(text.code)) for text in all_mail_texts()]
+    return [_row(text, overrides.get(text.code)) for text in all_mail_texts(scope=ORGANISATION)]
 
 
 def mail_text_get(*, actor: Actor, code: str) -> MailTextRow:
     """One e-mail of the list; 404 for a code the application does not send."""
     actor.require("mails.texts")
-    text = get_mail_text(code)
+    text = get_mail_text(code, scope=ORGANISATION)
     if text is None:
         raise Http404
     override = MailTextOverride.objects.filter(organisation_id=actor.organisation_id, code=code).first()

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from coopforma.accounts.actor import Actor
 from coopforma.core.log import log_action
-from coopforma.core.mail_texts import check_source, get_mail_text
+from coopforma.core.mail_texts import ORGANISATION, check_source, get_mail_text
 from coopforma.core.models import MailTextOverride
 
 
@@ -16,7 +16,7 @@ def mail_text_update(*, actor: Actor, code: str, subject: str, body: str) -> Mai
     """Save the organisation's text (refused, with the reasons in French, when a placeholder is unknown, a required
     one is missing, a secret one is in the subject, or the text is not plain text and placeholders)."""
     actor.require("mails.texts")
-    text = get_mail_text(code)
+    text = get_mail_text(code, scope=ORGANISATION)
     if text is None:
         raise Http404
     subject = " ".join((subject or "").split())
@@ -39,7 +39,7 @@ def mail_text_update(*, actor: Actor, code: str, subject: str, body: str) -> Mai
 def mail_text_reset(*, actor: Actor, code: str) -> None:
     """Back to the application's text (nothing to do when the organisation had not changed it)."""
     actor.require("mails.texts")
-    text = get_mail_text(code)
+    text = get_mail_text(code, scope=ORGANISATION)
     if text is None:
         raise Http404
     override = MailTextOverride.objects.filter(organisation_id=actor.organisation_id, code=code).first()

@@ -20,6 +20,10 @@ Attachments are references to stored files (`MailAttachment`: storage name, file
 SHA-256), kept as a JSON list on the message and read from `default_storage` when it is actually sent: the outbox
 never copies the files. A file missing or altered (its SHA-256 differs) makes that attempt fail with the file named
 (the message stays in the outbox, recorded as failed, and is retried like any transport error).
+
+A message belongs to the organisation that sends it, or to a network (`network=`: the exchanges of know-how, which
+no organisation sends); the reads and the resend below take the owner's scope: the actor's organisation by default,
+a network's messages with `network_id=` (the caller has checked the network's flag: exchanges/mail_selectors.py).
 """
 
 import base64
@@ -134,6 +138,7 @@ def retry_delay(attempts: int) -> timedelta:
 def send_mail_logged(
     *,
     organisation: Any,
+    network: Any = None,
     to: str,
     subject: str,
     body: str,
@@ -147,10 +152,12 @@ def send_mail_logged(
 
     `secrets`: the one-time links and codes the message carries; stored encrypted, never in the text (see above).
     `attachments`: stored files attached when the message is sent (references only, see above).
+    `network`: the network that sends it, when no organisation does (its outbox lists it).
     """
     secrets = [value for value in secrets if value]
     email = OutboundEmail.objects.create(
         organisation=organisation,
+        network=network,
         to=to,
         subject=redact(subject, secrets)[:300],
         body=redact(body, secrets),
@@ -272,11 +279,16 @@ def retry_pending(*, limit: int = 500) -> dict[str, int]:
     return counts
 
 
-def outbox_list(*, actor: Any, status: str = "") -> models.QuerySet[OutboundEmail]:
-    """The organisation's messages, newest first (the view checks the flag)."""
-    queryset = OutboundEmail.objects.filter(organisation_id=actor.organisation_id).defer(
-        "body", "html", "sealed_secrets"
-    )
+def _owned(actor: Any, network_id: int | None) -> models.QuerySet[OutboundEmail]:
+    """The messages of the actor's organisation, or of the network `network_id` (its caller checked the flag)."""
+    if network_id is not None:
+        return OutboundEmail.objects.filter(network_id=network_id, organisation__isnull=True)
+    return OutboundEmail.objects.filter(organisation_id=actor.organisation_id)
+
+
+def outbox_list(*, actor: Any, status: str = "", network_id: int | None = None) -> models.QuerySet[OutboundEmail]:
+    """The organisation's (or the network's) messages, newest first (the view checks the flag)."""
+    queryset = _owned(actor, network_id).defer("body", "html", "sealed_secrets")
     if status in OutboundEmailStatus.values:
         queryset = queryset.filter(status=status)
     return queryset
@@ -287,10 +299,12 @@ def has_secrets(email: OutboundEmail) -> bool:
     return any(_PLACEHOLDER.search(text or "") for text in (email.subject, email.body, email.html))
 
 
-def outbox_get(*, actor: Any, email_id: Any) -> OutboundEmail:
-    """One message of the actor's organisation (Http404 for "missing or not yours"); the view checks the flag."""
+def outbox_get(*, actor: Any, email_id: Any, network_id: int | None = None) -> OutboundEmail:
+    """One message of the actor's organisation or of the network `network_id` (Http404 for "missing or not
+    yours"); the view checks the flag."""
     email = (
-        OutboundEmail.objects.filter(organisation_id=actor.organisation_id, pk=id_or_404(email_id))
+        _owned(actor, network_id)
+        .filter(pk=id_or_404(email_id))
         .select_related("resent_from")
         .prefetch_related("delivery_attempts", "resends")
         .first()
@@ -371,13 +385,14 @@ def can_resend(email: OutboundEmail) -> bool:
     return not has_secrets(email) or email.purpose in _RESENDERS
 
 
-def email_resend(*, actor: Any, email_id: Any) -> OutboundEmail:
-    """Send a message of the organisation again: a new message in the outbox (one new attempt once sent).
+def email_resend(*, actor: Any, email_id: Any, network_id: int | None = None) -> OutboundEmail:
+    """Send a message of the organisation (or of the network `network_id`) again: a new message in the outbox (one
+    new attempt once sent).
 
     A message with a one-time link or code is sent anew by the service that made it (fresh link), never copied:
     its stored text is masked. Refused, writing nothing, when that service cannot resend it."""
     with transaction.atomic():
-        email = lock_for_update(OutboundEmail.objects.filter(organisation_id=actor.organisation_id), email_id)
+        email = lock_for_update(_owned(actor, network_id), email_id)
         if email.to.lower().endswith(".invalid"):  # the address was erased (RGPD): there is nobody to send to
             raise ValidationError(_("L'adresse de ce message a été effacée : il ne peut pas être renvoyé."))
         if email.status == OutboundEmailStatus.QUEUED:
@@ -397,6 +412,7 @@ def email_resend(*, actor: Any, email_id: Any) -> OutboundEmail:
         else:
             new = OutboundEmail.objects.create(
                 organisation_id=email.organisation_id,
+                network_id=email.network_id,
                 to=email.to,
                 subject=email.subject,
                 body=email.body,

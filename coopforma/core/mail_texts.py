@@ -14,6 +14,10 @@ one pass over at most `MAX_BODY` characters of text and the values given: no tem
 attribute or stop the server, and it needs no render worker. An unknown placeholder is refused on save with its
 name; a placeholder the e-mail cannot do without (the one-time link or code the application inserts) cannot be
 removed, and a secret placeholder cannot go into the subject (subjects show in notifications and lists).
+
+An e-mail belongs to one scope: most are sent in an organisation's name (`ORGANISATION`, « Textes des e-mails » of
+the organisation); the exchanges of know-how send theirs in a network's name (`NETWORK`: the network's moderators
+and facilitators rewrite them, exchanges/mail_services.py). A page lists and edits only the texts of its scope.
 """
 
 import re
@@ -27,6 +31,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_SUBJECT = 300
 MAX_BODY = 20_000
+
+ORGANISATION = "organisation"
+NETWORK = "network"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class MailText:
     subject: Any  # default subject, a translated %(key)s text
     body: Any  # default body, a translated %(key)s text
     placeholders: tuple[Placeholder, ...] = field(default_factory=tuple)
+    scope: str = ORGANISATION  # who sends it and rewrites it: an organisation, or a network (NETWORK)
 
     def placeholder(self, name: str) -> Placeholder | None:
         return next((p for p in self.placeholders if p.name == name), None)
@@ -63,12 +71,17 @@ def register(text: MailText) -> None:
     _TEXTS[text.code] = text
 
 
-def all_mail_texts() -> list[MailText]:
-    return sorted(_TEXTS.values(), key=lambda text: str(text.label))
+def all_mail_texts(*, scope: str = ORGANISATION) -> list[MailText]:
+    """The e-mails of one scope (an organisation's, or a network's), by label."""
+    return sorted((text for text in _TEXTS.values() if text.scope == scope), key=lambda text: str(text.label))
 
 
-def get_mail_text(code: str) -> MailText | None:
-    return _TEXTS.get(code)
+def get_mail_text(code: str, *, scope: str | None = None) -> MailText | None:
+    """The e-mail `code`; None when it does not exist or, with `scope`, belongs to another scope."""
+    text = _TEXTS.get(code)
+    if text is None or (scope is not None and text.scope != scope):
+        return None
+    return text
 
 
 # --- The defaults, shown with placeholders ----------------------------------------------------------------------
@@ -193,19 +206,22 @@ def render_source(text: MailText, source: str, values: dict[str, Any]) -> str:
         raise ValueError(str(exc)) from exc
 
 
-def mail_text_render(*, organisation_id: int | None, code: str, values: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) of the e-mail `code`: the organisation's version if it wrote one, else the default text.
+def mail_text_render(
+    *, organisation_id: int | None = None, network_id: int | None = None, code: str, values: dict[str, Any]
+) -> tuple[str, str]:
+    """(subject, body) of the e-mail `code`: the organisation's (or, for a network's e-mail, the network's) version
+    if it wrote one, else the default text.
 
     A stored version that no longer renders (a placeholder removed from the application since) falls back to the
     default text rather than block the sending."""
     from coopforma.core.models import MailTextOverride
 
     text = _TEXTS[code]
-    override = (
-        MailTextOverride.objects.filter(organisation_id=organisation_id, code=code).first()
-        if organisation_id is not None
-        else None
-    )
+    if text.scope == NETWORK:
+        owner = {"network_id": network_id} if network_id is not None else None
+    else:
+        owner = {"organisation_id": organisation_id} if organisation_id is not None else None
+    override = MailTextOverride.objects.filter(code=code, **owner).first() if owner is not None else None
     if override is not None:
         try:
             return (

@@ -78,6 +78,9 @@ class OutboundEmail(TimeStampedModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
+    # A message a network sends (the exchanges of know-how: no organisation sends it): its moderators and
+    # facilitators read it in the network's outbox (exchanges/mail_selectors.py). Core names the model only.
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     to = models.EmailField(_("destinataire"))
     subject = models.CharField(_("objet"), max_length=300)
     body = models.TextField(_("texte"))
@@ -109,6 +112,7 @@ class OutboundEmail(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "-created_at"]),
+            models.Index(fields=["network", "-created_at"]),
             models.Index(fields=["status", "attempts"]),
             models.Index(fields=["ref_type", "ref_id", "purpose"]),
         ]
@@ -187,9 +191,13 @@ class PeriodicRun(models.Model):
 
 
 class MailTextOverride(TimeStampedModel):
-    """An organisation's own subject and body for one of the e-mails the application sends (core.mail_texts)."""
+    """An organisation's (or a network's) own subject and body for one of the e-mails the application sends
+    (core.mail_texts): exactly one of the two owns it."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     code = models.CharField(_("e-mail"), max_length=60)
     subject = models.CharField(_("objet"), max_length=300)
     body = models.TextField(_("texte"))
@@ -200,7 +208,15 @@ class MailTextOverride(TimeStampedModel):
     class Meta:
         verbose_name = _("texte d'e-mail de l'organisme")
         verbose_name_plural = _("textes d'e-mails de l'organisme")
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="mail_text_once_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="mail_text_once_per_org"),
+            models.UniqueConstraint(fields=["network", "code"], name="mail_text_once_per_network"),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False, network__isnull=True)
+                | models.Q(organisation__isnull=True, network__isnull=False),
+                name="mail_text_one_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code

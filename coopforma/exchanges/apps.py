@@ -9,6 +9,11 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("Échanges de savoir-faire")
 
     def ready(self) -> None:
+        # The e-mails the exchanges send in the network's name, with texts the network may rewrite (mails.py).
+        from coopforma.exchanges.mails import register_mail_texts
+
+        register_mail_texts()
+
         # The network's map follows its members, listings and exchanges (exchanges/publication.py).
         from coopforma.exchanges.models import Exchange, Listing, Member, Participant, Step
         from coopforma.exchanges.personal_data import register_sections

@@ -9,9 +9,10 @@
 - the debriefs they still have to write (an exchange of theirs with a past step and no debrief of theirs).
 
 Nothing to say: no e-mail (and `digest_sent_at` stays, so that the next digest covers the whole period). Sent
-through the outbox (core.mail.send_mail_logged, purpose « exchanges.digest »), in the person's language, from the
-templates `exchanges/digest_email_subject.txt` and `exchanges/digest_email.txt`. It is a computed list, like the
-quality digest: not one of the organisations' editable « Textes des e-mails » (the network is no organisation).
+through the network's outbox (core.mail.send_mail_logged with `network=`, purpose « exchanges.digest »), in the
+person's language. The lists are computed (template `exchanges/digest_email.txt`); what surrounds them is the
+network's text of the e-mail (exchanges/mails.py DIGEST: the default, or the one its moderators and facilitators
+wrote), where the lists go in `{{ nouvelles }}`.
 
 Run by the scheduler: `coopforma exchanges digest --due` (members whose last digest is 7 days old or more, or who
 never had one); `--now` sends to every joined member at once.
@@ -29,10 +30,12 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from coopforma.core.links import absolute_url
 from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
+from coopforma.exchanges.mails import DIGEST
 from coopforma.exchanges.models import (
     ExchangeState,
     Listing,
@@ -45,7 +48,7 @@ from coopforma.exchanges.models import (
     SuggestionState,
 )
 
-PURPOSE = "exchanges.digest"
+PURPOSE = "exchanges.digest"  # = mails.DIGEST.code
 EVERY = dt.timedelta(days=7)
 AHEAD = dt.timedelta(days=14)
 MAX_ITEMS = 20  # per section
@@ -196,15 +199,18 @@ def recipients(*, now: dt.datetime, due: bool) -> Any:
 
 
 def render(digest: Digest) -> tuple[str, str]:
+    """(subject, body): the network's text of the digest around the computed lists."""
     member = digest.member
-    context = {
-        "digest": digest,
-        "member": member,
-        "network": member.network,
-        "home_url": link(member.network.slug, "member_edit", member_id=member.pk),
+    items = render_to_string("exchanges/digest_email.txt", {"digest": digest}).strip("\n")
+    values = {
+        "name": member.display_name,
+        "network": member.network.name,
+        "news": ngettext("%(n)d nouvelle", "%(n)d nouvelles", digest.count) % {"n": digest.count},
+        "items": items,
+        "link": link(member.network.slug, "member_edit", member_id=member.pk),
     }
-    subject = " ".join(render_to_string("exchanges/digest_email_subject.txt", context).split())
-    return subject, render_to_string("exchanges/digest_email.txt", context)
+    subject, body = mail_text_render(network_id=member.network_id, code=DIGEST.code, values=values)
+    return " ".join(subject.split()), body
 
 
 def digest_send(*, now: dt.datetime | None = None, due: bool = True) -> int:
@@ -221,7 +227,15 @@ def digest_send(*, now: dt.datetime | None = None, due: bool = True) -> int:
                 continue
             subject, body = render(digest)
         with transaction.atomic():
-            send_mail_logged(organisation=None, to=to, subject=subject, body=body, purpose=PURPOSE, about=member)
+            send_mail_logged(
+                organisation=None,
+                network=member.network,
+                to=to,
+                subject=subject,
+                body=body,
+                purpose=PURPOSE,
+                about=member,
+            )
             Member.objects.filter(pk=member.pk).update(digest_sent_at=now)
         sent += 1
     return sent

@@ -33,8 +33,10 @@ from coopforma.core.links import absolute_url
 from coopforma.core.locking import id_or_404, lock_for_update
 from coopforma.core.log import log_action
 from coopforma.core.mail import send_mail_logged
+from coopforma.core.mail_texts import mail_text_render
 from coopforma.exchanges import matching
 from coopforma.exchanges.access import can_facilitate, require_facilitate, require_join
+from coopforma.exchanges.mails import ARRANGED, ASKED
 from coopforma.exchanges.models import (
     Exchange,
     ExchangeKind,
@@ -52,8 +54,8 @@ from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import NetworkPerson, NetworkRole
 from coopforma.referentiel.models import Item
 
-PURPOSE_ARRANGED = "exchanges.arranged"
-PURPOSE_ASKED = "exchanges.asked"
+PURPOSE_ARRANGED = "exchanges.arranged"  # = mails.ARRANGED.code (the texts the network may rewrite)
+PURPOSE_ASKED = "exchanges.asked"  # = mails.ASKED.code
 DISMISSED = "dismissed"  # the reason code of a facilitator's dismissal
 MAX_QUEUE = 300  # suggestions shown at once in the queue (the best ones)
 REASON_MAX = 500
@@ -255,14 +257,7 @@ def _mail_participants(exchange: Exchange, participants: list[Participant], acto
         to = contact_email(participant.member)
         if not to:
             continue
-        subject = _("Mise en relation : %(title)s") % {"title": exchange.title}
-        body = _(
-            "Bonjour %(name)s,\n\n"
-            "%(facilitator)s vous met en relation pour l'échange de savoir-faire « %(title)s » du réseau "
-            "%(network)s.\n\nParticipant·es :\n%(names)s\n\n"
-            "Vos coordonnées ne sont partagées qu'avec votre accord et celui des autres participant·es : donnez-le "
-            "(ou non) sur la page de l'échange.\n%(link)s\n"
-        ) % {
+        values = {
             "name": participant.member.display_name,
             "facilitator": facilitator,
             "title": exchange.title,
@@ -270,7 +265,16 @@ def _mail_participants(exchange: Exchange, participants: list[Participant], acto
             "names": names,
             "link": link,
         }
-        send_mail_logged(organisation=None, to=to, subject=subject, body=body, purpose=PURPOSE_ARRANGED, about=exchange)
+        subject, body = mail_text_render(network_id=exchange.network_id, code=ARRANGED.code, values=values)
+        send_mail_logged(
+            organisation=None,
+            network=exchange.network,
+            to=to,
+            subject=subject,
+            body=body,
+            purpose=PURPOSE_ARRANGED,
+            about=exchange,
+        )
 
 
 # --- « Demander une mise en relation » -----------------------------------------------------------------------------
@@ -344,22 +348,21 @@ def suggestion_ask(*, actor: NetworkActor, listing_id: Any, own_listing_id: Any)
             suggestion.save(update_fields=[*values, "updated_at"])
         log_action(actor=actor.user, obj=suggestion, action="exchanges.suggestion.asked", data={"listing": listing.pk})
         link = absolute_url(reverse("exchanges:suggestions", kwargs={"network": actor.network.slug}))
+        values = {
+            "name": own.member.display_name,
+            "offer": offer.title,
+            "request": request.title,
+            "network": actor.network.name,
+            "link": link,
+        }
+        subject, body = mail_text_render(network_id=actor.network.pk, code=ASKED.code, values=values)
         for to in _facilitators(actor):
             send_mail_logged(
                 organisation=None,
+                network=actor.network,
                 to=to,
-                subject=_("Mise en relation demandée : %(title)s") % {"title": offer.title},
-                body=_(
-                    "Bonjour,\n\n%(name)s demande une mise en relation entre l'offre « %(offer)s » et la demande "
-                    "« %(request)s » (réseau %(network)s). Elle est en tête des suggestions à examiner :\n%(link)s\n"
-                )
-                % {
-                    "name": own.member.display_name,
-                    "offer": offer.title,
-                    "request": request.title,
-                    "network": actor.network.name,
-                    "link": link,
-                },
+                subject=subject,
+                body=body,
                 purpose=PURPOSE_ASKED,
                 about=suggestion,
             )

@@ -224,6 +224,10 @@ HELP_LINKS: dict[str, Target] = {
     "exchanges:exchange_bridge_done": f"{FACILITATION}#ce-que-lorganisme-doit-ensuite-faire",
     "exchanges:public": f"{FACILITATION}#page-publique-et-donnees-ouvertes",
     "exchanges:artefact_public": f"{EXCHANGES}#capitaliser-une-fiche-un-recit-ou-un-outil",
+    "exchanges:outbox": f"{FACILITATION}#les-e-mails-des-echanges",
+    "exchanges:outbox_detail": f"{FACILITATION}#les-e-mails-des-echanges",
+    "exchanges:mail_texts": f"{FACILITATION}#les-e-mails-des-echanges",
+    "exchanges:mail_text_edit": f"{FACILITATION}#les-e-mails-des-echanges",
 }
 
 

@@ -51,6 +51,10 @@ FLAGS: dict[str, set[str]] = {
     # see every suggestion, arrange the meetings and turn an exchange into a training action.
     "exchanges.join": {NetworkRole.MODERATOR, NetworkRole.COMMITTEE, NetworkRole.MEMBER, NetworkRole.FACILITATOR},
     "exchanges.facilitate": {NetworkRole.MODERATOR, NetworkRole.FACILITATOR},
+    # The e-mails the exchanges send in the network's name (exchanges/mails.py): the network's outbox (what left,
+    # delivery attempts, « Renvoyer ») and their texts, rewritten for the network. Those who arrange the meetings.
+    "exchanges.outbox": {NetworkRole.MODERATOR, NetworkRole.FACILITATOR},
+    "exchanges.mail_texts": {NetworkRole.MODERATOR, NetworkRole.FACILITATOR},
 }
 
 

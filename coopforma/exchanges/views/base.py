@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from coopforma.exchanges.access import can_facilitate, require_facilitate, require_join
+from coopforma.exchanges.mail_selectors import can_edit_texts, can_read_outbox
 from coopforma.networks.access import NetworkActor, network_actor
 
 
@@ -32,6 +33,8 @@ class ExchangesMixin(LoginRequiredMixin):
         context["network_actor"] = self.actor
         context["network"] = self.actor.network
         context["is_facilitator"] = can_facilitate(self.actor)
+        context["can_read_outbox"] = can_read_outbox(self.actor)  # the network's e-mails (views/mails.py)
+        context["can_edit_texts"] = can_edit_texts(self.actor)
         return context  # type: ignore[no-any-return]
 
     def url(self, name: str, **kwargs: Any) -> str:

@@ -39,6 +39,8 @@ NOT_PAGES = {
     "artefact_agree",
     "gogocarto_json",
     "gogocarto_csv",
+    "outbox_resend",
+    "mail_text_reset",
 }
 
 
