@@ -478,4 +478,26 @@ def privacy_purge(*, today: dt.date, dry_run: bool, organisation_slug: str | Non
     items: list[PurgeItem] = []
     for organisation in organisations:
         items += _purge_org(organisation, today, dry_run)
+    if not organisation_slug:
+        items += _purge_network_mails(today, dry_run)
+    return items
+
+
+def _purge_network_mails(today: dt.date, dry_run: bool) -> list[PurgeItem]:
+    """The texts of the messages no organisation sent (a network's: the exchanges of know-how), after the outbox's
+    default period: a network sets no retention periods of its own."""
+    cutoff = selectors.add_months(today, -retention.CATEGORIES[retention.OUTBOX].months)
+    mails = OutboundEmail.objects.filter(organisation__isnull=True, created_at__date__lt=cutoff, status="sent").exclude(
+        body=ERASED
+    )
+    items = [
+        PurgeItem(
+            mail.network.slug if mail.network else "-",
+            _("texte de l'e-mail"),
+            f"{mail.pk} ({mail.created_at:%d/%m/%Y})",
+        )
+        for mail in mails.select_related("network").order_by("pk")
+    ]
+    if not dry_run:
+        mails.update(subject=ERASED, body=ERASED, html="", sealed_secrets="", attachments=[])
     return items

@@ -278,3 +278,24 @@ def test_the_export_holds_the_requests_sent_from_the_public_catalogue_with_that_
     assert [r["message"] for r in sections["enquiries"]["records"]] == ["Une session en mars ?"]
     assert sections["enquiries"]["purpose"] and sections["enquiries"]["retention"]
     assert "Une session en mars ?" in pdf and "Pas la sienne" not in pdf and "Un autre organisme" not in pdf
+
+
+def test_the_purge_empties_the_networks_messages_after_the_outbox_period(org, capsys):
+    from coopforma.networks.tests.factories import NetworkFactory
+
+    network = NetworkFactory(slug="reseau-echanges")
+    sent = OutboundEmail.objects.create(
+        network=network, to="alice@example.org", subject="Mise en relation", body="Bonjour Alice", status="sent"
+    )
+    recent = OutboundEmail.objects.create(
+        network=network, to="alice@example.org", subject="Lettre", body="Bonjour encore Alice", status="sent"
+    )
+    OutboundEmail.objects.filter(pk=sent.pk).update(created_at=timezone.now() - dt.timedelta(days=100))
+    call_command("privacy", "purge", "--due", "--org", org.slug)  # one organisation's purge: not the networks'
+    assert OutboundEmail.objects.get(pk=sent.pk).body == "Bonjour Alice"
+    call_command("privacy", "purge", "--due", "--dry-run")
+    assert "reseau-echanges" in capsys.readouterr().out
+    assert OutboundEmail.objects.get(pk=sent.pk).body == "Bonjour Alice"
+    call_command("privacy", "purge", "--due")
+    assert "Alice" not in OutboundEmail.objects.get(pk=sent.pk).body + OutboundEmail.objects.get(pk=sent.pk).subject
+    assert OutboundEmail.objects.get(pk=recent.pk).body == "Bonjour encore Alice"  # within its three months
