@@ -185,7 +185,7 @@ def _search_phase(count: int) -> None:
 
     from benchmarks.lheo_feed import CITIES
     from coopforma.networks.models import Network
-    from coopforma.offers import filters, selectors
+    from coopforma.offers import filters, search, selectors
 
     network, _created = Network.objects.get_or_create(slug="bench-carte", defaults={"name": "Réseau du benchmark"})
     with connection.cursor() as cursor:
@@ -195,6 +195,7 @@ def _search_phase(count: int) -> None:
             " decision_reason) SELECT %s, id, 80, '[]', 'shown', %s, '', '' FROM offers_offer WHERE status = 'active'",
             [network.pk, timezone.now()],
         )
+    search.refresh_statistics()  # as rescore_network does after scoring a whole feed
     rng = random.Random(16)
     words = ["coopératives", "gouvernance partagée", "scic", "tiers lieux", "comptabilite", "facilitation", "PTCE"]
 

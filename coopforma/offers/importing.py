@@ -693,6 +693,8 @@ def _finish(run: ImportRun, result: ImportResult, user: Any) -> None:
     OfferSource.objects.filter(pk=source.pk).update(last_import_at=now)
     source.last_import_at = now
     log_action(actor=user, obj=source, action="offers.source.imported", data={"location": run.location, **counts})
+    if result.created + result.updated + result.retired >= search.STATISTICS_AFTER_ROWS:
+        search.refresh_statistics()
     if result.created or result.updated or result.retired:
         # What is "on cooperation" is judged per network (offers.relevance): each network with a rule set scores
         # the feed's offers again, in the background (300,000 offers take minutes); decisions taken stay.

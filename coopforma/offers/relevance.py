@@ -334,4 +334,11 @@ def networks_with_rules() -> QuerySet[Network]:
 def rescore_network(network_id: int) -> int:
     """Score every candidate offer again after the rule set changed (a background task: 300,000 offers)."""
     network = Network.objects.filter(pk=network_id).first()
-    return score_offers(network) if network is not None else 0
+    if network is None:
+        return 0
+    from coopforma.offers import search  # search reads relevance's stemming
+
+    scored = score_offers(network)
+    if scored >= search.STATISTICS_AFTER_ROWS:
+        search.refresh_statistics()
+    return scored

@@ -91,6 +91,19 @@ def index_offers(offer_ids: Iterable[int], conn=connection) -> None:  # type: ig
                 )
 
 
+STATISTICS_TABLES = ("offers_offer", "offers_offersession", "offers_offerrelevance")
+STATISTICS_AFTER_ROWS = 1000  # an import that wrote at least this many offers refreshes the planner's statistics
+
+
+def refresh_statistics(conn=connection) -> None:  # type: ignore[no-untyped-def]
+    """ANALYZE the map's tables after a bulk write (an import, a network's rescoring): until autovacuum gets to
+    it, PostgreSQL plans with the empty tables' statistics — nested loops over 10,000 rows estimated as one made
+    the map's search 2 to 10 times slower (docs/map.md, « Figures »). SQLite's planner reads them too."""
+    with conn.cursor() as cursor:
+        for table in STATISTICS_TABLES:
+            cursor.execute(f"ANALYZE {conn.ops.quote_name(table)}")
+
+
 def matching(query: str) -> RawSQL | None:
     """A subquery of the ids of the offers matching every word of the query (as a prefix, after stemming), for
     `filter(pk__in=...)`; None when the query has no word (no filter)."""

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from coopforma.core.models import ActivityLog
 from coopforma.formats.lheo_read import DIRT
 from coopforma.networks.models import Network
-from coopforma.offers import importing
+from coopforma.offers import importing, search
 from coopforma.offers.flags import FLAGS, flag_label, flag_labels
 from coopforma.offers.importing import ImportFailed, import_enqueue, import_lheo, import_run
 from coopforma.offers.models import ImportRun, ImportStatus, Offer, OfferSession, OfferSource, OfferStatus, SourceKind
@@ -276,3 +276,15 @@ def test_an_import_that_changes_offers_has_them_judged_by_each_network_with_rule
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         import_lheo(FEED23, source_name="carif")  # unchanged: nothing to judge again
     assert callbacks == []
+
+
+def test_a_large_import_refreshes_the_planners_statistics_and_a_small_one_does_not(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+    real = search.refresh_statistics
+    monkeypatch.setattr(search, "refresh_statistics", lambda: calls.append("analyze") or real())
+    monkeypatch.setattr(search, "STATISTICS_AFTER_ROWS", 10**6)
+    import_lheo(FEED23, source_name="carif")
+    assert calls == []
+    monkeypatch.setattr(search, "STATISTICS_AFTER_ROWS", 1)
+    import_lheo(FEED23, source_name="carif-bis")
+    assert calls == ["analyze"]  # and ANALYZE ran on this engine without error
