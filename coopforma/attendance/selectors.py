@@ -313,6 +313,19 @@ def slot_candidates(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot |
     return slot, [found[pk] for pk in participant_ids if pk in found]
 
 
+def slot_signers(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, list[Participant]]:
+    """As `slot_candidates`, for « Je signe » itself (thirty phones in the same second): the slot alone and the
+    trainees with their names, nothing the signature does not read (a page that shows the session reads it then)."""
+    slot = Slot.objects.filter(pk=slot_id).first()
+    if slot is None:
+        return None, []
+    participants = Participant.objects.select_related("trainee").filter(
+        pk__in=participant_ids, session_id=slot.session_id
+    )
+    found = {p.pk: p for p in participants}
+    return slot, [found[pk] for pk in participant_ids if pk in found]
+
+
 def participant_by_id(participant_id: int) -> Participant | None:
     return Participant.objects.select_related("trainee", "session").filter(pk=participant_id).first()
 
