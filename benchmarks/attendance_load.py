@@ -69,9 +69,16 @@ def _args() -> argparse.Namespace:
     )
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the database coopforma_loadtest")
+    parser.add_argument(
+        "--database",
+        default=LOAD_DB,
+        help="the PostgreSQL database created and dropped (another name when several runs share the server)",
+    )
     args = parser.parse_args()
     args.clients = max(1, min(args.clients, 200))
     args.spread = max(0.0, min(args.spread, 60.0))  # « within the same minute »
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.database):
+        parser.error("--database: lower-case letters, digits and _ only")
     return args
 
 
@@ -90,28 +97,28 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def _admin_url(url: str) -> tuple[str, str]:
+def _admin_url(url: str, name: str) -> tuple[str, str]:
     parts = urlsplit(url)
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit(f"loopback only: DATABASE_URL points to {parts.hostname}")
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{LOAD_DB}"))
+    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _recreate_database(admin_url: str) -> None:
+def _recreate_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{LOAD_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _drop_database(admin_url: str) -> None:
+def _drop_database(admin_url: str, name: str) -> None:
     import psycopg
     from django.db import connections
 
     connections.close_all()
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _populate(clients: int) -> tuple[int, list[str]]:
@@ -318,10 +325,10 @@ def main() -> int:
         env["SQLITE_PATH"] = str(Path(tmp.name) / "load.sqlite3")
         print(f"database: sqlite {env['SQLITE_PATH']} (created for this run)", flush=True)
     else:
-        admin_url, load_url = _admin_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+        admin_url, load_url = _admin_url(os.environ.get("DATABASE_URL") or DEFAULT_URL, args.database)
         env["DATABASE_URL"] = load_url
-        print(f"database: postgresql {LOAD_DB} (created for this run)", flush=True)
-        _recreate_database(admin_url)
+        print(f"database: postgresql {args.database} (created for this run)", flush=True)
+        _recreate_database(admin_url, args.database)
     os.environ.update(env)
     server: subprocess.Popen | None = None
     worker: subprocess.Popen | None = None
@@ -388,7 +395,7 @@ def main() -> int:
         _stop(server)
         _stop(worker)
         if admin_url and not args.keep:
-            _drop_database(admin_url)
+            _drop_database(admin_url, args.database)
         tmp.cleanup()
     return 1 if failed else 0
 

@@ -183,7 +183,7 @@ def _log_signed(records: list[AttendanceRecord]) -> None:
     ids = {record.participant_id for record in records if record.participant_id is not None}
     participants = Participant.objects.select_related("trainee", "session").in_bulk(ids)
     for record in records:
-        participant = participants.get(record.participant_id)  # type: ignore[arg-type]
+        participant = participants.get(record.participant_id)
         if participant is not None:
             method = (record.payload or {}).get("method", "")
             log_action(
