@@ -3,8 +3,8 @@
 
 Thirty trainees sign one slot within the same minute, on PostgreSQL, behind the real server:
 
-1. A fresh PostgreSQL database `coopforma_loadtest` on the server of `DATABASE_URL` (default
-   `postgres://postgres@127.0.0.1:5432/postgres`), created through psycopg from the `postgres` maintenance
+1. A fresh PostgreSQL database `coopforma_loadtest` (`--database NAME`: another) on the server of `DATABASE_URL`
+   (default `postgres://postgres@127.0.0.1:5432/postgres`), created through psycopg from the `postgres` maintenance
    database and dropped at the end (`--keep` keeps it). Migrations, then an organisation, a session with one
    slot (started 5 minutes ago, opened by the trainer) and 30 participants with their personal links.
 2. `gunicorn config.wsgi` with 3 worker processes on 127.0.0.1 and a free port (loopback only).
@@ -13,7 +13,9 @@ Thirty trainees sign one slot within the same minute, on PostgreSQL, behind the 
    CSRF token), then all wait at a barrier and press « Je signe » together (on the QR code shown then).
    Bounded: `--clients` threads, one sign each, a 30 s timeout per request and a global `--timeout` (default
    60 s); the server is stopped at the end, even on errors.
-4. Prints the requests, errors, p50 / p95 / max latency of the sign requests, and checks the database: one
+4. Prints the requests, errors, p50 / p95 / max latency of the sign requests, the web processes' CPU time per
+   signature during the signing phase (Linux; with the load average: on a shared machine the latencies measure
+   the neighbours too, the CPU time much less), and checks the database: one
    signature record per trainee, none duplicated, every one chained by the task worker (`db_worker`, started
    next to the server as `coopforma serve` does; the time it took is printed), the chain verified
    (`attendance.verify.verify_all`).
@@ -37,6 +39,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -190,6 +193,20 @@ def _wait_ready(base: str, server: subprocess.Popen, deadline: float) -> None:
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU seconds of the server's worker processes so far (Linux /proc; 0 elsewhere). Less
+    sensitive than the latencies to the other programs sharing the machine."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _stop(server: subprocess.Popen | None) -> None:
     if server is None or server.poll() is not None:
         return
@@ -203,11 +220,15 @@ def _stop(server: subprocess.Popen | None) -> None:
         server.wait(timeout=5)
 
 
-def _sign_together(base: str, slot_id: int, tokens: list[str], timeout: float, spread: float) -> dict[str, object]:
+def _sign_together(
+    base: str, slot_id: int, tokens: list[str], timeout: float, spread: float, cpu: Callable[[], float]
+) -> dict[str, object]:
     from coopforma.attendance.tokens import qr_token
 
     clients = len(tokens)
-    barrier = threading.Barrier(clients, timeout=timeout)
+    cpu_at_start: list[float] = []
+    # When every phone has its page: the server's CPU so far (the signing phase's is what follows).
+    barrier = threading.Barrier(clients, action=lambda: cpu_at_start.append(cpu()), timeout=timeout)
     timeout += spread
     results: list[dict[str, object]] = [{} for _ in tokens]
     csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -257,6 +278,7 @@ def _sign_together(base: str, slot_id: int, tokens: list[str], timeout: float, s
         "latencies": [float(r["sign_ms"]) for r in results if "sign_ms" in r and "error" not in r],
         "spread_s": (max(signed_at) - min(signed_at)) if signed_at else 0.0,
         "wall_s": time.monotonic() - started,
+        "cpu_s": cpu() - cpu_at_start[0] if cpu_at_start else float("nan"),
     }
 
 
@@ -366,7 +388,8 @@ def main() -> int:
         _wait_ready(base, server, time.monotonic() + 30)
         model = f"{args.workers} workers" + (f" × {args.threads} threads (gthread)" if args.threads > 1 else " (sync)")
         print(f"server: gunicorn config.wsgi, {model}, {base} (loopback)", flush=True)
-        figures = _sign_together(base, slot_id, tokens, args.timeout, args.spread)
+        master = server.pid
+        figures = _sign_together(base, slot_id, tokens, args.timeout, args.spread, cpu=lambda: _cpu_seconds(master))
         latencies: list[float] = figures["latencies"]  # type: ignore[assignment]
         errors: list[str] = figures["errors"]  # type: ignore[assignment]
         p50, p95 = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
@@ -379,6 +402,10 @@ def main() -> int:
         print(
             f"sign latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {peak:.1f} ms "
             f"({len(latencies)} signatures within {figures['spread_s']:.2f} s; phase {figures['wall_s']:.2f} s)"
+        )
+        print(
+            f"server CPU: {float(figures['cpu_s']) * 1000 / args.clients:.1f} ms per signature in the web processes "
+            f"(load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)"
         )
         chained_after = _wait_chained(slot_id, deadline=time.monotonic() + 30)
         print(f"chain: every signature chained by the task worker {chained_after:.2f} s after the last response")
