@@ -3,8 +3,8 @@
 
 Thirty trainees sign one slot within the same minute, on PostgreSQL, behind the real server:
 
-1. A fresh PostgreSQL database `coopforma_loadtest` on the server of `DATABASE_URL` (default
-   `postgres://postgres@127.0.0.1:5432/postgres`), created through psycopg from the `postgres` maintenance
+1. A fresh PostgreSQL database `coopforma_loadtest` (`--database NAME`: another) on the server of `DATABASE_URL`
+   (default `postgres://postgres@127.0.0.1:5432/postgres`), created through psycopg from the `postgres` maintenance
    database and dropped at the end (`--keep` keeps it). Migrations, then an organisation, a session with one
    slot (started 5 minutes ago, opened by the trainer) and 30 participants with their personal links.
 2. `gunicorn config.wsgi` with 3 worker processes on 127.0.0.1 and a free port (loopback only).
@@ -13,7 +13,9 @@ Thirty trainees sign one slot within the same minute, on PostgreSQL, behind the 
    CSRF token), then all wait at a barrier and press « Je signe » together (on the QR code shown then).
    Bounded: `--clients` threads, one sign each, a 30 s timeout per request and a global `--timeout` (default
    60 s); the server is stopped at the end, even on errors.
-4. Prints the requests, errors, p50 / p95 / max latency of the sign requests, and checks the database: one
+4. Prints the requests, errors, p50 / p95 / max latency of the sign requests, the web processes' CPU time per
+   signature during the signing phase (Linux; with the load average: on a shared machine the latencies measure
+   the neighbours too, the CPU time much less), and checks the database: one
    signature record per trainee, none duplicated, every one chained by the task worker (`db_worker`, started
    next to the server as `coopforma serve` does; the time it took is printed), the chain verified
    (`attendance.verify.verify_all`).
@@ -37,6 +39,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -69,9 +72,16 @@ def _args() -> argparse.Namespace:
     )
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the database coopforma_loadtest")
+    parser.add_argument(
+        "--database",
+        default=LOAD_DB,
+        help="the PostgreSQL database created and dropped (another name when several runs share the server)",
+    )
     args = parser.parse_args()
     args.clients = max(1, min(args.clients, 200))
     args.spread = max(0.0, min(args.spread, 60.0))  # « within the same minute »
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.database):
+        parser.error("--database: lower-case letters, digits and _ only")
     return args
 
 
@@ -90,28 +100,28 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def _admin_url(url: str) -> tuple[str, str]:
+def _admin_url(url: str, name: str) -> tuple[str, str]:
     parts = urlsplit(url)
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit(f"loopback only: DATABASE_URL points to {parts.hostname}")
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{LOAD_DB}"))
+    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _recreate_database(admin_url: str) -> None:
+def _recreate_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{LOAD_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _drop_database(admin_url: str) -> None:
+def _drop_database(admin_url: str, name: str) -> None:
     import psycopg
     from django.db import connections
 
     connections.close_all()
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _populate(clients: int) -> tuple[int, list[str]]:
@@ -183,6 +193,20 @@ def _wait_ready(base: str, server: subprocess.Popen, deadline: float) -> None:
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU seconds of the server's worker processes so far (Linux /proc; 0 elsewhere). Less
+    sensitive than the latencies to the other programs sharing the machine."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _stop(server: subprocess.Popen | None) -> None:
     if server is None or server.poll() is not None:
         return
@@ -196,11 +220,15 @@ def _stop(server: subprocess.Popen | None) -> None:
         server.wait(timeout=5)
 
 
-def _sign_together(base: str, slot_id: int, tokens: list[str], timeout: float, spread: float) -> dict[str, object]:
+def _sign_together(
+    base: str, slot_id: int, tokens: list[str], timeout: float, spread: float, cpu: Callable[[], float]
+) -> dict[str, object]:
     from coopforma.attendance.tokens import qr_token
 
     clients = len(tokens)
-    barrier = threading.Barrier(clients, timeout=timeout)
+    cpu_at_start: list[float] = []
+    # When every phone has its page: the server's CPU so far (the signing phase's is what follows).
+    barrier = threading.Barrier(clients, action=lambda: cpu_at_start.append(cpu()), timeout=timeout)
     timeout += spread
     results: list[dict[str, object]] = [{} for _ in tokens]
     csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -250,6 +278,7 @@ def _sign_together(base: str, slot_id: int, tokens: list[str], timeout: float, s
         "latencies": [float(r["sign_ms"]) for r in results if "sign_ms" in r and "error" not in r],
         "spread_s": (max(signed_at) - min(signed_at)) if signed_at else 0.0,
         "wall_s": time.monotonic() - started,
+        "cpu_s": cpu() - cpu_at_start[0] if cpu_at_start else float("nan"),
     }
 
 
@@ -318,10 +347,10 @@ def main() -> int:
         env["SQLITE_PATH"] = str(Path(tmp.name) / "load.sqlite3")
         print(f"database: sqlite {env['SQLITE_PATH']} (created for this run)", flush=True)
     else:
-        admin_url, load_url = _admin_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+        admin_url, load_url = _admin_url(os.environ.get("DATABASE_URL") or DEFAULT_URL, args.database)
         env["DATABASE_URL"] = load_url
-        print(f"database: postgresql {LOAD_DB} (created for this run)", flush=True)
-        _recreate_database(admin_url)
+        print(f"database: postgresql {args.database} (created for this run)", flush=True)
+        _recreate_database(admin_url, args.database)
     os.environ.update(env)
     server: subprocess.Popen | None = None
     worker: subprocess.Popen | None = None
@@ -359,7 +388,8 @@ def main() -> int:
         _wait_ready(base, server, time.monotonic() + 30)
         model = f"{args.workers} workers" + (f" × {args.threads} threads (gthread)" if args.threads > 1 else " (sync)")
         print(f"server: gunicorn config.wsgi, {model}, {base} (loopback)", flush=True)
-        figures = _sign_together(base, slot_id, tokens, args.timeout, args.spread)
+        master = server.pid
+        figures = _sign_together(base, slot_id, tokens, args.timeout, args.spread, cpu=lambda: _cpu_seconds(master))
         latencies: list[float] = figures["latencies"]  # type: ignore[assignment]
         errors: list[str] = figures["errors"]  # type: ignore[assignment]
         p50, p95 = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
@@ -372,6 +402,10 @@ def main() -> int:
         print(
             f"sign latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {peak:.1f} ms "
             f"({len(latencies)} signatures within {figures['spread_s']:.2f} s; phase {figures['wall_s']:.2f} s)"
+        )
+        print(
+            f"server CPU: {float(figures['cpu_s']) * 1000 / args.clients:.1f} ms per signature in the web processes "
+            f"(load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)"
         )
         chained_after = _wait_chained(slot_id, deadline=time.monotonic() + 30)
         print(f"chain: every signature chained by the task worker {chained_after:.2f} s after the last response")
@@ -388,7 +422,7 @@ def main() -> int:
         _stop(server)
         _stop(worker)
         if admin_url and not args.keep:
-            _drop_database(admin_url)
+            _drop_database(admin_url, args.database)
         tmp.cleanup()
     return 1 if failed else 0
 

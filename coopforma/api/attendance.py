@@ -176,13 +176,21 @@ class MarkIn(Schema):
 @router.get("/sessions/{session_id}/attendance", response=SessionAttendanceOut)
 @permission(MEMBER)
 def session_attendance_get(request: HttpRequest, session_id: int) -> SessionAttendanceOut:
-    return _session_out(selectors.session_attendance(actor=get_actor(request), session_id=session_id))
+    actor = get_actor(request)
+    summary = selectors.session_attendance(actor=actor, session_id=session_id)  # the session is the actor's
+    if services.attendance_seal_session(session_id=summary.session.pk):  # the chain heads shown include them
+        summary = selectors.session_attendance(actor=actor, session_id=session_id)
+    return _session_out(summary)
 
 
 @router.get("/slots/{slot_id}/attendance", response=SlotAttendanceOut)
 @permission(MEMBER)
 def slot_attendance_get(request: HttpRequest, slot_id: int) -> SlotAttendanceOut:
-    return _slot_out(selectors.slot_live(actor=get_actor(request), slot_id=slot_id))
+    actor = get_actor(request)
+    live = selectors.slot_live(actor=actor, slot_id=slot_id)  # the slot is the actor's
+    if services.attendance_seal(slot_id=live.slot.pk, wait=True):  # the chain head shown includes them
+        live = selectors.slot_live(actor=actor, slot_id=slot_id)
+    return _slot_out(live)
 
 
 @router.post("/slots/{slot_id}/open", response=SlotAttendanceOut)

@@ -28,6 +28,7 @@ from typing import Any
 from django.utils import timezone
 
 from coopforma.attendance.models import SlotState
+from coopforma.attendance.services import attendance_seal_session
 from coopforma.core.formatting import fr_date, fr_hours
 from coopforma.documents.registry import Keyword, register_context_provider, register_finalise_check
 from coopforma.training_sessions.models import Participant, ParticipantStatus, Session, Slot
@@ -214,7 +215,9 @@ _CHECKS = {code: _final_check(code) for code in RULES}
 
 
 def session_provider(subject: Session, context: dict[str, Any]) -> dict[str, Any]:
-    """attendance_sheet: whether the session already has émargement (the sheet is then a printout of it)."""
+    """attendance_sheet: whether the session already has émargement (the sheet is then a printout of it). The
+    signatures still pending are chained first: the sheet prints a chained émargement."""
+    attendance_seal_session(session_id=subject.pk)
     session = dict(context.get("session") or {})
     hours = session_hours(subject.pk)
     session["attendance_recorded"] = hours.recorded

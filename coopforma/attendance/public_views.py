@@ -128,7 +128,10 @@ def qr(request: HttpRequest, token: str) -> HttpResponse:
     if not ids:
         message = _("Ouvrez d'abord le lien reçu par e-mail sur ce téléphone, puis scannez à nouveau le QR code.")
         return render(request, T + "message.html", {"message": message, "level": "error"})
-    slot, candidates = selectors.slot_candidates(slot_id=slot_id, participant_ids=ids)
+    if request.method == "POST":  # « Je signe »: the fewest reads (the page asking who signs reads the rest)
+        slot, candidates = selectors.slot_signers(slot_id=slot_id, participant_ids=ids)
+    else:
+        slot, candidates = selectors.slot_candidates(slot_id=slot_id, participant_ids=ids)
     if slot is None or not candidates:
         message = _("Vous n'êtes pas inscrit·e à la session de ce créneau : ce QR code n'est pas le vôtre.")
         return render(request, T + "message.html", {"message": message, "level": "error"})

@@ -123,7 +123,7 @@ def slot_live(*, actor: Actor, slot_id: int) -> SlotLive:
 def slot_records(*, actor: Actor, slot_id: int) -> list[AttendanceRecord]:
     slot = slot_run_get(actor=actor, slot_id=slot_id)
     records = AttendanceRecord.objects.filter(slot=slot).select_related("participant__trainee")
-    return list(records.order_by(F("sequence").asc(nulls_last=True), "created_at", "pk"))  # pending ones last
+    return list(records.order_by(F("sequence").asc(nulls_last=True), "pk"))  # pending ones last, as recorded
 
 
 # --- Hours --------------------------------------------------------------------------------------------------
@@ -306,12 +306,23 @@ def slot_candidates(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot |
     slot = Slot.objects.select_related("session").defer(*_SESSION_HEAVY).filter(pk=slot_id).first()
     if slot is None:
         return None, []
-    found = {
-        p.pk: p
-        for p in Participant.objects.select_related("trainee", "session")
-        .defer(*_SESSION_HEAVY)
-        .filter(pk__in=participant_ids, session_id=slot.session_id)
-    }
+    participants = Participant.objects.select_related("trainee").filter(pk__in=participant_ids, session=slot.session)
+    found = {p.pk: p for p in participants}
+    for participant in found.values():
+        participant.session = slot.session  # the slot's own session (the filter says so): not read twice
+    return slot, [found[pk] for pk in participant_ids if pk in found]
+
+
+def slot_signers(*, slot_id: int, participant_ids: list[int]) -> tuple[Slot | None, list[Participant]]:
+    """As `slot_candidates`, for « Je signe » itself (thirty phones in the same second): the slot alone and the
+    trainees with their names, nothing the signature does not read (a page that shows the session reads it then)."""
+    slot = Slot.objects.filter(pk=slot_id).first()
+    if slot is None:
+        return None, []
+    participants = Participant.objects.select_related("trainee").filter(
+        pk__in=participant_ids, session_id=slot.session_id
+    )
+    found = {p.pk: p for p in participants}
     return slot, [found[pk] for pk in participant_ids if pk in found]
 
 

@@ -6,13 +6,13 @@
 updates the participant's projection — all in the caller's transaction, so concurrent appends to one slot
 are serialised and the chain never forks.
 
-A trainee's signature (`attendance_sign`, thirty phones in the same second) does not wait for that lock: it
-records the signature at once, pending (no sequence, no hash; its own time; the projection updated), under a
-shared lock of the head that other signatures share and that only the chain writers exclude. Then
-`attendance_seal` chains the pending signatures in their order (time, then id) under the exclusive lock, or
-leaves them to whoever holds it: every holder of the exclusive lock (`_lock`) chains the pending ones first,
-and looks again after its commit. Closing therefore chains every signature before the closing record, and a
-signature can never follow it.
+A trainee's signature (`attendance_sign`, thirty phones in the same second) does not touch that row: it
+records the signature at once, pending (an insert: no sequence, no hash; its own time and id; the projection
+updated), under a shared advisory lock of the slot's chain (PostgreSQL, in memory) that other signatures share
+and that only the chain writers exclude. Then `attendance_seal` chains the pending signatures in the order they
+were recorded (their id) under the exclusive lock, or leaves them to whoever holds it: every holder of the
+exclusive lock (`_lock`) chains the pending ones first, and looks again after its commit. Closing therefore
+chains every signature before the closing record, and a signature can never follow it.
 """
 
 import datetime as dt
@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from coopforma.accounts.actor import Actor
@@ -111,10 +112,27 @@ def _participant(slot: Slot, participant_id: int) -> Participant:
     return participant
 
 
+# The advisory locks of the chains (PostgreSQL): (this class, the slot id). The signatures take it shared, every
+# chain writer exclusive: a writer waits for the signatures being recorded, which then see what it wrote.
+CHAIN_LOCK_CLASS = 0x656D6172  # "emar"
+
+
+def _advisory(function: str, slot_id: int) -> bool:
+    """`pg_advisory_xact_lock…(CHAIN_LOCK_CLASS, slot)` in the current transaction; True elsewhere than PostgreSQL
+    (SQLite serialises its writers on the database's write lock)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [CHAIN_LOCK_CLASS, slot_id & 0x7FFFFFFF])
+        return cursor.fetchone()[0] is not False  # the blocking ones return void (None), the try one a boolean
+
+
 def _lock(slot: Slot) -> SlotAttendance:
     """What every change of a slot's émargement writes: its chain head, locked until the transaction ends (the
-    slot comes from the actor's organisation, so the head does too). The pending signatures are chained first,
-    so that what is appended next follows them; and after the commit, any recorded meanwhile."""
+    slot comes from the actor's organisation, so the head does too), after the chain's exclusive advisory lock,
+    which waits for the signatures being recorded. The pending signatures are chained first, so that what is
+    appended next follows them; and after the commit, any recorded meanwhile."""
+    _advisory("pg_advisory_xact_lock", slot.pk)
     head = SlotAttendance.objects.select_for_update().filter(slot=slot, organisation_id=slot.organisation_id).first()
     if head is None:
         SlotAttendance.objects.get_or_create(slot=slot, defaults={"organisation_id": slot.organisation_id})
@@ -125,12 +143,27 @@ def _lock(slot: Slot) -> SlotAttendance:
     return head
 
 
-def _seal_pending(head: SlotAttendance, slot: Slot) -> list[AttendanceRecord]:
-    """Chain the slot's pending signatures after the locked `head`, in the order they were recorded.
+def _sealable(record: AttendanceRecord) -> bool:
+    """A pending record the sealer may chain: a trainee's signature whose personal digest still matches (chaining
+    an altered one would seal the alteration: it stays pending, and `attendance verify` reports it)."""
+    if record.kind != RecordKind.SIGNED or record.hash or record.prev_hash:
+        return False
+    return record.personal_erased_at is not None or record.compute_personal_digest() == record.personal_digest
 
-    Under the head's exclusive lock no signature is being recorded (each holds the shared lock until its commit),
-    so every pending one is visible here and nobody else chains them. Their projection already counts them."""
-    pending = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).order_by("created_at", "pk"))
+
+def _seal_pending(head: SlotAttendance, slot: Slot) -> list[AttendanceRecord]:
+    """Chain the slot's pending signatures after the locked `head`, in the order they were recorded (their id).
+
+    Under the chain's exclusive lock no signature is being recorded (each holds the shared lock until its
+    commit), so every pending one is visible here and nobody else chains them; one recorded later has a greater
+    id. Their projection already counts them; their history lines are written here. Never after the close."""
+    if head.state == SlotState.CLOSED:
+        return []  # a signature left pending on a closed slot is not chained after it: the verification reports it
+    pending = [
+        record
+        for record in AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).order_by("pk")
+        if _sealable(record)
+    ]
     for record in pending:
         head.last_sequence += 1
         record.sequence, record.prev_hash = head.last_sequence, head.last_hash
@@ -140,14 +173,37 @@ def _seal_pending(head: SlotAttendance, slot: Slot) -> list[AttendanceRecord]:
         # The one sanctioned update of a record besides erasure: giving a pending one its place in the chain.
         AttendanceRecord.objects.bulk_update(pending, ["sequence", "prev_hash", "hash"])
         head.save(update_fields=["last_sequence", "last_hash", "updated_at"])
+        _log_signed(pending)
     return pending
 
 
-def attendance_seal(*, slot_id: int) -> int:
-    """Chain the pending signatures of a slot; returns how many. Does not wait: when another transaction holds
-    the chain (a writer, another sealer) or signatures are being recorded, they will chain them after their
-    commit. Loops while some remain, so a signature recorded during a seal is not left behind."""
-    return len(_seal_all(slot_id))
+def _log_signed(records: list[AttendanceRecord]) -> None:
+    """The history lines of trainees' signatures (the request that recorded them pending wrote none: fewer
+    writes at the busiest moment; the record keeps its own time)."""
+    ids = {record.participant_id for record in records if record.participant_id is not None}
+    participants = Participant.objects.select_related("trainee", "session").in_bulk(ids)
+    for record in records:
+        participant = participants.get(record.participant_id)
+        if participant is not None:
+            method = (record.payload or {}).get("method", "")
+            log_action(
+                actor=None,
+                obj=participant,
+                action="attendance.participant.signed",
+                data={"slot": record.slot_id, "method": method, "signed_at": record.created_at},
+            )
+
+
+def attendance_seal(*, slot_id: int, wait: bool = False) -> int:
+    """Chain the pending signatures of a slot; returns how many. Loops while some remain, so a signature recorded
+    during a seal is not left behind. Idempotent, and two sealers never chain a record twice (the chain's
+    exclusive lock, then the head's row lock).
+
+    `wait=False` (after a trainer's write): when another transaction holds the chain (a writer, another sealer) or
+    signatures are being recorded, returns at once (the holder chains them after its commit). `wait=True` (the
+    background task, the periodic seal, before the chain is read or printed): waits for the signatures being
+    recorded (milliseconds; a refused one too), then chains them."""
+    return len(_seal_all(slot_id, wait=wait))
 
 
 def attendance_seal_pending() -> int:
@@ -156,23 +212,40 @@ def attendance_seal_pending() -> int:
     slot_ids = (
         AttendanceRecord.objects.filter(sequence__isnull=True).values_list("slot_id", flat=True).distinct().order_by()
     )
-    return sum(len(_seal_all(slot_id)) for slot_id in list(slot_ids))
+    return sum(len(_seal_all(slot_id, wait=True)) for slot_id in list(slot_ids))
 
 
-def _seal_all(slot_id: int) -> list[AttendanceRecord]:
+def _seal_all(slot_id: int, *, wait: bool) -> list[AttendanceRecord]:
     sealed: list[AttendanceRecord] = []
     while AttendanceRecord.objects.filter(slot_id=slot_id, sequence__isnull=True).exists():
         with transaction.atomic():
+            if not _advisory("pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock", slot_id):
+                return sealed  # busy: its holder chains them after its commit
             head = (
-                SlotAttendance.objects.select_for_update(skip_locked=True)
+                SlotAttendance.objects.select_for_update(skip_locked=not wait)
                 .select_related("slot")
                 .filter(slot_id=slot_id)
                 .first()
             )
-            if head is None:  # busy: its holder chains them after its commit
+            if head is None:
                 return sealed
-            sealed += _seal_pending(head, head.slot)
+            batch = _seal_pending(head, head.slot)
+        if not batch:  # what is left is not to be chained (altered, or on a closed slot): the verification says so
+            return sealed
+        sealed += batch
     return sealed
+
+
+def attendance_seal_session(*, session_id: int) -> int:
+    """Chain the pending signatures of a session's slots before its émargement is read or printed (the sheet, the
+    API, the documents): nothing is shown as chained before it is. One query when nothing is pending."""
+    slot_ids = (
+        AttendanceRecord.objects.filter(slot__session_id=session_id, sequence__isnull=True)
+        .values_list("slot_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sum(len(_seal_all(slot_id, wait=True)) for slot_id in list(slot_ids))
 
 
 def _lock_unclosed(slot: Slot) -> SlotAttendance:
@@ -607,9 +680,9 @@ def attendance_paper_entry(
 # --- The trainee's phone ------------------------------------------------------------------------------------
 
 
-def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) -> None:
+def _trainee_checks(state: str, slot: Slot, participant: Participant) -> None:
     _check_participant(slot, participant, field="slot")
-    if head.state == SlotState.PENDING:
+    if state == SlotState.PENDING:
         raise ValidationError(
             {
                 "slot": _(
@@ -618,7 +691,7 @@ def _trainee_checks(head: SlotAttendance, slot: Slot, participant: Participant) 
             },
             code="not_open",
         )
-    if head.state == SlotState.CLOSED:
+    if state == SlotState.CLOSED:
         raise ValidationError({"slot": _("L'émargement de ce créneau est clos.")}, code="closed")
 
 
@@ -720,18 +793,38 @@ _SEALS_SCHEDULED: dict[int, dt.datetime] = {}
 SEAL_MARGIN = dt.timedelta(milliseconds=500)
 
 
-def _head_shared(slot: Slot) -> SlotAttendance:
-    """The slot's head under a shared lock (PostgreSQL `FOR SHARE`): signatures share it, the exclusive lock of a
-    chain writer (`_lock`) waits for them and they wait for it. SQLite's writers are serialised anyway."""
-    if connection.vendor == "postgresql":
-        heads = SlotAttendance.objects.raw(
-            f"SELECT * FROM {SlotAttendance._meta.db_table} WHERE slot_id = %s FOR SHARE",  # noqa: S608 - our table
-            [slot.pk],
-        )
-        head = next(iter(heads), None)
-    else:
-        head = SlotAttendance.objects.filter(slot=slot).first()
-    return head or SlotAttendance(slot=slot)
+def _state_and_projection(slot: Slot, participant: Participant) -> tuple[str, int | None, dict[str, Any] | None]:
+    """One query: the slot's émargement state, and the participant's projection on it (its id and fields) if any.
+
+    Plain SQL on the busiest path (thirty phones in the same second): the ORM would spend more time building
+    this query than the database answering it."""
+    fields = (*chain.PROJECTED_FIELDS, "attended_minutes")
+    head, projection = SlotAttendance._meta.db_table, ParticipantAttendance._meta.db_table
+    columns = ", ".join(f"p.{name}" for name in fields)
+    sql = (
+        f"SELECT h.state, p.id, {columns} FROM {head} h LEFT JOIN {projection} p "  # noqa: S608 - our tables
+        "ON p.slot_id = h.slot_id AND p.participant_id = %s WHERE h.slot_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [participant.pk, slot.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return SlotState.PENDING, None, None
+    if row[1] is None:
+        return row[0], None, None
+    values = dict(zip(fields, row[2:], strict=True))
+    for name in ("signed_at", "arrival_at", "connected_at", "left_at"):
+        values[name] = _db_datetime(values[name])
+    return row[0], row[1], values
+
+
+def _db_datetime(value: Any) -> dt.datetime | None:
+    """A datetime read with plain SQL: aware on PostgreSQL, a UTC string on SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
 
 
 @transaction.atomic
@@ -744,12 +837,12 @@ def _sign_pending(
     now: dt.datetime | None,
     drawing: bytes | None = None,
 ) -> AttendanceRecord:
-    head = _head_shared(slot)
-    _trainee_checks(head, slot, participant)  # the state may have changed meanwhile
     payload = {"method": str(method)}
     if drawing is not None:
         payload["drawing_sha256"] = drawing_sha256(drawing)
     if _chain_at_once():
+        head = SlotAttendance.objects.filter(slot=slot).first() or SlotAttendance(slot=slot)
+        _trainee_checks(head.state, slot, participant)
         _seal_pending(head, slot)  # none expected: keeps the order if the database changed under a pending one
         record = _append(
             head=head,
@@ -761,15 +854,18 @@ def _sign_pending(
             payload=payload,
             now=now,
         )
+        _log_signed([record])
     else:
+        # The shared lock: other signatures share it, a chain writer (open, marks, close, seal) waits for it.
+        _advisory("pg_advisory_xact_lock_shared", slot.pk)
+        state, projection_id, projection = _state_and_projection(slot, participant)  # read after the lock
+        _trainee_checks(state, slot, participant)
         record = _record_pending(participant=participant, slot=slot, payload=payload, origin=origin, now=now)
+        _project_signature(slot, participant, record, projection_id, projection)
     if drawing is not None:
         AttendanceDrawing.objects.create(
             organisation_id=slot.organisation_id, record=record, png=drawing, sha256=payload["drawing_sha256"]
         )
-    log_action(
-        actor=None, obj=participant, action="attendance.participant.signed", data={"slot": slot.pk, "method": method}
-    )
     return record
 
 
@@ -782,6 +878,7 @@ def _chain_at_once() -> bool:
 def _record_pending(
     *, participant: Participant, slot: Slot, payload: dict[str, str], origin: Origin | None, now: dt.datetime | None
 ) -> AttendanceRecord:
+    """Insert the signature, pending (no sequence, no hash): its id is its place in the order of recording."""
     origin = origin or Origin()
     record = AttendanceRecord(
         organisation_id=slot.organisation_id,
@@ -796,8 +893,25 @@ def _record_pending(
     )
     record.digest_personal()
     record.save()
-    _project(slot, participant, record)
     return record
+
+
+def _project_signature(
+    slot: Slot,
+    participant: Participant,
+    record: AttendanceRecord,
+    projection_id: int | None,
+    projection: dict[str, Any] | None,
+) -> None:
+    """Fold the pending signature into the projection read with the slot's state (one write). Under the shared
+    lock no chain writer changes it, and a second signature of the trainee stops at the record's constraint."""
+    state = chain.apply(projection or chain.blank_state(), record, slot)
+    if projection_id is None:
+        ParticipantAttendance.objects.create(
+            slot=slot, participant=participant, organisation_id=slot.organisation_id, **state
+        )
+    else:
+        ParticipantAttendance.objects.filter(pk=projection_id).update(**state, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -816,7 +930,7 @@ def attendance_connection(
             code="not_remote",
         )
     head = _lock(slot)
-    _trainee_checks(head, slot, participant)
+    _trainee_checks(head.state, slot, participant)
     current = _current(slot, participant)
     if kind == RecordKind.CONNECTED and current and current.connected_at:
         raise ValidationError({"slot": _("Votre connexion est déjà enregistrée.")}, code="already_connected")

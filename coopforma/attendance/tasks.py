@@ -7,6 +7,7 @@ from coopforma.core.compat import task
 
 @task()
 def seal_slot(slot_id: int) -> int:
-    """Chain a slot's pending signatures in their order; how many. Idempotent: thirty signatures enqueue thirty
-    of these, the first chains what is there and the others find little or nothing left."""
-    return services.attendance_seal(slot_id=slot_id)
+    """Chain a slot's pending signatures in their order; how many. Idempotent: a burst of signatures enqueues a
+    few of these, the first chains what is there and the others find little or nothing left. Waits for the
+    signatures being recorded (it runs after the burst: `services.SEAL_DELAY`)."""
+    return services.attendance_seal(slot_id=slot_id, wait=True)

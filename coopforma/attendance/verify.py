@@ -41,16 +41,19 @@ class Break:
 
 
 def verify_slot(slot: Slot) -> list[Break]:
-    """The chained records (sequence, hashes, head), then the pending signatures (recorded, not chained yet: an
-    open slot only), and the projection recomputed from both."""
+    """The chained records (sequence, hashes, head, the order of recording), then the pending signatures
+    (recorded, not chained yet: an open slot only) in their order, and the projection recomputed from both."""
     breaks: list[Break] = []
     records = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=False).order_by("sequence"))
-    pending = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).order_by("created_at", "pk"))
+    pending = list(AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).order_by("pk"))
     drawings = {d.record_id: d for d in AttendanceDrawing.objects.filter(record__slot=slot)}
-    prev_hash = GENESIS_HASH
+    prev_hash, prev_pk = GENESIS_HASH, 0
     for expected, record in enumerate(records, start=1):
         if record.sequence != expected:
             breaks.append(Break(slot.pk, record.sequence, f"séquence attendue {expected} (enregistrement manquant)"))
+        if record.pk < prev_pk:  # the chain follows the order of recording (ids grow with each insert)
+            breaks.append(Break(slot.pk, record.sequence, "ordre de la chaîne différent de l'ordre d'enregistrement"))
+        prev_pk = record.pk
         if record.prev_hash != prev_hash:
             breaks.append(Break(slot.pk, record.sequence, "prev_hash ne correspond pas au hash précédent"))
         if record.personal_erased_at is None:

@@ -255,6 +255,7 @@ class SlotSheetView(OrgViewMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sheet = selectors.paper_sheet_for_slot(actor=self.actor, slot_id=self.kwargs["slot_id"])
+        services.attendance_seal(slot_id=sheet.slots[0].pk, wait=True)  # the sheet prints a chained émargement
         return pdf_response(paper.sheet_pdf(sheet), f"feuille-emargement-creneau-{self.kwargs['slot_id']}.pdf")
 
 
@@ -264,6 +265,7 @@ class SessionSheetView(OrgViewMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sheet = selectors.paper_sheet_for_session(actor=self.actor, session_id=self.kwargs["session_id"])
+        services.attendance_seal_session(session_id=sheet.session.pk)  # the sheet prints a chained émargement
         return pdf_response(paper.sheet_pdf(sheet), f"feuille-emargement-session-{self.kwargs['session_id']}.pdf")
 
 

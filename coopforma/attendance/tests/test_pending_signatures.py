@@ -23,7 +23,7 @@ def no_seal(monkeypatch):  # type: ignore[no-untyped-def]
     """PostgreSQL's way (pending, then sealed), and the sealer has not run yet (another request holds the chain):
     signatures stay pending."""
     monkeypatch.setattr(services, "_chain_at_once", lambda: False)
-    monkeypatch.setattr(services, "_seal_all", lambda slot_id: [])
+    monkeypatch.setattr(services, "_seal_all", lambda slot_id, wait=False: [])
     return monkeypatch
 
 
@@ -67,7 +67,7 @@ def test_sqlite_chains_a_signature_at_once(trainer_actor, slot, alice):
 def test_seal_chains_pending_signatures_in_their_order_once(trainer_actor, slot, enrolment, now, no_seal):
     services.slot_open(actor=trainer_actor, slot_id=slot.pk)
     people = [make_participant(enrolment, f"P{i}", f"Nom{i}") for i in range(4)]
-    # Recorded in this order of time, inserted in another order of id.
+    # Recorded (inserted) in this order; the times given say otherwise: the chain follows the recording, the id.
     for person, seconds in zip(people, (30, 10, 20, 40), strict=True):
         at = now + dt.timedelta(seconds=seconds)
         services.attendance_sign(participant=person, slot_id=slot.pk, method="qr", now=at)
@@ -75,8 +75,10 @@ def test_seal_chains_pending_signatures_in_their_order_once(trainer_actor, slot,
 
     assert services.attendance_seal(slot_id=slot.pk) == 4
     assert services.attendance_seal(slot_id=slot.pk) == 0  # nothing chained twice
-    signed = [r.participant_id for r in _chain(slot)[1:]]
-    assert signed == [people[1].pk, people[2].pk, people[0].pk, people[3].pk]
+    chained = _chain(slot)[1:]
+    assert [r.participant_id for r in chained] == [p.pk for p in people]
+    assert [r.pk for r in chained] == sorted(r.pk for r in chained)
+    assert [r.created_at for r in chained] == [now + dt.timedelta(seconds=s) for s in (30, 10, 20, 40)]
     _assert_linked(slot)
     assert not AttendanceRecord.objects.filter(slot=slot, sequence__isnull=True).exists()
     assert verify_all() == (1, [])

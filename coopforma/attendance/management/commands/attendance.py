@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""`coopforma attendance verify [--org <slug>]`: recompute every émargement chain; exit 1 on any break.
+"""`coopforma attendance verify [--org <slug>]`: chain the signatures still pending, then recompute every
+émargement chain; exit 1 on any break (a pending signature that cannot be chained, altered or on a closed slot,
+is one).
 `coopforma attendance seal`: chain the signatures still pending (each minute through `coopforma cron`)."""
 
 from typing import Any
@@ -25,6 +27,9 @@ class Command(BaseCommand):
             return
         if options["action"] != "verify":
             raise CommandError("unknown action")
+        sealed = attendance_seal_pending()
+        if sealed:
+            self.stdout.write(f"{sealed} signature(s) en attente chaînée(s) avant la vérification.")
         checked, breaks = verify_all(organisation_slug=options.get("org"))
         if not breaks:
             self.stdout.write(f"OK : {checked} créneau(x) vérifié(s), aucune rupture.")
