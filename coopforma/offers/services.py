@@ -113,7 +113,7 @@ def _place(city: str, postal_code: str) -> dict[str, Any]:
     commune's position, not the address's. Found as the LHEO import finds it (``geo.locate_place``: postal code and
     name, a postal code of one commune, the name within the postal code's département), else by a name that only
     one commune bears. A commune the dataset only places at its département's mean position, or that is not found,
-    gets no position (the département's region is still filled)."""
+    gets no position (the département's region is still filled, when it has one)."""
     if not (city or postal_code):
         return {}
     department = _department(postal_code)
@@ -124,7 +124,8 @@ def _place(city: str, postal_code: str) -> dict[str, Any]:
         commune = named[0] if len(named) == 1 and named[0].precise else None
     if commune is None:
         region = geo.departement_region(department)
-        return {"region": region} if region else {}
+        # a region has two digits; Saint-Barthélemy, Saint-Martin… are their own « region » 977, 978… in the dataset
+        return {"region": region} if len(region) == 2 else {}
     return {
         "insee_code": commune.insee,
         "department": commune.departement,

@@ -148,10 +148,10 @@ def test_a_partner_offer_in_an_overseas_departement_is_placed_at_its_commune() -
         *SAINT_DENIS,
     )
     # Maripasoula: only its département's mean position in the dataset, so no position; Saint-Barthélemy's postal
-    # code is in the 971 range but the collectivity is 977
+    # code is in the 971 range but the collectivity is 977, which has no region (OfferSession.region: two digits)
     for city, postal, department, region in (
         ("Maripasoula", "97370", "973", "03"),
-        ("Gustavia", "97133", "977", "977"),
+        ("Gustavia", "97133", "977", ""),
     ):
         unplaced = services.partner_offer_session_add(actor=actor, offer_id=offer.pk, city=city, postal_code=postal)
         assert (unplaced.department, unplaced.region, unplaced.latitude, unplaced.insee_code) == (
