@@ -180,8 +180,10 @@ def departement_name(code: str) -> str:
 
 
 def departement_region(code: str) -> str:
+    """The region of a département, "" when it has none: a region has two digits (Saint-Barthélemy, Saint-Martin…
+    are their own « region » 977, 978… in the dataset, which no region column can hold)."""
     found = _data().departements.get(code)
-    return found[1] if found else ""
+    return found[1] if found and len(found[1]) == 2 else ""
 
 
 def region_name(code: str) -> str:

@@ -124,8 +124,7 @@ def _place(city: str, postal_code: str) -> dict[str, Any]:
         commune = named[0] if len(named) == 1 and named[0].precise else None
     if commune is None:
         region = geo.departement_region(department)
-        # a region has two digits; Saint-Barthélemy, Saint-Martin… are their own « region » 977, 978… in the dataset
-        return {"region": region} if len(region) == 2 else {}
+        return {"region": region} if region else {}
     return {
         "insee_code": commune.insee,
         "department": commune.departement,

@@ -178,3 +178,12 @@ def test_a_member_session_in_mayotte_is_placed_and_a_name_alone_only_when_one_co
         ("Cayenne", "97302", "973", "03", *CAYENNE),  # one commune is called Cayenne
         ("Saint-Denis", "", "", "", None, None),  # ten are called Saint-Denis: not guessed
     ]
+
+
+def test_a_collectivite_has_no_region_of_three_digits():
+    from coopforma.exchanges.publication import place_of
+
+    assert geo.departement_region("974") == "04"
+    assert geo.departement_region("977") == ""
+    place = place_of(city="Gustavia", department="977")
+    assert place is not None and place.region == ""
