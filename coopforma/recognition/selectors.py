@@ -150,7 +150,7 @@ def _exchange_rows(project: CertificationProject, blocks: list[ProjectBlock]) ->
     }
     rows: dict[int, list[ExchangeRow]] = {}
     for block in blocks:
-        codes = {c.key: c.code for c in block.competencies.all()}
+        codes: dict[object, str] = {c.key: c.code for c in block.competencies.all()}
         found: list[ExchangeRow] = []
         for exchange in exchanges.values():
             is_adopted = (block.pk, exchange.pk) in adopted
@@ -161,8 +161,8 @@ def _exchange_rows(project: CertificationProject, blocks: list[ProjectBlock]) ->
                 ExchangeRow(
                     exchange=exchange,
                     adopted=is_adopted,
-                    participants=exchange.participant_count,  # type: ignore[attr-defined]
-                    debriefs=exchange.debrief_count,  # type: ignore[attr-defined]
+                    participants=exchange.participant_count,
+                    debriefs=exchange.debrief_count,
                     competencies=mine,
                     declared={codes[k]: len(d) for k, d in declared.get(exchange.pk, {}).items() if k in codes},
                 )
