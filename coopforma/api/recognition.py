@@ -25,7 +25,13 @@ from coopforma.recognition.models import CertificationProject, ProjectState, Reg
 
 router = Router(tags=["recognition"])
 
-PREFETCH = ("blocks__activities", "blocks__competencies", "blocks__evaluations__competency", "blocks__trainings")
+PREFETCH = (
+    "blocks__activities",
+    "blocks__competencies",
+    "blocks__evaluations__competency",
+    "blocks__trainings",
+    "blocks__exchanges",
+)
 # The services' names for what the API calls otherwise (so that an error names the field that was sent).
 API_NAMES = {"register": "target_register", "version_id": "version"}
 
@@ -46,6 +52,7 @@ class BlockOut(Schema):
     competencies: list[str] = Field(description="codes of the référentiel's competencies")
     evaluations: list[BlockEvaluationOut] = Field(description="the référentiel d'évaluation, one per competency")
     trainings: list[int] = Field(description="ids of the member organisations' trainings attached to the bloc")
+    exchanges: list[int] = Field(description="ids of the network's exchanges of know-how adopted for the bloc")
 
 
 class ProjectOut(Schema):
@@ -60,6 +67,9 @@ class ProjectOut(Schema):
     job: str = Field(description="the code of the job it certifies")
     carrier: str = Field(description="the carrier (future certifier)")
     blocks: list[BlockOut]
+    evidence: dict[str, Any] = Field(
+        description="the evidence of need as last gathered (gathered_at, map, tenders: each figure with its source)"
+    )
     created_at: datetime
 
     @staticmethod
@@ -98,6 +108,7 @@ class ProjectOut(Schema):
                     for e in b.evaluations.all()
                 ],
                 "trainings": [t.training_id for t in b.trainings.all()],
+                "exchanges": [e.exchange_id for e in b.exchanges.all()],
             }
             for b in obj.blocks.all()
         ]
@@ -154,6 +165,10 @@ class BlockTrainingIn(Schema):
     training_id: int = Field(description="a training of one of the network's member organisations")
 
 
+class BlockExchangeIn(Schema):
+    exchange_id: int = Field(description="an exchange of know-how of the network (not cancelled)")
+
+
 class ProjectDecisionIn(Schema):
     registered: bool = Field(description="true: registered by France compétences (with its code); false: refused")
     code: str = Field("", max_length=20, description="the certification's code (RNCP12345, RS1234) when registered")
@@ -174,6 +189,10 @@ class DossierOut(Schema):
     blocks: list[dict[str, Any]]
     access_conditions: str
     training_paths: list[dict[str, Any]]
+    exchanges: dict[str, Any] = Field(
+        description="the adopted exchanges of know-how: note (what they prove; competencies declared, not assessed) "
+        "and records"
+    )
 
 
 @router.get("/recognition/networks/{network_id}/projects", response=list[ProjectOut], summary="Certification projects")
@@ -371,6 +390,61 @@ def recognition_block_training_delete(
         actor=get_network_actor(request, network_id), project_id=project_id, block_id=block_id, training_id=training_id
     )
     return Status(204, None)
+
+
+@router.post(
+    "/recognition/networks/{network_id}/projects/{project_id}/blocks/{block_id}/exchanges",
+    response={201: ProjectOut},
+    summary="Adopt an exchange of know-how of the network for a bloc (it prepares the bloc)",
+)
+@permission(MEMBER)
+def recognition_block_exchange_create(
+    request: HttpRequest, network_id: str, project_id: int, block_id: int, payload: BlockExchangeIn
+) -> Status:
+    actor = get_network_actor(request, network_id)
+    services.block_exchange_adopt(
+        actor=actor, project_id=project_id, block_id=block_id, exchange_id=payload.exchange_id
+    )
+    return Status(201, _project_out(actor, project_id))
+
+
+@router.delete(
+    "/recognition/networks/{network_id}/projects/{project_id}/blocks/{block_id}/exchanges/{exchange_id}",
+    response={204: None},
+    summary="Remove an exchange of know-how from a bloc",
+)
+@permission(MEMBER)
+def recognition_block_exchange_delete(
+    request: HttpRequest, network_id: str, project_id: int, block_id: int, exchange_id: int
+) -> Status:
+    services.block_exchange_remove(
+        actor=get_network_actor(request, network_id), project_id=project_id, block_id=block_id, exchange_id=exchange_id
+    )
+    return Status(204, None)
+
+
+@router.post(
+    "/recognition/networks/{network_id}/projects/{project_id}/evidence",
+    response=ProjectOut,
+    summary="Gather the evidence of need again (dated, with its sources)",
+)
+@permission(MEMBER)
+def recognition_evidence_refresh(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
+    actor = get_network_actor(request, network_id)
+    services.project_evidence_refresh(actor=actor, project_id=project_id)
+    return _project_out(actor, project_id)
+
+
+@router.post(
+    "/recognition/networks/{network_id}/projects/{project_id}/reopen",
+    response=ProjectOut,
+    summary="Reopen a refused project (back to preparation, for a new filing)",
+)
+@permission(MEMBER)
+def recognition_project_reopen(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
+    actor = get_network_actor(request, network_id)
+    services.project_reopen(actor=actor, project_id=project_id)
+    return _project_out(actor, project_id)
 
 
 @router.post(

@@ -232,6 +232,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "recognition.block.deleted": _("Bloc de compétences retiré du projet de certification"),
     "recognition.block.updated": _("Bloc de compétences modifié"),
     "recognition.evaluation.updated": _("Évaluation d'une compétence modifiée"),
+    "recognition.exchange.adopted": _("Échange de savoir-faire retenu pour un bloc de compétences"),
+    "recognition.exchange.removed": _("Échange de savoir-faire retiré d'un bloc de compétences"),
     "recognition.project.created": _("Projet de certification créé"),
     "recognition.project.evidence_refreshed": _("Preuves du besoin recalculées"),
     "recognition.project.refused": _("Refus de France compétences enregistré"),

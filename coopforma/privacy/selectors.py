@@ -29,6 +29,7 @@ from coopforma.core.models import ActivityLog, OutboundEmail
 from coopforma.documents.models import Document, DocumentStatus, Signature
 from coopforma.enquiries.models import Enquiry
 from coopforma.evaluations.models import Answer, Invitation, QuestionType, Response
+from coopforma.networks.models import NetworkOrganisation, NetworkPerson, NetworkRole
 from coopforma.people.models import ClientKind, Contact, Trainee, Trainer
 from coopforma.privacy import retention
 from coopforma.privacy.declarations import DECLARATIONS, DECLARED, PROCESSINGS
@@ -202,6 +203,61 @@ def register_section_provider(name: str, provider: SectionProvider) -> None:
     _SECTION_PROVIDERS[name] = provider
 
 
+def network_people_sections(person: Person) -> list[Section]:
+    """The person's roles in the networks the organisation is a member of (networks.NetworkPerson: member,
+    facilitator, committee member, moderator), found by their account (a trainer's own, or the account with the
+    person's e-mail address). Other networks stay out (that network answers for them)."""
+    condition = Q(pk__in=[])
+    email = person_email(person)
+    if email:
+        condition |= Q(user__email__iexact=email)
+    if isinstance(person, Trainer) and person.user_id is not None:
+        condition |= Q(user_id=person.user_id)
+    networks = NetworkOrganisation.objects.filter(organisation_id=person.organisation_id).values("network_id")
+    roles = list(
+        NetworkPerson.objects.filter(network_id__in=networks)
+        .filter(condition)
+        .select_related("network")
+        .order_by("network__name", "pk")
+    )
+    if not roles:
+        return []
+    names = ", ".join(dict.fromkeys(r.network.name for r in roles))
+    section = Section(
+        key="network_roles",
+        title=_("Réseaux : rôle de la personne"),
+        model=NetworkPerson._meta.label,
+        source=_("Attribué par les modérateur·rices du réseau (%(networks)s) ; données tenues au niveau du réseau")
+        % {"networks": names},
+        purpose=_(
+            "Fonctionnement du réseau : qui le modère, qui siège à son comité (référentiel, projets de "
+            "certification), qui anime ses échanges de savoir-faire"
+        ),
+        legal_basis=_("Intérêt légitime du réseau et de ses membres à s'organiser (RGPD art. 6-1-f)"),
+        retention=_("Tant que la personne a un rôle dans le réseau ; ses modérateur·rices le lui retirent"),
+        fields={
+            "network": _("réseau"),
+            "role": _("rôle"),
+            "committee": _("membre du comité"),
+            "created_at": _("depuis le"),
+        },
+        notes=_(
+            "Les rôles dans des réseaux dont l'organisme n'est pas membre n'y figurent pas : demandez-les aux "
+            "modérateur·rices de ces réseaux."
+        ),
+    )
+    for role in roles:
+        section.records.append(
+            {
+                "network": role.network.name,
+                "role": role.get_role_display(),
+                "committee": _("oui") if role.role == NetworkRole.COMMITTEE else _("non"),
+                "created_at": timezone.localtime(role.created_at).isoformat(),
+            }
+        )
+    return [section]
+
+
 def person_inventory(*, person: Person) -> list[Section]:
     """Every personal datum held on `person`, section by section, with its source, purpose and period."""
     org_id = person.organisation_id
@@ -294,6 +350,7 @@ def person_inventory(*, person: Person) -> list[Section]:
     sections.extend(_evaluation_sections(person, org_id))
     if isinstance(person, Trainee):
         sections.extend(_competency_sections(person, org_id))
+    sections.extend(network_people_sections(person))
     for provider in _SECTION_PROVIDERS.values():
         sections.extend(provider(person))
     entries = person_history(person=person)

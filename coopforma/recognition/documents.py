@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from coopforma.documents.registry import DocumentKind, Keyword, KindHooks, Missing, all_kinds, register
-from coopforma.recognition.dossier import TO_COMPLETE, project_dossier
+from coopforma.recognition.dossier import EXCHANGES_NOTE, TO_COMPLETE, project_dossier
 from coopforma.recognition.models import CertificationProject
 
 KIND = "certification_dossier"
@@ -23,6 +23,7 @@ _BLOCK = {
     "activities": ["M1-A3"],
     "competencies": ["M1-C2", "M1-C4"],
     "trainings": ["Faciliter l'intelligence collective"],
+    "exchanges": ["Codéveloppement entre animateur·rices"],
 }
 KEYWORDS = (
     K("dossier.project.title", "Intitulé de la certification", "Animateur·rice de coopération territoriale"),
@@ -77,12 +78,37 @@ KEYWORDS = (
             }
         ],
     ),
-    K("dossier.blocks", "Blocs de compétences (liste : code, title, activities, competencies, trainings)", [_BLOCK]),
+    K(
+        "dossier.blocks",
+        "Blocs de compétences (liste : code, title, activities, competencies, trainings, exchanges)",
+        [_BLOCK],
+    ),
     K("dossier.access_conditions", "Modalités d'accès", TO_COMPLETE),
     K(
         "dossier.training_paths",
         "Parcours de formation (liste : title, organisation, duration_hours, blocks)",
         [{"title": "Faciliter", "organisation": "Coop Formation", "duration_hours": 21.0, "blocks": ["BC01"]}],
+    ),
+    K("dossier.exchanges.note", "Ce que prouvent les échanges de savoir-faire (phrase)", EXCHANGES_NOTE),
+    K(
+        "dossier.exchanges.records",
+        "Échanges de savoir-faire retenus (liste : title, kind_label, state_label, starts_on, ends_on, participants, "
+        "debriefs, declared_competencies [block, competency, debriefs], blocks)",
+        [
+            {
+                "title": "Codéveloppement entre animateur·rices",
+                "kind": "exchange",
+                "kind_label": "Échange",
+                "state": "done",
+                "state_label": "Réalisé",
+                "starts_on": "2026-10-02",
+                "ends_on": "2026-10-02",
+                "participants": 4,
+                "debriefs": 3,
+                "declared_competencies": [{"block": "BC01", "competency": "M1-C2", "debriefs": 3}],
+                "blocks": ["BC01"],
+            }
+        ],
     ),
 )
 

@@ -15,8 +15,13 @@ from django.utils import timezone
 from coopforma.recognition import selectors
 from coopforma.recognition.models import CertificationProject
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 TO_COMPLETE = "à compléter"
+EXCHANGES_NOTE = (
+    "Ce que prouvent les traces des échanges de savoir-faire retenus par le comité : leurs dates, leur nombre de "
+    "participant·es et de bilans, et les compétences que les participant·es déclarent dans leurs bilans. Ces "
+    "compétences sont déclarées, non évaluées : seule une évaluation par un organisme de formation les atteste."
+)
 
 
 def _text(value: str) -> str:
@@ -53,6 +58,7 @@ def project_dossier(project: CertificationProject) -> dict[str, Any]:
     competencies: dict[str, dict[str, Any]] = {}
     evaluations = []
     paths: dict[int, dict[str, Any]] = {}
+    exchanges: dict[int, dict[str, Any]] = {}
     block_rows = []
     for view in blocks:
         for a in view.activities:
@@ -81,6 +87,30 @@ def project_dossier(project: CertificationProject) -> dict[str, Any]:
                 },
             )
             path["blocks"].append(view.block.code)
+        adopted = [row for row in view.exchanges if row.adopted]
+        for row in adopted:
+            exchange = row.exchange
+            record = exchanges.setdefault(
+                exchange.pk,
+                {
+                    "title": exchange.title,
+                    "kind": exchange.kind,
+                    "kind_label": exchange.get_kind_display(),
+                    "state": exchange.state,
+                    "state_label": exchange.get_state_display(),
+                    "starts_on": exchange.starts_on.isoformat() if exchange.starts_on else "",
+                    "ends_on": exchange.ends_on.isoformat() if exchange.ends_on else "",
+                    "participants": row.participants,
+                    "debriefs": row.debriefs,
+                    "declared_competencies": [],
+                    "blocks": [],
+                },
+            )
+            record["blocks"].append(view.block.code)
+            record["declared_competencies"].extend(
+                {"block": view.block.code, "competency": code, "debriefs": count}
+                for code, count in row.declared.items()
+            )
         block_rows.append(
             {
                 "code": view.block.code,
@@ -88,6 +118,7 @@ def project_dossier(project: CertificationProject) -> dict[str, Any]:
                 "activities": [a.code for a in view.activities],
                 "competencies": [c.code for c in view.competencies],
                 "trainings": [r.training.title for r in view.trainings],
+                "exchanges": [r.exchange.title for r in adopted],
             }
         )
     return {
@@ -126,4 +157,5 @@ def project_dossier(project: CertificationProject) -> dict[str, Any]:
         "blocks": block_rows,
         "access_conditions": _text(project.access_conditions),
         "training_paths": list(paths.values()),
+        "exchanges": {"note": EXCHANGES_NOTE, "records": list(exchanges.values())},
     }

@@ -130,6 +130,16 @@ class AttachTrainingForm(forms.Form):
         self.fields["training"].choices = [(t.pk, f"{t.title} ({t.organisation.name})") for t in trainings]
 
 
+class AdoptExchangeForm(forms.Form):
+    exchange = forms.TypedChoiceField(label=_("Échange de savoir-faire du réseau"), coerce=int)
+
+    def __init__(self, *args: Any, exchanges: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exchange"].choices = [
+            (e.pk, f"{e.title} ({e.starts_on:%d/%m/%Y})" if e.starts_on else e.title) for e in exchanges
+        ]
+
+
 class DecisionForm(forms.Form):
     registered = forms.TypedChoiceField(
         label=_("Décision de France compétences"),

@@ -6,8 +6,9 @@ L6113-5) or the Répertoire spécifique (RS, L6113-6).
 France compétences asks, for each certification, three référentiels (activités, compétences, évaluation) and,
 for the RNCP, blocs de compétences (L6113-1: « ensembles homogènes et cohérents de compétences contribuant à
 l'exercice autonome d'une activité professionnelle et pouvant être évaluées et validées »). A project holds them
-(`ProjectBlock`, `BlockEvaluation`), the trainings that prepare each bloc (`BlockTraining`), the evidence of need
-(a dated snapshot in `CertificationProject.evidence`) and, once registered, the certification's code.
+(`ProjectBlock`, `BlockEvaluation`), the trainings and the exchanges of know-how that prepare each bloc
+(`BlockTraining`, `BlockExchange`), the evidence of need (a dated snapshot in `CertificationProject.evidence`) and,
+once registered, the certification's code.
 """
 
 from django.conf import settings
@@ -195,3 +196,33 @@ class BlockTraining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.block} ← {self.training_id}"
+
+
+class BlockExchange(models.Model):
+    """An exchange of know-how of the network (exchanges.Exchange) that the committee adopted as preparing a bloc.
+
+    What it proves is what the exchange's records hold: its dates, its participants and the competencies they
+    declared in their debriefs (declared, not assessed)."""
+
+    block = models.ForeignKey(ProjectBlock, on_delete=models.CASCADE, related_name="exchanges")
+    exchange = models.ForeignKey(
+        "exchanges.Exchange", on_delete=models.CASCADE, related_name="certification_blocks_prepared"
+    )
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adopted_at = models.DateTimeField(_("retenu le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("échange qui prépare un bloc")
+        ordering = ["adopted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["block", "exchange"],
+                name="recognition_block_exchange_once",
+                violation_error_message=_("Cet échange prépare déjà ce bloc."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block} ← {self.exchange_id}"

@@ -3,17 +3,26 @@
 a project of another network is a 404."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from coopforma.accounts.models import Membership, Organisation
 from coopforma.catalogue.models import Training
 from coopforma.core.locking import id_or_404
+from coopforma.exchanges.models import DebriefCompetency, Exchange, ExchangeState
+from coopforma.exchanges.models import Participant as ExchangeParticipant
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import NetworkOrganisation, PartnerState, PartnerStructure
-from coopforma.recognition.models import BlockEvaluation, BlockTraining, CertificationProject, ProjectBlock
+from coopforma.recognition.models import (
+    BlockEvaluation,
+    BlockExchange,
+    BlockTraining,
+    CertificationProject,
+    ProjectBlock,
+)
 from coopforma.referentiel.models import Item, ItemKind, ObjectiveCompetency, Version, VersionState
 
 VIEW = "recognition.view"
@@ -75,26 +84,109 @@ class TrainingRow:
 
 
 @dataclass
+class ExchangeRow:
+    """An exchange of know-how of the network for a bloc, with what its records prove: its dates, its number of
+    participants and debriefs, and the bloc's competencies its participants declared in their debriefs (declared,
+    not assessed)."""
+
+    exchange: Exchange
+    adopted: bool  # adopted by the committee (else: suggested from its debriefs' and listings' competencies)
+    participants: int
+    debriefs: int
+    competencies: list[str] = field(default_factory=list)  # codes of the bloc's competencies it covers
+    declared: dict[str, int] = field(default_factory=dict)  # bloc competency code -> how many debriefs declare it
+
+
+@dataclass
 class BlockView:
     block: ProjectBlock
     activities: list[Item]
     competencies: list[Item]
     evaluations: list[BlockEvaluation]
     trainings: list[TrainingRow]
+    exchanges: list[ExchangeRow] = field(default_factory=list)
+
+
+def network_exchanges(*, actor: NetworkActor) -> QuerySet[Exchange]:
+    """The network's exchanges of know-how that may prepare a bloc (all but the cancelled ones)."""
+    return (
+        Exchange.objects.filter(network_id=actor.network_id)
+        .exclude(state=ExchangeState.CANCELLED)
+        .order_by("-starts_on", "title", "pk")
+    )
+
+
+def _exchange_rows(project: CertificationProject, blocks: list[ProjectBlock]) -> dict[int, list[ExchangeRow]]:
+    """For each bloc, its adopted exchanges and those of the network whose debriefs (competencies declared by the
+    participants) or listings (the offer, the participants' requests) cover one of its competencies (by key)."""
+    keys = {c.key for b in blocks for c in b.competencies.all()}
+    network_id = project.network_id
+    covered: dict[int, set[object]] = {}  # exchange id -> keys of the blocs' competencies it covers
+    declared: dict[int, dict[object, set[int]]] = {}  # exchange id -> key -> debrief ids
+    for exchange_id, key, debrief_id in DebriefCompetency.objects.filter(
+        debrief__participant__exchange__network_id=network_id, competency__key__in=list(keys)
+    ).values_list("debrief__participant__exchange_id", "competency__key", "debrief_id"):
+        covered.setdefault(exchange_id, set()).add(key)
+        declared.setdefault(exchange_id, {}).setdefault(key, set()).add(debrief_id)
+    listed = list(
+        Exchange.objects.filter(network_id=network_id, offer__competencies__key__in=list(keys)).values_list(
+            "pk", "offer__competencies__key"
+        )
+    ) + list(
+        ExchangeParticipant.objects.filter(
+            exchange__network_id=network_id, request__competencies__key__in=list(keys)
+        ).values_list("exchange_id", "request__competencies__key")
+    )
+    for exchange_id, key in listed:
+        covered.setdefault(exchange_id, set()).add(key)
+    adopted = {(link.block_id, link.exchange_id) for b in blocks for link in b.exchanges.all()}
+    ids = set(covered) | {exchange_id for _block, exchange_id in adopted}
+    exchanges = {
+        e.pk: e
+        for e in Exchange.objects.filter(pk__in=ids, network_id=network_id).annotate(
+            participant_count=Count("participants", distinct=True),
+            debrief_count=Count("participants__debrief", distinct=True),
+        )
+    }
+    rows: dict[int, list[ExchangeRow]] = {}
+    for block in blocks:
+        codes: dict[object, str] = {c.key: c.code for c in block.competencies.all()}
+        found: list[ExchangeRow] = []
+        for exchange in exchanges.values():
+            is_adopted = (block.pk, exchange.pk) in adopted
+            mine = [codes[k] for k in codes if k in covered.get(exchange.pk, set())]
+            if not is_adopted and (not mine or exchange.state == ExchangeState.CANCELLED):
+                continue
+            found.append(
+                ExchangeRow(
+                    exchange=exchange,
+                    adopted=is_adopted,
+                    participants=exchange.participant_count,
+                    debriefs=exchange.debrief_count,
+                    competencies=mine,
+                    declared={codes[k]: len(d) for k, d in declared.get(exchange.pk, {}).items() if k in codes},
+                )
+            )
+        found.sort(key=lambda r: (not r.adopted, -(r.exchange.starts_on or date.min).toordinal(), r.exchange.title))
+        rows[block.pk] = found
+    return rows
 
 
 def blocks_of(*, project: CertificationProject) -> list[BlockView]:
     """The project's blocs with their activities, competencies, evaluations and the trainings that prepare them:
     attached ones, and those of member organisations whose objectives are linked (referentiel.ObjectiveCompetency)
-    to one of the bloc's competencies, in any version (matched by the item's key)."""
+    to one of the bloc's competencies, in any version (matched by the item's key); and the exchanges of know-how
+    that prepare them (`_exchange_rows`: adopted ones and suggestions)."""
     blocks = list(
         project.blocks.prefetch_related(
             Prefetch("activities", queryset=Item.objects.order_by("position")),
             Prefetch("competencies", queryset=Item.objects.order_by("position")),
             Prefetch("evaluations", queryset=BlockEvaluation.objects.select_related("competency")),
             Prefetch("trainings", queryset=BlockTraining.objects.select_related("training__organisation")),
+            Prefetch("exchanges", queryset=BlockExchange.objects.all()),
         )
     )
+    exchange_rows = _exchange_rows(project, blocks)
     keys = {c.key: c.code for b in blocks for c in b.competencies.all()}
     member_ids = NetworkOrganisation.objects.filter(network_id=project.network_id).values("organisation_id")
     links = ObjectiveCompetency.objects.filter(
@@ -118,6 +210,7 @@ def blocks_of(*, project: CertificationProject) -> list[BlockView]:
                 competencies=list(block.competencies.all()),
                 evaluations=list(block.evaluations.all()),
                 trainings=sorted(rows.values(), key=lambda r: (not r.attached, r.training.title)),
+                exchanges=exchange_rows.get(block.pk, []),
             )
         )
     return views

@@ -24,11 +24,13 @@ from coopforma.catalogue.models import BpfObjective, Training
 from coopforma.core.identifiers import validate_rncp, validate_rs
 from coopforma.core.locking import id_or_404
 from coopforma.core.log import log_action
+from coopforma.exchanges.models import Exchange, ExchangeState
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import NetworkOrganisation, PartnerState, PartnerStructure
 from coopforma.recognition import evidence
 from coopforma.recognition.models import (
     BlockEvaluation,
+    BlockExchange,
     BlockTraining,
     CertificationProject,
     ProjectBlock,
@@ -374,6 +376,46 @@ def block_training_detach(*, actor: NetworkActor, project_id: int, block_id: int
             obj=project,
             action="recognition.training.detached",
             data={"block": block.code, "training": training_id},
+        )
+
+
+def block_exchange_adopt(*, actor: NetworkActor, project_id: int, block_id: int, exchange_id: int) -> BlockExchange:
+    """An exchange of know-how of the network (not cancelled) prepares the bloc: the committee adopts it (what it
+    proves is what its records hold: dates, participants, competencies declared in the debriefs)."""
+    with transaction.atomic():
+        project = _project(actor, project_id)
+        block = _block(project, block_id)
+        exchange = (
+            Exchange.objects.filter(pk=id_or_404(exchange_id), network_id=actor.network_id)
+            .exclude(state=ExchangeState.CANCELLED)
+            .first()
+        )
+        if exchange is None:
+            raise ValidationError({"exchange_id": "Cet échange n'est pas un échange de savoir-faire du réseau."})
+        if block.exchanges.filter(exchange=exchange).exists():
+            raise ValidationError({"exchange_id": "Cet échange prépare déjà ce bloc."})
+        link = BlockExchange.objects.create(block=block, exchange=exchange, adopted_by=actor.user)
+        log_action(
+            actor=actor.user,
+            obj=project,
+            action="recognition.exchange.adopted",
+            data={"block": block.code, "exchange": exchange.pk},
+        )
+        return link
+
+
+def block_exchange_remove(*, actor: NetworkActor, project_id: int, block_id: int, exchange_id: int) -> None:
+    with transaction.atomic():
+        project = _project(actor, project_id)
+        block = _block(project, block_id)
+        deleted, _rows = block.exchanges.filter(exchange_id=id_or_404(exchange_id)).delete()
+        if not deleted:
+            raise Http404
+        log_action(
+            actor=actor.user,
+            obj=project,
+            action="recognition.exchange.removed",
+            data={"block": block.code, "exchange": exchange_id},
         )
 
 

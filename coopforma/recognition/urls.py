@@ -21,6 +21,12 @@ urlpatterns = [
         views.training_detach,
         name="training_detach",
     ),
+    path("<int:project_id>/blocs/<int:block_id>/echanges/", views.exchange_adopt, name="exchange_adopt"),
+    path(
+        "<int:project_id>/blocs/<int:block_id>/echanges/<int:exchange_id>/retirer/",
+        views.exchange_remove,
+        name="exchange_remove",
+    ),
     path("<int:project_id>/evaluations/<int:evaluation_id>/", views.evaluation_edit, name="evaluation_edit"),
     path("<int:project_id>/besoin/", views.evidence_refresh, name="evidence_refresh"),
     path("<int:project_id>/deposer/", views.project_submit, name="submit"),

@@ -22,6 +22,7 @@ from coopforma.recognition import selectors, services
 from coopforma.recognition.documents import dossier_pdf
 from coopforma.recognition.dossier import project_dossier
 from coopforma.recognition.forms import (
+    AdoptExchangeForm,
     AttachTrainingForm,
     BlockForm,
     DecisionForm,
@@ -94,6 +95,7 @@ def project_detail(request: HttpRequest, network: str, project_id: int) -> HttpR
         dossier=project_dossier(project),
         gaps=services.submission_gaps(project) if project.state == ProjectState.DRAFT else [],
         attach_form=AttachTrainingForm(trainings=selectors.member_trainings(actor=actor)),
+        exchange_form=AdoptExchangeForm(exchanges=selectors.network_exchanges(actor=actor)),
         decision_form=DecisionForm(),
         my_organisations=selectors.organisations_of(user=request.user),
     )
@@ -239,6 +241,42 @@ def training_detach(
             actor=actor, project_id=project.pk, block_id=block_id, training_id=training_id
         ),
         _("Formation détachée du bloc."),
+    )
+
+
+@login_required
+@require_POST
+def exchange_adopt(request: HttpRequest, network: str, project_id: int, block_id: int) -> HttpResponse:
+    actor = _actor(request, network, services.EDIT)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    form = AdoptExchangeForm(request.POST, exchanges=selectors.network_exchanges(actor=actor))
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un échange de savoir-faire du réseau."))
+        return _to_project(project)
+    return _act(
+        request,
+        project,
+        lambda: services.block_exchange_adopt(
+            actor=actor, project_id=project.pk, block_id=block_id, exchange_id=form.cleaned_data["exchange"]
+        ),
+        _("Échange retenu pour le bloc."),
+    )
+
+
+@login_required
+@require_POST
+def exchange_remove(
+    request: HttpRequest, network: str, project_id: int, block_id: int, exchange_id: int
+) -> HttpResponse:
+    actor = _actor(request, network, services.EDIT)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    return _act(
+        request,
+        project,
+        lambda: services.block_exchange_remove(
+            actor=actor, project_id=project.pk, block_id=block_id, exchange_id=exchange_id
+        ),
+        _("Échange retiré du bloc."),
     )
 
 

@@ -11,7 +11,14 @@ import pytest
 from coopforma.accounts.tests.factories import MembershipFactory, OrganisationFactory
 from coopforma.catalogue.tests.factories import TrainingFactory
 from coopforma.core.models import ActivityLog
-from coopforma.recognition.models import BlockEvaluation, BlockTraining, CertificationProject, ProjectBlock
+from coopforma.exchanges.tests.factories import exchange_between, joined_member
+from coopforma.recognition.models import (
+    BlockEvaluation,
+    BlockExchange,
+    BlockTraining,
+    CertificationProject,
+    ProjectBlock,
+)
 from coopforma.recognition.tests.factories import create_project, setup_network
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +57,7 @@ def snapshot() -> list[Any]:
         list(ProjectBlock.activities.through.objects.order_by("pk").values_list()),
         list(BlockEvaluation.objects.order_by("pk").values_list()),
         list(BlockTraining.objects.order_by("pk").values_list()),
+        list(BlockExchange.objects.order_by("pk").values_list()),
         ActivityLog.objects.count(),
     ]
 
@@ -194,22 +202,34 @@ WRITES = [
     ("DELETE", "/blocks/{block}/trainings/{attached}", None),
     ("POST", "/submit", None),
     ("POST", "/decision", {"registered": False, "note": "Refusé"}),
+    ("POST", "/blocks/{block}/exchanges", {"exchange_id": "{exchange}"}),
+    ("DELETE", "/blocks/{block}/exchanges/{adopted}", None),
+    ("POST", "/reopen", None),
+    ("POST", "/evidence", None),
 ]
+
+
+def _exchange(people: dict[str, Any], title: str = "Codéveloppement") -> Any:
+    return exchange_between(joined_member(people["network"]), joined_member(people["network"]), title=title)
 
 
 def _write(people: dict[str, Any], project: CertificationProject, rest: str, body: Any) -> tuple[str, Any]:
     block = project.blocks.first()
     attached = TrainingFactory(organisation=people["organisation"])
     BlockTraining.objects.get_or_create(block=block, training=attached)
+    adopted = _exchange(people, "Adopté")
+    BlockExchange.objects.create(block=block, exchange=adopted)
     names = {
         "block": block.pk,
         "evaluation": block.evaluations.first().pk,
         "training": people["training"].pk,
         "attached": attached.pk,
+        "exchange": _exchange(people).pk,
+        "adopted": adopted.pk,
     }
     path = rest.format(**names)
     if isinstance(body, dict):
-        body = {k: (int(v.format(**names)) if v == "{training}" else v) for k, v in body.items()}
+        body = {k: (int(v.format(**names)) if v in ("{training}", "{exchange}") else v) for k, v in body.items()}
     return path, body
 
 
@@ -235,3 +255,58 @@ def test_another_networks_committee_gets_404_with_our_ids(ours, theirs, token, r
     assert send(client, method, url(ours, project, path), body).status_code == 404
     assert send(client, method, url(theirs, project, path), body).status_code == 404
     assert snapshot() == before
+
+
+def test_the_committee_adopts_and_removes_an_exchange_of_the_network(ours, theirs, token):
+    project = create_project(ours)
+    block_id = project.blocks.first().pk
+    client = token(ours["committee"])
+    exchange = _exchange(ours)
+    response = send(client, "POST", url(ours, project, f"/blocks/{block_id}/exchanges"), {"exchange_id": exchange.pk})
+    assert response.status_code == 201, response.content
+    assert next(b for b in response.json()["blocks"] if b["id"] == block_id)["exchanges"] == [exchange.pk]
+    dossier = send(client, "GET", url(ours, project, "/dossier")).json()
+    assert [r["title"] for r in dossier["exchanges"]["records"]] == ["Codéveloppement"]
+    assert "non évaluées" in dossier["exchanges"]["note"]
+
+    before = snapshot()
+    found = errors(
+        send(client, "POST", url(ours, project, f"/blocks/{block_id}/exchanges"), {"exchange_id": exchange.pk})
+    )
+    assert found == {"exchange_id": "Cet échange prépare déjà ce bloc."}
+    elsewhere = _exchange(theirs, "Ailleurs")  # another network's exchange
+    found = errors(
+        send(client, "POST", url(ours, project, f"/blocks/{block_id}/exchanges"), {"exchange_id": elsewhere.pk})
+    )
+    assert "réseau" in found["exchange_id"]
+    assert snapshot() == before
+
+    response = send(client, "DELETE", url(ours, project, f"/blocks/{block_id}/exchanges/{exchange.pk}"))
+    assert response.status_code == 204
+    assert not BlockExchange.objects.exists()
+    assert send(client, "DELETE", url(ours, project, f"/blocks/{block_id}/exchanges/{exchange.pk}")).status_code == 404
+
+
+def test_a_refused_project_is_reopened_and_its_evidence_recalculated(ours, token):
+    project = create_project(ours)
+    client = token(ours["committee"])
+    before = snapshot()
+    found = errors(send(client, "POST", url(ours, project, "/reopen")))  # in preparation: nothing to reopen
+    assert found == {"state": "Seul un projet refusé se rouvre."}
+    assert snapshot() == before
+    assert send(client, "POST", url(ours, project, "/submit")).status_code == 200
+    refused = send(client, "POST", url(ours, project, "/decision"), {"registered": False, "note": "Besoin"})
+    assert refused.status_code == 200 and refused.json()["state"] == "refused"
+    response = send(client, "POST", url(ours, project, "/reopen"))
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "draft"
+    assert ActivityLog.objects.filter(action="recognition.project.reopened", object_id=project.pk).exists()
+
+    CertificationProject.objects.filter(pk=project.pk).update(evidence={})
+    response = send(client, "POST", url(ours, project, "/evidence"))
+    assert response.status_code == 200, response.content
+    evidence = response.json()["evidence"]
+    assert evidence["gathered_at"] and evidence["map"]["source"]
+    project.refresh_from_db()
+    assert project.evidence["gathered_at"] == evidence["gathered_at"]
+    assert ActivityLog.objects.filter(action="recognition.project.evidence_refreshed", object_id=project.pk).exists()

@@ -8,7 +8,13 @@ from coopforma.networks.access import actor_for
 from coopforma.networks.models import NetworkOrganisation
 from coopforma.networks.tests.factories import walk_network
 from coopforma.recognition import services
-from coopforma.recognition.models import BlockEvaluation, BlockTraining, CertificationProject, ProjectBlock
+from coopforma.recognition.models import (
+    BlockEvaluation,
+    BlockExchange,
+    BlockTraining,
+    CertificationProject,
+    ProjectBlock,
+)
 from coopforma.referentiel.models import Item, ItemKind, Proposal, Referentiel, Version, VersionState
 from coopforma.referentiel.tests.factories import load_draft, network_with_people
 
@@ -40,8 +46,8 @@ def create_project(people: dict[str, Any], **fields: Any) -> CertificationProjec
 
 def objects_with_id(i: int, **records: Any) -> None:
     """tests/test_every_route.py: a network (slug `str(i)`) (networks' walk_network: records["admin"] moderates it,
-    the organisation is a member), with a published version, a proposal, a project, its bloc, evaluation and training,
-    all with primary key `i`."""
+    the organisation is a member), with a published version, a proposal, a project, its bloc, evaluation, training and
+    exchange (the exchanges' exchange `i`), all with primary key `i`."""
     network = walk_network(i, **records)
     referentiel = Referentiel.objects.create(pk=i, network=network)
     version = Version.objects.create(
@@ -59,3 +65,4 @@ def objects_with_id(i: int, **records: Any) -> None:
     block.competencies.add(competency)
     BlockEvaluation.objects.create(pk=i, block=block, competency=competency)
     BlockTraining.objects.create(pk=i, block=block, training=records["training"])
+    BlockExchange.objects.create(pk=i, block=block, exchange_id=i)  # exchanges' objects_with_id made exchange `i`

@@ -28,6 +28,7 @@ TOP_KEYS = {
     "blocks",
     "access_conditions",
     "training_paths",
+    "exchanges",
 }
 
 
@@ -47,7 +48,7 @@ def test_the_json_dossier_has_the_documented_keys(project):
     assert set(dossier["evidence"]) == {"gathered_at", "map", "tenders"}
     assert dossier["evidence"]["map"]["source"] and dossier["evidence"]["map"]["date"]
     assert dossier["evidence"]["tenders"]["available"] is True and dossier["evidence"]["tenders"]["notices"] == 0
-    assert set(dossier["blocks"][0]) == {"code", "title", "activities", "competencies", "trainings"}
+    assert set(dossier["blocks"][0]) == {"code", "title", "activities", "competencies", "trainings", "exchanges"}
     assert set(dossier["evaluation"][0]) == {
         "block", "competency", "competency_label", "situations", "criteria", "modalities",
     }  # fmt: skip
@@ -89,6 +90,7 @@ def test_the_pdf_renders_with_every_section(project):
         "Blocs de compétences",
         "Modalités d'accès",
         "Parcours de formation",
+        "Échanges de savoir-faire qui y préparent",
     ):
         assert section in markup
     assert "à compléter" in markup
