@@ -260,6 +260,18 @@ def _project_out(actor: NetworkActor, project_id: int) -> CertificationProject:
     return CertificationProject.objects.prefetch_related(*PREFETCH).select_related("version", "job").get(pk=project.pk)
 
 
+def _actor_project(request: HttpRequest, network_id: str, project_id: int) -> tuple[NetworkActor, CertificationProject]:
+    """The network's actor and its project of the URL (404 for another network's project)."""
+    actor = get_network_actor(request, network_id)
+    return actor, selectors.project_get(actor=actor, project_id=project_id)
+
+
+def _merged(payload: Schema, current: dict[str, Any]) -> dict[str, Any]:
+    """`current` with the values the PATCH sent over it (a field left out or sent null keeps its value)."""
+    sent = payload.dict(exclude_unset=True)
+    return {key: value if sent.get(key) is None else sent[key] for key, value in current.items()}
+
+
 @router.patch(
     "/recognition/networks/{network_id}/projects/{project_id}",
     response=ProjectOut,
@@ -269,8 +281,7 @@ def _project_out(actor: NetworkActor, project_id: int) -> CertificationProject:
 def recognition_project_update(
     request: HttpRequest, network_id: str, project_id: int, payload: ProjectPatch
 ) -> CertificationProject:
-    actor = get_network_actor(request, network_id)
-    project = selectors.project_get(actor=actor, project_id=project_id)
+    actor, project = _actor_project(request, network_id, project_id)
     sent = payload.dict(exclude_unset=True)
     current: dict[str, Any] = {
         "title": project.title,
@@ -311,18 +322,14 @@ def recognition_block_create(request: HttpRequest, network_id: str, project_id: 
 def recognition_block_update(
     request: HttpRequest, network_id: str, project_id: int, block_id: int, payload: BlockPatch
 ) -> CertificationProject:
-    actor = get_network_actor(request, network_id)
-    project = selectors.project_get(actor=actor, project_id=project_id)
+    actor, project = _actor_project(request, network_id, project_id)
     block = selectors.block_get(actor=actor, project=project, block_id=block_id)
-    sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.block_save(
-        actor=actor,
-        project_id=project.pk,
-        block_id=block.pk,
-        title=sent.get("title", block.title),
-        activity_codes=sent.get("activity_codes", [a.code for a in block.activities.all()]),
-        competency_codes=sent.get("competency_codes", [c.code for c in block.competencies.all()]),
-    )
+    current = {
+        "title": block.title,
+        "activity_codes": [a.code for a in block.activities.all()],
+        "competency_codes": [c.code for c in block.competencies.all()],
+    }
+    services.block_save(actor=actor, project_id=project.pk, block_id=block.pk, **_merged(payload, current))
     return _project_out(actor, project.pk)
 
 
@@ -346,17 +353,15 @@ def recognition_block_delete(request: HttpRequest, network_id: str, project_id: 
 def recognition_evaluation_update(
     request: HttpRequest, network_id: str, project_id: int, evaluation_id: int, payload: BlockEvaluationPatch
 ) -> CertificationProject:
-    actor = get_network_actor(request, network_id)
-    project = selectors.project_get(actor=actor, project_id=project_id)
+    actor, project = _actor_project(request, network_id, project_id)
     evaluation = selectors.evaluation_get(actor=actor, project=project, evaluation_id=evaluation_id)
-    sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    current = {
+        "situations": evaluation.situations,
+        "criteria": evaluation.criteria,
+        "modalities": evaluation.modalities,
+    }
     services.evaluation_update(
-        actor=actor,
-        project_id=project.pk,
-        evaluation_id=evaluation.pk,
-        situations=sent.get("situations", evaluation.situations),
-        criteria=sent.get("criteria", evaluation.criteria),
-        modalities=sent.get("modalities", evaluation.modalities),
+        actor=actor, project_id=project.pk, evaluation_id=evaluation.pk, **_merged(payload, current)
     )
     return _project_out(actor, project.pk)
 

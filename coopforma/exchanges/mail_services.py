@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 
-from coopforma.core.log import log_action
 from coopforma.core.mail import email_resend
-from coopforma.core.mail_texts import NETWORK, check_source, get_mail_text
+from coopforma.core.mail_text_services import mail_text_or_404, mail_text_override_delete, mail_text_override_save
+from coopforma.core.mail_texts import NETWORK
 from coopforma.core.models import MailTextOverride, OutboundEmail
 from coopforma.exchanges.mail_selectors import require_outbox, require_texts
 from coopforma.networks.access import NetworkActor
@@ -33,42 +31,22 @@ def network_email_resend(*, actor: NetworkActor, email_id: Any) -> OutboundEmail
 def network_mail_text_update(*, actor: NetworkActor, code: str, subject: str, body: str) -> MailTextOverride:
     """Save the network's text of the e-mail `code` (refused, with the reasons in French, as an organisation's)."""
     require_texts(actor)
-    text = get_mail_text(code, scope=NETWORK)
-    if text is None:
-        raise Http404
-    subject = " ".join((subject or "").split())
-    body = (body or "").replace("\r\n", "\n").strip("\n")
-    errors = check_source(text, subject=subject, body=body)
-    if errors:
-        raise ValidationError(errors)
-    override = MailTextOverride.objects.select_for_update().filter(network=actor.network, code=code).first()
-    if override is None:
-        override = MailTextOverride(network=actor.network, code=code)
-    override.subject, override.body, override.updated_by = subject, body, actor.user
-    override.save()
-    log_action(
-        actor=actor.user,
-        obj=override,
-        action="core.mail_text.updated",
-        data={"label": str(text.label), "network": actor.network.pk},
+    text = mail_text_or_404(code, scope=NETWORK)
+    return mail_text_override_save(
+        actor=actor,
+        text=text,
+        owner={"network": actor.network},
+        subject=subject,
+        body=body,
+        log_data={"network": actor.network.pk},
     )
-    return override
 
 
 @transaction.atomic
 def network_mail_text_reset(*, actor: NetworkActor, code: str) -> None:
     """Back to the application's text (nothing to do when the network had not changed it)."""
     require_texts(actor)
-    text = get_mail_text(code, scope=NETWORK)
-    if text is None:
-        raise Http404
-    override = MailTextOverride.objects.filter(network=actor.network, code=code).first()
-    if override is None:
-        return
-    log_action(
-        actor=actor.user,
-        obj=override,
-        action="core.mail_text.reset",
-        data={"label": str(text.label), "network": actor.network.pk},
+    text = mail_text_or_404(code, scope=NETWORK)
+    mail_text_override_delete(
+        actor=actor, text=text, owner={"network": actor.network}, log_data={"network": actor.network.pk}
     )
-    override.delete()

@@ -7,9 +7,19 @@ No organisation sends them: they go through the outbox attached to the network (
 (`{{ nouvelles }}`): the network rewrites what surrounds them, not the lists.
 """
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.core.mail_texts import NETWORK, MailText, Placeholder, register
+
+# What every e-mail of the exchanges names: the network, and the page the e-mail leads to (required in the text).
+NETWORK_NAME = Placeholder("reseau", _("nom du réseau"), "Réseau des PTCE", key="network")
+
+
+def _link(label: Any) -> Placeholder:
+    return Placeholder("lien", label, "https://…/echanges/…", key="link", required=True)
+
 
 ARRANGED = MailText(
     code="exchanges.arranged",
@@ -30,14 +40,14 @@ ARRANGED = MailText(
         Placeholder("nom", _("nom affiché du ou de la participant·e"), "Ada", key="name"),
         Placeholder("animateur", _("qui organise la mise en relation"), "Camille Animatrice", key="facilitator"),
         Placeholder("echange", _("titre de l'échange"), "Animer une réunion en gouvernance partagée", key="title"),
-        Placeholder("reseau", _("nom du réseau"), "Réseau des PTCE", key="network"),
+        NETWORK_NAME,
         Placeholder(
             "participants",
             _("liste des participant·es et de leur rôle"),
             "- Ada (Transmet son savoir-faire)\n- Bob (Apprend)",
             key="names",
         ),
-        Placeholder("lien", _("lien vers la page de l'échange"), "https://…/echanges/…", key="link", required=True),
+        _link(_("lien vers la page de l'échange")),
     ),
     scope=NETWORK,
 )
@@ -58,10 +68,8 @@ ASKED = MailText(
         Placeholder("membre", _("nom affiché du membre qui demande"), "Ada", key="name"),
         Placeholder("offre", _("titre de l'offre"), "Animer une réunion en gouvernance partagée", key="offer"),
         Placeholder("demande", _("titre de la demande"), "Apprendre le codéveloppement", key="request"),
-        Placeholder("reseau", _("nom du réseau"), "Réseau des PTCE", key="network"),
-        Placeholder(
-            "lien", _("lien vers les suggestions à examiner"), "https://…/echanges/…", key="link", required=True
-        ),
+        NETWORK_NAME,
+        _link(_("lien vers les suggestions à examiner")),
     ),
     scope=NETWORK,
 )
@@ -80,7 +88,7 @@ DIGEST = MailText(
     ),
     placeholders=(
         Placeholder("nom", _("nom affiché du membre"), "Ada", key="name"),
-        Placeholder("reseau", _("nom du réseau"), "Réseau des PTCE", key="network"),
+        NETWORK_NAME,
         Placeholder("nombre", _("nombre de nouvelles (« 3 nouvelles »)"), "3 nouvelles", key="news"),
         Placeholder(
             "nouvelles",
@@ -89,13 +97,7 @@ DIGEST = MailText(
             key="items",
             required=True,
         ),
-        Placeholder(
-            "lien",
-            _("lien vers l'inscription du membre (pour se désabonner)"),
-            "https://…/echanges/…",
-            key="link",
-            required=True,
-        ),
+        _link(_("lien vers l'inscription du membre (pour se désabonner)")),
     ),
     scope=NETWORK,
 )

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from coopforma.accounts.demo import DEMO_SLUG
 from coopforma.core.compat import mailer_settings
@@ -83,6 +84,11 @@ def test_a_failed_attempt_says_why_in_french(org, settings, admin_user, web):
     assert "ConnectionRefusedError" in attempt.detail
     page = web(admin_user).get(_url("outbox_detail", org, pk=email.pk)).content.decode()
     assert "Le serveur d&#x27;envoi est injoignable" in page and "Échec" in page
+    assert "ConnectionRefusedError" in page  # the attempt's detail (templates/includes/outbox_attempts.html)
+    email.refresh_from_db()
+    assert email.last_error
+    listing = web(admin_user).get(_url("outbox", org)).content.decode()
+    assert escape(email.last_error[:40]) in listing  # the last error, under the state
 
 
 def test_one_time_links_are_masked_on_the_page(org, admin_actor, admin_user, web):

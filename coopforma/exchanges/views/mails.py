@@ -11,23 +11,19 @@ Another network's ids give 404 (the selectors filter on the network of the URL),
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from coopforma.accounts.selectors_mail_texts import MailTextRow
-from coopforma.core.mail_texts import MAX_BODY, MAX_SUBJECT
+from coopforma.core.mail_text_views import MailTextEditBase, MailTextResetBase
 from coopforma.core.models import OutboundEmailStatus
 from coopforma.core.pagination import paginate
-from coopforma.core.views import ServiceFormView
 from coopforma.exchanges import mail_selectors as selectors
 from coopforma.exchanges import mail_services as services
 from coopforma.exchanges.views.base import ExchangesMixin
@@ -77,13 +73,6 @@ class OutboxResendView(ExchangesMixin, View):
         return redirect(self.url("outbox_detail", email_id=new.pk))
 
 
-class MailTextForm(forms.Form):
-    subject = forms.CharField(label=gettext_lazy("Objet"), max_length=MAX_SUBJECT, required=False)
-    body = forms.CharField(
-        label=gettext_lazy("Texte"), max_length=MAX_BODY, required=False, widget=forms.Textarea(attrs={"rows": 14})
-    )
-
-
 class MailTextListView(ExchangesMixin, TemplateView):
     template_name = "exchanges/mail_text_list.html"
 
@@ -94,49 +83,28 @@ class MailTextListView(ExchangesMixin, TemplateView):
         return context
 
 
-class MailTextEditView(ExchangesMixin, ServiceFormView):
-    template_name = "exchanges/mail_text_form.html"
-    form_class = MailTextForm
+class NetworkMailTextsMixin(ExchangesMixin):
+    """The network's texts: its selector (`exchanges.mail_texts` required), services and URLs."""
 
-    @cached_property
-    def row(self) -> MailTextRow:
-        return selectors.network_mail_text_get(actor=self.actor, code=str(self.kwargs["code"]))
+    def mail_text_row(self, code: str) -> MailTextRow:
+        return selectors.network_mail_text_get(actor=self.actor, code=code)
 
-    def get_initial(self) -> dict[str, Any]:
-        return {"subject": self.row.subject, "body": self.row.body}
+    def mail_text_save(self, code: str, subject: str, body: str) -> Any:
+        return services.network_mail_text_update(actor=self.actor, code=code, subject=subject, body=body)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["row"] = self.row
-        context["preview_subject"], context["preview_body"] = self.row.preview()
-        return context
-
-    def perform(self, form: MailTextForm) -> Any:
-        return services.network_mail_text_update(
-            actor=self.actor,
-            code=self.row.text.code,
-            subject=form.cleaned_data.get("subject") or "",
-            body=form.cleaned_data.get("body") or "",
-        )
-
-    def get_success_message(self, _obj: Any) -> str:
-        return _("Texte de l'e-mail « %(label)s » enregistré : il sert dès le prochain envoi.") % {
-            "label": self.row.text.label
-        }
-
-    def success_url_for(self, _obj: Any) -> str:
-        return self.url("mail_text_edit", code=self.row.text.code)
-
-
-class MailTextResetView(ExchangesMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        code = str(kwargs["code"])
-        row = selectors.network_mail_text_get(actor=self.actor, code=code)
+    def mail_text_reset(self, code: str) -> None:
         services.network_mail_text_reset(actor=self.actor, code=code)
-        messages.success(request, _("« %(label)s » reprend le texte par défaut.") % {"label": row.text.label})
-        return redirect(self.url("mail_text_edit", code=code))
+
+    def mail_text_url(self, code: str) -> str:
+        return self.url("mail_text_edit", code=code)
+
+
+class MailTextEditView(NetworkMailTextsMixin, MailTextEditBase):
+    template_name = "exchanges/mail_text_form.html"
+
+
+class MailTextResetView(NetworkMailTextsMixin, MailTextResetBase):
+    pass
 
 
 urls: list[URLPattern] = [
