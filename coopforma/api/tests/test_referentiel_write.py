@@ -159,4 +159,4 @@ def test_certification_projects_through_the_api(ours, token):
     assert member.get(projects).json()["count"] == 1
     assert member.get(f"{projects}/{project['id']}").json()["title"] == body["title"]
     dossier = member.get(f"{projects}/{project['id']}/dossier").json()
-    assert dossier["schema_version"] == "1.0" and dossier["blocks"][0]["code"] == "BC01"
+    assert dossier["schema_version"] == "1.1" and dossier["blocks"][0]["code"] == "BC01"

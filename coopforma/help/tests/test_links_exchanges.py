@@ -41,6 +41,8 @@ NOT_PAGES = {
     "gogocarto_csv",
     "outbox_resend",
     "mail_text_reset",
+    "artefact_file",
+    "artefact_public_file",
 }
 
 
