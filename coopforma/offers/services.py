@@ -29,9 +29,11 @@ from coopforma.networks.access import NetworkActor, require_manages
 from coopforma.networks.models import Network, NetworkOrganisation, PartnerState, PartnerStructure
 from coopforma.offers import geo, relevance, search
 from coopforma.offers.models import (
+    CompetencyOrigin,
     ExperienceMode,
     GeoPrecision,
     Offer,
+    OfferCompetency,
     OfferRelevance,
     OfferSession,
     OfferSource,
@@ -40,6 +42,7 @@ from coopforma.offers.models import (
     RelevanceRules,
     SourceKind,
 )
+from coopforma.referentiel import selectors as referentiel_selectors
 from coopforma.training_sessions.models import Session, SessionStatus
 
 # --- source (a): the member organisations' catalogues ----------------------------------------------------------
@@ -606,3 +609,48 @@ def import_request(*, actor: NetworkActor, label: str, url: str = "", upload: An
     run = import_enqueue(source_id=source.pk, location=location, user=actor.user, safe=True)
     log_action(actor=actor, obj=source, action="offers.import.requested", data={"run": run.pk})
     return run
+
+
+# --- the competencies an offer aims at (offers/competencies.py): the moderators correct the suggestions --------
+
+COMPETENCY_ACTIONS = ("confirm", "remove")
+
+
+@transaction.atomic
+def offer_competency_set(*, actor: NetworkActor, relevance_id: int, code: str, action: str) -> OfferCompetency:
+    """A moderator confirms (or adds) a competency of the network's latest published référentiel for an offer the
+    network judges, or removes it (a removed link is never suggested again). Not for the member catalogues'
+    offers: their trainings' objectives link them."""
+    actor.require("network.moderate")
+    row = OfferRelevance.objects.filter(network=actor.network, pk=relevance_id).select_related("offer__source").first()
+    if row is None:
+        raise Http404
+    if action not in COMPETENCY_ACTIONS:
+        raise ValidationError(_("Choisissez « Confirmer » ou « Retirer »."))
+    if row.offer.source.kind == SourceKind.MEMBER_CATALOGUE:
+        raise ValidationError(
+            _("Les compétences d'une formation d'un membre se lient depuis ses objectifs, dans son catalogue.")
+        )
+    keys = referentiel_selectors.competency_map(network=actor.network).keys
+    key = keys.get((code or "").strip())
+    if key is None:
+        raise ValidationError(_("Cette compétence n'est pas dans la dernière version publiée du référentiel."))
+    removed = action == "remove"
+    link, _created = OfferCompetency.objects.update_or_create(
+        network=actor.network,
+        offer=row.offer,
+        competency_key=key,
+        defaults={
+            "origin": CompetencyOrigin.CONFIRMED,
+            "removed": removed,
+            "decided_by": actor.user,
+            "decided_at": timezone.now(),
+        },
+    )
+    log_action(
+        actor=actor,
+        obj=row.offer,
+        action="offers.competency.removed" if removed else "offers.competency.confirmed",
+        data={"network": actor.network, "competency": code},
+    )
+    return link

@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("gerer/pertinence/", views.RelevanceView.as_view(), name="relevance"),
     path("gerer/pertinence/<int:relevance_id>/decider/", views.RelevanceDecideView.as_view(), name="relevance_decide"),
+    path(
+        "gerer/pertinence/<int:relevance_id>/competences/",
+        views.RelevanceCompetencyView.as_view(),
+        name="relevance_competency",
+    ),
     path("gerer/pertinence/<int:relevance_id>/rouvrir/", views.RelevanceReopenView.as_view(), name="relevance_reopen"),
     path("gerer/regles/", views.RulesView.as_view(), name="rules"),
     path("offres.lheo.xml", views.feed_lheo, name="feed_lheo"),

@@ -339,8 +339,13 @@ class RelevanceView(NetworkViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        queue = list(selectors.relevance_queue(actor=self.actor)[:100])
+        links = selectors.competency_links(actor=self.actor, offer_ids=[row.offer_id for row in queue])
+        for row in queue:
+            row.competency_links = links.get(row.offer_id, [])  # type: ignore[attr-defined]
         context.update(
-            queue=selectors.relevance_queue(actor=self.actor)[:100],
+            queue=queue,
+            competency_choices=selectors.competency_choices(actor=self.actor),
             decided=selectors.relevance_decided(actor=self.actor)[:50],
             counts=selectors.relevance_counts(actor=self.actor),
             pending_offers=selectors.partner_offer_queue(actor=self.actor)[:20],
@@ -365,6 +370,24 @@ class RelevanceDecideView(NetworkPostView):
         if decision == RelevanceDecision.KEEP:
             return _("Offre « %(name)s » gardée pour le réseau.") % {"name": row.offer}
         return _("Offre « %(name)s » écartée pour le réseau.") % {"name": row.offer}
+
+
+class RelevanceCompetencyView(NetworkPostView):
+    """Confirm, add or remove a competency the offer aims at (the suggestions of offers/competencies.py)."""
+
+    required_flag = "network.moderate"
+
+    def next_url(self) -> str:
+        return reverse("offers:relevance", kwargs={"network": self.actor.network.slug})
+
+    def act(self) -> str:
+        row = selectors.relevance_get(actor=self.actor, relevance_id=int(self.kwargs["relevance_id"]))
+        action = self.request.POST.get("action", "")
+        code = self.request.POST.get("code", "")[:30]
+        services.offer_competency_set(actor=self.actor, relevance_id=row.pk, code=code, action=action)
+        if action == "remove":
+            return _("Compétence %(code)s retirée de l'offre « %(name)s ».") % {"code": code, "name": row.offer}
+        return _("Compétence %(code)s confirmée pour l'offre « %(name)s ».") % {"code": code, "name": row.offer}
 
 
 class RelevanceReopenView(NetworkPostView):
