@@ -265,9 +265,9 @@ def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> Quer
         offers = offers.filter(experience_mode=filters.mode)
     if filters.competency and skip != "competency":
         found = referentiel_selectors.competency_map(network=network)
-        linked = OfferCompetency.objects.filter(
-            network=network, competency_key=found.keys.get(filters.competency), removed=False
-        ).values("offer_id")
+        key = found.keys.get(filters.competency)
+        links = OfferCompetency.objects.none() if key is None else OfferCompetency.objects.filter(competency_key=key)
+        linked = links.filter(network=network, removed=False).values("offer_id")
         offers = offers.filter(
             Q(
                 source__kind=SourceKind.MEMBER_CATALOGUE,
@@ -553,3 +553,14 @@ def competency_links(*, actor: NetworkActor, offer_ids: list[int]) -> dict[int, 
 def competency_choices(*, actor: NetworkActor) -> list[tuple[str, str]]:
     """The competencies of the network's latest published version (code, "code label"), in its order."""
     return list(referentiel_selectors.competency_map(network=actor.network).labels.items())
+
+
+def partner_offer_competencies(*, actor: NetworkActor, offer: Offer) -> list[str]:
+    """The codes of the competencies a partner offer's structure set (latest published version)."""
+    keys = set(
+        OfferCompetency.objects.filter(
+            network=actor.network, offer=offer, origin=CompetencyOrigin.PARTNER, removed=False
+        ).values_list("competency_key", flat=True)
+    )
+    found = referentiel_selectors.competency_map(network=actor.network)
+    return [code for code, key in found.keys.items() if key in keys]

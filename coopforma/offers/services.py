@@ -654,3 +654,39 @@ def offer_competency_set(*, actor: NetworkActor, relevance_id: int, code: str, a
         data={"network": actor.network, "competency": code},
     )
     return link
+
+
+MAX_PARTNER_COMPETENCIES = 20
+
+
+@transaction.atomic
+def partner_offer_competencies_set(*, actor: NetworkActor, offer_id: int, codes: list[str]) -> list[str]:
+    """A partner structure's managers (or a moderator) say which competencies of the network's latest published
+    référentiel their offer aims at: the links of origin « partner » become these (a suggestion of the same
+    competency is replaced; a link the moderators removed stays removed). The codes kept, in the version's order."""
+    offer = _locked_offer(actor, offer_id)
+    assert offer.partner_id is not None
+    require_manages(actor, offer.partner_id)
+    wanted = {str(code).strip() for code in codes if str(code).strip()}
+    if len(wanted) > MAX_PARTNER_COMPETENCIES:
+        raise ValidationError(_("Choisissez %(n)d compétences au plus.") % {"n": MAX_PARTNER_COMPETENCIES})
+    keys = referentiel_selectors.competency_map(network=actor.network).keys
+    unknown = sorted(wanted - keys.keys())
+    if unknown:
+        raise ValidationError(_("Cette compétence n'est pas dans la dernière version publiée du référentiel."))
+    chosen = {keys[code] for code in wanted}
+    links = OfferCompetency.objects.filter(network=actor.network, offer=offer)
+    links.filter(origin=CompetencyOrigin.PARTNER).exclude(competency_key__in=chosen).delete()
+    existing = {link.competency_key: link for link in links.filter(competency_key__in=chosen)}
+    for key in chosen:
+        link = existing.get(key)
+        if link is None:
+            OfferCompetency.objects.create(
+                network=actor.network, offer=offer, competency_key=key, origin=CompetencyOrigin.PARTNER
+            )
+        elif link.origin == CompetencyOrigin.SUGGESTED and not link.removed:
+            link.origin = CompetencyOrigin.PARTNER
+            link.save(update_fields=["origin"])
+    kept = [code for code in keys if code in wanted]
+    log_action(actor=actor, obj=offer, action="offers.competency.set_by_partner", data={"competencies": kept})
+    return kept

@@ -22,6 +22,11 @@ urlpatterns = [
     path("gerer/offres/<int:offer_id>/publier/", views.PartnerOfferPublishView.as_view(), name="partner_offer_publish"),
     path("gerer/offres/<int:offer_id>/refuser/", views.PartnerOfferRefuseView.as_view(), name="partner_offer_refuse"),
     path(
+        "gerer/offres/<int:offer_id>/competences/",
+        views.PartnerOfferCompetenciesView.as_view(),
+        name="partner_offer_competencies",
+    ),
+    path(
         "gerer/offres/<int:offer_id>/sessions/",
         views.PartnerOfferSessionAddView.as_view(),
         name="partner_offer_session_add",

@@ -268,6 +268,8 @@ class PartnerOfferView(NetworkFormView):
             session_form=OfferSessionForm(prefix="session"),
             reason_form=ReasonForm(),
             history=history_for(offer)[:20],
+            competency_choices=selectors.competency_choices(actor=self.actor),
+            partner_competencies=selectors.partner_offer_competencies(actor=self.actor, offer=offer),
         )
         return context
 
@@ -317,6 +319,16 @@ class PartnerOfferSessionAddView(_OfferPost):
             raise ValidationError(_("La session contient des erreurs : vérifiez ses dates et son code postal."))
         services.partner_offer_session_add(actor=self.actor, offer_id=offer.pk, **form.cleaned_data)
         return _("Session ajoutée.")
+
+
+class PartnerOfferCompetenciesView(_OfferPost):
+    """The competencies the structure says its offer aims at (checkboxes of the référentiel's latest version)."""
+
+    def act(self) -> str:
+        offer = self.offer()
+        codes = [code[:30] for code in self.request.POST.getlist("code")[:100]]
+        services.partner_offer_competencies_set(actor=self.actor, offer_id=offer.pk, codes=codes)
+        return _("Compétences de l'offre enregistrées.")
 
 
 class PartnerOfferSessionRemoveView(_OfferPost):

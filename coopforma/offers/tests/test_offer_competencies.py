@@ -160,3 +160,52 @@ def test_the_matcher_stems_each_word_once_and_ranks_like_the_referentiel(scene):
     best = matcher.suggest(TENSIONS)
     assert best and best[0][0] == _key(scene["version"], "M1-C4")
     assert matcher.suggest("") == [] and matcher.suggest("Lire") == []
+
+
+def test_a_partner_structure_sets_the_competencies_of_its_own_offer(scene):
+    from coopforma.accounts.tests.factories import UserFactory
+    from coopforma.networks.tests.factories import PartnerFactory
+    from coopforma.offers.tests.network_factories import partner_offer
+
+    ours, theirs = scene["our_network"], scene["their_network"]
+    partner = PartnerFactory(network=ours)
+    manager = UserFactory()
+    partner.managers.add(manager)
+    offer = partner_offer(partner, status="active", title="Réguler les tensions", summary=TENSIONS)
+    relevance.score_offers(ours, [offer.pk])  # suggests M1-C4
+    actor = actor_for(manager, ours)
+    assert services.partner_offer_competencies_set(actor=actor, offer_id=offer.pk, codes=["M2-C1", "M1-C4"]) == [
+        "M1-C4",
+        "M2-C1",
+    ]
+    origins = dict(OfferCompetency.objects.filter(offer=offer).values_list("competency_key", "origin"))
+    assert origins[_key(scene["version"], "M1-C4")] == CompetencyOrigin.PARTNER  # the suggestion became the partner's
+    assert origins[_key(scene["version"], "M2-C1")] == CompetencyOrigin.PARTNER
+    relevance.score_offers(ours, [offer.pk])  # rescoring never touches the partner's links
+    assert OfferCompetency.objects.filter(offer=offer, origin=CompetencyOrigin.PARTNER).count() == 2
+    services.partner_offer_competencies_set(actor=actor, offer_id=offer.pk, codes=["M2-C1"])
+    assert set(selectors.partner_offer_competencies(actor=actor, offer=offer)) == {"M2-C1"}
+    with pytest.raises(ValidationError):
+        services.partner_offer_competencies_set(actor=actor, offer_id=offer.pk, codes=["M9-C9"])
+    # Another structure's manager or a member: 403; another network's moderator with our ids: 404.
+    with pytest.raises(PermissionDenied):
+        services.partner_offer_competencies_set(
+            actor=actor_for(scene["our_member"], ours), offer_id=offer.pk, codes=["M1-C1"]
+        )
+    with pytest.raises(Http404):
+        services.partner_offer_competencies_set(
+            actor=actor_for(scene["their_moderator"], theirs), offer_id=offer.pk, codes=["M1-C1"]
+        )
+    url = f"/reseaux/{ours.slug}/gerer/offres/{offer.pk}/competences/"
+    assert (
+        client_for(scene["their_moderator"])
+        .post(f"/reseaux/{theirs.slug}/gerer/offres/{offer.pk}/competences/", {"code": "M1-C1"})
+        .status_code
+        == 404
+    )
+    assert client_for(scene["our_member"]).post(url, {"code": "M1-C1"}).status_code in (403, 404)
+    assert set(selectors.partner_offer_competencies(actor=actor, offer=offer)) == {"M2-C1"}  # nothing written
+    page = client_for(manager).get(f"/reseaux/{ours.slug}/gerer/offres/{offer.pk}/")
+    assert page.status_code == 200 and "Compétences du référentiel visées" in page.content.decode()
+    assert client_for(manager).post(url, {"code": ["M1-C1"]}).status_code == 302
+    assert set(selectors.partner_offer_competencies(actor=actor, offer=offer)) == {"M1-C1"}
