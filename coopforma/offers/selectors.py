@@ -564,3 +564,23 @@ def partner_offer_competencies(*, actor: NetworkActor, offer: Offer) -> list[str
     )
     found = referentiel_selectors.competency_map(network=actor.network)
     return [code for code, key in found.keys.items() if key in keys]
+
+
+@dataclass
+class CompetencyModeration:
+    relevance_id: int
+    links: list[CompetencyLink]
+    choices: list[tuple[str, str]]
+
+
+def offer_competency_moderation(*, actor: NetworkActor, offer: Offer) -> CompetencyModeration | None:
+    """For a moderator of the network on a shown offer's page (not a member catalogue's): its competency links to
+    correct. None for anyone else, or without a published référentiel."""
+    if not actor.is_moderator or offer.source.kind == SourceKind.MEMBER_CATALOGUE:
+        return None
+    choices = competency_choices(actor=actor)
+    row = OfferRelevance.objects.filter(network=actor.network, offer=offer).values_list("pk", flat=True).first()
+    if not choices or row is None:
+        return None
+    links = competency_links(actor=actor, offer_ids=[offer.pk]).get(offer.pk, [])
+    return CompetencyModeration(relevance_id=row, links=links, choices=choices)

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from coopforma.core.log import history_for
 from coopforma.core.views import is_htmx
 from coopforma.networks import selectors as network_selectors
+from coopforma.networks.access import actor_for
 from coopforma.networks.forms import ReasonForm
 from coopforma.networks.models import PartnerState
 from coopforma.networks.views import NetworkFormView, NetworkPostView, NetworkViewMixin
@@ -140,7 +141,12 @@ def offer_page(request: HttpRequest, network: str, offer_id: int) -> HttpRespons
     return render(
         request,
         "offers/offer_page.html",
-        {"network": net, "offer": offer, "qualiopi": selectors.qualiopi_of([offer])[offer.pk]},
+        {
+            "network": net,
+            "offer": offer,
+            "qualiopi": selectors.qualiopi_of([offer])[offer.pk],
+            "moderation": selectors.offer_competency_moderation(actor=actor_for(request.user, net), offer=offer),
+        },
     )
 
 
@@ -390,6 +396,9 @@ class RelevanceCompetencyView(NetworkPostView):
     required_flag = "network.moderate"
 
     def next_url(self) -> str:
+        if self.request.POST.get("back") == "offer":
+            row = selectors.relevance_get(actor=self.actor, relevance_id=int(self.kwargs["relevance_id"]))
+            return reverse("offers:offer", kwargs={"network": self.actor.network.slug, "offer_id": row.offer_id})
         return reverse("offers:relevance", kwargs={"network": self.actor.network.slug})
 
     def act(self) -> str:

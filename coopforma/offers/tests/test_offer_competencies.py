@@ -209,3 +209,22 @@ def test_a_partner_structure_sets_the_competencies_of_its_own_offer(scene):
     assert page.status_code == 200 and "Compétences du référentiel visées" in page.content.decode()
     assert client_for(manager).post(url, {"code": ["M1-C1"]}).status_code == 302
     assert set(selectors.partner_offer_competencies(actor=actor, offer=offer)) == {"M1-C1"}
+
+
+def test_the_offer_page_lets_the_moderators_correct_the_links(scene):
+    ours = scene["our_network"]
+    url = f"/reseaux/{ours.slug}/offres/{scene['feed'].pk}/"
+    assert "Compétences visées (modération)" not in Client().get(url).content.decode()
+    assert "Compétences visées (modération)" not in client_for(scene["our_member"]).get(url).content.decode()
+    moderator = client_for(scene["our_moderator"])
+    body = moderator.get(url).content.decode()
+    assert "Compétences visées (modération)" in body and "M1-C4" in body
+    row = OfferRelevance.objects.get(network=ours, offer=scene["feed"])
+    response = moderator.post(
+        f"/reseaux/{ours.slug}/gerer/pertinence/{row.pk}/competences/",
+        {"code": "M1-C4", "action": "remove", "back": "offer"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(url)
+    assert OfferCompetency.objects.get(offer=scene["feed"], competency_key=_key(scene["version"], "M1-C4")).removed
+    member_page = moderator.get(f"/reseaux/{ours.slug}/offres/{scene['member'].pk}/").content.decode()
+    assert "Compétences visées (modération)" not in member_page  # linked by its training's objectives
