@@ -159,12 +159,47 @@ def main() -> int:
             f"second import, statements writing offers or sessions: {sum(offer_writes.values())} — target 0: "
             f"{'met' if not offer_writes else 'NOT met'}  (bookkeeping: {other_writes})"
         )
+        _score_phase()
         if args.searches:
             _search_phase(args.searches)
     finally:
         if admin_url and not args.keep:
             _drop_database(admin_url)
     return 0
+
+
+def _score_phase() -> None:
+    """The scoring that follows an import (in the background) for a network with rules and a published
+    référentiel, timed without then with the competencies' suggestions (offers/competencies.py)."""
+    from unittest import mock
+
+    from coopforma.networks.models import Network
+    from coopforma.offers import competencies, relevance
+    from coopforma.offers.models import OfferCompetency, RelevanceRules
+    from coopforma.referentiel import files
+    from coopforma.referentiel import services as referentiel_services
+    from coopforma.referentiel.demo import DRAFT
+
+    network, created = Network.objects.get_or_create(slug="bench-score", defaults={"name": "Réseau du score"})
+    if created:
+        RelevanceRules.objects.create(network=network, keywords=["coopérative", "gouvernance partagée", "tiers lieu"])
+        document = files.read(DRAFT.read_bytes(), "yaml")
+        version = referentiel_services.version_import(user=None, network_id=network.pk, document=document)
+        referentiel_services.version_publish(user=None, network_id=network.pk, number=version.number)
+    timings = {}
+    with mock.patch.object(competencies.Matcher, "for_network", return_value=None):
+        started = time.perf_counter()
+        scored = relevance.score_offers(network)
+        timings["without"] = time.perf_counter() - started
+    started = time.perf_counter()
+    relevance.score_offers(network)
+    timings["with"] = time.perf_counter() - started
+    links = OfferCompetency.objects.filter(network=network).count()
+    print(
+        f"\nscoring {scored:,} offers for a network (after an import, in the background): "
+        f"{timings['without']:.1f} s without the competencies' suggestions, {timings['with']:.1f} s with them "
+        f"({links:,} links suggested)"
+    )
 
 
 SEARCH_TARGET_MS = 50

@@ -39,7 +39,7 @@ class MapFilterQuery(Schema):
     competency: str = Field(
         "",
         description="a competency's code in the network's latest published référentiel (M1-C2): the member "
-        "trainings aiming at it",
+        "trainings aiming at it and the other offers linked to it (suggested, confirmed or set by their partner)",
     )
     date_from: str = Field("", alias="from", description="sessions ending on or after this day (YYYY-MM-DD)")
     date_to: str = Field("", alias="to", description="sessions starting on or before this day (YYYY-MM-DD)")

@@ -156,6 +156,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "networks.person.removed": _("Rôle dans le réseau retiré"),
     "networks.person.role_changed": _("Rôle dans le réseau modifié"),
     # offers
+    "offers.competency.confirmed": _("Compétence visée par l'offre confirmée"),
+    "offers.competency.removed": _("Compétence retirée de l'offre"),
+    "offers.competency.set_by_partner": _("Compétences de l'offre indiquées par la structure"),
     "offers.offer.proposed": _("Offre proposée par une structure partenaire"),
     "offers.offer.published": _("Offre publiée"),
     "offers.offer.refused": _("Offre refusée"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from coopforma.catalogue.nsf import NSF_LABELS
 from coopforma.networks.models import Network
 from coopforma.offers.models import (
     Offer,
+    OfferCompetency,
     OfferRelevance,
     OfferSession,
     OfferStatus,
@@ -115,21 +117,31 @@ def network_themes(network: Network) -> list[Theme]:
 
 def competency_themes(network: Network, offer_ids: Iterable[int]) -> list[Theme]:
     """One theme per competency of the network's latest published référentiel, in its order: the shown member
-    offers of the trainings whose objectives aim at it (a competency no training aims at is a gap everywhere)."""
-    labels, trainings = referentiel_selectors.competency_trainings(network=network)
+    offers of the trainings whose objectives aim at it, and the other shown offers linked to it (confirmed,
+    suggested or set by their partner structure: offers/competencies.py). A competency no offer aims at is a gap
+    everywhere."""
+    found = referentiel_selectors.competency_map(network=network)
     member = dict(
         Offer.objects.filter(pk__in=offer_ids, source__kind=SourceKind.MEMBER_CATALOGUE).values_list(
             "external_id", "pk"
         )
     )
+    linked: dict[Any, set[int]] = {}
+    for key, offer_id in OfferCompetency.objects.filter(
+        network=network, removed=False, offer_id__in=offer_ids
+    ).values_list("competency_key", "offer_id"):
+        linked.setdefault(key, set()).add(offer_id)
     return [
         Theme(
             "competency",
             code,
             label,
-            frozenset(member[f"{slug}/{pk}"] for slug, pk in trainings.get(code, set()) if f"{slug}/{pk}" in member),
+            frozenset(
+                {member[f"{slug}/{pk}"] for slug, pk in found.trainings.get(code, set()) if f"{slug}/{pk}" in member}
+                | linked.get(found.keys[code], set())
+            ),
         )
-        for code, label in labels.items()
+        for code, label in found.labels.items()
     ]
 
 

@@ -346,3 +346,45 @@ class ImportRun(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.records_done * 100 // self.records_total) if self.records_total else 0
+
+
+class CompetencyOrigin(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggérée d'après le texte de l'offre")
+    CONFIRMED = "confirmed", _("Confirmée par les modérateur·rices")
+    PARTNER = "partner", _("Indiquée par la structure partenaire")
+
+
+class OfferCompetency(models.Model):
+    """A competency of a network's référentiel that an offer (partner, LHEO, federated, exchanges) aims at, for the
+    map's filter and facet and the gaps by competency (offers/competencies.py). The member catalogues' offers are
+    not linked here: their trainings' objectives link them exactly (referentiel's ObjectiveCompetency).
+
+    The competency is its item's key (the same in every version of the référentiel). A suggested link is replaced
+    at each scoring of the offer; a confirmed one, one set by the partner structure, and one a moderator removed
+    (``removed``: never suggested again) are never touched by the suggestions."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", verbose_name=_("réseau"))
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("offre"))
+    competency_key = models.UUIDField(_("clé de la compétence"))
+    origin = models.CharField(_("origine du lien"), max_length=10, choices=CompetencyOrigin.choices)
+    score = models.PositiveSmallIntegerField(_("score de la suggestion"), default=0)
+    removed = models.BooleanField(_("écartée par les modérateur·rices"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("compétence visée par une offre")
+        verbose_name_plural = _("compétences visées par les offres")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "offer", "competency_key"],
+                name="offers_competency_once",
+                violation_error_message=_("Cette offre est déjà liée à cette compétence."),
+            )
+        ]
+        indexes = [models.Index(fields=["network", "competency_key", "removed"])]
+
+    def __str__(self) -> str:
+        return f"{self.offer} · {self.competency_key}"

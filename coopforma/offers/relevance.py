@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from coopforma.core.compat import task
 from coopforma.networks.models import Network
+from coopforma.offers import competencies
 from coopforma.offers.models import (
     Offer,
     OfferRelevance,
@@ -283,15 +284,18 @@ FIELDS = (
 def score_offers(network: Network, offer_ids: Iterable[int] | None = None) -> int:
     """Score `offer_ids` (every candidate offer when None) for `network`, in bulk; how many were scored.
 
-    Upserts one `OfferRelevance` per offer (score, reasons, verdict); a moderator's decision stays as it was.
+    Upserts one `OfferRelevance` per offer (score, reasons, verdict); a moderator's decision stays as it was. The
+    competencies suggested for the offers outside the member catalogues are refreshed on the way (competencies.py).
     """
     compiled = compile_rules(rules_for(network))
+    matcher = competencies.Matcher.for_network(network)
     candidates = candidate_offers(network)
     ids = list(candidates.order_by("pk").values_list("pk", flat=True)) if offer_ids is None else sorted(set(offer_ids))
     now = timezone.now()
     scored = 0
     for chunk in _chunks(ids):
         rows = []
+        texts: list[tuple[int, str]] = []
         for values in candidates.filter(pk__in=chunk).values_list(*FIELDS):
             pk, title, summary, objectives, content, formacodes, nsf_codes, siret, partner_network, kind, owner = values
             result = score_values(
@@ -314,6 +318,10 @@ def score_offers(network: Network, offer_ids: Iterable[int] | None = None) -> in
                     scored_at=now,
                 )
             )
+            if matcher is not None and kind != SourceKind.MEMBER_CATALOGUE:
+                texts.append((pk, competencies.offer_text(title, summary, objectives)))
+        if matcher is not None:
+            competencies.refresh(matcher, texts)
         OfferRelevance.objects.bulk_create(
             rows,
             update_conflicts=True,

@@ -23,9 +23,11 @@ from coopforma.networks.models import Network, PartnerStructure
 from coopforma.offers import geo, search
 from coopforma.offers.filters import QUALIOPI, MapFilters
 from coopforma.offers.models import (
+    CompetencyOrigin,
     ExperienceMode,
     ImportRun,
     Offer,
+    OfferCompetency,
     OfferRelevance,
     OfferSession,
     OfferSource,
@@ -262,10 +264,16 @@ def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> Quer
     if filters.mode and skip != "mode":
         offers = offers.filter(experience_mode=filters.mode)
     if filters.competency and skip != "competency":
-        _labels, trainings = referentiel_selectors.competency_trainings(network=network)
+        found = referentiel_selectors.competency_map(network=network)
+        key = found.keys.get(filters.competency)
+        links = OfferCompetency.objects.none() if key is None else OfferCompetency.objects.filter(competency_key=key)
+        linked = links.filter(network=network, removed=False).values("offer_id")
         offers = offers.filter(
-            source__kind=SourceKind.MEMBER_CATALOGUE,
-            external_id__in=_member_offer_ids(trainings.get(filters.competency, set())),
+            Q(
+                source__kind=SourceKind.MEMBER_CATALOGUE,
+                external_id__in=_member_offer_ids(found.trainings.get(filters.competency, set())),
+            )
+            | Q(pk__in=linked)
         )
     if filters.qualiopi and skip != "qualiopi":
         offers = offers.alias(siren=Substr("provider_siret", 1, 9), qualiopi=_qualiopi_status()).filter(
@@ -417,19 +425,29 @@ def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[Facet
 
 
 def _competency_facet(network: Network, filters: MapFilters) -> list[FacetValue]:
-    """The référentiel's competencies that member trainings shown on the map aim at, with their offers' count
-    under the other filters (three queries: the version's competencies, their trainings, the member offers)."""
-    labels, trainings = referentiel_selectors.competency_trainings(network=network)
-    if not trainings:
+    """The référentiel's competencies that offers shown on the map aim at, with their offers' count under the
+    other filters (four queries: the version's competencies, their member trainings, the member offers, and the
+    other offers' links counted by competency — an offer is in one or the other, never both)."""
+    found = referentiel_selectors.competency_map(network=network)
+    if not found.labels:
         return []
-    member_offers = set(
-        map_offers(network=network, filters=filters, skip="competency")
-        .filter(source__kind=SourceKind.MEMBER_CATALOGUE)
-        .values_list("external_id", flat=True)
+    matching = map_offers(network=network, filters=filters, skip="competency")
+    member_offers: set[str] = set()
+    if found.trainings:
+        member_offers = set(
+            matching.filter(source__kind=SourceKind.MEMBER_CATALOGUE).values_list("external_id", flat=True)
+        )
+    linked = dict(
+        OfferCompetency.objects.filter(network=network, removed=False, offer_id__in=matching.values("pk"))
+        .order_by()
+        .values("competency_key")
+        .annotate(n=Count("offer_id", distinct=True))
+        .values_list("competency_key", "n")
     )
     facet = []
-    for code, label in labels.items():
-        count = len(member_offers.intersection(_member_offer_ids(trainings.get(code, set()))))
+    for code, label in found.labels.items():
+        count = len(member_offers.intersection(_member_offer_ids(found.trainings.get(code, set()))))
+        count += linked.get(found.keys[code], 0)
         if count:
             facet.append(FacetValue(code, label, count, code == filters.competency))
     return facet
@@ -497,3 +515,72 @@ def map_offer_get(*, network: Network, offer_id: int) -> Offer:
     if offer is None:
         raise Http404
     return offer
+
+
+# --- the competencies of the offers outside the member catalogues (offers/competencies.py) ----------------------
+
+
+@dataclass
+class CompetencyLink:
+    code: str
+    label: str
+    origin: str  # CompetencyOrigin
+    origin_label: str
+    removed: bool
+
+
+def competency_links(*, actor: NetworkActor, offer_ids: list[int]) -> dict[int, list[CompetencyLink]]:
+    """For the moderators: each offer's links to the competencies of the network's latest published version (in
+    its order; the removed ones too, to restore them). Three queries."""
+    found = referentiel_selectors.competency_map(network=actor.network)
+    code_of_key = {key: code for code, key in found.keys.items()}
+    position = {code: i for i, code in enumerate(found.labels)}
+    origins = dict(CompetencyOrigin.choices)
+    links: dict[int, list[CompetencyLink]] = {}
+    for offer_id, key, origin, removed in OfferCompetency.objects.filter(
+        network=actor.network, offer_id__in=offer_ids
+    ).values_list("offer_id", "competency_key", "origin", "removed"):
+        code = code_of_key.get(key)
+        if code is not None:
+            links.setdefault(offer_id, []).append(
+                CompetencyLink(code, found.labels[code], origin, str(origins.get(origin, "")), removed)
+            )
+    for rows in links.values():
+        rows.sort(key=lambda link: position[link.code])
+    return links
+
+
+def competency_choices(*, actor: NetworkActor) -> list[tuple[str, str]]:
+    """The competencies of the network's latest published version (code, "code label"), in its order."""
+    return list(referentiel_selectors.competency_map(network=actor.network).labels.items())
+
+
+def partner_offer_competencies(*, actor: NetworkActor, offer: Offer) -> list[str]:
+    """The codes of the competencies a partner offer's structure set (latest published version)."""
+    keys = set(
+        OfferCompetency.objects.filter(
+            network=actor.network, offer=offer, origin=CompetencyOrigin.PARTNER, removed=False
+        ).values_list("competency_key", flat=True)
+    )
+    found = referentiel_selectors.competency_map(network=actor.network)
+    return [code for code, key in found.keys.items() if key in keys]
+
+
+@dataclass
+class CompetencyModeration:
+    relevance_id: int
+    links: list[CompetencyLink]
+    choices: list[tuple[str, str]]
+
+
+def offer_competency_moderation(*, actor: NetworkActor, offer: Offer) -> CompetencyModeration | None:
+    """For a moderator of the network on a shown offer's page (not a member catalogue's): its competency links to
+    correct. None for anyone else, or without a published référentiel."""
+    if not actor.is_moderator or offer.source.kind == SourceKind.MEMBER_CATALOGUE:
+        return None
+    choices = competency_choices(actor=actor)
+    row = OfferRelevance.objects.filter(network=actor.network, offer=offer).values_list("pk", flat=True).first()
+    if not choices or row is None:
+        return None
+    links = competency_links(actor=actor, offer_ids=[offer.pk]).get(offer.pk, [])
+    return CompetencyModeration(relevance_id=row, links=links, choices=choices)

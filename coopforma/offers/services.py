@@ -29,9 +29,11 @@ from coopforma.networks.access import NetworkActor, require_manages
 from coopforma.networks.models import Network, NetworkOrganisation, PartnerState, PartnerStructure
 from coopforma.offers import geo, relevance, search
 from coopforma.offers.models import (
+    CompetencyOrigin,
     ExperienceMode,
     GeoPrecision,
     Offer,
+    OfferCompetency,
     OfferRelevance,
     OfferSession,
     OfferSource,
@@ -40,6 +42,7 @@ from coopforma.offers.models import (
     RelevanceRules,
     SourceKind,
 )
+from coopforma.referentiel import selectors as referentiel_selectors
 from coopforma.training_sessions.models import Session, SessionStatus
 
 # --- source (a): the member organisations' catalogues ----------------------------------------------------------
@@ -621,3 +624,84 @@ def import_request(*, actor: NetworkActor, label: str, url: str = "", upload: An
     run = import_enqueue(source_id=source.pk, location=location, user=actor.user, safe=True)
     log_action(actor=actor, obj=source, action="offers.import.requested", data={"run": run.pk})
     return run
+
+
+# --- the competencies an offer aims at (offers/competencies.py): the moderators correct the suggestions --------
+
+COMPETENCY_ACTIONS = ("confirm", "remove")
+
+
+@transaction.atomic
+def offer_competency_set(*, actor: NetworkActor, relevance_id: int, code: str, action: str) -> OfferCompetency:
+    """A moderator confirms (or adds) a competency of the network's latest published référentiel for an offer the
+    network judges, or removes it (a removed link is never suggested again). Not for the member catalogues'
+    offers: their trainings' objectives link them."""
+    actor.require("network.moderate")
+    row = OfferRelevance.objects.filter(network=actor.network, pk=relevance_id).select_related("offer__source").first()
+    if row is None:
+        raise Http404
+    if action not in COMPETENCY_ACTIONS:
+        raise ValidationError(_("Choisissez « Confirmer » ou « Retirer »."))
+    if row.offer.source.kind == SourceKind.MEMBER_CATALOGUE:
+        raise ValidationError(
+            _("Les compétences d'une formation d'un membre se lient depuis ses objectifs, dans son catalogue.")
+        )
+    keys = referentiel_selectors.competency_map(network=actor.network).keys
+    key = keys.get((code or "").strip())
+    if key is None:
+        raise ValidationError(_("Cette compétence n'est pas dans la dernière version publiée du référentiel."))
+    removed = action == "remove"
+    link, _created = OfferCompetency.objects.update_or_create(
+        network=actor.network,
+        offer=row.offer,
+        competency_key=key,
+        defaults={
+            "origin": CompetencyOrigin.CONFIRMED,
+            "removed": removed,
+            "decided_by": actor.user,
+            "decided_at": timezone.now(),
+        },
+    )
+    log_action(
+        actor=actor,
+        obj=row.offer,
+        action="offers.competency.removed" if removed else "offers.competency.confirmed",
+        data={"network": actor.network, "competency": code},
+    )
+    return link
+
+
+MAX_PARTNER_COMPETENCIES = 20
+
+
+@transaction.atomic
+def partner_offer_competencies_set(*, actor: NetworkActor, offer_id: int, codes: list[str]) -> list[str]:
+    """A partner structure's managers (or a moderator) say which competencies of the network's latest published
+    référentiel their offer aims at: the links of origin « partner » become these (a suggestion of the same
+    competency is replaced; a link the moderators removed stays removed). The codes kept, in the version's order."""
+    offer = _locked_offer(actor, offer_id)
+    assert offer.partner_id is not None
+    require_manages(actor, offer.partner_id)
+    wanted = {str(code).strip() for code in codes if str(code).strip()}
+    if len(wanted) > MAX_PARTNER_COMPETENCIES:
+        raise ValidationError(_("Choisissez %(n)d compétences au plus.") % {"n": MAX_PARTNER_COMPETENCIES})
+    keys = referentiel_selectors.competency_map(network=actor.network).keys
+    unknown = sorted(wanted - keys.keys())
+    if unknown:
+        raise ValidationError(_("Cette compétence n'est pas dans la dernière version publiée du référentiel."))
+    chosen = {keys[code] for code in wanted}
+    links = OfferCompetency.objects.filter(network=actor.network, offer=offer)
+    links.filter(origin=CompetencyOrigin.PARTNER).exclude(competency_key__in=chosen).delete()
+    existing = {link.competency_key: link for link in links.filter(competency_key__in=chosen)}
+    for key in chosen:
+        link = existing.get(key)
+        if link is None:
+            OfferCompetency.objects.create(
+                network=actor.network, offer=offer, competency_key=key, origin=CompetencyOrigin.PARTNER
+            )
+        elif link.origin == CompetencyOrigin.SUGGESTED and not link.removed:
+            link.origin = CompetencyOrigin.PARTNER
+            link.save(update_fields=["origin"])
+    kept = [code for code in keys if code in wanted]
+    log_action(actor=actor, obj=offer, action="offers.competency.set_by_partner", data={"competencies": kept})
+    return kept

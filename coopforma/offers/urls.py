@@ -22,6 +22,11 @@ urlpatterns = [
     path("gerer/offres/<int:offer_id>/publier/", views.PartnerOfferPublishView.as_view(), name="partner_offer_publish"),
     path("gerer/offres/<int:offer_id>/refuser/", views.PartnerOfferRefuseView.as_view(), name="partner_offer_refuse"),
     path(
+        "gerer/offres/<int:offer_id>/competences/",
+        views.PartnerOfferCompetenciesView.as_view(),
+        name="partner_offer_competencies",
+    ),
+    path(
         "gerer/offres/<int:offer_id>/sessions/",
         views.PartnerOfferSessionAddView.as_view(),
         name="partner_offer_session_add",
@@ -33,6 +38,11 @@ urlpatterns = [
     ),
     path("gerer/pertinence/", views.RelevanceView.as_view(), name="relevance"),
     path("gerer/pertinence/<int:relevance_id>/decider/", views.RelevanceDecideView.as_view(), name="relevance_decide"),
+    path(
+        "gerer/pertinence/<int:relevance_id>/competences/",
+        views.RelevanceCompetencyView.as_view(),
+        name="relevance_competency",
+    ),
     path("gerer/pertinence/<int:relevance_id>/rouvrir/", views.RelevanceReopenView.as_view(), name="relevance_reopen"),
     path("gerer/regles/", views.RulesView.as_view(), name="rules"),
     path("offres.lheo.xml", views.feed_lheo, name="feed_lheo"),

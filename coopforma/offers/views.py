@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from coopforma.core.log import history_for
 from coopforma.core.views import is_htmx
 from coopforma.networks import selectors as network_selectors
+from coopforma.networks.access import actor_for
 from coopforma.networks.forms import ReasonForm
 from coopforma.networks.models import PartnerState
 from coopforma.networks.views import NetworkFormView, NetworkPostView, NetworkViewMixin
@@ -140,7 +141,12 @@ def offer_page(request: HttpRequest, network: str, offer_id: int) -> HttpRespons
     return render(
         request,
         "offers/offer_page.html",
-        {"network": net, "offer": offer, "qualiopi": selectors.qualiopi_of([offer])[offer.pk]},
+        {
+            "network": net,
+            "offer": offer,
+            "qualiopi": selectors.qualiopi_of([offer])[offer.pk],
+            "moderation": selectors.offer_competency_moderation(actor=actor_for(request.user, net), offer=offer),
+        },
     )
 
 
@@ -268,6 +274,8 @@ class PartnerOfferView(NetworkFormView):
             session_form=OfferSessionForm(prefix="session"),
             reason_form=ReasonForm(),
             history=history_for(offer)[:20],
+            competency_choices=selectors.competency_choices(actor=self.actor),
+            partner_competencies=selectors.partner_offer_competencies(actor=self.actor, offer=offer),
         )
         return context
 
@@ -319,6 +327,16 @@ class PartnerOfferSessionAddView(_OfferPost):
         return _("Session ajoutée.")
 
 
+class PartnerOfferCompetenciesView(_OfferPost):
+    """The competencies the structure says its offer aims at (checkboxes of the référentiel's latest version)."""
+
+    def act(self) -> str:
+        offer = self.offer()
+        codes = [code[:30] for code in self.request.POST.getlist("code")[:100]]
+        services.partner_offer_competencies_set(actor=self.actor, offer_id=offer.pk, codes=codes)
+        return _("Compétences de l'offre enregistrées.")
+
+
 class PartnerOfferSessionRemoveView(_OfferPost):
     def act(self) -> str:
         offer = self.offer()
@@ -339,8 +357,13 @@ class RelevanceView(NetworkViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        queue = list(selectors.relevance_queue(actor=self.actor)[:100])
+        links = selectors.competency_links(actor=self.actor, offer_ids=[row.offer_id for row in queue])
+        for row in queue:
+            row.competency_links = links.get(row.offer_id, [])  # type: ignore[attr-defined]
         context.update(
-            queue=selectors.relevance_queue(actor=self.actor)[:100],
+            queue=queue,
+            competency_choices=selectors.competency_choices(actor=self.actor),
             decided=selectors.relevance_decided(actor=self.actor)[:50],
             counts=selectors.relevance_counts(actor=self.actor),
             pending_offers=selectors.partner_offer_queue(actor=self.actor)[:20],
@@ -365,6 +388,27 @@ class RelevanceDecideView(NetworkPostView):
         if decision == RelevanceDecision.KEEP:
             return _("Offre « %(name)s » gardée pour le réseau.") % {"name": row.offer}
         return _("Offre « %(name)s » écartée pour le réseau.") % {"name": row.offer}
+
+
+class RelevanceCompetencyView(NetworkPostView):
+    """Confirm, add or remove a competency the offer aims at (the suggestions of offers/competencies.py)."""
+
+    required_flag = "network.moderate"
+
+    def next_url(self) -> str:
+        if self.request.POST.get("back") == "offer":
+            row = selectors.relevance_get(actor=self.actor, relevance_id=int(self.kwargs["relevance_id"]))
+            return reverse("offers:offer", kwargs={"network": self.actor.network.slug, "offer_id": row.offer_id})
+        return reverse("offers:relevance", kwargs={"network": self.actor.network.slug})
+
+    def act(self) -> str:
+        row = selectors.relevance_get(actor=self.actor, relevance_id=int(self.kwargs["relevance_id"]))
+        action = self.request.POST.get("action", "")
+        code = self.request.POST.get("code", "")[:30]
+        services.offer_competency_set(actor=self.actor, relevance_id=row.pk, code=code, action=action)
+        if action == "remove":
+            return _("Compétence %(code)s retirée de l'offre « %(name)s ».") % {"code": code, "name": row.offer}
+        return _("Compétence %(code)s confirmée pour l'offre « %(name)s ».") % {"code": code, "name": row.offer}
 
 
 class RelevanceReopenView(NetworkPostView):

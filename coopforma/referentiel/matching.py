@@ -22,10 +22,18 @@ ainsi avoir cette cet capable capables savoir etc selon lors entre sans sous tou
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
+def words(text: str) -> set[str]:
+    """The meaningful words of `text`, without accents (3 letters or more, no stop word)."""
+    return {w for w in _WORD.findall(normalise(text)) if len(w) > 2 and w not in STOPWORDS}
+
+
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
 def stems(text: str) -> set[str]:
     """The stems of the meaningful words of `text` (3 letters or more, no stop word)."""
-    words = [w for w in _WORD.findall(normalise(text)) if len(w) > 2 and w not in STOPWORDS]
-    return set(_stemmer.stemWords(words))
+    return set(_stemmer.stemWords(sorted(words(text))))
 
 
 @dataclass(frozen=True)

@@ -590,16 +590,33 @@ def competency_id_for(*, network: str, version: str, code: str) -> int:
     return item.pk
 
 
+@dataclass
+class CompetencyMap:
+    """The competencies of a network's latest published version for the map (code → label, code → key, in the
+    version's order) and, for each code, the member trainings aiming at it (organisation slug, training id)."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, Any] = field(default_factory=dict)
+    trainings: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
+
+
 def competency_trainings(*, network: Network) -> tuple[dict[str, str], dict[str, set[tuple[str, int]]]]:
+    """`competency_map`'s labels and trainings."""
+    found = competency_map(network=network)
+    return found.labels, found.trainings
+
+
+def competency_map(*, network: Network) -> CompetencyMap:
     """For the map's filter and facet by competency: the competencies of the network's latest published version
-    (code → label, in the version's order) and, for each code, the trainings of the network's member organisations
-    whose objectives aim at it (in any version: matched by the item's key), as (organisation slug, training id).
-    Two queries; nothing without a published version."""
+    (code → label and key, in the version's order) and, for each code, the trainings of the network's member
+    organisations whose objectives aim at it (in any version: matched by the item's key), as (organisation slug,
+    training id). Two queries; nothing without a published version."""
     version = latest_published(network=network)
     if version is None:
-        return {}, {}
+        return CompetencyMap()
     items = list(Item.objects.filter(version=version, kind=ItemKind.COMPETENCY).order_by("position", "pk"))
     labels = {item.code: f"{item.code} {item.label}" for item in items}
+    keys = {item.code: item.key for item in items}
     code_of_key = {item.key: item.code for item in items}
     trainings: dict[str, set[tuple[str, int]]] = {}
     rows = ObjectiveCompetency.objects.filter(
@@ -609,4 +626,4 @@ def competency_trainings(*, network: Network) -> tuple[dict[str, str], dict[str,
     ).values_list("competency__key", "training__organisation__slug", "training_id")
     for key, slug, training_id in rows:
         trainings.setdefault(code_of_key[key], set()).add((slug, training_id))
-    return labels, trainings
+    return CompetencyMap(labels=labels, keys=keys, trainings=trainings)
