@@ -434,7 +434,7 @@ def recognition_block_exchange_delete(
     summary="Gather the evidence of need again (dated, with its sources)",
 )
 @permission(MEMBER)
-def recognition_evidence_refresh(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
+def recognition_evidence_generate(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
     actor = get_network_actor(request, network_id)
     services.project_evidence_refresh(actor=actor, project_id=project_id)
     return _project_out(actor, project_id)
@@ -446,7 +446,7 @@ def recognition_evidence_refresh(request: HttpRequest, network_id: str, project_
     summary="Reopen a refused project (back to preparation, for a new filing)",
 )
 @permission(MEMBER)
-def recognition_project_reopen(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
+def recognition_project_open(request: HttpRequest, network_id: str, project_id: int) -> CertificationProject:
     actor = get_network_actor(request, network_id)
     services.project_reopen(actor=actor, project_id=project_id)
     return _project_out(actor, project_id)
