@@ -4,16 +4,22 @@ them) and the token's organisation's « Ça m'intéresse » in the networks it i
 
 `notice_id` is the notice's BOAMP number (`idweb`, e.g. `26-12345`)."""
 
+import os
 from datetime import date, datetime
+from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded, paged
-from coopforma.tenders import consortium_selectors, selectors, services
+from coopforma.networks.access import actor_for
+from coopforma.tenders import consortium_selectors, consortium_services, selectors, services
 from coopforma.tenders.models import (
     Consortium,
     ConsortiumForm,
@@ -185,6 +191,9 @@ class ConsortiumLotContractOut(Schema):
     buyer_siret: str
     chorus_service_code: str
     commitment_number: str
+    invoice_id: int | None = Field(description="the lot's draft invoice to the buyer, once the drafts are prepared")
+    enrolment_id: int | None = Field(description="the buyer's provisional enrolment, when its trainees were known")
+    planned_headcount: int | None = Field(description="the headcount planned, when the trainees were not known")
 
     @staticmethod
     def resolve_lot(obj: ConsortiumLotContract) -> str | None:
@@ -282,4 +291,124 @@ def tender_consortium_get(request: HttpRequest, consortium_id: int) -> Consortiu
 )
 @permission(MEMBER)
 def tender_consortium_kit_get(request: HttpRequest, consortium_id: int) -> dict:
-    return consortium_selectors.response_kit(_my_consortium(request, consortium_id))
+    """Each file of the kit (a team trainer's CV, a member's Qualiopi certificate) has its `url` (the page, for a
+    logged-in browser) and its `api_url` (this API, with the token)."""
+    consortium = _my_consortium(request, consortium_id)
+    return _with_api_urls(consortium_selectors.response_kit(consortium), consortium)
+
+
+def _with_api_urls(kit: dict[str, Any], consortium: Consortium) -> dict[str, Any]:
+    members = {m.organisation_id: m.pk for m in consortium.members.all()}
+    for member in kit["members"]:
+        for trainer in member["trainers"]:
+            if trainer["cv"].get("kind") == "file":
+                trainer["cv"]["api_url"] = reverse(
+                    "api-v1:tender_consortium_kit_cv_get",
+                    kwargs={"consortium_id": consortium.pk, "trainer_id": trainer["trainer_id"]},
+                )
+        for certificate in member["certificates"]:
+            if certificate.get("file"):
+                certificate["file"]["api_url"] = reverse(
+                    "api-v1:tender_consortium_kit_certificate_get",
+                    kwargs={"consortium_id": consortium.pk, "member_id": members[member["organisation_id"]]},
+                )
+    return kit
+
+
+def _file(field: Any) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))
+
+
+@router.get(
+    "/tenders/consortiums/{consortium_id}/kit/cvs/{trainer_id}",
+    summary="The CV file of a trainer of the groupement's team (404: not in the team, or no file)",
+)
+@permission(MEMBER)
+def tender_consortium_kit_cv_get(request: HttpRequest, consortium_id: int, trainer_id: int) -> FileResponse:
+    trainer = consortium_selectors.kit_cv_file(_my_consortium(request, consortium_id), trainer_id)
+    return _file(trainer.cv)
+
+
+@router.get(
+    "/tenders/consortiums/{consortium_id}/kit/certificates/{member_id}",
+    summary="The Qualiopi certificate file of a member of the groupement (404: not a member, or no file)",
+)
+@permission(MEMBER)
+def tender_consortium_kit_certificate_get(request: HttpRequest, consortium_id: int, member_id: int) -> FileResponse:
+    """`member_id`: the groupement's member (the kit's `members[].member_id`), not its organisation."""
+    consortium = _my_consortium(request, consortium_id)
+    member = next((m for m in consortium.members.all() if m.pk == member_id), None)
+    if member is None:
+        raise Http404
+    proof = consortium_selectors.kit_certificate_file(consortium, member.organisation_id)
+    return _file(proof.file)
+
+
+class ContractDraftLotIn(Schema):
+    lot: str | None = Field(
+        None, max_length=20, description="the lot's number, as in the groupement's `contracts`; null: the whole notice"
+    )
+    trainee_ids: list[int] = Field(
+        [],
+        max_length=500,
+        description="trainees of the buyer recorded in the mandataire's organisation: a provisional enrolment of "
+        "the buyer is drafted with them",
+    )
+    planned_headcount: int | None = Field(None, description="the headcount planned, when the trainees are not known")
+
+
+class ContractDraftsIn(Schema):
+    lots: list[ContractDraftLotIn] = Field(
+        [], max_length=100, description="per lot started (each at most once); a lot not listed gets its invoice only"
+    )
+
+
+@router.post(
+    "/tenders/consortiums/{consortium_id}/contract/drafts",
+    response={201: list[ConsortiumLotContractOut]},
+    summary="A started contract: draft its invoices to the buyer and its enrolments, in the mandataire's organisation",
+)
+@permission(MEMBER)
+def tender_consortium_drafts_create(request: HttpRequest, consortium_id: int, payload: ContractDraftsIn) -> Status:
+    """As the page « Préparer les brouillons »: a token of the mandataire's organisation whose role may bill
+    (`billing.manage`), once; per lot a draft invoice to the buyer (issued later through billing) and, when its
+    trainees are given, a provisional enrolment with them, else the planned headcount kept. Nothing written when
+    refused."""
+    consortium = _my_consortium(request, consortium_id)
+    token = get_actor(request)
+    if consortium.mandataire_id != token.organisation_id or not token.has("billing.manage"):
+        raise PermissionDenied("billing.manage")
+    started = {(c.lot.number if c.lot else None): c.lot_id for c in consortium_selectors.lot_contracts(consortium)}
+    trainees: dict[int | None, list[int]] = {}
+    headcounts: dict[int | None, int | None] = {}
+    where: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(payload.lots):
+        if item.lot not in started or started[item.lot] in trainees:
+            errors[f"lots.{index}.lot"] = [_("Indiquez un lot lancé de ce marché, une seule fois.")]
+            continue
+        lot_id = started[item.lot]
+        trainees[lot_id], headcounts[lot_id] = item.trainee_ids, item.planned_headcount
+        where[f"trainees_{lot_id or 0}"] = f"lots.{index}.trainee_ids"
+        where[f"headcount_{lot_id or 0}"] = f"lots.{index}.planned_headcount"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        consortium_services.contract_drafts_create(
+            actor=actor_for(token.user, consortium.network),
+            consortium=consortium,
+            trainees=trainees,
+            headcounts=headcounts,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        named: dict[str, list[ValidationError]] = {}
+        for field, items in exc.error_dict.items():  # the form's field names as the body's
+            named.setdefault(where.get(field, NON_FIELD_ERRORS), []).extend(items)
+        raise ValidationError(named) from None
+    return Status(201, consortium_selectors.lot_contracts(consortium))

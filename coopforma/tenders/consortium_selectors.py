@@ -527,6 +527,7 @@ def response_kit(consortium: Consortium) -> dict[str, Any]:
         org = member.organisation
         matching = _matching_trainings(org, themes)
         entry: dict[str, Any] = {
+            "member_id": member.pk,
             "organisation_id": org.pk,
             "mandataire": org.pk == consortium.mandataire_id,
             "identity": _identity(org),
@@ -541,6 +542,7 @@ def response_kit(consortium: Consortium) -> dict[str, Any]:
             "references": _references(org, [t for t, _w in matching]),
             "trainers": [
                 {
+                    "trainer_id": t.trainer_id,
                     "name": t.trainer.full_name,
                     "qualifications": t.trainer.qualifications,
                     "has_cv": bool(t.trainer.cv),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from coopforma.accounts.models import Membership, Organisation, User
@@ -13,7 +14,15 @@ from coopforma.accounts.tests.factories import OrganisationFactory, UserFactory
 from coopforma.networks.access import NetworkActor, actor_for
 from coopforma.networks.models import Network, NetworkOrganisation, NetworkPerson, NetworkRole
 from coopforma.networks.tests.factories import NetworkFactory, walk_network
-from coopforma.tenders.models import Consortium, ConsortiumMember, Interest, Notice, TenderImport
+from coopforma.quality.models import Evidence
+from coopforma.tenders.models import (
+    Consortium,
+    ConsortiumMember,
+    ConsortiumTrainer,
+    Interest,
+    Notice,
+    TenderImport,
+)
 from coopforma.tenders.services import ImportSummary, tender_import
 
 DATA = Path(__file__).parent / "data"
@@ -96,7 +105,8 @@ def scenario() -> Scenario:
 def objects_with_id(i: int, **records: Any) -> None:
     """tests/test_every_route.py: a network with id `i` that records["org"] is a member of, one of its interests
     (id `i`) for the public notice 00-90001 (the route's `notice_id`, not an organisation's record) and a
-    groupement (id `i`)."""
+    groupement (id `i`) whose member (id `i`) is records["org"], with its trainer (id `i`, a CV file) in the team and
+    a Qualiopi certificate file (the kit's files)."""
     network = walk_network(i, **records)
     run = TenderImport.objects.first() or TenderImport.objects.create(source="test", started_at=timezone.now())
     public, _created = Notice.objects.get_or_create(
@@ -110,4 +120,11 @@ def objects_with_id(i: int, **records: Any) -> None:
     consortium = Consortium.objects.create(
         pk=i, network=network, notice=public, form="joint", mandataire=records["org"], feedback=records["mark"]
     )
-    ConsortiumMember.objects.create(consortium=consortium, organisation=records["org"])
+    ConsortiumMember.objects.create(pk=i, consortium=consortium, organisation=records["org"])
+    ConsortiumTrainer.objects.create(consortium=consortium, trainer=records["trainer"])
+    Evidence.objects.create(
+        organisation=records["org"],
+        title=f"Certificat Qualiopi {records['mark']}",
+        dated=timezone.localdate(),
+        file=ContentFile(b"%PDF-1.4 certificat", name="certificat-qualiopi.pdf"),
+    )

@@ -338,3 +338,74 @@ def test_no_drafts_before_the_contract_is_started(s, web):  # type: ignore[no-un
         svc.contract_drafts_create(actor=s.actor(s.coop_user), consortium=s.consortium)
     page = web(s.coop_user).get(drafts_url("reseau-coop", s.consortium)).content.decode()
     assert "Lancez d" in page
+
+
+# --- the drafts through the API (same service, same permissions as the page) -----------------------------------
+
+
+def api_drafts(s):  # type: ignore[no-untyped-def]
+    return f"/api/v1/tenders/consortiums/{s.consortium.pk}/contract/drafts"
+
+
+def test_the_api_drafts_the_invoices_and_enrolments_of_a_started_contract(s, api):  # type: ignore[no-untyped-def]
+    started(s)
+    known = [TraineeFactory(organisation=s.coop, client=s.consortium.client) for _i in range(2)]
+    client = api(s.coop_user, s.coop)
+    body = {"lots": [{"lot": "1", "trainee_ids": [t.pk for t in known]}, {"lot": "2", "planned_headcount": 15}]}
+    response = client.post(api_drafts(s), body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    drafted = {c["lot"]: c for c in response.json()}
+    contracts = {c.lot_id: c for c in ConsortiumLotContract.objects.all()}
+    lot1, lot2 = contracts[s.lot1.pk], contracts[s.lot2.pk]
+    assert drafted["1"]["invoice_id"] == lot1.invoice_id and drafted["1"]["enrolment_id"] == lot1.enrolment_id
+    assert lot1.enrolment is not None and set(lot1.enrolment.participants.values_list("trainee_id", flat=True)) == {
+        t.pk for t in known
+    }
+    assert (drafted["2"]["enrolment_id"], drafted["2"]["planned_headcount"]) == (None, 15)
+    assert Invoice.objects.filter(organisation=s.coop, status="draft").count() == 2
+    # The groupement's API shows the drafts; once only.
+    one = client.get(f"/api/v1/tenders/consortiums/{s.consortium.pk}").json()
+    assert {c["lot"]: c["invoice_id"] for c in one["contracts"]} == {"1": lot1.invoice_id, "2": lot2.invoice_id}
+    again = client.post(api_drafts(s), {}, content_type="application/json")
+    assert again.status_code == 422 and "déjà préparés" in again.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("lots", "field", "message"),
+    [
+        ([{"lot": "3"}], "lots.0.lot", "lot lancé"),
+        ([{"lot": "1"}, {"lot": "1"}], "lots.1.lot", "une seule fois"),
+        ([{"lot": "1", "trainee_ids": [0]}], "lots.0.trainee_ids", "stagiaires de l'acheteur"),
+        ([{"lot": "2"}, {"lot": "1", "planned_headcount": 0}], "lots.1.planned_headcount", "entre 1 et 10 000"),
+        ([{"lot": "2", "planned_headcount": 10**12}], "lots.0.planned_headcount", "entre 1 et 10 000"),
+    ],
+)
+def test_the_api_refuses_in_french_naming_the_field_and_writes_nothing(s, api, lots, field, message):  # type: ignore[no-untyped-def]
+    started(s)
+    response = api(s.coop_user, s.coop).post(api_drafts(s), {"lots": lots}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["errors"]
+    assert error["field"] == field and message in error["message"]
+    assert not Invoice.objects.exists() and not Enrolment.objects.exists()
+    assert not ConsortiumLotContract.objects.filter(planned_headcount__isnull=False).exists()
+
+
+def test_the_api_drafts_only_for_a_token_of_the_mandataire_allowed_to_bill(s, api):  # type: ignore[no-untyped-def]
+    started(s)
+    body = {"lots": [{"lot": "2", "planned_headcount": 5}]}
+
+    def post(user, org):  # type: ignore[no-untyped-def]
+        return api(user, org).post(api_drafts(s), body, content_type="application/json").status_code
+
+    # A member of the groupement, not the mandataire: 403.
+    assert post(s.other_coop_user, s.other_coop) == 403
+    # The mandataire's person without billing.manage (a trainer): 403.
+    Membership.objects.filter(user=s.coop_user).update(role="trainer")
+    assert post(s.coop_user, s.coop) == 403
+    # Another network's organisation with our ids: 404.
+    assert post(s.outsider, s.outsider_org) == 404
+    assert not Invoice.objects.exists() and not Enrolment.objects.exists()
+    assert not ConsortiumLotContract.objects.filter(planned_headcount__isnull=False).exists()
+    # The admin again: allowed.
+    Membership.objects.filter(user=s.coop_user).update(role="admin")
+    assert post(s.coop_user, s.coop) == 201

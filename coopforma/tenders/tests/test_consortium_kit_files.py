@@ -119,3 +119,31 @@ def test_the_files_are_downloaded_by_those_who_read_the_groupement_only(k, web):
     for org in (k.third, k.other_coop):
         address = file_url("consortium_kit_certificate", "reseau-coop", k.consortium, organisation_id=org.pk)
         assert web(k.coop_user).get(address).status_code == 404
+
+
+def test_the_api_kit_points_to_its_files_downloaded_with_a_token_by_the_groupements_members(k, api):  # type: ignore[no-untyped-def]
+    kit = api(k.coop_user, k.coop).get(f"/api/v1/tenders/consortiums/{k.consortium.pk}/kit").json()
+    alpha, beta = kit["members"]
+    cv = alpha["trainers"][0]["cv"]["api_url"]
+    certificate = alpha["certificates"][0]["file"]["api_url"]
+    member = k.consortium.members.get(organisation=k.coop)
+    assert cv == f"/api/v1/tenders/consortiums/{k.consortium.pk}/kit/cvs/{k.with_cv.pk}"
+    assert certificate == f"/api/v1/tenders/consortiums/{k.consortium.pk}/kit/certificates/{member.pk}"
+    assert alpha["member_id"] == member.pk and "api_url" not in beta["trainers"][0]["cv"]  # from the records
+    for user, org in ((k.coop_user, k.coop), (k.other_coop_user, k.other_coop)):
+        for address in (cv, certificate):
+            response = api(user, org).get(address)
+            assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    # An organisation of the network not in the groupement; another network's organisation with our ids: 404.
+    for user, org in ((k.third_user, k.third), (k.outsider, k.outsider_org)):
+        client = api(user, org)
+        for address in (cv, certificate, f"/api/v1/tenders/consortiums/{k.consortium.pk}/kit"):
+            assert client.get(address).status_code == 404
+    # A trainer not in the team or without a file; a member without a certificate file, a member of another
+    # groupement: 404.
+    client = api(k.coop_user, k.coop)
+    base = f"/api/v1/tenders/consortiums/{k.consortium.pk}/kit"
+    assert client.get(f"{base}/cvs/{k.from_records.pk}").status_code == 404
+    beta_member = k.consortium.members.get(organisation=k.other_coop)
+    assert client.get(f"{base}/certificates/{beta_member.pk}").status_code == 404
+    assert client.get(f"{base}/certificates/{beta_member.pk + 1000}").status_code == 404
