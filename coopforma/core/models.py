@@ -215,6 +215,7 @@ class MailTextOverride(TimeStampedModel):
                 condition=models.Q(organisation__isnull=False, network__isnull=True)
                 | models.Q(organisation__isnull=True, network__isnull=False),
                 name="mail_text_one_owner",
+                violation_error_message=_("Un texte d'e-mail appartient à un organisme ou à un réseau, pas aux deux."),
             ),
         ]
 

@@ -41,6 +41,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='mailtextoverride',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('network__isnull', True), ('organisation__isnull', False)), models.Q(('network__isnull', False), ('organisation__isnull', True)), _connector='OR'), name='mail_text_one_owner'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('network__isnull', True), ('organisation__isnull', False)), models.Q(('network__isnull', False), ('organisation__isnull', True)), _connector='OR'), name='mail_text_one_owner', violation_error_message="Un texte d'e-mail appartient à un organisme ou à un réseau, pas aux deux."),
         ),
     ]

@@ -80,8 +80,9 @@ def test_doubtful_values_are_kept_and_flagged() -> None:
     assert (rennes.geo_precision, rennes.latitude, rennes.longitude) == ("approximate", 48.112, -1.6743)
     assert (rennes.insee_code, rennes.postal_code) == ("35238", "35000")
     assert (ajaccio.insee_code, ajaccio.department, ajaccio.latitude) == ("2A004", "2A", 41.9272)
-    # La Réunion is not in the dataset: no position, as before
-    assert geo["S-GEO-ZERO"].latitude is None and geo["S-GEO-ZERO"].region == "04"
+    # (0, 0) in La Réunion: placed at its commune (Saint-Paul, 97411) since the dataset has the overseas communes
+    zero = geo["S-GEO-ZERO"]
+    assert (zero.insee_code, zero.latitude, zero.longitude, zero.region) == ("97415", -21.0096, 55.2707, "04")
     assert {"geo_approximate", "geo_missing", "geo_invalid", "geo_from_commune"} <= set(offers["F-GEO"].flags)
     month = OfferSession.objects.get(external_id="S-MONTH")
     assert (str(month.start), str(month.end), month.date_precision) == ("2027-02-01", "2027-04-30", "month")
