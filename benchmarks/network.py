@@ -29,6 +29,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,12 +52,23 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--feed", type=Path, default=None, help="an existing feed file to import instead")
     parser.add_argument("--searches", type=int, default=200, help="searches and aggregates timed (200)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL benchmark database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="search again over the database a --keep run left (no feed, no import)"
+    )
     return parser.parse_args()
 
 
-def _database() -> tuple[str, str | None]:
+def _database(reuse: bool = False) -> tuple[str, str | None]:
     bench_run.BENCH_DB = BENCH_DB
-    if os.environ.get("DATABASE_URL"):
+    url = os.environ.get("DATABASE_URL")
+    if reuse and url:
+        parts = urlsplit(url)
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+        return f"postgresql ({parts.hostname}:{parts.port or 5432}/{BENCH_DB}, reused)", None
+    if reuse:
+        os.environ["SQLITE_PATH"] = str(SQLITE_PATH)
+        return f"sqlite ({SQLITE_PATH}, reused)", None
+    if url:
         return _prepare_database()
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
@@ -92,7 +104,7 @@ def main() -> int:
     args = _parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("DEBUG", "0")
-    where, admin_url = _database()
+    where, admin_url = _database(args.reuse)
 
     import django
 
@@ -107,6 +119,9 @@ def main() -> int:
     print(f"Coopforma LHEO import benchmark — {where}")
     try:
         call_command("migrate", verbosity=0, interactive=False)
+        if args.reuse:
+            _search_phase(args.searches or 200)
+            return 0
         feed = args.feed
         if feed is None:
             feed = ROOT / "var" / "bench" / f"lheo-{args.sessions}.xml"
@@ -255,6 +270,28 @@ def _search_phase(count: int) -> None:
             chosen["page"] = str(rng.randint(2, 5))
         return chosen
 
+    from coopforma.offers import map_index
+
+    map_index.clear()
+    started = time.perf_counter()
+    index = map_index.for_network(network.pk)
+    built = time.perf_counter() - started
+    arrays = sum(value.nbytes for value in vars(index).values() if hasattr(value, "nbytes"))
+    print(
+        f"\nmap index built in {built:.2f} s: {index.size:,} offers, {len(index.s_offer):,} sessions, "
+        f"{len(index.point_lat):,} positions, {arrays / 1024**2:.0f} MB of arrays (once per web process and change)"
+    )
+    cold = []
+    for word in words:  # each word's first search asks the database's full-text index; later ones reuse it
+        started = time.perf_counter()
+        selectors.map_page(network=network, filters=filters.parse({"q": word}))
+        cold.append(time.perf_counter() - started)
+    print(
+        f"first search of each of the {len(words)} words (full-text query): "
+        + ", ".join(f"{t * 1000:.0f}" for t in cold)
+        + " ms"
+    )
+
     timings: dict[str, list[float]] = {"search (page + facets)": [], "aggregates": []}
     for _ in range(count):
         parsed = filters.parse(params())
@@ -266,11 +303,14 @@ def _search_phase(count: int) -> None:
         selectors.map_aggregates(network=network, filters=parsed)
         timings["aggregates"].append(time.perf_counter() - started)
     shown = selectors.map_offers(network=network, filters=filters.MapFilters()).count()
-    print(f"\nmap search over {shown:,} shown offers")
+    print(f"\nmap search over {shown:,} shown offers ({count} searches, words, facets and « within N km » mixed)")
     for (label, times), target in zip(timings.items(), (SEARCH_TARGET_MS, AGGREGATES_TARGET_MS), strict=True):
         p50, p95 = _percentiles(times)
         verdict = "met" if p95 < target else "NOT met"
-        print(f"{label:<24} p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms — target p95 < {target} ms: {verdict}")
+        print(
+            f"{label:<24} p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms   max {max(times) * 1000:>7.1f} ms"
+            f" — target p95 < {target} ms: {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -127,6 +127,12 @@ JOBS: tuple[Job, ...] = (
         ("offers_pull",),
         every=dt.timedelta(hours=1),
     ),
+    Job(
+        "map_changes",
+        _("Carte des formations : effacement des notes de modification de plus d'un jour"),
+        ("offers_map_prune",),
+        at=dt.time(4, 40),
+    ),
     Job("attendance", _("Intégrité des registres d'émargement"), ("attendance", "verify"), at=dt.time(6, 45)),
     Job("documents", _("Intégrité des documents émis"), ("documents", "verify", "--quiet"), at=dt.time(6, 30)),
 )

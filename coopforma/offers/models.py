@@ -10,6 +10,7 @@ deleted. Whether an offer is "on cooperation" is judged per network (relevance),
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopforma.catalogue.models import Modality, Training
@@ -388,3 +389,20 @@ class OfferCompetency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} · {self.competency_key}"
+
+
+class MapChange(models.Model):
+    """A note that the map's tables changed, written by database triggers only (migration 0008, search.MAP_TABLES):
+    on PostgreSQL one row per writing transaction, on SQLite one row. Its token tells each web process when to
+    rebuild its map index (offers/map_index.py); `coopforma offers_map_prune` deletes the rows older than a day."""
+
+    txid = models.BigIntegerField(_("transaction"), unique=True, error_messages={"unique": _("Déjà noté.")})
+    n = models.PositiveIntegerField(_("écritures"), default=1)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("modification de la carte")
+        verbose_name_plural = _("modifications de la carte")
+
+    def __str__(self) -> str:
+        return f"{self.txid}"

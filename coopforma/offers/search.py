@@ -119,6 +119,35 @@ def matching(query: str) -> RawSQL | None:
     return RawSQL("SELECT rowid FROM offers_offer_fts WHERE offers_offer_fts MATCH %s", [expression])
 
 
+def matching_ids(query: str) -> list[int]:
+    """The ids of the offers matching every word of the query (`matching`'s subquery, run)."""
+    found = matching(query)
+    if found is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(found.sql, found.params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def map_token() -> tuple[int, ...] | None:
+    """A token of `offers_mapchange`, which the triggers of migration 0008 write on every change to the map's
+    tables: another token, another state of the map (offers/map_index.py). None when the table is empty (a flushed
+    test database), and then nothing is cached.
+
+    PostgreSQL: a row per writing transaction (its txid; `n` counts its statements), never one row for all (that
+    row's lock would make every writer wait for the others and could deadlock): count, last id and the sums of
+    txids and statements change with every commit, even one that commits an older id after a newer one. SQLite
+    (one writer at a time): one row, its `txid` set to a random number by each write."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("SELECT count(*), max(id), sum(txid), sum(n) FROM offers_mapchange")
+            count, last, txids, statements = cursor.fetchone()
+            return None if not count else (count, last, int(txids), int(statements))
+        cursor.execute("SELECT txid FROM offers_mapchange WHERE id = 1")
+        row = cursor.fetchone()
+        return None if row is None else (row[0],)
+
+
 # --- the migration's SQL ---------------------------------------------------------------------------------------
 
 POSTGRES_FORWARD = [

@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DecimalField, F, Min, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Round, Sin, Sqrt, Substr
+import numpy as np
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from coopforma.catalogue.models import Modality
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import Network, PartnerStructure
-from coopforma.offers import geo, search
+from coopforma.offers import geo, map_index, search
 from coopforma.offers.filters import QUALIOPI, MapFilters
 from coopforma.offers.models import (
     CompetencyOrigin,
@@ -133,7 +134,6 @@ def shown_offers(*, network_id: int) -> QuerySet[Offer]:
 
 def subscription_list(*, actor: NetworkActor) -> QuerySet[OfferSource]:
     """The network's subscriptions and imported feeds, with their offer counts."""
-    from django.db.models import Count
 
     return (
         OfferSource.objects.filter(network=actor.network, kind__in=[SourceKind.FEDERATION, SourceKind.LHEO])
@@ -234,7 +234,7 @@ def _has_session_filter(filters: MapFilters, skip: str = "") -> bool:
     )
 
 
-def _qualiopi_status() -> Case:
+def qualiopi_status() -> Case:
     return Case(
         When(provider_siret="", then=Value("unknown")),
         When(siren__in=registry_selectors.qualiopi_sirens(), then=Value("yes")),
@@ -276,7 +276,7 @@ def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> Quer
             | Q(pk__in=linked)
         )
     if filters.qualiopi and skip != "qualiopi":
-        offers = offers.alias(siren=Substr("provider_siret", 1, 9), qualiopi=_qualiopi_status()).filter(
+        offers = offers.alias(siren=Substr("provider_siret", 1, 9), qualiopi=qualiopi_status()).filter(
             qualiopi=filters.qualiopi
         )
     if _has_session_filter(filters, skip):
@@ -285,18 +285,24 @@ def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> Quer
 
 
 def map_page(*, network: Network, filters: MapFilters) -> MapPage:
-    """One page of results (PAGE_SIZE offers by title), with their source, next sessions and Qualiopi status."""
-    offers = map_offers(network=network, filters=filters)
-    count = offers.count()
+    """One page of results (PAGE_SIZE offers by title), with their source, next sessions and Qualiopi status: the
+    matching offers from the network's map index (map_index.py), then this page's offers by id (three queries)."""
+    index = map_index.for_network(network.pk)
+    found = referentiel_selectors.competency_map(network=network) if filters.competency else None
+    positions = np.flatnonzero(index.query(filters, found).offers())
+    count = len(positions)
     pages = max(1, math.ceil(count / PAGE_SIZE))
     page = min(filters.page, pages)
+    ids = [int(pk) for pk in index.ids[positions[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]]
     today = timezone.localdate()
     upcoming = OfferSession.objects.filter(Q(start__gte=today) | Q(start__isnull=True) | Q(end__gte=today))
-    rows: list[Offer] = list(
-        offers.select_related("source")
+    by_id: dict[int, Offer] = {
+        offer.pk: offer
+        for offer in Offer.objects.filter(pk__in=ids)
+        .select_related("source")
         .prefetch_related(Prefetch("sessions", queryset=upcoming.order_by("start", "pk"), to_attr="next_sessions"))
-        .order_by("title", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    )
+    }
+    rows: list[Offer] = [by_id[pk] for pk in ids if pk in by_id]
     qualiopi = qualiopi_of(rows)
     for offer in rows:
         offer.next_sessions = offer.next_sessions[:NEXT_SESSIONS]  # type: ignore[attr-defined]
@@ -322,135 +328,57 @@ def qualiopi_of(offers: list[Offer]) -> dict[int, str]:
     return result
 
 
-# The offer-level facets: their filter's name in MapFilters → the column (or annotation) they count.
-OFFER_FACETS = {
-    "modality": "modality",
-    "certifying": "certifying",
-    "cpf": "cpf_eligible",
-    "mode": "experience_mode",
-    "qualiopi": "qualiopi",
-}
-
-
-def _offer_cube(network: Network, filters: MapFilters) -> list[dict[str, Any]]:
-    """The matching offers under every filter but the offer-level facets', counted per combination of those
-    facets' columns: a few dozen rows from ONE query, from which every offer-level facet's counts (each under the
-    other facets' choices) are sums in Python (`_cube_counts`) instead of one GROUP BY a facet."""
-    base = filters
-    for name in OFFER_FACETS:
-        base = base.without(name)
-    return list(
-        map_offers(network=network, filters=base)
-        .alias(siren=Substr("provider_siret", 1, 9))
-        .annotate(qualiopi=_qualiopi_status())
-        .order_by()
-        .values(*OFFER_FACETS.values())
-        .annotate(n=Count("pk"))
-    )
-
-
-def _cube_counts(cube: list[dict[str, Any]], filters: MapFilters, name: str) -> dict[str, int]:
-    """Facet `name`'s counts: the cube's rows that pass every other offer-level facet's choice, summed by value."""
-    chosen = {
-        other: getattr(filters, other)
-        for other in OFFER_FACETS
-        if other != name and getattr(filters, other) not in ("", None)
-    }
-    counts: dict[str, int] = {}
-    for row in cube:
-        if all(row[OFFER_FACETS[other]] == value for other, value in chosen.items()):
-            key = str(row[OFFER_FACETS[name]])
-            counts[key] = counts.get(key, 0) + row["n"]
-    return counts
-
-
-def _place_facet(network: Network, filters: MapFilters, name: str, column: str) -> dict[str, int]:
-    offers = map_offers(network=network, filters=filters, skip=name)
-    rows = (
-        _matching_sessions(filters, name)
-        .filter(offer_id__in=offers.values("pk"))
-        .exclude(**{column: ""})
-        .order_by()
-        .values(column)
-        .annotate(n=Count("offer_id", distinct=True))
-    )
-    return {row[column]: row["n"] for row in rows}
-
-
 def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[FacetValue]]:
-    """Each facet's values with the number of offers each would give with the other filters: one query for each
-    place facet (region, département: an offer counts once per place it has a session in), one for all the
-    offer-level facets (modality, certifying, CPF, Qualiopi, experience-based mode: `_offer_cube`), and the
-    competencies'."""
-    yes_no = [("oui", _("Oui"), "True", True), ("non", _("Non"), "False", False)]
+    """Each facet's values with the number of offers each would give with the other filters (an offer counts once
+    per region or département it has a matching session in), from the network's map index (map_index.py)."""
+    found = referentiel_selectors.competency_map(network=network)
+    query = map_index.for_network(network.pk).query(filters, found)
+    yes_no = [("oui", _("Oui"), True), ("non", _("Non"), False)]
     facets: dict[str, list[FacetValue]] = {}
-    regions = _place_facet(network, filters, "region", "region")
+    regions = query.place_counts("region", skip="region")
     facets["region"] = [
         FacetValue(code, geo.region_name(code) or code, n, code == filters.region)
         for code, n in sorted(regions.items(), key=lambda item: geo.key(geo.region_name(item[0])))
     ]
-    departements = _place_facet(network, filters, "departement", "department")
+    departements = query.place_counts("departement", skip="departement")
     facets["departement"] = [
         FacetValue(code, f"{code} {geo.departement_name(code)}".strip(), n, code == filters.departement)
         for code, n in sorted(departements.items())
     ]
-    cube = _offer_cube(network, filters)
-    modalities = _cube_counts(cube, filters, "modality")
+    modalities = query.counts("modality")
     facets["modality"] = [
         FacetValue(value, str(label), modalities[value], value == filters.modality)
         for value, label in Modality.choices
         if value in modalities
     ]
     for name in ("certifying", "cpf"):
-        counts = _cube_counts(cube, filters, name)
+        counts = query.counts(name)
         facets[name] = [
-            FacetValue(code, str(label), counts[key], getattr(filters, name) is flag)
-            for code, label, key, flag in yes_no
-            if key in counts
+            FacetValue(code, str(label), counts[flag], getattr(filters, name) is flag)
+            for code, label, flag in yes_no
+            if flag in counts
         ]
-    qualiopi_counts = _cube_counts(cube, filters, "qualiopi")
+    qualiopi_counts = query.counts("qualiopi")
     facets["qualiopi"] = [
         FacetValue(code, str(label), qualiopi_counts[code], code == filters.qualiopi)
         for code, label in QUALIOPI.items()
         if code in qualiopi_counts
     ]
-    modes = _cube_counts(cube, filters, "mode")
+    modes = query.counts("mode")
     facets["mode"] = [
         FacetValue(value, str(label), modes[value], value == filters.mode)
         for value, label in ExperienceMode.choices
         if value in modes
     ]
-    facets["competency"] = _competency_facet(network, filters)
+    facets["competency"] = []
+    if found.labels:
+        counts = query.competency_counts()
+        facets["competency"] = [
+            FacetValue(code, label, counts[code], code == filters.competency)
+            for code, label in found.labels.items()
+            if counts[code]
+        ]
     return facets
-
-
-def _competency_facet(network: Network, filters: MapFilters) -> list[FacetValue]:
-    """The référentiel's competencies that offers shown on the map aim at, with their offers' count under the
-    other filters (four queries: the version's competencies, their member trainings, the member offers, and the
-    other offers' links counted by competency — an offer is in one or the other, never both)."""
-    found = referentiel_selectors.competency_map(network=network)
-    if not found.labels:
-        return []
-    matching = map_offers(network=network, filters=filters, skip="competency")
-    member_offers: set[str] = set()
-    if found.trainings:
-        member_offers = set(
-            matching.filter(source__kind=SourceKind.MEMBER_CATALOGUE).values_list("external_id", flat=True)
-        )
-    linked = dict(
-        OfferCompetency.objects.filter(network=network, removed=False, offer_id__in=matching.values("pk"))
-        .order_by()
-        .values("competency_key")
-        .annotate(n=Count("offer_id", distinct=True))
-        .values_list("competency_key", "n")
-    )
-    facet = []
-    for code, label in found.labels.items():
-        count = len(member_offers.intersection(_member_offer_ids(found.trainings.get(code, set()))))
-        count += linked.get(found.keys[code], 0)
-        if count:
-            facet.append(FacetValue(code, label, count, code == filters.competency))
-    return facet
 
 
 def _sessions_of(network: Network, filters: MapFilters) -> QuerySet[OfferSession]:
@@ -459,36 +387,18 @@ def _sessions_of(network: Network, filters: MapFilters) -> QuerySet[OfferSession
 
 def map_aggregates(*, network: Network, filters: MapFilters) -> dict[str, Any]:
     """What the map draws: the offers per département and region, and the sessions grouped by position (0.01°),
-    at most MAX_POINTS groups (the most offers first). Four queries."""
-    total = map_offers(network=network, filters=filters).count()
-    sessions = _sessions_of(network, filters).order_by()
-    departements = sessions.exclude(department="").values("department").annotate(n=Count("offer_id", distinct=True))
-    regions = sessions.exclude(region="").values("region").annotate(n=Count("offer_id", distinct=True))
-    points = (
-        sessions.filter(latitude__isnull=False, longitude__isnull=False)
-        .annotate(lat=Round(Cast("latitude", DecimalField(max_digits=9, decimal_places=4)), 2))
-        .annotate(lon=Round(Cast("longitude", DecimalField(max_digits=9, decimal_places=4)), 2))
-        .values("lat", "lon")
-        .annotate(n=Count("offer_id", distinct=True), label=Min("city"))
-        .order_by("-n", "lat", "lon")[:MAX_POINTS]
-    )
+    at most MAX_POINTS groups (the most offers first), from the network's map index (map_index.py)."""
+    found = referentiel_selectors.competency_map(network=network) if filters.competency else None
+    query = map_index.for_network(network.pk).query(filters, found)
+    departements = query.place_counts("departement")
+    regions = query.place_counts("region")
     return {
-        "total": total,
-        "departements": sorted(
-            (
-                {"code": row["department"], "name": geo.departement_name(row["department"]), "offers": row["n"]}
-                for row in departements
-            ),
-            key=lambda row: row["code"],
-        ),
-        "regions": sorted(
-            ({"code": row["region"], "name": geo.region_name(row["region"]), "offers": row["n"]} for row in regions),
-            key=lambda row: row["code"],
-        ),
-        "points": [
-            {"lat": float(row["lat"]), "lon": float(row["lon"]), "offers": row["n"], "label": row["label"] or ""}
-            for row in points
+        "total": int(query.offers().sum()),
+        "departements": [
+            {"code": code, "name": geo.departement_name(code), "offers": n} for code, n in sorted(departements.items())
         ],
+        "regions": [{"code": code, "name": geo.region_name(code), "offers": n} for code, n in sorted(regions.items())],
+        "points": query.points(MAX_POINTS),
     }
 
 

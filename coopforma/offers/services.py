@@ -7,6 +7,7 @@ The LHEO import (source b) is `offers.importing`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -32,6 +33,7 @@ from coopforma.offers.models import (
     CompetencyOrigin,
     ExperienceMode,
     GeoPrecision,
+    MapChange,
     Offer,
     OfferCompetency,
     OfferRelevance,
@@ -705,3 +707,12 @@ def partner_offer_competencies_set(*, actor: NetworkActor, offer_id: int, codes:
     kept = [code for code in keys if code in wanted]
     log_action(actor=actor, obj=offer, action="offers.competency.set_by_partner", data={"competencies": kept})
     return kept
+
+
+def map_changes_prune(*, keep: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete the map's change notes older than `keep`, the last one kept (an empty table caches nothing)."""
+    last = MapChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return 0
+    deleted, _by_model = MapChange.objects.filter(at__lt=timezone.now() - keep).exclude(pk=last).delete()
+    return deleted
