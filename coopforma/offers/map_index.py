@@ -14,8 +14,8 @@ offers, their sessions, relevance rows, competency links and the register of tra
 index. The token is read before the rows: a write committed in between gives an index newer than its token, which
 the next search replaces. Nothing here is a source of truth: a process that restarts reads everything again.
 
-`map_offers` in selectors.py (the same filters in SQL) stays what the API's exports and `map_points` use; the
-tests compare the two on random filters (`offers/tests/test_map_index.py`).
+The same filters in SQL (`offers/tests/map_sql.py`, how the map was searched before) are the reference the
+index is compared with on random filters (`offers/tests/test_map_index.py`).
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class MapIndex:
     columns: dict[str, tuple[np.ndarray, list[Any]]]  # offer facet → (codes, values)
     member: dict[str, int]  # a member catalogue offer's external id → position
     s_offer: np.ndarray
+    s_id: np.ndarray  # the sessions' ids
     s_department: np.ndarray
     departments: list[str]
     s_region: np.ndarray
@@ -312,6 +313,18 @@ class Query:
     def points(self, limit: int) -> list[dict[str, Any]]:
         return self.index.points(self.sessions(), self.offers(), limit)
 
+    def placed_session_ids(self, limit: int) -> list[int]:
+        """The ids of the matching sessions with a position, by offer id, start (unknown last) and id."""
+        index = self.index
+        mask = self.offers()[index.s_offer] & ~np.isnan(index.s_lat) & ~np.isnan(index.s_lon)
+        sessions = self.sessions()
+        if sessions is not None:
+            mask &= sessions
+        chosen = np.flatnonzero(mask)
+        start = np.where(index.s_start[chosen] == 0, np.iinfo(np.int32).max, index.s_start[chosen])
+        order = np.lexsort((index.s_id[chosen], start, index.ids[index.s_offer[chosen]]))[:limit]
+        return [int(pk) for pk in index.s_id[chosen[order]]]
+
 
 def _index_equals(codes: np.ndarray, names: list[str], value: str) -> np.ndarray:
     if value not in names:
@@ -437,7 +450,7 @@ def build(network_id: int, token: Any = None) -> MapIndex:
     sessions = list(
         OfferSession.objects.filter(offer_id__in=shown)
         .order_by()
-        .values_list("offer_id", "department", "region", "latitude", "longitude", "start", "end", "city")
+        .values_list("offer_id", "department", "region", "latitude", "longitude", "start", "end", "city", "pk")
     )
     s_offer = positions([row[0] for row in sessions]).astype(np.int32)
     department_codes, departments = _codes([row[1] for row in sessions])
@@ -483,6 +496,7 @@ def build(network_id: int, token: Any = None) -> MapIndex:
         columns=columns,
         member=member,
         s_offer=s_offer,
+        s_id=np.fromiter((row[8] for row in sessions), dtype=np.int64, count=len(sessions)),
         s_department=s_department,
         departments=departments,
         s_region=s_region,

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt, Substr
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from coopforma.catalogue.models import Modality
 from coopforma.networks.access import NetworkActor
 from coopforma.networks.models import Network, PartnerStructure
-from coopforma.offers import geo, map_index, search
+from coopforma.offers import geo, map_index
 from coopforma.offers.filters import QUALIOPI, MapFilters
 from coopforma.offers.models import (
     CompetencyOrigin,
@@ -188,52 +187,6 @@ class MapPage:
     qualiopi: dict[int, str] = field(default_factory=dict)  # offer id → yes / no / unknown
 
 
-def _session_q(filters: MapFilters, skip: str = "") -> Q:
-    """What a session must be for its offer to match the filters on places and dates."""
-    q = Q()
-    if filters.region and skip != "region":
-        q &= Q(region=filters.region)
-    if filters.departement and skip != "departement":
-        q &= Q(department=filters.departement)
-    if filters.date_from:
-        q &= Q(Q(end__gte=filters.date_from) | Q(end__isnull=True, start__gte=filters.date_from))
-    if filters.date_to:
-        q &= Q(start__lte=filters.date_to)
-    if filters.near is not None:
-        lat, lon = filters.near.lat, filters.near.lon
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(lat, lon, filters.km)
-        q &= Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
-    return q
-
-
-def _distance_km(lat: float, lon: float) -> Any:
-    """Haversine in SQL (Django's math functions exist on both engines), after the bounding box's prefilter."""
-    phi = math.radians(lat)
-    half_dphi = Sin((Radians(F("latitude")) - phi) / 2)
-    half_dlambda = Sin((Radians(F("longitude")) - math.radians(lon)) / 2)
-    a = Power(half_dphi, 2) + Cos(Radians(F("latitude"))) * math.cos(phi) * Power(half_dlambda, 2)
-    return 2 * geo.EARTH_RADIUS_KM * ASin(Sqrt(a))
-
-
-def _matching_sessions(filters: MapFilters, skip: str = "") -> QuerySet[OfferSession]:
-    sessions = OfferSession.objects.filter(_session_q(filters, skip))
-    if filters.near is not None:
-        sessions = sessions.alias(distance=_distance_km(filters.near.lat, filters.near.lon)).filter(
-            distance__lte=filters.km
-        )
-    return sessions
-
-
-def _has_session_filter(filters: MapFilters, skip: str = "") -> bool:
-    return bool(
-        (filters.region and skip != "region")
-        or (filters.departement and skip != "departement")
-        or filters.date_from
-        or filters.date_to
-        or filters.near
-    )
-
-
 def qualiopi_status() -> Case:
     return Case(
         When(provider_siret="", then=Value("unknown")),
@@ -244,44 +197,13 @@ def qualiopi_status() -> Case:
     )
 
 
-def _member_offer_ids(trainings: set[tuple[str, int]]) -> list[str]:
-    """The offers' ids in the member catalogues' source (services.sync_member_catalogue) of these trainings."""
-    return sorted(f"{slug}/{training_id}" for slug, training_id in trainings)
-
-
-def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> QuerySet[Offer]:
-    """The offers the network shows (`shown_offers`) that match the filters (but `skip`, for a facet's counts)."""
-    offers = shown_offers(network_id=network.pk)
-    matching = search.matching(filters.q)
-    if matching is not None:
-        offers = offers.filter(pk__in=matching)
-    if filters.modality and skip != "modality":
-        offers = offers.filter(modality=filters.modality)
-    if filters.certifying is not None and skip != "certifying":
-        offers = offers.filter(certifying=filters.certifying)
-    if filters.cpf is not None and skip != "cpf":
-        offers = offers.filter(cpf_eligible=filters.cpf)
-    if filters.mode and skip != "mode":
-        offers = offers.filter(experience_mode=filters.mode)
-    if filters.competency and skip != "competency":
-        found = referentiel_selectors.competency_map(network=network)
-        key = found.keys.get(filters.competency)
-        links = OfferCompetency.objects.none() if key is None else OfferCompetency.objects.filter(competency_key=key)
-        linked = links.filter(network=network, removed=False).values("offer_id")
-        offers = offers.filter(
-            Q(
-                source__kind=SourceKind.MEMBER_CATALOGUE,
-                external_id__in=_member_offer_ids(found.trainings.get(filters.competency, set())),
-            )
-            | Q(pk__in=linked)
-        )
-    if filters.qualiopi and skip != "qualiopi":
-        offers = offers.alias(siren=Substr("provider_siret", 1, 9), qualiopi=qualiopi_status()).filter(
-            qualiopi=filters.qualiopi
-        )
-    if _has_session_filter(filters, skip):
-        offers = offers.filter(pk__in=_matching_sessions(filters, skip).values("offer_id"))
-    return offers
+def map_offers(*, network: Network, filters: MapFilters) -> QuerySet[Offer]:
+    """Every offer matching the filters, as a queryset (for the tests and small lists: the map index's ids in an
+    `IN`); the map's pages read one page at a time (`map_page`)."""
+    found = referentiel_selectors.competency_map(network=network) if filters.competency else None
+    index = map_index.for_network(network.pk)
+    ids = index.ids[index.query(filters, found).offers()]
+    return Offer.objects.filter(pk__in=[int(pk) for pk in ids])
 
 
 def map_page(*, network: Network, filters: MapFilters) -> MapPage:
@@ -381,10 +303,6 @@ def map_facets(*, network: Network, filters: MapFilters) -> dict[str, list[Facet
     return facets
 
 
-def _sessions_of(network: Network, filters: MapFilters) -> QuerySet[OfferSession]:
-    return _matching_sessions(filters).filter(offer_id__in=map_offers(network=network, filters=filters).values("pk"))
-
-
 def map_aggregates(*, network: Network, filters: MapFilters) -> dict[str, Any]:
     """What the map draws: the offers per département and region, and the sessions grouped by position (0.01°),
     at most MAX_POINTS groups (the most offers first), from the network's map index (map_index.py)."""
@@ -403,14 +321,17 @@ def map_aggregates(*, network: Network, filters: MapFilters) -> dict[str, Any]:
 
 
 def map_points(*, network: Network, filters: MapFilters) -> list[OfferSession]:
-    """The sessions with a position of the matching offers, with their offer (the map's markers)."""
-    return list(
-        _sessions_of(network, filters)
-        .filter(latitude__isnull=False, longitude__isnull=False)
+    """The matching sessions with a position, with their offer (the map's markers): at most MAX_FEATURES, by offer,
+    start (unknown last) and id, chosen in the network's map index (map_index.py), then read by id (one query)."""
+    found = referentiel_selectors.competency_map(network=network) if filters.competency else None
+    ids = map_index.for_network(network.pk).query(filters, found).placed_session_ids(MAX_FEATURES)
+    by_id = {
+        session.pk: session
+        for session in OfferSession.objects.filter(pk__in=ids)
         .select_related("offer")
         .only("id", "latitude", "longitude", "city", "start", "geo_precision", "offer__id", "offer__title")
-        .order_by("offer_id", "start", "pk")[:MAX_FEATURES]
-    )
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def map_offer_get(*, network: Network, offer_id: int) -> Offer:

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The offer-level facets (modality, certifying, CPF, Qualiopi, experience-based mode) are counted from one
-GROUP BY (`selectors._offer_cube`): whatever the choices, each value's count is the number of offers the map lists
-once that value is chosen in its facet, the other choices kept."""
+whatever the choices, each value's count is the number of offers the map lists once that value is chosen in its
+facet, the other choices kept."""
 
 import dataclasses
 import itertools

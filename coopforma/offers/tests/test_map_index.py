@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The map's index (offers/map_index.py) gives what the same filters give in SQL (`selectors.map_offers`), on random
+"""The map's index (offers/map_index.py) gives what the same filters give in SQL (`tests/map_sql.py`), on random
 filters: the page's offers in order and their count, every facet's counts, the aggregates (départements, regions,
 points with their first city). It is rebuilt after any write to the map's tables — through the ORM, in bulk or in
 raw SQL, in the same transaction — and only then; with no change note it caches nothing."""
@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from coopforma.networks.tests.factories import NetworkFactory
 from coopforma.offers import filters, geo, map_index, search, selectors
 from coopforma.offers.models import MapChange, Offer, OfferRelevance, OfferSession
 from coopforma.offers.services import map_changes_prune
+from coopforma.offers.tests import map_sql
 from coopforma.offers.tests.map_factories import shown_offer
 from coopforma.registry.models import RegisteredOrganisation, RegistryImport
 
@@ -61,7 +63,7 @@ def _points_in_sql(network, chosen):  # type: ignore[no-untyped-def]
     """The old SQL's points: the matching sessions with a position, by (lat, lon) rounded to 0.01° (4 decimals first,
     halves away from zero), distinct offers, first city."""
     groups: dict[tuple[Decimal, Decimal], tuple[set[int], list[str]]] = defaultdict(lambda: (set(), []))
-    sessions = selectors._sessions_of(network, chosen).filter(latitude__isnull=False, longitude__isnull=False)
+    sessions = map_sql.sessions_of(network, chosen).filter(latitude__isnull=False, longitude__isnull=False)
     for offer_id, lat, lon, city in sessions.values_list("offer_id", "latitude", "longitude", "city"):
 
         def hundredths(value: float) -> Decimal:
@@ -111,7 +113,7 @@ NO_FILTER = {"q": "", "region": "", "departement": "", "modality": "", "cpf": No
 def test_the_index_gives_what_sql_gives(network, choices) -> None:  # type: ignore[no-untyped-def]
     chosen = filters.MapFilters(**choices)
     expected = list(
-        selectors.map_offers(network=network, filters=chosen).order_by("title", "pk").values_list("pk", flat=True)
+        map_sql.map_offers(network=network, filters=chosen).order_by("title", "pk").values_list("pk", flat=True)
     )
     page = selectors.map_page(network=network, filters=chosen)
     assert page.count == len(expected)
@@ -129,20 +131,24 @@ def test_the_index_gives_what_sql_gives(network, choices) -> None:  # type: igno
     for name, values in candidates.items():
         counted = {value.value: value.count for value in facets[name]}
         for value in values:
-            listed = selectors.map_offers(network=network, filters=dataclasses.replace(chosen, **{name: value})).count()
+            listed = map_sql.map_offers(network=network, filters=dataclasses.replace(chosen, **{name: value})).count()
             key = {True: "oui", False: "non"}.get(value, value) if isinstance(value, bool) else value
             assert counted.get(key, 0) == listed, (name, value, counted)
 
     aggregates = selectors.map_aggregates(network=network, filters=chosen)
     assert aggregates["total"] == len(expected)
     per_department: dict[str, set[int]] = defaultdict(set)
-    for offer_id, department in selectors._sessions_of(network, chosen).values_list("offer_id", "department"):
+    for offer_id, department in map_sql.sessions_of(network, chosen).values_list("offer_id", "department"):
         if department:
             per_department[department].add(offer_id)
     assert {row["code"]: row["offers"] for row in aggregates["departements"]} == {
         code: len(ids) for code, ids in per_department.items()
     }
     assert aggregates["points"] == _points_in_sql(network, chosen)
+
+    markers = map_sql.sessions_of(network, chosen).filter(latitude__isnull=False, longitude__isnull=False)
+    ordered = markers.order_by("offer_id", F("start").asc(nulls_last=True), "pk").values_list("pk", flat=True)
+    assert [s.pk for s in selectors.map_points(network=network, filters=chosen)] == list(ordered)
 
 
 def test_every_write_to_the_map_tables_rebuilds_the_index_and_nothing_else_does(network) -> None:  # type: ignore[no-untyped-def]
