@@ -26,10 +26,12 @@ from coopforma.tenders.models import (
     ConsortiumLotContract,
     ConsortiumMilestone,
     ConsortiumState,
+    Frequency,
     Interest,
     MilestoneKind,
     Nature,
     Notice,
+    WatchProfile,
 )
 
 router = Router(tags=["tenders"])
@@ -412,3 +414,129 @@ def tender_consortium_drafts_create(request: HttpRequest, consortium_id: int, pa
             named.setdefault(where.get(field, NON_FIELD_ERRORS), []).extend(items)
         raise ValidationError(named) from None
     return Status(201, consortium_selectors.lot_contracts(consortium))
+
+
+# --- watch profiles ----------------------------------------------------------------------------------------------
+
+
+class WatchProfileOut(Schema):
+    id: int
+    network_id: int
+    network: str = Field(description="the network's short name")
+    organisation_id: int | None = Field(description="the member organisation it watches for; null: the network's own")
+    organisation: str | None
+    name: str
+    cpv_prefixes: str = Field(description="beginnings of CPV codes, separated by spaces (805 79632)")
+    keywords: str = Field(description="one per line, or separated by commas")
+    departements: str = Field(description="département numbers, separated by spaces (26 07 2A 974)")
+    reserved_first: bool = Field(description="contracts reserved to ESS entities first in the digest")
+    min_amount_cents: int | None
+    max_amount_cents: int | None
+    frequency: str = coded(Frequency)
+    is_active: bool = Field(description="the e-mail digest is sent")
+    last_digest_at: datetime | None
+
+    @staticmethod
+    def resolve_network(obj: WatchProfile) -> str:
+        return obj.network.slug
+
+    @staticmethod
+    def resolve_organisation(obj: WatchProfile) -> str | None:
+        return obj.organisation.name if obj.organisation else None
+
+
+class WatchProfileFilters(Schema):
+    network_id: int | None = Field(None, description="only this network's profiles")
+
+
+class WatchProfileFields(Schema):
+    """The fields a profile's owner sets (the service checks CPV prefixes, départements and the amounts)."""
+
+    cpv_prefixes: str = Field("", max_length=300, description="beginnings of CPV codes (2 to 8 digits), spaced")
+    keywords: str = Field("", max_length=5000, description="one per line, or separated by commas")
+    departements: str = Field("", max_length=300, description="département numbers, spaced (26 07 2A 974)")
+    reserved_first: bool = True
+    min_amount_cents: int | None = Field(None, ge=0, le=10**13, description="the notice's amount at least, in cents")
+    max_amount_cents: int | None = Field(None, ge=0, le=10**13, description="the notice's amount at most, in cents")
+    frequency: str = coded(Frequency, default=Frequency.WEEKLY)
+    is_active: bool = True
+
+
+class WatchProfileIn(WatchProfileFields):
+    network_id: int = Field(..., description="the network (one where the token's person has a role)")
+    for_network: bool = Field(
+        False,
+        description="the network's own profile (its moderators only); otherwise the token's organisation's, a member "
+        "organisation of the network",
+    )
+    name: str = Field(..., max_length=120)
+
+
+class WatchProfilePatch(Schema):
+    """The fields sent change (`null`: no change, but for the amounts: no bound)."""
+
+    name: str | None = Field(None, max_length=120)
+    cpv_prefixes: str | None = Field(None, max_length=300)
+    keywords: str | None = Field(None, max_length=5000)
+    departements: str | None = Field(None, max_length=300)
+    reserved_first: bool | None = None
+    min_amount_cents: int | None = Field(None, ge=0, le=10**13)
+    max_amount_cents: int | None = Field(None, ge=0, le=10**13)
+    frequency: str | None = coded(Frequency, default=None)
+    is_active: bool | None = None
+
+
+@router.get(
+    "/tenders/watch-profiles",
+    response=list[WatchProfileOut],
+    summary="The watch profiles I may read, in the networks where I have a role",
+)
+@permission(MEMBER)
+@paged
+def tender_watch_profile_list(request: HttpRequest, filters: Query[WatchProfileFilters]) -> Any:
+    """As the pages « Veille »: the profiles of the member organisations the token's person works in (an active
+    membership); a moderator every profile of the network, its own included."""
+    return selectors.person_profiles(user=get_actor(request).user, network_id=filters.network_id)
+
+
+@router.post("/tenders/watch-profiles", response={201: WatchProfileOut}, summary="Create a watch profile")
+@permission(MEMBER)
+def tender_watch_profile_create(request: HttpRequest, payload: WatchProfileIn) -> Status:
+    """The token's organisation's profile (403 unless it is a member organisation of the network), or with
+    `for_network` the network's own (403 unless the token's person moderates the network); 404 when the person has
+    no role in the network. The digest goes to the token's person. Refused values (CPV prefix,
+    département, amounts): 422 naming the field, nothing written."""
+    token = get_actor(request)
+    actor = selectors.network_person(user=token.user, network_id=payload.network_id)
+    values = payload.model_dump(exclude={"network_id", "for_network"})
+    profile = services.watch_profile_create(
+        actor=actor, organisation_id=None if payload.for_network else token.organisation.pk, **values
+    )
+    return Status(201, profile)
+
+
+@router.get("/tenders/watch-profiles/{profile_id}", response=WatchProfileOut, summary="One watch profile")
+@permission(MEMBER)
+def tender_watch_profile_get(request: HttpRequest, profile_id: int) -> WatchProfile:
+    return selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)[1]
+
+
+@router.patch("/tenders/watch-profiles/{profile_id}", response=WatchProfileOut, summary="Change a watch profile")
+@permission(MEMBER)
+def tender_watch_profile_update(request: HttpRequest, profile_id: int, payload: WatchProfilePatch) -> WatchProfile:
+    """Its owner: a person of its organisation, or a moderator for the network's own (403 for the others who read
+    it: a moderator and another member's profile; 404 for those who do not). The whole profile is checked again,
+    as on the page."""
+    actor, profile = selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)
+    sent = payload.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in sent.items() if v is not None or k in ("min_amount_cents", "max_amount_cents")}
+    values = {name: getattr(profile, name) for name in services.PROFILE_FIELDS} | changes
+    return services.watch_profile_update(actor=actor, profile=profile, **values)
+
+
+@router.delete("/tenders/watch-profiles/{profile_id}", response={204: None}, summary="Delete a watch profile")
+@permission(MEMBER)
+def tender_watch_profile_delete(request: HttpRequest, profile_id: int) -> Status:
+    actor, profile = selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)
+    services.watch_profile_delete(actor=actor, profile=profile)
+    return Status(204, None)
