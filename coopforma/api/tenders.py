@@ -6,7 +6,7 @@ them) and the token's organisation's « Ça m'intéresse » in the networks it i
 
 import os
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Q
@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded, paged
-from coopforma.networks.access import actor_for
+from coopforma.networks.access import NetworkActor, actor_for
 from coopforma.tenders import consortium_selectors, consortium_services, selectors, services
 from coopforma.tenders.models import (
     Consortium,
@@ -540,3 +540,201 @@ def tender_watch_profile_delete(request: HttpRequest, profile_id: int) -> Status
     actor, profile = selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)
     services.watch_profile_delete(actor=actor, profile=profile)
     return Status(204, None)
+
+
+# --- forming a groupement and recording its outcome (the network's moderators) ---------------------------------
+
+
+class ConsortiumShareIn(Schema):
+    organisation_id: int = Field(..., description="a member organisation of the groupement")
+    lot: str | None = Field(None, max_length=40, description="the lot's number; null: the whole notice (no lots)")
+    per_mille: int = Field(..., ge=0, le=1000, description="its share of the lot, in per-mille")
+
+
+SHARES_DESCRIPTION = (
+    "every share, replacing those recorded: per lot the shares add up to 1000 ‰, or to 0 when the groupement does not "
+    "answer that lot (a share not listed is 0)"
+)
+
+
+class ConsortiumCreateIn(Schema):
+    network_id: int = Field(..., description="the network whose moderators form the groupement")
+    form: str = coded(ConsortiumForm)
+    mandataire_id: int = Field(..., description="the mandataire: a member organisation interested in the notice")
+    member_ids: list[int] = Field(
+        ...,
+        max_length=100,
+        description="the member organisations (at least two with the mandataire), each interested in the notice",
+    )
+    period_start: date | None = Field(None, description="the execution period's start, when known")
+    period_end: date | None = None
+    shares: list[ConsortiumShareIn] | None = Field(None, max_length=1000, description=f"optional, {SHARES_DESCRIPTION}")
+
+
+class ConsortiumPatch(Schema):
+    """The fields sent change, while the groupement is forming (`null`: no change, but for the period's dates)."""
+
+    form: str | None = coded(ConsortiumForm, default=None)
+    mandataire_id: int | None = Field(None, description="a member, or one of `member_ids`")
+    member_ids: list[int] | None = Field(
+        None,
+        max_length=100,
+        description="the members wanted: those not in it are added (interested in the notice), those left out "
+        "removed (once their shares are given to others, in `shares`; the mandataire with another `mandataire_id`)",
+    )
+    period_start: date | None = Field(None, description="null: no known start")
+    period_end: date | None = None
+    shares: list[ConsortiumShareIn] | None = Field(None, max_length=1000, description=SHARES_DESCRIPTION)
+
+
+class ConsortiumOutcomeIn(Schema):
+    outcome: Literal["won", "lost", "withdrawn"] = Field(
+        ..., description="`won`: Remporté, `lost`: Perdu (once the offer is submitted), `withdrawn`: Abandonné"
+    )
+    price_cents: int | None = Field(None, ge=0, le=10**13, description="the price of the offer, in cents (HT)")
+    feedback: str = Field("", max_length=5000, description="the buyer's feedback")
+
+
+# The services' field names (the pages' forms) → the body's.
+CONSORTIUM_FIELDS = {"mandataire": "mandataire_id", "members": "member_ids", "organisation": "member_ids"}
+
+
+def _consortium_call(service: Any, names: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """Call a consortium service; its field errors come back under the body's field names (422)."""
+    names = {**CONSORTIUM_FIELDS, **(names or {})}
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()}) from None
+        raise
+
+
+def _shares(notice: Notice, items: list[ConsortiumShareIn] | None) -> dict[tuple[int, int | None], int] | None:
+    """The body's shares as the service takes them ((organisation, lot id or None) → per-mille), lots by number."""
+    if items is None:
+        return None
+    lots: dict[str, int] = {}
+    for lot in notice.lots.all():
+        lots.setdefault(lot.number, lot.pk)
+    shares: dict[tuple[int, int | None], int] = {}
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        if item.lot is not None and item.lot not in lots:
+            errors[f"shares.{index}.lot"] = [_("Ce lot n'est pas un lot de l'avis.")]
+            continue
+        key = (item.organisation_id, lots[item.lot] if item.lot is not None else None)
+        if key in shares:
+            errors[f"shares.{index}"] = [_("Une seule part par membre et par lot.")]
+            continue
+        shares[key] = item.per_mille
+    if errors:
+        raise ValidationError(errors)
+    return shares
+
+
+def _consortium_out(actor: NetworkActor, consortium_id: int) -> Consortium:
+    return consortium_selectors.consortium_get(actor=actor, consortium_id=consortium_id)
+
+
+@router.post(
+    "/tenders/notices/{notice_id}/consortiums",
+    response={201: ConsortiumOut},
+    summary="Form a groupement to answer this notice (the network's moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_create(request: HttpRequest, notice_id: str, payload: ConsortiumCreateIn) -> Status:
+    """As the page « Former un groupement », through the same service: the token's person must moderate the
+    network (403 otherwise; 404 when it has no role there); co-traitance conjointe (`joint`) or solidaire
+    (`joint_several`), or subcontracting; the members among the organisations that said « Ça m'intéresse ».
+    Refused: 422 naming the field, nothing written."""
+    notice = selectors.notice_queryset().filter(idweb=notice_id).first()
+    if notice is None:
+        raise Http404
+    actor = selectors.network_person(user=get_actor(request).user, network_id=payload.network_id)
+    consortium = _consortium_call(
+        consortium_services.consortium_create,
+        actor=actor,
+        notice=notice,
+        form=payload.form,
+        mandataire_id=payload.mandataire_id,
+        member_ids=payload.member_ids,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        shares=_shares(notice, payload.shares),
+    )
+    return Status(201, _consortium_out(actor, consortium.pk))
+
+
+@router.patch(
+    "/tenders/consortiums/{consortium_id}",
+    response=ConsortiumOut,
+    summary="Change a groupement while it is forming: form, mandataire, members, period, shares (moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_update(request: HttpRequest, consortium_id: int, payload: ConsortiumPatch) -> Consortium:
+    """The network's moderators, while the groupement is forming (403 for a member of the groupement; 404 for
+    those who do not read it). One step: every change is made or none (422 naming the field)."""
+    actor, consortium = consortium_selectors.person_consortium_get(
+        user=get_actor(request).user, consortium_id=consortium_id
+    )
+    sent = payload.model_fields_set
+    dates = {name: getattr(payload, name) for name in ("period_start", "period_end") if name in sent}
+    _consortium_call(
+        consortium_services.consortium_revise,
+        actor=actor,
+        consortium=consortium,
+        form=payload.form,
+        mandataire_id=payload.mandataire_id,
+        member_ids=payload.member_ids,
+        shares=_shares(consortium.notice, payload.shares),
+        **dates,
+    )
+    return _consortium_out(actor, consortium.pk)
+
+
+@router.post(
+    "/tenders/consortiums/{consortium_id}/submit",
+    response=ConsortiumOut,
+    summary="The offer is submitted: the groupement stops forming (moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_submit(request: HttpRequest, consortium_id: int) -> Consortium:
+    """A forming groupement whose lots are shared; then its outcome is recorded."""
+    actor, consortium = consortium_selectors.person_consortium_get(
+        user=get_actor(request).user, consortium_id=consortium_id
+    )
+    _consortium_call(
+        consortium_services.consortium_state_set,
+        actor=actor,
+        consortium=consortium,
+        state=ConsortiumState.SUBMITTED,
+    )
+    return _consortium_out(actor, consortium.pk)
+
+
+@router.post(
+    "/tenders/consortiums/{consortium_id}/outcome",
+    response=ConsortiumOut,
+    summary="Record the outcome: won or lost (price, buyer's feedback), or withdrawn (moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_outcome_record(
+    request: HttpRequest, consortium_id: int, payload: ConsortiumOutcomeIn
+) -> Consortium:
+    """As the page's « État » form: `won` and `lost` once the offer is submitted, with the price (cents, HT) and
+    the buyer's feedback kept; `withdrawn` from forming or submitted. The price is read by the groupement's members
+    and the network's moderators only."""
+    actor, consortium = consortium_selectors.person_consortium_get(
+        user=get_actor(request).user, consortium_id=consortium_id
+    )
+    _consortium_call(
+        consortium_services.consortium_state_set,
+        {"state": "outcome"},
+        actor=actor,
+        consortium=consortium,
+        state=payload.outcome,
+        price_cents=payload.price_cents,
+        feedback=payload.feedback,
+    )
+    return _consortium_out(actor, consortium.pk)
