@@ -389,6 +389,8 @@ def example(schema: dict[str, Any], spec: dict[str, Any], *, name: str = "", ids
         return example(options[0], spec, name=name, ids=ids)
     if "enum" in schema:
         return schema["enum"][0]
+    if schema.get("examples"):  # a number with a check key (the register's SIRET, SIREN, NDA lookups)
+        return schema["examples"][0]
     kind = schema.get("type")
     if kind == "object":
         return {p: example(schema["properties"][p], spec, name=p, ids=ids) for p in schema.get("required", [])}

@@ -25,6 +25,7 @@ from coopforma.api import (
     quality,
     recognition,
     referentiel,
+    registry,
     reporting,
     sessions,
     tenders,
@@ -97,6 +98,7 @@ api.add_router("/", referentiel.router)
 api.add_router("/", recognition.router)
 api.add_router("/", enquiries.router)
 api.add_router("/", certifiers.router)
+api.add_router("/", registry.router)
 api.add_router("/", tenders.router)
 api.add_router("/", network.router)
 api.add_router("/", exchanges.router)

@@ -6,7 +6,7 @@ them) and the token's organisation's « Ça m'intéresse » in the networks it i
 
 import os
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Q
@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from coopforma.api.auth import MEMBER, get_actor, permission
 from coopforma.api.params import coded, paged
-from coopforma.networks.access import actor_for
+from coopforma.networks.access import NetworkActor, actor_for
 from coopforma.tenders import consortium_selectors, consortium_services, selectors, services
 from coopforma.tenders.models import (
     Consortium,
@@ -26,10 +26,12 @@ from coopforma.tenders.models import (
     ConsortiumLotContract,
     ConsortiumMilestone,
     ConsortiumState,
+    Frequency,
     Interest,
     MilestoneKind,
     Nature,
     Notice,
+    WatchProfile,
 )
 
 router = Router(tags=["tenders"])
@@ -412,3 +414,327 @@ def tender_consortium_drafts_create(request: HttpRequest, consortium_id: int, pa
             named.setdefault(where.get(field, NON_FIELD_ERRORS), []).extend(items)
         raise ValidationError(named) from None
     return Status(201, consortium_selectors.lot_contracts(consortium))
+
+
+# --- watch profiles ----------------------------------------------------------------------------------------------
+
+
+class WatchProfileOut(Schema):
+    id: int
+    network_id: int
+    network: str = Field(description="the network's short name")
+    organisation_id: int | None = Field(description="the member organisation it watches for; null: the network's own")
+    organisation: str | None
+    name: str
+    cpv_prefixes: str = Field(description="beginnings of CPV codes, separated by spaces (805 79632)")
+    keywords: str = Field(description="one per line, or separated by commas")
+    departements: str = Field(description="département numbers, separated by spaces (26 07 2A 974)")
+    reserved_first: bool = Field(description="contracts reserved to ESS entities first in the digest")
+    min_amount_cents: int | None
+    max_amount_cents: int | None
+    frequency: str = coded(Frequency)
+    is_active: bool = Field(description="the e-mail digest is sent")
+    last_digest_at: datetime | None
+
+    @staticmethod
+    def resolve_network(obj: WatchProfile) -> str:
+        return obj.network.slug
+
+    @staticmethod
+    def resolve_organisation(obj: WatchProfile) -> str | None:
+        return obj.organisation.name if obj.organisation else None
+
+
+class WatchProfileFilters(Schema):
+    network_id: int | None = Field(None, description="only this network's profiles")
+
+
+class WatchProfileFields(Schema):
+    """The fields a profile's owner sets (the service checks CPV prefixes, départements and the amounts)."""
+
+    cpv_prefixes: str = Field("", max_length=300, description="beginnings of CPV codes (2 to 8 digits), spaced")
+    keywords: str = Field("", max_length=5000, description="one per line, or separated by commas")
+    departements: str = Field("", max_length=300, description="département numbers, spaced (26 07 2A 974)")
+    reserved_first: bool = True
+    min_amount_cents: int | None = Field(None, ge=0, le=10**13, description="the notice's amount at least, in cents")
+    max_amount_cents: int | None = Field(None, ge=0, le=10**13, description="the notice's amount at most, in cents")
+    frequency: str = coded(Frequency, default=Frequency.WEEKLY)
+    is_active: bool = True
+
+
+class WatchProfileIn(WatchProfileFields):
+    network_id: int = Field(..., description="the network (one where the token's person has a role)")
+    for_network: bool = Field(
+        False,
+        description="the network's own profile (its moderators only); otherwise the token's organisation's, a member "
+        "organisation of the network",
+    )
+    name: str = Field(..., max_length=120)
+
+
+class WatchProfilePatch(Schema):
+    """The fields sent change (`null`: no change, but for the amounts: no bound)."""
+
+    name: str | None = Field(None, max_length=120)
+    cpv_prefixes: str | None = Field(None, max_length=300)
+    keywords: str | None = Field(None, max_length=5000)
+    departements: str | None = Field(None, max_length=300)
+    reserved_first: bool | None = None
+    min_amount_cents: int | None = Field(None, ge=0, le=10**13)
+    max_amount_cents: int | None = Field(None, ge=0, le=10**13)
+    frequency: str | None = coded(Frequency, default=None)
+    is_active: bool | None = None
+
+
+@router.get(
+    "/tenders/watch-profiles",
+    response=list[WatchProfileOut],
+    summary="The watch profiles I may read, in the networks where I have a role",
+)
+@permission(MEMBER)
+@paged
+def tender_watch_profile_list(request: HttpRequest, filters: Query[WatchProfileFilters]) -> Any:
+    """As the pages « Veille »: the profiles of the member organisations the token's person works in (an active
+    membership); a moderator every profile of the network, its own included."""
+    return selectors.person_profiles(user=get_actor(request).user, network_id=filters.network_id)
+
+
+@router.post("/tenders/watch-profiles", response={201: WatchProfileOut}, summary="Create a watch profile")
+@permission(MEMBER)
+def tender_watch_profile_create(request: HttpRequest, payload: WatchProfileIn) -> Status:
+    """The token's organisation's profile (403 unless it is a member organisation of the network), or with
+    `for_network` the network's own (403 unless the token's person moderates the network); 404 when the person has
+    no role in the network. The digest goes to the token's person. Refused values (CPV prefix,
+    département, amounts): 422 naming the field, nothing written."""
+    token = get_actor(request)
+    actor = selectors.network_person(user=token.user, network_id=payload.network_id)
+    values = payload.model_dump(exclude={"network_id", "for_network"})
+    profile = services.watch_profile_create(
+        actor=actor, organisation_id=None if payload.for_network else token.organisation.pk, **values
+    )
+    return Status(201, profile)
+
+
+@router.get("/tenders/watch-profiles/{profile_id}", response=WatchProfileOut, summary="One watch profile")
+@permission(MEMBER)
+def tender_watch_profile_get(request: HttpRequest, profile_id: int) -> WatchProfile:
+    return selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)[1]
+
+
+@router.patch("/tenders/watch-profiles/{profile_id}", response=WatchProfileOut, summary="Change a watch profile")
+@permission(MEMBER)
+def tender_watch_profile_update(request: HttpRequest, profile_id: int, payload: WatchProfilePatch) -> WatchProfile:
+    """Its owner: a person of its organisation, or a moderator for the network's own (403 for the others who read
+    it: a moderator and another member's profile; 404 for those who do not). The whole profile is checked again,
+    as on the page."""
+    actor, profile = selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)
+    sent = payload.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in sent.items() if v is not None or k in ("min_amount_cents", "max_amount_cents")}
+    values = {name: getattr(profile, name) for name in services.PROFILE_FIELDS} | changes
+    return services.watch_profile_update(actor=actor, profile=profile, **values)
+
+
+@router.delete("/tenders/watch-profiles/{profile_id}", response={204: None}, summary="Delete a watch profile")
+@permission(MEMBER)
+def tender_watch_profile_delete(request: HttpRequest, profile_id: int) -> Status:
+    actor, profile = selectors.person_profile_get(user=get_actor(request).user, profile_id=profile_id)
+    services.watch_profile_delete(actor=actor, profile=profile)
+    return Status(204, None)
+
+
+# --- forming a groupement and recording its outcome (the network's moderators) ---------------------------------
+
+
+class ConsortiumShareIn(Schema):
+    organisation_id: int = Field(..., description="a member organisation of the groupement")
+    lot: str | None = Field(None, max_length=40, description="the lot's number; null: the whole notice (no lots)")
+    per_mille: int = Field(..., ge=0, le=1000, description="its share of the lot, in per-mille")
+
+
+SHARES_DESCRIPTION = (
+    "every share, replacing those recorded: per lot the shares add up to 1000 ‰, or to 0 when the groupement does not "
+    "answer that lot (a share not listed is 0)"
+)
+
+
+class ConsortiumCreateIn(Schema):
+    network_id: int = Field(..., description="the network whose moderators form the groupement")
+    form: str = coded(ConsortiumForm)
+    mandataire_id: int = Field(..., description="the mandataire: a member organisation interested in the notice")
+    member_ids: list[int] = Field(
+        ...,
+        max_length=100,
+        description="the member organisations (at least two with the mandataire), each interested in the notice",
+    )
+    period_start: date | None = Field(None, description="the execution period's start, when known")
+    period_end: date | None = None
+    shares: list[ConsortiumShareIn] | None = Field(None, max_length=1000, description=f"optional, {SHARES_DESCRIPTION}")
+
+
+class ConsortiumPatch(Schema):
+    """The fields sent change, while the groupement is forming (`null`: no change, but for the period's dates)."""
+
+    form: str | None = coded(ConsortiumForm, default=None)
+    mandataire_id: int | None = Field(None, description="a member, or one of `member_ids`")
+    member_ids: list[int] | None = Field(
+        None,
+        max_length=100,
+        description="the members wanted: those not in it are added (interested in the notice), those left out "
+        "removed (once their shares are given to others, in `shares`; the mandataire with another `mandataire_id`)",
+    )
+    period_start: date | None = Field(None, description="null: no known start")
+    period_end: date | None = None
+    shares: list[ConsortiumShareIn] | None = Field(None, max_length=1000, description=SHARES_DESCRIPTION)
+
+
+class ConsortiumOutcomeIn(Schema):
+    outcome: Literal["won", "lost", "withdrawn"] = Field(
+        ..., description="`won`: Remporté, `lost`: Perdu (once the offer is submitted), `withdrawn`: Abandonné"
+    )
+    price_cents: int | None = Field(None, ge=0, le=10**13, description="the price of the offer, in cents (HT)")
+    feedback: str = Field("", max_length=5000, description="the buyer's feedback")
+
+
+# The services' field names (the pages' forms) → the body's.
+CONSORTIUM_FIELDS = {"mandataire": "mandataire_id", "members": "member_ids", "organisation": "member_ids"}
+
+
+def _consortium_call(service: Any, names: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """Call a consortium service; its field errors come back under the body's field names (422)."""
+    names = {**CONSORTIUM_FIELDS, **(names or {})}
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()}) from None
+        raise
+
+
+def _shares(notice: Notice, items: list[ConsortiumShareIn] | None) -> dict[tuple[int, int | None], int] | None:
+    """The body's shares as the service takes them ((organisation, lot id or None) → per-mille), lots by number."""
+    if items is None:
+        return None
+    lots: dict[str, int] = {}
+    for lot in notice.lots.all():
+        lots.setdefault(lot.number, lot.pk)
+    shares: dict[tuple[int, int | None], int] = {}
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        if item.lot is not None and item.lot not in lots:
+            errors[f"shares.{index}.lot"] = [_("Ce lot n'est pas un lot de l'avis.")]
+            continue
+        key = (item.organisation_id, lots[item.lot] if item.lot is not None else None)
+        if key in shares:
+            errors[f"shares.{index}"] = [_("Une seule part par membre et par lot.")]
+            continue
+        shares[key] = item.per_mille
+    if errors:
+        raise ValidationError(errors)
+    return shares
+
+
+def _consortium_out(actor: NetworkActor, consortium_id: int) -> Consortium:
+    return consortium_selectors.consortium_get(actor=actor, consortium_id=consortium_id)
+
+
+@router.post(
+    "/tenders/notices/{notice_id}/consortiums",
+    response={201: ConsortiumOut},
+    summary="Form a groupement to answer this notice (the network's moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_create(request: HttpRequest, notice_id: str, payload: ConsortiumCreateIn) -> Status:
+    """As the page « Former un groupement », through the same service: the token's person must moderate the
+    network (403 otherwise; 404 when it has no role there); co-traitance conjointe (`joint`) or solidaire
+    (`joint_several`), or subcontracting; the members among the organisations that said « Ça m'intéresse ».
+    Refused: 422 naming the field, nothing written."""
+    notice = selectors.notice_queryset().filter(idweb=notice_id).first()
+    if notice is None:
+        raise Http404
+    actor = selectors.network_person(user=get_actor(request).user, network_id=payload.network_id)
+    consortium = _consortium_call(
+        consortium_services.consortium_create,
+        actor=actor,
+        notice=notice,
+        form=payload.form,
+        mandataire_id=payload.mandataire_id,
+        member_ids=payload.member_ids,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        shares=_shares(notice, payload.shares),
+    )
+    return Status(201, _consortium_out(actor, consortium.pk))
+
+
+@router.patch(
+    "/tenders/consortiums/{consortium_id}",
+    response=ConsortiumOut,
+    summary="Change a groupement while it is forming: form, mandataire, members, period, shares (moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_update(request: HttpRequest, consortium_id: int, payload: ConsortiumPatch) -> Consortium:
+    """The network's moderators, while the groupement is forming (403 for a member of the groupement; 404 for
+    those who do not read it). One step: every change is made or none (422 naming the field)."""
+    actor, consortium = consortium_selectors.person_consortium_get(
+        user=get_actor(request).user, consortium_id=consortium_id
+    )
+    sent = payload.model_fields_set
+    dates = {name: getattr(payload, name) for name in ("period_start", "period_end") if name in sent}
+    _consortium_call(
+        consortium_services.consortium_revise,
+        actor=actor,
+        consortium=consortium,
+        form=payload.form,
+        mandataire_id=payload.mandataire_id,
+        member_ids=payload.member_ids,
+        shares=_shares(consortium.notice, payload.shares),
+        **dates,
+    )
+    return _consortium_out(actor, consortium.pk)
+
+
+@router.post(
+    "/tenders/consortiums/{consortium_id}/submit",
+    response=ConsortiumOut,
+    summary="The offer is submitted: the groupement stops forming (moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_submit(request: HttpRequest, consortium_id: int) -> Consortium:
+    """A forming groupement whose lots are shared; then its outcome is recorded."""
+    actor, consortium = consortium_selectors.person_consortium_get(
+        user=get_actor(request).user, consortium_id=consortium_id
+    )
+    _consortium_call(
+        consortium_services.consortium_state_set,
+        actor=actor,
+        consortium=consortium,
+        state=ConsortiumState.SUBMITTED,
+    )
+    return _consortium_out(actor, consortium.pk)
+
+
+@router.post(
+    "/tenders/consortiums/{consortium_id}/outcome",
+    response=ConsortiumOut,
+    summary="Record the outcome: won or lost (price, buyer's feedback), or withdrawn (moderators)",
+)
+@permission(MEMBER)
+def tender_consortium_outcome_record(
+    request: HttpRequest, consortium_id: int, payload: ConsortiumOutcomeIn
+) -> Consortium:
+    """As the page's « État » form: `won` and `lost` once the offer is submitted, with the price (cents, HT) and
+    the buyer's feedback kept; `withdrawn` from forming or submitted. The price is read by the groupement's members
+    and the network's moderators only."""
+    actor, consortium = consortium_selectors.person_consortium_get(
+        user=get_actor(request).user, consortium_id=consortium_id
+    )
+    _consortium_call(
+        consortium_services.consortium_state_set,
+        {"state": "outcome"},
+        actor=actor,
+        consortium=consortium,
+        state=payload.outcome,
+        price_cents=payload.price_cents,
+        feedback=payload.feedback,
+    )
+    return _consortium_out(actor, consortium.pk)

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from coopforma.accounts.models import Organisation, QualiopiCategory
+from coopforma.accounts.models import Organisation, QualiopiCategory, User
 from coopforma.catalogue.models import Training
 from coopforma.evaluations.selectors import ANSWER_METRICS, figures_by_session
 from coopforma.networks.access import NetworkActor
@@ -42,7 +42,7 @@ from coopforma.tenders.models import (
     Notice,
     NoticeLot,
 )
-from coopforma.tenders.selectors import member_organisations
+from coopforma.tenders.selectors import member_organisations, network_person
 from coopforma.training_sessions.models import Session, SessionStatus, Slot
 
 # Stems shorter than this are articles and prepositions (« de », « la », « et »): they prove no theme.
@@ -77,6 +77,16 @@ def consortium_get(*, actor: NetworkActor, consortium_id: int) -> Consortium:
     if consortium is None:
         raise Http404
     return consortium
+
+
+def person_consortium_get(*, user: User, consortium_id: int) -> tuple[NetworkActor, Consortium]:
+    """A groupement by id for the API's writes, with the person's actor in its network: 404 when it is missing,
+    when the person has no role in its network, or when the pages would not show it to them (`consortium_get`)."""
+    network_id = Consortium.objects.filter(pk=consortium_id).values_list("network_id", flat=True).first()
+    if network_id is None:
+        raise Http404
+    actor = network_person(user=user, network_id=network_id)
+    return actor, consortium_get(actor=actor, consortium_id=consortium_id)
 
 
 def consortium_by_feed_token(*, token: str) -> Consortium:

@@ -92,9 +92,11 @@ def consortium_create(
     member_ids: list[int],
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
+    shares: dict[tuple[int, int | None], int] | None = None,
 ) -> Consortium:
     """A groupement of at least two of the member organisations interested in `notice`, the mandataire among
-    them."""
+    them; with `shares` (as consortium_shares_set), its lots shared in the same step (refused shares: nothing
+    written, the errors under `shares`)."""
     _require_moderator(actor)
     errors: dict[str, str] = {}
     if form not in ConsortiumForm.values:
@@ -140,6 +142,66 @@ def consortium_create(
             action="tenders.consortium.created",
             data={"idweb": notice.idweb, "form": form, "mandataire": mandataire_id, "members": sorted(chosen)},
         )
+        if shares is not None:
+            _shares_named(actor, consortium, shares)
+    return consortium
+
+
+def _shares_named(actor: NetworkActor, consortium: Consortium, shares: dict[tuple[int, int | None], int]) -> None:
+    """consortium_shares_set, its errors (a list: they are about the table as a whole) under `shares`."""
+    try:
+        consortium_shares_set(actor=actor, consortium=consortium, shares=shares)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"shares": exc.error_list}) from None
+
+
+KEEP: Any = object()  # consortium_revise: this date does not change
+
+
+def consortium_revise(
+    *,
+    actor: NetworkActor,
+    consortium: Consortium,
+    form: str | None = None,
+    mandataire_id: int | None = None,
+    member_ids: list[int] | None = None,
+    shares: dict[tuple[int, int | None], int] | None = None,
+    period_start: dt.date | None = KEEP,
+    period_end: dt.date | None = KEEP,
+) -> Consortium:
+    """Change a forming groupement in one step, all or nothing (the API's PATCH): what is given changes (None:
+    unchanged; a date of the period: KEEP unchanged, None emptied). `member_ids`: the members wanted (the
+    mandataire is one). In this order, each step by its own service and rules: the organisations not yet in it
+    are added (consortium_member_add), the shares replaced (consortium_shares_set), the members left out removed
+    (consortium_member_remove: the mandataire only when `mandataire_id` names another member), then the form, the
+    mandataire and the period (consortium_update)."""
+    _require_moderator(actor, consortium)
+    if consortium.state != ConsortiumState.FORMING:
+        raise ValidationError(_("Le groupement n'est plus en constitution : il ne change plus."))
+    with transaction.atomic():
+        current = set(consortium.members.values_list("organisation_id", flat=True))
+        wanted = current
+        if member_ids is not None:
+            wanted = set(member_ids) | ({mandataire_id} if mandataire_id is not None else set())
+            for organisation_id in sorted(wanted - current):
+                consortium_member_add(actor=actor, consortium=consortium, organisation_id=organisation_id)
+        if shares is not None:
+            _shares_named(actor, consortium, shares)
+        for organisation_id in sorted(current - wanted):
+            consortium_member_remove(
+                actor=actor, consortium=consortium, organisation_id=organisation_id, new_mandataire_id=mandataire_id
+            )
+        if form is not None or mandataire_id is not None or period_start is not KEEP or period_end is not KEEP:
+            consortium_update(
+                actor=actor,
+                consortium=consortium,
+                form=consortium.form if form is None else form,
+                mandataire_id=consortium.mandataire_id if mandataire_id is None else mandataire_id,
+                period_start=consortium.period_start if period_start is KEEP else period_start,
+                period_end=consortium.period_end if period_end is KEEP else period_end,
+            )
     return consortium
 
 

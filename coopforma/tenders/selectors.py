@@ -14,8 +14,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coopforma.accounts.models import Organisation
-from coopforma.networks.access import NetworkActor
+from coopforma.accounts.models import Organisation, User
+from coopforma.networks.access import NetworkActor, actor_for
+from coopforma.networks.models import Network, NetworkPerson
 from coopforma.tenders.models import Interest, Nature, Notice, WatchProfile
 from coopforma.tenders.training import Match, match
 
@@ -35,6 +36,18 @@ def member_organisations(*, actor: NetworkActor) -> list[Organisation]:
         .distinct()
         .order_by("name")
     )
+
+
+def network_person(*, user: User, network_id: int) -> NetworkActor:
+    """The API's way into a network named by its id: the person's actor there. 404 when the network does not
+    exist or the person may not read its tenders (no role there): another network's people learn nothing."""
+    network = Network.objects.filter(pk=network_id).first()
+    if network is None:
+        raise Http404
+    actor = actor_for(user, network)
+    if not actor.has("tenders.view"):
+        raise Http404
+    return actor
 
 
 # --- notices ----------------------------------------------------------------------------------------------------
@@ -184,6 +197,30 @@ def profile_get(*, actor: NetworkActor, profile_id: int) -> WatchProfile:
     if profile is None:
         raise Http404
     return profile
+
+
+def person_profiles(*, user: User, network_id: int | None = None) -> QuerySet[WatchProfile]:
+    """The API's list: in every network where the person has a role (or in `network_id` only), the profiles the
+    pages show them there (`profile_list`)."""
+    roles = NetworkPerson.objects.filter(user=user).select_related("network")
+    if network_id is not None:
+        roles = roles.filter(network_id=network_id)
+    visible = WatchProfile.objects.none()
+    for person in roles.order_by("network_id"):
+        actor = actor_for(user, person.network)
+        if actor.has("tenders.view"):
+            visible = visible | profile_list(actor=actor)
+    return visible.select_related("network", "organisation").order_by("network_id", "name", "pk")
+
+
+def person_profile_get(*, user: User, profile_id: int) -> tuple[NetworkActor, WatchProfile]:
+    """A profile by id for the API, with the person's actor in its network; 404 when it is missing or not one the
+    pages would show them (`profile_get`)."""
+    network_id = WatchProfile.objects.filter(pk=profile_id).values_list("network_id", flat=True).first()
+    if network_id is None:
+        raise Http404
+    actor = network_person(user=user, network_id=network_id)
+    return actor, profile_get(actor=actor, profile_id=profile_id)
 
 
 EVIDENCE_SOURCE = "BOAMP, avis de marché de formation importés par la veille (coopforma tenders import)"

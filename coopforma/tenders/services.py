@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -282,13 +282,14 @@ def _check_profile(values: dict[str, Any]) -> None:
 
 
 def _profile_owner(actor: NetworkActor, organisation_id: int | None) -> None:
-    """A network's own profile (no organisation): its moderators; a member organisation's: its people."""
+    """A network's own profile (no organisation): its moderators; a member organisation's: its people (an active
+    membership there). Anyone else: PermissionDenied (403), before any value is checked."""
     if organisation_id is None:
         if not actor.is_moderator:
-            raise ValidationError(_("Seul·es les modérateur·rices gèrent les profils de veille du réseau."))
+            raise PermissionDenied(_("Seul·es les modérateur·rices gèrent les profils de veille du réseau."))
         return
     if organisation_id not in {o.pk for o in member_organisations(actor=actor)}:
-        raise ValidationError(_("Vous n'agissez pas pour cette organisation dans ce réseau."))
+        raise PermissionDenied(_("Vous n'agissez pas pour cette organisation dans ce réseau."))
 
 
 def watch_profile_create(*, actor: NetworkActor, organisation_id: int | None, **values: Any) -> WatchProfile:

@@ -72,7 +72,12 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 def objects_with_id(i: int, **records: Any) -> None:
     """A certifier choice and a review with primary key `i` in records["org"], and a network with slug `i` (the
     API's /networks/{slug}/… routes) where the organisation is a member and its admin a moderator
-    (tests/test_every_route.py)."""
+    (tests/test_every_route.py). And the register's sample (public data, fictitious organisations): the API's
+    lookups have the numbers of their OpenAPI examples to find (the CAE's)."""
+    from coopforma.registry.models import RegisteredOrganisation
+
+    if not RegisteredOrganisation.objects.filter(nda=CAE["nda"]).exists():
+        import_sample()
 
     org, mark = records["org"], records["mark"]
     certifier = CertifierFactory(code=f"certif-{i}", name=f"Certif {i}")

@@ -22,6 +22,7 @@ from coopforma.tenders.models import (
     Interest,
     Notice,
     TenderImport,
+    WatchProfile,
 )
 from coopforma.tenders.services import ImportSummary, tender_import
 
@@ -106,7 +107,7 @@ def objects_with_id(i: int, **records: Any) -> None:
     """tests/test_every_route.py: a network with id `i` that records["org"] is a member of, one of its interests
     (id `i`) for the public notice 00-90001 (the route's `notice_id`, not an organisation's record) and a
     groupement (id `i`) whose member (id `i`) is records["org"], with its trainer (id `i`, a CV file) in the team and
-    a Qualiopi certificate file (the kit's files)."""
+    a Qualiopi certificate file (the kit's files), and a watch profile (id `i`) of records["org"] in that network."""
     network = walk_network(i, **records)
     run = TenderImport.objects.first() or TenderImport.objects.create(source="test", started_at=timezone.now())
     public, _created = Notice.objects.get_or_create(
@@ -122,6 +123,9 @@ def objects_with_id(i: int, **records: Any) -> None:
     )
     ConsortiumMember.objects.create(pk=i, consortium=consortium, organisation=records["org"])
     ConsortiumTrainer.objects.create(consortium=consortium, trainer=records["trainer"])
+    WatchProfile.objects.create(
+        pk=i, network=network, organisation=records["org"], name=f"Veille {records['mark']}", recipient=records["admin"]
+    )
     Evidence.objects.create(
         organisation=records["org"],
         title=f"Certificat Qualiopi {records['mark']}",
