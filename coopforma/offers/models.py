@@ -398,7 +398,7 @@ class MapChange(models.Model):
 
     txid = models.BigIntegerField(_("transaction"), unique=True, error_messages={"unique": _("Déjà noté.")})
     n = models.PositiveIntegerField(_("écritures"), default=1)
-    at = models.DateTimeField(_("le"), default=timezone.now)
+    at = models.DateTimeField(_("noté le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("modification de la carte")

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("n", models.PositiveIntegerField(default=1, verbose_name="écritures")),
-                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="le")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="noté le")),
             ],
             options={
                 "verbose_name": "modification de la carte",
