@@ -147,6 +147,8 @@ class MapIndex:
         return self.sorted_positions[at[self.sorted_ids[at] == found]]
 
     def text_mask(self, query: str) -> np.ndarray | None:
+        """The offers matching the query's words (None: no word), from the database's full-text search; the last
+        TEXT_CACHE queries' answers are kept, as bits (12.5 kB per query at 100,000 offers)."""
         words = tuple(search.words(query))
         if not words:
             return None
@@ -154,11 +156,12 @@ class MapIndex:
             cached = self.text.get(words)
             if cached is not None:
                 self.text.move_to_end(words)
-                return cached
+        if cached is not None:
+            return np.unpackbits(cached, count=self.size).astype(bool)
         mask = np.zeros(self.size, dtype=bool)
         mask[self.positions_of(search.matching_ids(" ".join(words)))] = True
         with self.lock:
-            self.text[words] = mask
+            self.text[words] = np.packbits(mask)
             while len(self.text) > TEXT_CACHE:
                 self.text.popitem(last=False)
         return mask
