@@ -20,7 +20,6 @@ index is compared with on random filters (`offers/tests/test_map_index.py`).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import threading
 import time
@@ -49,8 +48,15 @@ def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     return codes, list(distinct)
 
 
-def _days(value: dt.date | None) -> int:
-    return value.toordinal() if value is not None else 0  # 0: unknown (no real date is day 0)
+DAY_ONE = np.datetime64("0001-01-01", "D")
+
+
+def _days(values: list[Any]) -> np.ndarray:
+    """Dates (None when unknown) → their ordinal (`date.toordinal()`), 0 when unknown
+    (no real date is day 0)."""
+    dates = np.array([None if value is None else str(value) for value in values], dtype="datetime64[D]")
+    days = (dates - DAY_ONE).astype(np.int64) + 1
+    return np.where(np.isnat(dates), 0, days).astype(np.int32)
 
 
 @dataclass
@@ -141,6 +147,8 @@ class MapIndex:
         return self.sorted_positions[at[self.sorted_ids[at] == found]]
 
     def text_mask(self, query: str) -> np.ndarray | None:
+        """The offers matching the query's words (None: no word), from the database's full-text search; the last
+        TEXT_CACHE queries' answers are kept, as bits (12.5 kB per query at 100,000 offers)."""
         words = tuple(search.words(query))
         if not words:
             return None
@@ -148,11 +156,12 @@ class MapIndex:
             cached = self.text.get(words)
             if cached is not None:
                 self.text.move_to_end(words)
-                return cached
+        if cached is not None:
+            return np.unpackbits(cached, count=self.size).astype(bool)
         mask = np.zeros(self.size, dtype=bool)
         mask[self.positions_of(search.matching_ids(" ".join(words)))] = True
         with self.lock:
-            self.text[words] = mask
+            self.text[words] = np.packbits(mask)
             while len(self.text) > TEXT_CACHE:
                 self.text.popitem(last=False)
         return mask
@@ -459,8 +468,8 @@ def build(network_id: int, token: Any = None) -> MapIndex:
     s_region = _blank_as_none(region_codes, regions)
     s_lat = np.array([np.nan if row[3] is None else row[3] for row in sessions], dtype=np.float64)
     s_lon = np.array([np.nan if row[4] is None else row[4] for row in sessions], dtype=np.float64)
-    s_start = np.fromiter((_days(row[5]) for row in sessions), dtype=np.int32, count=len(sessions))
-    s_end = np.fromiter((_days(row[6]) for row in sessions), dtype=np.int32, count=len(sessions))
+    s_start = _days([row[5] for row in sessions])
+    s_end = _days([row[6] for row in sessions])
     cities = sorted({row[7] for row in sessions if row[7]})
     rank = {city: i for i, city in enumerate(cities)}
     s_city = np.fromiter((rank.get(row[7], NO_CITY) for row in sessions), dtype=np.int64, count=len(sessions))

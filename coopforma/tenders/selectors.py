@@ -13,6 +13,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coopforma.accounts.models import Organisation, User
 from coopforma.networks.access import NetworkActor, actor_for
@@ -223,7 +225,7 @@ def person_profile_get(*, user: User, profile_id: int) -> tuple[NetworkActor, Wa
     return actor, profile_get(actor=actor, profile_id=profile_id)
 
 
-EVIDENCE_SOURCE = "BOAMP, avis de marché de formation importés par la veille (coopforma tenders import)"
+EVIDENCE_SOURCE = gettext_lazy("BOAMP, avis de marché de formation importés par la veille (coopforma tenders import)")
 
 
 def notices_evidence(network: Any, keywords: list[str]) -> dict[str, Any]:
@@ -244,16 +246,16 @@ def notices_evidence(network: Any, keywords: list[str]) -> dict[str, Any]:
         elif nature == Nature.NOTICE:
             calls += 1
             reserved += bool(reserved_ess)
-    summary = (
-        f"{calls} avis de marché de formation citant le métier, dont {reserved} réservé(s) à l'ESS ; "
-        f"{awards} résultat(s) de marché"
-    )
+    summary = _(
+        "%(calls)d avis de marché de formation citant le métier, dont %(reserved)d réservé(s) à l'ESS ; "
+        "%(awards)d résultat(s) de marché"
+    ) % {"calls": calls, "reserved": reserved, "awards": awards}
     return {
         "available": True,
         "notices": calls,
         "reserved_ess": reserved,
         "awards": awards,
         "summary": summary,
-        "source": EVIDENCE_SOURCE,
+        "source": str(EVIDENCE_SOURCE),
         "date": timezone.localdate().isoformat(),
     }
