@@ -69,6 +69,11 @@ class MapSessionOut(Schema):
     place: MapPlaceOut
 
 
+class MapCompetencyOut(Schema):
+    code: str
+    label: str
+
+
 class MapOfferOut(Schema):
     id: int
     title: str
@@ -87,6 +92,10 @@ class MapOfferOut(Schema):
     licence: str
     last_seen_at: dt.datetime | None
     flags: list[str] = Field(description="what the import found doubtful")
+    competencies: list[MapCompetencyOut] = Field(
+        description="the competencies of the network's latest published référentiel the offer aims at (a member "
+        "training's objectives; for the other offers, their links no moderator removed), in the référentiel's order"
+    )
     sessions: list[MapSessionOut]
 
 
@@ -143,7 +152,9 @@ def _place(session: OfferSession) -> dict[str, Any]:
     }
 
 
-def _offer(request: HttpRequest, network: Network, offer: Offer) -> dict[str, Any]:
+def _offer(
+    request: HttpRequest, network: Network, offer: Offer, competencies: list[selectors.OfferCompetencyShown]
+) -> dict[str, Any]:
     return {
         "id": offer.pk,
         "title": offer.title,
@@ -164,6 +175,7 @@ def _offer(request: HttpRequest, network: Network, offer: Offer) -> dict[str, An
         "licence": offer.source.licence or network.data_licence,
         "last_seen_at": offer.last_seen_at,
         "flags": [str(f) for f in offer.flags or []],
+        "competencies": [{"code": c.code, "label": c.label} for c in competencies],
         "sessions": [
             {"start": s.start, "end": s.end, "remote": s.is_remote, "place": _place(s)}
             for s in offer.next_sessions  # type: ignore[attr-defined]
@@ -176,11 +188,12 @@ def _offer(request: HttpRequest, network: Network, offer: Offer) -> dict[str, An
 def network_offer_list(request: HttpRequest, filters: Query[MapPageQuery]) -> dict[str, Any]:
     network, parsed = _network_and_filters(request, filters.network)
     page = selectors.map_page(network=network, filters=parsed)
+    competencies = selectors.offers_competencies(network=network, offers=page.offers)
     return {
         "count": page.count,
         "page": page.page,
         "pages": page.pages,
-        "items": [_offer(request, network, offer) for offer in page.offers],
+        "items": [_offer(request, network, offer, competencies[offer.pk]) for offer in page.offers],
     }
 
 

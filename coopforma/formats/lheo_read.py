@@ -267,13 +267,18 @@ _POSTAL = re.compile(r"\d{5}")
 _INSEE = re.compile(r"(\d{2}|2[AB])\d{3}")
 
 
+# Saint-Barthélemy (977) and Saint-Martin (978) kept postal codes of Guadeloupe's 971 range.
+_COLLECTIVITY_POSTAL = {"97133": "977", "97150": "978"}
+
+
 def department_of(insee_code: str, postal_code: str) -> str:
-    """The département from the INSEE code (2A/2B, 97x), else from the postal code (20xxx: 2A below 20200)."""
+    """The département from the INSEE code (2A/2B, 97x), else from the postal code (20xxx: 2A below 20200; 97133
+    and 97150: Saint-Barthélemy's and Saint-Martin's)."""
     if _INSEE.fullmatch(insee_code):
         return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
     if _POSTAL.fullmatch(postal_code):
         if postal_code.startswith("97"):
-            return postal_code[:3]
+            return _COLLECTIVITY_POSTAL.get(postal_code, postal_code[:3])
         if postal_code.startswith("20"):
             return "2A" if postal_code < "20200" else "2B"
         if postal_code.startswith("00"):

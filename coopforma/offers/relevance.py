@@ -30,7 +30,9 @@ from coopforma.core.compat import task
 from coopforma.networks.models import Network
 from coopforma.offers import competencies
 from coopforma.offers.models import (
+    CompetencyOrigin,
     Offer,
+    OfferCompetency,
     OfferRelevance,
     OfferStatus,
     RelevanceRules,
@@ -331,6 +333,34 @@ def score_offers(network: Network, offer_ids: Iterable[int] | None = None) -> in
         )
         scored += len(rows)
     return scored
+
+
+def suggest_competencies(network: Network) -> int:
+    """Recompute the suggested competency links of the offers the network judged (those with a relevance row, the
+    member catalogues' excepted) against its latest published référentiel, as `score_offers` does, without scoring
+    them again: after a new version is published. Only what changed is written; links confirmed by a moderator,
+    set by a partner structure or removed (never suggested again) are kept as they are. Without a published
+    version with competencies, the suggestions are deleted. How many suggestions the matcher made (a decided link
+    of the same competency wins over its suggestion)."""
+    matcher = competencies.Matcher.for_network(network)
+    if matcher is None:
+        OfferCompetency.objects.filter(network=network, origin=CompetencyOrigin.SUGGESTED, removed=False).delete()
+        return 0
+    judged = OfferRelevance.objects.filter(network=network).values("offer_id")
+    offers = (
+        candidate_offers(network).filter(pk__in=judged).exclude(source__kind=SourceKind.MEMBER_CATALOGUE).order_by()
+    )
+    ids = list(offers.order_by("pk").values_list("pk", flat=True))
+    suggested = 0
+    for chunk in _chunks(ids):
+        texts = [
+            (pk, competencies.offer_text(title, summary, objectives))
+            for pk, title, summary, objectives in offers.filter(pk__in=chunk).values_list(
+                "pk", "title", "summary", "objectives"
+            )
+        ]
+        suggested += competencies.refresh(matcher, texts)
+    return suggested
 
 
 def networks_with_rules() -> QuerySet[Network]:

@@ -415,3 +415,50 @@ def offer_competency_moderation(*, actor: NetworkActor, offer: Offer) -> Compete
         return None
     links = competency_links(actor=actor, offer_ids=[offer.pk]).get(offer.pk, [])
     return CompetencyModeration(relevance_id=row, links=links, choices=choices)
+
+
+# --- the competencies an offer aims at, shown publicly (its page, the API) --------------------------------------
+
+
+@dataclass
+class OfferCompetencyShown:
+    code: str
+    label: str
+
+
+def offers_competencies(*, network: Network, offers: list[Offer]) -> dict[int, list[OfferCompetencyShown]]:
+    """For each offer (its source selected), the competencies of the network's latest published référentiel it
+    aims at, in the version's order, as the map's filter by competency reads them: a member catalogue's offer
+    through its training's objectives (`referentiel_selectors.competency_map`), any other through its links for
+    the network that no moderator removed (suggested, confirmed, set by the partner structure). Four queries
+    whatever the number of offers (the version, its competencies, the member trainings, the other offers' links);
+    none without offers."""
+    result: dict[int, list[OfferCompetencyShown]] = {offer.pk: [] for offer in offers}
+    if not offers:
+        return result
+    found = referentiel_selectors.competency_map(network=network)
+    if not found.labels:
+        return result
+    codes_of_training: dict[str, set[str]] = {}
+    for code, trainings in found.trainings.items():
+        for external_id in _member_offer_ids(trainings):
+            codes_of_training.setdefault(external_id, set()).add(code)
+    code_of_key = {key: code for code, key in found.keys.items()}
+    linked: dict[int, set[str]] = {}
+    outside = [offer.pk for offer in offers if offer.source.kind != SourceKind.MEMBER_CATALOGUE]
+    if outside:
+        for offer_id, key in OfferCompetency.objects.filter(
+            network=network, removed=False, offer_id__in=outside
+        ).values_list("offer_id", "competency_key"):
+            if key in code_of_key:
+                linked.setdefault(offer_id, set()).add(code_of_key[key])
+    position = {code: i for i, code in enumerate(found.labels)}
+    for offer in offers:
+        if offer.source.kind == SourceKind.MEMBER_CATALOGUE:
+            codes = codes_of_training.get(offer.external_id, set())
+        else:
+            codes = linked.get(offer.pk, set())
+        result[offer.pk] = [
+            OfferCompetencyShown(code, found.names[code]) for code in sorted(codes, key=lambda c: position[c])
+        ]
+    return result

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The member catalogues follow the catalogue and the sessions (source a of the map).
+"""The member catalogues follow the catalogue and the sessions (source a of the map); the suggested competencies
+follow the référentiel's published versions.
 
 Offers sit above catalogue, training_sessions and networks, which know nothing of the map: their saves are
 listened to here (connected in `OffersConfig.ready`), and the organisation's catalogue is synchronised once its
@@ -30,3 +31,11 @@ def _schedule(organisation_id: int | None) -> None:
 def catalogue_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A training, a session or a network membership was saved or deleted."""
     _schedule(getattr(instance, "organisation_id", None))
+
+
+def referentiel_published(sender: Any, network_id: int, **kwargs: Any) -> None:
+    """A référentiel version was published (sent after its commit): the network's offers' suggested competencies
+    are recomputed against it in the background (`tasks.suggest_competencies_task`)."""
+    from coopforma.offers.tasks import suggest_competencies_task
+
+    suggest_competencies_task.enqueue(network_id)

@@ -135,7 +135,8 @@ def map_page(request: HttpRequest, network: str) -> HttpResponse:
 
 
 def offer_page(request: HttpRequest, network: str, offer_id: int) -> HttpResponse:
-    """A shown offer's public page: provider with its SIRET, sessions with their places, source and licence."""
+    """A shown offer's public page: provider with its SIRET, the référentiel's competencies it aims at, sessions
+    with their places, source and licence."""
     net = network_selectors.network_public_get(slug=network)
     offer = selectors.map_offer_get(network=net, offer_id=offer_id)
     return render(
@@ -145,6 +146,7 @@ def offer_page(request: HttpRequest, network: str, offer_id: int) -> HttpRespons
             "network": net,
             "offer": offer,
             "qualiopi": selectors.qualiopi_of([offer])[offer.pk],
+            "competencies": selectors.offers_competencies(network=net, offers=[offer])[offer.pk],
             "moderation": selectors.offer_competency_moderation(actor=actor_for(request.user, net), offer=offer),
         },
     )

@@ -592,10 +592,12 @@ def competency_id_for(*, network: str, version: str, code: str) -> int:
 
 @dataclass
 class CompetencyMap:
-    """The competencies of a network's latest published version for the map (code → label, code → key, in the
-    version's order) and, for each code, the member trainings aiming at it (organisation slug, training id)."""
+    """The competencies of a network's latest published version for the map (code → "code label", code → label
+    alone, code → key, in the version's order) and, for each code, the member trainings aiming at it (organisation
+    slug, training id)."""
 
     labels: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
     keys: dict[str, Any] = field(default_factory=dict)
     trainings: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
 
@@ -616,6 +618,7 @@ def competency_map(*, network: Network) -> CompetencyMap:
         return CompetencyMap()
     items = list(Item.objects.filter(version=version, kind=ItemKind.COMPETENCY).order_by("position", "pk"))
     labels = {item.code: f"{item.code} {item.label}" for item in items}
+    names = {item.code: item.label for item in items}
     keys = {item.code: item.key for item in items}
     code_of_key = {item.key: item.code for item in items}
     trainings: dict[str, set[tuple[str, int]]] = {}
@@ -626,4 +629,4 @@ def competency_map(*, network: Network) -> CompetencyMap:
     ).values_list("competency__key", "training__organisation__slug", "training_id")
     for key, slug, training_id in rows:
         trainings.setdefault(code_of_key[key], set()).add((slug, training_id))
-    return CompetencyMap(labels=labels, keys=keys, trainings=trainings)
+    return CompetencyMap(labels=labels, names=names, keys=keys, trainings=trainings)

@@ -25,7 +25,7 @@ from coopforma.core.log import log_action
 from coopforma.networks.models import Network
 from coopforma.people.selectors import trainer_get
 from coopforma.people.services import trainer_editable_fields
-from coopforma.referentiel import access, files
+from coopforma.referentiel import access, files, signals
 from coopforma.referentiel.models import (
     DEFAULT_LICENCE,
     LEVELS,
@@ -461,7 +461,8 @@ def _apply(proposal: Proposal, draft: Version) -> str:
 
 def version_publish(*, user: Any, network_id: int, number: str) -> Version:
     """The committee publishes the draft: it is frozen (never changes again), with its changelog written from
-    the proposals it accepted (or « importée » for a version loaded from a file)."""
+    the proposals it accepted (or « importée » for a version loaded from a file). Once committed, `version_published`
+    is sent (signals.py): the map's offers' suggested competencies are recomputed against it."""
     with transaction.atomic():
         network = _network(network_id)
         _require_committee(user, network)
@@ -482,6 +483,13 @@ def version_publish(*, user: Any, network_id: int, number: str) -> Version:
         version.published_by = user
         version.save()
         log_action(actor=user, obj=version, action="referentiel.version.published", data={"number": number})
+        # The apps above (the map's suggested competencies) follow the new version once it is committed.
+        network_id, version_id = network.pk, version.pk
+        # robust: a failing receiver is logged, it never turns a committed publication into an error page.
+        transaction.on_commit(
+            lambda: signals.version_published.send(sender=Version, network_id=network_id, version_id=version_id),
+            robust=True,
+        )
         return version
 
 

@@ -8,8 +8,11 @@
 
 Communes (codes, names, postal codes, département, region) come from the first; coordinates from the GeoNames
 places (population ≥ 1,000) of the second, joined on the name and the département (the overseas départements
-971–976 by GeoNames's country code: GP, MQ, GF, RE, YT). A commune GeoNames does not
-list gets the mean position of its département's located communes, marked approximate (precision 0).
+971–976 and the collectivities 975, 977, 978 by GeoNames's country code: GP, MQ, GF, RE, YT, PM, BL, MF). Three
+communes named otherwise than their main town are placed at it (`MAIN_TOWN`). A commune GeoNames does not
+list gets the mean position of its département's located communes, marked approximate (precision 0). A commune's
+region is its two-digit region code, empty for the collectivities (975, 977, 978: their own « region » in the
+source, which the map's two-character region column cannot hold; offers/geo.departement_region says the same).
 """
 
 import csv
@@ -27,8 +30,19 @@ def key(text: str) -> str:
     return re.sub(r"^(st|ste)\b", lambda m: "saint" if m.group(1) == "st" else "sainte", text)
 
 
-# GeoNames files the overseas départements (DOM) under their own country codes, not « FR ».
-OVERSEAS = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
+# GeoNames files the overseas départements (DOM) and collectivities (COM) under their own country codes, not « FR ».
+OVERSEAS = {
+    "GP": "971",
+    "MQ": "972",
+    "GF": "973",
+    "RE": "974",
+    "YT": "976",
+    "PM": "975",  # Saint-Pierre-et-Miquelon
+    "BL": "977",  # Saint-Barthélemy
+    "MF": "978",  # Saint-Martin
+}
+# Communes whose main town has another name in GeoNames: placed at that town (INSEE code → GeoNames name).
+MAIN_TOWN = {"97501": "Miquelon", "97701": "Gustavia", "97801": "Marigot"}
 
 
 def department_key(text: str) -> str:
@@ -66,6 +80,8 @@ def main(data_dir: str, cities_csv: str) -> None:
     located: dict[str, tuple[float, float]] = {}
     for c in communes:
         point = places.get((key(c["nom"]), c["departement"]))
+        if point is None and c["code"] in MAIN_TOWN:
+            point = places.get((key(MAIN_TOWN[c["code"]]), c["departement"]))
         if point is None and c["departement"] in OVERSEAS.values():
             # « Le Gros-Morne » for Gros-Morne, « L'Entre-Deux » for Entre-Deux (overseas only: the metropolitan
             # rows stay as they were built)
@@ -93,7 +109,7 @@ def main(data_dir: str, cities_csv: str) -> None:
                 c["nom"],
                 " ".join(c.get("codesPostaux", [])),
                 c["departement"],
-                c["region"],
+                c["region"] if len(c["region"]) == 2 else "",
                 round(lat, 4),
                 round(lon, 4),
                 precise,

@@ -19,6 +19,14 @@ from coopforma.offers.tests.map_factories import shown_offer
 from coopforma.training_sessions.tests.factories import PlaceFactory, SessionFactory
 
 SAINT_DENIS, CAYENNE, MAMOUDZOU = (-20.8823, 55.4504), (4.9333, -52.3333), (-12.7823, 45.2288)
+GUSTAVIA = (17.8962, -62.8498)  # Saint-Barthélemy's main town
+COLLECTIVITIES = [
+    # INSEE, name, postal code, département, département's name, position (GeoNames: the commune's main town)
+    ("97501", "Miquelon-Langlade", "97500", "975", "Saint-Pierre-et-Miquelon", (47.0975, -56.3814)),
+    ("97502", "Saint-Pierre", "97500", "975", "Saint-Pierre-et-Miquelon", (46.7791, -56.1773)),
+    ("97701", "Saint-Barthélemy", "97133", "977", "Saint-Barthélemy", GUSTAVIA),
+    ("97801", "Saint-Martin", "97150", "978", "Saint-Martin", (18.0667, -63.0833)),
+]
 
 
 @pytest.mark.parametrize(
@@ -147,19 +155,20 @@ def test_a_partner_offer_in_an_overseas_departement_is_placed_at_its_commune() -
         "04",
         *SAINT_DENIS,
     )
-    # Maripasoula: only its département's mean position in the dataset, so no position; Saint-Barthélemy's postal
-    # code is in the 971 range but the collectivity is 977, which has no region (OfferSession.region: two digits)
-    for city, postal, department, region in (
-        ("Maripasoula", "97370", "973", "03"),
-        ("Gustavia", "97133", "977", ""),
-    ):
-        unplaced = services.partner_offer_session_add(actor=actor, offer_id=offer.pk, city=city, postal_code=postal)
-        assert (unplaced.department, unplaced.region, unplaced.latitude, unplaced.insee_code) == (
-            department,
-            region,
-            None,
-            "",
-        )
+    # Maripasoula: only its département's mean position in the dataset, so no position
+    unplaced = services.partner_offer_session_add(
+        actor=actor, offer_id=offer.pk, city="Maripasoula", postal_code="97370"
+    )
+    assert (unplaced.department, unplaced.region, unplaced.latitude, unplaced.insee_code) == ("973", "03", None, "")
+    # Saint-Barthélemy's postal code is in the 971 range but the collectivity is 977, which has no region
+    # (OfferSession.region: two digits); its one commune's postal code places Gustavia, its main town, there.
+    gustavia = services.partner_offer_session_add(actor=actor, offer_id=offer.pk, city="Gustavia", postal_code="97133")
+    assert (gustavia.department, gustavia.region, gustavia.insee_code, gustavia.latitude, gustavia.longitude) == (
+        "977",
+        "",
+        "97701",
+        *GUSTAVIA,
+    )
 
 
 @pytest.mark.django_db
@@ -187,3 +196,59 @@ def test_a_collectivite_has_no_region_of_three_digits():
     assert geo.departement_region("977") == ""
     place = place_of(city="Gustavia", department="977")
     assert place is not None and place.region == ""
+
+
+@pytest.mark.parametrize(("insee", "name", "postal", "departement", "departement_name", "position"), COLLECTIVITIES)
+def test_the_communes_of_saint_pierre_et_miquelon_saint_barthelemy_and_saint_martin(
+    insee: str, name: str, postal: str, departement: str, departement_name: str, position: tuple[float, float]
+) -> None:
+    """975, 977 and 978 are overseas collectivities: their communes are found by name, INSEE code and postal code,
+    their département is named like the DOM's, and they have no region (a region has two digits: the dataset's
+    « regions » 975, 977, 978 fit no region column), as `departement_region` says."""
+    commune = geo.commune_by_insee(insee)
+    assert commune is not None
+    assert (commune.name, commune.postal_codes, commune.departement, commune.region, (commune.lat, commune.lon)) == (
+        name,
+        (postal,),
+        departement,
+        "",
+        position,
+    )
+    assert commune.precise
+    assert commune in geo.communes_by_name(name.upper().replace("-", " "))
+    assert commune in geo.communes_by_postal_code(postal)
+    assert geo.find_commune(f"{name} ({postal})") == commune
+    assert geo.find_commune(insee) == commune
+    assert geo.departement_name(departement) == departement_name
+    assert geo.departement_region(departement) == ""
+    assert dict(geo.departements())[departement] == departement_name
+    located = geo.locate_place("", postal, name)
+    assert located is not None and located.commune == commune
+    assert services._department(postal) == departement  # 97133 and 97150 are not Guadeloupe's
+
+
+def test_saint_pierre_and_miquelon_share_a_postal_code_so_the_code_alone_places_neither() -> None:
+    assert [c.insee for c in geo.communes_by_postal_code("97500")] == ["97501", "97502"]
+    assert geo.locate_place("", "97500", "") is None
+    assert geo.locate_place("97502", "97500", "").commune.name == "Saint-Pierre"
+
+
+@pytest.mark.django_db
+def test_the_map_lists_the_collectivities_by_departement_not_by_region() -> None:
+    network = NetworkFactory()
+    shown_offer(network, title="A Saint-Pierre", where="97502")
+    shown_offer(network, title="B Saint-Martin", where="97801")
+    shown_offer(network, title="C Guadeloupe", where="97120")
+
+    def found(**params: str) -> set[str]:
+        return {o.title for o in selectors.map_offers(network=network, filters=filters.parse(params))}
+
+    assert found(departement="975") == {"A Saint-Pierre"}
+    assert found(near="97150", km="10") == {"B Saint-Martin"}
+    facets = selectors.map_facets(network=network, filters=filters.parse({}))
+    assert [(v.value, v.label) for v in facets["departement"]] == [
+        ("971", "971 Guadeloupe"),
+        ("975", "975 Saint-Pierre-et-Miquelon"),
+        ("978", "978 Saint-Martin"),
+    ]
+    assert [(v.value, v.count) for v in facets["region"]] == [("01", 1)]
