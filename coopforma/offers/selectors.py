@@ -197,6 +197,11 @@ def qualiopi_status() -> Case:
     )
 
 
+def _member_offer_ids(trainings: set[tuple[str, int]]) -> list[str]:
+    """The offers' ids in the member catalogues' source (services.sync_member_catalogue) of these trainings."""
+    return sorted(f"{slug}/{training_id}" for slug, training_id in trainings)
+
+
 def map_offers(*, network: Network, filters: MapFilters) -> QuerySet[Offer]:
     """Every offer matching the filters, as a queryset (for the tests and small lists: the map index's ids in an
     `IN`); the map's pages read one page at a time (`map_page`)."""

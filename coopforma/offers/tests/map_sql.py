@@ -15,7 +15,7 @@ from coopforma.networks.models import Network
 from coopforma.offers import geo, search
 from coopforma.offers.filters import MapFilters
 from coopforma.offers.models import Offer, OfferCompetency, OfferSession, SourceKind
-from coopforma.offers.selectors import qualiopi_status, shown_offers
+from coopforma.offers.selectors import _member_offer_ids, qualiopi_status, shown_offers
 from coopforma.referentiel import selectors as referentiel_selectors
 
 
@@ -63,11 +63,6 @@ def has_session_filter(filters: MapFilters, skip: str = "") -> bool:
         or filters.date_to
         or filters.near
     )
-
-
-def _member_offer_ids(trainings: set[tuple[str, int]]) -> list[str]:
-    """The offers' ids in the member catalogues' source (services.sync_member_catalogue) of these trainings."""
-    return sorted(f"{slug}/{training_id}" for slug, training_id in trainings)
 
 
 def map_offers(*, network: Network, filters: MapFilters, skip: str = "") -> QuerySet[Offer]:
