@@ -348,6 +348,8 @@ def installation_contents() -> list[str]:
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     models = [m for m in apps.get_models() if m.__module__.startswith("coopforma.") or m is user_model]
     for model in models:
+        if getattr(model, "installation_content", True) is False:  # bookkeeping a fresh installation has too
+            continue
         if model._meta.db_table in tables and not model._meta.proxy and model._base_manager.exists():
             found.append("des données dans la base")
             break

@@ -396,6 +396,8 @@ class MapChange(models.Model):
     on PostgreSQL one row per writing transaction, on SQLite one row. Its token tells each web process when to
     rebuild its map index (offers/map_index.py); `coopforma offers_map_prune` deletes the rows older than a day."""
 
+    installation_content = False  # a fresh installation has its row too (core.backup: an empty installation)
+
     txid = models.BigIntegerField(_("transaction"), unique=True, error_messages={"unique": _("Déjà noté.")})
     n = models.PositiveIntegerField(_("écritures"), default=1)
     at = models.DateTimeField(_("noté le"), default=timezone.now)
