@@ -29,10 +29,11 @@ from conftest import make_actor
 from coopforma.accounts.models import Membership, Organisation, User
 from coopforma.accounts.roles import Role
 from coopforma.attendance.models import AttendanceRecord
-from coopforma.core.backup import MANIFEST, media_names
+from coopforma.core.backup import MANIFEST, installation_contents, media_names
 from coopforma.documents.models import Document
 from coopforma.documents.services import MissingData, document_finalise, document_generate
 from coopforma.documents.tests.factories import deliver
+from coopforma.offers.models import MapChange
 from coopforma.reporting.selectors import current_fiscal_year
 from coopforma.training_sessions.models import Participant, Slot
 
@@ -151,6 +152,15 @@ def test_round_trip_keeps_chains_documents_and_bpf(load, settings, tmp_path):
     assert code == 0 and "Restauration terminée" in out, out
     after = snapshot()
     assert after == before
+
+
+def test_the_maps_change_note_does_not_make_an_installation_non_empty(settings, tmp_path):
+    """A fresh installation has it (SQLite: its migration's row; a flush may write it again through the triggers)."""
+    make_empty(settings, tmp_path)
+    MapChange.objects.get_or_create(pk=1, defaults={"txid": 1})
+    assert installation_contents() == []
+    Organisation.objects.create(name="OF", slug="of")
+    assert installation_contents() == ["des données dans la base"]
 
 
 def small_installation(tmp_path: Path) -> tuple[Path, dict]:
