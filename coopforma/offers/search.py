@@ -78,12 +78,16 @@ def index_offers(offer_ids: Iterable[int], conn=connection) -> None:  # type: ig
             documents = [
                 (pk, " ".join(part for part in (*fields, *cities.get(pk, [])) if part)) for pk, *fields in rows
             ]
-            if is_postgres(conn):
-                cursor.executemany(
-                    "UPDATE offers_offer SET search_vector = to_tsvector('french_unaccent', %s) WHERE id = %s",
-                    [(text, pk) for pk, text in documents],
+            if is_postgres(conn) and documents:
+                # One statement per chunk, not one per offer (each statement also notes a change of the map:
+                # migration 0008's statement triggers).
+                values = ", ".join(["(%s::bigint, %s::text)"] * len(documents))
+                cursor.execute(
+                    "UPDATE offers_offer SET search_vector = to_tsvector('french_unaccent', v.body) "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(id, body) WHERE offers_offer.id = v.id",
+                    [value for pk, text in documents for value in (pk, text)],
                 )
-            else:
+            elif not is_postgres(conn):
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
                 cursor.executemany(
                     f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (%s, %s)",  # noqa: S608
